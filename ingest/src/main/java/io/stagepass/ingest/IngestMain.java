@@ -1,0 +1,13 @@
+package io.stagepass.ingest;
+
+import io.stagepass.events.config.ServiceRunner;
+
+/** Runs the ingest service alone, configured by environment variables (see docs/configuration.md). */
+public final class IngestMain {
+    private IngestMain() {
+    }
+
+    public static void main(String[] args) {
+        ServiceRunner.run("ingest", env -> IngestService.start(IngestConfig.fromEnv(env)));
+    }
+}

@@ -1,0 +1,13 @@
+package io.stagepass.jobs;
+
+import io.stagepass.events.config.ServiceRunner;
+
+/** Runs a jobs worker alone, configured by environment variables (see docs/configuration.md). */
+public final class JobsMain {
+    private JobsMain() {
+    }
+
+    public static void main(String[] args) {
+        ServiceRunner.run("jobs", env -> JobsWorker.start(JobsConfig.fromEnv(env)));
+    }
+}

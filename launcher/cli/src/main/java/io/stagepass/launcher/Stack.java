@@ -1,0 +1,188 @@
+package io.stagepass.launcher;
+
+import io.stagepass.embedded.EmbeddedFlink;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.embedded.Ports;
+import io.stagepass.events.config.Env;
+import io.stagepass.events.config.KafkaSettings;
+import io.stagepass.events.config.S3Settings;
+import io.stagepass.events.http.HttpServices;
+import io.stagepass.ingest.IngestConfig;
+import io.stagepass.ingest.IngestService;
+import io.stagepass.jobs.JobsConfig;
+import io.stagepass.jobs.JobsWorker;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJob;
+import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.replay.ReplayApiConfig;
+import io.stagepass.replay.ReplayApiService;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole of Stagepass on one machine: a real Kafka broker, a real S3 server, Flink's MiniCluster running
+ * every pipeline job, and the ingest, replay-api and jobs services, all on 127.0.0.1 with data under one
+ * directory. Closing it stops everything in reverse order.
+ */
+public final class Stack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StackConfig config;
+    private EmbeddedKafka kafka;
+    private EmbeddedS3 s3;
+    private EmbeddedFlink flink;
+    private HttpServices.Running ingest;
+    private HttpServices.Running api;
+
+    private Stack(StackConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; {@code progress} hears one line per step. On failure, what started is stopped. */
+    public static Stack start(StackConfig config, Consumer<String> progress) throws Exception {
+        Stack stack = new Stack(config);
+        try {
+            stack.startAll(progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Consumer<String> progress) throws Exception {
+        Files.createDirectories(config.dataDir());
+        lockDataDir();
+        requireFree(config.kafkaPort(), "Kafka", StackConfig.KAFKA_PORT);
+        requireFree(config.s3Port(), "S3", StackConfig.S3_PORT);
+        requireFree(config.flinkPort(), "Flink REST", StackConfig.FLINK_PORT);
+        requireFree(config.ingestPort(), "ingest", StackConfig.INGEST_PORT);
+        requireFree(config.apiPort(), "replay API", StackConfig.API_PORT);
+
+        progress.accept("starting Kafka broker (KRaft)...");
+        kafka = push(EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort()));
+        progress.accept("starting S3 server...");
+        s3 = push(EmbeddedS3.start(config.dataDir().resolve("s3"), config.s3Port(), config.s3AccessKey(), config.s3SecretKey()));
+
+        // Every service reads the same variables as when it runs alone, pointed at the embedded servers.
+        Env env = config.serviceEnv().with(Map.of(
+                KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                S3Settings.ENDPOINT, s3.settings().endpoint().toString(),
+                IngestConfig.PORT, Integer.toString(config.ingestPort()),
+                ReplayApiConfig.PORT, Integer.toString(config.apiPort()),
+                JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString()));
+
+        progress.accept("starting Flink MiniCluster...");
+        PipelineConfig pipeline = PipelineConfig.fromEnv(env);
+        flink = push(EmbeddedFlink.start(config.dataDir().resolve("flink"), config.flinkPort(),
+                PipelineJobs.all().size() * pipeline.parallelism()));
+        for (PipelineJob job : PipelineJobs.all()) {
+            StreamExecutionEnvironment jobEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+            PipelineJobs.prepare(jobEnv, job, pipeline);
+            StreamGraph graph = jobEnv.getStreamGraph();
+            graph.setJobName("stagepass-" + job.name());
+            progress.accept("submitted pipeline job " + job.name() + " (Flink job " + flink.submit(graph) + ")");
+        }
+
+        progress.accept("starting services...");
+        push(JobsWorker.start(JobsConfig.fromEnv(env)));
+        ingest = push(IngestService.start(IngestConfig.fromEnv(env)));
+        api = push(ReplayApiService.start(ReplayApiConfig.fromEnv(env)));
+    }
+
+    private <T extends AutoCloseable> T push(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    private void lockDataDir() throws IOException {
+        Path lockFile = config.dataDir().resolve(".lock");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IllegalStateException("data directory " + config.dataDir()
+                    + " is in use by another stagepass process; stop it or choose another --data-dir");
+        }
+        FileLock held = lock;
+        push(() -> {
+            held.release();
+            channel.close();
+        });
+    }
+
+    private static void requireFree(int port, String what, String variable) {
+        if (port != 0 && Ports.inUse(port)) {
+            throw new IllegalStateException("port " + port + " (" + what + ") is already in use on 127.0.0.1; "
+                    + "stop what uses it or choose another port with " + variable);
+        }
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public KafkaSettings kafka() {
+        return kafka.settings();
+    }
+
+    public S3Settings s3() {
+        return s3.settings();
+    }
+
+    public EmbeddedFlink flink() {
+        return flink;
+    }
+
+    /** Name to address of everything that listens, in the order a person wants to read them. */
+    public Map<String, String> endpoints() {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("replay API", "http://127.0.0.1:" + api.port());
+        endpoints.put("ingest", "http://127.0.0.1:" + ingest.port());
+        endpoints.put("Flink REST API", "http://127.0.0.1:" + flink.restPort());
+        endpoints.put("Kafka", kafka.bootstrapServers());
+        endpoints.put("S3 (MinIO API)", s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
+        return endpoints;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public int ingestPort() {
+        return ingest.port();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("could not stop {} cleanly", resource, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.stagepass.pipeline.activity;
+
+import io.stagepass.events.Topic;
+import io.stagepass.events.TopicActivity;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJob;
+import io.stagepass.pipeline.kafka.KafkaIo;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+
+/**
+ * Operations metric: records and bytes that reached each topic in each 10-second window of arrival time, so an
+ * operator (and the demo) sees at a glance that segments, beacons and payments are flowing. Reads every topic
+ * but its own output. Arrival time rather than event time because a window must close even when a topic goes
+ * quiet: an event-time window of a silent topic would wait for its next record.
+ */
+public final class TopicActivityJob implements PipelineJob {
+    public static final String NAME = "topic-activity";
+    public static final Duration WINDOW = Duration.ofSeconds(10);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The whole topology, free of sources and sinks, so tests can run it on any input. */
+    public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records) {
+        return records
+                .keyBy(stat -> stat.topic)
+                .window(TumblingProcessingTimeWindows.of(WINDOW))
+                .aggregate(new CountRecords(), new ToTopicActivity())
+                .uid("topic-activity-window")
+                .name("records and bytes per topic per 10 s");
+    }
+
+    /** Input topics: all declared topics except the job's own output. */
+    public static List<Topic> inputs() {
+        return Arrays.stream(Topic.values()).filter(topic -> topic != Topic.TOPIC_ACTIVITY).toList();
+    }
+
+    @Override
+    public void define(StreamExecutionEnvironment env, PipelineConfig config) {
+        DataStream<RecordStat> records = env
+                .fromSource(KafkaIo.source(config, "stagepass-" + NAME, inputs(), new RecordStatDeserializer()),
+                        WatermarkStrategy.noWatermarks(), "all topics")
+                .uid("topic-activity-source");
+        defineWorkflow(records)
+                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME, Topic.TOPIC_ACTIVITY, TopicActivity.class,
+                        activity -> activity.getTopic() + "/" + activity.getWindowStart().toEpochMilli()))
+                .uid("topic-activity-sink")
+                .name(Topic.TOPIC_ACTIVITY.topicName());
+    }
+}

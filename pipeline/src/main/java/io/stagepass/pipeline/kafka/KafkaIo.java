@@ -1,0 +1,61 @@
+package io.stagepass.pipeline.kafka;
+
+import io.stagepass.events.Topic;
+import io.stagepass.pipeline.PipelineConfig;
+import java.time.Duration;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** Kafka sources and sinks as every pipeline job uses them. */
+public final class KafkaIo {
+    /**
+     * Must exceed the checkpoint interval plus the time to restart after a failure, or the broker aborts a
+     * transaction the job still means to commit; and must not exceed the broker's transaction.max.timeout.ms
+     * (15 min by default).
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private KafkaIo() {
+    }
+
+    /**
+     * A source that reads only committed records (our inputs may be transactional outputs of other jobs), starts
+     * from the group's committed offsets (or the beginning on first start) and commits them on checkpoints.
+     */
+    public static <T> KafkaSource<T> source(PipelineConfig config, String groupId, List<Topic> topics,
+                                            KafkaRecordDeserializationSchema<T> deserializer) {
+        return KafkaSource.<T>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setTopics(topics.stream().map(Topic::topicName).toList())
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setDeserializer(deserializer)
+                .build();
+    }
+
+    /**
+     * An exactly-once sink: records become visible to read_committed readers when the checkpoint that covers
+     * them completes. One transactional-id prefix per job, so two jobs never fence each other.
+     */
+    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String jobName,
+                                                                         Topic topic, Class<T> type,
+                                                                         SerializableFunction<T, String> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setRecordSerializer(new EventSerializer<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("stagepass-" + jobName)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()))
+                .build();
+    }
+}

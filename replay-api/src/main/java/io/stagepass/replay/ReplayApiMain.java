@@ -1,0 +1,13 @@
+package io.stagepass.replay;
+
+import io.stagepass.events.config.ServiceRunner;
+
+/** Runs the replay API alone, configured by environment variables (see docs/configuration.md). */
+public final class ReplayApiMain {
+    private ReplayApiMain() {
+    }
+
+    public static void main(String[] args) {
+        ServiceRunner.run("replay-api", env -> ReplayApiService.start(ReplayApiConfig.fromEnv(env)));
+    }
+}
