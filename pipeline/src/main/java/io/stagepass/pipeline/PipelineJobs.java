@@ -1,8 +1,11 @@
 package io.stagepass.pipeline;
 
 import io.stagepass.pipeline.activity.TopicActivityJob;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,11 +22,25 @@ public final class PipelineJobs {
         return all().stream().filter(job -> job.name().equals(name)).findFirst();
     }
 
-    /** Exactly-once checkpoints at the configured interval; the job's topology added. */
+    /** Exactly-once checkpoints at the configured interval, restarts with backoff; the job's topology added. */
     public static StreamExecutionEnvironment prepare(StreamExecutionEnvironment env, PipelineJob job, PipelineConfig config) {
-        env.setParallelism(config.parallelism());
-        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        configure(env, config);
         job.define(env, config);
         return env;
+    }
+
+    /**
+     * Settings every job shares. A failed job restarts from its last checkpoint after 1 s, then 2 s, 4 s ... up to
+     * a minute between attempts, and keeps trying: a broker outage must not end a job for good.
+     */
+    public static void configure(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        env.configure(restart);
     }
 }

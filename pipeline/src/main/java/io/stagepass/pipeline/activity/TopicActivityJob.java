@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
@@ -28,14 +30,14 @@ public final class TopicActivityJob implements PipelineJob {
         return NAME;
     }
 
-    /** The whole topology, free of sources and sinks, so tests can run it on any input. */
-    public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records) {
+    /** The whole topology, free of sources and sinks, so tests can run it on any input and window size. */
+    public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records, Duration window) {
         return records
                 .keyBy(stat -> stat.topic)
-                .window(TumblingProcessingTimeWindows.of(WINDOW))
+                .window(TumblingProcessingTimeWindows.of(window))
                 .aggregate(new CountRecords(), new ToTopicActivity())
                 .uid("topic-activity-window")
-                .name("records and bytes per topic per 10 s");
+                .name("records and bytes per topic per window");
     }
 
     /** Input topics: all declared topics except the job's own output. */
@@ -43,16 +45,30 @@ public final class TopicActivityJob implements PipelineJob {
         return Arrays.stream(Topic.values()).filter(topic -> topic != Topic.TOPIC_ACTIVITY).toList();
     }
 
+    /** Reads every input topic, values undecoded. */
+    public static Source<RecordStat, ?, ?> source(PipelineConfig config) {
+        return KafkaIo.source(config, "stagepass-" + NAME, inputs(), new RecordStatDeserializer());
+    }
+
+    /** Writes each window's counts to the activity topic, exactly once. */
+    public static Sink<TopicActivity> sink(PipelineConfig config) {
+        return KafkaIo.exactlyOnceSink(config, NAME, Topic.TOPIC_ACTIVITY, TopicActivity.class,
+                activity -> activity.getTopic() + "/" + activity.getWindowStart().toEpochMilli());
+    }
+
+    /** Connects records, through the topology, to a sink. */
+    public static void attach(DataStream<RecordStat> records, Duration window, Sink<TopicActivity> sink) {
+        defineWorkflow(records, window)
+                .sinkTo(sink)
+                .uid("topic-activity-sink")
+                .name(Topic.TOPIC_ACTIVITY.topicName());
+    }
+
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
         DataStream<RecordStat> records = env
-                .fromSource(KafkaIo.source(config, "stagepass-" + NAME, inputs(), new RecordStatDeserializer()),
-                        WatermarkStrategy.noWatermarks(), "all topics")
+                .fromSource(source(config), WatermarkStrategy.noWatermarks(), "all topics")
                 .uid("topic-activity-source");
-        defineWorkflow(records)
-                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME, Topic.TOPIC_ACTIVITY, TopicActivity.class,
-                        activity -> activity.getTopic() + "/" + activity.getWindowStart().toEpochMilli()))
-                .uid("topic-activity-sink")
-                .name(Topic.TOPIC_ACTIVITY.topicName());
+        attach(records, WINDOW, sink(config));
     }
 }

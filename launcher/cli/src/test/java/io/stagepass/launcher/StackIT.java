@@ -1,0 +1,99 @@
+package io.stagepass.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.stagepass.embedded.Ports;
+import io.stagepass.events.Topic;
+import io.stagepass.events.config.Env;
+import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.events.s3.Bucket;
+import io.stagepass.events.s3.ObjectStore;
+import io.stagepass.pipeline.PipelineConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole embedded stack, as {@code stagepass up} and {@code stagepass demo} run it. */
+class StackIT {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void startsEverythingRunsTheDemoStopsCleanlyAndKeepsItsDataForTheNextStart() throws Exception {
+        StackConfig config = config();
+        List<String> progress = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        ByteArrayOutputStream demoOutput = new ByteArrayOutputStream();
+        try (Stack stack = Stack.start(config, progress::add)) {
+            ports.addAll(List.of(stack.apiPort(), stack.ingestPort(), stack.flink().restPort(),
+                    stack.s3().endpoint().getPort(), Integer.parseInt(stack.kafka().bootstrapServers().split(":")[1])));
+            assertThat(progress).anyMatch(line -> line.startsWith("submitted pipeline job topic-activity"));
+            assertThat(get("http://127.0.0.1:" + stack.ingestPort() + "/healthz")).contains("\"service\":\"ingest\"");
+            assertThat(get("http://127.0.0.1:" + stack.apiPort() + "/healthz")).contains("\"service\":\"replay-api\"");
+            assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/jobs/overview"))
+                    .contains("stagepass-topic-activity").contains("RUNNING");
+
+            boolean arrived = new DemoScenario(stack, new PrintStream(demoOutput, true, StandardCharsets.UTF_8)).run();
+            assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();
+
+            assertThatThrownBy(() -> Stack.start(config, line -> { }))
+                    .as("a second stack on the same data directory")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use by another stagepass process");
+        }
+        for (int port : ports) {
+            assertThat(Ports.inUse(port)).as("port %d after stop", port).isFalse();
+        }
+
+        try (Stack restarted = Stack.start(config, line -> { });
+             TopicReader reader = new TopicReader(restarted.kafka());
+             MinioClient s3 = ObjectStore.client(restarted.s3())) {
+            assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30))).hasSize(4);
+            assertThat(reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30))).hasSize(16);
+            assertThat(s3.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).recursive(true).build()))
+                    .hasSize(3);
+        }
+    }
+
+    @Test
+    void refusesAPortThatIsTakenAndNamesTheVariable() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
+                    StackConfig.DATA_DIR, dataDir.toString(), StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0",
+                    StackConfig.FLINK_PORT, "0", StackConfig.INGEST_PORT, "0",
+                    StackConfig.API_PORT, Integer.toString(taken.getLocalPort()))));
+
+            assertThatThrownBy(() -> Stack.start(config, line -> { }))
+                    .hasMessageContaining("port " + taken.getLocalPort()).hasMessageContaining("STAGEPASS_API_PORT");
+        }
+    }
+
+    private StackConfig config() {
+        return StackConfig.fromEnv(Env.of(Map.of(
+                StackConfig.DATA_DIR, dataDir.toString(),
+                StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0", StackConfig.FLINK_PORT, "0",
+                StackConfig.INGEST_PORT, "0", StackConfig.API_PORT, "0",
+                PipelineConfig.CHECKPOINT_INTERVAL, "1s")));
+    }
+
+    private String get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+}

@@ -1,0 +1,71 @@
+package io.stagepass.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stagepass.events.config.ConfigException;
+import io.stagepass.events.config.Env;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class StagepassCliTest {
+
+    @Test
+    void helpListsTheCommands() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = StagepassCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("up ").contains("demo ").contains("topics ");
+    }
+
+    @Test
+    void upHelpDocumentsEveryOptionWithItsVariable() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = StagepassCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        assertThat(cli.execute("up", "--help")).isZero();
+        assertThat(out.toString()).contains("--data-dir=DIR").contains("STAGEPASS_DATA_DIR")
+                .contains("--kafka-port=PORT").contains("STAGEPASS_KAFKA_PORT").contains("9092");
+    }
+
+    @Test
+    void aMalformedOptionIsAUsageErrorNotAStackTrace() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = StagepassCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        assertThat(cli.execute("up", "--kafka-port", "ninety")).isEqualTo(2);
+        assertThat(err.toString()).contains("--kafka-port").contains("ninety");
+    }
+
+    @Test
+    void aMalformedVariableNamesItself() {
+        assertThatThrownBy(() -> StackConfig.fromEnv(Env.of(Map.of(StackConfig.S3_PORT, "nine thousand"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("STAGEPASS_S3_PORT");
+        assertThatThrownBy(() -> StackConfig.fromEnv(Env.of(Map.of(StackConfig.S3_PORT, "9092"))))
+                .hasMessageContaining("STAGEPASS_S3_PORT").hasMessageContaining("STAGEPASS_KAFKA_PORT")
+                .hasMessageContaining("own port");
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        StackConfig config = StackConfig.fromEnv(Env.of(Map.of()));
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(new int[] {config.kafkaPort(), config.s3Port(), config.apiPort(), config.flinkPort(), config.ingestPort()})
+                .containsExactly(9092, 9000, 8080, 8081, 8090);
+    }
+
+    @Test
+    void theLogFileFollowsTheDataDirectory() {
+        assertThat(StagepassCli.dataDir(new String[] {"up", "--data-dir", "/tmp/x"})).isEqualTo(Path.of("/tmp/x"));
+        assertThat(StagepassCli.dataDir(new String[] {"demo", "--data-dir=/tmp/y"})).isEqualTo(Path.of("/tmp/y"));
+    }
+}
