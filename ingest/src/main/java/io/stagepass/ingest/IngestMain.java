@@ -2,7 +2,7 @@ package io.stagepass.ingest;
 
 import io.stagepass.events.config.ServiceRunner;
 
-/** Runs the ingest service alone, configured by environment variables (see docs/configuration.md). */
+/** Runs the ingest service alone, configured by environment variables (see the README, Configuration). */
 public final class IngestMain {
     private IngestMain() {
     }

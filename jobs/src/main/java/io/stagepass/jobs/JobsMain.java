@@ -2,7 +2,7 @@ package io.stagepass.jobs;
 
 import io.stagepass.events.config.ServiceRunner;
 
-/** Runs a jobs worker alone, configured by environment variables (see docs/configuration.md). */
+/** Runs a jobs worker alone, configured by environment variables (see the README, Configuration). */
 public final class JobsMain {
     private JobsMain() {
     }

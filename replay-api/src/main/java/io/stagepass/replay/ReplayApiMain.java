@@ -2,7 +2,7 @@ package io.stagepass.replay;
 
 import io.stagepass.events.config.ServiceRunner;
 
-/** Runs the replay API alone, configured by environment variables (see docs/configuration.md). */
+/** Runs the replay API alone, configured by environment variables (see the README, Configuration). */
 public final class ReplayApiMain {
     private ReplayApiMain() {
     }
