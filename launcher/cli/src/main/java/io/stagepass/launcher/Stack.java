@@ -160,7 +160,7 @@ public final class Stack implements AutoCloseable {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("replay API", "http://127.0.0.1:" + api.port());
         endpoints.put("ingest", "http://127.0.0.1:" + ingest.port());
-        endpoints.put("Flink REST API", "http://127.0.0.1:" + flink.restPort());
+        endpoints.put("Flink web UI", "http://127.0.0.1:" + flink.restPort());
         endpoints.put("Kafka", kafka.bootstrapServers());
         endpoints.put("S3 (MinIO API)", s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
         return endpoints;

@@ -48,6 +48,7 @@ class StackIT {
             assertThat(get("http://127.0.0.1:" + stack.apiPort() + "/healthz")).contains("\"service\":\"replay-api\"");
             assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/jobs/overview"))
                     .contains("stagepass-topic-activity").contains("RUNNING");
+            assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/")).as("the Flink web UI").contains("<html");
 
             boolean arrived = new DemoScenario(stack, new PrintStream(demoOutput, true, StandardCharsets.UTF_8)).run();
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();

@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flink's real runtime as a MiniCluster in this JVM: one JobManager and one TaskManager, its REST API on
- * 127.0.0.1, checkpoints on local disk under the data directory.
+ * Flink's real runtime as a MiniCluster in this JVM: one JobManager and one TaskManager, its REST API and web UI
+ * on 127.0.0.1, checkpoints on local disk under the data directory.
  */
 public final class EmbeddedFlink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFlink.class);
