@@ -1,16 +1,84 @@
 package io.stagepass.ingest;
 
+import io.minio.MinioClient;
 import io.stagepass.events.http.HttpServices;
+import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.s3.ObjectStore;
+import io.stagepass.ingest.hls.HlsIngest;
+import io.stagepass.ingest.hls.HlsRoutes;
+import io.stagepass.ingest.hls.LiveSessions;
+import io.stagepass.ingest.hls.SegmentSender;
+import io.stagepass.ingest.hls.Spool;
+import io.stagepass.ingest.lives.LiveCatalog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/**
- * The HTTP edge through which everything enters Stagepass. This foundation serves its health route; HLS
- * segment ingest, viewer beacons and Stripe webhooks are added by their own capabilities.
- */
-public final class IngestService {
+/** The HTTP edge through which everything enters Stagepass: HLS pushed by encoders (more capabilities to come). */
+public final class IngestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final Duration CATALOG_WAIT = Duration.ofSeconds(30);
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private HttpServices.Running http;
+    private SegmentSender sender;
+
     private IngestService() {
     }
 
-    public static HttpServices.Running start(IngestConfig config) {
-        return HttpServices.start("ingest", config.host(), config.port(), routes -> { });
+    public static IngestService start(IngestConfig config) throws Exception {
+        IngestService service = new IngestService();
+        try {
+            service.startAll(config);
+            return service;
+        } catch (Exception | Error e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void startAll(IngestConfig config) throws Exception {
+        Clock clock = Clock.systemUTC();
+        LiveCatalog catalog = push(new LiveCatalog(config.kafka()).start());
+        if (!catalog.awaitCaughtUp(CATALOG_WAIT)) {
+            LOG.warn("the lives catalog did not load within {} s; stream keys are unknown until it does", CATALOG_WAIT.toSeconds());
+        }
+        Spool spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
+        LiveSessions sessions = new LiveSessions(spool);
+        HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock);
+        MinioClient s3 = push(ObjectStore.client(config.s3()));
+        EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
+        sender = push(new SegmentSender(spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock).start());
+        HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
+        http = push(HttpServices.start("ingest", config.host(), config.port(), hls::register));
+        LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
+    }
+
+    private <T extends AutoCloseable> T push(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public SegmentSender sender() {
+        return sender;
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("could not close {} cleanly", resource, e);
+            }
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class Stack implements AutoCloseable {
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
     private EmbeddedFlink flink;
-    private HttpServices.Running ingest;
+    private IngestService ingest;
     private HttpServices.Running api;
 
     private Stack(StackConfig config) {
@@ -86,7 +86,8 @@ public final class Stack implements AutoCloseable {
                 S3Settings.ENDPOINT, s3.settings().endpoint().toString(),
                 IngestConfig.PORT, Integer.toString(config.ingestPort()),
                 ReplayApiConfig.PORT, Integer.toString(config.apiPort()),
-                JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString()));
+                JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString(),
+                IngestConfig.SPOOL_DIR, config.dataDir().resolve("ingest").resolve("spool").toString()));
 
         progress.accept("starting Flink MiniCluster...");
         PipelineConfig pipeline = PipelineConfig.fromEnv(env);

@@ -1,0 +1,106 @@
+package io.stagepass.ingest.hls;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpStatus;
+import io.stagepass.events.Live;
+import io.stagepass.events.http.HttpServices;
+import io.stagepass.ingest.lives.LiveCatalog;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * HLS pushed over HTTP, as {@code ffmpeg -f hls -method PUT http://HOST/live/STREAM_KEY/index.m3u8} sends it:
+ * {@code PUT /live/{streamKey}/{file}} for playlists, segments and init sections, {@code DELETE} accepted and
+ * ignored (we keep everything), {@code POST /live/{streamKey}/end} to end a live explicitly. Each request is
+ * validated (file name: 400), then authenticated (stream key: 403), then stored.
+ */
+public final class HlsRoutes {
+    private final LiveCatalog catalog;
+    private final HlsIngest ingest;
+    private final SegmentSender sender;
+    private final Spool spool;
+    private final AtomicLong spoolFullRejections = new AtomicLong();
+
+    public HlsRoutes(LiveCatalog catalog, HlsIngest ingest, SegmentSender sender, Spool spool) {
+        this.catalog = catalog;
+        this.ingest = ingest;
+        this.sender = sender;
+        this.spool = spool;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.put("/live/{streamKey}/{file}", this::put);
+        config.routes.delete("/live/{streamKey}/{file}", this::delete);
+        config.routes.post("/live/{streamKey}/end", this::end);
+        config.routes.get("/v1/ingest/status", this::status);
+    }
+
+    private void put(Context ctx) throws Exception {
+        HlsFile file = HlsFile.parse(ctx.pathParam("file")).orElseThrow(() -> new BadRequestResponse(
+                "file name must be letters, digits, '_' or '-' with a .m3u8, .ts, .m4s or .mp4 extension; segments end in their number"));
+        Live live = authenticate(ctx);
+        if (file.kind() == HlsFile.Kind.PLAYLIST) {
+            byte[] body = ctx.req().getInputStream().readNBytes(PLAYLIST_LIMIT + 1);
+            if (body.length > PLAYLIST_LIMIT) {
+                HttpServices.writeError(ctx, 413, "Content Too Large", "a playlist may be at most " + PLAYLIST_LIMIT + " bytes");
+                return;
+            }
+            try {
+                ingest.acceptPlaylist(live.getLiveId(), body);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse("malformed playlist: " + e.getMessage());
+            }
+            ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId()));
+            return;
+        }
+        try {
+            long sequence = ingest.acceptSegment(live.getLiveId(), file, ctx.req().getInputStream());
+            sender.nudge();
+            ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId(), "sequence", sequence));
+        } catch (BodyTooLargeException e) {
+            HttpServices.writeError(ctx, 413, "Content Too Large", e.getMessage());
+        } catch (SpoolFullException e) {
+            spoolFullRejections.incrementAndGet();
+            HttpServices.writeError(ctx, 507, "Insufficient Storage", e.getMessage());
+        }
+    }
+
+    private void delete(Context ctx) {
+        HlsFile.parse(ctx.pathParam("file")).orElseThrow(() -> new BadRequestResponse("not a file name we accept"));
+        authenticate(ctx);
+        ctx.status(HttpStatus.NO_CONTENT); // ffmpeg's delete_segments: we keep everything for the replay
+    }
+
+    private void end(Context ctx) throws Exception {
+        Live live = authenticate(ctx);
+        ingest.endExplicitly(live.getLiveId());
+        sender.nudge();
+        ctx.status(HttpStatus.ACCEPTED).json(Map.of("liveId", live.getLiveId(), "status", "ending"));
+    }
+
+    private void status(Context ctx) {
+        ctx.json(Map.of("spoolBytes", spool.usedBytes(), "delivered", sender.deliveredCount(),
+                "deliveryFailures", sender.failureCount(), "spoolFullRejections", spoolFullRejections.get()));
+    }
+
+    private Live authenticate(Context ctx) {
+        String key = ctx.pathParam("streamKey");
+        if (!HlsFile.isPlausibleStreamKey(key)) {
+            throw new ForbiddenResponse("unknown stream key");
+        }
+        Live live = catalog.byStreamKey(key).orElseThrow(() -> new ForbiddenResponse("unknown or revoked stream key"));
+        if (ingest.hasEnded(live.getLiveId())) {
+            throw new ForbiddenResponse("live " + live.getLiveId() + " has ended; schedule a new live for a new stream");
+        }
+        return live;
+    }
+
+    private static final int PLAYLIST_LIMIT = 1024 * 1024;
+
+    public long spoolFullRejections() {
+        return spoolFullRejections.get();
+    }
+}

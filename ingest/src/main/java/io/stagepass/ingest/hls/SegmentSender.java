@@ -1,0 +1,240 @@
+package io.stagepass.ingest.hls;
+
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.stagepass.events.Ids;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.SegmentContainer;
+import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.events.Topic;
+import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.s3.Bucket;
+import io.stagepass.ingest.lives.LiveCatalog;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the spool in the background: segment bytes to the object store under a deterministic key (a
+ * re-delivery overwrites, never duplicates), then the fact to Kafka; only then is the entry forgotten. When the
+ * object store or Kafka is down it retries with exponential backoff (100 ms doubling to 5 s) and loses nothing;
+ * entries of one live go out in the order they were spooled.
+ */
+public final class SegmentSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentSender.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration IDLE_POLL = Duration.ofMillis(20);
+    private static final Duration SILENCE_CHECK = Duration.ofSeconds(1);
+    private static final long SEND_TIMEOUT_SECONDS = 40;
+
+    private final Spool spool;
+    private final LiveSessions sessions;
+    private final HlsIngest ingest;
+    private final MinioClient s3;
+    private final EventPublisher publisher;
+    private final LiveCatalog catalog;
+    private final Duration durationWait;
+    private final Clock clock;
+    private final Thread thread;
+    private final Object wakeup = new Object();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean running = true;
+
+    public SegmentSender(Spool spool, LiveSessions sessions, HlsIngest ingest, MinioClient s3, EventPublisher publisher,
+                         LiveCatalog catalog, Duration durationWait, Clock clock) {
+        this.spool = spool;
+        this.sessions = sessions;
+        this.ingest = ingest;
+        this.s3 = s3;
+        this.publisher = publisher;
+        this.catalog = catalog;
+        this.durationWait = durationWait;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "ingest-segment-sender");
+    }
+
+    public SegmentSender start() {
+        thread.start();
+        return this;
+    }
+
+    /** Something was spooled: look now rather than at the next poll. */
+    public void nudge() {
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+    }
+
+    public long deliveredCount() {
+        return delivered.get();
+    }
+
+    public long failureCount() {
+        return failures.get();
+    }
+
+    private void run() {
+        Duration backoff = MIN_BACKOFF;
+        long nextSilenceCheck = 0;
+        while (running) {
+            boolean failed = false;
+            boolean waiting = true;
+            try {
+                if (clock.millis() >= nextSilenceCheck) {
+                    ingest.endSilentLives();
+                    nextSilenceCheck = clock.millis() + SILENCE_CHECK.toMillis();
+                }
+                for (String liveId : spool.lives()) {
+                    waiting &= !deliverLive(liveId);
+                }
+                backoff = MIN_BACKOFF;
+            } catch (Exception e) {
+                failed = true;
+                failures.incrementAndGet();
+                LOG.warn("delivery failed, retrying in {} ms: {}", backoff.toMillis(), e.toString());
+            }
+            try {
+                if (failed) {
+                    Thread.sleep(backoff.toMillis());
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                } else if (waiting) {
+                    synchronized (wakeup) {
+                        wakeup.wait(IDLE_POLL.toMillis());
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Delivers what is ready of one live, in order; returns whether anything was delivered. */
+    private boolean deliverLive(String liveId) throws Exception {
+        boolean progressed = false;
+        List<SpoolEntry> entries = spool.entries(liveId);
+        for (SpoolEntry entry : entries) {
+            switch (entry.type()) {
+                case SEGMENT -> {
+                    Long duration = durationOf(entry);
+                    boolean needsDuration = entry.kind() != HlsFile.Kind.INIT;
+                    if (needsDuration && duration == null && clock.instant().isBefore(entry.at().plus(durationWait))) {
+                        return progressed; // its playlist usually follows within milliseconds
+                    }
+                    deliverSegment(entry, needsDuration ? duration : null);
+                }
+                case LIFECYCLE -> deliverLifecycle(entry);
+                case GAP -> publish(liveId, gap(entry));
+            }
+            spool.remove(entry);
+            delivered.incrementAndGet();
+            progressed = true;
+        }
+        return progressed;
+    }
+
+    private Long durationOf(SpoolEntry entry) {
+        LiveSession session = sessions.get(entry.liveId());
+        synchronized (session) {
+            return session.duration(entry.sequence());
+        }
+    }
+
+    private void deliverSegment(SpoolEntry entry, Long durationMicros) throws Exception {
+        String key = objectKey(entry);
+        long size = Files.size(entry.path());
+        try (InputStream in = Files.newInputStream(entry.path())) {
+            s3.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
+                    .stream(in, size, -1).contentType(contentType(entry.kind())).build());
+        }
+        publish(entry.liveId(), SegmentStored.newBuilder()
+                .setEventId(Ids.derivedEventId("segment", key))
+                .setOccurredAt(entry.at())
+                .setType(SegmentEventType.STORED)
+                .setLiveId(entry.liveId())
+                .setSequence(entry.sequence())
+                .setDurationMicros(durationMicros)
+                .setByteSize(size)
+                .setSha256(entry.sha256())
+                .setObjectKey(key)
+                .setContainer(entry.kind().container())
+                .setReceivedAt(entry.at())
+                .setDiscontinuity(entry.discontinuity())
+                .build());
+    }
+
+    /**
+     * {@code LIVE_ID/00000042.ts}: the same live and sequence always land on the same object. An fMP4 init section
+     * is named by its content ({@code LIVE_ID/init-SHA256PREFIX.mp4}): encoders resend the same one.
+     */
+    public static String objectKey(SpoolEntry entry) {
+        if (entry.kind() == HlsFile.Kind.INIT) {
+            return entry.liveId() + "/init-" + entry.sha256().substring(0, 16) + ".mp4";
+        }
+        return entry.liveId() + "/" + String.format("%08d", entry.sequence()) + "." + entry.kind().extension();
+    }
+
+    private static String contentType(HlsFile.Kind kind) {
+        return kind == HlsFile.Kind.SEGMENT_TS ? "video/mp2t" : "video/mp4";
+    }
+
+    private SegmentStored gap(SpoolEntry entry) {
+        return SegmentStored.newBuilder()
+                .setEventId(Ids.derivedEventId("segment-gap", entry.liveId() + "/" + entry.sequence()))
+                .setOccurredAt(entry.at())
+                .setType(SegmentEventType.GAP)
+                .setLiveId(entry.liveId())
+                .setSequence(entry.sequence())
+                .setGapLength(entry.gapLength())
+                .setByteSize(0)
+                .setSha256("")
+                .setObjectKey("")
+                .setContainer(SegmentContainer.MPEG_TS)
+                .setReceivedAt(entry.at())
+                .build();
+    }
+
+    private void deliverLifecycle(SpoolEntry entry) throws Exception {
+        Live live = catalog.byId(entry.liveId())
+                .orElseThrow(() -> new IllegalStateException("live " + entry.liveId() + " is not in the catalog view yet"));
+        Live.Builder event = Live.newBuilder(live)
+                .setEventId(Ids.derivedEventId("live", entry.liveId() + "/" + entry.lifecycle()))
+                .setOccurredAt(entry.at())
+                .setType(entry.lifecycle());
+        if (entry.lifecycle() == LiveEventType.STARTED) {
+            event.setStartedAt(entry.at());
+        } else {
+            event.setEndedAt(entry.at()).setEndReason(entry.endReason());
+        }
+        Live published = event.build();
+        publisher.publish(Topic.LIVES, entry.liveId(), published).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        LOG.info("live {} {}", entry.liveId(), entry.lifecycle() == LiveEventType.STARTED ? "started" : "ended (" + entry.endReason() + ")");
+    }
+
+    private void publish(String liveId, SegmentStored event) throws Exception {
+        publisher.publish(Topic.SEGMENTS, liveId, event).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (event.getType() == SegmentEventType.STORED) {
+            LiveSession session = sessions.get(liveId);
+            synchronized (session) {
+                session.durations.remove(event.getSequence());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        nudge();
+        thread.join(Duration.ofSeconds(30).toMillis());
+    }
+}

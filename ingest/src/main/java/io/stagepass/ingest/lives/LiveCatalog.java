@@ -1,0 +1,114 @@
+package io.stagepass.ingest.lives;
+
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.Live;
+import io.stagepass.events.MalformedEventException;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.events.config.KafkaSettings;
+import io.stagepass.events.kafka.KafkaClients;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingest's view of the lives catalog, rebuilt from the compacted lives topic at start and kept current: which
+ * live a stream key belongs to (by its SHA-256; keys are never stored) and each live's latest state.
+ */
+public final class LiveCatalog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveCatalog.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final EventCodec<Live> codec = EventCodec.of(Live.class);
+    private final Map<String, Live> byId = new ConcurrentHashMap<>();
+    private final Map<String, String> liveIdByKeyHash = new ConcurrentHashMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+
+    public LiveCatalog(KafkaSettings kafka) {
+        Properties props = KafkaClients.committedReader(kafka, "unused");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props);
+        this.thread = new Thread(this::run, "ingest-live-catalog");
+        thread.setDaemon(true);
+    }
+
+    public LiveCatalog start() {
+        thread.start();
+        return this;
+    }
+
+    /** Waits until the view holds everything the topic had at start; false when that took longer than {@code timeout}. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The live a stream key was issued for, unless the key was revoked. */
+    public Optional<Live> byStreamKey(String streamKey) {
+        return Optional.ofNullable(liveIdByKeyHash.get(StreamKeys.sha256(streamKey))).map(byId::get)
+                .filter(live -> !live.getStreamKeyRevoked());
+    }
+
+    public Optional<Live> byId(String liveId) {
+        return Optional.ofNullable(byId.get(liveId));
+    }
+
+    void apply(Live live) {
+        Live previous = byId.put(live.getLiveId(), live);
+        if (previous != null && previous.getStreamKeySha256() != null
+                && !previous.getStreamKeySha256().equals(live.getStreamKeySha256())) {
+            liveIdByKeyHash.remove(previous.getStreamKeySha256());
+        }
+        if (live.getStreamKeySha256() != null) {
+            liveIdByKeyHash.put(live.getStreamKeySha256(), live.getLiveId());
+        }
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topic.LIVES.topicName()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        apply(codec.decode(record.value()));
+                    } catch (MalformedEventException e) {
+                        LOG.warn("skipping unreadable live record at {}-{}@{}: {}", record.topic(), record.partition(),
+                                record.offset(), e.getMessage());
+                    }
+                }
+                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
+                    LOG.info("live catalog loaded: {} lives", byId.size());
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("live catalog view stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,129 @@
+package io.stagepass.ingest;
+
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.events.s3.Bucket;
+import io.stagepass.events.s3.ObjectStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real broker, a real S3 server and the ingest service on free loopback ports, with helpers to schedule a live
+ * and to read back what ingest produced. Each piece can be stopped and started again on the same data.
+ */
+public final class IngestFixture implements AutoCloseable {
+    public static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    private final Path dir;
+    public final IngestConfig config;
+    public EmbeddedKafka kafka;
+    public EmbeddedS3 s3;
+    public IngestService ingest;
+    private int kafkaPort;
+
+    public IngestFixture(Path dir, Duration reconnectWindow) throws Exception {
+        this.dir = dir;
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        kafkaPort = kafka.port();
+        s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
+        config = new IngestConfig("127.0.0.1", 0, kafka.settings(), s3.settings(), dir.resolve("spool"),
+                2L * 1024 * 1024 * 1024, 8L * 1024 * 1024, reconnectWindow, Duration.ofSeconds(3));
+        ingest = IngestService.start(config);
+    }
+
+    /** Schedules a live with a fresh stream key; returns {liveId, streamKey}. */
+    public String[] scheduleLive() throws Exception {
+        String liveId = io.stagepass.events.Ids.newId("live");
+        String key = StreamKeys.newKey();
+        try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+            publisher.publish(Topic.LIVES, liveId, SampleEvents.live(liveId, "creator_1")
+                    .setStreamKeySha256(StreamKeys.sha256(key)).build()).get(30, TimeUnit.SECONDS);
+        }
+        return new String[] {liveId, key};
+    }
+
+    public String url(String streamKey, String file) {
+        return "http://127.0.0.1:" + ingest.port() + "/live/" + streamKey + "/" + file;
+    }
+
+    public List<SegmentStored> segments(String liveId) {
+        EventCodec<SegmentStored> codec = EventCodec.of(SegmentStored.class);
+        return read(Topic.SEGMENTS).stream().map(codec::decode).filter(s -> s.getLiveId().equals(liveId)).toList();
+    }
+
+    public List<Live> lifecycle(String liveId) {
+        EventCodec<Live> codec = EventCodec.of(Live.class);
+        return read(Topic.LIVES).stream().map(codec::decode)
+                .filter(l -> l.getLiveId().equals(liveId) && l.getType() != LiveEventType.SCHEDULED).toList();
+    }
+
+    private List<byte[]> read(Topic topic) {
+        try (TopicReader reader = new TopicReader(kafka.settings())) {
+            return reader.readFrom(topic, Map.of(), Duration.ofSeconds(30)).stream().map(r -> r.value()).toList();
+        }
+    }
+
+    public List<String> objects(String liveId) {
+        List<String> keys = new ArrayList<>();
+        try (MinioClient client = ObjectStore.client(s3.settings())) {
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName())
+                    .prefix(liveId + "/").recursive(true).build())) {
+                keys.add(item.get().objectName());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list objects of " + liveId, e);
+        }
+        return keys;
+    }
+
+    public void stopS3() throws Exception {
+        s3.close();
+    }
+
+    public void startS3() throws Exception {
+        s3 = EmbeddedS3.start(dir.resolve("s3"), s3.port(), "test-access", "test-secret-key");
+    }
+
+    public void stopKafka() {
+        kafka.close();
+    }
+
+    public void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
+    }
+
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + DEADLINE);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        ingest.close();
+        s3.close();
+        kafka.close();
+    }
+}
