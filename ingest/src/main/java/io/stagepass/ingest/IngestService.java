@@ -25,6 +25,8 @@ public final class IngestService implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private HttpServices.Running http;
     private SegmentSender sender;
+    private LiveCatalog catalog;
+    private Spool spool;
 
     private IngestService() {
     }
@@ -42,11 +44,11 @@ public final class IngestService implements AutoCloseable {
 
     private void startAll(IngestConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
-        LiveCatalog catalog = push(new LiveCatalog(config.kafka()).start());
+        catalog = push(new LiveCatalog(config.kafka()).start());
         if (!catalog.awaitCaughtUp(CATALOG_WAIT)) {
             LOG.warn("the lives catalog did not load within {} s; stream keys are unknown until it does", CATALOG_WAIT.toSeconds());
         }
-        Spool spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
+        spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
         LiveSessions sessions = new LiveSessions(spool);
         HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
@@ -64,6 +66,15 @@ public final class IngestService implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Bytes waiting in the spool for delivery. */
+    public long pendingBytes() {
+        return spool.usedBytes();
+    }
+
+    public LiveCatalog catalog() {
+        return catalog;
     }
 
     public SegmentSender sender() {

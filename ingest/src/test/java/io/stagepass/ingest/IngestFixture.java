@@ -39,13 +39,19 @@ public final class IngestFixture implements AutoCloseable {
     public IngestService ingest;
     private int kafkaPort;
 
+    public static final long MAX_BODY = 8L * 1024 * 1024;
+
     public IngestFixture(Path dir, Duration reconnectWindow) throws Exception {
+        this(dir, reconnectWindow, 2L * 1024 * 1024 * 1024);
+    }
+
+    public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes) throws Exception {
         this.dir = dir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         kafkaPort = kafka.port();
         s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
         config = new IngestConfig("127.0.0.1", 0, kafka.settings(), s3.settings(), dir.resolve("spool"),
-                2L * 1024 * 1024 * 1024, 8L * 1024 * 1024, reconnectWindow, Duration.ofSeconds(3));
+                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3));
         ingest = IngestService.start(config);
     }
 
@@ -57,6 +63,7 @@ public final class IngestFixture implements AutoCloseable {
             publisher.publish(Topic.LIVES, liveId, SampleEvents.live(liveId, "creator_1")
                     .setStreamKeySha256(StreamKeys.sha256(key)).build()).get(30, TimeUnit.SECONDS);
         }
+        await("ingest knows the new stream key", () -> ingest.catalog().byStreamKey(key).isPresent());
         return new String[] {liveId, key};
     }
 
@@ -100,6 +107,11 @@ public final class IngestFixture implements AutoCloseable {
 
     public void startS3() throws Exception {
         s3 = EmbeddedS3.start(dir.resolve("s3"), s3.port(), "test-access", "test-secret-key");
+    }
+
+    public void restartIngest() throws Exception {
+        ingest.close();
+        ingest = IngestService.start(config);
     }
 
     public void stopKafka() {

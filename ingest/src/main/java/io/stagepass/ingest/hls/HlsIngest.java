@@ -69,13 +69,15 @@ public final class HlsIngest {
                         session.connection, session.connectionBase);
             }
             long sequence = file.kind() == HlsFile.Kind.INIT ? session.connectionBase : session.sequenceOf(file.sequence());
-            if (!session.startedSpooled) {
-                spool.writeLifecycle(liveId, LiveEventType.STARTED, null, now);
+            // STARTED goes before the first segment in delivery order, but is written only once that segment is
+            // safely spooled: a refused push (413, 507) does not start a live. The sender reads a live's entries
+            // under the session lock, so it sees both or neither.
+            long startedEntry = session.startedSpooled ? -1 : spool.reserveEntry();
+            spool.writeSegment(liveId, sequence, file.kind(), now, discontinuity, body, maxBody);
+            if (startedEntry >= 0) {
+                spool.writeLifecycle(liveId, LiveEventType.STARTED, null, now, startedEntry);
                 session.startedSpooled = true;
             }
-            spool.writeSegment(liveId, sequence, file.kind(), now,
-                    discontinuity || (file.kind() != HlsFile.Kind.INIT && session.connection > 0 && file.sequence() == 0),
-                    body, maxBody);
             if (file.kind() != HlsFile.Kind.INIT) {
                 session.seenZero |= file.sequence() == 0;
                 session.segmentsInConnection++;

@@ -122,7 +122,11 @@ public final class SegmentSender implements AutoCloseable {
     /** Delivers what is ready of one live, in order; returns whether anything was delivered. */
     private boolean deliverLive(String liveId) throws Exception {
         boolean progressed = false;
-        List<SpoolEntry> entries = spool.entries(liveId);
+        List<SpoolEntry> entries;
+        LiveSession session = sessions.get(liveId);
+        synchronized (session) {
+            entries = spool.entries(liveId); // a consistent view: writers add related entries under this lock
+        }
         for (SpoolEntry entry : entries) {
             switch (entry.type()) {
                 case SEGMENT -> {

@@ -108,7 +108,17 @@ public final class Spool {
     }
 
     public void writeLifecycle(String liveId, LiveEventType type, LiveEndReason reason, Instant at) throws IOException {
-        writeEmpty(liveId, SpoolEntry.lifecycleName(nextEntry.getAndIncrement(), type, reason, at));
+        writeLifecycle(liveId, type, reason, at, reserveEntry());
+    }
+
+    /** Writes a lifecycle entry at a place in the order taken earlier with {@link #reserveEntry()}. */
+    public void writeLifecycle(String liveId, LiveEventType type, LiveEndReason reason, Instant at, long entryNo) throws IOException {
+        writeEmpty(liveId, SpoolEntry.lifecycleName(entryNo, type, reason, at));
+    }
+
+    /** Takes the next place in the delivery order, for an entry written later. */
+    public long reserveEntry() {
+        return nextEntry.getAndIncrement();
     }
 
     public void writeGap(String liveId, long first, long length, Instant at) throws IOException {

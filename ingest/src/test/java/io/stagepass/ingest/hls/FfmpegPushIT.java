@@ -80,6 +80,12 @@ class FfmpegPushIT {
             }
             assertThat(objects).as("every segment in the object store once").containsExactlyInAnyOrderElementsOf(expectedKeys);
 
+            // Without -re uploads overlap and playlists arrive out of order; the one last by media sequence wins.
+            Playlist stored = Playlist.parse(java.nio.file.Files.readString(
+                    fixture.config.spoolDir().resolve(live[0]).resolve("playlist.m3u8")));
+            assertThat(stored.ended()).as("stored playlist is the final one").isTrue();
+            assertThat(stored.lastSequence()).isEqualTo(CLIP_SECONDS / 2 - 1);
+
             List<Live> lifecycle = fixture.lifecycle(live[0]);
             assertThat(lifecycle).extracting(Live::getType).containsExactly(LiveEventType.STARTED, LiveEventType.ENDED);
             assertThat(lifecycle.get(1).getEndReason()).isEqualTo(LiveEndReason.ENDLIST);
