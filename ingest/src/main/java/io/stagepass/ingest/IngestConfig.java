@@ -17,9 +17,33 @@ import java.time.Duration;
  * @param reconnectWindow {@code STAGEPASS_INGEST_RECONNECT_WINDOW}, default 60s: silence after which a live has ended
  * @param durationWait    {@code STAGEPASS_INGEST_DURATION_WAIT}, default 3s: how long a segment waits for the playlist
  *                        that gives its duration before its fact is sent without one
+ * @param beacons         viewer beacon settings
+ * @param stripe          Stripe webhook settings
  */
 public record IngestConfig(String host, int port, KafkaSettings kafka, S3Settings s3, Path spoolDir, long spoolMaxBytes,
-                           long maxBody, Duration reconnectWindow, Duration durationWait) {
+                           long maxBody, Duration reconnectWindow, Duration durationWait, Beacons beacons, Stripe stripe) {
+
+    /**
+     * @param tokenSecret    {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with the replay API;
+     *                       the embedded default is for one machine only
+     * @param allowedOrigins {@code STAGEPASS_PLAYER_ORIGINS}, comma-separated, default the replay API's own origins
+     * @param perMinute      {@code STAGEPASS_BEACON_RATE}, default 30: requests per minute per player session (burst 10)
+     */
+    public record Beacons(String tokenSecret, java.util.Set<String> allowedOrigins, int perMinute) {
+    }
+
+    /**
+     * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...): verifies every webhook
+     * @param apiKey        {@code STAGEPASS_STRIPE_API_KEY} (sk_...): fetches fees and Checkout Sessions
+     * @param apiBase       {@code STAGEPASS_STRIPE_API_BASE}, default https://api.stripe.com (a local stand-in in tests)
+     */
+    public record Stripe(String webhookSecret, String apiKey, String apiBase) {
+        @Override
+        public String toString() {
+            return "Stripe[apiBase=" + apiBase + "]";
+        }
+    }
+
     public static final String HOST = "STAGEPASS_INGEST_HOST";
     public static final String PORT = "STAGEPASS_INGEST_PORT";
     public static final String SPOOL_DIR = "STAGEPASS_INGEST_SPOOL_DIR";
@@ -27,6 +51,11 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
     public static final String MAX_BODY = "STAGEPASS_INGEST_MAX_BODY";
     public static final String RECONNECT_WINDOW = "STAGEPASS_INGEST_RECONNECT_WINDOW";
     public static final String DURATION_WAIT = "STAGEPASS_INGEST_DURATION_WAIT";
+    public static final String PLAYER_ORIGINS = "STAGEPASS_PLAYER_ORIGINS";
+    public static final String BEACON_RATE = "STAGEPASS_BEACON_RATE";
+    public static final String STRIPE_WEBHOOK_SECRET = "STAGEPASS_STRIPE_WEBHOOK_SECRET";
+    public static final String STRIPE_API_KEY = "STAGEPASS_STRIPE_API_KEY";
+    public static final String STRIPE_API_BASE = "STAGEPASS_STRIPE_API_BASE";
     public static final int DEFAULT_PORT = 8090;
 
     public static IngestConfig fromEnv(Env env) {
@@ -36,6 +65,21 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
                 env.bytes(SPOOL_MAX, 2L * 1024 * 1024 * 1024),
                 env.bytes(MAX_BODY, 64L * 1024 * 1024),
                 env.duration(RECONNECT_WINDOW, Duration.ofSeconds(60)),
-                env.duration(DURATION_WAIT, Duration.ofSeconds(3)));
+                env.duration(DURATION_WAIT, Duration.ofSeconds(3)),
+                new Beacons(playbackSecret(env),
+                        java.util.Set.copyOf(java.util.List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080").split("\\s*,\\s*"))),
+                        env.integer(BEACON_RATE, 30, 1, 100_000)),
+                new Stripe(env.string(STRIPE_WEBHOOK_SECRET, "whsec_embedded_stagepass_test_secret"),
+                        env.string(STRIPE_API_KEY, "sk_test_embedded_stagepass"),
+                        env.httpUrl(STRIPE_API_BASE, "https://api.stripe.com").toString()));
+    }
+
+    private static String playbackSecret(Env env) {
+        String secret = env.string(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE, io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET);
+        if (secret.length() < 32) {
+            throw new io.stagepass.events.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
+                    + " must be at least 32 characters");
+        }
+        return secret;
     }
 }

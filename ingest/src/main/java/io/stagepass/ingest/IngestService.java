@@ -1,7 +1,13 @@
 package io.stagepass.ingest;
 
 import io.minio.MinioClient;
+import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.http.HttpServices;
+import io.stagepass.ingest.beacons.BeaconRoutes;
+import io.stagepass.ingest.beacons.RateLimiter;
+import io.stagepass.ingest.stripe.PaymentFacts;
+import io.stagepass.ingest.stripe.StripeLookups;
+import io.stagepass.ingest.stripe.StripeWebhookRoutes;
 import io.stagepass.events.kafka.EventPublisher;
 import io.stagepass.events.s3.ObjectStore;
 import io.stagepass.ingest.hls.HlsIngest;
@@ -17,10 +23,14 @@ import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP edge through which everything enters Stagepass: HLS pushed by encoders (more capabilities to come). */
+/**
+ * The HTTP edge through which everything enters Stagepass: HLS pushed by encoders, viewer beacons from players,
+ * and Stripe's webhooks. Stateless apart from its spool and its view of the lives catalog.
+ */
 public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final Duration CATALOG_WAIT = Duration.ofSeconds(30);
+    private static final int BEACON_BURST = 10;
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private HttpServices.Running http;
@@ -55,7 +65,15 @@ public final class IngestService implements AutoCloseable {
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
         sender = push(new SegmentSender(spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock).start());
         HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
-        http = push(HttpServices.start("ingest", config.host(), config.port(), hls::register));
+        BeaconRoutes beacons = new BeaconRoutes(new PlaybackTokens(config.beacons().tokenSecret()), publisher,
+                new RateLimiter(config.beacons().perMinute(), BEACON_BURST), config.beacons().allowedOrigins(), clock);
+        StripeWebhookRoutes stripe = new StripeWebhookRoutes(config.stripe().webhookSecret(),
+                new PaymentFacts(StripeLookups.create(config.stripe().apiKey(), config.stripe().apiBase())), publisher);
+        http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
+            hls.register(routes);
+            beacons.register(routes);
+            stripe.register(routes);
+        }));
         LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
     }
 

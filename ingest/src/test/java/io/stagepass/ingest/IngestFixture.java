@@ -40,18 +40,28 @@ public final class IngestFixture implements AutoCloseable {
     private int kafkaPort;
 
     public static final long MAX_BODY = 8L * 1024 * 1024;
+    public static final String TOKEN_SECRET = "fixture-playback-token-secret-32-chars";
+    public static final String PLAYER_ORIGIN = "https://player.example";
+    public static final String WEBHOOK_SECRET = "whsec_fixture_secret";
 
     public IngestFixture(Path dir, Duration reconnectWindow) throws Exception {
         this(dir, reconnectWindow, 2L * 1024 * 1024 * 1024);
     }
 
     public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes) throws Exception {
+        this(dir, reconnectWindow, spoolMaxBytes, "http://127.0.0.1:1");
+    }
+
+    /** With Stripe's API answered by a stand-in at {@code stripeApiBase}. */
+    public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes, String stripeApiBase) throws Exception {
         this.dir = dir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         kafkaPort = kafka.port();
         s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
         config = new IngestConfig("127.0.0.1", 0, kafka.settings(), s3.settings(), dir.resolve("spool"),
-                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3));
+                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3),
+                new IngestConfig.Beacons(TOKEN_SECRET, java.util.Set.of(PLAYER_ORIGIN), 30),
+                new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase));
         ingest = IngestService.start(config);
     }
 

@@ -1,0 +1,90 @@
+package io.stagepass.events;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The token a player holds: which live it may report on and which ticket it plays for (none for an anonymous
+ * page visitor), until when. Signed with HMAC-SHA256 under a secret shared by the replay API (which issues
+ * tokens) and ingest (which trusts nothing else about a viewer). Format: {@code BASE64URL(claims).BASE64URL(mac)}
+ * with claims {@code v1|liveId|ticketId or -|expiresEpochSeconds}.
+ */
+public final class PlaybackTokens {
+    /** The shared secret's environment variable, read by the replay API and ingest. */
+    public static final String SECRET_VARIABLE = "STAGEPASS_PLAYBACK_TOKEN_SECRET";
+    /** For the embedded stack only: production deployments set their own secret. */
+    public static final String EMBEDDED_SECRET = "stagepass-embedded-playback-token-secret";
+    private static final String VERSION = "v1";
+    private static final int MIN_SECRET_LENGTH = 32;
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    /** What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page. */
+    public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {
+    }
+
+    private final SecretKeySpec key;
+
+    public PlaybackTokens(String secret) {
+        if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException("the playback token secret must be at least " + MIN_SECRET_LENGTH + " characters");
+        }
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    public String issue(String liveId, String ticketId, Instant expiresAt) {
+        if (liveId.contains("|") || ticketId != null && ticketId.contains("|")) {
+            throw new IllegalArgumentException("ids must not contain '|'");
+        }
+        String claims = String.join("|", VERSION, liveId, ticketId == null ? "-" : ticketId,
+                Long.toString(expiresAt.getEpochSecond()));
+        byte[] claimBytes = claims.getBytes(StandardCharsets.UTF_8);
+        return ENCODER.encodeToString(claimBytes) + "." + ENCODER.encodeToString(mac(claimBytes));
+    }
+
+    /** The claims of a genuine, unexpired token; empty for anything else (forged, tampered, expired, garbled). */
+    public Optional<Claims> verify(String token, Instant now) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot != token.lastIndexOf('.')) {
+            return Optional.empty();
+        }
+        try {
+            byte[] claimBytes = DECODER.decode(token.substring(0, dot));
+            byte[] signature = DECODER.decode(token.substring(dot + 1));
+            if (!MessageDigest.isEqual(signature, mac(claimBytes))) {
+                return Optional.empty();
+            }
+            String[] parts = new String(claimBytes, StandardCharsets.UTF_8).split("\\|", -1);
+            if (parts.length != 4 || !parts[0].equals(VERSION)) {
+                return Optional.empty();
+            }
+            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));
+            if (!now.isBefore(expiresAt)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Claims(parts[1], parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]), expiresAt));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] mac(byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(data);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.stagepass.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlaybackTokensTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private static final Instant LATER = NOW.plus(Duration.ofHours(6));
+    private final PlaybackTokens tokens = new PlaybackTokens("a-shared-secret-of-at-least-32-characters");
+
+    @Test
+    void aGenuineTokenCarriesItsLiveAndTicket() {
+        String token = tokens.issue("live_1", "cs_1", LATER);
+
+        assertThat(tokens.verify(token, NOW)).contains(new PlaybackTokens.Claims("live_1", Optional.of("cs_1"), LATER));
+        assertThat(tokens.verify(tokens.issue("live_1", null, LATER), NOW))
+                .hasValueSatisfying(claims -> assertThat(claims.ticketId()).isEmpty());
+    }
+
+    @Test
+    void refusesForgedTamperedExpiredAndGarbledTokens() {
+        String token = tokens.issue("live_1", "cs_1", LATER);
+        String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString("v1|live_1|cs_someone_else|9999999999".getBytes());
+
+        assertThat(tokens.verify(forgedClaims + token.substring(token.indexOf('.')), NOW)).isEmpty();
+        assertThat(tokens.verify(new PlaybackTokens("another-secret-of-at-least-32-characters!").issue("live_1", "cs_1", LATER), NOW)).isEmpty();
+        assertThat(tokens.verify(token, LATER)).as("expired").isEmpty();
+        assertThat(tokens.verify("not-a-token", NOW)).isEmpty();
+        assertThat(tokens.verify("a.b.c", NOW)).isEmpty();
+        assertThat(tokens.verify("%%%.%%%", NOW)).isEmpty();
+        assertThat(tokens.verify(null, NOW)).isEmpty();
+    }
+
+    @Test
+    void refusesAShortSecret() {
+        assertThatThrownBy(() -> new PlaybackTokens("short")).hasMessageContaining("at least 32");
+    }
+}

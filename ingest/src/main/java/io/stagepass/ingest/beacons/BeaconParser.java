@@ -1,0 +1,152 @@
+package io.stagepass.ingest.beacons;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.BadRequestResponse;
+import io.stagepass.events.Beacon;
+import io.stagepass.events.BeaconType;
+import io.stagepass.events.Ids;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.ViewMode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a player's JSON batch into contract beacons, all or nothing: the first invalid field fails the whole
+ * batch with its path ({@code events[3].type: ...}). The live and the ticket come from the verified playback
+ * token; a batch that tries to say who the viewer is, or which live, is refused.
+ */
+public final class BeaconParser {
+    public static final int MAX_EVENTS = 100;
+    public static final int MAX_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
+    private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
+    private static final Set<String> FIELDS = Set.of("id", "type", "sessionId", "mode", "positionMs", "clientTime");
+    private static final Set<String> IDENTITY_FIELDS = Set.of("liveId", "ticketId", "viewerId", "userId", "email", "creatorId");
+    private static final Map<String, BeaconType> TYPES = Map.of("page_view", BeaconType.PAGE_VIEW, "view_start", BeaconType.VIEW_START,
+            "heartbeat", BeaconType.HEARTBEAT, "pause", BeaconType.PAUSE, "seek", BeaconType.SEEK, "view_end", BeaconType.VIEW_END);
+    private static final Map<String, ViewMode> MODES = Map.of("live", ViewMode.LIVE, "replay", ViewMode.REPLAY, "page", ViewMode.PAGE);
+
+    private BeaconParser() {
+    }
+
+    public static List<Beacon> parse(byte[] body, PlaybackTokens.Claims claims, Instant receivedAt) {
+        if (body.length > MAX_BYTES) {
+            throw new BadRequestResponse("body: at most " + MAX_BYTES + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestResponse("body: not JSON (" + e.getOriginalMessage() + ")");
+        } catch (java.io.IOException e) {
+            throw new BadRequestResponse("body: unreadable");
+        }
+        if (root == null || !root.isArray()) {
+            throw new BadRequestResponse("body: must be a JSON array of beacon events");
+        }
+        if (root.isEmpty() || root.size() > MAX_EVENTS) {
+            throw new BadRequestResponse("body: must hold 1 to " + MAX_EVENTS + " events, got " + root.size());
+        }
+        Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+        List<Beacon> beacons = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            beacons.add(parseEvent(root.get(i), "events[" + i + "]", claims, received));
+        }
+        return beacons;
+    }
+
+    private static Beacon parseEvent(JsonNode event, String path, PlaybackTokens.Claims claims, Instant received) {
+        if (!event.isObject()) {
+            throw new BadRequestResponse(path + ": must be an object");
+        }
+        for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (IDENTITY_FIELDS.contains(name)) {
+                throw new BadRequestResponse(path + "." + name + ": not accepted; the live and the viewer come from the playback token");
+            }
+            if (!FIELDS.contains(name)) {
+                throw new BadRequestResponse(path + "." + name + ": unknown field (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+            }
+        }
+        BeaconType type = TYPES.get(text(event, "type", path).toLowerCase(Locale.ROOT));
+        if (type == null) {
+            throw new BadRequestResponse(path + ".type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES.keySet())));
+        }
+        ViewMode mode = MODES.get(text(event, "mode", path).toLowerCase(Locale.ROOT));
+        if (mode == null) {
+            throw new BadRequestResponse(path + ".mode: must be one of live, replay, page");
+        }
+        if (claims.ticketId().isEmpty() && (type != BeaconType.PAGE_VIEW || mode != ViewMode.PAGE)) {
+            throw new BadRequestResponse(path + ".type: a token without a ticket may only report page_view in mode page");
+        }
+        String sessionId = text(event, "sessionId", path);
+        if (!SESSION_ID.matcher(sessionId).matches()) {
+            throw new BadRequestResponse(path + ".sessionId: 8 to 64 letters, digits, '_' or '-'");
+        }
+        long position = 0;
+        if (event.has("positionMs")) {
+            JsonNode node = event.get("positionMs");
+            if (!node.isIntegralNumber() || node.asLong() < 0) {
+                throw new BadRequestResponse(path + ".positionMs: must be a whole number of milliseconds, at least 0");
+            }
+            position = node.asLong();
+        }
+        String eventId = Ids.newEventId();
+        if (event.has("id")) {
+            String id = text(event, "id", path);
+            if (!CLIENT_ID.matcher(id).matches()) {
+                throw new BadRequestResponse(path + ".id: 8 to 64 letters, digits, '_' or '-'");
+            }
+            eventId = Ids.derivedEventId("beacon", sessionId + "/" + id); // a resent event is the same fact
+        }
+        return Beacon.newBuilder()
+                .setEventId(eventId)
+                .setOccurredAt(received)
+                .setType(type)
+                .setLiveId(claims.liveId())
+                .setSessionId(sessionId)
+                .setTicketId(claims.ticketId().orElse(null))
+                .setMode(mode)
+                .setPositionMillis(position)
+                .setClientTime(clientTime(event, path))
+                .setReceivedAt(received)
+                .build();
+    }
+
+    private static Instant clientTime(JsonNode event, String path) {
+        if (!event.has("clientTime")) {
+            return null;
+        }
+        JsonNode node = event.get("clientTime");
+        try {
+            if (node.isIntegralNumber()) {
+                return Instant.ofEpochMilli(node.asLong());
+            }
+            if (node.isTextual()) {
+                return Instant.parse(node.asText()).truncatedTo(ChronoUnit.MILLIS);
+            }
+        } catch (DateTimeParseException e) {
+            // fall through
+        }
+        throw new BadRequestResponse(path + ".clientTime: an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
+    }
+
+    private static String text(JsonNode event, String field, String path) {
+        JsonNode node = event.get(field);
+        if (node == null || !node.isTextual() || node.asText().isBlank()) {
+            throw new BadRequestResponse(path + "." + field + ": required, a string");
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,155 @@
+package io.stagepass.ingest.stripe;
+
+import com.stripe.exception.EventDataObjectDeserializationException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Charge;
+import com.stripe.model.Dispute;
+import com.stripe.model.Event;
+import com.stripe.model.StripeObject;
+import com.stripe.model.checkout.Session;
+import io.stagepass.events.DisputeOutcome;
+import io.stagepass.events.Ids;
+import io.stagepass.events.Money;
+import io.stagepass.events.PaymentEventType;
+import io.stagepass.events.PaymentFact;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Normalizes a verified Stripe event into the contract's payment fact. The fact's id is derived from the Stripe
+ * event id, so a redelivery is the same fact. Events of other products on the same Stripe account (no
+ * {@code live_id} in the Checkout Session metadata) give no fact.
+ */
+public final class PaymentFacts {
+    public static final String LIVE_ID = "live_id";
+    public static final String TIER = "tier";
+    public static final String CREATOR_ID = "creator_id";
+
+    private static final Map<String, PaymentEventType> HANDLED = Map.of(
+            "checkout.session.completed", PaymentEventType.CHECKOUT_COMPLETED,
+            "checkout.session.async_payment_succeeded", PaymentEventType.ASYNC_PAYMENT_SUCCEEDED,
+            "checkout.session.async_payment_failed", PaymentEventType.ASYNC_PAYMENT_FAILED,
+            "checkout.session.expired", PaymentEventType.CHECKOUT_EXPIRED,
+            "charge.refunded", PaymentEventType.CHARGE_REFUNDED,
+            "charge.dispute.created", PaymentEventType.DISPUTE_OPENED,
+            "charge.dispute.closed", PaymentEventType.DISPUTE_CLOSED);
+
+    private final StripeLookups lookups;
+
+    public PaymentFacts(StripeLookups lookups) {
+        this.lookups = lookups;
+    }
+
+    public static boolean handles(String eventType) {
+        return HANDLED.containsKey(eventType);
+    }
+
+    /** The fact for a handled event type; empty when the event is not about a Stagepass ticket. */
+    public Optional<PaymentFact> toFact(Event event) throws StripeException {
+        PaymentEventType type = HANDLED.get(event.getType());
+        StripeObject object = dataObject(event);
+        PaymentFact.Builder fact = PaymentFact.newBuilder()
+                .setEventId(Ids.derivedEventId("stripe", event.getId()))
+                .setOccurredAt(Instant.ofEpochSecond(event.getCreated()))
+                .setType(type)
+                .setStripeEventId(event.getId())
+                .setStripeApiVersion(event.getApiVersion())
+                .setLivemode(Boolean.TRUE.equals(event.getLivemode()));
+        return switch (type) {
+            case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED, ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> fromSession((Session) object, type, fact);
+            case CHARGE_REFUNDED -> fromRefund(event, (Charge) object, fact);
+            case DISPUTE_OPENED, DISPUTE_CLOSED -> fromDispute((Dispute) object, fact);
+        };
+    }
+
+    /**
+     * The event's object. When the event was written for another API version than stripe-java's, the typed
+     * getter is empty (or throws when api_version is missing) but the object still binds with deserializeUnsafe.
+     */
+    static StripeObject dataObject(Event event) {
+        try {
+            Optional<StripeObject> typed = event.getDataObjectDeserializer().getObject();
+            if (typed.isPresent()) {
+                return typed.get();
+            }
+        } catch (RuntimeException e) {
+            // no api_version: fall through to the unsafe binding
+        }
+        try {
+            return event.getDataObjectDeserializer().deserializeUnsafe();
+        } catch (EventDataObjectDeserializationException e) {
+            throw new IllegalArgumentException("event " + event.getId() + ": data.object does not bind: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<PaymentFact> fromSession(Session session, PaymentEventType type, PaymentFact.Builder fact) throws StripeException {
+        Map<String, String> metadata = session.getMetadata();
+        if (metadata == null || metadata.get(LIVE_ID) == null) {
+            return Optional.empty();
+        }
+        boolean paid = type == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED
+                || type == PaymentEventType.CHECKOUT_COMPLETED && "paid".equals(session.getPaymentStatus());
+        fact.setLiveId(metadata.get(LIVE_ID))
+                .setCreatorId(metadata.get(CREATOR_ID))
+                .setTier(metadata.get(TIER))
+                .setTicketId(session.getId())
+                .setPaymentIntentId(session.getPaymentIntent())
+                .setBuyerEmail(session.getCustomerDetails() != null && session.getCustomerDetails().getEmail() != null
+                        ? session.getCustomerDetails().getEmail() : session.getCustomerEmail())
+                .setPaid(paid)
+                .setAmountMinor(session.getAmountTotal() == null ? 0 : session.getAmountTotal())
+                .setCurrency(Money.requireCurrency(session.getCurrency()));
+        if (paid && session.getPaymentIntent() != null) {
+            lookups.feeAndNet(session.getPaymentIntent()).ifPresent(f -> fact.setFeeMinor(f.feeMinor()).setNetMinor(f.netMinor()));
+        }
+        return Optional.of(fact.build());
+    }
+
+    private Optional<PaymentFact> fromRefund(Event event, Charge charge, PaymentFact.Builder fact) throws StripeException {
+        Optional<Session> session = charge.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(charge.getPaymentIntent());
+        if (session.isEmpty() || session.get().getMetadata() == null || session.get().getMetadata().get(LIVE_ID) == null) {
+            return Optional.empty();
+        }
+        long total = charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded();
+        // This refund = the total refunded now minus the total before it (data.previous_attributes); a partial
+        // refund of an earlier-refunded charge is counted once.
+        Object before = event.getData().getPreviousAttributes() == null ? null
+                : event.getData().getPreviousAttributes().get("amount_refunded");
+        long thisRefund = before instanceof Number number ? total - number.longValue() : total;
+        return Optional.of(withSession(fact, session.get())
+                .setPaymentIntentId(charge.getPaymentIntent())
+                .setChargeId(charge.getId())
+                .setAmountMinor(thisRefund)
+                .setRefundedTotalMinor(total)
+                .setFullyRefunded(Boolean.TRUE.equals(charge.getRefunded()))
+                .setCurrency(Money.requireCurrency(charge.getCurrency()))
+                .build());
+    }
+
+    private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact) throws StripeException {
+        Optional<Session> session = dispute.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(dispute.getPaymentIntent());
+        if (session.isEmpty() || session.get().getMetadata() == null || session.get().getMetadata().get(LIVE_ID) == null) {
+            return Optional.empty();
+        }
+        DisputeOutcome outcome = switch (String.valueOf(dispute.getStatus())) {
+            case "won" -> DisputeOutcome.WON;
+            case "lost" -> DisputeOutcome.LOST;
+            default -> null;
+        };
+        return Optional.of(withSession(fact, session.get())
+                .setPaymentIntentId(dispute.getPaymentIntent())
+                .setChargeId(dispute.getCharge())
+                .setAmountMinor(dispute.getAmount() == null ? 0 : dispute.getAmount())
+                .setCurrency(Money.requireCurrency(dispute.getCurrency()))
+                .setDisputeOutcome(fact.getType() == PaymentEventType.DISPUTE_CLOSED ? outcome : null)
+                .build());
+    }
+
+    private static PaymentFact.Builder withSession(PaymentFact.Builder fact, Session session) {
+        Map<String, String> metadata = session.getMetadata();
+        return fact.setLiveId(metadata.get(LIVE_ID)).setCreatorId(metadata.get(CREATOR_ID)).setTier(metadata.get(TIER))
+                .setTicketId(session.getId())
+                .setBuyerEmail(session.getCustomerDetails() != null ? session.getCustomerDetails().getEmail() : session.getCustomerEmail());
+    }
+}

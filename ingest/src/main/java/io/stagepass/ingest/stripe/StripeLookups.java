@@ -1,0 +1,48 @@
+package io.stagepass.ingest.stripe;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.BalanceTransaction;
+import com.stripe.model.Charge;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.PaymentIntentRetrieveParams;
+import com.stripe.param.checkout.SessionListParams;
+import java.util.Optional;
+
+/**
+ * What a webhook does not carry and Stripe's API does: the Checkout Session behind a charge (its metadata names
+ * the live and the tier) and a payment's fee and net from its balance transaction. Reads only, so no
+ * idempotency keys are needed; every write to Stripe (in the replay API) carries one.
+ */
+public final class StripeLookups {
+    /** Fee and net of a payment, in minor units of its currency. */
+    public record FeeAndNet(long feeMinor, long netMinor) {
+    }
+
+    private final StripeClient client;
+
+    public StripeLookups(StripeClient client) {
+        this.client = client;
+    }
+
+    public static StripeLookups create(String apiKey, String apiBase) {
+        return new StripeLookups(StripeClient.builder().setApiKey(apiKey).setApiBase(apiBase)
+                .setMaxNetworkRetries(2).setConnectTimeout(5_000).setReadTimeout(10_000).build());
+    }
+
+    /** The Checkout Session that created a payment intent, if any. */
+    public Optional<Session> sessionOf(String paymentIntentId) throws StripeException {
+        var sessions = client.checkout().sessions().list(SessionListParams.builder().setPaymentIntent(paymentIntentId).setLimit(1L).build());
+        return sessions.getData().stream().findFirst();
+    }
+
+    /** Fee and net of a payment intent's charge, once Stripe has settled it into a balance transaction. */
+    public Optional<FeeAndNet> feeAndNet(String paymentIntentId) throws StripeException {
+        PaymentIntent intent = client.paymentIntents().retrieve(paymentIntentId,
+                PaymentIntentRetrieveParams.builder().addExpand("latest_charge.balance_transaction").build());
+        Charge charge = intent.getLatestChargeObject();
+        BalanceTransaction balance = charge == null ? null : charge.getBalanceTransactionObject();
+        return balance == null ? Optional.empty() : Optional.of(new FeeAndNet(balance.getFee(), balance.getNet()));
+    }
+}

@@ -1,0 +1,131 @@
+package io.stagepass.ingest.stripe;
+
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.exception.StripeException;
+import com.stripe.model.Event;
+import com.stripe.net.Webhook;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.stagepass.events.PaymentFact;
+import io.stagepass.events.Topic;
+import io.stagepass.events.http.HttpServices;
+import io.stagepass.events.kafka.EventPublisher;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/stripe/webhook}. Every request is verified exactly as Stripe documents it (signature over
+ * {@code t.payload}, 300 s tolerance): a bad or missing signature is a 400 and records nothing. A handled event
+ * becomes a payment fact and is answered 200 only once Kafka has it; if Kafka or Stripe's API is unavailable the
+ * answer is 503 and Stripe retries (for three days). Unknown event types are answered 200 and counted.
+ *
+ * <p>Duplicates: the fact's event id is derived from the Stripe event id and every consumer is idempotent on
+ * it; in addition this process remembers the last {@value #REMEMBERED} event ids it acknowledged and does not
+ * write them again.
+ */
+public final class StripeWebhookRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookRoutes.class);
+    public static final long TOLERANCE_SECONDS = 300;
+    static final int REMEMBERED = 100_000;
+    private static final int MAX_BODY = 512 * 1024;
+    private static final long ACK_TIMEOUT_SECONDS = 10;
+
+    private final String webhookSecret;
+    private final PaymentFacts facts;
+    private final EventPublisher publisher;
+    private final Set<String> acknowledged = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED;
+                }
+            }));
+    private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+
+    public StripeWebhookRoutes(String webhookSecret, PaymentFacts facts, EventPublisher publisher) {
+        this.webhookSecret = webhookSecret;
+        this.facts = facts;
+        this.publisher = publisher;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.post("/v1/stripe/webhook", this::post);
+    }
+
+    private void post(Context ctx) throws Exception {
+        byte[] raw = ctx.req().getInputStream().readNBytes(MAX_BODY + 1);
+        if (raw.length > MAX_BODY) {
+            throw new BadRequestResponse("payload larger than " + MAX_BODY + " bytes");
+        }
+        String payload = new String(raw, StandardCharsets.UTF_8);
+        String signature = ctx.header("Stripe-Signature");
+        if (signature == null) {
+            throw new BadRequestResponse("missing Stripe-Signature header");
+        }
+        Event event;
+        try {
+            event = Webhook.constructEvent(payload, signature, webhookSecret, TOLERANCE_SECONDS);
+        } catch (SignatureVerificationException e) {
+            throw new BadRequestResponse("signature verification failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new BadRequestResponse("not a Stripe event: " + e.getMessage());
+        }
+        if (!PaymentFacts.handles(event.getType())) {
+            ignored.incrementAndGet();
+            ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "event type " + event.getType() + " is not used"));
+            return;
+        }
+        if (acknowledged.contains(event.getId())) {
+            duplicates.incrementAndGet();
+            ctx.json(Map.of("received", event.getId(), "handled", true, "duplicate", true));
+            return;
+        }
+        Optional<PaymentFact> fact;
+        try {
+            fact = facts.toFact(event);
+        } catch (StripeException e) {
+            LOG.warn("Stripe API unavailable while handling {}: {}", event.getId(), e.getMessage());
+            unavailable(ctx, "Stripe's API could not be reached to complete the event; Stripe will retry");
+            return;
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new BadRequestResponse("event " + event.getId() + " is malformed: " + e.getMessage());
+        }
+        if (fact.isEmpty()) {
+            ignored.incrementAndGet();
+            ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "not a Stagepass ticket (no live_id metadata)"));
+            return;
+        }
+        try {
+            publisher.publish(Topic.PAYMENTS, fact.get().getLiveId(), fact.get()).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("payment fact {} not acknowledged by Kafka: {}", event.getId(), e.toString());
+            unavailable(ctx, "the fact is not durable yet; Stripe will retry");
+            return;
+        }
+        acknowledged.add(event.getId());
+        ctx.json(Map.of("received", event.getId(), "handled", true));
+    }
+
+    private static void unavailable(Context ctx, String detail) {
+        ctx.header("Retry-After", "5");
+        HttpServices.writeError(ctx, 503, "Service Unavailable", detail);
+    }
+
+    public long ignoredCount() {
+        return ignored.get();
+    }
+
+    public long duplicateCount() {
+        return duplicates.get();
+    }
+}
