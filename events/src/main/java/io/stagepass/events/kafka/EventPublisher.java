@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * when every in-sync replica has the record: only then may a caller acknowledge anything to its client.
  */
 public final class EventPublisher implements AutoCloseable {
+    private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
     private final KafkaProducer<String, byte[]> producer;
     private final Map<Class<?>, EventCodec<?>> codecs = new ConcurrentHashMap<>();
 
@@ -49,8 +50,9 @@ public final class EventPublisher implements AutoCloseable {
         producer.flush();
     }
 
+    /** Waits a bounded time for records in flight; a broker that is away must not hang a shutdown. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -39,6 +39,9 @@ public final class KafkaClients {
         // Fail a send after 30 s instead of the default 2 min: callers answer 503 and the sender retries.
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // send() blocks while it has no metadata for the topic (the broker is away): not for the default minute,
+        // an HTTP request thread waits on it. Beyond 5 s the send fails and the caller answers 503.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         // Small batches still fill under load; 5 ms adds little latency.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
