@@ -17,11 +17,13 @@ import java.time.Duration;
  * @param reconnectWindow {@code STAGEPASS_INGEST_RECONNECT_WINDOW}, default 60s: silence after which a live has ended
  * @param durationWait    {@code STAGEPASS_INGEST_DURATION_WAIT}, default 3s: how long a segment waits for the playlist
  *                        that gives its duration before its fact is sent without one
+ * @param senders         {@code STAGEPASS_INGEST_SENDERS}, default 8: lives delivered to S3 and Kafka in parallel
  * @param beacons         viewer beacon settings
  * @param stripe          Stripe webhook settings
  */
 public record IngestConfig(String host, int port, KafkaSettings kafka, S3Settings s3, Path spoolDir, long spoolMaxBytes,
-                           long maxBody, Duration reconnectWindow, Duration durationWait, Beacons beacons, Stripe stripe) {
+                           long maxBody, Duration reconnectWindow, Duration durationWait, int senders, Beacons beacons,
+                           Stripe stripe) {
 
     /**
      * @param tokenSecret    {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with the replay API;
@@ -51,6 +53,7 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
     public static final String MAX_BODY = "STAGEPASS_INGEST_MAX_BODY";
     public static final String RECONNECT_WINDOW = "STAGEPASS_INGEST_RECONNECT_WINDOW";
     public static final String DURATION_WAIT = "STAGEPASS_INGEST_DURATION_WAIT";
+    public static final String SENDERS = "STAGEPASS_INGEST_SENDERS";
     public static final String PLAYER_ORIGINS = "STAGEPASS_PLAYER_ORIGINS";
     public static final String BEACON_RATE = "STAGEPASS_BEACON_RATE";
     public static final String STRIPE_WEBHOOK_SECRET = "STAGEPASS_STRIPE_WEBHOOK_SECRET";
@@ -66,6 +69,7 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
                 env.bytes(MAX_BODY, 64L * 1024 * 1024),
                 env.duration(RECONNECT_WINDOW, Duration.ofSeconds(60)),
                 env.duration(DURATION_WAIT, Duration.ofSeconds(3)),
+                env.integer(SENDERS, 8, 1, 256),
                 new Beacons(playbackSecret(env),
                         java.util.Set.copyOf(java.util.List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080").split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),

@@ -63,7 +63,7 @@ public final class IngestService implements AutoCloseable {
         HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
-        sender = push(new SegmentSender(spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock).start());
+        sender = push(new SegmentSender(spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock, config.senders()).start());
         HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
         BeaconRoutes beacons = new BeaconRoutes(new PlaybackTokens(config.beacons().tokenSecret()), publisher,
                 new RateLimiter(config.beacons().perMinute(), BEACON_BURST), config.beacons().allowedOrigins(), clock);

@@ -59,7 +59,7 @@ public final class IngestFixture implements AutoCloseable {
         kafkaPort = kafka.port();
         s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
         config = new IngestConfig("127.0.0.1", 0, kafka.settings(), s3.settings(), dir.resolve("spool"),
-                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3),
+                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3), 4,
                 new IngestConfig.Beacons(TOKEN_SECRET, java.util.Set.of(PLAYER_ORIGIN), 30),
                 new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase));
         ingest = IngestService.start(config);

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the spool in the background: segment bytes to the object store under a deterministic key (a
  * re-delivery overwrites, never duplicates), then the fact to Kafka; only then is the entry forgotten. When the
- * object store or Kafka is down it retries with exponential backoff (100 ms doubling to 5 s) and loses nothing;
- * entries of one live go out in the order they were spooled.
+ * object store or Kafka is down it retries with exponential backoff (100 ms doubling to 5 s) and loses nothing.
+ * Several workers deliver different lives in parallel; entries of one live go out in the order they were spooled.
  */
 public final class SegmentSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSender.class);
@@ -45,14 +45,14 @@ public final class SegmentSender implements AutoCloseable {
     private final LiveCatalog catalog;
     private final Duration durationWait;
     private final Clock clock;
-    private final Thread thread;
+    private final List<Thread> threads;
     private final Object wakeup = new Object();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean running = true;
 
     public SegmentSender(Spool spool, LiveSessions sessions, HlsIngest ingest, MinioClient s3, EventPublisher publisher,
-                         LiveCatalog catalog, Duration durationWait, Clock clock) {
+                         LiveCatalog catalog, Duration durationWait, Clock clock, int workers) {
         this.spool = spool;
         this.sessions = sessions;
         this.ingest = ingest;
@@ -61,11 +61,15 @@ public final class SegmentSender implements AutoCloseable {
         this.catalog = catalog;
         this.durationWait = durationWait;
         this.clock = clock;
-        this.thread = new Thread(this::run, "ingest-segment-sender");
+        this.threads = new java.util.ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            int worker = i;
+            threads.add(new Thread(() -> run(worker, workers), "ingest-segment-sender-" + i));
+        }
     }
 
     public SegmentSender start() {
-        thread.start();
+        threads.forEach(Thread::start);
         return this;
     }
 
@@ -84,19 +88,25 @@ public final class SegmentSender implements AutoCloseable {
         return failures.get();
     }
 
-    private void run() {
+    /**
+     * One of the workers: each live belongs to one worker (by hash), so a live's entries stay in order while
+     * lives are delivered in parallel. Worker 0 also ends silent lives.
+     */
+    private void run(int worker, int workers) {
         Duration backoff = MIN_BACKOFF;
         long nextSilenceCheck = 0;
         while (running) {
             boolean failed = false;
             boolean waiting = true;
             try {
-                if (clock.millis() >= nextSilenceCheck) {
+                if (worker == 0 && clock.millis() >= nextSilenceCheck) {
                     ingest.endSilentLives();
                     nextSilenceCheck = clock.millis() + SILENCE_CHECK.toMillis();
                 }
                 for (String liveId : spool.lives()) {
-                    waiting &= !deliverLive(liveId);
+                    if (Math.floorMod(liveId.hashCode(), workers) == worker) {
+                        waiting &= !deliverLive(liveId);
+                    }
                 }
                 backoff = MIN_BACKOFF;
             } catch (Exception e) {
@@ -239,6 +249,8 @@ public final class SegmentSender implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         nudge();
-        thread.join(Duration.ofSeconds(30).toMillis());
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
     }
 }

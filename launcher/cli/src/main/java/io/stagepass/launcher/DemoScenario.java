@@ -1,31 +1,25 @@
 package io.stagepass.launcher;
 
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.stagepass.events.BeaconType;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
-import io.stagepass.events.LiveEndReason;
-import io.stagepass.events.LiveEventType;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.launcher.demo.DemoEncoder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.SampleEvents;
-import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import io.stagepass.events.TopicActivity;
-import io.stagepass.events.ViewMode;
 import io.stagepass.events.kafka.EventPublisher;
 import io.stagepass.events.kafka.TopicReader;
-import io.stagepass.events.s3.Bucket;
-import io.stagepass.events.s3.ObjectStore;
 import io.stagepass.pipeline.activity.TopicActivityJob;
-import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,13 +28,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The demo's scripted scenario against a running stack: a creator schedules a live, streams a few segments
- * (bytes to the object store, facts to Kafka), viewers come and go, tickets are bought and one is refunded,
- * the live ends. Then it checks that every event arrived on its topic and that the pipeline counted them.
+ * The demo's scripted scenario against a running stack: a creator schedules a live and streams it through
+ * ingest with an encoder built on the FFmpeg libraries, viewers report through ingest's beacon endpoint, tickets
+ * are bought and one is refunded. Then it checks that every event arrived on its topic (segments in the object
+ * store, a start and an end from ingest) and that the pipeline counted them.
  */
 final class DemoScenario {
     /** Long enough for a 10 s activity window to close and a checkpoint to commit it. */
     static final Duration PIPELINE_WAIT = Duration.ofSeconds(90);
+    /** Length of the demo's generated live. */
+    static final int LIVE_SECONDS = 20;
+    private static final Duration KEY_WAIT = Duration.ofSeconds(15);
+    /** Ingest delivers segments in the background; their facts follow within moments. */
+    private static final Duration INGEST_WAIT = Duration.ofSeconds(30);
 
     private final Stack stack;
     private final PrintStream out;
@@ -67,7 +67,7 @@ final class DemoScenario {
         try (TopicReader reader = new TopicReader(stack.kafka())) {
             for (Map.Entry<Topic, Integer> entry : sent.entrySet()) {
                 Topic topic = entry.getKey();
-                List<ConsumerRecord<String, byte[]>> records = reader.readFrom(topic, before.get(topic), Duration.ofSeconds(30));
+                List<ConsumerRecord<String, byte[]>> records = awaitRecords(reader, topic, before.get(topic), entry.getValue());
                 EventCodec<?> codec = EventCodec.of(topic.valueType());
                 records.forEach(record -> codec.decode(record.value()));
                 boolean ok = records.size() == entry.getValue();
@@ -79,59 +79,98 @@ final class DemoScenario {
     }
 
     private Map<Topic, Integer> produce() throws Exception {
-        String creatorId = Ids.newId("creator");
-        String liveId = Ids.newId("live");
         Map<Topic, Integer> sent = new EnumMap<>(Topic.class);
-        List<CompletableFuture<?>> acks = new ArrayList<>();
-        out.println("Demo live " + liveId + " by " + creatorId + ":");
-        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo");
-             MinioClient s3 = ObjectStore.client(stack.s3())) {
-            acks.add(send(publisher, sent, Topic.CREATORS, creatorId, SampleEvents.creator(creatorId).build()));
-            acks.add(send(publisher, sent, Topic.LIVES, liveId, SampleEvents.live(liveId, creatorId).build()));
-            acks.add(send(publisher, sent, Topic.LIVES, liveId, SampleEvents.live(liveId, creatorId)
-                    .setType(LiveEventType.STARTED).setStartedAt(Instant.now()).build()));
-            for (long sequence = 0; sequence < 3; sequence++) {
-                acks.add(send(publisher, sent, Topic.SEGMENTS, liveId, storeSegment(s3, liveId, sequence)));
-            }
-            out.println("  3 segments stored in bucket '" + Bucket.SEGMENTS.bucketName() + "'");
-            for (int viewer = 0; viewer < 4; viewer++) {
-                String session = Ids.newId("session");
-                for (BeaconType type : List.of(BeaconType.PAGE_VIEW, BeaconType.VIEW_START, BeaconType.HEARTBEAT, BeaconType.VIEW_END)) {
-                    acks.add(send(publisher, sent, Topic.BEACONS, liveId, SampleEvents.beacon(liveId, session)
-                            .setType(type).setMode(type == BeaconType.PAGE_VIEW ? ViewMode.PAGE : ViewMode.LIVE).build()));
-                }
-            }
-            out.println("  4 viewers: page view, start, heartbeat, end");
+        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
+            LiveScheduler.Scheduled live = LiveScheduler.schedule(publisher, null, "Ada's Yoga", "Sunrise flow", "standard",
+                    SampleEvents.TICKET_PRICE_MINOR, SampleEvents.CURRENCY);
+            sent.put(Topic.CREATORS, 1);
+            out.println("Demo live " + live.liveId() + " by " + live.creatorId() + " (scheduled, stream key issued)");
+            String ingest = "http://127.0.0.1:" + stack.ingestPort();
+            awaitKeyKnown(ingest, live.streamKey());
+
+            long start = System.nanoTime();
+            DemoEncoder.push(ingest + "/live/" + live.streamKey() + "/index.m3u8", LIVE_SECONDS);
+            out.printf("  pushed %d s of generated video through ingest as HLS (FFmpeg libraries, MPEG-2, 2 s segments) in %.1f s%n",
+                    LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
+            sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
+            sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest
+
+            sent.put(Topic.BEACONS, postBeacons(ingest, live.liveId()));
+            out.println("  4 viewers through ingest's beacon endpoint: page view, start, heartbeat, end");
+
+            // Stripe's API cannot be reached from here, so the demo writes the payment facts ingest derives from
+            // Stripe's webhooks (docs/ingest.md shows the webhook itself).
+            List<CompletableFuture<?>> acks = new ArrayList<>();
             for (int ticket = 0; ticket < 3; ticket++) {
-                acks.add(send(publisher, sent, Topic.PAYMENTS, liveId, SampleEvents.payment(liveId, Ids.newId("cs")).build()));
+                acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), Ids.newId("cs")).build()));
             }
-            acks.add(send(publisher, sent, Topic.PAYMENTS, liveId, SampleEvents.payment(liveId, Ids.newId("cs"))
-                    .setType(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).setRefundedTotalMinor(SampleEvents.TICKET_PRICE_MINOR).build()));
-            out.printf("  3 tickets sold at %d EUR cents, 1 refunded%n", SampleEvents.TICKET_PRICE_MINOR);
-            acks.add(send(publisher, sent, Topic.LIVES, liveId, SampleEvents.live(liveId, creatorId)
-                    .setType(LiveEventType.ENDED).setEndedAt(Instant.now()).setEndReason(LiveEndReason.ENDLIST).build()));
+            acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), Ids.newId("cs"))
+                    .setType(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true)
+                    .setRefundedTotalMinor(SampleEvents.TICKET_PRICE_MINOR).build()));
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            sent.put(Topic.PAYMENTS, 4);
+            out.printf("  3 tickets sold at %d EUR cents, 1 refunded (payment facts as ingest writes them from Stripe)%n",
+                    SampleEvents.TICKET_PRICE_MINOR);
         }
-        out.println("  live ended; all events acknowledged by Kafka (acks=all)");
         return sent;
     }
 
-    private static CompletableFuture<?> send(EventPublisher publisher, Map<Topic, Integer> sent, Topic topic, String key,
-                                             org.apache.avro.specific.SpecificRecord event) {
-        sent.merge(topic, 1, Integer::sum);
-        return publisher.publish(topic, key, event);
+    /** Ingest learns new stream keys from the catalog within moments; a DELETE answers 204 once it knows one. */
+    private static void awaitKeyKnown(String ingest, String streamKey) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + KEY_WAIT.toNanos();
+        while (http.send(HttpRequest.newBuilder(URI.create(ingest + "/live/" + streamKey + "/index0.ts")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() != 204) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ingest did not learn the new stream key within " + KEY_WAIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
     }
 
-    private static SegmentStored storeSegment(MinioClient s3, String liveId, long sequence) throws Exception {
-        byte[] bytes = new byte[188 * 50];
-        for (int i = 0; i < bytes.length; i += 188) {
-            bytes[i] = 0x47; // MPEG-TS sync byte
+    /** Sends the viewers' beacons through ingest; returns how many events were accepted. */
+    private int postBeacons(String ingest, String liveId) throws Exception {
+        PlaybackTokens tokens = new PlaybackTokens(stack.config().serviceEnv()
+                .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+        HttpClient http = HttpClient.newHttpClient();
+        int events = 0;
+        for (int viewer = 0; viewer < 4; viewer++) {
+            String session = "demo-session-" + viewer;
+            String visitor = tokens.issue(liveId, null, Instant.now().plusSeconds(3600));
+            String holder = tokens.issue(liveId, "cs_demo_" + viewer, Instant.now().plusSeconds(3600));
+            events += beacons(http, ingest, visitor, List.of(beacon("page_view", session, "page", 0)));
+            events += beacons(http, ingest, holder, List.of(beacon("view_start", session, "live", 0),
+                    beacon("heartbeat", session, "live", 10_000), beacon("view_end", session, "live", 15_000)));
         }
-        SegmentStored segment = SampleEvents.segment(liveId, sequence).setByteSize(bytes.length)
-                .setSha256(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).build();
-        s3.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(segment.getObjectKey())
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("video/mp2t").build());
-        return segment;
+        return events;
+    }
+
+    private static String beacon(String type, String session, String mode, long positionMs) {
+        return String.format("{\"type\": \"%s\", \"sessionId\": \"%s\", \"mode\": \"%s\", \"positionMs\": %d}", type, session, mode, positionMs);
+    }
+
+    private static int beacons(HttpClient http, String ingest, String token, List<String> events) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/beacons"))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("ingest refused the demo's beacons: " + response.statusCode() + " " + response.body());
+        }
+        return events.size();
+    }
+
+    /** Reads a topic until it holds the expected number of new records, or the wait is over. */
+    private static List<ConsumerRecord<String, byte[]>> awaitRecords(TopicReader reader, Topic topic,
+                                                                     Map<TopicPartition, Long> start, int expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + INGEST_WAIT.toNanos();
+        List<ConsumerRecord<String, byte[]>> records = reader.readFrom(topic, start, Duration.ofSeconds(30));
+        while (records.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            records = reader.readFrom(topic, start, Duration.ofSeconds(30));
+        }
+        return records;
     }
 
     /** Waits until the topic-activity job has counted at least what was sent to each topic. */

@@ -1,23 +1,11 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.Creator;
-import io.stagepass.events.CreatorEventType;
-import io.stagepass.events.Ids;
-import io.stagepass.events.Live;
-import io.stagepass.events.LiveEventType;
 import io.stagepass.events.Money;
-import io.stagepass.events.StreamKeys;
-import io.stagepass.events.TicketTier;
-import io.stagepass.events.Topic;
 import io.stagepass.events.config.Env;
 import io.stagepass.events.config.KafkaSettings;
 import io.stagepass.events.kafka.EventPublisher;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,25 +61,17 @@ final class LivesCommand implements Runnable {
                 return 2;
             }
             KafkaSettings kafka = KafkaSettings.fromEnv(Env.system());
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            String creator = creatorId != null ? creatorId : Ids.newId("creator");
-            String liveId = Ids.newId("live");
-            String streamKey = StreamKeys.newKey();
+            LiveScheduler.Scheduled live;
             try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-cli")) {
-                if (creatorId == null) {
-                    publisher.publish(Topic.CREATORS, creator, Creator.newBuilder().setEventId(Ids.newEventId())
-                            .setOccurredAt(now).setType(CreatorEventType.REGISTERED).setCreatorId(creator)
-                            .setDisplayName(creatorName).setDefaultCurrency(code).build()).get(30, TimeUnit.SECONDS);
-                }
-                publisher.publish(Topic.LIVES, liveId, Live.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now)
-                        .setType(LiveEventType.SCHEDULED).setLiveId(liveId).setCreatorId(creator).setTitle(title)
-                        .setCurrency(code).setTiers(List.of(new TicketTier(tier, price)))
-                        .setStreamKeySha256(StreamKeys.sha256(streamKey)).build()).get(30, TimeUnit.SECONDS);
+                live = LiveScheduler.schedule(publisher, creatorId, creatorName, title, tier, price, code);
             } catch (ExecutionException | TimeoutException e) {
                 System.err.println("stagepass: cannot write to Kafka at " + kafka.bootstrapServers() + " ("
                         + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");
                 return 1;
             }
+            String liveId = live.liveId();
+            String creator = live.creatorId();
+            String streamKey = live.streamKey();
             String url = ingestUrl.replaceAll("/+$", "") + "/live/" + streamKey + "/index.m3u8";
             System.out.println("live:       " + liveId);
             System.out.println("creator:    " + creator);
