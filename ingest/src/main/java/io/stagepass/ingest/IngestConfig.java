@@ -61,7 +61,23 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
     public static final String STRIPE_API_BASE = "STAGEPASS_STRIPE_API_BASE";
     public static final int DEFAULT_PORT = 8090;
 
+    private static final String EMBEDDED_WEBHOOK_SECRET = "whsec_embedded_stagepass_test_secret";
+
     public static IngestConfig fromEnv(Env env) {
+        IngestConfig config = read(env);
+        boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
+        if (!loopback && config.beacons().tokenSecret().equals(io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET)) {
+            throw new io.stagepass.events.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
+                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
+        }
+        if (!loopback && config.stripe().webhookSecret().equals(EMBEDDED_WEBHOOK_SECRET)) {
+            throw new io.stagepass.events.config.ConfigException(STRIPE_WEBHOOK_SECRET
+                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
+        }
+        return config;
+    }
+
+    private static IngestConfig read(Env env) {
         return new IngestConfig(env.string(HOST, "127.0.0.1"), env.port(PORT, DEFAULT_PORT),
                 KafkaSettings.fromEnv(env), S3Settings.fromEnv(env),
                 env.path(SPOOL_DIR, "data/ingest/spool"),
@@ -73,7 +89,7 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
                 new Beacons(playbackSecret(env),
                         java.util.Set.copyOf(java.util.List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080").split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                new Stripe(env.string(STRIPE_WEBHOOK_SECRET, "whsec_embedded_stagepass_test_secret"),
+                new Stripe(env.string(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET),
                         env.string(STRIPE_API_KEY, "sk_test_embedded_stagepass"),
                         env.httpUrl(STRIPE_API_BASE, "https://api.stripe.com").toString()));
     }

@@ -40,6 +40,15 @@ public final class BeaconParser {
     private BeaconParser() {
     }
 
+    /** A stand-in for checking a body before the token: it accepts every event type. */
+    private static final PlaybackTokens.Claims ANY_VIEWER =
+            new PlaybackTokens.Claims("validation", java.util.Optional.of("validation"), Instant.MAX);
+
+    /** Checks a batch's shape and fields (400 on the first problem) before anyone is authenticated. */
+    public static void validate(byte[] body) {
+        parse(body, ANY_VIEWER, Instant.EPOCH);
+    }
+
     public static List<Beacon> parse(byte[] body, PlaybackTokens.Claims claims, Instant receivedAt) {
         if (body.length > MAX_BYTES) {
             throw new BadRequestResponse("body: at most " + MAX_BYTES + " bytes");
@@ -97,7 +106,7 @@ public final class BeaconParser {
         long position = 0;
         if (event.has("positionMs")) {
             JsonNode node = event.get("positionMs");
-            if (!node.isIntegralNumber() || node.asLong() < 0) {
+            if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
                 throw new BadRequestResponse(path + ".positionMs: must be a whole number of milliseconds, at least 0");
             }
             position = node.asLong();
@@ -108,7 +117,7 @@ public final class BeaconParser {
             if (!CLIENT_ID.matcher(id).matches()) {
                 throw new BadRequestResponse(path + ".id: 8 to 64 letters, digits, '_' or '-'");
             }
-            eventId = Ids.derivedEventId("beacon", sessionId + "/" + id); // a resent event is the same fact
+            eventId = Ids.derivedEventId("beacon", claims.liveId() + "/" + sessionId + "/" + id); // a resent event is the same fact
         }
         return Beacon.newBuilder()
                 .setEventId(eventId)

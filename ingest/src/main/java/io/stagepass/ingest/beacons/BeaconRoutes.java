@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/beacons}: a player's batch of viewer events. Validated whole (400 names the field), then the
  * playback token is checked (401), then the per-session rate (429), then every event is written to Kafka and only
- * once all are acknowledged is the batch answered 202; otherwise 503 and the player sends it again. CORS allows
- * the player page's origins.
+ * once all are acknowledged, within 10 s, is the batch answered 202; otherwise 503 and the player sends it again.
+ * CORS allows the player page's origins.
  */
 public final class BeaconRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(BeaconRoutes.class);
@@ -62,6 +62,7 @@ public final class BeaconRoutes {
 
     private void post(Context ctx) throws Exception {
         byte[] body = ctx.req().getInputStream().readNBytes(BeaconParser.MAX_BYTES + 1);
+        BeaconParser.validate(body); // validate, then authenticate, then store
         PlaybackTokens.Claims claims = tokens.verify(bearer(ctx), clock.instant())
                 .orElseThrow(() -> new UnauthorizedResponse("a valid playback token is required (Authorization: Bearer TOKEN)"));
         List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant());
@@ -74,11 +75,19 @@ public final class BeaconRoutes {
                 return;
             }
         }
-        CompletableFuture<?>[] acks = beacons.stream()
-                .map(beacon -> publisher.publish(Topic.BEACONS, beacon.getLiveId(), beacon))
-                .toArray(CompletableFuture[]::new);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ACK_TIMEOUT_SECONDS);
         try {
-            CompletableFuture.allOf(acks).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<CompletableFuture<?>> acks = new java.util.ArrayList<>(beacons.size());
+            for (Beacon beacon : beacons) {
+                CompletableFuture<?> ack = publisher.publish(Topic.BEACONS, beacon.getLiveId(), beacon);
+                if (ack.isCompletedExceptionally() || System.nanoTime() > deadline) {
+                    // The broker is away: fail now rather than wait once per event.
+                    ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                acks.add(ack);
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             LOG.warn("beacons not acknowledged by Kafka: {}", e.toString());
             ctx.header("Retry-After", "2");

@@ -50,52 +50,63 @@ public final class HlsIngest {
 
     /** Spools a segment or an fMP4 init section; returns the live's sequence number it was given. */
     public long acceptSegment(String liveId, HlsFile file, InputStream body)
-            throws IOException, SpoolFullException, BodyTooLargeException {
-        Instant now = clock.instant();
+            throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
+        Spool.Staged staged = spool.stage(liveId, body, maxBody); // outside the lock: uploads can be slow
+        boolean committed = false;
         LiveSession session = sessions.get(liveId);
-        synchronized (session) {
-            // A reconnecting encoder numbers from 0 again. (Its fMP4 init section says nothing: ffmpeg may send
-            // init.mp4 several times in one connection.)
-            boolean newConnection = file.kind() != HlsFile.Kind.INIT && file.sequence() == 0 && session.seenZero;
-            boolean discontinuity = false;
-            if (newConnection) {
-                // The encoder reconnected inside the window and numbers from 0 again: continue after what we have.
-                session.connection++;
-                session.connectionBase = session.maxSequence + 1;
-                session.seenZero = false;
-                session.segmentsInConnection = 0;
-                discontinuity = true;
-                LOG.info("live {}: encoder reconnected (connection {}), continuing at sequence {}", liveId,
-                        session.connection, session.connectionBase);
+        try {
+            synchronized (session) {
+                if (session.endedSpooled) {
+                    throw new LiveEndedException(liveId);
+                }
+                Instant now = clock.instant();
+                // A reconnecting encoder numbers from 0 again. (Its fMP4 init section says nothing: ffmpeg may send
+                // init.mp4 several times in one connection.)
+                boolean newConnection = file.kind() != HlsFile.Kind.INIT && file.sequence() == 0 && session.seenZero;
+                if (newConnection) {
+                    session.connection++;
+                    session.connectionBase = session.maxSequence + 1;
+                    session.seenZero = false;
+                    session.segmentsInConnection = 0;
+                    LOG.info("live {}: encoder reconnected (connection {}), continuing at sequence {}", liveId,
+                            session.connection, session.connectionBase);
+                }
+                long sequence = file.kind() == HlsFile.Kind.INIT ? session.connectionBase : session.sequenceOf(file.sequence());
+                // STARTED goes before the first segment in delivery order, written once that segment is committed.
+                // The sender reads a live's entries under this lock, so it sees both or neither.
+                long startedEntry = session.startedSpooled ? -1 : spool.reserveEntry();
+                spool.commitSegment(liveId, staged, sequence, file.kind(), now, newConnection);
+                committed = true;
+                if (startedEntry >= 0) {
+                    spool.writeLifecycle(liveId, LiveEventType.STARTED, null, now, startedEntry);
+                    session.startedSpooled = true;
+                }
+                if (file.kind() != HlsFile.Kind.INIT) {
+                    session.seenZero |= file.sequence() == 0;
+                    session.segmentsInConnection++;
+                    session.maxSequence = Math.max(session.maxSequence, sequence);
+                    session.markReceived(sequence);
+                    endIfEndlistComplete(session);
+                }
+                session.lastSegmentAtMillis = now.toEpochMilli();
+                sessions.save(session);
+                return sequence;
             }
-            long sequence = file.kind() == HlsFile.Kind.INIT ? session.connectionBase : session.sequenceOf(file.sequence());
-            // STARTED goes before the first segment in delivery order, but is written only once that segment is
-            // safely spooled: a refused push (413, 507) does not start a live. The sender reads a live's entries
-            // under the session lock, so it sees both or neither.
-            long startedEntry = session.startedSpooled ? -1 : spool.reserveEntry();
-            spool.writeSegment(liveId, sequence, file.kind(), now, discontinuity, body, maxBody);
-            if (startedEntry >= 0) {
-                spool.writeLifecycle(liveId, LiveEventType.STARTED, null, now, startedEntry);
-                session.startedSpooled = true;
+        } finally {
+            if (!committed) {
+                spool.discard(staged);
             }
-            if (file.kind() != HlsFile.Kind.INIT) {
-                session.seenZero |= file.sequence() == 0;
-                session.segmentsInConnection++;
-                session.maxSequence = Math.max(session.maxSequence, sequence);
-                session.markReceived(sequence);
-                endIfEndlistComplete(session);
-            }
-            session.lastSegmentAtMillis = now.toEpochMilli();
-            sessions.save(session);
-            return sequence;
         }
     }
 
     /** Takes durations and the end of the list from a pushed playlist. */
-    public void acceptPlaylist(String liveId, byte[] body) throws IOException {
+    public void acceptPlaylist(String liveId, byte[] body) throws IOException, LiveEndedException {
         Playlist playlist = Playlist.parse(new String(body, StandardCharsets.UTF_8));
         LiveSession session = sessions.get(liveId);
         synchronized (session) {
+            if (session.endedSpooled) {
+                throw new LiveEndedException(liveId);
+            }
             for (Playlist.Entry entry : playlist.entries()) {
                 session.durations.putIfAbsent(session.sequenceOf(entry.sequence()), entry.durationMicros());
             }
@@ -103,12 +114,13 @@ public final class HlsIngest {
             session.durations.headMap(session.maxSequence - KEPT_DURATIONS).clear();
             long lastSequence = playlist.lastSequence() < 0 ? -1 : session.sequenceOf(playlist.lastSequence());
             // The playlist that comes last by media sequence wins, not the one that arrived last.
-            boolean newer = playlist.mediaSequence() != session.bestMediaSequence
-                    ? playlist.mediaSequence() > session.bestMediaSequence
+            long mediaSequence = session.sequenceOf(playlist.mediaSequence()); // comparable across reconnects
+            boolean newer = mediaSequence != session.bestMediaSequence
+                    ? mediaSequence > session.bestMediaSequence
                     : lastSequence != session.bestLastSequence ? lastSequence > session.bestLastSequence
                     : playlist.ended() && !session.bestEnded;
             if (newer) {
-                session.bestMediaSequence = playlist.mediaSequence();
+                session.bestMediaSequence = mediaSequence;
                 session.bestLastSequence = lastSequence;
                 session.bestEnded = playlist.ended();
                 spool.writeAtomically(spool.liveDir(liveId).resolve("playlist.m3u8"), body);
@@ -123,12 +135,19 @@ public final class HlsIngest {
         }
     }
 
-    /** The creator (or an operator) ends the live. */
-    public void endExplicitly(String liveId) throws IOException {
+    /** The creator (or an operator) ends the live; false when it has not started (nothing to end). */
+    public boolean endExplicitly(String liveId) throws IOException, LiveEndedException {
         LiveSession session = sessions.get(liveId);
         synchronized (session) {
+            if (session.endedSpooled) {
+                throw new LiveEndedException(liveId);
+            }
+            if (!session.startedSpooled) {
+                return false;
+            }
             end(session, LiveEndReason.EXPLICIT);
             sessions.save(session);
+            return true;
         }
     }
 
@@ -165,11 +184,11 @@ public final class HlsIngest {
             return;
         }
         Instant now = clock.instant();
-        for (long[] gap : session.gaps()) {
+        for (long[] gap : session.gaps(Math.max(session.maxSequence, session.endlistSequence))) {
             spool.writeGap(session.liveId, gap[0], gap[1], now);
         }
         spool.writeLifecycle(session.liveId, LiveEventType.ENDED, reason, now);
         session.endedSpooled = true;
-        LOG.info("live {} ended ({}), {} segments, {} gap(s)", session.liveId, reason, session.maxSequence + 1, session.gaps().size());
+        LOG.info("live {} ended ({}), {} segments", session.liveId, reason, session.maxSequence + 1);
     }
 }

@@ -2,6 +2,7 @@ package io.stagepass.ingest.hls;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
@@ -52,6 +53,8 @@ public final class HlsRoutes {
                 ingest.acceptPlaylist(live.getLiveId(), body);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestResponse("malformed playlist: " + e.getMessage());
+            } catch (LiveEndedException e) {
+                throw new ForbiddenResponse(e.getMessage());
             }
             ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId()));
             return;
@@ -65,6 +68,8 @@ public final class HlsRoutes {
         } catch (SpoolFullException e) {
             spoolFullRejections.incrementAndGet();
             HttpServices.writeError(ctx, 507, "Insufficient Storage", e.getMessage());
+        } catch (LiveEndedException e) {
+            throw new ForbiddenResponse(e.getMessage());
         }
     }
 
@@ -76,7 +81,13 @@ public final class HlsRoutes {
 
     private void end(Context ctx) throws Exception {
         Live live = authenticate(ctx);
-        ingest.endExplicitly(live.getLiveId());
+        try {
+            if (!ingest.endExplicitly(live.getLiveId())) {
+                throw new ConflictResponse("live " + live.getLiveId() + " has not started: there is nothing to end yet");
+            }
+        } catch (LiveEndedException e) {
+            throw new ForbiddenResponse(e.getMessage());
+        }
         sender.nudge();
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("liveId", live.getLiveId(), "status", "ending"));
     }

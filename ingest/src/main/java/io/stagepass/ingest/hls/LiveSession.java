@@ -72,8 +72,8 @@ public final class LiveSession {
         received.put(start, end);
     }
 
-    /** Missing ranges in 0..maxSequence as {first, length} pairs. */
-    List<long[]> gaps() {
+    /** Missing ranges in 0..last as {first, length} pairs. */
+    List<long[]> gaps(long last) {
         List<long[]> gaps = new ArrayList<>();
         long next = 0;
         for (Map.Entry<Long, Long> range : received.entrySet()) {
@@ -82,7 +82,32 @@ public final class LiveSession {
             }
             next = Math.max(next, range.getValue() + 1);
         }
+        if (last >= next) {
+            gaps.add(new long[] {next, last - next + 1});
+        }
         return gaps;
+    }
+
+    /**
+     * Folds in entries found on disk: an entry is written before the session is saved, so after a crash between
+     * the two the entries tell what the saved state misses (a live started or ended, a segment received).
+     */
+    void reconcile(List<SpoolEntry> pending) {
+        for (SpoolEntry entry : pending) {
+            switch (entry.type()) {
+                case LIFECYCLE -> {
+                    startedSpooled |= entry.lifecycle() == io.stagepass.events.LiveEventType.STARTED;
+                    endedSpooled |= entry.lifecycle() == io.stagepass.events.LiveEventType.ENDED;
+                }
+                case SEGMENT -> {
+                    if (entry.kind() != HlsFile.Kind.INIT) {
+                        markReceived(entry.sequence());
+                        maxSequence = Math.max(maxSequence, entry.sequence());
+                    }
+                }
+                case GAP -> { }
+            }
+        }
     }
 
     /** Whether every sequence from 0 to {@code last} has arrived. */

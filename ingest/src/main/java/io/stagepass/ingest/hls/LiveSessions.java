@@ -18,7 +18,9 @@ public final class LiveSessions {
     public LiveSession get(String liveId) {
         return sessions.computeIfAbsent(liveId, id -> {
             try {
-                return LiveSession.load(id, spool.liveDir(id).resolve(LiveSession.STATE_FILE));
+                LiveSession session = LiveSession.load(id, spool.liveDir(id).resolve(LiveSession.STATE_FILE));
+                session.reconcile(spool.entries(id));
+                return session;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the ingest session of " + id, e);
             }

@@ -73,7 +73,11 @@ public record Playlist(long mediaSequence, List<Entry> entries, boolean ended) {
             throw new IllegalArgumentException("line " + lineNumber + ": '" + seconds + "' is not a duration in seconds");
         }
         String micros = (fraction + "000000").substring(0, 6);
-        return Math.addExact(Math.multiplyExact(Long.parseLong(whole), 1_000_000L), Long.parseLong(micros));
+        try {
+            return Math.addExact(Math.multiplyExact(Long.parseLong(whole), 1_000_000L), Long.parseLong(micros));
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("line " + lineNumber + ": '" + seconds + "' is not a plausible duration");
+        }
     }
 
     private static long parseLong(String value, int lineNumber) {

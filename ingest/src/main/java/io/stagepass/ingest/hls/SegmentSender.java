@@ -93,38 +93,49 @@ public final class SegmentSender implements AutoCloseable {
      * lives are delivered in parallel. Worker 0 also ends silent lives.
      */
     private void run(int worker, int workers) {
-        Duration backoff = MIN_BACKOFF;
+        java.util.Map<String, long[]> retries = new java.util.HashMap<>(); // live -> {retry at (ms), backoff (ms)}
         long nextSilenceCheck = 0;
         while (running) {
-            boolean failed = false;
             boolean waiting = true;
-            try {
-                if (worker == 0 && clock.millis() >= nextSilenceCheck) {
+            if (worker == 0 && clock.millis() >= nextSilenceCheck) {
+                nextSilenceCheck = clock.millis() + SILENCE_CHECK.toMillis();
+                try {
                     ingest.endSilentLives();
-                    nextSilenceCheck = clock.millis() + SILENCE_CHECK.toMillis();
+                } catch (Exception e) {
+                    LOG.warn("could not check lives for silence: {}", e.toString());
                 }
-                for (String liveId : spool.lives()) {
-                    if (Math.floorMod(liveId.hashCode(), workers) == worker) {
-                        waiting &= !deliverLive(liveId);
-                    }
-                }
-                backoff = MIN_BACKOFF;
-            } catch (Exception e) {
-                failed = true;
-                failures.incrementAndGet();
-                LOG.warn("delivery failed, retrying in {} ms: {}", backoff.toMillis(), e.toString());
             }
+            List<String> lives;
             try {
-                if (failed) {
-                    Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                } else if (waiting) {
+                lives = spool.lives();
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot list the spool: {}", e.toString());
+                lives = List.of();
+            }
+            for (String liveId : lives) {
+                long[] retry = retries.get(liveId);
+                if (Math.floorMod(liveId.hashCode(), workers) != worker || retry != null && clock.millis() < retry[0]) {
+                    continue;
+                }
+                try {
+                    waiting &= !deliverLive(liveId);
+                    retries.remove(liveId);
+                } catch (Exception e) {
+                    // Only this live waits: the others of this worker go on.
+                    long backoff = retry == null ? MIN_BACKOFF.toMillis() : Math.min(retry[1] * 2, MAX_BACKOFF.toMillis());
+                    retries.put(liveId, new long[] {clock.millis() + backoff, backoff});
+                    failures.incrementAndGet();
+                    LOG.warn("delivery of live {} failed, retrying in {} ms: {}", liveId, backoff, e.toString());
+                }
+            }
+            if (waiting) {
+                try {
                     synchronized (wakeup) {
                         wakeup.wait(IDLE_POLL.toMillis());
                     }
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
@@ -249,6 +260,7 @@ public final class SegmentSender implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         nudge();
+        threads.forEach(Thread::interrupt); // a send waiting on an absent broker gives up now
         for (Thread thread : threads) {
             thread.join(Duration.ofSeconds(30).toMillis());
         }

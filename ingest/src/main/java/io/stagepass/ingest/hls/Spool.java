@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -48,8 +49,11 @@ public final class Spool {
                     Files.delete(file); // a write that was never answered
                     continue;
                 }
-                usedBytes.addAndGet(Files.size(file));
-                maxEntry = Math.max(maxEntry, SpoolEntry.parse(file, "").map(SpoolEntry::entryNo).orElse(0L));
+                Optional<SpoolEntry> entry = SpoolEntry.parse(file, "");
+                if (entry.isPresent()) { // session state and playlists are not pending data
+                    usedBytes.addAndGet(Files.size(file));
+                    maxEntry = Math.max(maxEntry, entry.get().entryNo());
+                }
             }
         }
         // Entry numbers grow across restarts: microseconds of the wall clock, or past the largest one left.
@@ -68,9 +72,15 @@ public final class Spool {
         return usedBytes.get();
     }
 
-    /** Streams a pushed body into the spool; returns the entry once it is durable. */
-    public SpoolEntry writeSegment(String liveId, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity,
-                                   InputStream body, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
+    /** A pushed body, fsynced to a temporary file and hashed, not yet part of the spool. */
+    public record Staged(Path tmp, long size, String sha256) {
+    }
+
+    /**
+     * Streams a pushed body to a temporary file and fsyncs it. Done outside any lock: a slow upload must not hold
+     * up the live's other work. {@link #commitSegment} then makes it an entry; {@link #discard} drops it.
+     */
+    public Staged stage(String liveId, InputStream body, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
         if (usedBytes.get() >= maxBytes) {
             throw new SpoolFullException("spool is full (" + usedBytes.get() + " of " + maxBytes + " bytes)");
         }
@@ -100,11 +110,26 @@ public final class Spool {
                 Files.deleteIfExists(tmp);
             }
         }
-        String name = SpoolEntry.segmentName(nextEntry.getAndIncrement(), sequence, kind, receivedAt, discontinuity,
-                HexFormat.of().formatHex(sha256.digest()));
-        Path entry = commit(tmp, liveDir.resolve(name));
-        usedBytes.addAndGet(written);
+        return new Staged(tmp, written, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /** Makes a staged body a segment entry (one atomic rename) and returns it. */
+    public SpoolEntry commitSegment(String liveId, Staged staged, long sequence, HlsFile.Kind kind, Instant receivedAt,
+                                    boolean discontinuity) throws IOException {
+        String name = SpoolEntry.segmentName(nextEntry.getAndIncrement(), sequence, kind, receivedAt, discontinuity, staged.sha256());
+        Path entry = commit(staged.tmp(), liveDir(liveId).resolve(name));
+        usedBytes.addAndGet(staged.size());
         return SpoolEntry.parse(entry, liveId).orElseThrow();
+    }
+
+    public void discard(Staged staged) throws IOException {
+        Files.deleteIfExists(staged.tmp());
+    }
+
+    /** Stages and commits in one go. */
+    public SpoolEntry writeSegment(String liveId, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity,
+                                   InputStream body, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
+        return commitSegment(liveId, stage(liveId, body, maxBody), sequence, kind, receivedAt, discontinuity);
     }
 
     public void writeLifecycle(String liveId, LiveEventType type, LiveEndReason reason, Instant at) throws IOException {

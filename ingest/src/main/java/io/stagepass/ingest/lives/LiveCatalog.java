@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveCatalog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveCatalog.class);
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec<Live> codec = EventCodec.of(Live.class);
@@ -76,33 +77,58 @@ public final class LiveCatalog implements AutoCloseable {
         }
     }
 
+    /** Reads the topic from the start, then follows it; on an error it waits and starts over (a view is rebuildable). */
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.LIVES.topicName()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!Thread.currentThread().isInterrupted()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                try {
+                    follow();
+                } catch (WakeupException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("live catalog view interrupted, reloading in {} s: {}", RETRY.toSeconds(), e.toString());
                     try {
-                        apply(codec.decode(record.value()));
-                    } catch (MalformedEventException e) {
-                        LOG.warn("skipping unreadable live record at {}-{}@{}: {}", record.topic(), record.partition(),
-                                record.offset(), e.getMessage());
+                        Thread.sleep(RETRY.toMillis());
+                    } catch (InterruptedException interrupted) {
+                        return;
                     }
                 }
-                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
-                    LOG.info("live catalog loaded: {} lives", byId.size());
-                }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("live catalog view stopped", e);
         } finally {
             consumer.close();
+        }
+    }
+
+    private void follow() {
+        List<TopicPartition> partitions = consumer.partitionsFor(Topic.LIVES.topicName()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (true) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.value() == null) {
+                    remove(record.key()); // a tombstone: the live is gone
+                    continue;
+                }
+                try {
+                    apply(codec.decode(record.value()));
+                } catch (MalformedEventException e) {
+                    LOG.warn("skipping unreadable live record at {}-{}@{}: {}", record.topic(), record.partition(),
+                            record.offset(), e.getMessage());
+                }
+            }
+            if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                caughtUp.countDown();
+                LOG.info("live catalog loaded: {} lives", byId.size());
+            }
+        }
+    }
+
+    void remove(String liveId) {
+        Live previous = liveId == null ? null : byId.remove(liveId);
+        if (previous != null && previous.getStreamKeySha256() != null) {
+            liveIdByKeyHash.remove(previous.getStreamKeySha256(), liveId);
         }
     }
 

@@ -65,6 +65,7 @@ class HlsRoutesIT {
         try (IngestFixture fixture = new IngestFixture(dir, WINDOW)) {
             String[] live = fixture.scheduleLive();
 
+            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode()).as("not started yet").isEqualTo(409);
             assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode()).isEqualTo(201);
             assertThat(put(fixture.url(live[1], "index2.ts"), SEGMENT).statusCode()).isEqualTo(201);
             assertThat(send("DELETE", fixture.url(live[1], "index0.ts"), new byte[0]).statusCode()).isEqualTo(204);
