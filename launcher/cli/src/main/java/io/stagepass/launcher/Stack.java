@@ -98,7 +98,7 @@ public final class Stack implements AutoCloseable {
             PipelineJobs.prepare(jobEnv, job, pipeline);
             StreamGraph graph = jobEnv.getStreamGraph();
             graph.setJobName("stagepass-" + job.name());
-            progress.accept("submitted pipeline job " + job.name() + " (Flink job " + flink.submit(graph) + ")");
+            progress.accept("submitted pipeline job " + job.name() + " (Flink job " + flink.submitResumable(graph, job.name()) + ")");
         }
 
         progress.accept("starting services...");

@@ -1,11 +1,18 @@
 package io.stagepass.embedded;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -62,6 +69,40 @@ public final class EmbeddedFlink implements AutoCloseable {
     /** Submits a job built on a StreamExecutionEnvironment and returns its id without waiting for it. */
     public JobID submit(StreamGraph graph) throws Exception {
         return cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
+    }
+
+    /**
+     * Submits a long-running job under a stable id derived from {@code name}, restored from the latest checkpoint
+     * an earlier run of it left in the data directory (jobs keep their checkpoints when cancelled). So a job that
+     * was stopped with the stack carries on where its last checkpoint was: its state, its input offsets and its
+     * exactly-once output, instead of starting over from the consumer group's offsets.
+     */
+    public JobID submitResumable(StreamGraph graph, String name) throws Exception {
+        JobID id = stableId(name);
+        graph.setJobId(id);
+        latestCheckpoint(id).ifPresent(checkpoint -> {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(checkpoint.toString(), true));
+            LOG.info("job {} resumes from {}", name, checkpoint);
+        });
+        return submit(graph);
+    }
+
+    static JobID stableId(String name) {
+        UUID uuid = UUID.nameUUIDFromBytes(("stagepass-job:" + name).getBytes(StandardCharsets.UTF_8));
+        return new JobID(uuid.getLeastSignificantBits(), uuid.getMostSignificantBits());
+    }
+
+    /** The newest complete checkpoint ({@code chk-N} with its {@code _metadata}) of a job, if any. */
+    Optional<Path> latestCheckpoint(JobID id) throws IOException {
+        Path jobDir = checkpointDir.resolve(id.toHexString());
+        if (!Files.isDirectory(jobDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            return dirs.filter(dir -> dir.getFileName().toString().matches("chk-\\d+"))
+                    .filter(dir -> Files.exists(dir.resolve("_metadata")))
+                    .max(Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))));
+        }
     }
 
     public MiniCluster cluster() {

@@ -32,9 +32,14 @@ public final class TopicActivityJob implements PipelineJob {
 
     /** The whole topology, free of sources and sinks, so tests can run it on any input and window size. */
     public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records, Duration window) {
+        return defineWorkflow(records, window, Duration.ZERO);
+    }
+
+    /** As above, with windows shifted by {@code offset} from the epoch-aligned ones. */
+    public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records, Duration window, Duration offset) {
         return records
                 .keyBy(stat -> stat.topic)
-                .window(TumblingProcessingTimeWindows.of(window))
+                .window(TumblingProcessingTimeWindows.of(window, offset))
                 .aggregate(new CountRecords(), new ToTopicActivity())
                 .uid("topic-activity-window")
                 .name("records and bytes per topic per window");
@@ -58,7 +63,11 @@ public final class TopicActivityJob implements PipelineJob {
 
     /** Connects records, through the topology, to a sink. */
     public static void attach(DataStream<RecordStat> records, Duration window, Sink<TopicActivity> sink) {
-        defineWorkflow(records, window)
+        attach(records, window, Duration.ZERO, sink);
+    }
+
+    public static void attach(DataStream<RecordStat> records, Duration window, Duration offset, Sink<TopicActivity> sink) {
+        defineWorkflow(records, window, offset)
                 .sinkTo(sink)
                 .uid("topic-activity-sink")
                 .name(Topic.TOPIC_ACTIVITY.topicName());

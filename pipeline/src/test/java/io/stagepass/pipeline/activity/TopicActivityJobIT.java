@@ -76,6 +76,47 @@ class TopicActivityJobIT {
         }
     }
 
+    @Test
+    void resumesFromItsLastCheckpointWhenTheClusterIsStoppedAndStartedAgain() throws Exception {
+        Duration longWindow = Duration.ofSeconds(20);
+        // Windows that start about now, so the one holding the records is still open when the cluster stops.
+        Duration offset = Duration.ofMillis((System.currentTimeMillis() - 1000) % longWindow.toMillis());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "test"))) {
+            PipelineConfig config = new PipelineConfig(kafka.settings(), CHECKPOINT_INTERVAL, 2);
+            try (EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+                flink.submitResumable(graph(config, longWindow, offset), "resume-test");
+                produce(producer, Topic.BEACONS, 100, 10);
+                // Read and checkpointed, but their window is still open when the cluster stops.
+                Thread.sleep(CHECKPOINT_INTERVAL.multipliedBy(8).toMillis());
+            }
+            assertThat(counts(kafka)).as("nothing emitted before the stop").doesNotContainKey(Topic.BEACONS.topicName());
+
+            try (EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+                JobID job = flink.submitResumable(graph(config, longWindow, offset), "resume-test");
+                String checkpoints = "";
+                for (long deadline = System.nanoTime() + DEADLINE.toNanos(); !checkpoints.contains("\"restored\":{")
+                        && System.nanoTime() < deadline; Thread.sleep(200)) {
+                    checkpoints = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + job + "/checkpoints")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                }
+                assertThat(checkpoints).as("restored from the retained checkpoint").contains("\"restored\":{").contains("chk-");
+                awaitCounts(kafka, Map.of(Topic.BEACONS.topicName(), 100L));
+                Thread.sleep(CHECKPOINT_INTERVAL.multipliedBy(4).toMillis());
+                assertThat(counts(kafka)).containsEntry(Topic.BEACONS.topicName(), 100L);
+            }
+        }
+    }
+
+    private static org.apache.flink.streaming.api.graph.StreamGraph graph(PipelineConfig config, Duration window, Duration offset) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineJobs.configure(env, config);
+        TopicActivityJob.attach(env.fromSource(TopicActivityJob.source(config), WatermarkStrategy.noWatermarks(), "all topics")
+                .uid("topic-activity-source"), window, offset, TopicActivityJob.sink(config));
+        return env.getStreamGraph();
+    }
+
     /** Fails the job the first time it sees the poison record; after the restart it passes. */
     static final class FailOnceOnPoison implements MapFunction<RecordStat, RecordStat> {
         @Override
