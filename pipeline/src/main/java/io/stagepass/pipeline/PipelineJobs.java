@@ -1,6 +1,7 @@
 package io.stagepass.pipeline;
 
 import io.stagepass.pipeline.activity.TopicActivityJob;
+import io.stagepass.pipeline.entitlements.EntitlementsJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ public final class PipelineJobs {
     }
 
     public static List<PipelineJob> all() {
-        return List.of(new TopicActivityJob());
+        return List.of(new TopicActivityJob(), new EntitlementsJob());
     }
 
     public static Optional<PipelineJob> byName(String name) {

@@ -1,0 +1,67 @@
+package io.stagepass.pipeline.kafka;
+
+import io.stagepass.events.DeadLetter;
+import io.stagepass.events.DeadLetterType;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.Ids;
+import io.stagepass.events.MalformedEventException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes contract events; a record that does not decode goes, whole and with the reason, to the
+ * {@link #DEAD_LETTERS} side output, is counted ({@code deadLetters} metric), and the job keeps running.
+ */
+public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessFunction<RawRecord, T>
+        implements ResultTypeQueryable<T> {
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+
+    private final Class<T> type;
+    private final String jobName;
+    private transient EventCodec<T> codec;
+    private transient Counter deadLetters;
+
+    public DecodeOrDeadLetter(Class<T> type, String jobName) {
+        this.type = type;
+        this.jobName = jobName;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return TypeInformation.of(type); // Avro's serializer, through flink-avro
+    }
+
+    @Override
+    public void processElement(RawRecord record, Context context, Collector<T> out) {
+        if (codec == null) {
+            codec = EventCodec.of(type);
+            deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        }
+        try {
+            out.collect(codec.decode(record.value));
+        } catch (MalformedEventException e) {
+            deadLetters.inc();
+            context.output(DEAD_LETTERS, DeadLetter.newBuilder()
+                    // Same record, same id: a replay after a restore is recognisable.
+                    .setEventId(Ids.derivedEventId("dead-letter", record.topic + "/" + record.partition + "/" + record.offset))
+                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                    .setType(DeadLetterType.UNREADABLE)
+                    .setSourceTopic(record.topic)
+                    .setSourcePartition(record.partition)
+                    .setSourceOffset(record.offset)
+                    .setDetectedBy("pipeline/" + jobName)
+                    .setReason(e.getMessage())
+                    .setOriginalKey(record.key == null ? null : ByteBuffer.wrap(record.key))
+                    .setOriginalValue(record.value == null ? null : ByteBuffer.wrap(record.value))
+                    .build());
+        }
+    }
+}
