@@ -2,6 +2,7 @@ package io.stagepass.pipeline;
 
 import io.stagepass.pipeline.activity.TopicActivityJob;
 import io.stagepass.pipeline.entitlements.EntitlementsJob;
+import io.stagepass.pipeline.revenue.RevenueJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ public final class PipelineJobs {
     }
 
     public static List<PipelineJob> all() {
-        return List.of(new TopicActivityJob(), new EntitlementsJob());
+        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob());
     }
 
     public static Optional<PipelineJob> byName(String name) {

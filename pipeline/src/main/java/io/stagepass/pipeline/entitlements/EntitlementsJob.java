@@ -1,19 +1,12 @@
 package io.stagepass.pipeline.entitlements;
 
-import io.stagepass.events.DeadLetter;
 import io.stagepass.events.Entitlement;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.Topic;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
-import io.stagepass.pipeline.kafka.DecodeOrDeadLetter;
 import io.stagepass.pipeline.kafka.KafkaIo;
-import io.stagepass.pipeline.kafka.RawRecordDeserializer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -40,20 +33,7 @@ public final class EntitlementsJob implements PipelineJob {
 
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
-        SingleOutputStreamOperator<PaymentFact> payments = env
-                .fromSource(KafkaIo.source(config, "stagepass-" + NAME, List.of(Topic.PAYMENTS), new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), Topic.PAYMENTS.topicName())
-                .uid("entitlements-source")
-                .process(new DecodeOrDeadLetter<>(PaymentFact.class, NAME))
-                .uid("entitlements-decode")
-                .name("decode payment facts");
-        payments.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
-                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
-                        letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
-                                : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
-                .uid("entitlements-deadletter-sink")
-                .name(Topic.DEAD_LETTERS.topicName());
-        defineWorkflow(payments)
+        defineWorkflow(KafkaIo.decodedSource(env, config, NAME, Topic.PAYMENTS, PaymentFact.class))
                 .sinkTo(KafkaIo.exactlyOnceSink(config, NAME, Topic.ENTITLEMENTS, Entitlement.class,
                         entitlement -> entitlement.getLiveId() + "/" + entitlement.getTicketId()))
                 .uid("entitlements-sink")

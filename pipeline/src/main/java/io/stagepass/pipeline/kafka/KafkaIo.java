@@ -1,10 +1,15 @@
 package io.stagepass.pipeline.kafka;
 
+import io.stagepass.events.DeadLetter;
 import io.stagepass.events.Topic;
+import java.nio.charset.StandardCharsets;
 import io.stagepass.pipeline.PipelineConfig;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -41,6 +46,28 @@ public final class KafkaIo {
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .setDeserializer(deserializer)
                 .build();
+    }
+
+    /**
+     * A topic's events, decoded with the contract, for a job: unreadable records go, whole and with the reason,
+     * to the dead-letter topic (exactly once, under the job's own transactional ids) and the job goes on.
+     */
+    public static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
+            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type) {
+        SingleOutputStreamOperator<T> events = env
+                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new RawRecordDeserializer()),
+                        WatermarkStrategy.noWatermarks(), topic.topicName())
+                .uid(jobName + "-source")
+                .process(new DecodeOrDeadLetter<>(type, jobName))
+                .uid(jobName + "-decode")
+                .name("decode " + topic.topicName());
+        events.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
+                .sinkTo(exactlyOnceSink(config, jobName + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
+                        letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
+                                : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
+                .uid(jobName + "-deadletter-sink")
+                .name(Topic.DEAD_LETTERS.topicName());
+        return events;
     }
 
     /**

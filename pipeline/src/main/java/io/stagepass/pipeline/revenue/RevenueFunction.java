@@ -1,0 +1,77 @@
+package io.stagepass.pipeline.revenue;
+
+import io.stagepass.events.Ids;
+import io.stagepass.events.PaymentFact;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.RevenueMetricType;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Running revenue totals per live and currency (the key), for all tiers and per tier. Each Stripe event counts
+ * once: its id is remembered for {@link #DEDUPE_WINDOW} (Stripe retries for three days). Order does not matter:
+ * totals are sums. Every fact emits the updated totals (for all tiers and for its tier).
+ */
+public final class RevenueFunction extends KeyedProcessFunction<String, PaymentFact, RevenueMetric> {
+    static final Duration DEDUPE_WINDOW = Duration.ofDays(7);
+
+    private transient ValueState<RevenueTotals> all;
+    private transient MapState<String, RevenueTotals> byTier;
+    private transient MapState<String, Boolean> seen;
+
+    @Override
+    public void open(OpenContext context) {
+        all = getRuntimeContext().getState(new ValueStateDescriptor<>("all-tiers", RevenueTotals.class));
+        byTier = getRuntimeContext().getMapState(new MapStateDescriptor<>("by-tier", String.class, RevenueTotals.class));
+        MapStateDescriptor<String, Boolean> seenDescriptor = new MapStateDescriptor<>("seen-stripe-events", String.class, Boolean.class);
+        seenDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(DEDUPE_WINDOW).build());
+        seen = getRuntimeContext().getMapState(seenDescriptor);
+    }
+
+    @Override
+    public void processElement(PaymentFact fact, Context context, Collector<RevenueMetric> out) throws Exception {
+        if (seen.contains(fact.getStripeEventId())) {
+            return; // a duplicate delivery of a fact already counted
+        }
+        seen.put(fact.getStripeEventId(), true);
+        RevenueTotals totals = all.value() == null ? new RevenueTotals() : all.value();
+        totals.add(fact);
+        all.update(totals);
+        out.collect(metric(fact, null, totals));
+        if (fact.getTier() != null) {
+            RevenueTotals tier = byTier.get(fact.getTier()) == null ? new RevenueTotals() : byTier.get(fact.getTier());
+            tier.add(fact);
+            byTier.put(fact.getTier(), tier);
+            out.collect(metric(fact, fact.getTier(), tier));
+        }
+    }
+
+    private static RevenueMetric metric(PaymentFact fact, String tier, RevenueTotals totals) {
+        return RevenueMetric.newBuilder()
+                .setEventId(Ids.derivedEventId("revenue", fact.getLiveId() + "/" + fact.getCurrency() + "/" + tier + "/" + fact.getStripeEventId()))
+                .setOccurredAt(fact.getOccurredAt())
+                .setType(RevenueMetricType.TOTAL)
+                .setLiveId(fact.getLiveId())
+                .setCreatorId(fact.getCreatorId())
+                .setCurrency(fact.getCurrency())
+                .setTier(tier)
+                .setGrossMinor(totals.grossMinor)
+                .setFeesMinor(totals.feesMinor)
+                .setRefundsMinor(totals.refundsMinor)
+                .setDisputesHeldMinor(totals.disputesHeldMinor)
+                .setDisputesLostMinor(totals.disputesLostMinor)
+                .setDisputesWonMinor(totals.disputesWonMinor)
+                .setNetMinor(totals.netMinor())
+                .setTicketsSold(totals.ticketsSold)
+                .setTicketsRefunded(totals.ticketsRefunded)
+                .setTicketsDisputed(totals.ticketsDisputed)
+                .build();
+    }
+}

@@ -1,0 +1,61 @@
+package io.stagepass.pipeline.revenue;
+
+import io.stagepass.events.PaymentFact;
+
+/**
+ * Running revenue of one live in one currency (optionally one tier), in minor units. A Flink POJO. Money is
+ * only ever added as {@code long}; {@link Math#addExact} refuses an overflow instead of wrapping.
+ */
+public class RevenueTotals {
+    public long grossMinor;
+    public long feesMinor;
+    public long refundsMinor;
+    public long disputesHeldMinor;
+    public long disputesLostMinor;
+    public long disputesWonMinor;
+    public long ticketsSold;
+    public long ticketsRefunded;
+    public long ticketsDisputed;
+
+    public RevenueTotals() {
+    }
+
+    /** Net = gross − Stripe fees − refunds − disputed amounts held or lost. */
+    public long netMinor() {
+        return Math.subtractExact(grossMinor, Math.addExact(Math.addExact(feesMinor, refundsMinor),
+                Math.addExact(disputesHeldMinor, disputesLostMinor)));
+    }
+
+    /** Adds one (deduplicated) payment fact. */
+    void add(PaymentFact fact) {
+        long amount = fact.getAmountMinor();
+        switch (fact.getType()) {
+            case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED -> {
+                if (fact.getType() == io.stagepass.events.PaymentEventType.ASYNC_PAYMENT_SUCCEEDED || fact.getPaid()) {
+                    grossMinor = Math.addExact(grossMinor, amount);
+                    feesMinor = Math.addExact(feesMinor, fact.getFeeMinor() == null ? 0 : fact.getFeeMinor());
+                    ticketsSold++;
+                }
+            }
+            case CHARGE_REFUNDED -> {
+                refundsMinor = Math.addExact(refundsMinor, amount);
+                if (fact.getFullyRefunded()) {
+                    ticketsRefunded++;
+                }
+            }
+            case DISPUTE_OPENED -> {
+                disputesHeldMinor = Math.addExact(disputesHeldMinor, amount);
+                ticketsDisputed++;
+            }
+            case DISPUTE_CLOSED -> {
+                disputesHeldMinor = Math.subtractExact(disputesHeldMinor, amount);
+                if (fact.getDisputeOutcome() == io.stagepass.events.DisputeOutcome.LOST) {
+                    disputesLostMinor = Math.addExact(disputesLostMinor, amount);
+                } else {
+                    disputesWonMinor = Math.addExact(disputesWonMinor, amount);
+                }
+            }
+            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> { }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.stagepass.pipeline.revenue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagepass.embedded.EmbeddedFlink;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.events.DisputeOutcome;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.PaymentEventType;
+import io.stagepass.events.PaymentFact;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.Topic;
+import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJobs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once where money is counted: random sales, refunds and disputes in two currencies, sent shuffled and
+ * with Stripe's duplicates, through the revenue job on the MiniCluster at parallelism 2 with a failure injected
+ * mid-stream. The final totals must equal, to the cent, sums computed here independently.
+ */
+class RevenueJobIT {
+    private static final int TICKETS = 200;
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void totalsEqualTheGroundTruthToTheCentDespiteDuplicatesDisorderAndAFailure() throws Exception {
+        Random random = new Random(7);
+        List<PaymentFact> facts = new ArrayList<>();
+        for (int i = 0; i < TICKETS; i++) {
+            facts.addAll(history("live_" + (i % 4), "cs_" + i, i % 5 == 0 ? "USD" : "EUR", random));
+        }
+        Map<String, long[]> truth = groundTruth(facts); // before duplicates: each Stripe event counts once
+        List<PaymentFact> sent = new ArrayList<>(facts);
+        for (int i = 0; i < facts.size() / 4; i++) {
+            sent.add(facts.get(random.nextInt(facts.size())));
+        }
+        Collections.shuffle(sent, random);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
+             EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+            PipelineConfig config = new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            PipelineJobs.configure(env, config);
+            RevenueJob.defineWorkflow(RevenueJob.payments(env, config).map(new FailOnceMidStream()).uid("fail-once"))
+                    .sinkTo(RevenueJob.sink(config)).uid("revenue-sink");
+            flink.submit(env.getStreamGraph());
+
+            try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+                for (int i = 0; i < sent.size(); i++) {
+                    publisher.publish(Topic.PAYMENTS, sent.get(i).getLiveId(), sent.get(i));
+                    if (i % 100 == 0) {
+                        publisher.flush();
+                        Thread.sleep(50); // spread the input over several checkpoints
+                    }
+                }
+                publisher.flush();
+            }
+
+            Map<String, long[]> totals = Map.of();
+            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
+                totals = latestTotals(kafka);
+                if (equal(totals, truth)) {
+                    break;
+                }
+            }
+            assertThat(FAILED).as("the injected failure happened").isTrue();
+            assertThat(describe(totals)).isEqualTo(describe(truth));
+        }
+    }
+
+    /** Throws once, after this subtask has seen 150 facts: the job restarts from its last checkpoint. */
+    static final class FailOnceMidStream implements MapFunction<PaymentFact, PaymentFact> {
+        private int seen;
+
+        @Override
+        public PaymentFact map(PaymentFact fact) {
+            if (++seen == 150 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return fact;
+        }
+    }
+
+    private static List<PaymentFact> history(String live, String ticket, String currency, Random random) {
+        long price = 500 + random.nextInt(20) * 100;
+        long fee = price * 3 / 100 + 25;
+        List<PaymentFact> history = new ArrayList<>();
+        history.add(fact(live, ticket, currency, PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(price).setFeeMinor(fee).build());
+        switch (random.nextInt(6)) {
+            case 0 -> history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED).setAmountMinor(price / 3).build());
+            case 1 -> history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED).setAmountMinor(price).setFullyRefunded(true).build());
+            case 2 -> history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED).setAmountMinor(price).build());
+            case 3 -> {
+                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED).setAmountMinor(price).build());
+                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_CLOSED).setAmountMinor(price)
+                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST).build());
+            }
+            default -> { }
+        }
+        return history;
+    }
+
+    private static PaymentFact.Builder fact(String live, String ticket, String currency, PaymentEventType type) {
+        return SampleEvents.payment(live, ticket).setType(type).setCurrency(currency).setTier(null);
+    }
+
+    /** Per live/currency: {gross, fees, refunds, disputes held, disputes lost, tickets sold}, summed here. */
+    private static Map<String, long[]> groundTruth(List<PaymentFact> facts) {
+        Map<String, long[]> truth = new TreeMap<>();
+        for (PaymentFact fact : facts) {
+            long[] t = truth.computeIfAbsent(fact.getLiveId() + "/" + fact.getCurrency(), k -> new long[6]);
+            switch (fact.getType()) {
+                case CHECKOUT_COMPLETED -> {
+                    t[0] += fact.getAmountMinor();
+                    t[1] += fact.getFeeMinor();
+                    t[5] += 1;
+                }
+                case CHARGE_REFUNDED -> t[2] += fact.getAmountMinor();
+                case DISPUTE_OPENED -> t[3] += fact.getAmountMinor();
+                case DISPUTE_CLOSED -> {
+                    t[3] -= fact.getAmountMinor();
+                    if (fact.getDisputeOutcome() == DisputeOutcome.LOST) {
+                        t[4] += fact.getAmountMinor();
+                    }
+                }
+                default -> { }
+            }
+        }
+        return truth;
+    }
+
+    private static Map<String, long[]> latestTotals(EmbeddedKafka kafka) {
+        EventCodec<RevenueMetric> codec = EventCodec.of(RevenueMetric.class);
+        Map<String, long[]> totals = new TreeMap<>();
+        try (TopicReader reader = new TopicReader(kafka.settings())) {
+            for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(30))) {
+                RevenueMetric m = codec.decode(record.value());
+                assertThat(m.getNetMinor()).isEqualTo(m.getGrossMinor() - m.getFeesMinor() - m.getRefundsMinor()
+                        - m.getDisputesHeldMinor() - m.getDisputesLostMinor());
+                totals.put(record.key(), new long[] {m.getGrossMinor(), m.getFeesMinor(), m.getRefundsMinor(),
+                        m.getDisputesHeldMinor(), m.getDisputesLostMinor(), m.getTicketsSold()});
+            }
+        }
+        return totals;
+    }
+
+    private static boolean equal(Map<String, long[]> a, Map<String, long[]> b) {
+        return describe(a).equals(describe(b));
+    }
+
+    private static String describe(Map<String, long[]> totals) {
+        StringBuilder text = new StringBuilder();
+        totals.forEach((key, t) -> text.append(key).append(" gross=").append(t[0]).append(" fees=").append(t[1])
+                .append(" refunds=").append(t[2]).append(" held=").append(t[3]).append(" lost=").append(t[4])
+                .append(" sold=").append(t[5]).append('\n'));
+        return text.toString();
+    }
+}
