@@ -44,6 +44,7 @@ final class DemoScenario {
 
     private final Stack stack;
     private final PrintStream out;
+    private String liveId;
 
     DemoScenario(Stack stack, PrintStream out) {
         this.stack = stack;
@@ -75,7 +76,8 @@ final class DemoScenario {
                 out.printf("  %-32s sent %3d  read back %3d  %s%n", topic.topicName(), entry.getValue(), records.size(), ok ? "ok" : "MISSING");
             }
         }
-        return allArrived & awaitActivity(sent, before.get(Topic.TOPIC_ACTIVITY));
+        boolean counted = awaitActivity(sent, before.get(Topic.TOPIC_ACTIVITY));
+        return allArrived & counted & awaitRevenueAndEntitlements();
     }
 
     private Map<Topic, Integer> produce() throws Exception {
@@ -101,15 +103,17 @@ final class DemoScenario {
             // Stripe's API cannot be reached from here, so the demo writes the payment facts ingest derives from
             // Stripe's webhooks (docs/ingest.md shows the webhook itself).
             List<CompletableFuture<?>> acks = new ArrayList<>();
-            for (int ticket = 0; ticket < 3; ticket++) {
-                acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), Ids.newId("cs")).build()));
+            List<String> tickets = List.of(Ids.newId("cs"), Ids.newId("cs"), Ids.newId("cs"));
+            for (String ticket : tickets) {
+                acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), ticket).build()));
             }
-            acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), Ids.newId("cs"))
-                    .setType(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true)
+            acks.add(publisher.publish(Topic.PAYMENTS, live.liveId(), SampleEvents.payment(live.liveId(), tickets.get(0))
+                    .setType(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).setFeeMinor(null).setNetMinor(null)
                     .setRefundedTotalMinor(SampleEvents.TICKET_PRICE_MINOR).build()));
+            liveId = live.liveId();
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             sent.put(Topic.PAYMENTS, 4);
-            out.printf("  3 tickets sold at %d EUR cents, 1 refunded (payment facts as ingest writes them from Stripe)%n",
+            out.printf("  3 tickets sold at %d EUR cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
                     SampleEvents.TICKET_PRICE_MINOR);
         }
         return sent;
@@ -171,6 +175,47 @@ final class DemoScenario {
             records = reader.readFrom(topic, start, Duration.ofSeconds(30));
         }
         return records;
+    }
+
+    /**
+     * Waits for the revenue job's running total of the demo live (3 sales at 15.00 EUR with a 0.47 fee each, one
+     * refunded in full) and the entitlements job's verdicts (two tickets granted, the refunded one revoked).
+     */
+    private boolean awaitRevenueAndEntitlements() throws InterruptedException {
+        long price = SampleEvents.TICKET_PRICE_MINOR;
+        long fee = SampleEvents.payment("x", "x").build().getFeeMinor();
+        long expectedNet = 3 * price - 3 * fee - price;
+        EventCodec<io.stagepass.events.RevenueMetric> revenue = EventCodec.of(io.stagepass.events.RevenueMetric.class);
+        EventCodec<io.stagepass.events.Entitlement> entitlements = EventCodec.of(io.stagepass.events.Entitlement.class);
+        long deadline = System.nanoTime() + PIPELINE_WAIT.toNanos();
+        io.stagepass.events.RevenueMetric total = null;
+        Map<String, String> verdicts = new java.util.TreeMap<>();
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(10))) {
+                    if (record.key().equals(liveId + "/" + SampleEvents.CURRENCY)) {
+                        total = revenue.decode(record.value());
+                    }
+                }
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.ENTITLEMENTS, Map.of(), Duration.ofSeconds(10))) {
+                    if (record.key().startsWith(liveId + "/")) {
+                        verdicts.put(record.key(), entitlements.decode(record.value()).getType().name());
+                    }
+                }
+                long granted = verdicts.values().stream().filter("GRANTED"::equals).count();
+                if (total != null && total.getNetMinor() == expectedNet && granted == 2 && verdicts.size() == 3) {
+                    out.printf("Revenue (pipeline, exactly once): gross %d, fees %d, refunds %d, net %d EUR cents; %d sold, %d refunded%n",
+                            total.getGrossMinor(), total.getFeesMinor(), total.getRefundsMinor(), total.getNetMinor(),
+                            total.getTicketsSold(), total.getTicketsRefunded());
+                    out.println("Entitlements (pipeline): 2 tickets granted, the refunded one revoked");
+                    return true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        out.println("  the pipeline's revenue and entitlements did not arrive within " + PIPELINE_WAIT.toSeconds()
+                + " s; revenue: " + total + ", entitlements: " + verdicts);
+        return false;
     }
 
     /** Waits until the topic-activity job has counted at least what was sent to each topic. */
