@@ -4,10 +4,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /** The ffmpeg CLI as an encoder pushing HLS over HTTP PUT, for end-to-end tests. */
 final class Ffmpeg {
     private Ffmpeg() {
+    }
+
+    /** Skips the calling test, saying why, when the ffmpeg CLI is not installed. */
+    static void assumeAvailable() {
+        Assumptions.assumeTrue(available(),
+                "ffmpeg CLI not found: install the Debian package 'ffmpeg' (bash .ci/run does) to run this end-to-end test");
     }
 
     static boolean available() {

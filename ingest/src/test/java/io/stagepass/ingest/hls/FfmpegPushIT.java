@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,7 @@ class FfmpegPushIT {
 
     @BeforeAll
     static void requireFfmpeg() {
-        Assumptions.assumeTrue(Ffmpeg.available(),
-                "ffmpeg CLI not found: install the Debian package 'ffmpeg' (bash .ci/run does) to run this end-to-end test");
+        Ffmpeg.assumeAvailable();
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +29,7 @@ class OutageIT {
 
     @BeforeAll
     static void requireFfmpeg() {
-        Assumptions.assumeTrue(Ffmpeg.available(),
-                "ffmpeg CLI not found: install the Debian package 'ffmpeg' (bash .ci/run does) to run this end-to-end test");
+        Ffmpeg.assumeAvailable();
     }
 
     @Test
