@@ -39,10 +39,10 @@ public class TicketState {
             case DISPUTE_OPENED -> disputeOpened = true;
             case DISPUTE_CLOSED -> {
                 disputeOpened = true; // a close that overtook its opening still means there was a dispute
-                if (fact.getDisputeOutcome() != null) {
-                    // LOST is final: a later "won" for the same ticket cannot un-lose it.
-                    disputeOutcome = DisputeOutcome.LOST.name().equals(disputeOutcome) ? disputeOutcome : fact.getDisputeOutcome().name();
-                }
+                // Closed without an outcome (an inquiry closed with a warning) took no money: like a win.
+                // LOST is final: a later "won" for the same ticket cannot un-lose it.
+                DisputeOutcome outcome = fact.getDisputeOutcome() == null ? DisputeOutcome.WON : fact.getDisputeOutcome();
+                disputeOutcome = DisputeOutcome.LOST.name().equals(disputeOutcome) ? disputeOutcome : outcome.name();
             }
             case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> { }
         }

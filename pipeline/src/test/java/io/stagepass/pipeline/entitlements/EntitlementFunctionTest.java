@@ -55,6 +55,14 @@ class EntitlementFunctionTest {
     }
 
     @Test
+    void aDisputeClosedWithoutAnOutcomeRestoresTheTicket() throws Exception {
+        send(fact(PaymentEventType.CHECKOUT_COMPLETED).build(), fact(PaymentEventType.DISPUTE_OPENED).build(),
+                fact(PaymentEventType.DISPUTE_CLOSED).setDisputeOutcome(null).build());
+
+        assertThat(outputs()).containsExactly("GRANTED/PAID", "REVOKED/DISPUTE_OPENED", "GRANTED/DISPUTE_WON");
+    }
+
+    @Test
     void aRefundBeforeItsCompletionStillEndsRevoked() throws Exception {
         send(fact(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).build(), fact(PaymentEventType.CHECKOUT_COMPLETED).build());
 
