@@ -9,6 +9,7 @@ import io.stagepass.ingest.stripe.PaymentFacts;
 import io.stagepass.ingest.stripe.StripeLookups;
 import io.stagepass.ingest.stripe.StripeWebhookRoutes;
 import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.lifecycle.Resources;
 import io.stagepass.events.s3.ObjectStore;
 import io.stagepass.ingest.hls.HlsIngest;
 import io.stagepass.ingest.hls.HlsRoutes;
@@ -18,8 +19,6 @@ import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ public final class IngestService implements AutoCloseable {
     private static final Duration CATALOG_WAIT = Duration.ofSeconds(30);
     private static final int BEACON_BURST = 10;
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Resources resources = new Resources();
     private HttpServices.Running http;
     private SegmentSender sender;
     private LiveCatalog catalog;
@@ -78,8 +77,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T push(T resource) {
-        resources.push(resource);
-        return resource;
+        return resources.add(resource);
     }
 
     public int port() {
@@ -101,13 +99,6 @@ public final class IngestService implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!resources.isEmpty()) {
-            AutoCloseable resource = resources.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.warn("could not close {} cleanly", resource, e);
-            }
-        }
+        resources.close();
     }
 }

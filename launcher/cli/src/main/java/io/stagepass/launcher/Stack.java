@@ -8,6 +8,7 @@ import io.stagepass.events.config.Env;
 import io.stagepass.events.config.KafkaSettings;
 import io.stagepass.events.config.S3Settings;
 import io.stagepass.events.http.HttpServices;
+import io.stagepass.events.lifecycle.Resources;
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.ingest.IngestService;
 import io.stagepass.jobs.JobsConfig;
@@ -24,15 +25,11 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole of Stagepass on one machine: a real Kafka broker, a real S3 server, Flink's MiniCluster running
@@ -40,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * directory. Closing it stops everything in reverse order.
  */
 public final class Stack implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Resources started = new Resources();
     private final StackConfig config;
     private EmbeddedKafka kafka;
     private EmbeddedS3 s3;
@@ -108,8 +104,7 @@ public final class Stack implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T push(T resource) {
-        started.push(resource);
-        return resource;
+        return started.add(resource);
     }
 
     private void lockDataDir() throws IOException {
@@ -177,13 +172,6 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable resource = started.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.warn("could not stop {} cleanly", resource, e);
-            }
-        }
+        started.close();
     }
 }
