@@ -38,10 +38,6 @@ public final class JobsWorker implements AutoCloseable {
         return avutil.av_version_info().getString();
     }
 
-    public TopicWorker<Live> livesWorker() {
-        return lives;
-    }
-
     @Override
     public void close() throws InterruptedException {
         lives.close();

@@ -110,8 +110,4 @@ public final class HlsRoutes {
     }
 
     private static final int PLAYLIST_LIMIT = 1024 * 1024;
-
-    public long spoolFullRejections() {
-        return spoolFullRejections.get();
-    }
 }

@@ -45,7 +45,6 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> deadLetters;
     private final EventCodec<DeadLetter> deadLetterCodec = EventCodec.of(DeadLetter.class);
-    private final AtomicLong handled = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final Thread thread;
     private volatile Exception failure;
@@ -64,10 +63,6 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
         consumer.subscribe(List.of(topic.topicName()));
         thread.start();
         return this;
-    }
-
-    public long handledCount() {
-        return handled.get();
     }
 
     public long deadLetteredCount() {
@@ -101,7 +96,6 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
             return;
         }
         handler.handle(record.key(), event);
-        handled.incrementAndGet();
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws Exception {
