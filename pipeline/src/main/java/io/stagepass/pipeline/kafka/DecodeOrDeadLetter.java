@@ -2,9 +2,7 @@ package io.stagepass.pipeline.kafka;
 
 import io.stagepass.events.DeadLetter;
 import io.stagepass.events.DeadLetterType;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
-import io.stagepass.events.MalformedEventException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,16 +15,15 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes contract events; a record that does not decode goes, whole and with the reason, to the
+ * Passes decoded contract events on; a record that did not decode goes, whole and with the reason, to the
  * {@link #DEAD_LETTERS} side output, is counted ({@code deadLetters} metric), and the job keeps running.
  */
-public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessFunction<RawRecord, T>
+public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessFunction<Decoded<T>, T>
         implements ResultTypeQueryable<T> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
 
     private final Class<T> type;
     private final String jobName;
-    private transient EventCodec<T> codec;
     private transient Counter deadLetters;
 
     public DecodeOrDeadLetter(Class<T> type, String jobName) {
@@ -40,15 +37,15 @@ public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessF
     }
 
     @Override
-    public void processElement(RawRecord record, Context context, Collector<T> out) {
-        if (codec == null) {
-            codec = EventCodec.of(type);
-            deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
-        }
-        try {
-            out.collect(codec.decode(record.value));
-        } catch (MalformedEventException e) {
+    public void processElement(Decoded<T> decoded, Context context, Collector<T> out) {
+        if (decoded.value() != null) {
+            out.collect(decoded.value());
+        } else {
+            if (deadLetters == null) {
+                deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+            }
             deadLetters.inc();
+            RawRecord record = decoded.failedRecord();
             context.output(DEAD_LETTERS, DeadLetter.newBuilder()
                     // Same record, same id: a replay after a restore is recognisable.
                     .setEventId(Ids.derivedEventId("dead-letter", record.topic + "/" + record.partition + "/" + record.offset))
@@ -58,7 +55,7 @@ public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessF
                     .setSourcePartition(record.partition)
                     .setSourceOffset(record.offset)
                     .setDetectedBy("pipeline/" + jobName)
-                    .setReason(e.getMessage())
+                    .setReason(decoded.reason())
                     .setOriginalKey(record.key == null ? null : ByteBuffer.wrap(record.key))
                     .setOriginalValue(record.value == null ? null : ByteBuffer.wrap(record.value))
                     .build());

@@ -28,6 +28,8 @@ public final class KafkaIo {
      * (15 min by default).
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+    /** A Kafka partition silent this long no longer holds an event-time job's watermark back. */
+    public static final Duration IDLE_AFTER = Duration.ofSeconds(5);
 
     private KafkaIo() {
     }
@@ -49,23 +51,46 @@ public final class KafkaIo {
     }
 
     /**
-     * A topic's events, decoded with the contract, for a job: unreadable records go, whole and with the reason,
-     * to the dead-letter topic (exactly once, under the job's own transactional ids) and the job goes on.
+     * A topic's events, decoded with the contract, for a job that works in processing time: unreadable records go,
+     * whole and with the reason, to the dead-letter topic (exactly once, under the job's own transactional ids)
+     * and the job goes on.
      */
     public static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
             StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type) {
+        return decodedSource(env, config, jobName, topic, type, WatermarkStrategy.noWatermarks());
+    }
+
+    /**
+     * The same, in event time: timestamps from {@code eventTime}, watermarks {@code maxOutOfOrderness} behind the
+     * largest timestamp seen, generated in the source for each Kafka partition (a watermark assigned after the
+     * source, on a subtask reading several partitions, would run ahead of the slower ones and drop their records
+     * as late). A partition without records for {@link #IDLE_AFTER} stops holding the watermark back.
+     */
+    public static <T extends SpecificRecord> SingleOutputStreamOperator<T> eventTimeSource(
+            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
+            SerializableFunction<T, Long> eventTime, Duration maxOutOfOrderness) {
+        WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy.<Decoded<T>>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? recordTime : eventTime.apply(decoded.value()))
+                .withIdleness(IDLE_AFTER);
+        return decodedSource(env, config, jobName, topic, type, watermarks);
+    }
+
+    private static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
+            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
+            WatermarkStrategy<Decoded<T>> watermarks) {
+        String uid = jobName + "-" + topic.topicName();
         SingleOutputStreamOperator<T> events = env
-                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new RawRecordDeserializer()),
-                        WatermarkStrategy.noWatermarks(), topic.topicName())
-                .uid(jobName + "-source")
+                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new DecodingDeserializer<>(type)),
+                        watermarks, topic.topicName())
+                .uid(uid + "-source")
                 .process(new DecodeOrDeadLetter<>(type, jobName))
-                .uid(jobName + "-decode")
+                .uid(uid + "-decode")
                 .name("decode " + topic.topicName());
         events.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
-                .sinkTo(exactlyOnceSink(config, jobName + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
+                .sinkTo(exactlyOnceSink(config, uid + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
                         letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
                                 : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
-                .uid(jobName + "-deadletter-sink")
+                .uid(uid + "-deadletter-sink")
                 .name(Topic.DEAD_LETTERS.topicName());
         return events;
     }

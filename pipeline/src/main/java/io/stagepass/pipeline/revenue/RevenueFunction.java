@@ -12,15 +12,20 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Running revenue totals per live and currency (the key), for all tiers and per tier. Each Stripe event counts
  * once: its id is remembered for {@link #DEDUPE_WINDOW} (Stripe retries for three days). Order does not matter:
- * totals are sums. Every fact emits the updated totals (for all tiers and for its tier).
+ * totals are sums. Every fact emits the updated totals (for all tiers and for its tier) and goes on, once, to the
+ * {@link #COUNTED} side output.
  */
 public final class RevenueFunction extends KeyedProcessFunction<String, PaymentFact, RevenueMetric> {
     static final Duration DEDUPE_WINDOW = Duration.ofDays(7);
+    /** Every fact counted (each Stripe event once), with its event time: what the per-minute windows add up. */
+    public static final OutputTag<PaymentFact> COUNTED = new OutputTag<>("counted-payments", TypeInformation.of(PaymentFact.class)) { };
 
     private transient ValueState<RevenueTotals> all;
     private transient MapState<String, RevenueTotals> byTier;
@@ -41,6 +46,7 @@ public final class RevenueFunction extends KeyedProcessFunction<String, PaymentF
             return; // a duplicate delivery of a fact already counted
         }
         seen.put(fact.getStripeEventId(), true);
+        context.output(COUNTED, fact);
         RevenueTotals totals = all.value() == null ? new RevenueTotals() : all.value();
         totals.add(fact);
         all.update(totals);
@@ -54,24 +60,9 @@ public final class RevenueFunction extends KeyedProcessFunction<String, PaymentF
     }
 
     private static RevenueMetric metric(PaymentFact fact, String tier, RevenueTotals totals) {
-        return RevenueMetric.newBuilder()
+        return totals.toMetric(RevenueMetricType.TOTAL, fact.getLiveId(), fact.getCreatorId(), fact.getCurrency(), tier)
                 .setEventId(Ids.derivedEventId("revenue", fact.getLiveId() + "/" + fact.getCurrency() + "/" + tier + "/" + fact.getStripeEventId()))
                 .setOccurredAt(fact.getOccurredAt())
-                .setType(RevenueMetricType.TOTAL)
-                .setLiveId(fact.getLiveId())
-                .setCreatorId(fact.getCreatorId())
-                .setCurrency(fact.getCurrency())
-                .setTier(tier)
-                .setGrossMinor(totals.grossMinor)
-                .setFeesMinor(totals.feesMinor)
-                .setRefundsMinor(totals.refundsMinor)
-                .setDisputesHeldMinor(totals.disputesHeldMinor)
-                .setDisputesLostMinor(totals.disputesLostMinor)
-                .setDisputesWonMinor(totals.disputesWonMinor)
-                .setNetMinor(totals.netMinor())
-                .setTicketsSold(totals.ticketsSold)
-                .setTicketsRefunded(totals.ticketsRefunded)
-                .setTicketsDisputed(totals.ticketsDisputed)
                 .build();
     }
 }

@@ -1,6 +1,8 @@
 package io.stagepass.pipeline.revenue;
 
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.RevenueMetricType;
 
 /**
  * Running revenue of one live in one currency (optionally one tier), in minor units. A Flink POJO. Money is
@@ -24,6 +26,38 @@ public class RevenueTotals {
     public long netMinor() {
         return Math.subtractExact(grossMinor, Math.addExact(Math.addExact(feesMinor, refundsMinor),
                 Math.addExact(disputesHeldMinor, disputesLostMinor)));
+    }
+
+    /** A metric builder carrying these amounts; the caller adds the event id, time and window. */
+    RevenueMetric.Builder toMetric(RevenueMetricType type, String liveId, String creatorId, String currency, String tier) {
+        return RevenueMetric.newBuilder()
+                .setType(type)
+                .setLiveId(liveId)
+                .setCreatorId(creatorId)
+                .setCurrency(currency)
+                .setTier(tier)
+                .setGrossMinor(grossMinor)
+                .setFeesMinor(feesMinor)
+                .setRefundsMinor(refundsMinor)
+                .setDisputesHeldMinor(disputesHeldMinor)
+                .setDisputesLostMinor(disputesLostMinor)
+                .setDisputesWonMinor(disputesWonMinor)
+                .setNetMinor(netMinor())
+                .setTicketsSold(ticketsSold)
+                .setTicketsRefunded(ticketsRefunded)
+                .setTicketsDisputed(ticketsDisputed);
+    }
+
+    void merge(RevenueTotals other) {
+        grossMinor = Math.addExact(grossMinor, other.grossMinor);
+        feesMinor = Math.addExact(feesMinor, other.feesMinor);
+        refundsMinor = Math.addExact(refundsMinor, other.refundsMinor);
+        disputesHeldMinor = Math.addExact(disputesHeldMinor, other.disputesHeldMinor);
+        disputesLostMinor = Math.addExact(disputesLostMinor, other.disputesLostMinor);
+        disputesWonMinor = Math.addExact(disputesWonMinor, other.disputesWonMinor);
+        ticketsSold += other.ticketsSold;
+        ticketsRefunded += other.ticketsRefunded;
+        ticketsDisputed += other.ticketsDisputed;
     }
 
     /** Adds one (deduplicated) payment fact. */

@@ -9,6 +9,7 @@ import io.stagepass.events.EventCodec;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.RevenueMetricType;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.events.kafka.EventPublisher;
@@ -17,6 +18,8 @@ import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJobs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,12 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exactly once where money is counted: random sales, refunds and disputes in two currencies, sent shuffled and
  * with Stripe's duplicates, through the revenue job on the MiniCluster at parallelism 2 with a failure injected
- * mid-stream. The final totals must equal, to the cent, sums computed here independently.
+ * mid-stream. The final totals, and every per-minute window (event times spread over ten minutes and sent in
+ * any order, so many facts arrive after their minute closed), must equal, to the cent, sums computed here.
  */
 class RevenueJobIT {
     private static final int TICKETS = 200;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final AtomicBoolean FAILED = new AtomicBoolean();
+    private static final Instant BASE = Instant.parse("2026-01-01T10:00:00Z");
 
     @TempDir
     Path dataDir;
@@ -50,7 +55,8 @@ class RevenueJobIT {
         for (int i = 0; i < TICKETS; i++) {
             facts.addAll(history("live_" + (i % 4), "cs_" + i, i % 5 == 0 ? "USD" : "EUR", random));
         }
-        Map<String, long[]> truth = groundTruth(facts); // before duplicates: each Stripe event counts once
+        Map<String, long[]> truth = groundTruth(facts, false); // before duplicates: each Stripe event counts once
+        Map<String, long[]> minuteTruth = groundTruth(facts, true);
         List<PaymentFact> sent = new ArrayList<>(facts);
         for (int i = 0; i < facts.size() / 4; i++) {
             sent.add(facts.get(random.nextInt(facts.size())));
@@ -74,18 +80,26 @@ class RevenueJobIT {
                         Thread.sleep(50); // spread the input over several checkpoints
                     }
                 }
+                // A later fact of another live moves the watermark past the last minute.
+                PaymentFact later = fact("live_later", "cs_later", "EUR", PaymentEventType.CHECKOUT_COMPLETED)
+                        .setOccurredAt(BASE.plus(Duration.ofMinutes(20))).build();
+                publisher.publish(Topic.PAYMENTS, later.getLiveId(), later);
+                truth.put("live_later/EUR", new long[] {later.getAmountMinor(), later.getFeeMinor(), 0, 0, 0, 1});
                 publisher.flush();
             }
 
             Map<String, long[]> totals = Map.of();
+            Map<String, long[]> minutes = Map.of();
             for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-                totals = latestTotals(kafka);
-                if (equal(totals, truth)) {
+                totals = latest(kafka, RevenueMetricType.TOTAL);
+                minutes = latest(kafka, RevenueMetricType.WINDOW);
+                if (equal(totals, truth) && equal(minutes, minuteTruth)) {
                     break;
                 }
             }
             assertThat(FAILED).as("the injected failure happened").isTrue();
             assertThat(describe(totals)).isEqualTo(describe(truth));
+            assertThat(describe(minutes)).isEqualTo(describe(minuteTruth));
         }
     }
 
@@ -122,14 +136,21 @@ class RevenueJobIT {
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, String currency, PaymentEventType type) {
-        return SampleEvents.payment(live, ticket).setType(type).setCurrency(currency).setTier(null);
+        return SampleEvents.payment(live, ticket).setType(type).setCurrency(currency).setTier(null)
+                .setOccurredAt(BASE.plusMillis(RANDOM_TIME.nextInt(600_000)));
     }
 
-    /** Per live/currency: {gross, fees, refunds, disputes held, disputes lost, tickets sold}, summed here. */
-    private static Map<String, long[]> groundTruth(List<PaymentFact> facts) {
+    private static final Random RANDOM_TIME = new Random(11);
+
+    /**
+     * Per live/currency (and event-time minute): {gross, fees, refunds, disputes held, disputes lost, tickets
+     * sold}, summed here.
+     */
+    private static Map<String, long[]> groundTruth(List<PaymentFact> facts, boolean perMinute) {
         Map<String, long[]> truth = new TreeMap<>();
         for (PaymentFact fact : facts) {
-            long[] t = truth.computeIfAbsent(fact.getLiveId() + "/" + fact.getCurrency(), k -> new long[6]);
+            String minute = perMinute ? "/" + fact.getOccurredAt().truncatedTo(ChronoUnit.MINUTES) : "";
+            long[] t = truth.computeIfAbsent(fact.getLiveId() + "/" + fact.getCurrency() + minute, k -> new long[6]);
             switch (fact.getType()) {
                 case CHECKOUT_COMPLETED -> {
                     t[0] += fact.getAmountMinor();
@@ -150,12 +171,16 @@ class RevenueJobIT {
         return truth;
     }
 
-    private static Map<String, long[]> latestTotals(EmbeddedKafka kafka) {
+    /** The latest record per key of one type, for all tiers together. */
+    private static Map<String, long[]> latest(EmbeddedKafka kafka, RevenueMetricType type) {
         EventCodec<RevenueMetric> codec = EventCodec.of(RevenueMetric.class);
         Map<String, long[]> totals = new TreeMap<>();
         try (TopicReader reader = new TopicReader(kafka.settings())) {
             for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(30))) {
                 RevenueMetric m = codec.decode(record.value());
+                if (m.getType() != type || m.getTier() != null) {
+                    continue;
+                }
                 assertThat(m.getNetMinor()).isEqualTo(m.getGrossMinor() - m.getFeesMinor() - m.getRefundsMinor()
                         - m.getDisputesHeldMinor() - m.getDisputesLostMinor());
                 totals.put(record.key(), new long[] {m.getGrossMinor(), m.getFeesMinor(), m.getRefundsMinor(),

@@ -1,0 +1,49 @@
+package io.stagepass.pipeline.kafka;
+
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.MalformedEventException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes contract events in the source; a record that does not decode is kept whole, with the reason, for
+ * {@link DecodeOrDeadLetter} to set aside.
+ */
+public final class DecodingDeserializer<T extends SpecificRecord> implements KafkaRecordDeserializationSchema<Decoded<T>> {
+    private final Class<T> type;
+    private transient EventCodec<T> codec;
+
+    public DecodingDeserializer(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        codec = EventCodec.of(type);
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded<T>> out) {
+        if (codec == null) {
+            codec = EventCodec.of(type);
+        }
+        try {
+            out.collect(Decoded.of(codec.decode(record.value())));
+        } catch (MalformedEventException e) {
+            out.collect(Decoded.failed(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
+                    e.getMessage()));
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeInformation<Decoded<T>> getProducedType() {
+        // Chained to the next operator with object reuse, so this is never serialized in practice.
+        return (TypeInformation) new GenericTypeInfo<>(Decoded.class);
+    }
+}
