@@ -86,7 +86,7 @@ public final class SampleEvents {
     public static TopicActivity.Builder topicActivity(String topic) {
         Instant start = Instant.ofEpochSecond(now().getEpochSecond() / 10 * 10);
         return TopicActivity.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(start.plusSeconds(10))
-                .setType(TopicActivityType.WINDOW).setTopic(topic).setWindowStart(start)
+                .setType(TopicActivityType.WINDOW).setTopicName(topic).setWindowStart(start)
                 .setWindowEnd(start.plusSeconds(10)).setRecords(1).setBytes(100);
     }
 

@@ -1,26 +1,50 @@
 package io.stagepass.pipeline;
 
+import io.stagepass.events.config.ConfigException;
 import io.stagepass.events.config.Env;
 import io.stagepass.events.config.KafkaSettings;
+import io.stagepass.events.config.S3Settings;
 import java.io.Serializable;
 import java.time.Duration;
 
 /**
  * Configuration of the pipeline jobs, read once at start-up.
  *
- * @param kafka              where the topics are
- * @param checkpointInterval {@code STAGEPASS_CHECKPOINT_INTERVAL}, default 10s: how often exactly-once outputs commit
- * @param parallelism        {@code STAGEPASS_PIPELINE_PARALLELISM}, default 2 (the machine's cores)
+ * @param kafka                  where the topics are
+ * @param checkpointInterval     {@code STAGEPASS_CHECKPOINT_INTERVAL}, default 10s: how often exactly-once outputs commit
+ * @param parallelism            {@code STAGEPASS_PIPELINE_PARALLELISM}, default 2 (the machine's cores)
+ * @param s3                     where the lake bucket is
+ * @param lakeCheckpointInterval {@code STAGEPASS_LAKE_CHECKPOINT_INTERVAL}, default 1m: the lake job's own, longer
+ *                               interval (each checkpoint stages a part per open partition-hour)
+ * @param lakeCloseAfter         {@code STAGEPASS_LAKE_CLOSE_AFTER}, default 5m: a partition-hour is published when
+ *                               no event arrived for it this long (so an
+ *                               hour is published this long after it ended)
  */
-public record PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism) implements Serializable {
+public record PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism, S3Settings s3,
+                             Duration lakeCheckpointInterval, Duration lakeCloseAfter) implements Serializable {
     public static final String CHECKPOINT_INTERVAL = "STAGEPASS_CHECKPOINT_INTERVAL";
     public static final String PARALLELISM = "STAGEPASS_PIPELINE_PARALLELISM";
+    public static final String LAKE_CHECKPOINT_INTERVAL = "STAGEPASS_LAKE_CHECKPOINT_INTERVAL";
+    public static final String LAKE_CLOSE_AFTER = "STAGEPASS_LAKE_CLOSE_AFTER";
+
+    /** For jobs that do not write the lake: lake settings at their defaults. */
+    public PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism) {
+        this(kafka, checkpointInterval, parallelism, S3Settings.fromEnv(Env.of(java.util.Map.of())),
+                Duration.ofMinutes(1), Duration.ofMinutes(5));
+    }
 
     public static PipelineConfig fromEnv(Env env) {
-        Duration interval = env.duration(CHECKPOINT_INTERVAL, Duration.ofSeconds(10));
+        return new PipelineConfig(KafkaSettings.fromEnv(env), interval(env, CHECKPOINT_INTERVAL, Duration.ofSeconds(10)),
+                env.integer(PARALLELISM, 2, 1, 256), S3Settings.fromEnv(env),
+                interval(env, LAKE_CHECKPOINT_INTERVAL, Duration.ofMinutes(1)),
+                interval(env, LAKE_CLOSE_AFTER, Duration.ofMinutes(5)));
+    }
+
+    private static Duration interval(Env env, String name, Duration defaultValue) {
+        Duration interval = env.duration(name, defaultValue);
         if (interval.toMillis() < 100) {
-            throw new io.stagepass.events.config.ConfigException(CHECKPOINT_INTERVAL + " must be at least 100ms, got " + interval);
+            throw new ConfigException(name + " must be at least 100ms, got " + interval);
         }
-        return new PipelineConfig(KafkaSettings.fromEnv(env), interval, env.integer(PARALLELISM, 2, 1, 256));
+        return interval;
     }
 }

@@ -2,6 +2,7 @@ package io.stagepass.pipeline;
 
 import io.stagepass.pipeline.activity.TopicActivityJob;
 import io.stagepass.pipeline.entitlements.EntitlementsJob;
+import io.stagepass.pipeline.lake.LakeJob;
 import io.stagepass.pipeline.revenue.RevenueJob;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class PipelineJobs {
     }
 
     public static List<PipelineJob> all() {
-        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob());
+        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob(), new LakeJob());
     }
 
     public static Optional<PipelineJob> byName(String name) {

@@ -230,7 +230,7 @@ final class DemoScenario {
                 Map<String, Long> totals = new java.util.TreeMap<>();
                 for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.TOPIC_ACTIVITY, start, Duration.ofSeconds(10))) {
                     TopicActivity activity = codec.decode(record.value());
-                    totals.merge(activity.getTopic(), activity.getRecords(), Long::sum);
+                    totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
                 }
                 counted = totals;
                 if (sent.entrySet().stream().allMatch(e -> totals.getOrDefault(e.getKey().topicName(), 0L) >= e.getValue())) {

@@ -19,7 +19,7 @@ final class ToTopicActivity extends ProcessWindowFunction<long[], TopicActivity,
                 .setEventId(Ids.derivedEventId("topic-activity", topic + "/" + window.getStart()))
                 .setOccurredAt(Instant.ofEpochMilli(window.getEnd()))
                 .setType(TopicActivityType.WINDOW)
-                .setTopic(topic)
+                .setTopicName(topic)
                 .setWindowStart(Instant.ofEpochMilli(window.getStart()))
                 .setWindowEnd(Instant.ofEpochMilli(window.getEnd()))
                 .setRecords(total[0])

@@ -58,7 +58,7 @@ public final class TopicActivityJob implements PipelineJob {
     /** Writes each window's counts to the activity topic, exactly once. */
     public static Sink<TopicActivity> sink(PipelineConfig config) {
         return KafkaIo.exactlyOnceSink(config, NAME, Topic.TOPIC_ACTIVITY, TopicActivity.class,
-                activity -> activity.getTopic() + "/" + activity.getWindowStart().toEpochMilli());
+                activity -> activity.getTopicName() + "/" + activity.getWindowStart().toEpochMilli());
     }
 
     /** Connects records, through the topology, to a sink. */

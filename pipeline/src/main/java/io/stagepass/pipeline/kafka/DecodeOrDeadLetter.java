@@ -45,20 +45,24 @@ public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessF
                 deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
             }
             deadLetters.inc();
-            RawRecord record = decoded.failedRecord();
-            context.output(DEAD_LETTERS, DeadLetter.newBuilder()
-                    // Same record, same id: a replay after a restore is recognisable.
-                    .setEventId(Ids.derivedEventId("dead-letter", record.topic + "/" + record.partition + "/" + record.offset))
-                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                    .setType(DeadLetterType.UNREADABLE)
-                    .setSourceTopic(record.topic)
-                    .setSourcePartition(record.partition)
-                    .setSourceOffset(record.offset)
-                    .setDetectedBy("pipeline/" + jobName)
-                    .setReason(decoded.reason())
-                    .setOriginalKey(record.key == null ? null : ByteBuffer.wrap(record.key))
-                    .setOriginalValue(record.value == null ? null : ByteBuffer.wrap(record.value))
-                    .build());
+            context.output(DEAD_LETTERS, deadLetter(decoded.failedRecord(), decoded.reason(), jobName));
         }
+    }
+
+    /** The dead letter of a record that did not decode. */
+    public static DeadLetter deadLetter(RawRecord record, String reason, String jobName) {
+        return DeadLetter.newBuilder()
+                // Same record, same id: a replay after a restore is recognisable.
+                .setEventId(Ids.derivedEventId("dead-letter", record.topic + "/" + record.partition + "/" + record.offset))
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setType(DeadLetterType.UNREADABLE)
+                .setSourceTopic(record.topic)
+                .setSourcePartition(record.partition)
+                .setSourceOffset(record.offset)
+                .setDetectedBy("pipeline/" + jobName)
+                .setReason(reason)
+                .setOriginalKey(record.key == null ? null : ByteBuffer.wrap(record.key))
+                .setOriginalValue(record.value == null ? null : ByteBuffer.wrap(record.value))
+                .build();
     }
 }

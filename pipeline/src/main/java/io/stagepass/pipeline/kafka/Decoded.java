@@ -15,11 +15,11 @@ public final class Decoded<T> {
         this.reason = reason;
     }
 
-    static <T> Decoded<T> of(T value) {
+    public static <T> Decoded<T> of(T value) {
         return new Decoded<>(value, null, null);
     }
 
-    static <T> Decoded<T> failed(RawRecord record, String reason) {
+    public static <T> Decoded<T> failed(RawRecord record, String reason) {
         return new Decoded<>(null, record, reason);
     }
 
@@ -28,11 +28,11 @@ public final class Decoded<T> {
         return value;
     }
 
-    RawRecord failedRecord() {
+    public RawRecord failedRecord() {
         return failed;
     }
 
-    String reason() {
+    public String reason() {
         return reason;
     }
 }

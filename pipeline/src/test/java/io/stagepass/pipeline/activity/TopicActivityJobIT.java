@@ -157,8 +157,8 @@ class TopicActivityJobIT {
         try (TopicReader reader = new TopicReader(kafka.settings())) {
             for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.TOPIC_ACTIVITY, Map.of(), Duration.ofSeconds(10))) {
                 TopicActivity activity = codec.decode(record.value());
-                counts.merge(activity.getTopic(), activity.getRecords(), Long::sum);
-                counts.merge(activity.getTopic() + " bytes", activity.getBytes(), Long::sum);
+                counts.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
+                counts.merge(activity.getTopicName() + " bytes", activity.getBytes(), Long::sum);
             }
         }
         return counts;

@@ -1,0 +1,54 @@
+package io.stagepass.pipeline.lake;
+
+import java.io.IOException;
+import java.util.Collection;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves staged files into the lake once the checkpoint that staged them is complete. Idempotent: after a restore
+ * the same commit may come again, and finds its target already there.
+ */
+final class LakeCommitter implements Committer<LakeCommit> {
+    private static final Logger LOG = LoggerFactory.getLogger(LakeCommitter.class);
+
+    private final LakeStore store;
+    private final Counter filesPublished;
+    private final Counter recordsPublished;
+
+    LakeCommitter(LakeStore.Endpoint endpoint, SinkCommitterMetricGroup metrics) {
+        this.store = new LakeStore(endpoint);
+        this.filesPublished = metrics.counter("lakeFilesPublished");
+        this.recordsPublished = metrics.counter("lakeRecordsPublished");
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<LakeCommit>> requests) throws IOException {
+        for (CommitRequest<LakeCommit> request : requests) {
+            LakeCommit commit = request.getCommittable();
+            if (store.exists(commit.source())) {
+                store.copy(commit.source(), commit.target());
+                filesPublished.inc();
+                recordsPublished.inc(commit.records());
+                LOG.info("lake: published {} ({} events)", commit.target(), commit.records());
+            } else if (store.exists(commit.target())) {
+                request.signalAlreadyCommitted();
+            } else {
+                request.signalFailedWithUnknownReason(new IOException(
+                        "neither the staged file " + commit.source() + " nor its target " + commit.target() + " exists"));
+                continue;
+            }
+            for (String key : commit.deletes()) {
+                store.delete(key); // deleting a missing key is not an error in S3
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        store.close();
+    }
+}

@@ -1,0 +1,66 @@
+package io.stagepass.pipeline.lake;
+
+import io.stagepass.events.DeadLetter;
+import io.stagepass.events.Topic;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJob;
+import io.stagepass.pipeline.kafka.DecodeOrDeadLetter;
+import io.stagepass.pipeline.kafka.KafkaIo;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Every topic's events, exactly once, as Parquet in the {@code lake} bucket under
+ * {@code topic=<topic>/date=YYYY-MM-DD/hour=HH/} (the event's time, UTC), one file per partition-hour and writer
+ * unless it grows past {@link #TARGET_FILE_BYTES} or late events arrive after it was published. Runs on its own,
+ * longer checkpoint interval. See docs/lake.md.
+ */
+public final class LakeJob implements PipelineJob {
+    public static final String NAME = "lake";
+    /** Staged parts of a partition-hour are published as one file once they reach this size. */
+    public static final long TARGET_FILE_BYTES = 128L * 1024 * 1024;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** Reads every topic; records that do not decode go to the dead-letter topic. */
+    public static SingleOutputStreamOperator<SpecificRecord> events(StreamExecutionEnvironment env, PipelineConfig config) {
+        SingleOutputStreamOperator<SpecificRecord> events = env
+                .fromSource(KafkaIo.source(config, "stagepass-" + NAME, Arrays.asList(Topic.values()), new LakeDeserializer()),
+                        WatermarkStrategy.noWatermarks(), "all topics")
+                .uid("lake-source")
+                .process(new DecodeOrDeadLetter<>(SpecificRecord.class, NAME))
+                .uid("lake-decode")
+                .name("decode");
+        events.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
+                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
+                        letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
+                                : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
+                .uid("lake-deadletter-sink")
+                .name(Topic.DEAD_LETTERS.topicName());
+        return events;
+    }
+
+    public static LakeSink sink(PipelineConfig config) {
+        return new LakeSink(new LakeSink.Settings(LakeStore.Endpoint.of(config.s3()), config.lakeCloseAfter(), TARGET_FILE_BYTES));
+    }
+
+    /** Writes events to the lake; the sink's stages carry uids so a restored job finds its pending files. */
+    public static void sinkTo(DataStream<SpecificRecord> events, PipelineConfig config) {
+        events.sinkTo(sink(config)).uid("lake-sink").name("lake (Parquet)");
+    }
+
+    @Override
+    public void define(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.enableCheckpointing(config.lakeCheckpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        sinkTo(events(env, config), config);
+    }
+}

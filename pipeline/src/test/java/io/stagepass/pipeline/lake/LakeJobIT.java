@@ -1,0 +1,220 @@
+package io.stagepass.pipeline.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+import io.stagepass.embedded.EmbeddedFlink;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.Beacon;
+import io.stagepass.events.BeaconType;
+import io.stagepass.events.PaymentFact;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.Topic;
+import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.events.kafka.KafkaClients;
+import io.stagepass.events.s3.ObjectStore;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJobs;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lake export on the MiniCluster at parallelism 2 against the embedded Kafka and S3 server, with a failure
+ * injected mid-stream: what DuckDB reads back from the bucket (every {@code *.parquet}, Hive partitions) holds each
+ * event exactly once, in the partition of its own time, sums to the cent, and nothing staged is visible.
+ */
+class LakeJobIT {
+    private static final Instant BASE = Instant.parse("2026-03-01T09:00:00Z");
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyEventLandsOnceAsParquetInItsHourAndDuckDbReadsIt() throws Exception {
+        Random random = new Random(3);
+        List<Beacon> beacons = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            beacons.add(SampleEvents.beacon("live_" + (i % 5), "s" + (i % 97)).setType(BeaconType.HEARTBEAT)
+                    .setOccurredAt(BASE.plusSeconds(random.nextInt(3 * 3600))).build());
+        }
+        List<PaymentFact> payments = new ArrayList<>();
+        long amountTruth = 0;
+        for (int i = 0; i < 200; i++) {
+            PaymentFact payment = SampleEvents.payment("live_" + (i % 5), "cs_" + i).setAmountMinor(100 + random.nextInt(5000))
+                    .setOccurredAt(BASE.plusSeconds(random.nextInt(2 * 3600))).build();
+            payments.add(payment);
+            amountTruth += payment.getAmountMinor();
+        }
+        Map<String, Long> perHourTruth = new TreeMap<>();
+        beacons.forEach(b -> perHourTruth.merge(hourOf(b.getOccurredAt()), 1L, Long::sum));
+        List<SpecificRecord> sent = new ArrayList<>(beacons);
+        sent.addAll(payments);
+        Collections.shuffle(sent, random);
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+             EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "lake-test", "lake-test-secret");
+             MinioClient client = ObjectStore.client(s3.settings());
+             EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
+            ObjectStore.ensureBuckets(client);
+            PipelineConfig config = new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2, s3.settings(),
+                    Duration.ofMillis(500), Duration.ofSeconds(3));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            PipelineJobs.configure(env, config);
+            env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
+            LakeJob.sinkTo(LakeJob.events(env, config).map(new FailOnceMidStream()).uid("fail-once"), config);
+            flink.submit(env.getStreamGraph());
+
+            try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
+                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
+                raw.send(new ProducerRecord<>(Topic.BEACONS.topicName(), "live_0", "not an event".getBytes(StandardCharsets.UTF_8))).get();
+                for (int i = 0; i < sent.size(); i++) {
+                    SpecificRecord event = sent.get(i);
+                    Topic topic = event instanceof Beacon ? Topic.BEACONS : Topic.PAYMENTS;
+                    publisher.publish(topic, event instanceof Beacon b ? b.getLiveId() : ((PaymentFact) event).getLiveId(), event);
+                    if (i % 400 == 0) {
+                        publisher.flush();
+                        Thread.sleep(100); // spread the input over several checkpoints
+                    }
+                }
+                publisher.flush();
+            }
+
+            Map<String, Long> counts = Map.of();
+            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(1000)) {
+                counts = countsByTopic(mirror(client));
+                if (counts.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
+                        && counts.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
+                        && counts.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1
+                        && staged(client).isEmpty()) {
+                    break;
+                }
+            }
+            assertThat(FAILED).as("the injected failure happened").isTrue();
+            assertThat(counts).containsEntry(Topic.BEACONS.topicName(), (long) beacons.size())
+                    .containsEntry(Topic.PAYMENTS.topicName(), (long) payments.size())
+                    .containsEntry(Topic.DEAD_LETTERS.topicName(), 1L);
+            assertThat(staged(client)).as("staged parts are removed once published").isEmpty();
+
+            Path lake = mirror(client);
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                 Statement sql = duck.createStatement()) {
+                String payments_ = "read_parquet('" + lake + "/topic=stagepass.payments/**/*.parquet', hive_partitioning=true)";
+                String beacons_ = "read_parquet('" + lake + "/topic=stagepass.viewer.beacons/**/*.parquet', hive_partitioning=true)";
+                assertThat(single(sql, "select sum(amountMinor) from " + payments_)).isEqualTo(amountTruth);
+                assertThat(single(sql, "select count(distinct eventId) from " + beacons_)).as("no duplicates").isEqualTo(beacons.size());
+                assertThat(single(sql, "select count(*) from " + beacons_
+                        + " where strftime(occurredAt at time zone 'UTC', '%Y-%m-%d') <> cast(date as varchar)"
+                        + " or hour(occurredAt at time zone 'UTC') <> hour")).as("each event in the partition of its own time").isZero();
+                Map<String, Long> perHour = new TreeMap<>();
+                try (ResultSet rows = sql.executeQuery("select cast(date as varchar) || ' ' || lpad(cast(hour as varchar), 2, '0'), count(*) from "
+                        + beacons_ + " group by 1")) {
+                    while (rows.next()) {
+                        perHour.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+                assertThat(perHour).isEqualTo(perHourTruth);
+                assertThat(single(sql, "select max(files) from (select count(distinct filename) as files from read_parquet('"
+                        + lake + "/**/*.parquet', hive_partitioning=true, union_by_name=true, filename=true) group by topic, date, hour)"))
+                        .as("at most one file per partition-hour and writer").isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
+    /** Throws once, after this subtask has passed 1500 events on: the job restarts from its last checkpoint. */
+    static final class FailOnceMidStream implements MapFunction<SpecificRecord, SpecificRecord> {
+        private int seen;
+
+        @Override
+        public SpecificRecord map(SpecificRecord event) {
+            if (++seen == 1500 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return event;
+        }
+    }
+
+    private static String hourOf(Instant time) {
+        return time.toString().substring(0, 10) + " " + time.toString().substring(11, 13);
+    }
+
+    private static long single(Statement sql, String query) throws Exception {
+        try (ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Records per topic in the lake as a reader sees it: every {@code *.parquet} object. */
+    private static Map<String, Long> countsByTopic(Path lake) throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        if (!Files.exists(lake.resolve("lake-has-files"))) {
+            return counts;
+        }
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+             Statement sql = duck.createStatement();
+             ResultSet rows = sql.executeQuery("select topic, count(*) from read_parquet('" + lake
+                     + "/**/*.parquet', hive_partitioning=true, union_by_name=true) group by topic")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    /** Downloads every object a reader of {@code s3://lake/**}{@code /*.parquet} would read into a fresh folder. */
+    private Path mirror(MinioClient client) throws Exception {
+        Path target = Files.createTempDirectory(dir, "lake-");
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket("lake").recursive(true).build())) {
+            String key = result.get().objectName();
+            if (!key.endsWith(".parquet")) {
+                continue;
+            }
+            assertThat(key).as("only published files match *.parquet").startsWith("topic=").doesNotContain("_staging");
+            Path file = target.resolve(key);
+            Files.createDirectories(file.getParent());
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket("lake").object(key).build())) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(target.resolve("lake-has-files"), "");
+        }
+        return target;
+    }
+
+    private static List<String> staged(MinioClient client) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket("lake").prefix("_staging/").recursive(true).build())) {
+            keys.add(result.get().objectName());
+        }
+        return keys;
+    }
+}
