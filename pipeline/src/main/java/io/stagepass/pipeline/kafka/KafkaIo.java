@@ -30,6 +30,8 @@ public final class KafkaIo {
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
     /** A Kafka partition silent this long no longer holds an event-time job's watermark back. */
     public static final Duration IDLE_AFTER = Duration.ofSeconds(5);
+    /** When every partition is this quiet, event time follows the wall clock, so the last windows close. */
+    public static final Duration CATCH_UP_AFTER = Duration.ofSeconds(30);
 
     private KafkaIo() {
     }
@@ -64,14 +66,18 @@ public final class KafkaIo {
      * The same, in event time: timestamps from {@code eventTime}, watermarks {@code maxOutOfOrderness} behind the
      * largest timestamp seen, generated in the source for each Kafka partition (a watermark assigned after the
      * source, on a subtask reading several partitions, would run ahead of the slower ones and drop their records
-     * as late). A partition without records for {@link #IDLE_AFTER} stops holding the watermark back.
+     * as late). A partition without records for {@link #IDLE_AFTER} stops holding the job back, and after
+     * {@link #CATCH_UP_AFTER} its watermark follows the wall clock ({@link CatchUpWatermarks}).
      */
     public static <T extends SpecificRecord> SingleOutputStreamOperator<T> eventTimeSource(
             StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
             SerializableFunction<T, Long> eventTime, Duration maxOutOfOrderness) {
-        WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy.<Decoded<T>>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? recordTime : eventTime.apply(decoded.value()))
-                .withIdleness(IDLE_AFTER);
+        long outOfOrderness = maxOutOfOrderness.toMillis();
+        long idle = IDLE_AFTER.toMillis();
+        long catchUp = CATCH_UP_AFTER.toMillis();
+        WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy
+                .<Decoded<T>>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp, System::currentTimeMillis))
+                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? recordTime : eventTime.apply(decoded.value()));
         return decodedSource(env, config, jobName, topic, type, watermarks);
     }
 

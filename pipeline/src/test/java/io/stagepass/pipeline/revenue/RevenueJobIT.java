@@ -93,6 +93,7 @@ class RevenueJobIT {
             for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
                 totals = latest(kafka, RevenueMetricType.TOTAL);
                 minutes = latest(kafka, RevenueMetricType.WINDOW);
+                minutes.keySet().removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
                 if (equal(totals, truth) && equal(minutes, minuteTruth)) {
                     break;
                 }
