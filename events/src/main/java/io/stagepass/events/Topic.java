@@ -27,7 +27,7 @@ public enum Topic {
     REVENUE_METRICS("stagepass.metrics.revenue", 6, Cleanup.COMPACT, null,
             "liveId/currency[/tier][/windowStart]", RevenueMetric.class),
     AUDIENCE_METRICS("stagepass.metrics.audience", 6, Cleanup.COMPACT, null,
-            "liveId/mode/type[/at]", AudienceMetric.class),
+            "liveId/mode/type[/at|/minute]", AudienceMetric.class),
     TOPIC_ACTIVITY("stagepass.metrics.topic-activity", 1, Cleanup.DELETE, Duration.ofDays(7),
             "topic/windowStart", TopicActivity.class),
     DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class);

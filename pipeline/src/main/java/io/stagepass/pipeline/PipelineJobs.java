@@ -1,6 +1,7 @@
 package io.stagepass.pipeline;
 
 import io.stagepass.pipeline.activity.TopicActivityJob;
+import io.stagepass.pipeline.audience.AudienceJob;
 import io.stagepass.pipeline.entitlements.EntitlementsJob;
 import io.stagepass.pipeline.lake.LakeJob;
 import io.stagepass.pipeline.revenue.RevenueJob;
@@ -20,7 +21,7 @@ public final class PipelineJobs {
     }
 
     public static List<PipelineJob> all() {
-        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob(), new LakeJob());
+        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob(), new AudienceJob(), new LakeJob());
     }
 
     public static Optional<PipelineJob> byName(String name) {

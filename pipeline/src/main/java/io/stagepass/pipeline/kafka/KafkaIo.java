@@ -77,7 +77,9 @@ public final class KafkaIo {
         long catchUp = CATCH_UP_AFTER.toMillis();
         WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy
                 .<Decoded<T>>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp, System::currentTimeMillis))
-                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? recordTime : eventTime.apply(decoded.value()));
+                // A record that did not decode has no event time; the broker's (now) would move the watermark of a
+                // partition being replayed from the past ahead of its remaining records.
+                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? Long.MIN_VALUE : eventTime.apply(decoded.value()));
         return decodedSource(env, config, jobName, topic, type, watermarks);
     }
 
