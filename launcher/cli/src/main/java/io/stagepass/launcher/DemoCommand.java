@@ -22,7 +22,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StackConfig config = options.toConfig(Env.system());
+        Env env = Env.of(DemoScenario.STACK_DEFAULTS).with(System.getenv()); // the environment still decides
+        StackConfig config = options.toConfig(env);
         long start = System.nanoTime();
         try (Stack stack = Stack.start(config, line -> System.out.println("  " + line))) {
             UpCommand.printReady(stack, Duration.ofNanos(System.nanoTime() - start));

@@ -1,5 +1,6 @@
 package io.stagepass.launcher;
 
+import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
 import io.stagepass.events.PlaybackTokens;
@@ -14,8 +15,17 @@ import io.stagepass.events.Topic;
 import io.stagepass.events.TopicActivity;
 import io.stagepass.events.kafka.EventPublisher;
 import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.activity.TopicActivityJob;
+import io.minio.MinioClient;
+import io.stagepass.events.s3.ObjectStore;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +52,16 @@ final class DemoScenario {
     /** Ingest delivers segments in the background; their facts follow within moments. */
     private static final Duration INGEST_WAIT = Duration.ofSeconds(30);
 
+    /** The demo is short: the lake publishes a partition-hour after 3 quiet seconds instead of minutes. */
+    static final Map<String, String> STACK_DEFAULTS = Map.of(
+            PipelineConfig.LAKE_CLOSE_AFTER, "3s", PipelineConfig.LAKE_CHECKPOINT_INTERVAL, "2s");
+    private static final int VIEWERS = 4;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Stack stack;
     private final PrintStream out;
     private String liveId;
+    private long viewersStartedAt;
 
     DemoScenario(Stack stack, PrintStream out) {
         this.stack = stack;
@@ -77,7 +94,9 @@ final class DemoScenario {
             }
         }
         boolean counted = awaitActivity(sent, before.get(Topic.TOPIC_ACTIVITY));
-        return allArrived & counted & awaitRevenueAndEntitlements();
+        boolean money = awaitRevenueAndEntitlements();
+        boolean audience = awaitAudience();
+        return allArrived & counted & money & audience & awaitLake(sent);
     }
 
     private Map<Topic, Integer> produce() throws Exception {
@@ -90,6 +109,7 @@ final class DemoScenario {
             String ingest = "http://127.0.0.1:" + stack.ingestPort();
             awaitKeyKnown(ingest, live.streamKey());
 
+            int beacons = startViewers(ingest, live.liveId());
             long start = System.nanoTime();
             DemoEncoder.push(ingest + "/live/" + live.streamKey() + "/index.m3u8", LIVE_SECONDS);
             out.printf("  pushed %d s of generated video through ingest as HLS (FFmpeg libraries, MPEG-2, 2 s segments) in %.1f s%n",
@@ -97,8 +117,6 @@ final class DemoScenario {
             sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
             sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest
 
-            sent.put(Topic.BEACONS, postBeacons(ingest, live.liveId()));
-            out.println("  4 viewers through ingest's beacon endpoint: page view, start, heartbeat, end");
 
             // Stripe's API cannot be reached from here, so the demo writes the payment facts ingest derives from
             // Stripe's webhooks (docs/ingest.md shows the webhook itself).
@@ -115,6 +133,9 @@ final class DemoScenario {
             sent.put(Topic.PAYMENTS, 4);
             out.printf("  3 tickets sold at %d EUR cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
                     SampleEvents.TICKET_PRICE_MINOR);
+            sent.put(Topic.BEACONS, beacons + stopViewers(ingest, live.liveId()));
+            out.printf("  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
+                    VIEWERS);
         }
         return sent;
     }
@@ -133,28 +154,43 @@ final class DemoScenario {
     }
 
     /** Sends the viewers' beacons through ingest; returns how many events were accepted. */
-    private int postBeacons(String ingest, String liveId) throws Exception {
-        PlaybackTokens tokens = new PlaybackTokens(stack.config().serviceEnv()
-                .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
-        HttpClient http = HttpClient.newHttpClient();
+    /** Four viewers open the page and start watching; {@link #stopViewers} ends their sessions. */
+    private int startViewers(String ingest, String liveId) throws Exception {
         int events = 0;
-        for (int viewer = 0; viewer < 4; viewer++) {
+        for (int viewer = 0; viewer < VIEWERS; viewer++) {
             String session = "demo-session-" + viewer;
-            String visitor = tokens.issue(liveId, null, Instant.now().plusSeconds(3600));
-            String holder = tokens.issue(liveId, "cs_demo_" + viewer, Instant.now().plusSeconds(3600));
-            events += beacons(http, ingest, visitor, List.of(beacon("page_view", session, "page", 0)));
-            events += beacons(http, ingest, holder, List.of(beacon("view_start", session, "live", 0),
+            events += beacons(ingest, token(liveId, null), List.of(beacon("page_view", session, "page", 0)));
+            events += beacons(ingest, token(liveId, "cs_demo_" + viewer), List.of(beacon("view_start", session, "live", 0)));
+        }
+        viewersStartedAt = System.currentTimeMillis();
+        return events;
+    }
+
+    private int stopViewers(String ingest, String liveId) throws Exception {
+        // Concurrency is sampled every 10 s of event time: watch across a sample so the demo's viewers are seen.
+        long sampled = (viewersStartedAt / 10_000 + 1) * 10_000 + 200;
+        Thread.sleep(Math.max(0, sampled - System.currentTimeMillis()));
+        int events = 0;
+        for (int viewer = 0; viewer < VIEWERS; viewer++) {
+            String session = "demo-session-" + viewer;
+            events += beacons(ingest, token(liveId, "cs_demo_" + viewer), List.of(
                     beacon("heartbeat", session, "live", 10_000), beacon("view_end", session, "live", 15_000)));
         }
         return events;
+    }
+
+    private String token(String liveId, String ticketId) {
+        PlaybackTokens tokens = new PlaybackTokens(stack.config().serviceEnv()
+                .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+        return tokens.issue(liveId, ticketId, Instant.now().plusSeconds(3600));
     }
 
     private static String beacon(String type, String session, String mode, long positionMs) {
         return String.format("{\"type\": \"%s\", \"sessionId\": \"%s\", \"mode\": \"%s\", \"positionMs\": %d}", type, session, mode, positionMs);
     }
 
-    private static int beacons(HttpClient http, String ingest, String token, List<String> events) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/beacons"))
+    private static int beacons(String ingest, String token, List<String> events) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(ingest + "/v1/beacons"))
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -241,6 +277,86 @@ final class DemoScenario {
             }
         }
         out.println("  the pipeline did not count every event within " + PIPELINE_WAIT.toSeconds() + " s; counted: " + counted);
+        return false;
+    }
+
+    /** Waits until the lake holds every event of the demo's live, as DuckDB reads the published Parquet files. */
+    private boolean awaitLake(Map<Topic, Integer> sent) throws Exception {
+        out.println("Waiting for the lake (Parquet in the object store, published when a partition-hour goes quiet)...");
+        Path local = stack.config().dataDir().resolve("lake");
+        long deadline = System.nanoTime() + PIPELINE_WAIT.toNanos();
+        Map<String, Long> found = Map.of();
+        try (MinioClient client = ObjectStore.client(stack.s3())) {
+            while (System.nanoTime() < deadline) {
+                LakeCommand.sync(client, local);
+                found = lakeCounts(local);
+                boolean complete = true;
+                for (Topic topic : List.of(Topic.LIVES, Topic.SEGMENTS, Topic.BEACONS, Topic.PAYMENTS)) {
+                    complete &= found.getOrDefault(LakeCommand.viewName(topic), 0L) >= sent.get(topic);
+                }
+                if (complete) {
+                    out.println("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");
+                    found.forEach((view, rows) -> out.printf("  %-32s %3d%n", view, rows));
+                    return true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        out.println("  the lake did not hold every event of the live within " + PIPELINE_WAIT.toSeconds() + " s; found: " + found);
+        return false;
+    }
+
+    private Map<String, Long> lakeCounts(Path local) throws Exception {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = duck.createStatement()) {
+            for (String view : LakeCommand.defineViews(sql, local)) {
+                // a statement of DuckDB's driver is closed by a failed query, so one per query
+                try (Statement query = duck.createStatement();
+                     ResultSet rows = query.executeQuery("select count(*) from " + view + " where liveId = '" + liveId + "'")) {
+                    rows.next();
+                    counts.put(view, rows.getLong(1));
+                } catch (SQLException e) {
+                    if (!e.getMessage().contains("liveId")) {
+                        throw e;
+                    } // else a topic without a liveId column (creators, dead letters, topic activity)
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Waits for the audience job's totals of the live: they are emitted when event time passes a 10 s boundary, which,
+     * once the beacons stop, happens when the quiet partitions follow the clock (30 s).
+     */
+    private boolean awaitAudience() throws InterruptedException {
+        out.println("Waiting for the audience metrics (event time: the last ones close 30 s after the last beacon)...");
+        EventCodec<AudienceMetric> codec = EventCodec.of(AudienceMetric.class);
+        long deadline = System.nanoTime() + PIPELINE_WAIT.toNanos();
+        AudienceMetric live = null;
+        AudienceMetric page = null;
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), Duration.ofSeconds(10))) {
+                    if (record.key().equals(liveId + "/LIVE/TOTAL")) {
+                        live = codec.decode(record.value());
+                    } else if (record.key().equals(liveId + "/PAGE/TOTAL")) {
+                        page = codec.decode(record.value());
+                    }
+                }
+                if (live != null && page != null && live.getViews() == VIEWERS && live.getUniqueViewers() == VIEWERS
+                        && live.getPeakConcurrentViewers() == VIEWERS && page.getPageVisitors() == VIEWERS && page.getBuyers() == 3) {
+                    out.printf("Audience (pipeline, event time): peak %d concurrent viewers at %s; %d views by %d ticket holders, "
+                                    + "watch time %.1f s (average %.1f s); %d page visitors, %d buyers%n",
+                            live.getPeakConcurrentViewers(), live.getPeakAt(), live.getViews(), live.getUniqueViewers(),
+                            live.getWatchTimeMillis() / 1000.0, live.getAverageWatchTimeMillis() / 1000.0,
+                            page.getPageVisitors(), page.getBuyers());
+                    return true;
+                }
+                Thread.sleep(1000);
+            }
+        }
+        out.println("  the audience metrics did not arrive within " + PIPELINE_WAIT.toSeconds() + " s; live: " + live + ", page: " + page);
         return false;
     }
 }

@@ -85,7 +85,7 @@ class StackIT {
     }
 
     private StackConfig config() {
-        return StackConfig.fromEnv(Env.of(Map.of(
+        return StackConfig.fromEnv(Env.of(DemoScenario.STACK_DEFAULTS).with(Map.of(
                 StackConfig.DATA_DIR, dataDir.toString(),
                 StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0", StackConfig.FLINK_PORT, "0",
                 StackConfig.INGEST_PORT, "0", StackConfig.API_PORT, "0",
