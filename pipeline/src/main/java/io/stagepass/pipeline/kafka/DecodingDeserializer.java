@@ -32,11 +32,19 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
         if (codec == null) {
             codec = EventCodec.of(type);
         }
+        out.collect(decode(record, codec));
+    }
+
+    /** The record decoded with {@code codec}, or kept whole with the reason ({@code codec} null: unknown topic). */
+    public static <T> Decoded<T> decode(ConsumerRecord<byte[], byte[]> record, EventCodec<? extends T> codec) {
         try {
-            out.collect(Decoded.of(codec.decode(record.value())));
+            if (codec == null) {
+                throw new MalformedEventException("no schema for topic " + record.topic());
+            }
+            return Decoded.of(codec.decode(record.value()));
         } catch (MalformedEventException e) {
-            out.collect(Decoded.failed(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
-                    e.getMessage()));
+            return Decoded.failed(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
+                    e.getMessage());
         }
     }
 

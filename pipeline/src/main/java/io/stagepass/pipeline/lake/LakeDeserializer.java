@@ -1,10 +1,9 @@
 package io.stagepass.pipeline.lake;
 
 import io.stagepass.events.EventCodec;
-import io.stagepass.events.MalformedEventException;
 import io.stagepass.events.Topic;
 import io.stagepass.pipeline.kafka.Decoded;
-import io.stagepass.pipeline.kafka.RawRecord;
+import io.stagepass.pipeline.kafka.DecodingDeserializer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -26,16 +25,7 @@ final class LakeDeserializer implements KafkaRecordDeserializationSchema<Decoded
                 codecs.put(topic.topicName(), EventCodec.of(topic.valueType()));
             }
         }
-        EventCodec<? extends SpecificRecord> codec = codecs.get(record.topic());
-        try {
-            if (codec == null) {
-                throw new MalformedEventException("no schema for topic " + record.topic());
-            }
-            out.collect(Decoded.of(codec.decode(record.value())));
-        } catch (MalformedEventException e) {
-            out.collect(Decoded.failed(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
-                    e.getMessage()));
-        }
+        out.collect(DecodingDeserializer.decode(record, codecs.get(record.topic())));
     }
 
     @Override
