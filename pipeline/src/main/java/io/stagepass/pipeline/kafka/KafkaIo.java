@@ -76,7 +76,8 @@ public final class KafkaIo {
         long idle = IDLE_AFTER.toMillis();
         long catchUp = CATCH_UP_AFTER.toMillis();
         WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy
-                .<Decoded<T>>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp, System::currentTimeMillis))
+                .<Decoded<T>>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
+                        context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis))
                 // A record that did not decode has no event time; the broker's (now) would move the watermark of a
                 // partition being replayed from the past ahead of its remaining records.
                 .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? Long.MIN_VALUE : eventTime.apply(decoded.value()));

@@ -18,31 +18,41 @@ final class LakeCommitter implements Committer<LakeCommit> {
     private final LakeStore store;
     private final Counter filesPublished;
     private final Counter recordsPublished;
+    private final Counter filesMissing;
 
     LakeCommitter(LakeStore.Endpoint endpoint, SinkCommitterMetricGroup metrics) {
         this.store = new LakeStore(endpoint);
         this.filesPublished = metrics.counter("lakeFilesPublished");
         this.recordsPublished = metrics.counter("lakeRecordsPublished");
+        this.filesMissing = metrics.counter("lakeFilesMissing");
     }
 
     @Override
-    public void commit(Collection<CommitRequest<LakeCommit>> requests) throws IOException {
+    public void commit(Collection<CommitRequest<LakeCommit>> requests) {
         for (CommitRequest<LakeCommit> request : requests) {
             LakeCommit commit = request.getCommittable();
-            if (store.exists(commit.source())) {
-                store.copy(commit.source(), commit.target());
-                filesPublished.inc();
-                recordsPublished.inc(commit.records());
-                LOG.info("lake: published {} ({} events)", commit.target(), commit.records());
-            } else if (store.exists(commit.target())) {
-                request.signalAlreadyCommitted();
-            } else {
-                request.signalFailedWithUnknownReason(new IOException(
-                        "neither the staged file " + commit.source() + " nor its target " + commit.target() + " exists"));
-                continue;
-            }
-            for (String key : commit.deletes()) {
-                store.delete(key); // deleting a missing key is not an error in S3
+            try {
+                if (store.exists(commit.source())) {
+                    store.copy(commit.source(), commit.target());
+                    filesPublished.inc();
+                    recordsPublished.inc(commit.records());
+                    LOG.info("lake: published {} ({} events)", commit.target(), commit.records());
+                } else if (store.exists(commit.target())) {
+                    request.signalAlreadyCommitted(); // a repeat after a restore
+                } else {
+                    // Someone removed the staged file before it was published: its events are lost. Say so and go
+                    // on; failing would only fail the job again after every restart.
+                    filesMissing.inc();
+                    LOG.error("lake: staged file {} for {} is missing from the bucket; {} events are not in the lake",
+                            commit.source(), commit.target(), commit.records());
+                    request.signalAlreadyCommitted();
+                }
+                for (String key : commit.deletes()) {
+                    store.delete(key); // deleting a missing key is not an error in S3
+                }
+            } catch (IOException e) {
+                LOG.warn("lake: publishing {} failed, will retry: {}", commit.target(), e.getMessage());
+                request.retryLater();
             }
         }
     }

@@ -35,9 +35,20 @@ final class LakeStore implements AutoCloseable {
                 .contentType("application/vnd.apache.parquet").build()), "upload " + key);
     }
 
-    void download(String key, Path file) throws IOException {
-        call(() -> client.downloadObject(DownloadObjectArgs.builder().bucket(BUCKET).object(key).filename(file.toString())
-                .overwrite(true).build()), "download " + key);
+    /** Downloads an object; false when there is no such object. */
+    boolean downloadIfPresent(String key, Path file) throws IOException {
+        try {
+            client.downloadObject(DownloadObjectArgs.builder().bucket(BUCKET).object(key).filename(file.toString())
+                    .overwrite(true).build());
+            return true;
+        } catch (ErrorResponseException e) {
+            if (missing(e)) {
+                return false;
+            }
+            throw new IOException("object store: cannot download " + key + ": " + e.getMessage(), e);
+        } catch (MinioException | GeneralSecurityException e) {
+            throw new IOException("object store: cannot download " + key + ": " + e.getMessage(), e);
+        }
     }
 
     void copy(String source, String target) throws IOException {
@@ -50,13 +61,17 @@ final class LakeStore implements AutoCloseable {
             client.statObject(StatObjectArgs.builder().bucket(BUCKET).object(key).build());
             return true;
         } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code()) || "NotFound".equals(e.errorResponse().code())) {
+            if (missing(e)) {
                 return false;
             }
             throw new IOException("stat " + key + ": " + e.getMessage(), e);
         } catch (MinioException | GeneralSecurityException e) {
             throw new IOException("stat " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean missing(ErrorResponseException e) {
+        return "NoSuchKey".equals(e.errorResponse().code()) || "NotFound".equals(e.errorResponse().code());
     }
 
     void delete(String key) throws IOException {

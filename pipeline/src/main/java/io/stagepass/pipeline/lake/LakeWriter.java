@@ -20,6 +20,8 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the events it receives into one local Parquet file per partition-hour. On each checkpoint the open files
@@ -29,6 +31,8 @@ import org.apache.parquet.hadoop.ParquetWriter;
  * A reader of {@code *.parquet} never sees a part, a half-written file or the same event twice.
  */
 final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPartition>, CommittingSinkWriter<SpecificRecord, LakeCommit> {
+    private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
+
     private final LakeStore store;
     private final LakeSink.Settings settings;
     private final int subtask;
@@ -38,6 +42,7 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
     private final Map<LakePartition, PendingPartition> pending = new HashMap<>();
     private final Counter recordsIn;
     private final Counter partsStaged;
+    private final Counter partsMissing;
     private boolean endOfInput;
 
     LakeWriter(LakeSink.Settings settings, int subtask, SinkWriterMetricGroup metrics, LongSupplier clock,
@@ -49,8 +54,16 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
         this.workDir = Files.createTempDirectory("stagepass-lake-");
         this.recordsIn = metrics.getNumRecordsSendCounter();
         this.partsStaged = metrics.counter("lakePartsStaged");
+        this.partsMissing = metrics.counter("lakePartsMissing");
+        long now = clock.getAsLong();
         for (PendingPartition partition : restored) {
-            pending.put(partition.partition, partition);
+            // After a change of parallelism one writer may get several writers' parts of the same hour.
+            PendingPartition mine = pending.computeIfAbsent(partition.partition, PendingPartition::new);
+            mine.partKeys.addAll(partition.partKeys);
+            mine.bytes += partition.bytes;
+            mine.records += partition.records;
+            // The quiet time starts again: the events after the checkpoint are about to be replayed into this hour.
+            mine.lastWriteMillis = now;
         }
     }
 
@@ -119,10 +132,16 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
         List<Path> parts = new ArrayList<>();
         for (String key : partition.partKeys) {
             Path local = local(key);
-            if (!Files.exists(local)) {
-                store.download(key, local); // staged before a restore, perhaps on another machine
+            // staged before a restore, perhaps on another machine
+            if (Files.exists(local) || store.downloadIfPresent(key, local)) {
+                parts.add(local);
+            } else {
+                // Someone removed a staged part the checkpoint still names: its events are lost. Say so and go on,
+                // rather than fail the job forever.
+                partsMissing.inc();
+                LOG.error("lake: staged part {} of {} is missing from the bucket; its events are not in the lake", key,
+                        partition.partition.prefix());
             }
-            parts.add(local);
         }
         Path merged = workDir.resolve(UUID.randomUUID() + ".merged");
         ParquetFiles.merge(parts, merged, partition.partition.topic().valueType());
@@ -141,11 +160,15 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
 
     @Override
     public void close() throws Exception {
-        for (OpenFile file : open.values()) {
-            file.writer.close();
-        }
-        open.clear();
-        try (Stream<Path> files = Files.walk(workDir)) {
+        try (store; Stream<Path> files = Files.walk(workDir)) {
+            for (OpenFile file : open.values()) {
+                try {
+                    file.writer.close();
+                } catch (IOException e) {
+                    LOG.warn("lake: closing {}: {}", file.path, e.getMessage()); // its events are replayed anyway
+                }
+            }
+            open.clear();
             files.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
                     Files.deleteIfExists(path);
@@ -154,7 +177,6 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
                 }
             });
         }
-        store.close();
     }
 
     private Path local(String key) {

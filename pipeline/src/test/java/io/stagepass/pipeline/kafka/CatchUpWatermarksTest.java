@@ -10,7 +10,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.junit.jupiter.api.Test;
 
 class CatchUpWatermarksTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final AtomicLong now = new AtomicLong(1_000_000); // the input activity clock
+    private final AtomicLong wall = new AtomicLong(1_700_000_000_000L);
     private final List<Long> emitted = new ArrayList<>();
     private int idleMarks;
     private final WatermarkOutput output = new WatermarkOutput() {
@@ -31,7 +32,7 @@ class CatchUpWatermarksTest {
 
     @Test
     void trailsTheLargestTimestampWhileRecordsFlowAndFollowsTheClockWhenQuiet() {
-        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get);
+        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get, wall::get);
         watermarks.onEvent("a", 500_000, output);
         watermarks.onEvent("b", 490_000, output); // out of order: does not move the watermark back
         watermarks.onPeriodicEmit(output);
@@ -47,7 +48,7 @@ class CatchUpWatermarksTest {
 
         now.addAndGet(1); // quiet for 10 s: follows the clock
         watermarks.onPeriodicEmit(output);
-        assertThat(emitted).last().isEqualTo(now.get() - 5_000 - 10_000);
+        assertThat(emitted).last().isEqualTo(wall.get() - 5_000);
 
         watermarks.onEvent("late", 400_000, output); // an old record does not move it back either
         watermarks.onPeriodicEmit(output);
@@ -55,8 +56,30 @@ class CatchUpWatermarksTest {
     }
 
     @Test
+    void recordsWithoutEventTimeAreNotActivity() {
+        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get, wall::get);
+        watermarks.onEvent("a", 500_000, output);
+        for (int i = 0; i < 10; i++) {
+            now.addAndGet(1_000);
+            watermarks.onEvent("undecodable", Long.MIN_VALUE, output);
+        }
+        watermarks.onPeriodicEmit(output);
+        assertThat(emitted).containsExactly(wall.get() - 5_000);
+    }
+
+    @Test
+    void aStandingActivityClockIsNotQuietWhateverTheWallClockSays() {
+        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get, wall::get);
+        watermarks.onEvent("a", 500_000, output);
+        wall.addAndGet(3_600_000); // back-pressured for an hour: the activity clock did not move
+        watermarks.onPeriodicEmit(output);
+        assertThat(emitted).containsExactly(500_000L - 5_000 - 1);
+        assertThat(idleMarks).isZero();
+    }
+
+    @Test
     void aPartitionThatNeverHadRecordsDoesNotHoldTheJobBackOnceQuiet() {
-        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get);
+        CatchUpWatermarks<String> watermarks = new CatchUpWatermarks<>(5_000, 2_000, 10_000, now::get, wall::get);
         watermarks.onPeriodicEmit(output);
         assertThat(emitted).isEmpty();
         now.addAndGet(2_000);
@@ -64,6 +87,6 @@ class CatchUpWatermarksTest {
         assertThat(idleMarks).isEqualTo(1);
         now.addAndGet(8_000);
         watermarks.onPeriodicEmit(output);
-        assertThat(emitted).containsExactly(now.get() - 15_000);
+        assertThat(emitted).containsExactly(wall.get() - 5_000);
     }
 }
