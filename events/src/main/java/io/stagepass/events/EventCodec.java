@@ -111,4 +111,38 @@ public final class EventCodec<T extends SpecificRecord> {
         }
         return event;
     }
+
+    /**
+     * The {@code occurredAt} of an encoded event, read without decoding it: every contract record starts with
+     * {@code eventId} (string) and {@code occurredAt} (timestamp-millis), which {@code EventCodecTest} checks for each
+     * topic's type. {@link Long#MIN_VALUE} when the bytes are not such an event; a full decode will say why.
+     */
+    public static long occurredAtMillis(byte[] encoded) {
+        if (encoded == null || encoded.length < HEADER_LENGTH + 2 || encoded[0] != MARKER_0 || encoded[1] != MARKER_1) {
+            return Long.MIN_VALUE;
+        }
+        int[] position = {HEADER_LENGTH};
+        long idLength = readVarLong(encoded, position);
+        if (idLength < 0 || idLength > encoded.length - position[0]) {
+            return Long.MIN_VALUE;
+        }
+        position[0] += (int) idLength;
+        return readVarLong(encoded, position);
+    }
+
+    /** Avro's zig-zag variable-length long; {@link Long#MIN_VALUE} if the bytes run out or it is too long. */
+    private static long readVarLong(byte[] bytes, int[] position) {
+        long raw = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (position[0] >= bytes.length) {
+                return Long.MIN_VALUE;
+            }
+            byte b = bytes[position[0]++];
+            raw |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+        }
+        return Long.MIN_VALUE;
+    }
 }

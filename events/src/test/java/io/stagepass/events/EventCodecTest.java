@@ -173,4 +173,32 @@ class EventCodecTest {
         }
         return length;
     }
+
+    @ParameterizedTest
+    @MethodSource("everyEventType")
+    @SuppressWarnings("unchecked")
+    void readsTheEventTimeWithoutDecoding(SpecificRecord event) {
+        byte[] encoded = EventCodec.of((Class<SpecificRecord>) event.getClass()).encode(event);
+        java.time.Instant occurredAt = (java.time.Instant) event.get(1);
+        assertThat(EventCodec.occurredAtMillis(encoded)).isEqualTo(occurredAt.toEpochMilli());
+    }
+
+    @Test
+    void everyTopicsRecordStartsWithTheEventIdAndItsTime() {
+        for (Topic topic : Topic.values()) {
+            Schema schema = org.apache.avro.specific.SpecificData.get().getSchema(topic.valueType());
+            assertThat(schema.getFields().get(0).name()).as(topic.name()).isEqualTo("eventId");
+            assertThat(schema.getFields().get(0).schema().getType()).isEqualTo(Schema.Type.STRING);
+            assertThat(schema.getFields().get(1).name()).as(topic.name()).isEqualTo("occurredAt");
+            assertThat(schema.getFields().get(1).schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
+        }
+    }
+
+    @Test
+    void noEventTimeFromBytesThatAreNotAnEvent() {
+        assertThat(EventCodec.occurredAtMillis(null)).isEqualTo(Long.MIN_VALUE);
+        assertThat(EventCodec.occurredAtMillis("not an event".getBytes())).isEqualTo(Long.MIN_VALUE);
+        byte[] truncated = Arrays.copyOf(EventCodec.of(Beacon.class).encode(SampleEvents.beacon("live_1", "s").build()), 14);
+        assertThat(EventCodec.occurredAtMillis(truncated)).isEqualTo(Long.MIN_VALUE);
+    }
 }

@@ -6,6 +6,7 @@ import io.stagepass.events.BeaconType;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.ViewMode;
+import io.stagepass.pipeline.StateTtl;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,7 +31,8 @@ import org.apache.flink.util.Collector;
  * mode that changed, the RETENTION points that changed, and the PAGE TOTAL if conversion changed. No timer is
  * registered from a timer, so once every session has ended or expired none is left. Per-session state
  * ({@link #PER_SESSION_STATES}) goes with the sessions; what must outlive them (totals, the distinct sessions,
- * tickets, page visitors and buyers) is kept {@link #KEEP} after its last use, so a finished live frees its memory.
+ * tickets, page visitors and buyers) is kept {@link #KEEP} after it was last written, so a finished live frees its
+ * memory.
  */
 public final class AudienceFunction extends KeyedCoProcessFunction<String, Beacon, PaymentFact, AudienceMetric> {
     static final long SAMPLE_MILLIS = 10_000;
@@ -61,7 +62,7 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
     @Override
     public void open(OpenContext context) {
         ValueStateDescriptor<AudienceTotals> totals = new ValueStateDescriptor<>("audience", AudienceTotals.class);
-        totals.enableTimeToLive(StateTtlConfig.newBuilder(KEEP).build()); // written on every event
+        totals.enableTimeToLive(StateTtl.afterLastWrite(KEEP)); // written on every event
         audience = getRuntimeContext().getState(totals);
         sessions = getRuntimeContext().getMapState(new MapStateDescriptor<>("sessions", String.class, SessionState.class));
         concurrency = getRuntimeContext().getMapState(new MapStateDescriptor<>("concurrency", Long.class, ConcurrencyCounts.class));
@@ -72,10 +73,10 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         buyers = kept("buyers", Types.BOOLEAN);
     }
 
-    /** A long-lived set or map, kept {@link #KEEP} after it was last read or written. */
+    /** A long-lived set or map, kept {@link #KEEP} after it was last written. */
     private <V> MapState<String, V> kept(String name, TypeInformation<V> type) {
         MapStateDescriptor<String, V> descriptor = new MapStateDescriptor<>(name, Types.STRING, type);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(KEEP).setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite).build());
+        descriptor.enableTimeToLive(StateTtl.afterLastWrite(KEEP));
         return getRuntimeContext().getMapState(descriptor);
     }
 

@@ -10,6 +10,7 @@ import io.stagepass.pipeline.kafka.KafkaIo;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -50,7 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </ol>
  * Late beacons (below the watermark) still count in views, uniques, watch time and retention. Event ids derive
  * from the key and {@code at}, so a replay after a restore produces the same ids. Sessions are forgotten when they
- * end or fall silent for 30 s; what outlives them is forgotten 30 days after the live's last use of it.
+ * end or fall silent for 30 s; what outlives them is forgotten 30 days after it was last written.
  */
 public final class AudienceJob implements PipelineJob {
     public static final String NAME = "audience";
@@ -64,17 +65,25 @@ public final class AudienceJob implements PipelineJob {
 
     /** The topology, free of sources and sinks. */
     public static DataStream<AudienceMetric> defineWorkflow(DataStream<Beacon> beacons, DataStream<PaymentFact> payments) {
-        return beacons.keyBy(Beacon::getLiveId)
+        return defineWorkflow(beacons.keyBy(Beacon::getLiveId), payments);
+    }
+
+    /** The same, for beacons already keyed by live (as {@link #beacons} delivers them). */
+    public static DataStream<AudienceMetric> defineWorkflow(KeyedStream<Beacon, String> beacons, DataStream<PaymentFact> payments) {
+        return beacons
                 .connect(payments.keyBy(PaymentFact::getLiveId))
                 .process(new AudienceFunction())
                 .uid("audience-state")
                 .name("audience per live");
     }
 
-    /** Beacons in event time; unreadable ones to the dead-letter topic. */
-    public static DataStream<Beacon> beacons(StreamExecutionEnvironment env, PipelineConfig config) {
-        return KafkaIo.eventTimeSource(env, config, NAME, Topic.BEACONS, Beacon.class,
-                beacon -> beacon.getOccurredAt().toEpochMilli(), OUT_OF_ORDERNESS);
+    /**
+     * Beacons in event time, keyed by live: they travel to their live's subtask as bytes and are decoded once there,
+     * rather than decoded in the source, re-encoded for the shuffle and decoded again; unreadable ones to the
+     * dead-letter topic.
+     */
+    public static KeyedStream<Beacon, String> beacons(StreamExecutionEnvironment env, PipelineConfig config) {
+        return KafkaIo.keyedEventTimeSource(env, config, NAME, Topic.BEACONS, Beacon.class, Beacon::getLiveId, OUT_OF_ORDERNESS);
     }
 
     /** Payment facts in event time; unreadable ones to the dead-letter topic. */

@@ -37,14 +37,17 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
 
     /** The record decoded with {@code codec}, or kept whole with the reason ({@code codec} null: unknown topic). */
     public static <T> Decoded<T> decode(ConsumerRecord<byte[], byte[]> record, EventCodec<? extends T> codec) {
+        return decode(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()), codec);
+    }
+
+    static <T> Decoded<T> decode(RawRecord record, EventCodec<? extends T> codec) {
         try {
             if (codec == null) {
-                throw new MalformedEventException("no schema for topic " + record.topic());
+                throw new MalformedEventException("no schema for topic " + record.topic);
             }
-            return Decoded.of(codec.decode(record.value()));
+            return Decoded.of(codec.decode(record.value));
         } catch (MalformedEventException e) {
-            return Decoded.failed(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
-                    e.getMessage());
+            return Decoded.failed(record, e.getMessage());
         }
     }
 

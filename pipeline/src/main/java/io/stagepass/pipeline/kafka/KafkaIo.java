@@ -7,7 +7,11 @@ import io.stagepass.pipeline.PipelineConfig;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
+import io.stagepass.events.EventCodec;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -84,6 +88,37 @@ public final class KafkaIo {
         return decodedSource(env, config, jobName, topic, type, watermarks);
     }
 
+    /**
+     * The same, keyed by the Kafka record key, for a job that keys its events by that key anyway ({@code liveId}):
+     * records cross the network to the subtask of their key as bytes (cheap to copy) and are decoded once there,
+     * instead of being decoded in the source and then serialized and deserialized again for the shuffle. The event
+     * time is read from the bytes ({@link EventCodec#occurredAtMillis}). An event whose own key ({@code keyOf}) is not
+     * the record's key goes to the dead-letter topic.
+     */
+    public static <T extends SpecificRecord> KeyedStream<T, String> keyedEventTimeSource(
+            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
+            SerializableFunction<T, String> keyOf, Duration maxOutOfOrderness) {
+        long outOfOrderness = maxOutOfOrderness.toMillis();
+        long idle = IDLE_AFTER.toMillis();
+        long catchUp = CATCH_UP_AFTER.toMillis();
+        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
+                .<RawRecord>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
+                        context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis))
+                .withTimestampAssigner((record, recordTime) -> EventCodec.occurredAtMillis(record.value));
+        String uid = jobName + "-" + topic.topicName();
+        SingleOutputStreamOperator<T> events = env
+                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new RawRecordDeserializer()),
+                        watermarks, topic.topicName())
+                .uid(uid + "-source")
+                .keyBy(KeyedDecode::key)
+                .process(new KeyedDecode<>(type, jobName, keyOf))
+                .uid(uid + "-decode")
+                .name("decode " + topic.topicName());
+        deadLetters(events, config, uid);
+        // Decoded where their key lives, and only kept when the event's key is the record's: still keyed.
+        return DataStreamUtils.reinterpretAsKeyedStream(events, keyOf::apply, Types.STRING);
+    }
+
     private static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
             StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
             WatermarkStrategy<Decoded<T>> watermarks) {
@@ -95,13 +130,18 @@ public final class KafkaIo {
                 .process(new DecodeOrDeadLetter<>(type, jobName))
                 .uid(uid + "-decode")
                 .name("decode " + topic.topicName());
-        events.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
+        deadLetters(events, config, uid);
+        return events;
+    }
+
+    /** The dead letters of a decoding step, to their topic, exactly once under the step's own transactional ids. */
+    private static void deadLetters(SingleOutputStreamOperator<?> decoded, PipelineConfig config, String uid) {
+        decoded.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
                 .sinkTo(exactlyOnceSink(config, uid + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
                         letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
                                 : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
                 .uid(uid + "-deadletter-sink")
                 .name(Topic.DEAD_LETTERS.topicName());
-        return events;
     }
 
     /**

@@ -4,11 +4,11 @@ import io.stagepass.events.Ids;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
+import io.stagepass.pipeline.StateTtl;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -36,7 +36,7 @@ public final class RevenueFunction extends KeyedProcessFunction<String, PaymentF
         all = getRuntimeContext().getState(new ValueStateDescriptor<>("all-tiers", RevenueTotals.class));
         byTier = getRuntimeContext().getMapState(new MapStateDescriptor<>("by-tier", String.class, RevenueTotals.class));
         MapStateDescriptor<String, Boolean> seenDescriptor = new MapStateDescriptor<>("seen-stripe-events", String.class, Boolean.class);
-        seenDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(DEDUPE_WINDOW).build());
+        seenDescriptor.enableTimeToLive(StateTtl.afterLastWrite(DEDUPE_WINDOW));
         seen = getRuntimeContext().getMapState(seenDescriptor);
     }
 
