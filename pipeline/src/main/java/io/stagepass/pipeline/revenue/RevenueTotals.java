@@ -18,6 +18,11 @@ public class RevenueTotals {
     public long ticketsSold;
     public long ticketsRefunded;
     public long ticketsDisputed;
+    /** Facts counted, the creator and latest event time among them, and whether these totals await emission. */
+    public long facts;
+    public String creatorId;
+    public long lastOccurredAt;
+    public boolean dirty;
 
     public RevenueTotals() {
     }
@@ -62,6 +67,10 @@ public class RevenueTotals {
 
     /** Adds one (deduplicated) payment fact. */
     void add(PaymentFact fact) {
+        facts++;
+        creatorId = fact.getCreatorId() != null ? fact.getCreatorId() : creatorId;
+        lastOccurredAt = Math.max(lastOccurredAt, fact.getOccurredAt().toEpochMilli());
+        dirty = true;
         long amount = fact.getAmountMinor();
         switch (fact.getType()) {
             case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED -> {

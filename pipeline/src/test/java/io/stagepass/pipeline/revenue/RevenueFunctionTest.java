@@ -53,6 +53,29 @@ class RevenueFunctionTest {
     }
 
     @Test
+    void aBurstOfFactsMakesOneTotalPerKeyAndTierAndTheSameTotalsTheSameId() throws Exception {
+        PaymentFact[] burst = new PaymentFact[50];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = payment("cs_" + i, PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1000).build();
+        }
+        send(burst);
+        assertThat(harness.extractOutputValues()).hasSize(2); // all tiers, and "standard"
+        assertThat(lastTotal(null).getTicketsSold()).isEqualTo(50);
+        assertThat(lastTotal(null).getGrossMinor()).isEqualTo(50_000);
+
+        // The same history again (a replay after a restore) gives the same event id.
+        KeyedOneInputStreamOperatorTestHarness<String, PaymentFact, RevenueMetric> replay =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RevenueFunction(),
+                        fact -> fact.getLiveId() + "|" + fact.getCurrency(), Types.STRING);
+        for (PaymentFact fact : burst) {
+            replay.processElement(fact, fact.getOccurredAt().toEpochMilli());
+        }
+        replay.setProcessingTime(RevenueFunction.EMIT_EVERY.toMillis());
+        assertThat(replay.extractOutputValues().get(0).getEventId()).isEqualTo(harness.extractOutputValues().get(0).getEventId());
+        replay.close();
+    }
+
+    @Test
     void neverMixesCurrencies() throws Exception {
         send(payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1500).build(),
                 payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(2000).setCurrency("USD").build());
@@ -68,10 +91,12 @@ class RevenueFunctionTest {
         return outputs.get(outputs.size() - 1);
     }
 
+    /** Sends the facts, then lets processing time pass so the changed totals are emitted. */
     private void send(PaymentFact... facts) throws Exception {
         for (PaymentFact fact : facts) {
             harness.processElement(fact, fact.getOccurredAt().toEpochMilli());
         }
+        harness.setProcessingTime(harness.getProcessingTime() + RevenueFunction.EMIT_EVERY.toMillis());
     }
 
     private static PaymentFact.Builder payment(String ticket, PaymentEventType type) {
