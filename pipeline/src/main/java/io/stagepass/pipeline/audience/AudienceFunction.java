@@ -28,7 +28,8 @@ import org.apache.flink.util.Collector;
  * three 10 s boundaries it newly covers ({@code concurrency} buckets, each with an event-time timer) and moves the
  * session's cleanup to the boundary at which it stops counting ({@code cleanups}: boundary → sessions due, checked
  * lazily). Everything is emitted from those boundary timers: the CONCURRENCY sample of the boundary, then a TOTAL per
- * mode that changed, the RETENTION points that changed, and the PAGE TOTAL if conversion changed. No timer is
+ * mode that changed, the RETENTION points that changed (on whole minutes, and when nobody watches any more), and the
+ * PAGE TOTAL if conversion changed. No timer is
  * registered from a timer, so once every session has ended or expired none is left. Per-session state
  * ({@link #PER_SESSION_STATES}) goes with the sessions; what must outlive them (totals, the distinct sessions,
  * tickets, page visitors and buyers) is kept {@link #KEEP} after it was last written, so a finished live frees its
@@ -169,7 +170,8 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
                 out.collect(AudienceRecords.total(liveId, mode, boundary, modeTotals));
                 modeTotals.dirty = false;
             }
-            if (modeTotals.retentionDirty) {
+            // Once a minute (a new session changes every minute's share), and when nobody is watching any more.
+            if (modeTotals.retentionDirty && (boundary % MINUTE_MILLIS == 0 || modeTotals.lastSample == 0)) {
                 emitRetention(liveId, mode, boundary, modeTotals, out);
             }
         }

@@ -40,7 +40,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <li>RETENTION ({@code retentionMinute} m, {@code retentionBasisPoints}): a player beacon reaches minute
  * (time − liveStart) / 1 min in LIVE, where liveStart is the earliest LIVE player beacon seen so far, and
  * positionMillis / 1 min in REPLAY (capped at minute 1440). reached[m] = sessions whose highest minute is ≥ m;
- * the value is reached[m] × 10000 / reached[0], emitted for the minutes whose value changed.</li>
+ * the value is reached[m] × 10000 / reached[0], emitted for the minutes whose value changed, on boundaries that are
+ * whole minutes and when nobody watches in that mode any more (a new session changes every minute's share, so
+ * emitting every 10 s would repeat the whole curve six times a minute).</li>
  * <li>Conversion, in a TOTAL of mode PAGE ({@code liveId/PAGE/TOTAL}): {@code pageVisitors}, distinct sessionIds
  * with a PAGE_VIEW; {@code buyers}, distinct ticketIds of paid purchases (CHECKOUT_COMPLETED with paid, or
  * ASYNC_PAYMENT_SUCCEEDED), so Stripe's duplicates count once.</li>

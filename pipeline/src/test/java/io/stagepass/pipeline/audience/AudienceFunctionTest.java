@@ -158,6 +158,14 @@ class AudienceFunctionTest {
         assertThat(harness.extractOutputValues().stream()
                 .filter(m -> m.getType() == AudienceMetricType.RETENTION && m.getMode() == ViewMode.LIVE && m.getRetentionMinute() == 0))
                 .as("emitted only when the value changes").hasSize(1);
+        java.util.Set<String> zeroSamples = new java.util.HashSet<>();
+        harness.extractOutputValues().stream()
+                .filter(m -> m.getType() == AudienceMetricType.CONCURRENCY && m.getConcurrentViewers() == 0)
+                .forEach(m -> zeroSamples.add(m.getMode() + "@" + m.getAt()));
+        assertThat(harness.extractOutputValues().stream().filter(m -> m.getType() == AudienceMetricType.RETENTION))
+                .as("on whole minutes, or when nobody watches any more")
+                .allSatisfy(m -> assertThat(m.getAt().toEpochMilli() % 60_000 == 0
+                        || zeroSamples.contains(m.getMode() + "@" + m.getAt())).isTrue());
     }
 
     @Test
