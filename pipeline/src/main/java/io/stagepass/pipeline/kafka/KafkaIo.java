@@ -76,12 +76,7 @@ public final class KafkaIo {
     public static <T extends SpecificRecord> SingleOutputStreamOperator<T> eventTimeSource(
             StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
             SerializableFunction<T, Long> eventTime, Duration maxOutOfOrderness) {
-        long outOfOrderness = maxOutOfOrderness.toMillis();
-        long idle = IDLE_AFTER.toMillis();
-        long catchUp = CATCH_UP_AFTER.toMillis();
-        WatermarkStrategy<Decoded<T>> watermarks = WatermarkStrategy
-                .<Decoded<T>>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
-                        context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis))
+        WatermarkStrategy<Decoded<T>> watermarks = KafkaIo.<Decoded<T>>catchUpWatermarks(maxOutOfOrderness)
                 // A record that did not decode has no event time; the broker's (now) would move the watermark of a
                 // partition being replayed from the past ahead of its remaining records.
                 .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? Long.MIN_VALUE : eventTime.apply(decoded.value()));
@@ -98,12 +93,7 @@ public final class KafkaIo {
     public static <T extends SpecificRecord> KeyedStream<T, String> keyedEventTimeSource(
             StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
             SerializableFunction<T, String> keyOf, Duration maxOutOfOrderness) {
-        long outOfOrderness = maxOutOfOrderness.toMillis();
-        long idle = IDLE_AFTER.toMillis();
-        long catchUp = CATCH_UP_AFTER.toMillis();
-        WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy
-                .<RawRecord>forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
-                        context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis))
+        WatermarkStrategy<RawRecord> watermarks = KafkaIo.<RawRecord>catchUpWatermarks(maxOutOfOrderness)
                 .withTimestampAssigner((record, recordTime) -> EventCodec.occurredAtMillis(record.value));
         String uid = jobName + "-" + topic.topicName();
         SingleOutputStreamOperator<T> events = env
@@ -117,6 +107,15 @@ public final class KafkaIo {
         deadLetters(events, config, uid);
         // Decoded where their key lives, and only kept when the event's key is the record's: still keyed.
         return DataStreamUtils.reinterpretAsKeyedStream(events, keyOf::apply, Types.STRING);
+    }
+
+    /** Per-partition watermarks that stop holding the job back, then catch up, when a partition is quiet. */
+    private static <X> WatermarkStrategy<X> catchUpWatermarks(Duration maxOutOfOrderness) {
+        long outOfOrderness = maxOutOfOrderness.toMillis();
+        long idle = IDLE_AFTER.toMillis();
+        long catchUp = CATCH_UP_AFTER.toMillis();
+        return WatermarkStrategy.forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
+                context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis));
     }
 
     private static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
