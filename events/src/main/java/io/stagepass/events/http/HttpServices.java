@@ -61,6 +61,12 @@ public final class HttpServices {
     }
 
     public static void writeError(Context ctx, int status, String error, String detail) {
+        // A refusal can come before the request's body was read, and then the server closes the connection after
+        // answering. Say so in the answer, or a client that reuses the connection finds it closed under its next
+        // request (an encoder retrying a segment, say).
+        if (ctx.req().getContentLengthLong() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))) {
+            ctx.header("Connection", "close");
+        }
         ctx.status(status).json(Map.of("error", error, "detail", detail == null ? "" : detail));
     }
 }

@@ -37,6 +37,8 @@ class HlsRoutesIT {
             HttpResponse<String> unknown = put(fixture.url(StreamKeys.newKey(), "index0.ts"), SEGMENT);
             assertThat(unknown.statusCode()).isEqualTo(403);
             assertThat(unknown.body()).contains("\"error\"").contains("stream key");
+            assertThat(unknown.headers().firstValue("connection")).as("refused before its body was read: not reused")
+                    .contains("close");
             assertThat(put(fixture.url("short", "index0.ts"), SEGMENT).statusCode()).isEqualTo(403);
 
             for (String name : List.of("..%2Findex0.ts", "%2e%2e%2findex0.ts", "index0.php", "in%20dex0.ts", "index.ts",
