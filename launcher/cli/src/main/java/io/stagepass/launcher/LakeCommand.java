@@ -121,8 +121,7 @@ final class LakeCommand implements Callable<Integer> {
     }
 
     static String viewName(Topic topic) {
-        String name = topic.topicName().substring(topic.topicName().lastIndexOf('.') + 1).replace('-', '_');
-        return name;
+        return topic.topicName().substring(topic.topicName().lastIndexOf('.') + 1).replace('-', '_');
     }
 
     static void print(ResultSet rows, PrintStream out) throws SQLException {

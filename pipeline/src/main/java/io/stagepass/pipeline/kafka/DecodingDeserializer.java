@@ -3,7 +3,6 @@ package io.stagepass.pipeline.kafka;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.MalformedEventException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -20,11 +19,6 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
 
     public DecodingDeserializer(Class<T> type) {
         this.type = type;
-    }
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-        codec = EventCodec.of(type);
     }
 
     @Override

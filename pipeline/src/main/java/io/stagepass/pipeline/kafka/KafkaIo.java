@@ -133,8 +133,11 @@ public final class KafkaIo {
         return events;
     }
 
-    /** The dead letters of a decoding step, to their topic, exactly once under the step's own transactional ids. */
-    private static void deadLetters(SingleOutputStreamOperator<?> decoded, PipelineConfig config, String uid) {
+    /**
+     * The dead letters of a decoding step, to their topic, exactly once under the step's own transactional ids
+     * ({@code uid-deadletters}; the sink's uid is {@code uid-deadletter-sink}).
+     */
+    public static void deadLetters(SingleOutputStreamOperator<?> decoded, PipelineConfig config, String uid) {
         decoded.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
                 .sinkTo(exactlyOnceSink(config, uid + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
                         letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()

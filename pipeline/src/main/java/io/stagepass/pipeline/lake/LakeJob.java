@@ -1,12 +1,10 @@
 package io.stagepass.pipeline.lake;
 
-import io.stagepass.events.DeadLetter;
 import io.stagepass.events.Topic;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
 import io.stagepass.pipeline.kafka.DecodeOrDeadLetter;
 import io.stagepass.pipeline.kafka.KafkaIo;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -40,12 +38,7 @@ public final class LakeJob implements PipelineJob {
                 .process(new DecodeOrDeadLetter<>(SpecificRecord.class, NAME))
                 .uid("lake-decode")
                 .name("decode");
-        events.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
-                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
-                        letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
-                                : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
-                .uid("lake-deadletter-sink")
-                .name(Topic.DEAD_LETTERS.topicName());
+        KafkaIo.deadLetters(events, config, NAME);
         return events;
     }
 
