@@ -4,7 +4,7 @@ import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.launcher.demo.DemoEncoder;
+import io.stagepass.jobs.media.GeneratedLive;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,8 +111,9 @@ final class DemoScenario {
 
             int beacons = startViewers(ingest, live.liveId());
             long start = System.nanoTime();
-            DemoEncoder.push(ingest + "/live/" + live.streamKey() + "/index.m3u8", LIVE_SECONDS);
-            out.printf("  pushed %d s of generated video through ingest as HLS (FFmpeg libraries, MPEG-2, 2 s segments) in %.1f s%n",
+            GeneratedLive.pushHls(ingest + "/live/" + live.streamKey() + "/index.m3u8",
+                    GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
+            out.printf("  pushed %d s of generated video through ingest as HLS (FFmpeg libraries: H.264 + AAC, 2 s segments) in %.1f s%n",
                     LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
             sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
             sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest

@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.stagepass.embedded.Ports;
@@ -11,6 +12,7 @@ import io.stagepass.events.config.Env;
 import io.stagepass.events.kafka.TopicReader;
 import io.stagepass.events.s3.Bucket;
 import io.stagepass.events.s3.ObjectStore;
+import io.stagepass.jobs.media.MediaProbe;
 import io.stagepass.pipeline.PipelineConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,11 +21,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,9 @@ class StackIT {
 
             boolean arrived = new DemoScenario(stack, new PrintStream(demoOutput, true, StandardCharsets.UTF_8)).run();
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();
+            assertThat(Loader.getLoadedLibraries().keySet()).as("native libraries loaded by the demo's push")
+                    .isNotEmpty().noneMatch(name -> name.contains("avdevice"));
+            assertThat(codecsOfAStoredSegment(stack)).as("what browsers play").containsExactlyInAnyOrder("h264", "aac");
 
             assertThatThrownBy(() -> Stack.start(config, line -> { }))
                     .as("a second stack on the same data directory")
@@ -90,6 +97,20 @@ class StackIT {
                 StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0", StackConfig.FLINK_PORT, "0",
                 StackConfig.INGEST_PORT, "0", StackConfig.API_PORT, "0",
                 PipelineConfig.CHECKPOINT_INTERVAL, "1s")));
+    }
+
+    /** The codecs FFmpeg finds in the first segment the demo stored in the object store. */
+    private List<String> codecsOfAStoredSegment(Stack stack) throws Exception {
+        Path segment = dataDir.resolveSibling(dataDir.getFileName() + "-segment.ts");
+        try (MinioClient s3 = ObjectStore.client(stack.s3())) {
+            String key = s3.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).recursive(true).build())
+                    .iterator().next().get().objectName();
+            s3.downloadObject(DownloadObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
+                    .filename(segment.toString()).overwrite(true).build());
+            return MediaProbe.streams(segment.toString()).stream().map(MediaProbe.Stream::codec).toList();
+        } finally {
+            Files.deleteIfExists(segment);
+        }
     }
 
     private String get(String url) throws Exception {
