@@ -161,6 +161,8 @@ public final class Spool {
 
     /** Atomically writes a small file (session state) with the same durability as an entry. */
     public void writeAtomically(Path target, byte[] bytes) throws IOException {
+        // A playlist can arrive before the first byte of its first segment, so before anything made the live's folder.
+        Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(TMP_PREFIX + UUID.randomUUID());
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(bytes));
