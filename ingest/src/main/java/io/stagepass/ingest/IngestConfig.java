@@ -1,8 +1,8 @@
 package io.stagepass.ingest;
 
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.config.S3Settings;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -67,11 +67,11 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
         IngestConfig config = read(env);
         boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
         if (!loopback && config.beacons().tokenSecret().equals(io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET)) {
-            throw new io.stagepass.events.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
+            throw new io.stagepass.platform.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
                     + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
         }
         if (!loopback && config.stripe().webhookSecret().equals(EMBEDDED_WEBHOOK_SECRET)) {
-            throw new io.stagepass.events.config.ConfigException(STRIPE_WEBHOOK_SECRET
+            throw new io.stagepass.platform.config.ConfigException(STRIPE_WEBHOOK_SECRET
                     + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
         }
         return config;
@@ -97,7 +97,7 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
     private static String playbackSecret(Env env) {
         String secret = env.string(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE, io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET);
         if (secret.length() < 32) {
-            throw new io.stagepass.events.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
+            throw new io.stagepass.platform.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
                     + " must be at least 32 characters");
         }
         return secret;

@@ -1,6 +1,6 @@
 package io.stagepass.ingest;
 
-import io.stagepass.events.config.ServiceRunner;
+import io.stagepass.platform.config.ServiceRunner;
 
 /** Runs the ingest service alone, configured by environment variables (see the README, Configuration). */
 public final class IngestMain {

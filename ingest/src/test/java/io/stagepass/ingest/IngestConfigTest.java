@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.events.config.ConfigException;
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.ConfigException;
+import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.stagepass.jobs;
 
-import io.stagepass.events.config.ServiceRunner;
+import io.stagepass.platform.config.ServiceRunner;
 
 /** Runs a jobs worker alone, configured by environment variables (see the README, Configuration). */
 public final class JobsMain {

@@ -1,9 +1,9 @@
 package io.stagepass.pipeline;
 
-import io.stagepass.events.config.ConfigException;
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.config.S3Settings;
+import io.stagepass.platform.config.ConfigException;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -26,18 +26,22 @@ public record PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, i
     public static final String PARALLELISM = "STAGEPASS_PIPELINE_PARALLELISM";
     public static final String LAKE_CHECKPOINT_INTERVAL = "STAGEPASS_LAKE_CHECKPOINT_INTERVAL";
     public static final String LAKE_CLOSE_AFTER = "STAGEPASS_LAKE_CLOSE_AFTER";
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    public static final int DEFAULT_PARALLELISM = 2;
+    public static final Duration DEFAULT_LAKE_CHECKPOINT_INTERVAL = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_LAKE_CLOSE_AFTER = Duration.ofMinutes(5);
 
     /** For jobs that do not write the lake: lake settings at their defaults. */
     public PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism) {
         this(kafka, checkpointInterval, parallelism, S3Settings.fromEnv(Env.of(java.util.Map.of())),
-                Duration.ofMinutes(1), Duration.ofMinutes(5));
+                DEFAULT_LAKE_CHECKPOINT_INTERVAL, DEFAULT_LAKE_CLOSE_AFTER);
     }
 
     public static PipelineConfig fromEnv(Env env) {
-        return new PipelineConfig(KafkaSettings.fromEnv(env), interval(env, CHECKPOINT_INTERVAL, Duration.ofSeconds(10)),
-                env.integer(PARALLELISM, 2, 1, 256), S3Settings.fromEnv(env),
-                interval(env, LAKE_CHECKPOINT_INTERVAL, Duration.ofMinutes(1)),
-                interval(env, LAKE_CLOSE_AFTER, Duration.ofMinutes(5)));
+        return new PipelineConfig(KafkaSettings.fromEnv(env), interval(env, CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
+                env.integer(PARALLELISM, DEFAULT_PARALLELISM, 1, 256), S3Settings.fromEnv(env),
+                interval(env, LAKE_CHECKPOINT_INTERVAL, DEFAULT_LAKE_CHECKPOINT_INTERVAL),
+                interval(env, LAKE_CLOSE_AFTER, DEFAULT_LAKE_CLOSE_AFTER));
     }
 
     private static Duration interval(Env env, String name, Duration defaultValue) {

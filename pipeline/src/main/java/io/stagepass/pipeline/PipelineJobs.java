@@ -14,6 +14,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /** Every pipeline job, and how an environment is prepared for one. */
 public final class PipelineJobs {
@@ -28,11 +29,16 @@ public final class PipelineJobs {
         return all().stream().filter(job -> job.name().equals(name)).findFirst();
     }
 
-    /** Exactly-once checkpoints at the configured interval, restarts with backoff; the job's topology added. */
-    public static StreamExecutionEnvironment prepare(StreamExecutionEnvironment env, PipelineJob job, PipelineConfig config) {
+    /**
+     * The job, ready to submit to a cluster or a MiniCluster: exactly-once checkpoints at the configured interval,
+     * restarts with backoff, its topology, under its Flink name.
+     */
+    public static StreamGraph streamGraph(StreamExecutionEnvironment env, PipelineJob job, PipelineConfig config) {
         configure(env, config);
         job.define(env, config);
-        return env;
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(job.flinkName());
+        return graph;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.stagepass.pipeline;
 
-import io.stagepass.events.config.ConfigException;
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.ConfigException;
+import io.stagepass.platform.config.Env;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -33,6 +33,6 @@ public final class PipelineMain {
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        PipelineJobs.prepare(env, job, config).execute("stagepass-" + job.name());
+        env.execute(PipelineJobs.streamGraph(env, job, config));
     }
 }

@@ -1,8 +1,8 @@
 package io.stagepass.replay;
 
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.config.S3Settings;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
 
 /**
  * Configuration of the replay API, read once at start-up.

@@ -1,6 +1,6 @@
 package io.stagepass.replay;
 
-import io.stagepass.events.config.ServiceRunner;
+import io.stagepass.platform.config.ServiceRunner;
 
 /** Runs the replay API alone, configured by environment variables (see the README, Configuration). */
 public final class ReplayApiMain {

@@ -1,6 +1,6 @@
 package io.stagepass.replay;
 
-import io.stagepass.events.http.HttpServices;
+import io.stagepass.platform.http.HttpServices;
 
 /**
  * Creators' API and dashboards, ticket checkout, entitlement-gated replays and the export listing. This

@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
 import io.stagepass.events.Live;
-import io.stagepass.events.http.HttpServices;
+import io.stagepass.platform.http.HttpServices;
 import io.stagepass.ingest.lives.LiveCatalog;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -5,17 +5,15 @@ import io.stagepass.events.Live;
 import io.stagepass.events.MalformedEventException;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.kafka.KafkaClients;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -39,9 +37,7 @@ public final class LiveCatalog implements AutoCloseable {
     private final Thread thread;
 
     public LiveCatalog(KafkaSettings kafka) {
-        Properties props = KafkaClients.committedReader(kafka, "unused");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = KafkaClients.assignedReader(kafka);
         this.thread = new Thread(this::run, "ingest-live-catalog");
         thread.setDaemon(true);
     }
@@ -100,8 +96,7 @@ public final class LiveCatalog implements AutoCloseable {
     }
 
     private void follow() {
-        List<TopicPartition> partitions = consumer.partitionsFor(Topic.LIVES.topicName()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        List<TopicPartition> partitions = KafkaClients.partitions(consumer, Topic.LIVES);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

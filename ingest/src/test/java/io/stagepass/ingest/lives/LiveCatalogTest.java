@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.StreamKeys;
-import io.stagepass.events.config.KafkaSettings;
+import io.stagepass.platform.config.KafkaSettings;
 import org.junit.jupiter.api.Test;
 
 class LiveCatalogTest {

@@ -9,7 +9,7 @@ import io.stagepass.events.EventCodec;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.Topic;
-import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.ingest.IngestFixture;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,17 +1,13 @@
 package io.stagepass.jobs.worker;
 
 import io.stagepass.events.DeadLetter;
-import io.stagepass.events.DeadLetterType;
+import io.stagepass.events.DeadLetters;
 import io.stagepass.events.EventCodec;
-import io.stagepass.events.Ids;
 import io.stagepass.events.MalformedEventException;
 import io.stagepass.events.Topic;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.kafka.KafkaClients;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.KafkaClients;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
@@ -99,18 +95,8 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws Exception {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId(Ids.newEventId())
-                .setOccurredAt(Instant.now())
-                .setType(DeadLetterType.UNREADABLE)
-                .setSourceTopic(record.topic())
-                .setSourcePartition(record.partition())
-                .setSourceOffset(record.offset())
-                .setDetectedBy(thread.getName())
-                .setReason(reason)
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .build();
+        DeadLetter letter = DeadLetters.unreadable(record.topic(), record.partition(), record.offset(), record.key(),
+                record.value(), thread.getName(), reason);
         // Wait for the dead letter to be durable before the offset of the poison record can be committed.
         deadLetters.send(new ProducerRecord<>(Topic.DEAD_LETTERS.topicName(), record.key(),
                 deadLetterCodec.encode(letter))).get();

@@ -1,6 +1,7 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.config.Env;
+import io.stagepass.launcher.demo.DemoScenario;
+import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,9 +1,10 @@
 package io.stagepass.launcher;
 
 import io.stagepass.events.Money;
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.kafka.EventPublisher;
+import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.EventPublisher;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;

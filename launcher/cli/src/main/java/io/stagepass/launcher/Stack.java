@@ -4,11 +4,11 @@ import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
 import io.stagepass.embedded.Ports;
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.config.S3Settings;
-import io.stagepass.events.http.HttpServices;
-import io.stagepass.events.lifecycle.Resources;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.http.HttpServices;
+import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.ingest.IngestService;
 import io.stagepass.jobs.JobsConfig;
@@ -90,10 +90,7 @@ public final class Stack implements AutoCloseable {
         flink = push(EmbeddedFlink.start(config.dataDir().resolve("flink"), config.flinkPort(),
                 PipelineJobs.all().size() * pipeline.parallelism()));
         for (PipelineJob job : PipelineJobs.all()) {
-            StreamExecutionEnvironment jobEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-            PipelineJobs.prepare(jobEnv, job, pipeline);
-            StreamGraph graph = jobEnv.getStreamGraph();
-            graph.setJobName("stagepass-" + job.name());
+            StreamGraph graph = PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), job, pipeline);
             progress.accept("submitted pipeline job " + job.name() + " (Flink job " + flink.submitResumable(graph, job.name()) + ")");
         }
 

@@ -1,8 +1,11 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.config.ConfigException;
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.S3Settings;
+import io.stagepass.platform.config.ConfigException;
+import io.stagepass.platform.config.Env;
+import io.stagepass.ingest.IngestConfig;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
+import io.stagepass.replay.ReplayApiConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,15 +22,18 @@ public record StackConfig(Path dataDir, int kafkaPort, int s3Port, int apiPort, 
     public static final String API_PORT = "STAGEPASS_API_PORT";
     public static final String FLINK_PORT = "STAGEPASS_FLINK_PORT";
     public static final String INGEST_PORT = "STAGEPASS_INGEST_PORT";
+    public static final String DEFAULT_DATA_DIR = "data";
+    /** The Flink REST API and web UI of the MiniCluster (the other ports are their services' own defaults). */
+    public static final int DEFAULT_FLINK_PORT = 8081;
 
     public static StackConfig fromEnv(Env env) {
         StackConfig config = new StackConfig(
-                env.path(DATA_DIR, "data").toAbsolutePath().normalize(),
-                env.port(KAFKA_PORT, 9092),
-                env.port(S3_PORT, 9000),
-                env.port(API_PORT, 8080),
-                env.port(FLINK_PORT, 8081),
-                env.port(INGEST_PORT, 8090),
+                env.path(DATA_DIR, DEFAULT_DATA_DIR).toAbsolutePath().normalize(),
+                env.port(KAFKA_PORT, KafkaSettings.DEFAULT_PORT),
+                env.port(S3_PORT, S3Settings.DEFAULT_PORT),
+                env.port(API_PORT, ReplayApiConfig.DEFAULT_PORT),
+                env.port(FLINK_PORT, DEFAULT_FLINK_PORT),
+                env.port(INGEST_PORT, IngestConfig.DEFAULT_PORT),
                 env.string(S3Settings.ACCESS_KEY, S3Settings.DEFAULT_ACCESS_KEY),
                 env.string(S3Settings.SECRET_KEY, S3Settings.DEFAULT_SECRET_KEY),
                 env);

@@ -1,6 +1,6 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.Env;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.config.ConfigException;
+import io.stagepass.platform.config.ConfigException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +22,7 @@ public final class StagepassCli implements Runnable {
 
     /** The data directory as the command will see it, before picocli runs: --data-dir, then the environment. */
     static Path dataDir(String[] args) {
-        String dir = System.getenv().getOrDefault(StackConfig.DATA_DIR, "data");
+        String dir = System.getenv().getOrDefault(StackConfig.DATA_DIR, StackConfig.DEFAULT_DATA_DIR);
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--data-dir") && i + 1 < args.length) {
                 dir = args[i + 1];

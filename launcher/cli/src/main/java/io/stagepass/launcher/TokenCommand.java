@@ -1,7 +1,7 @@
 package io.stagepass.launcher;
 
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;

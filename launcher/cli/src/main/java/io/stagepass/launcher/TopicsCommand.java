@@ -1,9 +1,9 @@
 package io.stagepass.launcher;
 
 import io.stagepass.events.Topic;
-import io.stagepass.events.config.Env;
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.kafka.KafkaClients;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.KafkaClients;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

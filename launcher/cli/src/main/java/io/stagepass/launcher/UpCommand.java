@@ -1,6 +1,6 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

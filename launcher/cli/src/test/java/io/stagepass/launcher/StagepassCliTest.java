@@ -3,8 +3,8 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stagepass.events.config.ConfigException;
-import io.stagepass.events.config.Env;
+import io.stagepass.platform.config.ConfigException;
+import io.stagepass.platform.config.Env;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

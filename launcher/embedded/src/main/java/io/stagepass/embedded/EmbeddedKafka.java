@@ -1,7 +1,7 @@
 package io.stagepass.embedded;
 
-import io.stagepass.events.config.KafkaSettings;
-import io.stagepass.events.kafka.KafkaClients;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.events.Topic;
 import java.nio.file.Files;
 import java.nio.file.Path;

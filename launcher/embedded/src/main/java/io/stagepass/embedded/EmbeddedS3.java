@@ -1,8 +1,8 @@
 package io.stagepass.embedded;
 
 import io.minio.MinioClient;
-import io.stagepass.events.config.S3Settings;
-import io.stagepass.events.s3.ObjectStore;
+import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.s3.ObjectStore;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -52,7 +52,7 @@ public final class TopicActivityJob implements PipelineJob {
 
     /** Reads every input topic, values undecoded. */
     public static Source<RecordStat, ?, ?> source(PipelineConfig config) {
-        return KafkaIo.source(config, "stagepass-" + NAME, inputs(), new RecordStatDeserializer());
+        return KafkaIo.source(config, PipelineJob.flinkName(NAME), inputs(), new RecordStatDeserializer());
     }
 
     /** Writes each window's counts to the activity topic, exactly once. */

@@ -2,10 +2,7 @@ package io.stagepass.pipeline.kafka;
 
 import io.stagepass.events.DeadLetter;
 import io.stagepass.events.DeadLetterType;
-import io.stagepass.events.Ids;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import io.stagepass.events.DeadLetters;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -51,18 +48,7 @@ public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessF
 
     /** The dead letter of a record that did not decode. */
     public static DeadLetter deadLetter(RawRecord record, String reason, String jobName) {
-        return DeadLetter.newBuilder()
-                // Same record, same id: a replay after a restore is recognisable.
-                .setEventId(Ids.derivedEventId("dead-letter", record.topic + "/" + record.partition + "/" + record.offset))
-                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setType(DeadLetterType.UNREADABLE)
-                .setSourceTopic(record.topic)
-                .setSourcePartition(record.partition)
-                .setSourceOffset(record.offset)
-                .setDetectedBy("pipeline/" + jobName)
-                .setReason(reason)
-                .setOriginalKey(record.key == null ? null : ByteBuffer.wrap(record.key))
-                .setOriginalValue(record.value == null ? null : ByteBuffer.wrap(record.value))
-                .build();
+        return DeadLetters.of(DeadLetterType.UNREADABLE, record.topic, record.partition, record.offset, record.key,
+                record.value, "pipeline/" + jobName, reason);
     }
 }

@@ -4,6 +4,7 @@ import io.stagepass.events.DeadLetter;
 import io.stagepass.events.Topic;
 import java.nio.charset.StandardCharsets;
 import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJob;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
@@ -97,7 +98,7 @@ public final class KafkaIo {
                 .withTimestampAssigner((record, recordTime) -> EventCodec.occurredAtMillis(record.value));
         String uid = jobName + "-" + topic.topicName();
         SingleOutputStreamOperator<T> events = env
-                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new RawRecordDeserializer()),
+                .fromSource(source(config, PipelineJob.flinkName(jobName), List.of(topic), new RawRecordDeserializer()),
                         watermarks, topic.topicName())
                 .uid(uid + "-source")
                 .keyBy(KeyedDecode::key)
@@ -123,7 +124,7 @@ public final class KafkaIo {
             WatermarkStrategy<Decoded<T>> watermarks) {
         String uid = jobName + "-" + topic.topicName();
         SingleOutputStreamOperator<T> events = env
-                .fromSource(source(config, "stagepass-" + jobName, List.of(topic), new DecodingDeserializer<>(type)),
+                .fromSource(source(config, PipelineJob.flinkName(jobName), List.of(topic), new DecodingDeserializer<>(type)),
                         watermarks, topic.topicName())
                 .uid(uid + "-source")
                 .process(new DecodeOrDeadLetter<>(type, jobName))
@@ -157,7 +158,7 @@ public final class KafkaIo {
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setRecordSerializer(new EventSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("stagepass-" + jobName)
+                .setTransactionalIdPrefix(PipelineJob.flinkName(jobName))
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()))
                 .build();
     }

@@ -32,7 +32,7 @@ public final class LakeJob implements PipelineJob {
     /** Reads every topic; records that do not decode go to the dead-letter topic. */
     public static SingleOutputStreamOperator<SpecificRecord> events(StreamExecutionEnvironment env, PipelineConfig config) {
         SingleOutputStreamOperator<SpecificRecord> events = env
-                .fromSource(KafkaIo.source(config, "stagepass-" + NAME, Arrays.asList(Topic.values()), new LakeDeserializer()),
+                .fromSource(KafkaIo.source(config, PipelineJob.flinkName(NAME), Arrays.asList(Topic.values()), new LakeDeserializer()),
                         WatermarkStrategy.noWatermarks(), "all topics")
                 .uid("lake-source")
                 .process(new DecodeOrDeadLetter<>(SpecificRecord.class, NAME))

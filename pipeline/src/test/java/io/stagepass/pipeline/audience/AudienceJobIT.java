@@ -15,9 +15,9 @@ import io.stagepass.events.PaymentFact;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.events.ViewMode;
-import io.stagepass.events.kafka.EventPublisher;
-import io.stagepass.events.kafka.KafkaClients;
-import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJobs;
 import java.nio.charset.StandardCharsets;
@@ -100,9 +100,8 @@ class AudienceJobIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
              EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
             publish(kafka, outgoing);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            PipelineJobs.prepare(env, new AudienceJob(), new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2));
-            flink.submit(env.getStreamGraph());
+            flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new AudienceJob(),
+                    new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2)));
 
             Map<String, String> totals = Map.of();
             Map<String, Long> samples = Map.of();

@@ -12,9 +12,9 @@ import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
-import io.stagepass.events.kafka.EventPublisher;
-import io.stagepass.events.kafka.KafkaClients;
-import io.stagepass.events.kafka.TopicReader;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJobs;
 import java.nio.file.Path;
@@ -73,9 +73,8 @@ class EntitlementsJobIT {
                 }
                 publisher.flush();
             }
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            PipelineJobs.prepare(env, new EntitlementsJob(), new PipelineConfig(kafka.settings(), Duration.ofMillis(500), 2));
-            flink.submit(env.getStreamGraph());
+            flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new EntitlementsJob(),
+                    new PipelineConfig(kafka.settings(), Duration.ofMillis(500), 2)));
 
             Map<String, String> latest = Map.of();
             for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {

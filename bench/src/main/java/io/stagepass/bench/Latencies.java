@@ -1,0 +1,35 @@
+package io.stagepass.bench;
+
+import java.util.Arrays;
+
+/** Collected latencies in microseconds, and their percentiles. */
+final class Latencies {
+    private long[] values = new long[1024];
+    private int size;
+
+    synchronized void add(long micros) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = micros;
+    }
+
+    synchronized int count() {
+        return size;
+    }
+
+    /** The p-th percentile (0-100) in milliseconds. */
+    synchronized double percentileMillis(double p) {
+        if (size == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        int index = (int) Math.min(size - 1, Math.max(0, Math.ceil(p / 100.0 * size) - 1));
+        return sorted[index] / 1000.0;
+    }
+
+    String summary() {
+        return String.format("n=%d p50=%.1f ms p99=%.1f ms", count(), percentileMillis(50), percentileMillis(99));
+    }
+}

@@ -1,0 +1,229 @@
+package io.stagepass.launcher.demo;
+
+import io.minio.MinioClient;
+import io.stagepass.events.AudienceMetric;
+import io.stagepass.events.Entitlement;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.Topic;
+import io.stagepass.events.TopicActivity;
+import io.stagepass.launcher.lake.Lake;
+import io.stagepass.pipeline.activity.TopicActivityJob;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the demo checks after its traffic, each against an independent count of what it sent: every event is on its
+ * topic, and the pipeline counted it, computed the live's revenue, entitlements and audience, and put it in the lake.
+ * Each check prints what it found and answers whether it is what was expected.
+ */
+final class DemoChecks {
+    /** Long enough for a 10 s activity window to close and a checkpoint to commit it. */
+    static final Duration PIPELINE_WAIT = Duration.ofSeconds(90);
+    /** Ingest delivers segments in the background; their facts follow within moments. */
+    private static final Duration INGEST_WAIT = Duration.ofSeconds(30);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofSeconds(1);
+
+    private final KafkaSettings kafka;
+    private final S3Settings s3;
+    private final Path lakeCopy;
+    private final PrintStream out;
+
+    DemoChecks(KafkaSettings kafka, S3Settings s3, Path lakeCopy, PrintStream out) {
+        this.kafka = kafka;
+        this.s3 = s3;
+        this.lakeCopy = lakeCopy;
+        this.out = out;
+    }
+
+    /** Where every topic ends now: the traffic's events are what comes after. */
+    Map<Topic, Map<TopicPartition, Long>> marks() {
+        Map<Topic, Map<TopicPartition, Long>> marks = new EnumMap<>(Topic.class);
+        try (TopicReader reader = new TopicReader(kafka)) {
+            for (Topic topic : Topic.values()) {
+                marks.put(topic, reader.endOffsets(topic));
+            }
+        }
+        return marks;
+    }
+
+    /** Every event sent is on its topic, once, and decodes. */
+    boolean everyEventArrived(DemoTraffic.Sent sent, Map<Topic, Map<TopicPartition, Long>> marks) throws Exception {
+        out.println("Reading every topic back (read_committed):");
+        boolean all = true;
+        try (TopicReader reader = new TopicReader(kafka)) {
+            for (Map.Entry<Topic, Integer> entry : sent.counts().entrySet()) {
+                Topic topic = entry.getKey();
+                List<ConsumerRecord<String, byte[]>> records = Await.until(INGEST_WAIT, Duration.ofMillis(250),
+                        () -> reader.readFrom(topic, marks.get(topic), READ_TIMEOUT), read -> read.size() >= entry.getValue());
+                EventCodec<?> codec = EventCodec.of(topic.valueType());
+                records.forEach(record -> codec.decode(record.value()));
+                boolean ok = records.size() == entry.getValue();
+                all &= ok;
+                out.printf("  %-32s sent %3d  read back %3d  %s%n", topic.topicName(), entry.getValue(), records.size(), ok ? "ok" : "MISSING");
+            }
+        }
+        return all;
+    }
+
+    /** The topic-activity job counted at least what was sent to each topic. */
+    boolean pipelineCountedEverything(DemoTraffic.Sent sent, Map<TopicPartition, Long> activityMark) throws Exception {
+        out.printf("Waiting for the pipeline's topic-activity counts (%d s windows, committed on checkpoint)...%n",
+                TopicActivityJob.WINDOW.toSeconds());
+        EventCodec<TopicActivity> codec = EventCodec.of(TopicActivity.class);
+        Map<String, Long> counted;
+        try (TopicReader reader = new TopicReader(kafka)) {
+            counted = Await.until(PIPELINE_WAIT, POLL, () -> {
+                Map<String, Long> totals = new TreeMap<>();
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.TOPIC_ACTIVITY, activityMark, READ_TIMEOUT)) {
+                    TopicActivity activity = codec.decode(record.value());
+                    totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
+                }
+                return totals;
+            }, totals -> covers(totals, sent));
+        }
+        if (!covers(counted, sent)) {
+            out.println("  the pipeline did not count every event within " + PIPELINE_WAIT.toSeconds() + " s; counted: " + counted);
+            return false;
+        }
+        counted.forEach((topic, records) -> out.printf("  %-32s %3d records counted%n", topic, records));
+        return true;
+    }
+
+    private static boolean covers(Map<String, Long> counted, DemoTraffic.Sent sent) {
+        return sent.counts().entrySet().stream().allMatch(e -> counted.getOrDefault(e.getKey().topicName(), 0L) >= e.getValue());
+    }
+
+    /**
+     * The revenue job's running total of the live (every ticket sold at the price less Stripe's fee, one refunded in
+     * full) and the entitlements job's verdicts (every ticket granted but the refunded one, revoked).
+     */
+    boolean revenueAndEntitlements(DemoTraffic.Sent sent) throws Exception {
+        long price = DemoTraffic.TICKET_PRICE_MINOR;
+        long expectedNet = DemoTraffic.TICKETS * (price - DemoTraffic.FEE_MINOR) - price;
+        EventCodec<RevenueMetric> revenue = EventCodec.of(RevenueMetric.class);
+        EventCodec<Entitlement> entitlements = EventCodec.of(Entitlement.class);
+        RevenueMetric[] total = new RevenueMetric[1];
+        Map<String, String> verdicts = new TreeMap<>();
+        try (TopicReader reader = new TopicReader(kafka)) {
+            Await.until(PIPELINE_WAIT, POLL, () -> {
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), READ_TIMEOUT)) {
+                    if (record.key().equals(sent.liveId() + "/" + DemoTraffic.CURRENCY)) {
+                        total[0] = revenue.decode(record.value());
+                    }
+                }
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.ENTITLEMENTS, Map.of(), READ_TIMEOUT)) {
+                    if (record.key().startsWith(sent.liveId() + "/")) {
+                        verdicts.put(record.key(), entitlements.decode(record.value()).getType().name());
+                    }
+                }
+                return total[0] != null && total[0].getNetMinor() == expectedNet && verdicts.size() == DemoTraffic.TICKETS
+                        && verdicts.values().stream().filter("GRANTED"::equals).count() == DemoTraffic.TICKETS - 1;
+            }, Boolean.TRUE::equals);
+        }
+        RevenueMetric t = total[0];
+        boolean ok = t != null && t.getNetMinor() == expectedNet && verdicts.size() == DemoTraffic.TICKETS
+                && verdicts.values().stream().filter("GRANTED"::equals).count() == DemoTraffic.TICKETS - 1;
+        if (!ok) {
+            out.println("  the pipeline's revenue and entitlements did not arrive within " + PIPELINE_WAIT.toSeconds()
+                    + " s; revenue: " + t + ", entitlements: " + verdicts);
+            return false;
+        }
+        out.printf("Revenue (pipeline, exactly once): gross %d, fees %d, refunds %d, net %d %s cents; %d sold, %d refunded%n",
+                t.getGrossMinor(), t.getFeesMinor(), t.getRefundsMinor(), t.getNetMinor(), DemoTraffic.CURRENCY,
+                t.getTicketsSold(), t.getTicketsRefunded());
+        out.printf("Entitlements (pipeline): %d tickets granted, the refunded one revoked%n", DemoTraffic.TICKETS - 1);
+        return true;
+    }
+
+    /**
+     * The audience job's totals of the live: emitted when event time passes a 10 s boundary, which, once the beacons
+     * stop, happens when the quiet partitions follow the clock (30 s).
+     */
+    boolean audience(DemoTraffic.Sent sent) throws Exception {
+        out.println("Waiting for the audience metrics (event time: the last ones close 30 s after the last beacon)...");
+        EventCodec<AudienceMetric> codec = EventCodec.of(AudienceMetric.class);
+        AudienceMetric[] found = new AudienceMetric[2]; // live, page
+        try (TopicReader reader = new TopicReader(kafka)) {
+            Await.until(PIPELINE_WAIT, POLL, () -> {
+                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), READ_TIMEOUT)) {
+                    if (record.key().equals(sent.liveId() + "/LIVE/TOTAL")) {
+                        found[0] = codec.decode(record.value());
+                    } else if (record.key().equals(sent.liveId() + "/PAGE/TOTAL")) {
+                        found[1] = codec.decode(record.value());
+                    }
+                }
+                return expectedAudience(found[0], found[1]);
+            }, Boolean.TRUE::equals);
+        }
+        AudienceMetric live = found[0];
+        AudienceMetric page = found[1];
+        if (!expectedAudience(live, page)) {
+            out.println("  the audience metrics did not arrive within " + PIPELINE_WAIT.toSeconds() + " s; live: " + live + ", page: " + page);
+            return false;
+        }
+        out.printf("Audience (pipeline, event time): peak %d concurrent viewers at %s; %d views by %d ticket holders, "
+                        + "watch time %.1f s (average %.1f s); %d page visitors, %d buyers%n",
+                live.getPeakConcurrentViewers(), live.getPeakAt(), live.getViews(), live.getUniqueViewers(),
+                live.getWatchTimeMillis() / 1000.0, live.getAverageWatchTimeMillis() / 1000.0,
+                page.getPageVisitors(), page.getBuyers());
+        return true;
+    }
+
+    private static boolean expectedAudience(AudienceMetric live, AudienceMetric page) {
+        long viewers = DemoTraffic.VIEWERS;
+        return live != null && page != null && live.getViews() == viewers && live.getUniqueViewers() == viewers
+                && live.getPeakConcurrentViewers() == viewers && page.getPageVisitors() == viewers
+                && page.getBuyers() == DemoTraffic.TICKETS;
+    }
+
+    /** The lake holds every event of the live that carries a live id, as DuckDB reads the published Parquet files. */
+    boolean lake(DemoTraffic.Sent sent) throws Exception {
+        out.println("Waiting for the lake (Parquet in the object store, published when a partition-hour goes quiet)...");
+        List<Topic> topics = List.of(Topic.LIVES, Topic.SEGMENTS, Topic.BEACONS, Topic.PAYMENTS);
+        Map<String, Long> found;
+        try (MinioClient client = ObjectStore.client(s3)) {
+            found = Await.until(PIPELINE_WAIT, POLL, () -> {
+                Lake.sync(client, lakeCopy);
+                return lakeCounts(sent.liveId());
+            }, counts -> topics.stream().allMatch(t -> counts.getOrDefault(Lake.viewName(t), 0L) >= sent.counts().get(t)));
+        }
+        if (!topics.stream().allMatch(t -> found.getOrDefault(Lake.viewName(t), 0L) >= sent.counts().get(t))) {
+            out.println("  the lake did not hold every event of the live within " + PIPELINE_WAIT.toSeconds() + " s; found: " + found);
+            return false;
+        }
+        out.println("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");
+        found.forEach((view, rows) -> out.printf("  %-32s %3d%n", view, rows));
+        return true;
+    }
+
+    private Map<String, Long> lakeCounts(String liveId) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Lake lake = Lake.open(lakeCopy)) {
+            for (String view : lake.views()) {
+                try {
+                    counts.put(view, lake.number("select count(*) from " + view + " where liveId = '" + liveId + "'"));
+                } catch (SQLException e) {
+                    if (!e.getMessage().contains("liveId")) {
+                        throw e;
+                    } // else a topic without a liveId column (creators, dead letters, topic activity)
+                }
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,47 @@
+package io.stagepass.launcher.demo;
+
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.Topic;
+import io.stagepass.launcher.Stack;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.platform.kafka.EventPublisher;
+import java.io.PrintStream;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The demo's scripted scenario against a running stack: the traffic of a ticketed live ({@link DemoTraffic}), then
+ * the checks that it all arrived and was counted ({@link DemoChecks}).
+ */
+public final class DemoScenario {
+    /** Length of the demo's generated live. */
+    public static final int LIVE_SECONDS = DemoTraffic.LIVE_SECONDS;
+    /** The demo is short: the lake publishes a partition-hour after 3 quiet seconds instead of minutes. */
+    public static final Map<String, String> STACK_DEFAULTS = Map.of(
+            PipelineConfig.LAKE_CLOSE_AFTER, "3s", PipelineConfig.LAKE_CHECKPOINT_INTERVAL, "2s");
+
+    private final Stack stack;
+    private final PrintStream out;
+
+    public DemoScenario(Stack stack, PrintStream out) {
+        this.stack = stack;
+        this.out = out;
+    }
+
+    /** Runs the scenario; true when every event arrived and the pipeline counted it. */
+    public boolean run() throws Exception {
+        DemoChecks checks = new DemoChecks(stack.kafka(), stack.s3(), stack.config().dataDir().resolve("lake"), out);
+        Map<Topic, Map<TopicPartition, Long>> marks = checks.marks();
+        DemoTraffic.Sent sent;
+        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
+            PlaybackTokens tokens = new PlaybackTokens(stack.config().serviceEnv()
+                    .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+            sent = new DemoTraffic(publisher, "http://127.0.0.1:" + stack.ingestPort(), tokens, out).run();
+        }
+        boolean arrived = checks.everyEventArrived(sent, marks);
+        boolean counted = checks.pipelineCountedEverything(sent, marks.get(Topic.TOPIC_ACTIVITY));
+        boolean money = checks.revenueAndEntitlements(sent);
+        boolean audience = checks.audience(sent);
+        return arrived & counted & money & audience & checks.lake(sent);
+    }
+}

@@ -1,0 +1,144 @@
+package io.stagepass.launcher.lake;
+
+import io.minio.DownloadObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+import io.stagepass.events.Bucket;
+import io.stagepass.events.Topic;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A local copy of the Parquet lake and DuckDB over it: the published files of the {@code lake} bucket are copied
+ * into a folder (only new ones: a published file never changes), and an in-process DuckDB connection gets one view
+ * per topic plus {@code lake} over all of them, with the Hive partition columns {@code topic}, {@code date} and
+ * {@code hour}.
+ */
+public final class Lake implements AutoCloseable {
+    private final Connection duck;
+    private final List<String> views;
+
+    private Lake(Connection duck, List<String> views) {
+        this.duck = duck;
+        this.views = views;
+    }
+
+    /** Copies published files not copied yet into {@code root}; returns how many it copied. */
+    public static int sync(MinioClient client, Path root) throws Exception {
+        int copied = 0;
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(Bucket.LAKE.bucketName()).recursive(true).build())) {
+            String key = result.get().objectName();
+            Path file = root.resolve(key).normalize();
+            if (!key.endsWith(".parquet") || !file.startsWith(root) || Files.exists(file)) {
+                continue;
+            }
+            Files.createDirectories(file.getParent());
+            Path partial = file.resolveSibling(file.getFileName() + ".download");
+            client.downloadObject(DownloadObjectArgs.builder().bucket(Bucket.LAKE.bucketName()).object(key)
+                    .filename(partial.toString()).overwrite(true).build());
+            Files.move(partial, file);
+            copied++;
+        }
+        return copied;
+    }
+
+    /** DuckDB over the files under {@code root}, with a view per topic that has files. */
+    public static Lake open(Path root) throws SQLException {
+        Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement statement = duck.createStatement()) {
+            List<String> views = new ArrayList<>();
+            for (Topic topic : Topic.values()) {
+                Path folder = root.resolve("topic=" + topic.topicName());
+                if (Files.isDirectory(folder)) {
+                    String view = viewName(topic);
+                    statement.execute("create view " + view + " as select * from read_parquet('" + folder
+                            + "/**/*.parquet', hive_partitioning = true)");
+                    views.add(view);
+                }
+            }
+            if (!views.isEmpty()) {
+                statement.execute("create view lake as select * from read_parquet('" + root
+                        + "/**/*.parquet', hive_partitioning = true, union_by_name = true)");
+            }
+            return new Lake(duck, List.copyOf(views));
+        } catch (SQLException | RuntimeException e) {
+            duck.close();
+            throw e;
+        }
+    }
+
+    /** The view of a topic: the last part of its name ({@code stagepass.viewer.beacons} is {@code beacons}). */
+    public static String viewName(Topic topic) {
+        return topic.topicName().substring(topic.topicName().lastIndexOf('.') + 1).replace('-', '_');
+    }
+
+    /** The views defined, one per topic with files. */
+    public List<String> views() {
+        return views;
+    }
+
+    /** Runs a query and prints its rows as an aligned table. */
+    public void print(String sql, PrintStream out) throws SQLException {
+        // a statement of DuckDB's driver is closed by a failed query, so one per query
+        try (Statement statement = duck.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            print(rows, out);
+        }
+    }
+
+    /** The single number a query like {@code select count(*) ...} answers. */
+    public long number(String sql) throws SQLException {
+        try (Statement statement = duck.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static void print(ResultSet rows, PrintStream out) throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        int columns = meta.getColumnCount();
+        List<String[]> table = new ArrayList<>();
+        String[] header = new String[columns];
+        for (int c = 0; c < columns; c++) {
+            header[c] = meta.getColumnLabel(c + 1);
+        }
+        table.add(header);
+        while (rows.next()) {
+            String[] row = new String[columns];
+            for (int c = 0; c < columns; c++) {
+                Object value = rows.getObject(c + 1);
+                row[c] = value == null ? "NULL" : value.toString();
+            }
+            table.add(row);
+        }
+        int[] widths = new int[columns];
+        for (String[] row : table) {
+            for (int c = 0; c < columns; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        for (String[] row : table) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < columns; c++) {
+                line.append(c == 0 ? "" : "  ").append(String.format("%-" + widths[c] + "s", row[c]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+        out.printf("(%d row%s)%n", table.size() - 1, table.size() == 2 ? "" : "s");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        duck.close();
+    }
+}
