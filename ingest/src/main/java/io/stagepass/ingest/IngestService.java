@@ -17,6 +17,7 @@ import io.stagepass.ingest.hls.LiveSessions;
 import io.stagepass.ingest.hls.SegmentSender;
 import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -87,6 +88,11 @@ public final class IngestService implements AutoCloseable {
     /** Bytes waiting in the spool for delivery. */
     public long pendingBytes() {
         return spool.usedBytes();
+    }
+
+    /** Entries of a live (segments, lifecycle facts, gaps) spooled and not delivered yet. */
+    public int pendingEntries(String liveId) throws IOException {
+        return spool.entries(liveId).size();
     }
 
     public LiveCatalog catalog() {

@@ -7,6 +7,7 @@ import io.minio.messages.Item;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
 import io.stagepass.events.EventCodec;
+import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SampleEvents;
@@ -15,6 +16,7 @@ import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.events.Bucket;
 import io.stagepass.platform.s3.ObjectStore;
 import java.nio.file.Path;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * A real broker, a real S3 server and the ingest service on free loopback ports, with helpers to schedule a live
@@ -67,13 +68,13 @@ public final class IngestFixture implements AutoCloseable {
 
     /** Schedules a live with a fresh stream key; returns {liveId, streamKey}. */
     public String[] scheduleLive() throws Exception {
-        String liveId = io.stagepass.events.Ids.newId("live");
+        String liveId = Ids.newId("live");
         String key = StreamKeys.newKey();
         try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
             publisher.publish(Topic.LIVES, liveId, SampleEvents.live(liveId, "creator_1")
                     .setStreamKeySha256(StreamKeys.sha256(key)).build()).get(30, TimeUnit.SECONDS);
         }
-        await("ingest knows the new stream key", () -> ingest.catalog().byStreamKey(key).isPresent());
+        Await.expect("ingest knows the new stream key", DEADLINE, () -> ingest.catalog().byStreamKey(key).isPresent());
         return new String[] {liveId, key};
     }
 
@@ -130,16 +131,6 @@ public final class IngestFixture implements AutoCloseable {
 
     public void startKafka() throws Exception {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort);
-    }
-
-    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + DEADLINE);
-            }
-            Thread.sleep(200);
-        }
     }
 
     @Override

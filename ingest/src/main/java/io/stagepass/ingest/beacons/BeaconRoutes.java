@@ -2,22 +2,19 @@ package io.stagepass.ingest.beacons;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.Beacon;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.http.HttpServices;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/beacons}: a player's batch of viewer events. Validated whole (400 names the field), then the
@@ -26,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * CORS allows the player page's origins.
  */
 public final class BeaconRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(BeaconRoutes.class);
-    private static final long ACK_TIMEOUT_SECONDS = 10;
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
     private final PlaybackTokens tokens;
     private final EventPublisher publisher;
@@ -71,29 +67,10 @@ public final class BeaconRoutes {
         for (String session : sessions) {
             if (!rateLimiter.tryAcquire(claims.liveId() + "/" + session, System.nanoTime())) {
                 ctx.header("Retry-After", "10");
-                HttpServices.writeError(ctx, 429, "Too Many Requests", "session " + session + " sends beacons too often; slow down");
-                return;
+                throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "session " + session + " sends beacons too often; slow down");
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ACK_TIMEOUT_SECONDS);
-        try {
-            List<CompletableFuture<?>> acks = new java.util.ArrayList<>(beacons.size());
-            for (Beacon beacon : beacons) {
-                CompletableFuture<?> ack = publisher.publish(Topic.BEACONS, beacon.getLiveId(), beacon);
-                if (ack.isCompletedExceptionally() || System.nanoTime() > deadline) {
-                    // The broker is away: fail now rather than wait once per event.
-                    ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                }
-                acks.add(ack);
-            }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (Exception e) {
-            LOG.warn("beacons not acknowledged by Kafka: {}", e.toString());
-            ctx.header("Retry-After", "2");
-            HttpServices.writeError(ctx, 503, "Service Unavailable", "the events are not durable yet; send the batch again");
-            return;
-        }
+        publisher.publishAll(Topic.BEACONS, beacons, Beacon::getLiveId, ACK_TIMEOUT); // 503 when not durable in time
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", beacons.size()));
     }
 

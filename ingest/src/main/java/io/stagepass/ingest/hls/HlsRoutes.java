@@ -5,6 +5,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.stagepass.events.Live;
 import io.stagepass.platform.http.HttpServices;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * HLS pushed over HTTP, as {@code ffmpeg -f hls -method PUT http://HOST/live/STREAM_KEY/index.m3u8} sends it:
  * {@code PUT /live/{streamKey}/{file}} for playlists, segments and init sections, {@code DELETE} accepted and
  * ignored (we keep everything), {@code POST /live/{streamKey}/end} to end a live explicitly. Each request is
- * validated (file name: 400), then authenticated (stream key: 403), then stored.
+ * validated (file name: 400), then authenticated (stream key: 403), then stored. The typed refusals of a push (the
+ * live has ended: 403, too large: 413, the spool is full: 507) are mapped to their answers once, in {@link #register}.
  */
 public final class HlsRoutes {
     private final LiveCatalog catalog;
@@ -33,6 +35,12 @@ public final class HlsRoutes {
     }
 
     public void register(JavalinConfig config) {
+        config.routes.exception(LiveEndedException.class, (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
+        config.routes.exception(BodyTooLargeException.class, (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
+        config.routes.exception(SpoolFullException.class, (e, ctx) -> {
+            spoolFullRejections.incrementAndGet();
+            HttpServices.writeError(ctx, HttpStatus.INSUFFICIENT_STORAGE, e.getMessage());
+        });
         config.routes.put("/live/{streamKey}/{file}", this::put);
         config.routes.delete("/live/{streamKey}/{file}", this::delete);
         config.routes.post("/live/{streamKey}/end", this::end);
@@ -46,34 +54,22 @@ public final class HlsRoutes {
         if (file.kind() == HlsFile.Kind.PLAYLIST) {
             byte[] body = ctx.req().getInputStream().readNBytes(PLAYLIST_LIMIT + 1);
             if (body.length > PLAYLIST_LIMIT) {
-                HttpServices.writeError(ctx, 413, "Content Too Large", "a playlist may be at most " + PLAYLIST_LIMIT + " bytes");
-                return;
+                throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "a playlist may be at most " + PLAYLIST_LIMIT + " bytes");
             }
             try {
                 ingest.acceptPlaylist(live.getLiveId(), body);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestResponse("malformed playlist: " + e.getMessage());
-            } catch (LiveEndedException e) {
-                throw new ForbiddenResponse(e.getMessage());
             }
             ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId()));
             return;
         }
-        try {
-            long sequence = ingest.acceptSegment(live.getLiveId(), file, ctx.req().getInputStream());
-            sender.nudge();
-            ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId(), "sequence", sequence));
-        } catch (BodyTooLargeException e) {
-            HttpServices.writeError(ctx, 413, "Content Too Large", e.getMessage());
-        } catch (SpoolFullException e) {
-            spoolFullRejections.incrementAndGet();
-            HttpServices.writeError(ctx, 507, "Insufficient Storage", e.getMessage());
-        } catch (LiveEndedException e) {
-            throw new ForbiddenResponse(e.getMessage());
-        }
+        long sequence = ingest.acceptSegment(live.getLiveId(), file, ctx.req().getInputStream());
+        sender.nudge();
+        ctx.status(HttpStatus.CREATED).json(Map.of("liveId", live.getLiveId(), "sequence", sequence));
     }
 
-    private void delete(Context ctx) {
+    private void delete(Context ctx) throws LiveEndedException {
         HlsFile.parse(ctx.pathParam("file")).orElseThrow(() -> new BadRequestResponse("not a file name we accept"));
         authenticate(ctx);
         ctx.status(HttpStatus.NO_CONTENT); // ffmpeg's delete_segments: we keep everything for the replay
@@ -81,12 +77,8 @@ public final class HlsRoutes {
 
     private void end(Context ctx) throws Exception {
         Live live = authenticate(ctx);
-        try {
-            if (!ingest.endExplicitly(live.getLiveId())) {
-                throw new ConflictResponse("live " + live.getLiveId() + " has not started: there is nothing to end yet");
-            }
-        } catch (LiveEndedException e) {
-            throw new ForbiddenResponse(e.getMessage());
+        if (!ingest.endExplicitly(live.getLiveId())) {
+            throw new ConflictResponse("live " + live.getLiveId() + " has not started: there is nothing to end yet");
         }
         sender.nudge();
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("liveId", live.getLiveId(), "status", "ending"));
@@ -97,14 +89,14 @@ public final class HlsRoutes {
                 "deliveryFailures", sender.failureCount(), "spoolFullRejections", spoolFullRejections.get()));
     }
 
-    private Live authenticate(Context ctx) {
+    private Live authenticate(Context ctx) throws LiveEndedException {
         String key = ctx.pathParam("streamKey");
         if (!HlsFile.isPlausibleStreamKey(key)) {
             throw new ForbiddenResponse("unknown stream key");
         }
         Live live = catalog.byStreamKey(key).orElseThrow(() -> new ForbiddenResponse("unknown or revoked stream key"));
         if (ingest.hasEnded(live.getLiveId())) {
-            throw new ForbiddenResponse("live " + live.getLiveId() + " has ended; schedule a new live for a new stream");
+            throw new LiveEndedException(live.getLiveId());
         }
         return live;
     }

@@ -35,6 +35,7 @@ public final class LiveCatalog implements AutoCloseable {
     private final Map<String, String> liveIdByKeyHash = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread thread;
+    private volatile boolean started;
 
     public LiveCatalog(KafkaSettings kafka) {
         this.consumer = KafkaClients.assignedReader(kafka);
@@ -43,6 +44,7 @@ public final class LiveCatalog implements AutoCloseable {
     }
 
     public LiveCatalog start() {
+        started = true;
         thread.start();
         return this;
     }
@@ -127,8 +129,13 @@ public final class LiveCatalog implements AutoCloseable {
         }
     }
 
+    /** Stops following the topic; the consumer is closed by its thread, or here if it never started. */
     @Override
     public void close() throws InterruptedException {
+        if (!started) {
+            consumer.close();
+            return;
+        }
         consumer.wakeup();
         thread.join(10_000);
     }

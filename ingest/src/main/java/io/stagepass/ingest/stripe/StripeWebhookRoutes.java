@@ -9,15 +9,16 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.http.HttpServices;
+import io.stagepass.platform.http.ServiceUnavailableException;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,8 @@ public final class StripeWebhookRoutes {
     public static final long TOLERANCE_SECONDS = 300;
     static final int REMEMBERED = 100_000;
     private static final int MAX_BODY = 512 * 1024;
-    private static final long ACK_TIMEOUT_SECONDS = 10;
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    private static final int STRIPE_RETRY_SECONDS = 5;
 
     private final String webhookSecret;
     private final PaymentFacts facts;
@@ -95,8 +97,8 @@ public final class StripeWebhookRoutes {
             fact = facts.toFact(event);
         } catch (StripeException e) {
             LOG.warn("Stripe API unavailable while handling {}: {}", event.getId(), e.getMessage());
-            unavailable(ctx, "Stripe's API could not be reached to complete the event; Stripe will retry");
-            return;
+            throw new ServiceUnavailableException("Stripe's API could not be reached to complete the event; Stripe will retry",
+                    STRIPE_RETRY_SECONDS, e);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new BadRequestResponse("event " + event.getId() + " is malformed: " + e.getMessage());
         }
@@ -105,20 +107,9 @@ public final class StripeWebhookRoutes {
             ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "not a Stagepass ticket (no live_id metadata)"));
             return;
         }
-        try {
-            publisher.publish(Topic.PAYMENTS, fact.get().getLiveId(), fact.get()).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("payment fact {} not acknowledged by Kafka: {}", event.getId(), e.toString());
-            unavailable(ctx, "the fact is not durable yet; Stripe will retry");
-            return;
-        }
+        publisher.publishAll(Topic.PAYMENTS, List.of(fact.get()), PaymentFact::getLiveId, ACK_TIMEOUT); // else 503: Stripe retries
         acknowledged.add(event.getId());
         ctx.json(Map.of("received", event.getId(), "handled", true));
-    }
-
-    private static void unavailable(Context ctx, String detail) {
-        ctx.header("Retry-After", "5");
-        HttpServices.writeError(ctx, 503, "Service Unavailable", detail);
     }
 
     public long ignoredCount() {

@@ -1,5 +1,6 @@
 package io.stagepass.ingest.hls;
 
+import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Live;
@@ -52,8 +53,8 @@ class FfmpegPushIT {
             assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
             assertThat(ffmpeg.exitValue()).as("ffmpeg exit status").isZero();
 
-            IngestFixture.await("live ended", () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
-            IngestFixture.await("spool drained", () -> fixture.ingest.sender().deliveredCount() > 0
+            Await.expect("live ended", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
+            Await.expect("spool drained", IngestFixture.DEADLINE, () -> fixture.ingest.sender().deliveredCount() > 0
                     && fixture.segments(live[0]).stream().filter(s -> s.getContainer() == container).count()
                     == fixture.objects(live[0]).stream().filter(k -> !k.contains("/init-")).count());
 

@@ -1,5 +1,6 @@
 package io.stagepass.ingest.hls;
 
+import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Live;
@@ -62,8 +63,8 @@ class OutageIT {
         assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(ffmpeg.exitValue()).isZero();
 
-        IngestFixture.await("live ended", () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
-        IngestFixture.await("every segment delivered", () -> fixture.segments(live[0]).stream()
+        Await.expect("live ended", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
+        Await.expect("every segment delivered", IngestFixture.DEADLINE, () -> fixture.segments(live[0]).stream()
                 .filter(s -> s.getContainer() == SegmentContainer.MPEG_TS).count() >= CLIP_SECONDS / 2);
         List<SegmentStored> segments = fixture.segments(live[0]);
         assertThat(segments).extracting(SegmentStored::getSequence).as("every segment once")

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.platform.config.KafkaSettings;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LiveCatalogTest {
     private final LiveCatalog catalog = new LiveCatalog(new KafkaSettings("127.0.0.1:1")); // never started
+
+    @AfterEach
+    void close() throws InterruptedException {
+        catalog.close(); // frees the consumer it made
+    }
 
     @Test
     void findsALiveByItsStreamKeyUntilTheKeyIsRevokedOrReplaced() {

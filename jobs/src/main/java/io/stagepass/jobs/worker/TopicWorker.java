@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +43,7 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
     private final AtomicLong deadLettered = new AtomicLong();
     private final Thread thread;
     private volatile Exception failure;
+    private volatile boolean running = true;
 
     @SuppressWarnings("unchecked")
     public TopicWorker(KafkaSettings kafka, String groupId, Topic topic, Handler<T> handler) {
@@ -67,14 +67,14 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
 
     private void run() {
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            // close() clears the flag and the loop ends after the current poll (at most POLL) and its commit: waking
+            // the consumer instead could interrupt commitSync, and the handled records would be delivered again.
+            while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     process(record);
                 }
                 consumer.commitSync();
             }
-        } catch (WakeupException e) {
-            // close() asked us to stop
         } catch (Exception e) {
             failure = e;
             LOG.error("worker on {} stopped; uncommitted records will be redelivered", topic.topicName(), e);
@@ -111,7 +111,7 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
 
     @Override
     public void close() throws InterruptedException {
-        consumer.wakeup();
+        running = false;
         thread.join(Duration.ofSeconds(30).toMillis());
         deadLetters.close();
     }

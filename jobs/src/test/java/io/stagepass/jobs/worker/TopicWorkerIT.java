@@ -11,6 +11,7 @@ import io.stagepass.events.Topic;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class TopicWorkerIT {
             raw.send(new ProducerRecord<>(Topic.LIVES.topicName(), "live_1", POISON)).get(30, TimeUnit.SECONDS);
             publisher.publish(Topic.LIVES, "live_1", after).get(30, TimeUnit.SECONDS);
 
-            await(() -> handled.size() == 2 && worker.deadLetteredCount() == 1);
+            Await.expect("two events handled, one dead-lettered", DEADLINE, () -> handled.size() == 2 && worker.deadLetteredCount() == 1);
             assertThat(handled).containsExactly(before, after);
             assertThat(worker.failure()).isNull();
 
@@ -73,24 +74,14 @@ class TopicWorkerIT {
             publisher.publish(Topic.LIVES, "live_1", first).get(30, TimeUnit.SECONDS);
             try (TopicWorker<Live> worker = new TopicWorker<Live>(kafka.settings(), "resume", Topic.LIVES,
                     (key, live) -> handledByFirst.add(live)).start()) {
-                await(() -> handledByFirst.size() == 1);
+                Await.expect("the first worker handled the first event", DEADLINE, () -> handledByFirst.size() == 1);
             }
             publisher.publish(Topic.LIVES, "live_1", second).get(30, TimeUnit.SECONDS);
             try (TopicWorker<Live> worker = new TopicWorker<Live>(kafka.settings(), "resume", Topic.LIVES,
                     (key, live) -> handledBySecond.add(live)).start()) {
-                await(() -> handledBySecond.size() >= 1);
+                Await.expect("the second worker handled an event", DEADLINE, () -> handledBySecond.size() >= 1);
             }
         }
         assertThat(handledBySecond).containsExactly(second);
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + DEADLINE);
-            }
-            Thread.sleep(50);
-        }
     }
 }

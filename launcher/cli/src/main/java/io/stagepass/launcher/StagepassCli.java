@@ -16,8 +16,13 @@ public final class StagepassCli implements Runnable {
 
     public static void main(String[] args) {
         // The log file goes under the data directory; log4j reads this property when the first logger is made.
-        System.setProperty("stagepass.log.file", dataDir(args).resolve("logs").resolve("stagepass.log").toString());
+        System.setProperty("stagepass.log.file", logFile(args).toString());
         System.exit(commandLine().execute(args));
+    }
+
+    /** Where the command logs: {@code DATA_DIR/logs/stagepass.log} (UpCommandIT reads it there). */
+    static Path logFile(String[] args) {
+        return dataDir(args).resolve("logs").resolve("stagepass.log");
     }
 
     /** The data directory as the command will see it, before picocli runs: --data-dir, then the environment. */

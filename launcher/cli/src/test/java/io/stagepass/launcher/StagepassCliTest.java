@@ -64,8 +64,11 @@ class StagepassCliTest {
     }
 
     @Test
-    void theLogFileFollowsTheDataDirectory() {
-        assertThat(StagepassCli.dataDir(new String[] {"up", "--data-dir", "/tmp/x"})).isEqualTo(Path.of("/tmp/x"));
-        assertThat(StagepassCli.dataDir(new String[] {"demo", "--data-dir=/tmp/y"})).isEqualTo(Path.of("/tmp/y"));
+    void theLogFileFollowsTheDataDirectoryOption() {
+        // Read before picocli runs, because logging starts first; UpCommandIT reads the file a real run writes there.
+        assertThat(StagepassCli.logFile(new String[] {"up", "--data-dir", "/tmp/x"})).isEqualTo(Path.of("/tmp/x/logs/stagepass.log"));
+        assertThat(StagepassCli.logFile(new String[] {"demo", "--data-dir=/tmp/y"})).isEqualTo(Path.of("/tmp/y/logs/stagepass.log"));
+        assertThat(StagepassCli.logFile(new String[] {"up"}))
+                .isEqualTo(Path.of(System.getenv().getOrDefault(StackConfig.DATA_DIR, "data"), "logs", "stagepass.log").toAbsolutePath().normalize());
     }
 }

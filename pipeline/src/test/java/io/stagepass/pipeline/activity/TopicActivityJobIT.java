@@ -15,16 +15,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import io.stagepass.pipeline.testing.FailOnce;
+import io.stagepass.platform.lifecycle.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +44,7 @@ class TopicActivityJobIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     /** A record of exactly this many bytes (key + value) makes the job fail, once. */
     private static final int POISON_SIZE = 4242;
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
+    private static final String POISONED = "topic-activity-poison";
 
     @TempDir
     Path dataDir;
@@ -51,7 +58,7 @@ class TopicActivityJobIT {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
             TopicActivityJob.attach(env.fromSource(TopicActivityJob.source(config), WatermarkStrategy.noWatermarks(), "all topics")
-                    .map(new FailOnceOnPoison()), WINDOW, TopicActivityJob.sink(config));
+                    .map(FailOnce.<RecordStat>on(POISONED, stat -> stat.bytes == POISON_SIZE)), WINDOW, TopicActivityJob.sink(config));
             JobID job = flink.submit(env.getStreamGraph());
 
             produce(producer, Topic.BEACONS, 200, 10);
@@ -65,11 +72,10 @@ class TopicActivityJobIT {
             Map<String, Long> expected = Map.of(Topic.BEACONS.topicName(), 300L, Topic.PAYMENTS.topicName(), 30L,
                     Topic.LIVES.topicName(), 1L);
             awaitCounts(kafka, expected);
-            assertThat(FAILED).as("the injected failure happened").isTrue();
+            assertThat(FailOnce.happened(POISONED)).as("the injected failure happened").isTrue();
 
-            // Give a replay after the restart time to show up as duplicates: there must be none.
-            Thread.sleep(WINDOW.multipliedBy(3).plus(CHECKPOINT_INTERVAL.multipliedBy(2)).toMillis());
-            Map<String, Long> counts = counts(kafka);
+            // A replay after the restart came before this marker: once the marker is counted, so would a duplicate be.
+            Map<String, Long> counts = afterMarker(kafka, producer, expected);
             expected.forEach((topic, records) -> assertThat(counts).containsEntry(topic, records));
             assertThat(counts).containsEntry(Topic.LIVES.topicName() + " bytes", (long) POISON_SIZE);
             assertThat(flink.cluster().getJobStatus(job).get()).isEqualTo(JobStatus.RUNNING);
@@ -85,31 +91,27 @@ class TopicActivityJobIT {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "test"))) {
             PipelineConfig config = new PipelineConfig(kafka.settings(), CHECKPOINT_INTERVAL, 2);
             try (EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
-                flink.submitResumable(graph(config, longWindow, offset), "resume-test");
+                JobID job = flink.submitResumable(graph(config, longWindow, offset), "resume-test");
                 produce(producer, Topic.BEACONS, 100, 10);
                 // Read and checkpointed, but their window is still open when the cluster stops.
-                Thread.sleep(CHECKPOINT_INTERVAL.multipliedBy(8).toMillis());
+                long before = completedCheckpoints(flink, job);
+                Await.expect("two more checkpoints", DEADLINE, () -> completedCheckpoints(flink, job) >= before + 2);
             }
             assertThat(counts(kafka)).as("nothing emitted before the stop").doesNotContainKey(Topic.BEACONS.topicName());
 
             try (EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
                 JobID job = flink.submitResumable(graph(config, longWindow, offset), "resume-test");
-                String checkpoints = "";
-                for (long deadline = System.nanoTime() + DEADLINE.toNanos(); !checkpoints.contains("\"restored\":{")
-                        && System.nanoTime() < deadline; Thread.sleep(200)) {
-                    checkpoints = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + job + "/checkpoints")).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                }
-                assertThat(checkpoints).as("restored from the retained checkpoint").contains("\"restored\":{").contains("chk-");
+                String checkpoints = Await.expect("the job restored from a checkpoint", DEADLINE,
+                        () -> checkpoints(flink, job), body -> body.contains("\"restored\":{"));
+                assertThat(checkpoints).as("restored from the retained checkpoint").contains("chk-");
                 awaitCounts(kafka, Map.of(Topic.BEACONS.topicName(), 100L));
-                Thread.sleep(CHECKPOINT_INTERVAL.multipliedBy(4).toMillis());
-                assertThat(counts(kafka)).containsEntry(Topic.BEACONS.topicName(), 100L);
+                assertThat(afterMarker(kafka, producer, Map.of(Topic.BEACONS.topicName(), 100L)))
+                        .containsEntry(Topic.BEACONS.topicName(), 100L);
             }
         }
     }
 
-    private static org.apache.flink.streaming.api.graph.StreamGraph graph(PipelineConfig config, Duration window, Duration offset) {
+    private static StreamGraph graph(PipelineConfig config, Duration window, Duration offset) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineJobs.configure(env, config);
         TopicActivityJob.attach(env.fromSource(TopicActivityJob.source(config), WatermarkStrategy.noWatermarks(), "all topics")
@@ -117,15 +119,28 @@ class TopicActivityJobIT {
         return env.getStreamGraph();
     }
 
-    /** Fails the job the first time it sees the poison record; after the restart it passes. */
-    static final class FailOnceOnPoison implements MapFunction<RecordStat, RecordStat> {
-        @Override
-        public RecordStat map(RecordStat stat) {
-            if (stat.bytes == POISON_SIZE && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure");
-            }
-            return stat;
-        }
+    /**
+     * Produces one record to a topic nothing else writes and waits until it is counted: whatever the job read before
+     * the marker is counted by then too, so an absence checked afterwards is not a matter of waiting long enough.
+     */
+    private static Map<String, Long> afterMarker(EmbeddedKafka kafka, KafkaProducer<String, byte[]> producer,
+                                                 Map<String, Long> expected) throws Exception {
+        long markers = counts(kafka).getOrDefault(Topic.CREATORS.topicName(), 0L);
+        produce(producer, Topic.CREATORS, 1, 10);
+        Map<String, Long> withMarker = new java.util.HashMap<>(expected);
+        withMarker.put(Topic.CREATORS.topicName(), markers + 1);
+        return awaitCounts(kafka, withMarker);
+    }
+
+    private static String checkpoints(EmbeddedFlink flink, JobID job) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + job + "/checkpoints")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static long completedCheckpoints(EmbeddedFlink flink, JobID job) throws Exception {
+        Matcher completed = Pattern.compile("\"completed\":(\\d+)").matcher(checkpoints(flink, job));
+        return completed.find() ? Long.parseLong(completed.group(1)) : 0;
     }
 
     private static void produce(KafkaProducer<String, byte[]> producer, Topic topic, int count, int size) throws Exception {
@@ -137,18 +152,9 @@ class TopicActivityJobIT {
     }
 
     /** Waits until the committed counts reach the expected ones; returns counts and bytes per topic. */
-    private static Map<String, Long> awaitCounts(EmbeddedKafka kafka, Map<String, Long> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        Map<String, Long> counts = Map.of();
-        while (System.nanoTime() < deadline) {
-            counts = counts(kafka);
-            Map<String, Long> seen = counts;
-            if (expected.entrySet().stream().allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                return counts;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("counts did not reach " + expected + " within " + DEADLINE + "; last seen " + counts);
+    private static Map<String, Long> awaitCounts(EmbeddedKafka kafka, Map<String, Long> expected) throws Exception {
+        return Await.expect("counts of " + expected, DEADLINE, () -> counts(kafka),
+                counts -> expected.entrySet().stream().allMatch(e -> counts.getOrDefault(e.getKey(), 0L) >= e.getValue()));
     }
 
     private static Map<String, Long> counts(EmbeddedKafka kafka) {

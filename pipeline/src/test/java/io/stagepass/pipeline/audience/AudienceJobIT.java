@@ -1,5 +1,6 @@
 package io.stagepass.pipeline.audience;
 
+import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -103,16 +104,10 @@ class AudienceJobIT {
             flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new AudienceJob(),
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2)));
 
-            Map<String, String> totals = Map.of();
-            Map<String, Long> samples = Map.of();
-            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(1000)) {
-                List<AudienceMetric> metrics = read(kafka);
-                totals = totals(metrics);
-                samples = samples(metrics);
-                if (totals.equals(truth) && samples.equals(truthSamples)) {
-                    break;
-                }
-            }
+            List<AudienceMetric> metrics = Await.until(DEADLINE, Duration.ofSeconds(1), () -> read(kafka),
+                    read -> totals(read).equals(truth) && samples(read).equals(truthSamples));
+            Map<String, String> totals = totals(metrics);
+            Map<String, Long> samples = samples(metrics);
             assertThat(totals).isEqualTo(truth);
             assertThat(samples).isEqualTo(truthSamples);
             try (TopicReader reader = new TopicReader(kafka.settings())) {

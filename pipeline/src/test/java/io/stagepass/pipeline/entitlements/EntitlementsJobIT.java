@@ -1,5 +1,6 @@
 package io.stagepass.pipeline.entitlements;
 
+import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -76,13 +77,7 @@ class EntitlementsJobIT {
             flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new EntitlementsJob(),
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(500), 2)));
 
-            Map<String, String> latest = Map.of();
-            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-                latest = latestEntitlements(kafka);
-                if (latest.equals(expected)) {
-                    break;
-                }
-            }
+            Map<String, String> latest = Await.until(DEADLINE, Duration.ofMillis(500), () -> latestEntitlements(kafka), expected::equals);
             assertThat(latest).isEqualTo(expected);
             try (TopicReader reader = new TopicReader(kafka.settings())) {
                 List<ConsumerRecord<String, byte[]>> letters = reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30));

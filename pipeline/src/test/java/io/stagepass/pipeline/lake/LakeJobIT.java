@@ -1,5 +1,7 @@
 package io.stagepass.pipeline.lake;
 
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.pipeline.testing.FailOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minio.GetObjectArgs;
@@ -37,9 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LakeJobIT {
     private static final Instant BASE = Instant.parse("2026-03-01T09:00:00Z");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
+    private static final String FAILURE = "lake-mid-stream";
 
     @TempDir
     Path dir;
@@ -91,7 +91,7 @@ class LakeJobIT {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
             env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
-            LakeJob.sinkTo(LakeJob.events(env, config).map(new FailOnceMidStream()).uid("fail-once"), config);
+            LakeJob.sinkTo(LakeJob.events(env, config).map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500)).uid("fail-once"), config);
             flink.submit(env.getStreamGraph());
 
             try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
@@ -109,16 +109,11 @@ class LakeJobIT {
                 publisher.flush();
             }
 
-            Map<String, Long> counts = Map.of();
-            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(1000)) {
-                counts = countsByTopic(mirror(client));
-                if (counts.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
-                        && counts.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
-                        && counts.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1) {
-                    break;
-                }
-            }
-            assertThat(FAILED).as("the injected failure happened").isTrue();
+            Map<String, Long> counts = Await.until(DEADLINE, Duration.ofSeconds(1), () -> countsByTopic(mirror(client)),
+                    seen -> seen.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
+                            && seen.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
+                            && seen.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1);
+            assertThat(FailOnce.happened(FAILURE)).as("the injected failure happened").isTrue();
             assertThat(counts).containsEntry(Topic.BEACONS.topicName(), (long) beacons.size())
                     .containsEntry(Topic.PAYMENTS.topicName(), (long) payments.size())
                     .containsEntry(Topic.DEAD_LETTERS.topicName(), 1L);
@@ -148,19 +143,6 @@ class LakeJobIT {
                         + lake + "/**/*.parquet', hive_partitioning=true, union_by_name=true, filename=true) group by topic, date, hour)"))
                         .as("at most one file per partition-hour and writer").isLessThanOrEqualTo(2);
             }
-        }
-    }
-
-    /** Throws once, after this subtask has passed 1500 events on: the job restarts from its last checkpoint. */
-    static final class FailOnceMidStream implements MapFunction<SpecificRecord, SpecificRecord> {
-        private int seen;
-
-        @Override
-        public SpecificRecord map(SpecificRecord event) {
-            if (++seen == 1500 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure");
-            }
-            return event;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.stagepass.pipeline.revenue;
 
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.pipeline.testing.FailOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -26,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RevenueJobIT {
     private static final int TICKETS = 200;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
+    private static final String FAILURE = "revenue-mid-stream";
     private static final Instant BASE = Instant.parse("2026-01-01T10:00:00Z");
 
     @TempDir
@@ -68,7 +68,7 @@ class RevenueJobIT {
             PipelineConfig config = new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
-            RevenueJob.defineWorkflow(RevenueJob.payments(env, config).map(new FailOnceMidStream()).uid("fail-once"))
+            RevenueJob.defineWorkflow(RevenueJob.payments(env, config).map(FailOnce.<PaymentFact>afterRecords(FAILURE, 150)).uid("fail-once"))
                     .sinkTo(RevenueJob.sink(config)).uid("revenue-sink");
             flink.submit(env.getStreamGraph());
 
@@ -88,32 +88,16 @@ class RevenueJobIT {
                 publisher.flush();
             }
 
-            Map<String, long[]> totals = Map.of();
-            Map<String, long[]> minutes = Map.of();
-            for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(500)) {
-                totals = latest(kafka, RevenueMetricType.TOTAL);
-                minutes = latest(kafka, RevenueMetricType.WINDOW);
-                minutes.keySet().removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
-                if (equal(totals, truth) && equal(minutes, minuteTruth)) {
-                    break;
-                }
-            }
-            assertThat(FAILED).as("the injected failure happened").isTrue();
+            List<Map<String, long[]>> seen = Await.until(DEADLINE, Duration.ofMillis(500), () -> {
+                Map<String, long[]> minutesNow = latest(kafka, RevenueMetricType.WINDOW);
+                minutesNow.keySet().removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
+                return List.of(latest(kafka, RevenueMetricType.TOTAL), minutesNow);
+            }, both -> equal(both.get(0), truth) && equal(both.get(1), minuteTruth));
+            Map<String, long[]> totals = seen.get(0);
+            Map<String, long[]> minutes = seen.get(1);
+            assertThat(FailOnce.happened(FAILURE)).as("the injected failure happened").isTrue();
             assertThat(describe(totals)).isEqualTo(describe(truth));
             assertThat(describe(minutes)).isEqualTo(describe(minuteTruth));
-        }
-    }
-
-    /** Throws once, after this subtask has seen 150 facts: the job restarts from its last checkpoint. */
-    static final class FailOnceMidStream implements MapFunction<PaymentFact, PaymentFact> {
-        private int seen;
-
-        @Override
-        public PaymentFact map(PaymentFact fact) {
-            if (++seen == 150 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure");
-            }
-            return fact;
         }
     }
 

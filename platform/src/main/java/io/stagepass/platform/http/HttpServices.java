@@ -5,6 +5,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.stagepass.platform.kafka.NotDurableException;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -12,10 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every Stagepass HTTP service shares: one exception-to-JSON mapping ({@code {"error": ..., "detail": ...}}
- * with the right status), a health route, and a bind to the configured host and port.
+ * with the right status: Javalin's typed responses, {@link ServiceUnavailableException} and
+ * {@link NotDurableException} as 503 with Retry-After, anything else a 500 that reveals nothing), a health route,
+ * and a bind to the configured host and port. A service registers handlers for its own typed exceptions once, in
+ * the same way.
  */
 public final class HttpServices {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServices.class);
+    /** Kafka leader elections and short outages pass within seconds. */
+    private static final int NOT_DURABLE_RETRY_SECONDS = 2;
 
     private HttpServices() {
     }
@@ -26,15 +32,21 @@ public final class HttpServices {
             config.startup.showJavalinBanner = false;
             routes.accept(config);
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "service", serviceName)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> writeError(ctx, e.getStatus(),
-                    HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    writeError(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+            config.routes.exception(ServiceUnavailableException.class, (e, ctx) -> unavailable(ctx, e.retryAfterSeconds(), e.getMessage()));
+            config.routes.exception(NotDurableException.class, (e, ctx) -> {
+                LOG.warn("{}: {} {}: {}", serviceName, ctx.method(), ctx.path(), e.getMessage());
+                unavailable(ctx, NOT_DURABLE_RETRY_SECONDS, "the data is not durable yet (Kafka has not acknowledged it); "
+                        + "nothing was accepted: send the request again");
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{}: unhandled error on {} {}", serviceName, ctx.method(), ctx.path(), e);
-                writeError(ctx, 500, "Internal Server Error", "unexpected error; see the service log");
+                writeError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "unexpected error; see the service log");
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null) {
-                    writeError(ctx, 404, "Not Found", "no route for " + ctx.method() + " " + ctx.path());
+                    writeError(ctx, HttpStatus.NOT_FOUND, "no route for " + ctx.method() + " " + ctx.path());
                 }
             });
         });
@@ -60,13 +72,27 @@ public final class HttpServices {
         }
     }
 
-    public static void writeError(Context ctx, int status, String error, String detail) {
+    /** RFC 9110's reason phrase (Javalin says "Server Error" for 500). */
+    private static String reasonPhrase(HttpStatus status) {
+        return status == HttpStatus.INTERNAL_SERVER_ERROR ? "Internal Server Error" : status.getMessage();
+    }
+
+    private static void unavailable(Context ctx, int retryAfterSeconds, String detail) {
+        ctx.header("Retry-After", Integer.toString(retryAfterSeconds));
+        writeError(ctx, HttpStatus.SERVICE_UNAVAILABLE, detail);
+    }
+
+    /**
+     * The one way an error is written: {@code {"error": REASON PHRASE, "detail": WHAT WAS WRONG}} with the status. Routes
+     * throw typed exceptions, and the handler a service registers for each calls this.
+     */
+    public static void writeError(Context ctx, HttpStatus status, String detail) {
         // A refusal can come before the request's body was read, and then the server closes the connection after
         // answering. Say so in the answer, or a client that reuses the connection finds it closed under its next
         // request (an encoder retrying a segment, say).
         if (ctx.req().getContentLengthLong() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))) {
             ctx.header("Connection", "close");
         }
-        ctx.status(status).json(Map.of("error", error, "detail", detail == null ? "" : detail));
+        ctx.status(status).json(Map.of("error", reasonPhrase(status), "detail", detail == null ? "" : detail));
     }
 }

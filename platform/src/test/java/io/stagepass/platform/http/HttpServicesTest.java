@@ -1,8 +1,14 @@
 package io.stagepass.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.http.BadRequestResponse;
+import io.stagepass.platform.kafka.NotDurableException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +29,12 @@ class HttpServicesTest {
             });
             config.routes.get("/boom", ctx -> {
                 throw new IllegalStateException("secret internals");
+            });
+            config.routes.get("/away", ctx -> {
+                throw new ServiceUnavailableException("Stripe's API could not be reached", 5, null);
+            });
+            config.routes.get("/not-durable", ctx -> {
+                throw new NotDurableException("3 record(s) not acknowledged", null);
             });
         });
     }
@@ -66,13 +78,27 @@ class HttpServicesTest {
     }
 
     @Test
+    void aServiceThatCannotStoreNowSays503WithRetryAfter() throws Exception {
+        HttpResponse<String> away = get("/away");
+        assertThat(away.statusCode()).isEqualTo(503);
+        assertThat(away.headers().firstValue("Retry-After")).contains("5");
+        assertThat(away.body()).contains("\"error\":\"Service Unavailable\"").contains("Stripe's API could not be reached");
+
+        HttpResponse<String> notDurable = get("/not-durable");
+        assertThat(notDurable.statusCode()).isEqualTo(503);
+        assertThat(notDurable.headers().firstValue("Retry-After")).isPresent();
+        assertThat(notDurable.body()).contains("send the request again").doesNotContain("3 record(s)");
+    }
+
+    @Test
     void stopsAndFreesItsPort() throws Exception {
         int port = service.port();
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
         service.close();
 
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            assertThat(socket.getLocalPort()).isEqualTo(port);
-        }
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
+                .as("nothing listens on %d after close", port).isInstanceOf(ConnectException.class);
+        new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close(); // and the port can be bound again
     }
 
     private HttpResponse<String> get(String path) throws Exception {
