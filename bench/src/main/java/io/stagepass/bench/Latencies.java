@@ -3,23 +3,23 @@ package io.stagepass.bench;
 import java.util.Arrays;
 
 /** Collected latencies in microseconds, and their percentiles. */
-final class Latencies {
+public final class Latencies {
     private long[] values = new long[1024];
     private int size;
 
-    synchronized void add(long micros) {
+    public synchronized void add(long micros) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
         }
         values[size++] = micros;
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return size;
     }
 
     /** The p-th percentile (0-100) in milliseconds. */
-    synchronized double percentileMillis(double p) {
+    public synchronized double percentileMillis(double p) {
         if (size == 0) {
             return Double.NaN;
         }
@@ -29,7 +29,7 @@ final class Latencies {
         return sorted[index] / 1000.0;
     }
 
-    String summary() {
+    public String summary() {
         return String.format("n=%d p50=%.1f ms p99=%.1f ms", count(), percentileMillis(50), percentileMillis(99));
     }
 }

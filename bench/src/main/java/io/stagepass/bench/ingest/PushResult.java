@@ -1,0 +1,19 @@
+package io.stagepass.bench.ingest;
+
+import io.stagepass.bench.Latencies;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What a push saw, filled in by the HTTP client's threads and the event consumer as it goes. */
+final class PushResult {
+    /** PUT to answer. */
+    final Latencies answers = new Latencies();
+    /** PUT to the segment's event in Kafka (ingest only). */
+    final Latencies events = new Latencies();
+    /** When each segment's PUT started, by "key/sequence". */
+    final Map<String, Long> putStartNanos = new ConcurrentHashMap<>();
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong created = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+}
