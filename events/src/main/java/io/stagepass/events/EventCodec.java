@@ -2,9 +2,12 @@ package io.stagepass.events;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
@@ -46,6 +49,32 @@ public final class EventCodec<T extends SpecificRecord> {
         this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
                 .put(MARKER_0).put(MARKER_1).putLong(fingerprint).array();
         readers.put(fingerprint, new SpecificDatumReader<>(schema, schema));
+        for (Schema older : history(type, schema)) {
+            withWriterSchema(older);
+        }
+    }
+
+    /**
+     * The earlier versions of an event's schema, kept as {@code history/NAME.VERSION.avsc} next to this class: records
+     * they wrote stay readable (a compacted topic keeps them for good, and a stack's data directory outlives an
+     * upgrade). Version N of the current schema has N-1 of them.
+     */
+    static List<Schema> history(Class<?> type, Schema current) {
+        int version = (Integer) current.getField("schemaVersion").defaultVal();
+        List<Schema> older = new ArrayList<>();
+        for (int v = 1; v < version; v++) {
+            String resource = "history/" + type.getSimpleName() + "." + v + ".avsc";
+            try (InputStream in = EventCodec.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException(type.getSimpleName() + " is at schema version " + version
+                            + " but " + resource + " is missing: keep every earlier version there");
+                }
+                older.add(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return older;
     }
 
     public static <T extends SpecificRecord> EventCodec<T> of(Class<T> type) {

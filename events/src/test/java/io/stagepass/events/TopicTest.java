@@ -19,7 +19,22 @@ class TopicTest {
         assertThat(schema.getField("eventId").schema().getType()).isEqualTo(Schema.Type.STRING);
         assertThat(schema.getField("type").schema().getType()).isEqualTo(Schema.Type.ENUM);
         assertThat(schema.getField("occurredAt").schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
-        assertThat(schema.getField("schemaVersion").defaultVal()).isEqualTo(1);
+        assertThat((Integer) schema.getField("schemaVersion").defaultVal()).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topic.class)
+    void everyEarlierSchemaVersionIsKeptAndStaysReadable(Topic topic) {
+        Schema schema = SpecificData.get().getSchema(topic.valueType());
+        int version = (Integer) schema.getField("schemaVersion").defaultVal();
+
+        java.util.List<Schema> older = EventCodec.history(topic.valueType(), schema);
+        assertThat(older).hasSize(version - 1);
+        for (Schema earlier : older) {
+            assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, earlier).getType())
+                    .as("%s reads what %s version %s wrote", schema.getName(), earlier.getName(), earlier.getField("schemaVersion").defaultVal())
+                    .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
     }
 
     @ParameterizedTest

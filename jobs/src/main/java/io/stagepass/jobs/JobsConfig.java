@@ -4,19 +4,32 @@ import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Configuration of the jobs worker, read once at start-up.
  *
- * @param groupId  {@code STAGEPASS_JOBS_GROUP}, default {@code stagepass-jobs}: workers sharing it split the work
- * @param workDir  {@code STAGEPASS_JOBS_WORK_DIR}, default {@code ./data/jobs}: scratch space for packaging
+ * @param groupId           {@code STAGEPASS_JOBS_GROUP}, default {@code stagepass-jobs}: workers sharing it split the lives
+ * @param workDir           {@code STAGEPASS_JOBS_WORK_DIR}, default {@code ./data/jobs}: scratch space for packaging
+ * @param fetchers          {@code STAGEPASS_JOBS_FETCHERS}, default 4: segments fetched from the object store in parallel
+ * @param retentionInterval {@code STAGEPASS_JOBS_RETENTION_INTERVAL}, default 1h: how often expired replays are deleted
+ *                          ({@code 0} turns the schedule off; {@code stagepass replay retention} still runs it)
  */
-public record JobsConfig(KafkaSettings kafka, S3Settings s3, String groupId, Path workDir) {
+public record JobsConfig(KafkaSettings kafka, S3Settings s3, String groupId, Path workDir, int fetchers,
+                         Duration retentionInterval) {
     public static final String GROUP = "STAGEPASS_JOBS_GROUP";
     public static final String WORK_DIR = "STAGEPASS_JOBS_WORK_DIR";
+    public static final String FETCHERS = "STAGEPASS_JOBS_FETCHERS";
+    public static final String RETENTION_INTERVAL = "STAGEPASS_JOBS_RETENTION_INTERVAL";
+    public static final String DEFAULT_GROUP = "stagepass-jobs";
 
     public static JobsConfig fromEnv(Env env) {
         return new JobsConfig(KafkaSettings.fromEnv(env), S3Settings.fromEnv(env),
-                env.string(GROUP, "stagepass-jobs"), env.path(WORK_DIR, "data/jobs"));
+                env.string(GROUP, DEFAULT_GROUP), env.path(WORK_DIR, "data/jobs"),
+                env.integer(FETCHERS, 4, 1, 64), retentionInterval(env));
+    }
+
+    private static Duration retentionInterval(Env env) {
+        return "0".equals(env.string(RETENTION_INTERVAL, null)) ? Duration.ZERO : env.duration(RETENTION_INTERVAL, Duration.ofHours(1));
     }
 }

@@ -1,36 +1,71 @@
 package io.stagepass.jobs;
 
+import io.minio.MinioClient;
 import io.stagepass.events.Live;
-import io.stagepass.events.LiveEventType;
 import io.stagepass.events.Topic;
+import io.stagepass.jobs.media.FfmpegLog;
+import io.stagepass.jobs.replay.ReplayService;
+import io.stagepass.jobs.replay.Retention;
 import io.stagepass.jobs.worker.TopicWorker;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.lifecycle.Resources;
+import io.stagepass.platform.s3.ObjectStore;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The jobs process: consumes the lives catalog as a consumer group and reacts to ended lives. Replay
- * packaging is its own capability (not built yet); until then an ended live is only logged.
+ * The jobs process: consumes the lives catalog as a member of a consumer group (workers sharing the group share the
+ * lives) and turns every ended live into its replay; on a schedule, deletes the replays whose window has closed.
  */
 public final class JobsWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobsWorker.class);
 
-    private final TopicWorker<Live> lives;
+    private final Resources resources;
 
-    private JobsWorker(TopicWorker<Live> lives) {
-        this.lives = lives;
+    private JobsWorker(Resources resources) {
+        this.resources = resources;
     }
 
-    public static JobsWorker start(JobsConfig config) {
+    public static JobsWorker start(JobsConfig config) throws Exception {
+        FfmpegLog.install();
         LOG.info("FFmpeg libraries loaded: {} (libavformat {})", ffmpegVersion(), avformat.avformat_version());
-        TopicWorker<Live> lives = new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES,
-                (key, live) -> {
-                    if (live.getType() == LiveEventType.ENDED) {
-                        LOG.info("live {} ended ({}); replay packaging is not built yet", live.getLiveId(), live.getEndReason());
-                    }
-                }).start();
-        return new JobsWorker(lives);
+        Resources resources = new Resources();
+        try {
+            MinioClient s3 = resources.add(ObjectStore.client(config.s3()));
+            EventPublisher publisher = resources.add(new EventPublisher(config.kafka(), config.groupId()));
+            ReplayService replays = resources.add(new ReplayService(config.kafka(), s3, publisher,
+                    config.workDir().resolve("replays"), config.fetchers()));
+            resources.add(new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
+            if (!config.retentionInterval().isZero()) {
+                Retention retention = resources.add(new Retention(config.kafka(), s3, publisher));
+                ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "jobs-retention");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                resources.add(schedule::shutdownNow);
+                long every = config.retentionInterval().toMillis();
+                schedule.scheduleWithFixedDelay(() -> expire(retention), every, every, TimeUnit.MILLISECONDS);
+            }
+            return new JobsWorker(resources);
+        } catch (Exception | Error e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    private static void expire(Retention retention) {
+        try {
+            retention.run(Instant.now(), false);
+        } catch (Exception e) {
+            LOG.warn("retention run failed; it runs again at the next interval: {}", e.toString());
+        }
     }
 
     /** The version string of the bundled FFmpeg libraries, e.g. {@code 8.1.2}. */
@@ -39,7 +74,7 @@ public final class JobsWorker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        lives.close();
+    public void close() {
+        resources.close();
     }
 }

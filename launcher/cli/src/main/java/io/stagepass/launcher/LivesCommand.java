@@ -44,6 +44,11 @@ final class LivesCommand implements Runnable {
         @Option(names = "--tier", paramLabel = "NAME", defaultValue = "standard", description = "Ticket tier name (default: ${DEFAULT-VALUE}).")
         String tier;
 
+        @Option(names = "--replay-days", paramLabel = "DAYS", defaultValue = "30",
+                description = "How long ticket holders may watch the replay after the live ends; then it is deleted "
+                        + "(default: ${DEFAULT-VALUE}).")
+        int replayDays;
+
         @Option(names = "--ingest-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8090",
                 description = "Where encoders reach ingest (default: ${DEFAULT-VALUE}).")
         String ingestUrl;
@@ -57,6 +62,10 @@ final class LivesCommand implements Runnable {
                 System.err.println("stagepass: --currency: " + e.getMessage());
                 return 2;
             }
+            if (replayDays < 1 || replayDays > 3650) {
+                System.err.println("stagepass: --replay-days must be between 1 and 3650, got " + replayDays);
+                return 2;
+            }
             if (price <= 0) {
                 System.err.println("stagepass: --price must be a positive number of minor units, got " + price);
                 return 2;
@@ -64,7 +73,7 @@ final class LivesCommand implements Runnable {
             KafkaSettings kafka = KafkaSettings.fromEnv(Env.system());
             LiveScheduler.Scheduled live;
             try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-cli")) {
-                live = LiveScheduler.schedule(publisher, creatorId, creatorName, title, tier, price, code);
+                live = LiveScheduler.schedule(publisher, creatorId, creatorName, title, tier, price, code, replayDays);
             } catch (ExecutionException | TimeoutException e) {
                 System.err.println("stagepass: cannot write to Kafka at " + kafka.bootstrapServers() + " ("
                         + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");

@@ -2,6 +2,7 @@ package io.stagepass.platform.kafka;
 
 import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -86,6 +88,16 @@ public final class KafkaClients {
         return consumer.partitionsFor(topic.topicName()).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition()))
                 .toList();
+    }
+
+    /**
+     * The partition of {@code topic} that holds records with this key, as every Kafka producer places them (murmur2 of
+     * the key bytes): a reader of one entity's facts reads one partition, not the topic.
+     */
+    public static TopicPartition partitionOf(Consumer<?, ?> consumer, Topic topic, String key) {
+        int partitions = consumer.partitionsFor(topic.topicName()).size();
+        return new TopicPartition(topic.topicName(),
+                Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
     }
 
     public static Admin admin(KafkaSettings kafka) {

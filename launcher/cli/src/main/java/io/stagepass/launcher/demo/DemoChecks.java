@@ -4,6 +4,10 @@ import io.minio.MinioClient;
 import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.Entitlement;
 import io.stagepass.events.EventCodec;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.Topic;
 import io.stagepass.events.TopicActivity;
@@ -18,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +194,63 @@ final class DemoChecks {
         return live != null && page != null && live.getViews() == viewers && live.getUniqueViewers() == viewers
                 && live.getPeakConcurrentViewers() == viewers && page.getPageVisitors() == viewers
                 && page.getBuyers() == DemoTraffic.TICKETS;
+    }
+
+    /**
+     * The jobs worker packaged the live into its replay once it ended: the statuses it published on the way (the
+     * progress a creator's dashboard shows) and the READY package.
+     */
+    boolean replay(DemoTraffic.Sent sent) throws Exception {
+        out.println("Waiting for the replay (the jobs worker packages the live when it ends)...");
+        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
+        EventCodec<Live> lives = EventCodec.of(Live.class);
+        List<ReplayStatus> statuses;
+        Instant ended;
+        try (TopicReader reader = new TopicReader(kafka)) {
+            statuses = Await.until(PIPELINE_WAIT, Duration.ofMillis(250), () -> reader.readFrom(Topic.REPLAYS, Map.of(), READ_TIMEOUT)
+                    .stream().filter(r -> sent.liveId().equals(r.key())).map(r -> codec.decode(r.value())).toList(), DemoChecks::finished);
+            ended = reader.readFrom(Topic.LIVES, Map.of(), READ_TIMEOUT).stream().filter(r -> sent.liveId().equals(r.key()))
+                    .map(r -> lives.decode(r.value())).filter(l -> l.getType() == LiveEventType.ENDED)
+                    .map(Live::getOccurredAt).findFirst().orElse(null);
+        }
+        if (!finished(statuses)) {
+            out.println("  the replay was not packaged within " + PIPELINE_WAIT.toSeconds() + " s; statuses: " + statuses);
+            return false;
+        }
+        ReplayStatus last = statuses.stream().filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
+                .findFirst().orElseThrow();
+        StringBuilder path = new StringBuilder("  ");
+        String stage = null;
+        for (ReplayStatus status : statuses) {
+            if (status.getType() == ReplayEventType.PACKAGING) {
+                path.append("PACKAGING v").append(status.getVersion());
+            } else if (status.getType() == ReplayEventType.PROGRESS && !status.getStage().equals(stage)) {
+                path.append(" -> ").append(status.getStage()).append(' ').append(status.getProgressPercent()).append('%');
+                stage = status.getStage();
+            }
+            if (status == last) {
+                break;
+            }
+        }
+        path.append(" -> ").append(last.getType());
+        if (ended != null) {
+            path.append(String.format(" %.1f s after the live ended", Duration.between(ended, last.getOccurredAt()).toMillis() / 1000.0));
+        }
+        out.println(path);
+        if (last.getType() != ReplayEventType.READY) {
+            out.println("  the replay FAILED: " + last.getError());
+            return false;
+        }
+        out.printf("  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
+                        + "%d thumbnail sprite%s); %s, %dx%d%n",
+                last.getVersion(), last.getDurationMillis() / 1000.0, last.getSizeBytes() / 1e6, last.getObjects().size(),
+                last.getLiveId() + "/v" + last.getVersion() + "/", last.getSpriteKeys().size(), last.getSpriteKeys().size() == 1 ? "" : "s",
+                last.getRenditions().get(0).getCodecs(), last.getRenditions().get(0).getWidth(), last.getRenditions().get(0).getHeight());
+        return true;
+    }
+
+    private static boolean finished(List<ReplayStatus> statuses) {
+        return statuses.stream().anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED);
     }
 
     /** The lake holds every event of the live that carries a live id, as DuckDB reads the published Parquet files. */

@@ -42,6 +42,7 @@ public final class DemoScenario {
         boolean counted = checks.pipelineCountedEverything(sent, marks.get(Topic.TOPIC_ACTIVITY));
         boolean money = checks.revenueAndEntitlements(sent);
         boolean audience = checks.audience(sent);
-        return arrived & counted & money & audience & checks.lake(sent);
+        boolean replay = checks.replay(sent);
+        return arrived & counted & money & audience & replay & checks.lake(sent);
     }
 }

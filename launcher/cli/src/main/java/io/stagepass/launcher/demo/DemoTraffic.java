@@ -37,6 +37,7 @@ final class DemoTraffic {
     static final long TICKET_PRICE_MINOR = 1500;
     /** Stripe's fee on one ticket, as the balance transaction would say. */
     static final long FEE_MINOR = 47;
+    static final int REPLAY_DAYS = 30;
     private static final Duration KEY_WAIT = Duration.ofSeconds(15);
 
     /** The live the traffic was about and how many events it sent to each topic. */
@@ -59,7 +60,7 @@ final class DemoTraffic {
     Sent run() throws Exception {
         Map<Topic, Integer> sent = new EnumMap<>(Topic.class);
         LiveScheduler.Scheduled live = LiveScheduler.schedule(publisher, null, "Ada's Yoga", "Sunrise flow", "standard",
-                TICKET_PRICE_MINOR, CURRENCY);
+                TICKET_PRICE_MINOR, CURRENCY, REPLAY_DAYS);
         sent.put(Topic.CREATORS, 1);
         out.println("Demo live " + live.liveId() + " by " + live.creatorId() + " (scheduled, stream key issued)");
         awaitKeyKnown(live.streamKey());

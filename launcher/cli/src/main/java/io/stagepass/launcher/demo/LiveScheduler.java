@@ -28,7 +28,7 @@ public final class LiveScheduler {
 
     /** {@code creatorId} null registers a new creator named {@code creatorName}. */
     public static Scheduled schedule(EventPublisher publisher, String creatorId, String creatorName, String title,
-                              String tier, long priceMinor, String currency)
+                                     String tier, long priceMinor, String currency, int replayDays)
             throws InterruptedException, ExecutionException, TimeoutException {
         String code = Money.requireCurrency(currency);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -43,7 +43,7 @@ public final class LiveScheduler {
         publisher.publish(Topic.LIVES, liveId, Live.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now)
                 .setType(LiveEventType.SCHEDULED).setLiveId(liveId).setCreatorId(creator).setTitle(title)
                 .setCurrency(code).setTiers(List.of(new TicketTier(tier, priceMinor)))
-                .setStreamKeySha256(StreamKeys.sha256(streamKey)).build()).get(30, TimeUnit.SECONDS);
+                .setStreamKeySha256(StreamKeys.sha256(streamKey)).setReplayWindowDays(replayDays).build()).get(30, TimeUnit.SECONDS);
         return new Scheduled(creator, liveId, streamKey);
     }
 }

@@ -1,0 +1,70 @@
+package io.stagepass.jobs.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/** A video decoder for single pictures: each keyframe is decoded on its own, so nothing else needs decoding. */
+public final class Decoder implements AutoCloseable {
+    private final AVCodecContext context;
+    private final AVFrame frame = av_frame_alloc();
+
+    private Decoder(AVCodecContext context) {
+        this.context = context;
+    }
+
+    public static Decoder open(AVCodecParameters parameters) {
+        AVCodec codec = avcodec_find_decoder(parameters.codec_id());
+        if (codec == null) {
+            throw new MediaException("the bundled FFmpeg cannot decode codec id " + parameters.codec_id());
+        }
+        AVCodecContext context = avcodec_alloc_context3(codec);
+        Decoder decoder = new Decoder(context);
+        try {
+            Av.check(avcodec_parameters_to_context(context, parameters), "configure the decoder");
+            context.thread_count(1); // one picture at a time: frame threads would only add delay
+            Av.check(avcodec_open2(context, codec, (AVDictionary) null), "open the decoder");
+            return decoder;
+        } catch (RuntimeException e) {
+            decoder.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The picture of one keyframe packet (valid until the next call), or null when it does not decode. The decoder is
+     * drained and reset after it, so pictures of keyframes far apart never wait on each other.
+     */
+    public AVFrame decodeKeyframe(AVPacket keyframe) {
+        av_frame_unref(frame);
+        try {
+            if (avcodec_send_packet(context, keyframe) < 0 || avcodec_send_packet(context, null) < 0) {
+                return null;
+            }
+            return avcodec_receive_frame(context, frame) == 0 ? frame : null; // the first picture is the keyframe's
+        } finally {
+            avcodec_flush_buffers(context);
+        }
+    }
+
+    @Override
+    public void close() {
+        av_frame_free(frame);
+        avcodec_free_context(context);
+    }
+}

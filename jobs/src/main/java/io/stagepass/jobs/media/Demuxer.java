@@ -1,0 +1,100 @@
+package io.stagepass.jobs.media;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * One FFmpeg input (a file, a {@code concat:} of files): its streams, and its packets one at a time into a packet
+ * this demuxer owns (valid until the next read). Closing frees everything.
+ */
+public final class Demuxer implements AutoCloseable {
+    private final AVFormatContext context;
+    private final AVPacket packet = av_packet_alloc();
+    private final String url;
+
+    private Demuxer(AVFormatContext context, String url) {
+        this.context = context;
+        this.url = url;
+    }
+
+    /**
+     * Opens {@code url}; {@code format} names the container ({@code mpegts}, {@code mov}) or is null to probe.
+     * {@code probe} reads ahead until every stream's parameters are known: needed once, not for each segment of
+     * a stream whose parameters are known already.
+     */
+    public static Demuxer open(String url, String format, boolean probe) {
+        FfmpegLog.install();
+        AVFormatContext context = new AVFormatContext(null);
+        AVInputFormat input = format == null ? null : av_find_input_format(format);
+        Av.check(avformat_open_input(context, url, input, (AVDictionary) null), "open " + url);
+        Demuxer demuxer = new Demuxer(context, url);
+        try {
+            if (probe) {
+                Av.check(avformat_find_stream_info(context, (PointerPointer<?>) null), "read the streams of " + url);
+            }
+            return demuxer;
+        } catch (RuntimeException e) {
+            demuxer.close();
+            throw e;
+        }
+    }
+
+    /** The index of the first stream of a media type ({@code AVMEDIA_TYPE_VIDEO}, ...), or -1. */
+    public int firstStream(int mediaType) {
+        for (int i = 0; i < context.nb_streams(); i++) {
+            if (context.streams(i).codecpar().codec_type() == mediaType) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public int videoStream() {
+        return firstStream(AVMEDIA_TYPE_VIDEO);
+    }
+
+    public int audioStream() {
+        return firstStream(AVMEDIA_TYPE_AUDIO);
+    }
+
+    public AVStream stream(int index) {
+        return context.streams(index);
+    }
+
+    /** The next packet, or null at the end of the input. A read error is a {@link MediaException}. */
+    public AVPacket next() {
+        av_packet_unref(packet); // what the caller did not hand to a muxer
+        int result = av_read_frame(context, packet);
+        if (result == AVERROR_EOF) {
+            return null;
+        }
+        Av.check(result, "read " + url);
+        return packet;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void close() {
+        av_packet_free(packet);
+        avformat_close_input(context);
+    }
+}

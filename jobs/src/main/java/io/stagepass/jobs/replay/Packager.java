@@ -1,0 +1,274 @@
+package io.stagepass.jobs.replay;
+
+import io.stagepass.events.ReplayGap;
+import io.stagepass.events.ReplayObject;
+import io.stagepass.events.ReplayRendition;
+import io.stagepass.events.ReplaySkip;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.jobs.media.Demuxer;
+import io.stagepass.jobs.media.MediaException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds one version of a live's replay: fetches the segments (in parallel, ahead of the remux), remuxes them in one
+ * pass ({@link Remuxer}), writes the playlists and the thumbnail track, and uploads every file under
+ * {@code {liveId}/v{version}/}. A segment that cannot be read is skipped with the reason and the replay goes on after
+ * a discontinuity. The same input gives the same bytes (FFmpeg's bitexact mode), so a package interrupted and built
+ * again is identical.
+ */
+public final class Packager {
+    private static final Logger LOG = LoggerFactory.getLogger(Packager.class);
+    /** Tiles every 5 s on lives up to half an hour, every 10 s on longer ones (a sprite holds 100). */
+    static final long SHORT_TILE_MICROS = 5_000_000;
+    static final long LONG_TILE_MICROS = 10_000_000;
+    private static final long LONG_LIVE_MICROS = 30L * 60 * 1_000_000;
+    /** The poster is the first keyframe after this share of the live (or after a minute, whichever is earlier). */
+    private static final long POSTER_MAX_MICROS = 60_000_000;
+
+    /** Stages and how much of the work each is, for the progress bar. */
+    public interface Progress {
+        void report(String stage, int percent);
+    }
+
+    private final ReplayStore store;
+    private final Path workRoot;
+    private final int parallelism;
+
+    Packager(ReplayStore store, Path workRoot, int parallelism) {
+        this.store = store;
+        this.workRoot = workRoot;
+        this.parallelism = parallelism;
+    }
+
+    /** What was built and uploaded: everything the READY fact says. */
+    public record Result(int version, String prefix, List<ReplayObject> objects, String masterKey, String mediaKey,
+                         String mp4Key, String posterKey, String thumbnailsKey, List<String> spriteKeys,
+                         ReplayRendition rendition, long durationMillis, long sizeBytes, List<ReplayGap> gaps,
+                         List<Long> discontinuities, List<ReplaySkip> skipped, int segments, String packageHash) {
+    }
+
+    /** A segment ready to remux, or the reason it cannot be. */
+    private record Fetched(ReplayInput.Segment segment, Path file, Path init, String skipped) {
+    }
+
+    public Result build(ReplayInput input, int version, Progress progress) throws Exception {
+        if (input.segments().isEmpty()) {
+            throw new PackagingException("the live has no stored segments");
+        }
+        Path dir = workRoot.resolve(input.liveId()).resolve("v" + version);
+        deleteRecursively(dir);
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        ExecutorService fetchers = Executors.newFixedThreadPool(parallelism, runnable -> {
+            Thread thread = new Thread(runnable, "replay-fetch-" + input.liveId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<String, Future<Optional<String>>> inits = new TreeMap<>();
+            for (ReplayInput.Segment init : input.inits()) {
+                inits.put(init.sha256(), fetchers.submit(() -> store.fetch(init.objectKey(), init.sha256(), in.resolve("init-" + init.sha256() + ".mp4"))));
+            }
+            List<Future<Fetched>> fetched = new ArrayList<>();
+            for (ReplayInput.Segment segment : input.segments()) {
+                fetched.add(fetchers.submit(() -> fetch(input, segment, in, inits)));
+            }
+            Remuxed remuxed = remux(input, fetched, out, progress);
+            progress.report("uploading", 70);
+            return upload(input, version, out, remuxed, progress);
+        } finally {
+            fetchers.shutdownNow();
+            deleteRecursively(dir);
+        }
+    }
+
+    private Fetched fetch(ReplayInput input, ReplayInput.Segment segment, Path in, Map<String, Future<Optional<String>>> inits) throws Exception {
+        Path init = null;
+        if (segment.fmp4()) {
+            ReplayInput.Segment initSegment = input.initFor(segment);
+            if (initSegment == null) {
+                return new Fetched(segment, null, null, "no fMP4 init section was stored before it");
+            }
+            Optional<String> initProblem = inits.get(initSegment.sha256()).get();
+            if (initProblem.isPresent()) {
+                return new Fetched(segment, null, null, "its init section cannot be used: " + initProblem.get());
+            }
+            init = in.resolve("init-" + initSegment.sha256() + ".mp4");
+        }
+        Path file = in.resolve(segment.sequence() + (segment.fmp4() ? ".m4s" : ".ts"));
+        Optional<String> problem = store.fetch(segment.objectKey(), segment.sha256(), file);
+        return new Fetched(segment, file, init, problem.orElse(null));
+    }
+
+    /** What the remux left in {@code out}, with the facts about it. */
+    private record Remuxed(List<Playlists.Run> runs, long durationMicros, String codecs, int width, int height,
+                           String frameRate, Path poster, List<Path> sprites, List<Playlists.Tile> tiles,
+                           List<Long> discontinuities, List<ReplaySkip> skipped, int segments) {
+    }
+
+    private Remuxed remux(ReplayInput input, List<Future<Fetched>> fetched, Path out, Progress progress) throws Exception {
+        long expected = input.expectedDurationMicros();
+        long tileInterval = expected > LONG_LIVE_MICROS ? LONG_TILE_MICROS : SHORT_TILE_MICROS;
+        List<Long> discontinuities = new ArrayList<>();
+        List<ReplaySkip> skipped = new ArrayList<>();
+        int packaged = 0;
+        try (Thumbnails thumbnails = new Thumbnails(out, tileInterval, Math.min(POSTER_MAX_MICROS, expected / 10));
+             Remuxer remuxer = new Remuxer(out, thumbnails)) {
+            boolean runOpen = false;
+            boolean broken = false;
+            long previous = -1;
+            Path previousInit = null;
+            for (int i = 0; i < fetched.size(); i++) {
+                Fetched next = fetched.get(i).get();
+                ReplayInput.Segment segment = next.segment();
+                if (next.skipped() != null) {
+                    skip(skipped, segment, next.skipped());
+                    broken = true;
+                    continue;
+                }
+                boolean newRun = !runOpen || broken || segment.discontinuity() || segment.sequence() != previous + 1
+                        || !java.util.Objects.equals(next.init(), previousInit);
+                String url = next.init() == null ? next.file().toString() : "concat:" + next.init() + "|" + next.file();
+                try (Demuxer demuxer = Demuxer.open(url, next.init() == null ? "mpegts" : "mov", newRun)) {
+                    if (newRun) {
+                        remuxer.endRun();
+                        remuxer.beginRun(demuxer, next.init() == null);
+                        if (runOpen || !discontinuities.isEmpty() || packaged > 0) {
+                            discontinuities.add(segment.sequence());
+                        }
+                        runOpen = true;
+                    }
+                    if (remuxer.copy(demuxer) == 0) {
+                        throw new MediaException("it holds no audio or video packets");
+                    }
+                    packaged++;
+                    broken = false;
+                } catch (MediaException | IllegalArgumentException e) {
+                    skip(skipped, segment, "FFmpeg cannot read it: " + e.getMessage());
+                    broken = true;
+                    if (newRun) {
+                        remuxer.endRun(); // a run that could not start holds nothing
+                        runOpen = false;
+                    }
+                    continue;
+                }
+                previous = segment.sequence();
+                previousInit = next.init();
+                progress.report("remuxing", (int) (5 + 65L * (i + 1) / fetched.size()));
+            }
+            remuxer.finish();
+            if (packaged == 0) {
+                throw new PackagingException("none of the " + fetched.size() + " segments could be read: " + skipped.get(0).getReason());
+            }
+            List<Playlists.Run> runs = remuxer.runs().stream().filter(run -> !run.entries().isEmpty()).toList();
+            if (remuxer.droppedPackets() > 0) {
+                LOG.warn("live {}: dropped {} packets whose timestamps went backwards", input.liveId(), remuxer.droppedPackets());
+            }
+            return new Remuxed(runs, remuxer.durationMicros(), remuxer.codecs(), remuxer.width(), remuxer.height(),
+                    remuxer.frameRate(), thumbnails.poster(), List.copyOf(thumbnails.sprites()),
+                    thumbnails.finish(remuxer.durationMicros()), discontinuities, skipped, packaged);
+        }
+    }
+
+    private static void skip(List<ReplaySkip> skipped, ReplayInput.Segment segment, String reason) {
+        LOG.warn("replay: segment {} ({}) skipped: {}", segment.sequence(), segment.objectKey(), reason);
+        skipped.add(new ReplaySkip(segment.sequence(), reason));
+    }
+
+    private Result upload(ReplayInput input, int version, Path out, Remuxed remuxed, Progress progress) throws Exception {
+        String prefix = input.liveId() + "/v" + version + "/";
+        Files.writeString(out.resolve("media.m3u8"), Playlists.media(remuxed.runs()));
+        long peak = Playlists.peakBandwidth(remuxed.runs());
+        long average = Playlists.averageBandwidth(remuxed.runs());
+        Files.writeString(out.resolve("master.m3u8"), Playlists.master(List.of(new Playlists.Variant(peak, average,
+                remuxed.codecs(), remuxed.width(), remuxed.height(), remuxed.frameRate(), "media.m3u8"))));
+        Files.writeString(out.resolve("thumbnails.vtt"), Playlists.thumbnails(remuxed.tiles()));
+
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(out)) {
+            files = listing.sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
+        List<ReplayObject> objects = new ArrayList<>();
+        long sent = 0;
+        // Media first and playlists last: nothing refers to an object that is not there yet (READY comes after all).
+        for (Path file : files.stream().sorted(Comparator.comparing(Packager::uploadOrder)).toList()) {
+            String key = prefix + file.getFileName();
+            objects.add(new ReplayObject(key, Files.size(file), sha256(file)));
+            store.upload(file, key, contentType(file.getFileName().toString()));
+            sent += Files.size(file);
+            progress.report("uploading", (int) (70 + 29 * sent / Math.max(1, total)));
+        }
+        objects.sort(Comparator.comparing(ReplayObject::getKey));
+        StringBuilder manifest = new StringBuilder();
+        objects.forEach(o -> manifest.append(o.getKey().substring(prefix.length())).append(' ').append(o.getSha256()).append('\n'));
+        String packageHash = StreamKeys.sha256(manifest.toString().getBytes(StandardCharsets.UTF_8));
+        ReplayRendition rendition = new ReplayRendition("source", remuxed.width(), remuxed.height(), peak, average,
+                remuxed.codecs(), remuxed.frameRate(), prefix + "media.m3u8");
+        List<ReplayGap> gaps = input.gaps().stream().map(g -> new ReplayGap(g.sequence(), g.length())).toList();
+        return new Result(version, prefix, objects, prefix + "master.m3u8", prefix + "media.m3u8", prefix + "download.mp4",
+                remuxed.poster() == null ? null : prefix + "poster.jpg", prefix + "thumbnails.vtt",
+                remuxed.sprites().stream().map(s -> prefix + s.getFileName()).toList(), rendition,
+                remuxed.durationMicros() / 1000, total, gaps, remuxed.discontinuities(), remuxed.skipped(),
+                remuxed.segments(), packageHash);
+    }
+
+    private static int uploadOrder(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".m3u8") ? (name.equals("master.m3u8") ? 3 : 2) : name.endsWith(".vtt") ? 1 : 0;
+    }
+
+    static String contentType(String name) {
+        if (name.endsWith(".m3u8")) {
+            return "application/vnd.apple.mpegurl";
+        } else if (name.endsWith(".mp4")) {
+            return "video/mp4";
+        } else if (name.endsWith(".jpg")) {
+            return "image/jpeg";
+        } else if (name.endsWith(".vtt")) {
+            return "text/vtt";
+        }
+        return "application/octet-stream";
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.stagepass.jobs.replay;
+
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import io.stagepass.events.Bucket;
+import io.stagepass.platform.lifecycle.Retry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The object store as the packager uses it: segment bytes in (checked against the SHA-256 ingest recorded), package
+ * files out under {@code {liveId}/v{version}/} of the replays bucket, and prefixes deleted when a replay expires.
+ * Transient errors are retried with backoff; a missing object is not an error to retry.
+ */
+final class ReplayStore {
+    private final MinioClient s3;
+    private final Retry retry = Retry.transientErrors();
+
+    ReplayStore(MinioClient s3) {
+        this.s3 = s3;
+    }
+
+    /** Why a segment could not be fetched, or empty when {@code target} holds exactly the bytes ingest stored. */
+    Optional<String> fetch(String key, String expectedSha256, Path target) throws Exception {
+        try {
+            String sha256 = retry.call("fetch " + key, ReplayStore::retriable, () -> download(key, target));
+            if (!sha256.equals(expectedSha256)) {
+                return Optional.of("its bytes do not match the SHA-256 ingest recorded (" + expectedSha256.substring(0, 12)
+                        + "..., found " + sha256.substring(0, 12) + "...)");
+            }
+            return Optional.empty();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.of("its object " + key + " is missing from the segments bucket");
+            }
+            throw e;
+        }
+    }
+
+    private String download(String key, Path target) throws Exception {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).build());
+             OutputStream file = new DigestOutputStream(Files.newOutputStream(target), sha256)) {
+            in.transferTo(file);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** Writes a file of the package. */
+    void upload(Path file, String key, String contentType) throws Exception {
+        retry.call("upload " + key, ReplayStore::retriable, () -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                s3.putObject(PutObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key)
+                        .stream(in, Files.size(file), -1).contentType(contentType).build());
+            }
+            return null;
+        });
+    }
+
+    /** Deletes every object under {@code prefix} of a bucket; returns how many there were. */
+    int deletePrefix(Bucket bucket, String prefix, boolean dryRun) throws Exception {
+        List<String> keys = keys(bucket, prefix);
+        if (!dryRun) {
+            for (String key : keys) {
+                retry.call("delete " + key, ReplayStore::retriable, () -> {
+                    s3.removeObject(RemoveObjectArgs.builder().bucket(bucket.bucketName()).object(key).build());
+                    return null;
+                });
+            }
+        }
+        return keys.size();
+    }
+
+    List<String> keys(Bucket bucket, String prefix) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket(bucket.bucketName()).prefix(prefix).recursive(true).build())) {
+            keys.add(item.get().objectName());
+        }
+        return keys;
+    }
+
+    /** Network and server errors pass; a refusal (no such key, access denied) does not. */
+    static boolean retriable(Exception e) {
+        if (e instanceof ErrorResponseException response) {
+            String code = response.errorResponse().code();
+            return !"NoSuchKey".equals(code) && !"AccessDenied".equals(code) && !"NoSuchBucket".equals(code);
+        }
+        return e instanceof IOException || e instanceof io.minio.errors.ServerException
+                || e instanceof io.minio.errors.InternalException;
+    }
+}

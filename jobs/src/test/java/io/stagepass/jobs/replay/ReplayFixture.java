@@ -1,0 +1,243 @@
+package io.stagepass.jobs.replay;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.Bucket;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.Ids;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEndReason;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.SegmentContainer;
+import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.jobs.JobsConfig;
+import io.stagepass.jobs.JobsWorker;
+import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real broker and S3 server, and lives written into them exactly as ingest writes them (segment bytes in the
+ * segments bucket, STORED and GAP facts, the lifecycle in the catalog), from media the bundled FFmpeg libraries
+ * generate: the packager's input without needing the ffmpeg CLI.
+ */
+final class ReplayFixture implements AutoCloseable {
+    static final Duration DEADLINE = Duration.ofSeconds(120);
+
+    final Path dir;
+    final EmbeddedKafka kafka;
+    final EmbeddedS3 s3;
+    final MinioClient client;
+    final EventPublisher publisher;
+    JobsWorker worker;
+
+    ReplayFixture(Path dir) throws Exception {
+        this.dir = dir;
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
+        client = ObjectStore.client(s3.settings());
+        publisher = new EventPublisher(kafka.settings(), "fixture");
+    }
+
+    JobsConfig config() {
+        return new JobsConfig(kafka.settings(), s3.settings(), "test-jobs", dir.resolve("work"), 4, Duration.ZERO);
+    }
+
+    void startWorker() throws Exception {
+        worker = JobsWorker.start(config());
+    }
+
+    /** Media for a live: {@code seconds} of the generated pattern in 2 s segments, TS or fMP4, in its own folder. */
+    Path media(String name, int seconds, boolean fmp4) {
+        Path media = dir.resolve("media-" + name);
+        try {
+            Files.createDirectories(media);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> options = new java.util.HashMap<>(Map.of("hls_time", "2", "hls_list_size", "0",
+                "hls_segment_filename", media.resolve("index%d." + (fmp4 ? "m4s" : "ts")).toString()));
+        if (fmp4) {
+            options.put("hls_segment_type", "fmp4");
+            options.put("hls_fmp4_init_filename", "init.mp4");
+        }
+        GeneratedLive.write("hls", media.resolve("index.m3u8").toString(), options, GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
+        return media;
+    }
+
+    /** A live the way ingest leaves it; returns its id. */
+    final class LiveBuilder {
+        final String liveId = Ids.newId("live");
+        final Path media;
+        final boolean fmp4;
+        final List<Long> dropped = new ArrayList<>();
+        final Map<Long, byte[]> replaced = new java.util.HashMap<>();
+        final Map<Long, byte[]> storedAs = new java.util.HashMap<>();
+        int replayDays = 30;
+        Instant endedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Live ended;
+
+        LiveBuilder(Path media, boolean fmp4) {
+            this.media = media;
+            this.fmp4 = fmp4;
+        }
+
+        /** Ingest never received this segment: a GAP fact, no object. */
+        LiveBuilder drop(long sequence) {
+            dropped.add(sequence);
+            return this;
+        }
+
+        /** The object store holds other bytes than the fact's SHA-256 says (bit rot, a bad copy). */
+        LiveBuilder corruptStored(long sequence, byte[] bytes) {
+            replaced.put(sequence, bytes);
+            return this;
+        }
+
+        /** The encoder sent these bytes: stored and described faithfully, but they are not media. */
+        LiveBuilder garbageFromEncoder(long sequence, byte[] bytes) {
+            storedAs.put(sequence, bytes);
+            return this;
+        }
+
+        LiveBuilder replayDays(int days) {
+            replayDays = days;
+            return this;
+        }
+
+        LiveBuilder endedAt(Instant at) {
+            endedAt = at;
+            return this;
+        }
+
+        String publish() throws Exception {
+            String creator = "creator_fixture";
+            Live scheduled = SampleEvents.live(liveId, creator).setReplayWindowDays(replayDays).setStreamKeySha256(StreamKeys.sha256("k")).build();
+            Instant startedAt = endedAt.minusSeconds(60);
+            send(Topic.LIVES, Live.newBuilder(scheduled).setEventId(Ids.newEventId()).setType(LiveEventType.STARTED).setStartedAt(startedAt).build());
+            List<Path> segments;
+            try (Stream<Path> files = Files.list(media)) {
+                segments = files.filter(f -> f.getFileName().toString().matches("index\\d+\\.(ts|m4s)"))
+                        .sorted(java.util.Comparator.comparingLong(ReplayFixture::sequenceOf)).toList();
+            }
+            if (fmp4) {
+                byte[] init = Files.readAllBytes(media.resolve("init.mp4"));
+                String sha = StreamKeys.sha256(init);
+                String key = liveId + "/init-" + sha.substring(0, 16) + ".mp4";
+                put(key, init);
+                send(Topic.SEGMENTS, fact(0, key, init, sha, SegmentContainer.FMP4_INIT));
+            }
+            for (Path file : segments) {
+                long sequence = sequenceOf(file);
+                if (dropped.contains(sequence)) {
+                    send(Topic.SEGMENTS, SegmentStored.newBuilder(fact(sequence, "", new byte[0], "", SegmentContainer.MPEG_TS))
+                            .setType(SegmentEventType.GAP).setGapLength(1L).setEventId(Ids.newEventId()).build());
+                    continue;
+                }
+                byte[] bytes = storedAs.getOrDefault(sequence, Files.readAllBytes(file));
+                String key = String.format("%s/%08d.%s", liveId, sequence, fmp4 ? "m4s" : "ts");
+                put(key, replaced.getOrDefault(sequence, bytes));
+                send(Topic.SEGMENTS, fact(sequence, key, bytes, StreamKeys.sha256(bytes), fmp4 ? SegmentContainer.FMP4 : SegmentContainer.MPEG_TS));
+            }
+            ended = Live.newBuilder(scheduled).setEventId(Ids.newEventId()).setType(LiveEventType.ENDED)
+                    .setStartedAt(startedAt).setEndedAt(endedAt).setEndReason(LiveEndReason.ENDLIST).build();
+            send(Topic.LIVES, ended);
+            return liveId;
+        }
+
+        /** Kafka delivers the ENDED fact again (a producer retry, a consumer that did not commit). */
+        void republishEnded() throws Exception {
+            send(Topic.LIVES, ended);
+        }
+
+        private SegmentStored fact(long sequence, String key, byte[] bytes, String sha, SegmentContainer container) {
+            return SegmentStored.newBuilder().setEventId(Ids.derivedEventId("segment", liveId + "/" + sequence + "/" + container))
+                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setType(SegmentEventType.STORED)
+                    .setLiveId(liveId).setSequence(sequence).setDurationMicros(container == SegmentContainer.FMP4_INIT ? null : 2_000_000L)
+                    .setByteSize(bytes.length).setSha256(sha).setObjectKey(key).setContainer(container)
+                    .setReceivedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setDiscontinuity(false).build();
+        }
+    }
+
+    LiveBuilder live(Path media, boolean fmp4) {
+        return new LiveBuilder(media, fmp4);
+    }
+
+    static long sequenceOf(Path file) {
+        return Long.parseLong(file.getFileName().toString().replaceAll("\\D", ""));
+    }
+
+    void send(Topic topic, org.apache.avro.specific.SpecificRecord event) throws Exception {
+        String key = event instanceof Live live ? live.getLiveId() : ((SegmentStored) event).getLiveId();
+        publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
+    }
+
+    void put(String key, byte[] bytes) throws Exception {
+        client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
+                .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
+    }
+
+    /** Every status published for the live's replay, in order. */
+    List<ReplayStatus> statuses(String liveId) {
+        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
+        try (TopicReader reader = new TopicReader(kafka.settings())) {
+            return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(30)).stream()
+                    .filter(r -> liveId.equals(r.key())).map(r -> codec.decode(r.value())).toList();
+        }
+    }
+
+    ReplayStatus awaitFinal(String liveId) throws Exception {
+        List<ReplayStatus> statuses = Await.expect("live " + liveId + " READY or FAILED", DEADLINE, () -> statuses(liveId),
+                list -> list.stream().anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED));
+        return statuses.stream().filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
+                .findFirst().orElseThrow();
+    }
+
+    byte[] replayObject(String key) throws Exception {
+        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key).build())) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Copies every object of a READY version into a folder, as a player or ffprobe reads them. */
+    Path download(ReplayStatus ready) throws Exception {
+        Path target = Files.createDirectories(dir.resolve("download-" + ready.getLiveId() + "-v" + ready.getVersion()));
+        for (var object : ready.getObjects()) {
+            Files.write(target.resolve(object.getKey().substring(object.getKey().lastIndexOf('/') + 1)), replayObject(object.getKey()));
+        }
+        return target;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+        publisher.close();
+        client.close();
+        s3.close();
+        kafka.close();
+    }
+}
