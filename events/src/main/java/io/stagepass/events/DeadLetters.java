@@ -7,15 +7,21 @@ import java.time.temporal.ChronoUnit;
 
 /** The one way a consumer builds the dead letter of a record it cannot read or accept. */
 public final class DeadLetters {
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * The record kept whole with the reason. Its id is derived from where the record sits (topic, partition, offset),
      * so the same bad record gives the same dead letter however often a consumer replays it.
      */
-    public static DeadLetter of(DeadLetterType type, String topic, int partition, long offset, byte[] key, byte[] value,
-                                String detectedBy, String reason) {
+    public static DeadLetter of(
+            DeadLetterType type,
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            String detectedBy,
+            String reason) {
         return DeadLetter.newBuilder()
                 .setEventId(Ids.derivedEventId("dead-letter", topic + "/" + partition + "/" + offset))
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
@@ -31,9 +37,16 @@ public final class DeadLetters {
     }
 
     /** A record whose key is a string (every Stagepass topic's). */
-    public static DeadLetter unreadable(String topic, int partition, long offset, String key, byte[] value,
-                                        String detectedBy, String reason) {
-        return of(DeadLetterType.UNREADABLE, topic, partition, offset,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, detectedBy, reason);
+    public static DeadLetter unreadable(
+            String topic, int partition, long offset, String key, byte[] value, String detectedBy, String reason) {
+        return of(
+                DeadLetterType.UNREADABLE,
+                topic,
+                partition,
+                offset,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                detectedBy,
+                reason);
     }
 }

@@ -46,8 +46,12 @@ public final class EventCodec<T extends SpecificRecord> {
         this.schema = SpecificData.get().getSchema(type);
         this.writer = new SpecificDatumWriter<>(schema);
         long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-        this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
-                .put(MARKER_0).put(MARKER_1).putLong(fingerprint).array();
+        this.header = ByteBuffer.allocate(HEADER_LENGTH)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(MARKER_0)
+                .put(MARKER_1)
+                .putLong(fingerprint)
+                .array();
         readers.put(fingerprint, new SpecificDatumReader<>(schema, schema));
         for (Schema older : history(type, schema)) {
             withWriterSchema(older);
@@ -66,8 +70,8 @@ public final class EventCodec<T extends SpecificRecord> {
             String resource = "history/" + type.getSimpleName() + "." + v + ".avsc";
             try (InputStream in = EventCodec.class.getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException(type.getSimpleName() + " is at schema version " + version
-                            + " but " + resource + " is missing: keep every earlier version there");
+                    throw new IllegalStateException(type.getSimpleName() + " is at schema version " + version + " but "
+                            + resource + " is missing: keep every earlier version there");
                 }
                 older.add(new Schema.Parser().parse(in));
             } catch (IOException e) {
@@ -83,7 +87,8 @@ public final class EventCodec<T extends SpecificRecord> {
 
     /** Accepts records written with an older version of this event's schema. */
     public EventCodec<T> withWriterSchema(Schema writerSchema) {
-        readers.put(SchemaNormalization.parsingFingerprint64(writerSchema),
+        readers.put(
+                SchemaNormalization.parsingFingerprint64(writerSchema),
                 new SpecificDatumReader<>(writerSchema, schema));
         return this;
     }
@@ -121,14 +126,16 @@ public final class EventCodec<T extends SpecificRecord> {
                     + ": not Avro single-object encoded (missing C3 01 marker or shorter than 10 bytes; length "
                     + bytes.length + ")");
         }
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         SpecificDatumReader<T> reader = readers.get(fingerprint);
         if (reader == null) {
             throw new MalformedEventException(String.format(
                     "%s: unknown schema fingerprint %016x (another event type, or a schema version this reader does not know)",
                     type.getSimpleName(), fingerprint));
         }
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
+        BinaryDecoder decoder =
+                DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
         T event;
         try {
             event = reader.read(null, decoder);

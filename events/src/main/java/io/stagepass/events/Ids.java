@@ -5,8 +5,7 @@ import java.util.UUID;
 
 /** Event and entity ids. */
 public final class Ids {
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A fresh random event id. */
     public static String newEventId() {
@@ -18,7 +17,8 @@ public final class Ids {
      * id, so a redelivered webhook produces the same fact and consumers deduplicate on it.
      */
     public static String derivedEventId(String namespace, String externalId) {
-        return UUID.nameUUIDFromBytes((namespace + ":" + externalId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes((namespace + ":" + externalId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     /** A new entity id with a readable prefix, e.g. {@code live_3f9a...}. */

@@ -21,20 +21,21 @@ public final class PlaybackTokens {
     public static final String SECRET_VARIABLE = "STAGEPASS_PLAYBACK_TOKEN_SECRET";
     /** For the embedded stack only: production deployments set their own secret. */
     public static final String EMBEDDED_SECRET = "stagepass-embedded-playback-token-secret";
+
     private static final String VERSION = "v1";
     private static final int MIN_SECRET_LENGTH = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     /** What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page. */
-    public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {
-    }
+    public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {}
 
     private final SecretKeySpec key;
 
     public PlaybackTokens(String secret) {
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException("the playback token secret must be at least " + MIN_SECRET_LENGTH + " characters");
+            throw new IllegalArgumentException(
+                    "the playback token secret must be at least " + MIN_SECRET_LENGTH + " characters");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
@@ -43,8 +44,8 @@ public final class PlaybackTokens {
         if (liveId.contains("|") || ticketId != null && ticketId.contains("|")) {
             throw new IllegalArgumentException("ids must not contain '|'");
         }
-        String claims = String.join("|", VERSION, liveId, ticketId == null ? "-" : ticketId,
-                Long.toString(expiresAt.getEpochSecond()));
+        String claims = String.join(
+                "|", VERSION, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
         byte[] claimBytes = claims.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(claimBytes) + "." + ENCODER.encodeToString(mac(claimBytes));
     }
@@ -72,7 +73,8 @@ public final class PlaybackTokens {
             if (!now.isBefore(expiresAt)) {
                 return Optional.empty();
             }
-            return Optional.of(new Claims(parts[1], parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]), expiresAt));
+            return Optional.of(
+                    new Claims(parts[1], parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]), expiresAt));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -15,8 +15,7 @@ public final class StreamKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int KEY_BYTES = 24;
 
-    private StreamKeys() {
-    }
+    private StreamKeys() {}
 
     /** A new random key: 32 URL-safe characters (192 bits). */
     public static String newKey() {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Every Kafka topic of Stagepass, declared once: name, partitions, key, value schema and retention.
@@ -24,16 +24,34 @@ public enum Topic {
     SEGMENTS("stagepass.stream.segments", 6, Cleanup.DELETE, Duration.ofDays(30), "liveId", SegmentStored.class),
     BEACONS("stagepass.viewer.beacons", 6, Cleanup.DELETE, Duration.ofDays(30), "liveId", Beacon.class),
     PAYMENTS("stagepass.payments", 6, Cleanup.DELETE, null, "liveId", PaymentFact.class),
-    REVENUE_METRICS("stagepass.metrics.revenue", 6, Cleanup.COMPACT, null,
-            "liveId/currency[/tier][/windowStart]", RevenueMetric.class),
-    AUDIENCE_METRICS("stagepass.metrics.audience", 6, Cleanup.COMPACT, null,
-            "liveId/mode/type[/at|/minute]", AudienceMetric.class),
-    TOPIC_ACTIVITY("stagepass.metrics.topic-activity", 1, Cleanup.DELETE, Duration.ofDays(7),
-            "topic/windowStart", TopicActivity.class),
+    REVENUE_METRICS(
+            "stagepass.metrics.revenue",
+            6,
+            Cleanup.COMPACT,
+            null,
+            "liveId/currency[/tier][/windowStart]",
+            RevenueMetric.class),
+    AUDIENCE_METRICS(
+            "stagepass.metrics.audience",
+            6,
+            Cleanup.COMPACT,
+            null,
+            "liveId/mode/type[/at|/minute]",
+            AudienceMetric.class),
+    TOPIC_ACTIVITY(
+            "stagepass.metrics.topic-activity",
+            1,
+            Cleanup.DELETE,
+            Duration.ofDays(7),
+            "topic/windowStart",
+            TopicActivity.class),
     DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
-    public enum Cleanup { COMPACT, DELETE }
+    public enum Cleanup {
+        COMPACT,
+        DELETE
+    }
 
     private final String topicName;
     private final int partitions;
@@ -42,8 +60,13 @@ public enum Topic {
     private final String key;
     private final Class<? extends SpecificRecord> valueType;
 
-    Topic(String topicName, int partitions, Cleanup cleanup, Duration retention, String key,
-          Class<? extends SpecificRecord> valueType) {
+    Topic(
+            String topicName,
+            int partitions,
+            Cleanup cleanup,
+            Duration retention,
+            String key,
+            Class<? extends SpecificRecord> valueType) {
         this.topicName = topicName;
         this.partitions = partitions;
         this.cleanup = cleanup;
@@ -84,7 +107,8 @@ public enum Topic {
      */
     public Map<String, String> configs() {
         Map<String, String> configs = new LinkedHashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+        configs.put(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
                 cleanup == Cleanup.COMPACT ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
         configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");

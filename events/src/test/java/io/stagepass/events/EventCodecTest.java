@@ -19,32 +19,65 @@ class EventCodecTest {
     static Stream<SpecificRecord> everyEventType() {
         return Stream.of(
                 SampleEvents.creator("creator_1").build(),
-                SampleEvents.creator("creator_2").setEmail(null).setType(CreatorEventType.UPDATED).build(),
+                SampleEvents.creator("creator_2")
+                        .setEmail(null)
+                        .setType(CreatorEventType.UPDATED)
+                        .build(),
                 SampleEvents.live("live_1", "creator_1").build(),
-                SampleEvents.live("live_1", "creator_1").setType(LiveEventType.ENDED)
-                        .setEndReason(LiveEndReason.RECONNECT_TIMEOUT).setTiers(List.of()).build(),
-                SampleEvents.replay("live_1", "creator_1").setType(ReplayEventType.READY)
-                        .setPlaylistKey("live_1/index.m3u8").setDurationMillis(3_600_000L).build(),
-                SampleEvents.entitlement("live_1", "cs_1").setType(EntitlementEventType.REVOKED)
-                        .setReason(EntitlementReason.DISPUTE_OPENED).build(),
-                SampleEvents.segment("live_1", 7).setDurationMicros(null).setDiscontinuity(true).build(),
-                SampleEvents.segment("live_1", 9).setType(SegmentEventType.GAP).setGapLength(2L).build(),
-                SampleEvents.beacon("live_1", "s1").setTicketId(null).setMode(ViewMode.PAGE)
-                        .setType(BeaconType.PAGE_VIEW).build(),
+                SampleEvents.live("live_1", "creator_1")
+                        .setType(LiveEventType.ENDED)
+                        .setEndReason(LiveEndReason.RECONNECT_TIMEOUT)
+                        .setTiers(List.of())
+                        .build(),
+                SampleEvents.replay("live_1", "creator_1")
+                        .setType(ReplayEventType.READY)
+                        .setPlaylistKey("live_1/index.m3u8")
+                        .setDurationMillis(3_600_000L)
+                        .build(),
+                SampleEvents.entitlement("live_1", "cs_1")
+                        .setType(EntitlementEventType.REVOKED)
+                        .setReason(EntitlementReason.DISPUTE_OPENED)
+                        .build(),
+                SampleEvents.segment("live_1", 7)
+                        .setDurationMicros(null)
+                        .setDiscontinuity(true)
+                        .build(),
+                SampleEvents.segment("live_1", 9)
+                        .setType(SegmentEventType.GAP)
+                        .setGapLength(2L)
+                        .build(),
+                SampleEvents.beacon("live_1", "s1")
+                        .setTicketId(null)
+                        .setMode(ViewMode.PAGE)
+                        .setType(BeaconType.PAGE_VIEW)
+                        .build(),
                 SampleEvents.payment("live_1", "cs_1").build(),
-                SampleEvents.payment("live_1", "cs_1").setType(PaymentEventType.DISPUTE_CLOSED)
-                        .setDisputeOutcome(DisputeOutcome.LOST).setFeeMinor(null).setNetMinor(null).build(),
+                SampleEvents.payment("live_1", "cs_1")
+                        .setType(PaymentEventType.DISPUTE_CLOSED)
+                        .setDisputeOutcome(DisputeOutcome.LOST)
+                        .setFeeMinor(null)
+                        .setNetMinor(null)
+                        .build(),
                 SampleEvents.revenue("live_1").setType(RevenueMetricType.WINDOW).build(),
-                SampleEvents.audience("live_1").setType(AudienceMetricType.RETENTION)
-                        .setRetentionMinute(3).setRetentionBasisPoints(8123).build(),
+                SampleEvents.audience("live_1")
+                        .setType(AudienceMetricType.RETENTION)
+                        .setRetentionMinute(3)
+                        .setRetentionBasisPoints(8123)
+                        .build(),
                 SampleEvents.topicActivity(Topic.BEACONS.topicName()).build(),
                 SampleEvents.deadLetter(Topic.PAYMENTS.topicName()).build());
     }
 
     @Test
     void samplesCoverEveryTopicValueType() {
-        List<String> sampled = everyEventType().map(event -> event.getClass().getName()).distinct().toList();
-        assertThat(sampled).containsAll(Arrays.stream(Topic.values()).map(topic -> topic.valueType().getName()).toList());
+        List<String> sampled = everyEventType()
+                .map(event -> event.getClass().getName())
+                .distinct()
+                .toList();
+        assertThat(sampled)
+                .containsAll(Arrays.stream(Topic.values())
+                        .map(topic -> topic.valueType().getName())
+                        .toList());
     }
 
     @ParameterizedTest
@@ -65,19 +98,24 @@ class EventCodecTest {
 
         assertThatThrownBy(() -> codec.decode("{\"amount\": 1500}".getBytes()))
                 .isInstanceOf(MalformedEventException.class)
-                .hasMessageContaining("PaymentFact").hasMessageContaining("C3 01");
+                .hasMessageContaining("PaymentFact")
+                .hasMessageContaining("C3 01");
         assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0xC3, 0x01, 1}))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("shorter than 10 bytes");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("shorter than 10 bytes");
         assertThatThrownBy(() -> codec.decode(null))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("null");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("null");
     }
 
     @Test
     void refusesAnotherEventTypeByItsFingerprint() {
-        byte[] beacon = EventCodec.of(Beacon.class).encode(SampleEvents.beacon("live_1", "s1").build());
+        byte[] beacon = EventCodec.of(Beacon.class)
+                .encode(SampleEvents.beacon("live_1", "s1").build());
 
         assertThatThrownBy(() -> EventCodec.of(PaymentFact.class).decode(beacon))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("unknown schema fingerprint");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("unknown schema fingerprint");
     }
 
     @Test
@@ -100,7 +138,8 @@ class EventCodecTest {
         byte[] padded = Arrays.copyOf(whole, whole.length + 3);
 
         assertThatThrownBy(() -> codec.decode(padded))
-                .isInstanceOf(MalformedEventException.class).hasMessageContaining("left over");
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("left over");
     }
 
     @Test
@@ -110,7 +149,8 @@ class EventCodecTest {
         // The datum starts with eventId (a string: zig-zag length, then bytes), then occurredAt, schemaVersion, type.
         int eventIdLength = bytes[EventCodec.HEADER_LENGTH] / 2;
         int afterEventId = EventCodec.HEADER_LENGTH + 1 + eventIdLength;
-        int typeIndex = afterEventId + varLongLength(bytes, afterEventId) + 1; // occurredAt, then schemaVersion (1 byte)
+        int typeIndex =
+                afterEventId + varLongLength(bytes, afterEventId) + 1; // occurredAt, then schemaVersion (1 byte)
         bytes[typeIndex] = 0x7e; // enum index 63: there are six beacon types
 
         assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(MalformedEventException.class);
@@ -122,18 +162,27 @@ class EventCodecTest {
         incomplete.setCurrency(null);
 
         assertThatThrownBy(() -> EventCodec.of(PaymentFact.class).encode(incomplete))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PaymentFact");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PaymentFact");
     }
 
     @Test
     void readsEventsWrittenWithAnOlderSchemaVersion() {
         // Version 1 of Creator, before "email" existed: the current reader fills the default (null).
-        Schema v1 = SchemaBuilder.record("Creator").namespace("io.stagepass.events").fields()
+        Schema v1 = SchemaBuilder.record("Creator")
+                .namespace("io.stagepass.events")
+                .fields()
                 .requiredString("eventId")
-                .name("occurredAt").type(org.apache.avro.LogicalTypes.timestampMillis()
-                        .addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
-                .name("schemaVersion").type().intType().intDefault(1)
-                .name("type").type(Creator.getClassSchema().getField("type").schema()).noDefault()
+                .name("occurredAt")
+                .type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+                .noDefault()
+                .name("schemaVersion")
+                .type()
+                .intType()
+                .intDefault(1)
+                .name("type")
+                .type(Creator.getClassSchema().getField("type").schema())
+                .noDefault()
                 .requiredString("creatorId")
                 .requiredString("displayName")
                 .requiredString("defaultCurrency")
@@ -142,7 +191,10 @@ class EventCodecTest {
         old.put("eventId", "e1");
         old.put("occurredAt", 1_700_000_000_000L);
         old.put("schemaVersion", 1);
-        old.put("type", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("type").schema(), "REGISTERED"));
+        old.put(
+                "type",
+                new org.apache.avro.generic.GenericData.EnumSymbol(
+                        v1.getField("type").schema(), "REGISTERED"));
         old.put("creatorId", "creator_1");
         old.put("displayName", "Ada");
         old.put("defaultCurrency", "EUR");
@@ -160,7 +212,9 @@ class EventCodecTest {
     private static byte[] encodeGeneric(Schema schema, org.apache.avro.generic.GenericRecord record) {
         try {
             return new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                    org.apache.avro.generic.GenericData.get(), schema).encode(record).array();
+                            org.apache.avro.generic.GenericData.get(), schema)
+                    .encode(record)
+                    .array();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -190,7 +244,8 @@ class EventCodecTest {
             assertThat(schema.getFields().get(0).name()).as(topic.name()).isEqualTo("eventId");
             assertThat(schema.getFields().get(0).schema().getType()).isEqualTo(Schema.Type.STRING);
             assertThat(schema.getFields().get(1).name()).as(topic.name()).isEqualTo("occurredAt");
-            assertThat(schema.getFields().get(1).schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
+            assertThat(schema.getFields().get(1).schema().getLogicalType().getName())
+                    .isEqualTo("timestamp-millis");
         }
     }
 
@@ -198,7 +253,10 @@ class EventCodecTest {
     void noEventTimeFromBytesThatAreNotAnEvent() {
         assertThat(EventCodec.occurredAtMillis(null)).isEqualTo(Long.MIN_VALUE);
         assertThat(EventCodec.occurredAtMillis("not an event".getBytes())).isEqualTo(Long.MIN_VALUE);
-        byte[] truncated = Arrays.copyOf(EventCodec.of(Beacon.class).encode(SampleEvents.beacon("live_1", "s").build()), 14);
+        byte[] truncated = Arrays.copyOf(
+                EventCodec.of(Beacon.class)
+                        .encode(SampleEvents.beacon("live_1", "s").build()),
+                14);
         assertThat(EventCodec.occurredAtMillis(truncated)).isEqualTo(Long.MIN_VALUE);
     }
 }

@@ -17,7 +17,9 @@ class MoneyTest {
     @Test
     void neverAddsAcrossCurrencies() {
         assertThatThrownBy(() -> Money.of(1500, "EUR").plus(Money.of(1500, "USD")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EUR").hasMessageContaining("USD");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EUR")
+                .hasMessageContaining("USD");
     }
 
     @Test
@@ -34,7 +36,8 @@ class MoneyTest {
 
     @Test
     void derivedIdsAreStablePerExternalId() {
-        assertThat(Ids.derivedEventId("stripe", "evt_1")).isEqualTo(Ids.derivedEventId("stripe", "evt_1"))
+        assertThat(Ids.derivedEventId("stripe", "evt_1"))
+                .isEqualTo(Ids.derivedEventId("stripe", "evt_1"))
                 .isNotEqualTo(Ids.derivedEventId("stripe", "evt_2"));
     }
 }

@@ -26,10 +26,16 @@ class PlaybackTokensTest {
     @Test
     void refusesForgedTamperedExpiredAndGarbledTokens() {
         String token = tokens.issue("live_1", "cs_1", LATER);
-        String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString("v1|live_1|cs_someone_else|9999999999".getBytes());
+        String forgedClaims = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("v1|live_1|cs_someone_else|9999999999".getBytes());
 
-        assertThat(tokens.verify(forgedClaims + token.substring(token.indexOf('.')), NOW)).isEmpty();
-        assertThat(tokens.verify(new PlaybackTokens("another-secret-of-at-least-32-characters!").issue("live_1", "cs_1", LATER), NOW)).isEmpty();
+        assertThat(tokens.verify(forgedClaims + token.substring(token.indexOf('.')), NOW))
+                .isEmpty();
+        assertThat(tokens.verify(
+                        new PlaybackTokens("another-secret-of-at-least-32-characters!").issue("live_1", "cs_1", LATER),
+                        NOW))
+                .isEmpty();
         assertThat(tokens.verify(token, LATER)).as("expired").isEmpty();
         assertThat(tokens.verify("not-a-token", NOW)).isEmpty();
         assertThat(tokens.verify("a.b.c", NOW)).isEmpty();

@@ -12,8 +12,7 @@ public final class SampleEvents {
     public static final String CURRENCY = "EUR";
     public static final long TICKET_PRICE_MINOR = 1500;
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     /** The contract's times are millisecond instants (Avro timestamp-millis); finer digits would not round-trip. */
     static Instant now() {
@@ -21,79 +20,150 @@ public final class SampleEvents {
     }
 
     public static Creator.Builder creator(String creatorId) {
-        return Creator.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(CreatorEventType.REGISTERED).setCreatorId(creatorId)
-                .setDisplayName("Ada's Yoga").setEmail("ada@example.com").setDefaultCurrency(CURRENCY);
+        return Creator.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(CreatorEventType.REGISTERED)
+                .setCreatorId(creatorId)
+                .setDisplayName("Ada's Yoga")
+                .setEmail("ada@example.com")
+                .setDefaultCurrency(CURRENCY);
     }
 
     public static Live.Builder live(String liveId, String creatorId) {
-        return Live.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(LiveEventType.SCHEDULED).setLiveId(liveId).setCreatorId(creatorId)
-                .setTitle("Sunrise flow").setScheduledStart(now().plusSeconds(3600))
+        return Live.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(LiveEventType.SCHEDULED)
+                .setLiveId(liveId)
+                .setCreatorId(creatorId)
+                .setTitle("Sunrise flow")
+                .setScheduledStart(now().plusSeconds(3600))
                 .setCurrency(CURRENCY)
                 .setTiers(List.of(new TicketTier("standard", TICKET_PRICE_MINOR), new TicketTier("vip", 4000L)))
                 .setStreamKeySha256("0".repeat(64));
     }
 
     public static ReplayStatus.Builder replay(String liveId, String creatorId) {
-        return ReplayStatus.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(ReplayEventType.PACKAGING).setLiveId(liveId).setCreatorId(creatorId).setProgressPercent(0);
+        return ReplayStatus.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(ReplayEventType.PACKAGING)
+                .setLiveId(liveId)
+                .setCreatorId(creatorId)
+                .setProgressPercent(0);
     }
 
     public static Entitlement.Builder entitlement(String liveId, String ticketId) {
-        return Entitlement.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(EntitlementEventType.GRANTED).setLiveId(liveId).setTicketId(ticketId).setTier("standard")
-                .setBuyerEmail("viewer@example.com").setReason(EntitlementReason.PAID)
+        return Entitlement.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(EntitlementEventType.GRANTED)
+                .setLiveId(liveId)
+                .setTicketId(ticketId)
+                .setTier("standard")
+                .setBuyerEmail("viewer@example.com")
+                .setReason(EntitlementReason.PAID)
                 .setSourceStripeEventId("evt_" + ticketId);
     }
 
     public static SegmentStored.Builder segment(String liveId, long sequence) {
-        return SegmentStored.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(SegmentEventType.STORED).setLiveId(liveId).setSequence(sequence)
-                .setDurationMicros(2_000_000L).setByteSize(188 * 1000).setSha256("f".repeat(64))
+        return SegmentStored.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(SegmentEventType.STORED)
+                .setLiveId(liveId)
+                .setSequence(sequence)
+                .setDurationMicros(2_000_000L)
+                .setByteSize(188 * 1000)
+                .setSha256("f".repeat(64))
                 .setObjectKey(liveId + "/" + String.format("%08d", sequence) + ".ts")
-                .setContainer(SegmentContainer.MPEG_TS).setReceivedAt(now()).setDiscontinuity(false);
+                .setContainer(SegmentContainer.MPEG_TS)
+                .setReceivedAt(now())
+                .setDiscontinuity(false);
     }
 
     public static Beacon.Builder beacon(String liveId, String sessionId) {
-        return Beacon.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(BeaconType.HEARTBEAT).setLiveId(liveId).setSessionId(sessionId).setTicketId("cs_" + sessionId)
-                .setMode(ViewMode.LIVE).setPositionMillis(0).setClientTime(now()).setReceivedAt(now());
+        return Beacon.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(BeaconType.HEARTBEAT)
+                .setLiveId(liveId)
+                .setSessionId(sessionId)
+                .setTicketId("cs_" + sessionId)
+                .setMode(ViewMode.LIVE)
+                .setPositionMillis(0)
+                .setClientTime(now())
+                .setReceivedAt(now());
     }
 
     public static PaymentFact.Builder payment(String liveId, String ticketId) {
         String stripeEventId = "evt_" + Ids.newId("t");
-        return PaymentFact.newBuilder().setEventId(Ids.derivedEventId("stripe", stripeEventId))
-                .setOccurredAt(now()).setType(PaymentEventType.CHECKOUT_COMPLETED)
-                .setStripeEventId(stripeEventId).setLiveId(liveId).setTicketId(ticketId).setTier("standard")
-                .setPaymentIntentId("pi_" + ticketId).setBuyerEmail("viewer@example.com").setPaid(true)
-                .setAmountMinor(TICKET_PRICE_MINOR).setCurrency(CURRENCY)
-                .setFeeMinor(47L).setNetMinor(TICKET_PRICE_MINOR - 47).setLivemode(false);
+        return PaymentFact.newBuilder()
+                .setEventId(Ids.derivedEventId("stripe", stripeEventId))
+                .setOccurredAt(now())
+                .setType(PaymentEventType.CHECKOUT_COMPLETED)
+                .setStripeEventId(stripeEventId)
+                .setLiveId(liveId)
+                .setTicketId(ticketId)
+                .setTier("standard")
+                .setPaymentIntentId("pi_" + ticketId)
+                .setBuyerEmail("viewer@example.com")
+                .setPaid(true)
+                .setAmountMinor(TICKET_PRICE_MINOR)
+                .setCurrency(CURRENCY)
+                .setFeeMinor(47L)
+                .setNetMinor(TICKET_PRICE_MINOR - 47)
+                .setLivemode(false);
     }
 
     public static RevenueMetric.Builder revenue(String liveId) {
-        return RevenueMetric.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(RevenueMetricType.TOTAL).setLiveId(liveId).setCurrency(CURRENCY)
-                .setGrossMinor(TICKET_PRICE_MINOR).setFeesMinor(47).setNetMinor(TICKET_PRICE_MINOR - 47).setTicketsSold(1);
+        return RevenueMetric.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(RevenueMetricType.TOTAL)
+                .setLiveId(liveId)
+                .setCurrency(CURRENCY)
+                .setGrossMinor(TICKET_PRICE_MINOR)
+                .setFeesMinor(47)
+                .setNetMinor(TICKET_PRICE_MINOR - 47)
+                .setTicketsSold(1);
     }
 
     public static AudienceMetric.Builder audience(String liveId) {
-        return AudienceMetric.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(AudienceMetricType.CONCURRENCY).setLiveId(liveId).setMode(ViewMode.LIVE)
-                .setAt(now()).setConcurrentViewers(3L);
+        return AudienceMetric.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(AudienceMetricType.CONCURRENCY)
+                .setLiveId(liveId)
+                .setMode(ViewMode.LIVE)
+                .setAt(now())
+                .setConcurrentViewers(3L);
     }
 
     public static TopicActivity.Builder topicActivity(String topic) {
         Instant start = Instant.ofEpochSecond(now().getEpochSecond() / 10 * 10);
-        return TopicActivity.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(start.plusSeconds(10))
-                .setType(TopicActivityType.WINDOW).setTopicName(topic).setWindowStart(start)
-                .setWindowEnd(start.plusSeconds(10)).setRecords(1).setBytes(100);
+        return TopicActivity.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(start.plusSeconds(10))
+                .setType(TopicActivityType.WINDOW)
+                .setTopicName(topic)
+                .setWindowStart(start)
+                .setWindowEnd(start.plusSeconds(10))
+                .setRecords(1)
+                .setBytes(100);
     }
 
     public static DeadLetter.Builder deadLetter(String sourceTopic) {
-        return DeadLetter.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now())
-                .setType(DeadLetterType.UNREADABLE).setSourceTopic(sourceTopic).setSourcePartition(0)
-                .setSourceOffset(42).setDetectedBy("test").setReason("not Avro")
+        return DeadLetter.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(DeadLetterType.UNREADABLE)
+                .setSourceTopic(sourceTopic)
+                .setSourcePartition(0)
+                .setSourceOffset(42)
+                .setDetectedBy("test")
+                .setReason("not Avro")
                 .setOriginalValue(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
     }
 }

@@ -18,7 +18,8 @@ class TopicTest {
 
         assertThat(schema.getField("eventId").schema().getType()).isEqualTo(Schema.Type.STRING);
         assertThat(schema.getField("type").schema().getType()).isEqualTo(Schema.Type.ENUM);
-        assertThat(schema.getField("occurredAt").schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
+        assertThat(schema.getField("occurredAt").schema().getLogicalType().getName())
+                .isEqualTo("timestamp-millis");
         assertThat((Integer) schema.getField("schemaVersion").defaultVal()).isPositive();
     }
 
@@ -31,8 +32,13 @@ class TopicTest {
         java.util.List<Schema> older = EventCodec.history(topic.valueType(), schema);
         assertThat(older).hasSize(version - 1);
         for (Schema earlier : older) {
-            assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, earlier).getType())
-                    .as("%s reads what %s version %s wrote", schema.getName(), earlier.getName(), earlier.getField("schemaVersion").defaultVal())
+            assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, earlier)
+                            .getType())
+                    .as(
+                            "%s reads what %s version %s wrote",
+                            schema.getName(),
+                            earlier.getName(),
+                            earlier.getField("schemaVersion").defaultVal())
                     .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
     }
@@ -55,8 +61,10 @@ class TopicTest {
     void catalogAndMetricTopicsAreCompactedAndFactsAreRetained() {
         for (Topic topic : Topic.values()) {
             boolean compacted = topic.topicName().startsWith("stagepass.catalog.")
-                    || topic == Topic.REVENUE_METRICS || topic == Topic.AUDIENCE_METRICS;
-            assertThat(topic.configs().get("cleanup.policy")).as(topic.topicName())
+                    || topic == Topic.REVENUE_METRICS
+                    || topic == Topic.AUDIENCE_METRICS;
+            assertThat(topic.configs().get("cleanup.policy"))
+                    .as(topic.topicName())
                     .isEqualTo(compacted ? "compact" : "delete");
         }
         assertThat(Topic.PAYMENTS.configs()).containsEntry("retention.ms", "-1");
@@ -65,7 +73,11 @@ class TopicTest {
 
     @Test
     void namesAreUniqueAndFoundByName() {
-        assertThat(Arrays.stream(Topic.values()).map(Topic::topicName).distinct().count()).isEqualTo(Topic.values().length);
+        assertThat(Arrays.stream(Topic.values())
+                        .map(Topic::topicName)
+                        .distinct()
+                        .count())
+                .isEqualTo(Topic.values().length);
         assertThat(Topic.byName("stagepass.payments")).contains(Topic.PAYMENTS);
         assertThat(Topic.byName("nope")).isEmpty();
     }

@@ -21,9 +21,19 @@ import java.time.Duration;
  * @param beacons         viewer beacon settings
  * @param stripe          Stripe webhook settings
  */
-public record IngestConfig(String host, int port, KafkaSettings kafka, S3Settings s3, Path spoolDir, long spoolMaxBytes,
-                           long maxBody, Duration reconnectWindow, Duration durationWait, int senders, Beacons beacons,
-                           Stripe stripe) {
+public record IngestConfig(
+        String host,
+        int port,
+        KafkaSettings kafka,
+        S3Settings s3,
+        Path spoolDir,
+        long spoolMaxBytes,
+        long maxBody,
+        Duration reconnectWindow,
+        Duration durationWait,
+        int senders,
+        Beacons beacons,
+        Stripe stripe) {
 
     /**
      * @param tokenSecret    {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with the replay API;
@@ -31,8 +41,7 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
      * @param allowedOrigins {@code STAGEPASS_PLAYER_ORIGINS}, comma-separated, default the replay API's own origins
      * @param perMinute      {@code STAGEPASS_BEACON_RATE}, default 30: requests per minute per player session (burst 10)
      */
-    public record Beacons(String tokenSecret, java.util.Set<String> allowedOrigins, int perMinute) {
-    }
+    public record Beacons(String tokenSecret, java.util.Set<String> allowedOrigins, int perMinute) {}
 
     /**
      * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...): verifies every webhook
@@ -68,37 +77,47 @@ public record IngestConfig(String host, int port, KafkaSettings kafka, S3Setting
         boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
         if (!loopback && config.beacons().tokenSecret().equals(io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET)) {
             throw new io.stagepass.platform.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
-                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
+                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host()
+                    + "): the default is public");
         }
         if (!loopback && config.stripe().webhookSecret().equals(EMBEDDED_WEBHOOK_SECRET)) {
-            throw new io.stagepass.platform.config.ConfigException(STRIPE_WEBHOOK_SECRET
-                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host() + "): the default is public");
+            throw new io.stagepass.platform.config.ConfigException(
+                    STRIPE_WEBHOOK_SECRET + " must be set when ingest listens beyond loopback (" + HOST + "="
+                            + config.host() + "): the default is public");
         }
         return config;
     }
 
     private static IngestConfig read(Env env) {
-        return new IngestConfig(env.string(HOST, "127.0.0.1"), env.port(PORT, DEFAULT_PORT),
-                KafkaSettings.fromEnv(env), S3Settings.fromEnv(env),
+        return new IngestConfig(
+                env.string(HOST, "127.0.0.1"),
+                env.port(PORT, DEFAULT_PORT),
+                KafkaSettings.fromEnv(env),
+                S3Settings.fromEnv(env),
                 env.path(SPOOL_DIR, "data/ingest/spool"),
                 env.bytes(SPOOL_MAX, 2L * 1024 * 1024 * 1024),
                 env.bytes(MAX_BODY, 64L * 1024 * 1024),
                 env.duration(RECONNECT_WINDOW, Duration.ofSeconds(60)),
                 env.duration(DURATION_WAIT, Duration.ofSeconds(3)),
                 env.integer(SENDERS, 8, 1, 256),
-                new Beacons(playbackSecret(env),
-                        java.util.Set.copyOf(java.util.List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080").split("\\s*,\\s*"))),
+                new Beacons(
+                        playbackSecret(env),
+                        java.util.Set.copyOf(java.util.List.of(
+                                env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
+                                        .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                new Stripe(env.string(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET),
+                new Stripe(
+                        env.string(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET),
                         env.string(STRIPE_API_KEY, "sk_test_embedded_stagepass"),
                         env.httpUrl(STRIPE_API_BASE, "https://api.stripe.com").toString()));
     }
 
     private static String playbackSecret(Env env) {
-        String secret = env.string(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE, io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET);
+        String secret = env.string(
+                io.stagepass.events.PlaybackTokens.SECRET_VARIABLE, io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET);
         if (secret.length() < 32) {
-            throw new io.stagepass.platform.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
-                    + " must be at least 32 characters");
+            throw new io.stagepass.platform.config.ConfigException(
+                    io.stagepass.events.PlaybackTokens.SECRET_VARIABLE + " must be at least 32 characters");
         }
         return secret;
     }

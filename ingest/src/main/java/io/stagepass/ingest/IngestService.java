@@ -2,21 +2,21 @@ package io.stagepass.ingest;
 
 import io.minio.MinioClient;
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.platform.http.HttpServices;
 import io.stagepass.ingest.beacons.BeaconRoutes;
 import io.stagepass.ingest.beacons.RateLimiter;
-import io.stagepass.ingest.stripe.PaymentFacts;
-import io.stagepass.ingest.stripe.StripeLookups;
-import io.stagepass.ingest.stripe.StripeWebhookRoutes;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.lifecycle.Resources;
-import io.stagepass.platform.s3.ObjectStore;
 import io.stagepass.ingest.hls.HlsIngest;
 import io.stagepass.ingest.hls.HlsRoutes;
 import io.stagepass.ingest.hls.LiveSessions;
 import io.stagepass.ingest.hls.SegmentSender;
 import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
+import io.stagepass.ingest.stripe.PaymentFacts;
+import io.stagepass.ingest.stripe.StripeLookups;
+import io.stagepass.ingest.stripe.StripeWebhookRoutes;
+import io.stagepass.platform.http.HttpServices;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.lifecycle.Resources;
+import io.stagepass.platform.s3.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +38,7 @@ public final class IngestService implements AutoCloseable {
     private LiveCatalog catalog;
     private Spool spool;
 
-    private IngestService() {
-    }
+    private IngestService() {}
 
     public static IngestService start(IngestConfig config) throws Exception {
         IngestService service = new IngestService();
@@ -56,19 +55,30 @@ public final class IngestService implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         catalog = push(new LiveCatalog(config.kafka()).start());
         if (!catalog.awaitCaughtUp(CATALOG_WAIT)) {
-            LOG.warn("the lives catalog did not load within {} s; stream keys are unknown until it does", CATALOG_WAIT.toSeconds());
+            LOG.warn(
+                    "the lives catalog did not load within {} s; stream keys are unknown until it does",
+                    CATALOG_WAIT.toSeconds());
         }
         spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
         LiveSessions sessions = new LiveSessions(spool);
         HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
-        sender = push(new SegmentSender(spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock, config.senders()).start());
+        sender = push(new SegmentSender(
+                        spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock, config.senders())
+                .start());
         HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
-        BeaconRoutes beacons = new BeaconRoutes(new PlaybackTokens(config.beacons().tokenSecret()), publisher,
-                new RateLimiter(config.beacons().perMinute(), BEACON_BURST), config.beacons().allowedOrigins(), clock);
-        StripeWebhookRoutes stripe = new StripeWebhookRoutes(config.stripe().webhookSecret(),
-                new PaymentFacts(StripeLookups.create(config.stripe().apiKey(), config.stripe().apiBase())), publisher);
+        BeaconRoutes beacons = new BeaconRoutes(
+                new PlaybackTokens(config.beacons().tokenSecret()),
+                publisher,
+                new RateLimiter(config.beacons().perMinute(), BEACON_BURST),
+                config.beacons().allowedOrigins(),
+                clock);
+        StripeWebhookRoutes stripe = new StripeWebhookRoutes(
+                config.stripe().webhookSecret(),
+                new PaymentFacts(StripeLookups.create(
+                        config.stripe().apiKey(), config.stripe().apiBase())),
+                publisher);
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);
             beacons.register(routes);

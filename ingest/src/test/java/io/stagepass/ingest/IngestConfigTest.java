@@ -25,13 +25,23 @@ class IngestConfigTest {
     @Test
     void refusesThePublicDefaultSecretsBeyondLoopback() {
         assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.HOST, "0.0.0.0"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(PlaybackTokens.SECRET_VARIABLE);
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.HOST, "0.0.0.0",
-                PlaybackTokens.SECRET_VARIABLE, "a-real-secret-of-at-least-32-characters"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(PlaybackTokens.SECRET_VARIABLE);
+        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(
+                        IngestConfig.HOST,
+                        "0.0.0.0",
+                        PlaybackTokens.SECRET_VARIABLE,
+                        "a-real-secret-of-at-least-32-characters"))))
                 .hasMessageContaining(IngestConfig.STRIPE_WEBHOOK_SECRET);
-        assertThat(IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.HOST, "0.0.0.0",
-                PlaybackTokens.SECRET_VARIABLE, "a-real-secret-of-at-least-32-characters",
-                IngestConfig.STRIPE_WEBHOOK_SECRET, "whsec_real"))).host()).isEqualTo("0.0.0.0");
+        assertThat(IngestConfig.fromEnv(Env.of(Map.of(
+                                IngestConfig.HOST,
+                                "0.0.0.0",
+                                PlaybackTokens.SECRET_VARIABLE,
+                                "a-real-secret-of-at-least-32-characters",
+                                IngestConfig.STRIPE_WEBHOOK_SECRET,
+                                "whsec_real")))
+                        .host())
+                .isEqualTo("0.0.0.0");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.minio.Result;
 import io.minio.messages.Item;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.Bucket;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
@@ -17,7 +18,6 @@ import io.stagepass.events.Topic;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
-import io.stagepass.events.Bucket;
 import io.stagepass.platform.s3.ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,13 +54,23 @@ public final class IngestFixture implements AutoCloseable {
     }
 
     /** With Stripe's API answered by a stand-in at {@code stripeApiBase}. */
-    public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes, String stripeApiBase) throws Exception {
+    public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes, String stripeApiBase)
+            throws Exception {
         this.dir = dir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         kafkaPort = kafka.port();
         s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
-        config = new IngestConfig("127.0.0.1", 0, kafka.settings(), s3.settings(), dir.resolve("spool"),
-                spoolMaxBytes, MAX_BODY, reconnectWindow, Duration.ofSeconds(3), 4,
+        config = new IngestConfig(
+                "127.0.0.1",
+                0,
+                kafka.settings(),
+                s3.settings(),
+                dir.resolve("spool"),
+                spoolMaxBytes,
+                MAX_BODY,
+                reconnectWindow,
+                Duration.ofSeconds(3),
+                4,
                 new IngestConfig.Beacons(TOKEN_SECRET, java.util.Set.of(PLAYER_ORIGIN), 30),
                 new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase));
         ingest = IngestService.start(config);
@@ -71,10 +81,19 @@ public final class IngestFixture implements AutoCloseable {
         String liveId = Ids.newId("live");
         String key = StreamKeys.newKey();
         try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
-            publisher.publish(Topic.LIVES, liveId, SampleEvents.live(liveId, "creator_1")
-                    .setStreamKeySha256(StreamKeys.sha256(key)).build()).get(30, TimeUnit.SECONDS);
+            publisher
+                    .publish(
+                            Topic.LIVES,
+                            liveId,
+                            SampleEvents.live(liveId, "creator_1")
+                                    .setStreamKeySha256(StreamKeys.sha256(key))
+                                    .build())
+                    .get(30, TimeUnit.SECONDS);
         }
-        Await.expect("ingest knows the new stream key", DEADLINE, () -> ingest.catalog().byStreamKey(key).isPresent());
+        Await.expect(
+                "ingest knows the new stream key",
+                DEADLINE,
+                () -> ingest.catalog().byStreamKey(key).isPresent());
         return new String[] {liveId, key};
     }
 
@@ -84,26 +103,36 @@ public final class IngestFixture implements AutoCloseable {
 
     public List<SegmentStored> segments(String liveId) {
         EventCodec<SegmentStored> codec = EventCodec.of(SegmentStored.class);
-        return read(Topic.SEGMENTS).stream().map(codec::decode).filter(s -> s.getLiveId().equals(liveId)).toList();
+        return read(Topic.SEGMENTS).stream()
+                .map(codec::decode)
+                .filter(s -> s.getLiveId().equals(liveId))
+                .toList();
     }
 
     public List<Live> lifecycle(String liveId) {
         EventCodec<Live> codec = EventCodec.of(Live.class);
-        return read(Topic.LIVES).stream().map(codec::decode)
-                .filter(l -> l.getLiveId().equals(liveId) && l.getType() != LiveEventType.SCHEDULED).toList();
+        return read(Topic.LIVES).stream()
+                .map(codec::decode)
+                .filter(l -> l.getLiveId().equals(liveId) && l.getType() != LiveEventType.SCHEDULED)
+                .toList();
     }
 
     private List<byte[]> read(Topic topic) {
         try (TopicReader reader = new TopicReader(kafka.settings())) {
-            return reader.readFrom(topic, Map.of(), Duration.ofSeconds(30)).stream().map(r -> r.value()).toList();
+            return reader.readFrom(topic, Map.of(), Duration.ofSeconds(30)).stream()
+                    .map(r -> r.value())
+                    .toList();
         }
     }
 
     public List<String> objects(String liveId) {
         List<String> keys = new ArrayList<>();
         try (MinioClient client = ObjectStore.client(s3.settings())) {
-            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName())
-                    .prefix(liveId + "/").recursive(true).build())) {
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(Bucket.SEGMENTS.bucketName())
+                    .prefix(liveId + "/")
+                    .recursive(true)
+                    .build())) {
                 keys.add(item.get().objectName());
             }
         } catch (Exception e) {

@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param retentionInterval {@code STAGEPASS_JOBS_RETENTION_INTERVAL}, default 1h: how often expired replays are deleted
  *                          ({@code 0} turns the schedule off; {@code stagepass replay retention} still runs it)
  */
-public record JobsConfig(KafkaSettings kafka, S3Settings s3, String groupId, Path workDir, int fetchers,
-                         Duration retentionInterval) {
+public record JobsConfig(
+        KafkaSettings kafka, S3Settings s3, String groupId, Path workDir, int fetchers, Duration retentionInterval) {
     public static final String GROUP = "STAGEPASS_JOBS_GROUP";
     public static final String WORK_DIR = "STAGEPASS_JOBS_WORK_DIR";
     public static final String FETCHERS = "STAGEPASS_JOBS_FETCHERS";
@@ -24,12 +24,18 @@ public record JobsConfig(KafkaSettings kafka, S3Settings s3, String groupId, Pat
     public static final String DEFAULT_GROUP = "stagepass-jobs";
 
     public static JobsConfig fromEnv(Env env) {
-        return new JobsConfig(KafkaSettings.fromEnv(env), S3Settings.fromEnv(env),
-                env.string(GROUP, DEFAULT_GROUP), env.path(WORK_DIR, "data/jobs"),
-                env.integer(FETCHERS, 4, 1, 64), retentionInterval(env));
+        return new JobsConfig(
+                KafkaSettings.fromEnv(env),
+                S3Settings.fromEnv(env),
+                env.string(GROUP, DEFAULT_GROUP),
+                env.path(WORK_DIR, "data/jobs"),
+                env.integer(FETCHERS, 4, 1, 64),
+                retentionInterval(env));
     }
 
     private static Duration retentionInterval(Env env) {
-        return "0".equals(env.string(RETENTION_INTERVAL, null)) ? Duration.ZERO : env.duration(RETENTION_INTERVAL, Duration.ofHours(1));
+        return "0".equals(env.string(RETENTION_INTERVAL, null))
+                ? Duration.ZERO
+                : env.duration(RETENTION_INTERVAL, Duration.ofHours(1));
     }
 }

@@ -39,9 +39,10 @@ public final class JobsWorker implements AutoCloseable {
         try {
             MinioClient s3 = resources.add(ObjectStore.client(config.s3()));
             EventPublisher publisher = resources.add(new EventPublisher(config.kafka(), config.groupId()));
-            ReplayService replays = resources.add(new ReplayService(config.kafka(), s3, publisher,
-                    config.workDir().resolve("replays"), config.fetchers()));
-            resources.add(new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
+            ReplayService replays = resources.add(new ReplayService(
+                    config.kafka(), s3, publisher, config.workDir().resolve("replays"), config.fetchers()));
+            resources.add(
+                    new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
             if (!config.retentionInterval().isZero()) {
                 Retention retention = resources.add(new Retention(config.kafka(), s3, publisher));
                 ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {

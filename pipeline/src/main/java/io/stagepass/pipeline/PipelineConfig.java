@@ -20,8 +20,14 @@ import java.time.Duration;
  *                               no event arrived for it this long (so an
  *                               hour is published this long after it ended)
  */
-public record PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism, S3Settings s3,
-                             Duration lakeCheckpointInterval, Duration lakeCloseAfter) implements Serializable {
+public record PipelineConfig(
+        KafkaSettings kafka,
+        Duration checkpointInterval,
+        int parallelism,
+        S3Settings s3,
+        Duration lakeCheckpointInterval,
+        Duration lakeCloseAfter)
+        implements Serializable {
     public static final String CHECKPOINT_INTERVAL = "STAGEPASS_CHECKPOINT_INTERVAL";
     public static final String PARALLELISM = "STAGEPASS_PIPELINE_PARALLELISM";
     public static final String LAKE_CHECKPOINT_INTERVAL = "STAGEPASS_LAKE_CHECKPOINT_INTERVAL";
@@ -33,13 +39,21 @@ public record PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, i
 
     /** For jobs that do not write the lake: lake settings at their defaults. */
     public PipelineConfig(KafkaSettings kafka, Duration checkpointInterval, int parallelism) {
-        this(kafka, checkpointInterval, parallelism, S3Settings.fromEnv(Env.of(java.util.Map.of())),
-                DEFAULT_LAKE_CHECKPOINT_INTERVAL, DEFAULT_LAKE_CLOSE_AFTER);
+        this(
+                kafka,
+                checkpointInterval,
+                parallelism,
+                S3Settings.fromEnv(Env.of(java.util.Map.of())),
+                DEFAULT_LAKE_CHECKPOINT_INTERVAL,
+                DEFAULT_LAKE_CLOSE_AFTER);
     }
 
     public static PipelineConfig fromEnv(Env env) {
-        return new PipelineConfig(KafkaSettings.fromEnv(env), interval(env, CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
-                env.integer(PARALLELISM, DEFAULT_PARALLELISM, 1, 256), S3Settings.fromEnv(env),
+        return new PipelineConfig(
+                KafkaSettings.fromEnv(env),
+                interval(env, CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL),
+                env.integer(PARALLELISM, DEFAULT_PARALLELISM, 1, 256),
+                S3Settings.fromEnv(env),
                 interval(env, LAKE_CHECKPOINT_INTERVAL, DEFAULT_LAKE_CHECKPOINT_INTERVAL),
                 interval(env, LAKE_CLOSE_AFTER, DEFAULT_LAKE_CLOSE_AFTER));
     }

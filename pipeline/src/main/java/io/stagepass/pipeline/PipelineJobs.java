@@ -18,11 +18,11 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /** Every pipeline job, and how an environment is prepared for one. */
 public final class PipelineJobs {
-    private PipelineJobs() {
-    }
+    private PipelineJobs() {}
 
     public static List<PipelineJob> all() {
-        return List.of(new TopicActivityJob(), new EntitlementsJob(), new RevenueJob(), new AudienceJob(), new LakeJob());
+        return List.of(
+                new TopicActivityJob(), new EntitlementsJob(), new RevenueJob(), new AudienceJob(), new LakeJob());
     }
 
     public static Optional<PipelineJob> byName(String name) {
@@ -57,7 +57,9 @@ public final class PipelineJobs {
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         // A stopped job keeps its last checkpoint, so the next start resumes from it (state and offsets).
-        restart.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        restart.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.configure(restart);
     }
 }

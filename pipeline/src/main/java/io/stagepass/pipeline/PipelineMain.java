@@ -10,8 +10,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * MiniCluster when started with {@code java -jar}. Usage: {@code PipelineMain JOB}.
  */
 public final class PipelineMain {
-    private PipelineMain() {
-    }
+    private PipelineMain() {}
 
     public static void main(String[] args) throws Exception {
         String names = PipelineJobs.all().stream().map(PipelineJob::name).collect(Collectors.joining(", "));

@@ -5,8 +5,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 
 /** How the jobs forget long-lived state. */
 public final class StateTtl {
-    private StateTtl() {
-    }
+    private StateTtl() {}
 
     /**
      * Kept {@code keep} after it was last written, without Flink's default incremental clean-up, which visits other
@@ -14,6 +13,9 @@ public final class StateTtl {
      * dropped when read and left out of checkpoints, so a restored job no longer holds them.
      */
     public static StateTtlConfig afterLastWrite(Duration keep) {
-        return StateTtlConfig.newBuilder(keep).disableCleanupInBackground().cleanupFullSnapshot().build();
+        return StateTtlConfig.newBuilder(keep)
+                .disableCleanupInBackground()
+                .cleanupFullSnapshot()
+                .build();
     }
 }

@@ -16,7 +16,10 @@ public record ReplayApiConfig(String host, int port, KafkaSettings kafka, S3Sett
     public static final int DEFAULT_PORT = 8080;
 
     public static ReplayApiConfig fromEnv(Env env) {
-        return new ReplayApiConfig(env.string(HOST, "127.0.0.1"), env.port(PORT, DEFAULT_PORT),
-                KafkaSettings.fromEnv(env), S3Settings.fromEnv(env));
+        return new ReplayApiConfig(
+                env.string(HOST, "127.0.0.1"),
+                env.port(PORT, DEFAULT_PORT),
+                KafkaSettings.fromEnv(env),
+                S3Settings.fromEnv(env));
     }
 }

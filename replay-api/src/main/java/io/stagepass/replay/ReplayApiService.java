@@ -7,10 +7,9 @@ import io.stagepass.platform.http.HttpServices;
  * foundation serves its health route; each capability adds its routes here.
  */
 public final class ReplayApiService {
-    private ReplayApiService() {
-    }
+    private ReplayApiService() {}
 
     public static HttpServices.Running start(ReplayApiConfig config) {
-        return HttpServices.start("replay-api", config.host(), config.port(), routes -> { });
+        return HttpServices.start("replay-api", config.host(), config.port(), routes -> {});
     }
 }

@@ -51,9 +51,11 @@ final class BeaconLoad {
         double beaconRate = accepted.get() / (double) seconds;
         double producerRate = producerThroughput(seconds / 3 + 1);
         System.out.println();
-        System.out.printf("beacons: %d senders x %d events per request for %d s: %.0f events/s accepted, request %s%n",
+        System.out.printf(
+                "beacons: %d senders x %d events per request for %d s: %.0f events/s accepted, request %s%n",
                 SENDERS, BATCH, seconds, beaconRate, latencies.summary());
-        System.out.printf("baseline: a plain durable producer writing beacons: %.0f events/s; ratio %.2f%n",
+        System.out.printf(
+                "baseline: a plain durable producer writing beacons: %.0f events/s; ratio %.2f%n",
                 producerRate, beaconRate / producerRate);
     }
 
@@ -63,13 +65,16 @@ final class BeaconLoad {
         while (System.nanoTime() < endNanos) {
             // A fresh session per request: the per-session rate limit is not what is measured here.
             String sessionId = "bench-" + sender + "-" + session++;
-            String token = tokens.issue("live_bench", "cs_" + sender, Instant.now().plusSeconds(3600));
+            String token =
+                    tokens.issue("live_bench", "cs_" + sender, Instant.now().plusSeconds(3600));
             String body = batch(sessionId);
             long start = System.nanoTime();
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + stack.ingestPort() + "/v1/beacons"))
-                        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.ingestPort() + "/v1/beacons"))
+                                .header("Authorization", "Bearer " + token)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 latencies.add((System.nanoTime() - start) / 1000);
                 if (response.statusCode() == 202) {
@@ -84,18 +89,24 @@ final class BeaconLoad {
     private static String batch(String sessionId) {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < BATCH; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"heartbeat\",\"sessionId\":\"").append(sessionId)
-                    .append("\",\"mode\":\"live\",\"positionMs\":").append(i * 10_000).append('}');
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"heartbeat\",\"sessionId\":\"")
+                    .append(sessionId)
+                    .append("\",\"mode\":\"live\",\"positionMs\":")
+                    .append(i * 10_000)
+                    .append('}');
         }
         return body.append(']').toString();
     }
 
     /** Beacons/s a plain durable producer writes for {@code seconds}, sending as fast as it can. */
     private double producerThroughput(int seconds) {
-        byte[] value = EventCodec.of(Beacon.class).encode(SampleEvents.beacon("live_bench", "bench-session").build());
+        byte[] value = EventCodec.of(Beacon.class)
+                .encode(SampleEvents.beacon("live_bench", "bench-session").build());
         long count = 0;
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(stack.kafka(), "bench-producer"))) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(KafkaClients.durableProducer(stack.kafka(), "bench-producer"))) {
             while (System.nanoTime() < end) {
                 producer.send(new ProducerRecord<>(Topic.BEACONS.topicName(), "live_bench", value));
                 count++;

@@ -22,10 +22,16 @@ import picocli.CommandLine.Option;
  * same PUTs to a server that only discards the body (HTTP and transfer cost), and a plain producer-to-consumer
  * round trip through the same broker. Then a beacon load run against a plain producer's throughput.
  */
-@Command(name = "bench/ingest", mixinStandardHelpOptions = true, version = "stagepass 0.1.0", sortOptions = false,
+@Command(
+        name = "bench/ingest",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        sortOptions = false,
         usageHelpWidth = 120,
-        description = {"Segment PUT-to-answer and PUT-to-event latencies and lost segments of ingest on the embedded stack,",
-                "next to baselines from the same run; then a beacon load run."})
+        description = {
+            "Segment PUT-to-answer and PUT-to-event latencies and lost segments of ingest on the embedded stack,",
+            "next to baselines from the same run; then a beacon load run."
+        })
 public final class IngestBench implements Callable<Integer> {
     @Option(names = "--lives", paramLabel = "N", description = "simulated encoders, one live each (default 50)")
     private int lives = 50;
@@ -47,17 +53,31 @@ public final class IngestBench implements Callable<Integer> {
     public Integer call() throws Exception {
         int segmentBytes = segmentKb * 1024;
         Path dataDir = Files.createTempDirectory("stagepass-bench");
-        StackConfig config = StackConfig.fromEnv(Env.of(Map.of(StackConfig.DATA_DIR, dataDir.toString(),
-                StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0", StackConfig.FLINK_PORT, "0",
-                StackConfig.INGEST_PORT, "0", StackConfig.API_PORT, "0")));
-        System.out.printf("ingest bench: %d lives, a %d KB segment every %d s each, for %d s (data in %s)%n",
+        StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
+                StackConfig.DATA_DIR,
+                dataDir.toString(),
+                StackConfig.KAFKA_PORT,
+                "0",
+                StackConfig.S3_PORT,
+                "0",
+                StackConfig.FLINK_PORT,
+                "0",
+                StackConfig.INGEST_PORT,
+                "0",
+                StackConfig.API_PORT,
+                "0")));
+        System.out.printf(
+                "ingest bench: %d lives, a %d KB segment every %d s each, for %d s (data in %s)%n",
                 lives, segmentBytes / 1024, SegmentPush.SEGMENT_INTERVAL.toSeconds(), seconds, dataDir);
-        try (Stack stack = Stack.start(config, line -> { })) {
+        try (Stack stack = Stack.start(config, line -> {})) {
             byte[] segment = new byte[segmentBytes];
             PushResult baseline = pushToDiscardingServer(segment);
             ScheduledLives scheduled = ScheduledLives.schedule(stack, lives);
             Latencies kafkaRoundTrip = KafkaRoundTrip.measure(stack.kafka(), 500);
-            PushResult ingest = SegmentPush.push(scheduled.keys(), seconds, segment,
+            PushResult ingest = SegmentPush.push(
+                    scheduled.keys(),
+                    seconds,
+                    segment,
                     (key, file) -> "http://127.0.0.1:" + stack.ingestPort() + "/live/" + key + "/" + file,
                     new SegmentEvents(stack.kafka(), scheduled));
             printSegments(baseline, kafkaRoundTrip, ingest);
@@ -68,14 +88,23 @@ public final class IngestBench implements Callable<Integer> {
 
     /** The baseline of PUT-to-answer: the same PUTs, for at most 30 s, to a server that only discards the body. */
     private PushResult pushToDiscardingServer(byte[] segment) throws InterruptedException {
-        List<String> keys = IntStream.range(0, lives).mapToObj(live -> "baseline-key-" + live).toList();
-        try (HttpServices.Running discard = HttpServices.start("baseline", "127.0.0.1", 0, routes ->
-                routes.routes.put("/discard/{key}/{file}", ctx -> {
+        List<String> keys = IntStream.range(0, lives)
+                .mapToObj(live -> "baseline-key-" + live)
+                .toList();
+        try (HttpServices.Running discard = HttpServices.start(
+                "baseline",
+                "127.0.0.1",
+                0,
+                routes -> routes.routes.put("/discard/{key}/{file}", ctx -> {
                     ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
                     ctx.status(201);
                 }))) {
-            return SegmentPush.push(keys, Math.min(seconds, 30), segment,
-                    (key, file) -> "http://127.0.0.1:" + discard.port() + "/discard/" + key + "/" + file, null);
+            return SegmentPush.push(
+                    keys,
+                    Math.min(seconds, 30),
+                    segment,
+                    (key, file) -> "http://127.0.0.1:" + discard.port() + "/discard/" + key + "/" + file,
+                    null);
         }
     }
 
@@ -83,13 +112,23 @@ public final class IngestBench implements Callable<Integer> {
         System.out.println();
         System.out.println("PUT to answer     baseline (discarding server) " + baseline.answers.summary());
         System.out.println("PUT to answer     ingest (fsync'd spool)       " + ingest.answers.summary());
-        System.out.printf("  ratio p99 ingest / baseline: %.2f%n", ingest.answers.percentileMillis(99) / baseline.answers.percentileMillis(99));
+        System.out.printf(
+                "  ratio p99 ingest / baseline: %.2f%n",
+                ingest.answers.percentileMillis(99) / baseline.answers.percentileMillis(99));
         System.out.println("event round trip  baseline (produce->consume)  " + kafkaRoundTrip.summary());
         System.out.println("PUT to event      ingest (S3 + Kafka, async)   " + ingest.events.summary());
-        System.out.printf("  ratio p99 ingest / baseline: %.2f%n", ingest.events.percentileMillis(99) / kafkaRoundTrip.percentileMillis(99));
-        System.out.printf("segments sent %d, answered 201 %d, events %d, lost %d, non-201 answers %d%n",
-                ingest.sent.get(), ingest.created.get(), ingest.events.count(), ingest.sent.get() - ingest.events.count(), ingest.failed.get());
-        System.out.printf("goal: p99 PUT-to-event <= 300 ms at %d lives: %s%n", lives,
-                ingest.events.percentileMillis(99) <= 300 ? "met" : "NOT met");
+        System.out.printf(
+                "  ratio p99 ingest / baseline: %.2f%n",
+                ingest.events.percentileMillis(99) / kafkaRoundTrip.percentileMillis(99));
+        System.out.printf(
+                "segments sent %d, answered 201 %d, events %d, lost %d, non-201 answers %d%n",
+                ingest.sent.get(),
+                ingest.created.get(),
+                ingest.events.count(),
+                ingest.sent.get() - ingest.events.count(),
+                ingest.failed.get());
+        System.out.printf(
+                "goal: p99 PUT-to-event <= 300 ms at %d lives: %s%n",
+                lives, ingest.events.percentileMillis(99) <= 300 ? "met" : "NOT met");
     }
 }

@@ -13,14 +13,14 @@ import org.apache.kafka.common.TopicPartition;
 
 /** The baseline of PUT-to-event: a plain durable producer to a read_committed consumer through the same broker. */
 final class KafkaRoundTrip {
-    private KafkaRoundTrip() {
-    }
+    private KafkaRoundTrip() {}
 
     /** Sends {@code count} small records one at a time, each timed until the consumer has it. */
     static Latencies measure(KafkaSettings kafka, int count) {
         Latencies latencies = new Latencies();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(kafka, "bench-baseline"));
-             KafkaConsumer<String, byte[]> consumer = KafkaClients.assignedReader(kafka)) {
+        try (KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(KafkaClients.durableProducer(kafka, "bench-baseline"));
+                KafkaConsumer<String, byte[]> consumer = KafkaClients.assignedReader(kafka)) {
             TopicPartition partition = new TopicPartition(Topic.DEAD_LETTERS.topicName(), 0);
             consumer.assign(List.of(partition));
             consumer.seekToEnd(List.of(partition));

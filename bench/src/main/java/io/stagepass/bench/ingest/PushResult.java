@@ -13,6 +13,7 @@ final class PushResult {
     final Latencies events = new Latencies();
     /** When each segment's PUT started, by "key/sequence". */
     final Map<String, Long> putStartNanos = new ConcurrentHashMap<>();
+
     final AtomicLong sent = new AtomicLong();
     final AtomicLong created = new AtomicLong();
     final AtomicLong failed = new AtomicLong();

@@ -25,8 +25,14 @@ record ScheduledLives(List<String> keys, Map<String, String> keyByLive) {
             for (int i = 0; i < lives; i++) {
                 String liveId = Ids.newId("live");
                 String key = StreamKeys.newKey();
-                publisher.publish(Topic.LIVES, liveId, SampleEvents.live(liveId, "creator_bench")
-                        .setStreamKeySha256(StreamKeys.sha256(key)).build()).get(30, TimeUnit.SECONDS);
+                publisher
+                        .publish(
+                                Topic.LIVES,
+                                liveId,
+                                SampleEvents.live(liveId, "creator_bench")
+                                        .setStreamKeySha256(StreamKeys.sha256(key))
+                                        .build())
+                        .get(30, TimeUnit.SECONDS);
                 keys.add(key);
                 keyByLive.put(liveId, key);
             }

@@ -20,7 +20,8 @@ final class SegmentPush {
         String of(String key, String file);
     }
 
-    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(16)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().executor(Executors.newFixedThreadPool(16)).build();
     private final byte[] segment;
     private final Url url;
     private final PushResult result = new PushResult();
@@ -34,7 +35,8 @@ final class SegmentPush {
      * Pushes for {@code seconds} and waits for the answers; with {@code events} (null: none), also for the events of
      * the segments that were created.
      */
-    static PushResult push(List<String> keys, int seconds, byte[] segment, Url url, SegmentEvents events) throws InterruptedException {
+    static PushResult push(List<String> keys, int seconds, byte[] segment, Url url, SegmentEvents events)
+            throws InterruptedException {
         SegmentPush push = new SegmentPush(segment, url);
         if (events != null) {
             events.start(push.result);
@@ -56,7 +58,10 @@ final class SegmentPush {
             long offset = SEGMENT_INTERVAL.toMillis() * live / keys.size(); // spread the encoders over the interval
             for (int i = 0; i < segments; i++) {
                 int sequence = i;
-                scheduler.schedule(() -> putSegment(key, sequence), offset + i * SEGMENT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                scheduler.schedule(
+                        () -> putSegment(key, sequence),
+                        offset + i * SEGMENT_INTERVAL.toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         }
         scheduler.shutdown();
@@ -81,8 +86,11 @@ final class SegmentPush {
         long start = System.nanoTime();
         result.putStartNanos.put(key + "/" + sequence, start);
         result.sent.incrementAndGet();
-        http.sendAsync(HttpRequest.newBuilder(URI.create(url.of(key, "index" + sequence + ".ts")))
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(segment)).build(), HttpResponse.BodyHandlers.discarding())
+        http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(url.of(key, "index" + sequence + ".ts")))
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(segment))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
                     result.answers.add((System.nanoTime() - start) / 1000);
                     if (error == null && response.statusCode() == 201) {
@@ -97,7 +105,10 @@ final class SegmentPush {
     private void putPlaylist(String key, int sequence) {
         String playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:" + sequence
                 + "\n#EXTINF:2.000000,\nindex" + sequence + ".ts\n";
-        http.sendAsync(HttpRequest.newBuilder(URI.create(url.of(key, "index.m3u8")))
-                .PUT(HttpRequest.BodyPublishers.ofString(playlist)).build(), HttpResponse.BodyHandlers.discarding());
+        http.sendAsync(
+                HttpRequest.newBuilder(URI.create(url.of(key, "index.m3u8")))
+                        .PUT(HttpRequest.BodyPublishers.ofString(playlist))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 }

@@ -43,7 +43,8 @@ final class BaselineConsumer {
     }
 
     private Consumed run() {
-        String what = decode ? "plain consumer + Avro decode of every value (for information)"
+        String what = decode
+                ? "plain consumer + Avro decode of every value (for information)"
                 : "plain KafkaConsumer<byte[],byte[]>, read_committed, summing value lengths";
         System.out.printf("%n[%s] baseline: %s%n", decode ? "2'" : "2", what);
         try (KafkaConsumer<byte[], byte[]> consumer = BenchConsumers.plainReader(kafka, "bench-baseline")) {
@@ -66,8 +67,9 @@ final class BaselineConsumer {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Consumed consumed = new Consumed(records, bytes, seconds);
-            System.out.printf("  read %,d records (%.1f MB of values%s) in %.2f s: %,.0f events/s%n", records, bytes / 1e6,
-                    decode ? ", checksum " + (touched & 0xFFFF) : "", seconds, consumed.rate());
+            System.out.printf(
+                    "  read %,d records (%.1f MB of values%s) in %.2f s: %,.0f events/s%n",
+                    records, bytes / 1e6, decode ? ", checksum " + (touched & 0xFFFF) : "", seconds, consumed.rate());
             return consumed;
         }
     }

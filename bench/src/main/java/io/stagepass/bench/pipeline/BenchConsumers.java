@@ -17,8 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code bench-}, which keeps them out of the jobs' consumer metrics.
  */
 final class BenchConsumers {
-    private BenchConsumers() {
-    }
+    private BenchConsumers() {}
 
     static KafkaConsumer<byte[], byte[]> plainReader(KafkaSettings kafka, String clientId) {
         Properties props = new Properties();
@@ -34,7 +33,9 @@ final class BenchConsumers {
 
     /** Every partition of these topics, topic by topic. */
     static List<TopicPartition> partitions(Consumer<?, ?> consumer, List<Topic> topics) {
-        return topics.stream().flatMap(topic -> KafkaClients.partitions(consumer, topic).stream()).toList();
+        return topics.stream()
+                .flatMap(topic -> KafkaClients.partitions(consumer, topic).stream())
+                .toList();
     }
 
     /** The end offsets of the jobs' input topics. */

@@ -1,10 +1,10 @@
 package io.stagepass.bench.pipeline;
 
 import io.stagepass.events.Topic;
-import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
 import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.platform.config.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,16 +22,21 @@ final class BenchJobs {
             "revenue", List.of(Topic.PAYMENTS),
             "audience", List.of(Topic.BEACONS, Topic.PAYMENTS));
 
-    private BenchJobs() {
-    }
+    private BenchJobs() {}
 
     /** The jobs of these names that exist; a note for each that does not. */
     static List<PipelineJob> existing(List<String> names) {
         List<PipelineJob> jobs = new ArrayList<>();
         for (String name : names) {
-            PipelineJobs.byName(name).ifPresentOrElse(jobs::add, () -> System.out.printf(
-                    "%nNOTE: job '%s' is not in PipelineJobs (yet): skipped; known jobs: %s%n", name,
-                    PipelineJobs.all().stream().map(PipelineJob::name).collect(Collectors.joining(", "))));
+            PipelineJobs.byName(name)
+                    .ifPresentOrElse(
+                            jobs::add,
+                            () -> System.out.printf(
+                                    "%nNOTE: job '%s' is not in PipelineJobs (yet): skipped; known jobs: %s%n",
+                                    name,
+                                    PipelineJobs.all().stream()
+                                            .map(PipelineJob::name)
+                                            .collect(Collectors.joining(", "))));
         }
         if (jobs.isEmpty()) {
             throw new IllegalStateException("none of the jobs " + names + " exists");
@@ -45,8 +50,13 @@ final class BenchJobs {
 
     /** The environment's configuration on the embedded broker, with this checkpoint interval. */
     static PipelineConfig config(PipelineConfig defaults, KafkaSettings kafka, Duration checkpointInterval) {
-        return new PipelineConfig(kafka, checkpointInterval, defaults.parallelism(), defaults.s3(),
-                defaults.lakeCheckpointInterval(), defaults.lakeCloseAfter());
+        return new PipelineConfig(
+                kafka,
+                checkpointInterval,
+                defaults.parallelism(),
+                defaults.s3(),
+                defaults.lakeCheckpointInterval(),
+                defaults.lakeCloseAfter());
     }
 
     static StreamGraph graph(PipelineJob job, PipelineConfig config) {

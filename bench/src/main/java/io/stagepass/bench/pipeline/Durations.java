@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Durations as the options take them and the output shows them: 500ms, 10s, 1m. */
 final class Durations {
-    private Durations() {
-    }
+    private Durations() {}
 
     /** What the environment's durations accept (500ms, 10s, 1m, 2h, PT1M), at least 100 ms. */
     static Duration parse(String value) {

@@ -36,8 +36,11 @@ final class FlinkRestCheck {
         Sleep.millis(11_000);
         for (Map.Entry<String, JobID> job : jobs.entrySet()) {
             try {
-                JsonNode root = json.readTree(http.send(request(job.getValue()), HttpResponse.BodyHandlers.ofString()).body());
-                System.out.printf("  REST %s (%s): %s%n", job.getKey(), root.path("state").asText(), String.join("; ", vertices(root)));
+                JsonNode root = json.readTree(http.send(request(job.getValue()), HttpResponse.BodyHandlers.ofString())
+                        .body());
+                System.out.printf(
+                        "  REST %s (%s): %s%n",
+                        job.getKey(), root.path("state").asText(), String.join("; ", vertices(root)));
             } catch (Exception e) {
                 System.out.println("  REST check of " + job.getKey() + " failed: " + e);
             }
@@ -45,15 +48,19 @@ final class FlinkRestCheck {
     }
 
     private HttpRequest request(JobID id) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + id)).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + flink.restPort() + "/jobs/" + id))
+                .build();
     }
 
     private static List<String> vertices(JsonNode job) {
         List<String> vertices = new ArrayList<>();
         for (JsonNode vertex : job.path("vertices")) {
             JsonNode metrics = vertex.path("metrics");
-            vertices.add(String.format("'%s' in %,d out %,d", abbreviate(vertex.path("name").asText(), 60),
-                    metrics.path("read-records").asLong(), metrics.path("write-records").asLong()));
+            vertices.add(String.format(
+                    "'%s' in %,d out %,d",
+                    abbreviate(vertex.path("name").asText(), 60),
+                    metrics.path("read-records").asLong(),
+                    metrics.path("write-records").asLong()));
         }
         return vertices;
     }

@@ -57,7 +57,8 @@ final class JfrSummary {
             return;
         }
         RecordedFrame top = stack.getFrames().get(0);
-        methods.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1L, Long::sum);
+        methods.merge(
+                top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1L, Long::sum);
         Set<String> hit = new HashSet<>();
         for (RecordedFrame frame : stack.getFrames()) {
             String type = frame.getMethod().getType().getName();
@@ -77,7 +78,9 @@ final class JfrSummary {
         System.out.println("  by top frame (self time):");
         top(methods, 20).forEach(this::printShare);
         System.out.println("  by component anywhere on the stack (inclusive; overlaps):");
-        components.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(this::printShare);
+        components.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(this::printShare);
         System.out.printf("  (more: jfr print --events jdk.ExecutionSample %s)%n", file);
     }
 
@@ -95,32 +98,69 @@ final class JfrSummary {
     }
 
     private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n).toList();
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(n)
+                .toList();
     }
 
     private static Map<String, List<String>> components() {
         Map<String, List<String>> components = new LinkedHashMap<>();
         components.put("Avro decode/encode (org.apache.avro)", List.of("org.apache.avro."));
         components.put("Kryo (generic type serialization)", List.of("com.esotericsoftware.kryo."));
-        components.put("Flink type serializers (typeutils)", List.of("org.apache.flink.api.common.typeutils.", "org.apache.flink.api.java.typeutils.",
-                "org.apache.flink.formats.avro."));
-        components.put("Flink keyed state (heap backend, TTL)", List.of("org.apache.flink.runtime.state.", "org.apache.flink.runtime.state.heap.",
-                "org.apache.flink.runtime.state.ttl."));
-        components.put("Flink timers", List.of("org.apache.flink.streaming.api.operators.InternalTimerServiceImpl",
-                "org.apache.flink.streaming.api.operators.HeapInternalTimerService"));
-        components.put("Flink network (record serialization, buffers)", List.of("org.apache.flink.runtime.io.network.",
-                "org.apache.flink.streaming.runtime.io.RecordWriterOutput", "org.apache.flink.streaming.runtime.streamrecord.StreamElementSerializer"));
+        components.put(
+                "Flink type serializers (typeutils)",
+                List.of(
+                        "org.apache.flink.api.common.typeutils.",
+                        "org.apache.flink.api.java.typeutils.",
+                        "org.apache.flink.formats.avro."));
+        components.put(
+                "Flink keyed state (heap backend, TTL)",
+                List.of(
+                        "org.apache.flink.runtime.state.",
+                        "org.apache.flink.runtime.state.heap.",
+                        "org.apache.flink.runtime.state.ttl."));
+        components.put(
+                "Flink timers",
+                List.of(
+                        "org.apache.flink.streaming.api.operators.InternalTimerServiceImpl",
+                        "org.apache.flink.streaming.api.operators.HeapInternalTimerService"));
+        components.put(
+                "Flink network (record serialization, buffers)",
+                List.of(
+                        "org.apache.flink.runtime.io.network.",
+                        "org.apache.flink.streaming.runtime.io.RecordWriterOutput",
+                        "org.apache.flink.streaming.runtime.streamrecord.StreamElementSerializer"));
         components.put("Flink Kafka connector", List.of("org.apache.flink.connector.kafka."));
         components.put("Kafka client (consumer fetch, producer)", List.of("org.apache.kafka.clients."));
-        components.put("Kafka broker (request handling, log)", List.of("kafka.server.", "kafka.network.", "org.apache.kafka.storage.",
-                "kafka.log.", "org.apache.kafka.server.", "org.apache.kafka.network."));
-        components.put("compression (lz4/zstd/checksums)", List.of("net.jpountz.", "com.github.luben.", "org.apache.kafka.common.compress.",
-                "java.util.zip.", "org.apache.kafka.common.utils.Crc32C"));
+        components.put(
+                "Kafka broker (request handling, log)",
+                List.of(
+                        "kafka.server.",
+                        "kafka.network.",
+                        "org.apache.kafka.storage.",
+                        "kafka.log.",
+                        "org.apache.kafka.server.",
+                        "org.apache.kafka.network."));
+        components.put(
+                "compression (lz4/zstd/checksums)",
+                List.of(
+                        "net.jpountz.",
+                        "com.github.luben.",
+                        "org.apache.kafka.common.compress.",
+                        "java.util.zip.",
+                        "org.apache.kafka.common.utils.Crc32C"));
         components.put("audience job code", List.of("io.stagepass.pipeline.audience."));
         components.put("revenue job code", List.of("io.stagepass.pipeline.revenue."));
-        components.put("stagepass decode/dead-letter path", List.of("io.stagepass.pipeline.kafka.", "io.stagepass.events.EventCodec"));
-        components.put("checkpointing / snapshots", List.of("org.apache.flink.runtime.checkpoint.", "org.apache.flink.runtime.state.SnapshotStrategyRunner",
-                "org.apache.flink.runtime.state.heap.HeapSnapshotStrategy"));
+        components.put(
+                "stagepass decode/dead-letter path",
+                List.of("io.stagepass.pipeline.kafka.", "io.stagepass.events.EventCodec"));
+        components.put(
+                "checkpointing / snapshots",
+                List.of(
+                        "org.apache.flink.runtime.checkpoint.",
+                        "org.apache.flink.runtime.state.SnapshotStrategyRunner",
+                        "org.apache.flink.runtime.state.heap.HeapSnapshotStrategy"));
         components.put("logging", List.of("org.apache.logging.", "org.slf4j."));
         return components;
     }

@@ -18,7 +18,13 @@ import org.apache.flink.api.common.JobID;
  * @param incidents      what went wrong, for the report
  * @param profile        the JFR recording of the phase, or null
  */
-record JobsRun(Map<String, Long> expected, Map<String, Double> consumedAt, Map<String, Double> committedAt,
-               double firstRecordAt, double allConsumedAt, double allCommittedAt, List<String> incidents, Path profile,
-               Map<String, JobID> ids) {
-}
+record JobsRun(
+        Map<String, Long> expected,
+        Map<String, Double> consumedAt,
+        Map<String, Double> committedAt,
+        double firstRecordAt,
+        double allConsumedAt,
+        double allCommittedAt,
+        List<String> incidents,
+        Path profile,
+        Map<String, JobID> ids) {}

@@ -3,10 +3,10 @@ package io.stagepass.bench.pipeline;
 import io.stagepass.bench.Sleep;
 import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.KafkaClients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +51,14 @@ final class JobsThroughput {
     private Path profile;
 
     /** @param profileFile where the JFR recording of the phase goes; null: no recording */
-    JobsThroughput(EmbeddedFlink flink, KafkaSettings kafka, List<PipelineJob> jobs, PipelineConfig config,
-                   Produced produced, Duration timeout, Path profileFile) {
+    JobsThroughput(
+            EmbeddedFlink flink,
+            KafkaSettings kafka,
+            List<PipelineJob> jobs,
+            PipelineConfig config,
+            Produced produced,
+            Duration timeout,
+            Path profileFile) {
         this.flink = flink;
         this.kafka = kafka;
         this.jobs = jobs;
@@ -69,8 +75,8 @@ final class JobsThroughput {
         }
         long start = System.nanoTime();
         submit(start);
-        SourceConsumerMetrics sources = new SourceConsumerMetrics(jobs.stream().map(PipelineJob::name).toList(),
-                expected, totalExpected);
+        SourceConsumerMetrics sources =
+                new SourceConsumerMetrics(jobs.stream().map(PipelineJob::name).toList(), expected, totalExpected);
         try (Admin admin = KafkaClients.admin(kafka)) {
             watch(admin, sources, start);
         } finally {
@@ -82,19 +88,31 @@ final class JobsThroughput {
         }
         System.out.println("  source consumers seen (client ids): " + sources.clients());
         new FlinkRestCheck(flink).print(ids);
-        return new JobsRun(expected, consumedAt, committedAt, firstRecordAt, allConsumedAt, allCommittedAt, incidents,
-                profile, ids);
+        return new JobsRun(
+                expected,
+                consumedAt,
+                committedAt,
+                firstRecordAt,
+                allConsumedAt,
+                allCommittedAt,
+                incidents,
+                profile,
+                ids);
     }
 
     private void printPlan() {
-        System.out.printf("%n[3] jobs %s on the Flink MiniCluster (parallelism %d, checkpoint interval %s), all from the beginning%n",
+        System.out.printf(
+                "%n[3] jobs %s on the Flink MiniCluster (parallelism %d, checkpoint interval %s), all from the beginning%n",
                 BenchJobs.names(jobs, " + "), config.parallelism(), Durations.format(config.checkpointInterval()));
         for (PipelineJob job : jobs) {
             List<Topic> inputs = BenchJobs.inputs(job.name());
             expected.put(job.name(), produced.endOf(inputs));
             totalExpected += produced.endOf(inputs);
-            System.out.printf("  %s reads %s: %,d records%n", job.name(),
-                    inputs.stream().map(Topic::topicName).collect(Collectors.joining(" + ")), produced.endOf(inputs));
+            System.out.printf(
+                    "  %s reads %s: %,d records%n",
+                    job.name(),
+                    inputs.stream().map(Topic::topicName).collect(Collectors.joining(" + ")),
+                    produced.endOf(inputs));
         }
     }
 
@@ -136,7 +154,8 @@ final class JobsThroughput {
                 System.out.println("  WARNING: timed out after " + Durations.format(timeout));
                 break;
             }
-            if (!Double.isNaN(allConsumedAt) && elapsed - allConsumedAt > 3 * config.checkpointInterval().toSeconds() + 60) {
+            if (!Double.isNaN(allConsumedAt)
+                    && elapsed - allConsumedAt > 3 * config.checkpointInterval().toSeconds() + 60) {
                 incidents.add("offsets not committed within 3 checkpoint intervals + 60 s of consuming everything");
                 break;
             }
@@ -165,9 +184,11 @@ final class JobsThroughput {
     private boolean allCommitted(Admin admin, double elapsed) throws Exception {
         for (PipelineJob job : jobs) {
             String name = job.name();
-            if (!committedAt.containsKey(name) && committedToEnd(admin, PipelineJob.flinkName(name), BenchJobs.inputs(name))) {
+            if (!committedAt.containsKey(name)
+                    && committedToEnd(admin, PipelineJob.flinkName(name), BenchJobs.inputs(name))) {
                 committedAt.put(name, elapsed);
-                System.out.printf("  %5.1f s  %s: committed offsets (group stagepass-%s) reached the end%n", elapsed, name, name);
+                System.out.printf(
+                        "  %5.1f s  %s: committed offsets (group stagepass-%s) reached the end%n", elapsed, name, name);
             }
             checkStatus(name, elapsed);
         }
@@ -176,7 +197,8 @@ final class JobsThroughput {
 
     private boolean committedToEnd(Admin admin, String group, List<Topic> topics) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         for (Map.Entry<TopicPartition, Long> end : produced.endOffsets().entrySet()) {
             if (topics.stream().noneMatch(t -> t.topicName().equals(end.getKey().topic()))) {
                 continue;
@@ -202,11 +224,17 @@ final class JobsThroughput {
     }
 
     private void printProgress(Map<String, Long> consumed, long total, double elapsed, double windowRate) {
-        System.out.printf("  %5.0f s  consumed %s; %,.0f records/s (last 5 s %,.0f)%s%n", elapsed,
-                jobs.stream().map(job -> String.format("%s %.1f%%", job.name(),
-                                100.0 * consumed.getOrDefault(job.name(), 0L) / expected.get(job.name())))
+        System.out.printf(
+                "  %5.0f s  consumed %s; %,.0f records/s (last 5 s %,.0f)%s%n",
+                elapsed,
+                jobs.stream()
+                        .map(job -> String.format(
+                                "%s %.1f%%",
+                                job.name(), 100.0 * consumed.getOrDefault(job.name(), 0L) / expected.get(job.name())))
                         .collect(Collectors.joining(", ")),
-                total / elapsed, windowRate, statuses.values().stream().allMatch(s -> s == JobStatus.RUNNING) ? "" : " " + statuses);
+                total / elapsed,
+                windowRate,
+                statuses.values().stream().allMatch(s -> s == JobStatus.RUNNING) ? "" : " " + statuses);
     }
 
     /** The recording covers the phase until everything is consumed (or it ends otherwise). */

@@ -47,9 +47,10 @@ final class LatencyLoad {
         // Enough sessions for the rate to come from heartbeats every 10 s of (real) time.
         int viewers = Math.max(1, (int) Math.round(rate * 0.95 * 10 / lives));
         printPlan(interval, viewers);
-        Simulator sim = new Simulator(seed + 1 + run, lives, viewers, System.currentTimeMillis(),
-                t -> System.currentTimeMillis());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.durableProducer(kafka, "bench-latency-producer"))) {
+        Simulator sim = new Simulator(
+                seed + 1 + run, lives, viewers, System.currentTimeMillis(), t -> System.currentTimeMillis());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(KafkaClients.durableProducer(kafka, "bench-latency-producer"))) {
             double readyAfter = awaitReady(producer, interval, run);
             ProbeSender sender = new ProbeSender(producer, sim, run);
             pace(sender, 5, null); // warm-up: not measured
@@ -73,12 +74,15 @@ final class LatencyLoad {
     }
 
     private void printPlan(Duration interval, int viewers) {
-        System.out.printf("%n[4] latency with checkpoint interval %s: %,d events/s for %d s, current event times, %d viewers per live%n",
+        System.out.printf(
+                "%n[4] latency with checkpoint interval %s: %,d events/s for %d s, current event times, %d viewers per live%n",
                 Durations.format(interval), rate, seconds, viewers);
-        System.out.println("  on the same topics after the throughput phase (warm jobs holding its state); every payment is a probe:"
-                + " a paid checkout for a live of its own,");
-        System.out.println("  latency = its send -> the first revenue TOTAL of that live visible to a read_committed consumer"
-                + " (audience metrics only come out on 10 s event-time boundaries, so their age is shown for information)");
+        System.out.println(
+                "  on the same topics after the throughput phase (warm jobs holding its state); every payment is a probe:"
+                        + " a paid checkout for a live of its own,");
+        System.out.println(
+                "  latency = its send -> the first revenue TOTAL of that live visible to a read_committed consumer"
+                        + " (audience metrics only come out on 10 s event-time boundaries, so their age is shown for information)");
     }
 
     /**
@@ -90,7 +94,8 @@ final class LatencyLoad {
         String canary = String.format("live_probe%d_canary", run);
         probe.sent(canary);
         producer.send(new ProducerRecord<>(Topic.PAYMENTS.topicName(), canary, payments.encode(probePayment(canary))));
-        long readyDeadline = readyStart + interval.multipliedBy(3).plusSeconds(120).toNanos();
+        long readyDeadline =
+                readyStart + interval.multipliedBy(3).plusSeconds(120).toNanos();
         while (probe.pending(canary) && System.nanoTime() < readyDeadline) {
             Sleep.millis(20);
         }
@@ -106,7 +111,8 @@ final class LatencyLoad {
     /** Waits for the probes still on their way; returns how many never came. */
     private long drain(Duration interval) {
         long drainStart = System.nanoTime();
-        long drainDeadline = drainStart + interval.multipliedBy(3).plusSeconds(20).toNanos();
+        long drainDeadline =
+                drainStart + interval.multipliedBy(3).plusSeconds(20).toNanos();
         long audienceDrained = drainStart + interval.plusSeconds(3).toNanos(); // the last samples' checkpoint
         while ((!probe.nonePending() || System.nanoTime() < audienceDrained) && System.nanoTime() < drainDeadline) {
             Sleep.millis(50);
@@ -116,10 +122,15 @@ final class LatencyLoad {
 
     private static void printResult(LatencyRun result) {
         Latencies revenue = result.revenue();
-        System.out.printf("  sent %,.0f events/s; probes %,d, seen %,d, missing %,d%n", result.rate(), result.probes(),
-                revenue.count(), result.missing());
-        System.out.printf("  payment -> revenue TOTAL visible: %s, max %.0f ms%n", revenue.summary(), revenue.percentileMillis(100));
-        System.out.printf("  audience CONCURRENCY sample age when visible: %s%n", result.audience().summary());
+        System.out.printf(
+                "  sent %,.0f events/s; probes %,d, seen %,d, missing %,d%n",
+                result.rate(), result.probes(), revenue.count(), result.missing());
+        System.out.printf(
+                "  payment -> revenue TOTAL visible: %s, max %.0f ms%n",
+                revenue.summary(), revenue.percentileMillis(100));
+        System.out.printf(
+                "  audience CONCURRENCY sample age when visible: %s%n",
+                result.audience().summary());
     }
 
     /** Sends {@code rate} events a second for {@code seconds}; returns the rate achieved. Progress when {@code seen}. */
@@ -136,7 +147,8 @@ final class LatencyLoad {
                 sent++;
             }
             if (seen != null && progress.due(now)) {
-                System.out.printf("  %5.0f s  sent %,d, probe totals seen %,d, p50 so far %.0f ms%n",
+                System.out.printf(
+                        "  %5.0f s  sent %,d, probe totals seen %,d, p50 so far %.0f ms%n",
                         (now - start) / 1e9, sent, seen.count(), seen.percentileMillis(50));
             }
             LockSupport.parkNanos(1_000_000);
@@ -145,8 +157,10 @@ final class LatencyLoad {
     }
 
     private static PaymentFact probePayment(String liveId) {
-        return SampleEvents.payment(liveId, "cs_" + liveId).setCreatorId("creator_probe")
-                .setOccurredAt(Instant.ofEpochMilli(System.currentTimeMillis())).build();
+        return SampleEvents.payment(liveId, "cs_" + liveId)
+                .setCreatorId("creator_probe")
+                .setOccurredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .build();
     }
 
     /** The simulator's events as they are, except that each payment is replaced by a probe for a live of its own. */
@@ -167,7 +181,8 @@ final class LatencyLoad {
             if (event.payment()) {
                 String live = String.format("live_probe%d_%07d", run, probes++);
                 probe.sent(live);
-                producer.send(new ProducerRecord<>(Topic.PAYMENTS.topicName(), live, payments.encode(probePayment(live))));
+                producer.send(
+                        new ProducerRecord<>(Topic.PAYMENTS.topicName(), live, payments.encode(probePayment(live))));
             } else {
                 producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()));
             }

@@ -97,7 +97,8 @@ final class LatencyProbe implements AutoCloseable {
         EventCodec<RevenueMetric> revenueCodec = EventCodec.of(RevenueMetric.class);
         EventCodec<AudienceMetric> audienceCodec = EventCodec.of(AudienceMetric.class);
         try (KafkaConsumer<byte[], byte[]> consumer = BenchConsumers.plainReader(kafka, "bench-latency")) {
-            List<TopicPartition> partitions = BenchConsumers.partitions(consumer, List.of(Topic.REVENUE_METRICS, Topic.AUDIENCE_METRICS));
+            List<TopicPartition> partitions =
+                    BenchConsumers.partitions(consumer, List.of(Topic.REVENUE_METRICS, Topic.AUDIENCE_METRICS));
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
@@ -130,8 +131,10 @@ final class LatencyProbe implements AutoCloseable {
 
     private void seenAudience(AudienceMetric metric, long wall) {
         long at = metric.getAt().toEpochMilli();
-        if (metric.getType() == AudienceMetricType.CONCURRENCY && metric.getMode() == ViewMode.LIVE
-                && at >= audienceFrom && at <= audienceTo) {
+        if (metric.getType() == AudienceMetricType.CONCURRENCY
+                && metric.getMode() == ViewMode.LIVE
+                && at >= audienceFrom
+                && at <= audienceTo) {
             audience.add((wall - at) * 1000);
         }
     }

@@ -9,8 +9,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The values bench/pipeline's options take besides plain numbers: counts with a suffix, durations, paths. */
 final class OptionConverters {
-    private OptionConverters() {
-    }
+    private OptionConverters() {}
 
     /** 5000000, 5_000_000, 2M, 2.5m, 500k: rounded to a whole number. */
     static long count(String value) {
@@ -35,7 +34,8 @@ final class OptionConverters {
         try {
             return Durations.parse(value);
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration of at least 100ms like 500ms, 1s or 1m");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a duration of at least 100ms like 500ms, 1s or 1m");
         }
     }
 

@@ -6,10 +6,10 @@ import io.stagepass.bench.pipeline.OptionConverters.IntCount;
 import io.stagepass.bench.pipeline.OptionConverters.Interval;
 import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +47,15 @@ import picocli.CommandLine.TypeConversionException;
  * </ol>
  * Not a test: the numbers depend on the machine (the broker, the jobs and the load generator share its cores).
  */
-@Command(name = "bench/pipeline", mixinStandardHelpOptions = true, version = "stagepass 0.1.0", sortOptions = false,
-        usageHelpWidth = 120, customSynopsis = "bench/pipeline [options]",
-        description = "Throughput and end-to-end latency of the pipeline jobs on an embedded Kafka broker and Flink MiniCluster.")
+@Command(
+        name = "bench/pipeline",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        sortOptions = false,
+        usageHelpWidth = 120,
+        customSynopsis = "bench/pipeline [options]",
+        description =
+                "Throughput and end-to-end latency of the pipeline jobs on an embedded Kafka broker and Flink MiniCluster.")
 public final class PipelineBench implements Callable<Integer> {
     /** The environment's pipeline configuration: where --parallelism and --checkpoint-interval default from. */
     private final PipelineConfig environment = PipelineConfig.fromEnv(Env.system());
@@ -57,47 +63,85 @@ public final class PipelineBench implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--events", order = 1, paramLabel = "N", converter = Count.class,
+    @Option(
+            names = "--events",
+            order = 1,
+            paramLabel = "N",
+            converter = Count.class,
             description = "events produced for the throughput phase (default 5000000; 2M, 500k accepted)")
     private long events = 5_000_000;
 
-    @Option(names = "--lives", order = 2, paramLabel = "N", converter = IntCount.class,
+    @Option(
+            names = "--lives",
+            order = 2,
+            paramLabel = "N",
+            converter = IntCount.class,
             description = "lives in the synthetic stream (default 1000)")
     private int lives = 1000;
 
-    @Option(names = "--viewers", order = 3, paramLabel = "N", converter = IntCount.class,
+    @Option(
+            names = "--viewers",
+            order = 3,
+            paramLabel = "N",
+            converter = IntCount.class,
             description = "concurrent player sessions per live in the throughput stream (default 10)")
     private int viewers = 10;
 
     private List<String> jobNames = List.of("revenue", "audience");
 
-    @Option(names = "--jobs", order = 4, paramLabel = "A,B",
+    @Option(
+            names = "--jobs",
+            order = 4,
+            paramLabel = "A,B",
             description = "pipeline jobs to run together (default revenue,audience; missing ones are skipped)")
     private void jobs(String names) {
-        jobNames = Arrays.stream(names.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        jobNames = Arrays.stream(names.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
-    @Option(names = "--parallelism", order = 5, paramLabel = "N", converter = IntCount.class,
+    @Option(
+            names = "--parallelism",
+            order = 5,
+            paramLabel = "N",
+            converter = IntCount.class,
             description = "job parallelism (default STAGEPASS_PIPELINE_PARALLELISM or 2)")
     private int parallelism = environment.parallelism();
 
-    @Option(names = "--checkpoint-interval", order = 6, paramLabel = "D", converter = Interval.class,
-            description = {"checkpoint interval of the throughput phase and the first latency run",
-                    "(default STAGEPASS_CHECKPOINT_INTERVAL or 10s; 500ms, 1s, 1m accepted)"})
+    @Option(
+            names = "--checkpoint-interval",
+            order = 6,
+            paramLabel = "D",
+            converter = Interval.class,
+            description = {
+                "checkpoint interval of the throughput phase and the first latency run",
+                "(default STAGEPASS_CHECKPOINT_INTERVAL or 10s; 500ms, 1s, 1m accepted)"
+            })
     private Duration checkpointInterval = environment.checkpointInterval();
 
     /** Null until given: see {@link #measuredIntervals()}. */
     private List<Duration> latencyIntervals;
 
-    @Option(names = "--latency-intervals", order = 7, paramLabel = "L",
-            description = {"checkpoint intervals to measure latency with, comma separated, in this order",
-                    "(default: the checkpoint interval, then 1s); 'none' skips the latency phase"})
+    @Option(
+            names = "--latency-intervals",
+            order = 7,
+            paramLabel = "L",
+            description = {
+                "checkpoint intervals to measure latency with, comma separated, in this order",
+                "(default: the checkpoint interval, then 1s); 'none' skips the latency phase"
+            })
     private void latencyIntervals(String intervals) {
         try {
-            latencyIntervals = intervals.equals("none") ? List.of()
-                    : Arrays.stream(intervals.split(",")).map(String::trim).map(OptionConverters::interval).toList();
+            latencyIntervals = intervals.equals("none")
+                    ? List.of()
+                    : Arrays.stream(intervals.split(","))
+                            .map(String::trim)
+                            .map(OptionConverters::interval)
+                            .toList();
         } catch (TypeConversionException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--latency-intervals': " + e.getMessage());
+            throw new ParameterException(
+                    spec.commandLine(), "Invalid value for option '--latency-intervals': " + e.getMessage());
         }
     }
 
@@ -107,29 +151,53 @@ public final class PipelineBench implements Callable<Integer> {
             return latencyIntervals;
         }
         return checkpointInterval.equals(Duration.ofSeconds(1))
-                ? List.of(checkpointInterval) : List.of(checkpointInterval, Duration.ofSeconds(1));
+                ? List.of(checkpointInterval)
+                : List.of(checkpointInterval, Duration.ofSeconds(1));
     }
 
-    @Option(names = "--latency-rate", order = 8, paramLabel = "N", converter = IntCount.class,
+    @Option(
+            names = "--latency-rate",
+            order = 8,
+            paramLabel = "N",
+            converter = IntCount.class,
             description = "events/s of the latency load (default 10000)")
     private int latencyRate = 10_000;
 
-    @Option(names = "--latency-seconds", order = 9, paramLabel = "N", converter = IntCount.class,
+    @Option(
+            names = "--latency-seconds",
+            order = 9,
+            paramLabel = "N",
+            converter = IntCount.class,
             description = "seconds of latency load per interval (default 60; 0 skips the latency phase)")
     private int latencySeconds = 60;
 
-    @Option(names = "--profile", order = 10, description = "record the throughput phase with JFR and print where the time goes")
+    @Option(
+            names = "--profile",
+            order = 10,
+            description = "record the throughput phase with JFR and print where the time goes")
     private boolean profile;
 
-    @Option(names = "--profile-file", order = 11, paramLabel = "PATH", converter = AbsolutePath.class,
+    @Option(
+            names = "--profile-file",
+            order = 11,
+            paramLabel = "PATH",
+            converter = AbsolutePath.class,
             description = "where the recording goes (default $TMPDIR/stagepass-pipeline-bench.jfr)")
     private Path profileFile = Path.of(System.getProperty("java.io.tmpdir"), "stagepass-pipeline-bench.jfr");
 
-    @Option(names = "--timeout", order = 12, paramLabel = "D", converter = Interval.class,
+    @Option(
+            names = "--timeout",
+            order = 12,
+            paramLabel = "D",
+            converter = Interval.class,
             description = "give up on the throughput phase after this long (default 30m)")
     private Duration timeout = Duration.ofMinutes(30);
 
-    @Option(names = "--seed", order = 13, paramLabel = "N", description = "random seed of the synthetic stream (default 42)")
+    @Option(
+            names = "--seed",
+            order = 13,
+            paramLabel = "N",
+            description = "random seed of the synthetic stream (default 42)")
     private long seed = 42;
 
     public static void main(String[] args) {
@@ -161,14 +229,18 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private void run(Path dataDir) throws Exception {
-        System.out.printf("pipeline bench: %,d events, %d lives x %d viewers, jobs %s, parallelism %d, checkpoint interval %s%n",
+        System.out.printf(
+                "pipeline bench: %,d events, %d lives x %d viewers, jobs %s, parallelism %d, checkpoint interval %s%n",
                 events, lives, viewers, String.join("+", jobNames), parallelism, Durations.format(checkpointInterval));
-        System.out.printf("  machine: %d cores, max heap %d MB; data in %s (deleted at the end)%n",
+        System.out.printf(
+                "  machine: %d cores, max heap %d MB; data in %s (deleted at the end)%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, dataDir);
         long startAll = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0)) {
             KafkaSettings settings = kafka.settings();
-            System.out.printf("%nKafka broker on %s, %d topics created%n", settings.bootstrapServers(), kafka.createdTopics().size());
+            System.out.printf(
+                    "%nKafka broker on %s, %d topics created%n",
+                    settings.bootstrapServers(), kafka.createdTopics().size());
 
             Produced produced = new Produce(settings, events, lives, viewers, seed).run();
             Consumed baseline = BaselineConsumer.plain(settings);
@@ -178,8 +250,9 @@ public final class PipelineBench implements Callable<Integer> {
             Report report = new Report();
             List<LatencyRun> latencies;
             try (EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, jobs.size() * parallelism)) {
-                JobsRun jobsRun = new JobsThroughput(flink, settings, jobs, config, produced, timeout,
-                        profile ? profileFile : null).run();
+                JobsRun jobsRun = new JobsThroughput(
+                                flink, settings, jobs, config, produced, timeout, profile ? profileFile : null)
+                        .run();
                 report.throughput(produced, baseline, decoding, jobsRun, jobs);
                 latencies = latencyRuns(settings, jobsRun.ids(), new SavepointRestart(flink, jobs, dataDir));
             }

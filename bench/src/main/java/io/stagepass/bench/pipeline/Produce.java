@@ -41,9 +41,14 @@ final class Produce {
         // Beacons per second of event time: every session beats every 10 s. The stream ends ~10 minutes ago.
         double beaconsPerSecond = lives * (double) viewers / 10.0;
         long spanMillis = (long) (events / beaconsPerSecond * 1000 * 1.15);
-        long base = (System.currentTimeMillis() - spanMillis - Duration.ofMinutes(10).toMillis()) / 1000 * 1000;
+        long base = (System.currentTimeMillis()
+                        - spanMillis
+                        - Duration.ofMinutes(10).toMillis())
+                / 1000
+                * 1000;
         Simulator sim = new Simulator(seed, lives, viewers, base, LongUnaryOperator.identity());
-        System.out.printf("%n[1] producing %,d events into %s and %s (async, acks=all, lz4, keyed by live id)%n",
+        System.out.printf(
+                "%n[1] producing %,d events into %s and %s (async, acks=all, lz4, keyed by live id)%n",
                 events, Topic.BEACONS.topicName(), Topic.PAYMENTS.topicName());
         // Every partition must have its leader in place before the first send: an idempotent producer whose first
         // batch to a fresh partition fails (NOT_LEADER_OR_FOLLOWER) while the next one is appended never gets the
@@ -56,8 +61,15 @@ final class Produce {
             throw new IllegalStateException(failed.get() + " sends failed", firstError.get());
         }
         Map<TopicPartition, Long> ends = BenchConsumers.endOffsets(kafka);
-        Produced produced = new Produced(events, sim.beacons(), sim.payments(), bytes, seconds,
-                Instant.ofEpochMilli(base), Instant.ofEpochMilli(sim.now()), ends);
+        Produced produced = new Produced(
+                events,
+                sim.beacons(),
+                sim.payments(),
+                bytes,
+                seconds,
+                Instant.ofEpochMilli(base),
+                Instant.ofEpochMilli(sim.now()),
+                ends);
         long stored = ends.values().stream().mapToLong(Long::longValue).sum();
         print(produced, sim, stored);
         if (stored != events) {
@@ -83,7 +95,8 @@ final class Produce {
                 producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), callback);
                 if ((i & 0x3FFF) == 0 && progress.due(System.nanoTime())) {
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf("  %5.0f s  produced %,d (%.0f%%), %,.0f events/s, event time %s%n",
+                    System.out.printf(
+                            "  %5.0f s  produced %,d (%.0f%%), %,.0f events/s, event time %s%n",
                             seconds, i, 100.0 * i / events, i / seconds, Instant.ofEpochMilli(sim.now()));
                 }
             }
@@ -105,10 +118,20 @@ final class Produce {
     }
 
     private static void print(Produced produced, Simulator sim, long stored) {
-        System.out.printf("  produced %,d events (%,d beacons, %,d payments; %.1f MB of values) in %.1f s: %,.0f events/s%n",
-                produced.events(), produced.beacons(), produced.payments(), produced.bytes() / 1e6, produced.seconds(), produced.rate());
-        System.out.printf("  event time %s .. %s (%.0f min); %,d records in the topics%n", produced.from(), produced.to(),
-                (produced.to().toEpochMilli() - produced.from().toEpochMilli()) / 60_000.0, stored);
+        System.out.printf(
+                "  produced %,d events (%,d beacons, %,d payments; %.1f MB of values) in %.1f s: %,.0f events/s%n",
+                produced.events(),
+                produced.beacons(),
+                produced.payments(),
+                produced.bytes() / 1e6,
+                produced.seconds(),
+                produced.rate());
+        System.out.printf(
+                "  event time %s .. %s (%.0f min); %,d records in the topics%n",
+                produced.from(),
+                produced.to(),
+                (produced.to().toEpochMilli() - produced.from().toEpochMilli()) / 60_000.0,
+                stored);
         System.out.println("  beacons: " + sim.beaconMix());
         System.out.println("  payments: " + sim.paymentMix());
     }

@@ -28,19 +28,26 @@ final class SavepointRestart {
 
     /** Returns the ids of the restarted jobs. */
     Map<String, JobID> restart(Map<String, JobID> running, PipelineConfig config) throws Exception {
-        System.out.printf("%n  restarting the jobs with checkpoint interval %s (stop with savepoint, resume from it)%n",
+        System.out.printf(
+                "%n  restarting the jobs with checkpoint interval %s (stop with savepoint, resume from it)%n",
                 Durations.format(config.checkpointInterval()));
         Map<String, JobID> restarted = new LinkedHashMap<>();
         Files.createDirectories(savepoints);
         for (PipelineJob job : jobs) {
             long start = System.nanoTime();
-            String savepoint = flink.cluster().stopWithSavepoint(running.get(job.name()), savepoints.toUri().toString(),
-                    false, SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
+            String savepoint = flink.cluster()
+                    .stopWithSavepoint(
+                            running.get(job.name()),
+                            savepoints.toUri().toString(),
+                            false,
+                            SavepointFormatType.CANONICAL)
+                    .get(5, TimeUnit.MINUTES);
             flink.cluster().requestJobResult(running.get(job.name())).get(2, TimeUnit.MINUTES);
             StreamGraph graph = BenchJobs.graph(job, config);
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
             restarted.put(job.name(), flink.submit(graph));
-            System.out.printf("  %s: savepoint and resubmission in %.1f s%n", job.name(), (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "  %s: savepoint and resubmission in %.1f s%n", job.name(), (System.nanoTime() - start) / 1e9);
         }
         return restarted;
     }

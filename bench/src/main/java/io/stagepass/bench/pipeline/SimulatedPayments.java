@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  */
 final class SimulatedPayments {
     /** A ticket bought for a live: sessions watch with it, a refund takes it back. */
-    record Ticket(String id, String tier, long amount) {
-    }
+    record Ticket(String id, String tier, long amount) {}
 
     /** Where a fact due later in event time goes. */
     interface Later {
@@ -38,8 +37,13 @@ final class SimulatedPayments {
     private final EventCodec<PaymentFact> codec = EventCodec.of(PaymentFact.class);
     private final Map<String, Long> kinds = new LinkedHashMap<>();
 
-    SimulatedPayments(SplittableRandom random, String[] lives, String[] creators, List<List<Ticket>> tickets,
-                      LongUnaryOperator stamp, Later later) {
+    SimulatedPayments(
+            SplittableRandom random,
+            String[] lives,
+            String[] creators,
+            List<List<Ticket>> tickets,
+            LongUnaryOperator stamp,
+            Later later) {
         this.random = random;
         this.lives = lives;
         this.creators = creators;
@@ -56,9 +60,13 @@ final class SimulatedPayments {
         String id = "cs_" + Long.toHexString(random.nextLong());
         String tier = random.nextDouble() < 0.2 ? "vip" : "standard";
         Ticket ticket = new Ticket(id, tier, tier.equals("vip") ? 4000 : SampleEvents.TICKET_PRICE_MINOR);
-        PaymentFact.Builder fact = SampleEvents.payment(lives[live], ticket.id()).setCreatorId(creators[live])
-                .setTier(ticket.tier()).setAmountMinor(ticket.amount()).setFeeMinor(25 + ticket.amount() * 3 / 100)
-                .setNetMinor(ticket.amount() - 25 - ticket.amount() * 3 / 100).setChargeId("ch_" + ticket.id().substring(3))
+        PaymentFact.Builder fact = SampleEvents.payment(lives[live], ticket.id())
+                .setCreatorId(creators[live])
+                .setTier(ticket.tier())
+                .setAmountMinor(ticket.amount())
+                .setFeeMinor(25 + ticket.amount() * 3 / 100)
+                .setNetMinor(ticket.amount() - 25 - ticket.amount() * 3 / 100)
+                .setChargeId("ch_" + ticket.id().substring(3))
                 .setOccurredAt(Instant.ofEpochMilli(stamp.applyAsLong(now)));
         String kind;
         if (r < 0.88 || (r >= 0.92 && r < 0.98 && bought.isEmpty())) {
@@ -70,12 +78,22 @@ final class SimulatedPayments {
         } else if (r < 0.98) {
             kind = "refund";
             Ticket refunded = bought.get(random.nextInt(bought.size()));
-            fact.setType(PaymentEventType.CHARGE_REFUNDED).setTicketId(refunded.id()).setTier(refunded.tier())
-                    .setAmountMinor(refunded.amount()).setRefundedTotalMinor(refunded.amount()).setFullyRefunded(true)
-                    .setPaid(true).setFeeMinor(null).setNetMinor(null).setChargeId("ch_" + refunded.id().substring(3));
+            fact.setType(PaymentEventType.CHARGE_REFUNDED)
+                    .setTicketId(refunded.id())
+                    .setTier(refunded.tier())
+                    .setAmountMinor(refunded.amount())
+                    .setRefundedTotalMinor(refunded.amount())
+                    .setFullyRefunded(true)
+                    .setPaid(true)
+                    .setFeeMinor(null)
+                    .setNetMinor(null)
+                    .setChargeId("ch_" + refunded.id().substring(3));
         } else {
             kind = "expired checkout";
-            fact.setType(PaymentEventType.CHECKOUT_EXPIRED).setPaid(false).setFeeMinor(null).setNetMinor(null);
+            fact.setType(PaymentEventType.CHECKOUT_EXPIRED)
+                    .setPaid(false)
+                    .setFeeMinor(null)
+                    .setNetMinor(null);
         }
         kinds.merge(kind, 1L, Long::sum);
         return encode(fact.build());
@@ -83,7 +101,8 @@ final class SimulatedPayments {
 
     /** How many facts of each kind so far, in the order the kinds first came. */
     String mix() {
-        return kinds.entrySet().stream().map(e -> String.format("%s %,d", e.getKey(), e.getValue()))
+        return kinds.entrySet().stream()
+                .map(e -> String.format("%s %,d", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
     }
 
@@ -102,10 +121,14 @@ final class SimulatedPayments {
     private void delayedOutcome(int live, List<Ticket> bought, Ticket ticket, long now) {
         boolean succeeds = random.nextDouble() < 0.85;
         long at = now + 30_000 + random.nextLong(270_000);
-        PaymentFact outcome = SampleEvents.payment(lives[live], ticket.id()).setCreatorId(creators[live])
-                .setTier(ticket.tier()).setAmountMinor(ticket.amount()).setPaid(succeeds)
+        PaymentFact outcome = SampleEvents.payment(lives[live], ticket.id())
+                .setCreatorId(creators[live])
+                .setTier(ticket.tier())
+                .setAmountMinor(ticket.amount())
+                .setPaid(succeeds)
                 .setType(succeeds ? PaymentEventType.ASYNC_PAYMENT_SUCCEEDED : PaymentEventType.ASYNC_PAYMENT_FAILED)
-                .setOccurredAt(Instant.ofEpochMilli(stamp.applyAsLong(at))).build();
+                .setOccurredAt(Instant.ofEpochMilli(stamp.applyAsLong(at)))
+                .build();
         later.deliver(at, encode(outcome));
         kinds.merge(succeeds ? "async payment succeeded" : "async payment failed", 1L, Long::sum);
         if (succeeds) {

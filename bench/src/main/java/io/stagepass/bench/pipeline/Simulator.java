@@ -32,8 +32,7 @@ final class Simulator {
     static final double PAGE_VIEW_SHARE = 0.02;
 
     /** One record to send: its topic, key (the live id) and encoded value. */
-    record Event(String topic, String key, byte[] value, boolean payment) {
-    }
+    record Event(String topic, String key, byte[] value, boolean payment) {}
 
     private abstract static class Scheduled {
         long at;
@@ -60,8 +59,8 @@ final class Simulator {
     private final String[] lives;
     private final String[] creators;
     private final List<List<Ticket>> tickets = new ArrayList<>();
-    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
-            Comparator.comparingLong((Scheduled s) -> s.at).thenComparingLong(s -> s.seq));
+    private final PriorityQueue<Scheduled> queue =
+            new PriorityQueue<>(Comparator.comparingLong((Scheduled s) -> s.at).thenComparingLong(s -> s.seq));
     private final LongUnaryOperator stamp;
     private final EventCodec<Beacon> beaconCodec = EventCodec.of(Beacon.class);
     private final Map<BeaconType, Long> beaconTypes = new EnumMap<>(BeaconType.class);
@@ -91,7 +90,8 @@ final class Simulator {
                 if (random.nextBoolean()) { // joined before the stream starts: its first beacon is a heartbeat
                     session.state = 1;
                     session.position = random.nextLong(Duration.ofMinutes(20).toMillis());
-                    session.endAt = session.at + random.nextLong(Duration.ofMinutes(25).toMillis());
+                    session.endAt =
+                            session.at + random.nextLong(Duration.ofMinutes(25).toMillis());
                 }
                 schedule(session);
             }
@@ -137,7 +137,8 @@ final class Simulator {
     }
 
     String beaconMix() {
-        return beaconTypes.entrySet().stream().map(e -> String.format("%s %.1f%%", e.getKey(), 100.0 * e.getValue() / beacons))
+        return beaconTypes.entrySet().stream()
+                .map(e -> String.format("%s %.1f%%", e.getKey(), 100.0 * e.getValue() / beacons))
                 .collect(Collectors.joining(", "));
     }
 
@@ -151,12 +152,19 @@ final class Simulator {
         session.id = "ses_" + Long.toHexString(random.nextLong()) + "_" + ids++;
         List<Ticket> bought = tickets.get(live);
         double r = random.nextDouble();
-        session.ticket = r < 0.05 ? null : !bought.isEmpty() && r < 0.95 ? bought.get(random.nextInt(bought.size())).id()
-                : "cs_" + Long.toHexString(random.nextLong());
+        session.ticket = r < 0.05
+                ? null
+                : !bought.isEmpty() && r < 0.95
+                        ? bought.get(random.nextInt(bought.size())).id()
+                        : "cs_" + Long.toHexString(random.nextLong());
         session.mode = random.nextDouble() < 0.15 ? ViewMode.REPLAY : ViewMode.LIVE;
-        session.position = session.mode == ViewMode.REPLAY ? random.nextLong(Duration.ofMinutes(60).toMillis()) : 0;
+        session.position = session.mode == ViewMode.REPLAY
+                ? random.nextLong(Duration.ofMinutes(60).toMillis())
+                : 0;
         session.at = at;
-        session.endAt = at + Duration.ofMinutes(2).toMillis() + random.nextLong(Duration.ofMinutes(28).toMillis());
+        session.endAt = at
+                + Duration.ofMinutes(2).toMillis()
+                + random.nextLong(Duration.ofMinutes(28).toMillis());
         session.vanishes = random.nextDouble() < 0.15;
         return session;
     }
@@ -195,7 +203,9 @@ final class Simulator {
             default -> {
                 if (at >= s.endAt) {
                     schedule(newSession(s.live, at + random.nextLong(60_000)));
-                    return s.vanishes ? null : beacon(s.live, s.id, s.ticket, BeaconType.VIEW_END, s.mode, s.position, at);
+                    return s.vanishes
+                            ? null
+                            : beacon(s.live, s.id, s.ticket, BeaconType.VIEW_END, s.mode, s.position, at);
                 }
                 double r = random.nextDouble();
                 if (r < 0.015) {
@@ -217,11 +227,18 @@ final class Simulator {
         return beacon(s.live, s.id, s.ticket, type, s.mode, s.position, at);
     }
 
-    private Event beacon(int live, String session, String ticket, BeaconType type, ViewMode mode, long position, long at) {
+    private Event beacon(
+            int live, String session, String ticket, BeaconType type, ViewMode mode, long position, long at) {
         long time = stamp.applyAsLong(at);
-        Beacon beacon = SampleEvents.beacon(lives[live], session).setType(type).setTicketId(ticket).setMode(mode)
-                .setPositionMillis(position).setOccurredAt(Instant.ofEpochMilli(time))
-                .setClientTime(Instant.ofEpochMilli(time - 150)).setReceivedAt(Instant.ofEpochMilli(time + 40)).build();
+        Beacon beacon = SampleEvents.beacon(lives[live], session)
+                .setType(type)
+                .setTicketId(ticket)
+                .setMode(mode)
+                .setPositionMillis(position)
+                .setOccurredAt(Instant.ofEpochMilli(time))
+                .setClientTime(Instant.ofEpochMilli(time - 150))
+                .setReceivedAt(Instant.ofEpochMilli(time + 40))
+                .build();
         beacons++;
         beaconTypes.merge(type, 1L, Long::sum);
         return new Event(Topic.BEACONS.topicName(), lives[live], beaconCodec.encode(beacon), false);

@@ -15,7 +15,8 @@ import javax.management.ObjectName;
  * ({@code records-consumed-total} per client and topic, JMX). Consumers of the bench itself are left out.
  */
 final class SourceConsumerMetrics {
-    private static final ObjectName FETCH_METRICS = objectName("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,topic=*");
+    private static final ObjectName FETCH_METRICS =
+            objectName("kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*,topic=*");
 
     private final List<String> jobs;
     private final Map<String, Long> expected;
@@ -51,7 +52,10 @@ final class SourceConsumerMetrics {
         for (Map.Entry<String, Long> entry : consumedByClientTopic().entrySet()) {
             String client = entry.getKey().substring(0, entry.getKey().indexOf('|'));
             clients.add(client);
-            String job = jobs.stream().filter(n -> client.contains(PipelineJob.flinkName(n))).findFirst().orElse(null);
+            String job = jobs.stream()
+                    .filter(n -> client.contains(PipelineJob.flinkName(n)))
+                    .findFirst()
+                    .orElse(null);
             if (job == null) {
                 unattributed += entry.getValue();
             } else {
@@ -60,7 +64,8 @@ final class SourceConsumerMetrics {
         }
         if (unattributed > 0) {
             attributed = false;
-            return shares(unattributed + byJob.values().stream().mapToLong(Long::longValue).sum());
+            return shares(unattributed
+                    + byJob.values().stream().mapToLong(Long::longValue).sum());
         }
         return byJob;
     }
@@ -95,8 +100,11 @@ final class SourceConsumerMetrics {
         Map<String, Long> shares = new HashMap<>();
         for (String job : jobs) {
             long expected = this.expected.get(job);
-            shares.put(job, total >= totalExpected ? expected
-                    : Math.min(expected - 1, (long) ((double) total * expected / totalExpected)));
+            shares.put(
+                    job,
+                    total >= totalExpected
+                            ? expected
+                            : Math.min(expected - 1, (long) ((double) total * expected / totalExpected)));
         }
         return shares;
     }

@@ -32,13 +32,25 @@ public final class BeaconParser {
     private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
     private static final Set<String> FIELDS = Set.of("id", "type", "sessionId", "mode", "positionMs", "clientTime");
-    private static final Set<String> IDENTITY_FIELDS = Set.of("liveId", "ticketId", "viewerId", "userId", "email", "creatorId");
-    private static final Map<String, BeaconType> TYPES = Map.of("page_view", BeaconType.PAGE_VIEW, "view_start", BeaconType.VIEW_START,
-            "heartbeat", BeaconType.HEARTBEAT, "pause", BeaconType.PAUSE, "seek", BeaconType.SEEK, "view_end", BeaconType.VIEW_END);
-    private static final Map<String, ViewMode> MODES = Map.of("live", ViewMode.LIVE, "replay", ViewMode.REPLAY, "page", ViewMode.PAGE);
+    private static final Set<String> IDENTITY_FIELDS =
+            Set.of("liveId", "ticketId", "viewerId", "userId", "email", "creatorId");
+    private static final Map<String, BeaconType> TYPES = Map.of(
+            "page_view",
+            BeaconType.PAGE_VIEW,
+            "view_start",
+            BeaconType.VIEW_START,
+            "heartbeat",
+            BeaconType.HEARTBEAT,
+            "pause",
+            BeaconType.PAUSE,
+            "seek",
+            BeaconType.SEEK,
+            "view_end",
+            BeaconType.VIEW_END);
+    private static final Map<String, ViewMode> MODES =
+            Map.of("live", ViewMode.LIVE, "replay", ViewMode.REPLAY, "page", ViewMode.PAGE);
 
-    private BeaconParser() {
-    }
+    private BeaconParser() {}
 
     /** A stand-in for checking a body before the token: it accepts every event type. */
     private static final PlaybackTokens.Claims ANY_VIEWER =
@@ -82,22 +94,26 @@ public final class BeaconParser {
         for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (IDENTITY_FIELDS.contains(name)) {
-                throw new BadRequestResponse(path + "." + name + ": not accepted; the live and the viewer come from the playback token");
+                throw new BadRequestResponse(
+                        path + "." + name + ": not accepted; the live and the viewer come from the playback token");
             }
             if (!FIELDS.contains(name)) {
-                throw new BadRequestResponse(path + "." + name + ": unknown field (known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+                throw new BadRequestResponse(path + "." + name + ": unknown field (known: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
             }
         }
         BeaconType type = TYPES.get(text(event, "type", path).toLowerCase(Locale.ROOT));
         if (type == null) {
-            throw new BadRequestResponse(path + ".type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES.keySet())));
+            throw new BadRequestResponse(
+                    path + ".type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES.keySet())));
         }
         ViewMode mode = MODES.get(text(event, "mode", path).toLowerCase(Locale.ROOT));
         if (mode == null) {
             throw new BadRequestResponse(path + ".mode: must be one of live, replay, page");
         }
         if (claims.ticketId().isEmpty() && (type != BeaconType.PAGE_VIEW || mode != ViewMode.PAGE)) {
-            throw new BadRequestResponse(path + ".type: a token without a ticket may only report page_view in mode page");
+            throw new BadRequestResponse(
+                    path + ".type: a token without a ticket may only report page_view in mode page");
         }
         String sessionId = text(event, "sessionId", path);
         if (!SESSION_ID.matcher(sessionId).matches()) {
@@ -117,7 +133,8 @@ public final class BeaconParser {
             if (!CLIENT_ID.matcher(id).matches()) {
                 throw new BadRequestResponse(path + ".id: 8 to 64 letters, digits, '_' or '-'");
             }
-            eventId = Ids.derivedEventId("beacon", claims.liveId() + "/" + sessionId + "/" + id); // a resent event is the same fact
+            eventId = Ids.derivedEventId(
+                    "beacon", claims.liveId() + "/" + sessionId + "/" + id); // a resent event is the same fact
         }
         return Beacon.newBuilder()
                 .setEventId(eventId)
@@ -148,7 +165,8 @@ public final class BeaconParser {
         } catch (DateTimeParseException e) {
             // fall through
         }
-        throw new BadRequestResponse(path + ".clientTime: an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
+        throw new BadRequestResponse(
+                path + ".clientTime: an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
     }
 
     private static String text(JsonNode event, String field, String path) {

@@ -31,7 +31,12 @@ public final class BeaconRoutes {
     private final Set<String> allowedOrigins;
     private final Clock clock;
 
-    public BeaconRoutes(PlaybackTokens tokens, EventPublisher publisher, RateLimiter rateLimiter, Set<String> allowedOrigins, Clock clock) {
+    public BeaconRoutes(
+            PlaybackTokens tokens,
+            EventPublisher publisher,
+            RateLimiter rateLimiter,
+            Set<String> allowedOrigins,
+            Clock clock) {
         this.tokens = tokens;
         this.publisher = publisher;
         this.rateLimiter = rateLimiter;
@@ -60,14 +65,17 @@ public final class BeaconRoutes {
         byte[] body = ctx.req().getInputStream().readNBytes(BeaconParser.MAX_BYTES + 1);
         BeaconParser.validate(body); // validate, then authenticate, then store
         PlaybackTokens.Claims claims = tokens.verify(bearer(ctx), clock.instant())
-                .orElseThrow(() -> new UnauthorizedResponse("a valid playback token is required (Authorization: Bearer TOKEN)"));
+                .orElseThrow(() ->
+                        new UnauthorizedResponse("a valid playback token is required (Authorization: Bearer TOKEN)"));
         List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant());
         Set<String> sessions = new LinkedHashSet<>();
         beacons.forEach(beacon -> sessions.add(beacon.getSessionId()));
         for (String session : sessions) {
             if (!rateLimiter.tryAcquire(claims.liveId() + "/" + session, System.nanoTime())) {
                 ctx.header("Retry-After", "10");
-                throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "session " + session + " sends beacons too often; slow down");
+                throw new HttpResponseException(
+                        HttpStatus.TOO_MANY_REQUESTS.getCode(),
+                        "session " + session + " sends beacons too often; slow down");
             }
         }
         publisher.publishAll(Topic.BEACONS, beacons, Beacon::getLiveId, ACK_TIMEOUT); // 503 when not durable in time

@@ -14,11 +14,15 @@ import java.util.regex.Pattern;
 public record HlsFile(String name, Kind kind, long sequence) {
     /** Letters, digits, '_' and '-', then one extension; at most 128 characters. */
     private static final Pattern NAME = Pattern.compile("^([A-Za-z0-9_-]{1,120})\\.(m3u8|ts|m4s|mp4)$");
+
     private static final Pattern TRAILING_DIGITS = Pattern.compile("(\\d{1,18})$");
     private static final Pattern STREAM_KEY = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
 
     public enum Kind {
-        PLAYLIST, SEGMENT_TS, SEGMENT_FMP4, INIT;
+        PLAYLIST,
+        SEGMENT_TS,
+        SEGMENT_FMP4,
+        INIT;
 
         public SegmentContainer container() {
             return switch (this) {

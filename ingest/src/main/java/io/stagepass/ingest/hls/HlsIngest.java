@@ -68,10 +68,14 @@ public final class HlsIngest {
                     session.connectionBase = session.maxSequence + 1;
                     session.seenZero = false;
                     session.segmentsInConnection = 0;
-                    LOG.info("live {}: encoder reconnected (connection {}), continuing at sequence {}", liveId,
-                            session.connection, session.connectionBase);
+                    LOG.info(
+                            "live {}: encoder reconnected (connection {}), continuing at sequence {}",
+                            liveId,
+                            session.connection,
+                            session.connectionBase);
                 }
-                long sequence = file.kind() == HlsFile.Kind.INIT ? session.connectionBase : session.sequenceOf(file.sequence());
+                long sequence =
+                        file.kind() == HlsFile.Kind.INIT ? session.connectionBase : session.sequenceOf(file.sequence());
                 // STARTED goes before the first segment in delivery order, written once that segment is committed.
                 // The sender reads a live's entries under this lock, so it sees both or neither.
                 long startedEntry = session.startedSpooled ? -1 : spool.reserveEntry();
@@ -117,8 +121,9 @@ public final class HlsIngest {
             long mediaSequence = session.sequenceOf(playlist.mediaSequence()); // comparable across reconnects
             boolean newer = mediaSequence != session.bestMediaSequence
                     ? mediaSequence > session.bestMediaSequence
-                    : lastSequence != session.bestLastSequence ? lastSequence > session.bestLastSequence
-                    : playlist.ended() && !session.bestEnded;
+                    : lastSequence != session.bestLastSequence
+                            ? lastSequence > session.bestLastSequence
+                            : playlist.ended() && !session.bestEnded;
             if (newer) {
                 session.bestMediaSequence = mediaSequence;
                 session.bestLastSequence = lastSequence;

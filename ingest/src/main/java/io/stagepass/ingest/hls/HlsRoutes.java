@@ -8,8 +8,8 @@ import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.stagepass.events.Live;
-import io.stagepass.platform.http.HttpServices;
 import io.stagepass.ingest.lives.LiveCatalog;
+import io.stagepass.platform.http.HttpServices;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,8 +35,12 @@ public final class HlsRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.exception(LiveEndedException.class, (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
-        config.routes.exception(BodyTooLargeException.class, (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
+        config.routes.exception(
+                LiveEndedException.class,
+                (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
+        config.routes.exception(
+                BodyTooLargeException.class,
+                (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
         config.routes.exception(SpoolFullException.class, (e, ctx) -> {
             spoolFullRejections.incrementAndGet();
             HttpServices.writeError(ctx, HttpStatus.INSUFFICIENT_STORAGE, e.getMessage());
@@ -48,13 +52,17 @@ public final class HlsRoutes {
     }
 
     private void put(Context ctx) throws Exception {
-        HlsFile file = HlsFile.parse(ctx.pathParam("file")).orElseThrow(() -> new BadRequestResponse(
-                "file name must be letters, digits, '_' or '-' with a .m3u8, .ts, .m4s or .mp4 extension; segments end in their number"));
+        HlsFile file = HlsFile.parse(ctx.pathParam("file"))
+                .orElseThrow(
+                        () -> new BadRequestResponse(
+                                "file name must be letters, digits, '_' or '-' with a .m3u8, .ts, .m4s or .mp4 extension; segments end in their number"));
         Live live = authenticate(ctx);
         if (file.kind() == HlsFile.Kind.PLAYLIST) {
             byte[] body = ctx.req().getInputStream().readNBytes(PLAYLIST_LIMIT + 1);
             if (body.length > PLAYLIST_LIMIT) {
-                throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), "a playlist may be at most " + PLAYLIST_LIMIT + " bytes");
+                throw new HttpResponseException(
+                        HttpStatus.CONTENT_TOO_LARGE.getCode(),
+                        "a playlist may be at most " + PLAYLIST_LIMIT + " bytes");
             }
             try {
                 ingest.acceptPlaylist(live.getLiveId(), body);
@@ -85,8 +93,15 @@ public final class HlsRoutes {
     }
 
     private void status(Context ctx) {
-        ctx.json(Map.of("spoolBytes", spool.usedBytes(), "delivered", sender.deliveredCount(),
-                "deliveryFailures", sender.failureCount(), "spoolFullRejections", spoolFullRejections.get()));
+        ctx.json(Map.of(
+                "spoolBytes",
+                spool.usedBytes(),
+                "delivered",
+                sender.deliveredCount(),
+                "deliveryFailures",
+                sender.failureCount(),
+                "spoolFullRejections",
+                spoolFullRejections.get()));
     }
 
     private Live authenticate(Context ctx) throws LiveEndedException {

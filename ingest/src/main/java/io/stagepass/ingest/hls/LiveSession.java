@@ -35,6 +35,7 @@ public final class LiveSession {
     boolean bestEnded;
     /** An #EXT-X-ENDLIST arrived: the live ends once every segment up to endlistSequence is here. */
     boolean endlistSeen;
+
     long endlistSequence = -1;
     long endlistAtMillis;
     /** Received sequence ranges, start to end inclusive. */
@@ -105,7 +106,7 @@ public final class LiveSession {
                         maxSequence = Math.max(maxSequence, entry.sequence());
                     }
                 }
-                case GAP -> { }
+                case GAP -> {}
             }
         }
     }
@@ -137,7 +138,10 @@ public final class LiveSession {
         props.setProperty("endlistSequence", Long.toString(endlistSequence));
         props.setProperty("endlistAtMillis", Long.toString(endlistAtMillis));
         StringBuilder ranges = new StringBuilder();
-        received.forEach((start, end) -> ranges.append(ranges.length() == 0 ? "" : ",").append(start).append('-').append(end));
+        received.forEach((start, end) -> ranges.append(ranges.length() == 0 ? "" : ",")
+                .append(start)
+                .append('-')
+                .append(end));
         props.setProperty("received", ranges.toString());
         durations.forEach((sequence, micros) -> props.setProperty("duration." + sequence, Long.toString(micros)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -174,7 +178,8 @@ public final class LiveSession {
         }
         for (String name : props.stringPropertyNames()) {
             if (name.startsWith("duration.")) {
-                session.durations.put(Long.parseLong(name.substring("duration.".length())), Long.parseLong(props.getProperty(name)));
+                session.durations.put(
+                        Long.parseLong(name.substring("duration.".length())), Long.parseLong(props.getProperty(name)));
             }
         }
         return session;

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public record Playlist(long mediaSequence, List<Entry> entries, boolean ended) {
 
-    public record Entry(long sequence, long durationMicros, boolean discontinuity) {
-    }
+    public record Entry(long sequence, long durationMicros, boolean discontinuity) {}
 
     /** Parses a playlist; malformed lines are a {@link IllegalArgumentException} naming the line. */
     public static Playlist parse(String text) {
@@ -42,13 +41,15 @@ public record Playlist(long mediaSequence, List<Entry> entries, boolean ended) {
                 ended = true;
             } else if (!line.startsWith("#")) {
                 if (pendingDuration == null) {
-                    throw new IllegalArgumentException("line " + lineNumber + ": segment '" + line + "' has no #EXTINF");
+                    throw new IllegalArgumentException(
+                            "line " + lineNumber + ": segment '" + line + "' has no #EXTINF");
                 }
                 String uri = line.contains("?") ? line.substring(0, line.indexOf('?')) : line;
                 String fileName = uri.substring(uri.lastIndexOf('/') + 1);
                 Optional<HlsFile> file = HlsFile.parse(fileName);
                 if (file.isEmpty() || file.get().sequence() < 0) {
-                    throw new IllegalArgumentException("line " + lineNumber + ": '" + line + "' is not a segment name we accept");
+                    throw new IllegalArgumentException(
+                            "line " + lineNumber + ": '" + line + "' is not a segment name we accept");
                 }
                 entries.add(new Entry(file.get().sequence(), pendingDuration, discontinuity));
                 pendingDuration = null;
@@ -69,14 +70,18 @@ public record Playlist(long mediaSequence, List<Entry> entries, boolean ended) {
         int dot = value.indexOf('.');
         String whole = dot < 0 ? value : value.substring(0, dot);
         String fraction = dot < 0 ? "" : value.substring(dot + 1);
-        if (whole.isEmpty() || !whole.chars().allMatch(Character::isDigit) || !fraction.chars().allMatch(Character::isDigit)) {
-            throw new IllegalArgumentException("line " + lineNumber + ": '" + seconds + "' is not a duration in seconds");
+        if (whole.isEmpty()
+                || !whole.chars().allMatch(Character::isDigit)
+                || !fraction.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException(
+                    "line " + lineNumber + ": '" + seconds + "' is not a duration in seconds");
         }
         String micros = (fraction + "000000").substring(0, 6);
         try {
             return Math.addExact(Math.multiplyExact(Long.parseLong(whole), 1_000_000L), Long.parseLong(micros));
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("line " + lineNumber + ": '" + seconds + "' is not a plausible duration");
+            throw new IllegalArgumentException(
+                    "line " + lineNumber + ": '" + seconds + "' is not a plausible duration");
         }
     }
 

@@ -2,6 +2,7 @@ package io.stagepass.ingest.hls;
 
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.stagepass.events.Bucket;
 import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
@@ -9,14 +10,12 @@ import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.events.Bucket;
 import io.stagepass.ingest.lives.LiveCatalog;
+import io.stagepass.platform.kafka.EventPublisher;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +50,16 @@ public final class SegmentSender implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean running = true;
 
-    public SegmentSender(Spool spool, LiveSessions sessions, HlsIngest ingest, MinioClient s3, EventPublisher publisher,
-                         LiveCatalog catalog, Duration durationWait, Clock clock, int workers) {
+    public SegmentSender(
+            Spool spool,
+            LiveSessions sessions,
+            HlsIngest ingest,
+            MinioClient s3,
+            EventPublisher publisher,
+            LiveCatalog catalog,
+            Duration durationWait,
+            Clock clock,
+            int workers) {
         this.spool = spool;
         this.sessions = sessions;
         this.ingest = ingest;
@@ -122,7 +129,8 @@ public final class SegmentSender implements AutoCloseable {
                     retries.remove(liveId);
                 } catch (Exception e) {
                     // Only this live waits: the others of this worker go on.
-                    long backoff = retry == null ? MIN_BACKOFF.toMillis() : Math.min(retry[1] * 2, MAX_BACKOFF.toMillis());
+                    long backoff =
+                            retry == null ? MIN_BACKOFF.toMillis() : Math.min(retry[1] * 2, MAX_BACKOFF.toMillis());
                     retries.put(liveId, new long[] {clock.millis() + backoff, backoff});
                     failures.incrementAndGet();
                     LOG.warn("delivery of live {} failed, retrying in {} ms: {}", liveId, backoff, e.toString());
@@ -153,7 +161,9 @@ public final class SegmentSender implements AutoCloseable {
                 case SEGMENT -> {
                     Long duration = durationOf(entry);
                     boolean needsDuration = entry.kind() != HlsFile.Kind.INIT;
-                    if (needsDuration && duration == null && clock.instant().isBefore(entry.at().plus(durationWait))) {
+                    if (needsDuration
+                            && duration == null
+                            && clock.instant().isBefore(entry.at().plus(durationWait))) {
                         return progressed; // its playlist usually follows within milliseconds
                     }
                     deliverSegment(entry, needsDuration ? duration : null);
@@ -179,23 +189,26 @@ public final class SegmentSender implements AutoCloseable {
         String key = objectKey(entry);
         long size = Files.size(entry.path());
         try (InputStream in = Files.newInputStream(entry.path())) {
-            s3.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
-                    .stream(in, size, -1).contentType(contentType(entry.kind())).build());
+            s3.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(in, size, -1)
+                    .contentType(contentType(entry.kind()))
+                    .build());
         }
-        publish(entry.liveId(), SegmentStored.newBuilder()
-                .setEventId(Ids.derivedEventId("segment", key))
-                .setOccurredAt(entry.at())
-                .setType(SegmentEventType.STORED)
-                .setLiveId(entry.liveId())
-                .setSequence(entry.sequence())
-                .setDurationMicros(durationMicros)
-                .setByteSize(size)
-                .setSha256(entry.sha256())
-                .setObjectKey(key)
-                .setContainer(entry.kind().container())
-                .setReceivedAt(entry.at())
-                .setDiscontinuity(entry.discontinuity())
-                .build());
+        publish(
+                entry.liveId(),
+                SegmentStored.newBuilder()
+                        .setEventId(Ids.derivedEventId("segment", key))
+                        .setOccurredAt(entry.at())
+                        .setType(SegmentEventType.STORED)
+                        .setLiveId(entry.liveId())
+                        .setSequence(entry.sequence())
+                        .setDurationMicros(durationMicros)
+                        .setByteSize(size)
+                        .setSha256(entry.sha256())
+                        .setObjectKey(key)
+                        .setContainer(entry.kind().container())
+                        .setReceivedAt(entry.at())
+                        .setDiscontinuity(entry.discontinuity())
+                        .build());
     }
 
     /**
@@ -206,7 +219,8 @@ public final class SegmentSender implements AutoCloseable {
         if (entry.kind() == HlsFile.Kind.INIT) {
             return entry.liveId() + "/init-" + entry.sha256().substring(0, 16) + ".mp4";
         }
-        return entry.liveId() + "/" + String.format("%08d", entry.sequence()) + "." + entry.kind().extension();
+        return entry.liveId() + "/" + String.format("%08d", entry.sequence()) + "."
+                + entry.kind().extension();
     }
 
     private static String contentType(HlsFile.Kind kind) {
@@ -231,7 +245,8 @@ public final class SegmentSender implements AutoCloseable {
 
     private void deliverLifecycle(SpoolEntry entry) throws Exception {
         Live live = catalog.byId(entry.liveId())
-                .orElseThrow(() -> new IllegalStateException("live " + entry.liveId() + " is not in the catalog view yet"));
+                .orElseThrow(
+                        () -> new IllegalStateException("live " + entry.liveId() + " is not in the catalog view yet"));
         Live.Builder event = Live.newBuilder(live)
                 .setEventId(Ids.derivedEventId("live", entry.liveId() + "/" + entry.lifecycle()))
                 .setOccurredAt(entry.at())
@@ -243,7 +258,10 @@ public final class SegmentSender implements AutoCloseable {
         }
         Live published = event.build();
         publisher.publish(Topic.LIVES, entry.liveId(), published).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        LOG.info("live {} {}", entry.liveId(), entry.lifecycle() == LiveEventType.STARTED ? "started" : "ended (" + entry.endReason() + ")");
+        LOG.info(
+                "live {} {}",
+                entry.liveId(),
+                entry.lifecycle() == LiveEventType.STARTED ? "started" : "ended (" + entry.endReason() + ")");
     }
 
     private void publish(String liveId, SegmentStored event) throws Exception {

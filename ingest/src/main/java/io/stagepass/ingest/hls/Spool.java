@@ -73,14 +73,14 @@ public final class Spool {
     }
 
     /** A pushed body, fsynced to a temporary file and hashed, not yet part of the spool. */
-    public record Staged(Path tmp, long size, String sha256) {
-    }
+    public record Staged(Path tmp, long size, String sha256) {}
 
     /**
      * Streams a pushed body to a temporary file and fsyncs it. Done outside any lock: a slow upload must not hold
      * up the live's other work. {@link #commitSegment} then makes it an entry; {@link #discard} drops it.
      */
-    public Staged stage(String liveId, InputStream body, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
+    public Staged stage(String liveId, InputStream body, long maxBody)
+            throws IOException, SpoolFullException, BodyTooLargeException {
         if (usedBytes.get() >= maxBytes) {
             throw new SpoolFullException("spool is full (" + usedBytes.get() + " of " + maxBytes + " bytes)");
         }
@@ -90,7 +90,7 @@ public final class Spool {
         long written = 0;
         boolean kept = false;
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-             OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
+                OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), sha256)) {
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = body.read(buffer)) >= 0; ) {
                 written += n;
@@ -114,9 +114,11 @@ public final class Spool {
     }
 
     /** Makes a staged body a segment entry (one atomic rename) and returns it. */
-    public SpoolEntry commitSegment(String liveId, Staged staged, long sequence, HlsFile.Kind kind, Instant receivedAt,
-                                    boolean discontinuity) throws IOException {
-        String name = SpoolEntry.segmentName(nextEntry.getAndIncrement(), sequence, kind, receivedAt, discontinuity, staged.sha256());
+    public SpoolEntry commitSegment(
+            String liveId, Staged staged, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity)
+            throws IOException {
+        String name = SpoolEntry.segmentName(
+                nextEntry.getAndIncrement(), sequence, kind, receivedAt, discontinuity, staged.sha256());
         Path entry = commit(staged.tmp(), liveDir(liveId).resolve(name));
         usedBytes.addAndGet(staged.size());
         return SpoolEntry.parse(entry, liveId).orElseThrow();
@@ -127,8 +129,15 @@ public final class Spool {
     }
 
     /** Stages and commits in one go. */
-    public SpoolEntry writeSegment(String liveId, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity,
-                                   InputStream body, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
+    public SpoolEntry writeSegment(
+            String liveId,
+            long sequence,
+            HlsFile.Kind kind,
+            Instant receivedAt,
+            boolean discontinuity,
+            InputStream body,
+            long maxBody)
+            throws IOException, SpoolFullException, BodyTooLargeException {
         return commitSegment(liveId, stage(liveId, body, maxBody), sequence, kind, receivedAt, discontinuity);
     }
 
@@ -137,7 +146,8 @@ public final class Spool {
     }
 
     /** Writes a lifecycle entry at a place in the order taken earlier with {@link #reserveEntry()}. */
-    public void writeLifecycle(String liveId, LiveEventType type, LiveEndReason reason, Instant at, long entryNo) throws IOException {
+    public void writeLifecycle(String liveId, LiveEventType type, LiveEndReason reason, Instant at, long entryNo)
+            throws IOException {
         writeEmpty(liveId, SpoolEntry.lifecycleName(entryNo, type, reason, at));
     }
 
@@ -182,7 +192,10 @@ public final class Spool {
     /** Lives with something in the spool. */
     public List<String> lives() throws IOException {
         try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         }
     }
 

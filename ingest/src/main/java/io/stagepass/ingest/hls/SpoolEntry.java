@@ -12,19 +12,36 @@ import java.util.Optional;
  * {@code ENTRY~live~TYPE~REASON~ATMILLIS} or {@code ENTRY~gap~FIRST~LENGTH~ATMILLIS} (empty files).
  * Entries of one live are delivered in entry order.
  */
-public record SpoolEntry(Path path, String liveId, long entryNo, Type type, long sequence, HlsFile.Kind kind,
-                         Instant at, boolean discontinuity, String sha256, LiveEventType lifecycle,
-                         LiveEndReason endReason, long gapLength) {
+public record SpoolEntry(
+        Path path,
+        String liveId,
+        long entryNo,
+        Type type,
+        long sequence,
+        HlsFile.Kind kind,
+        Instant at,
+        boolean discontinuity,
+        String sha256,
+        LiveEventType lifecycle,
+        LiveEndReason endReason,
+        long gapLength) {
 
-    public enum Type { SEGMENT, LIFECYCLE, GAP }
+    public enum Type {
+        SEGMENT,
+        LIFECYCLE,
+        GAP
+    }
 
-    static String segmentName(long entryNo, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity, String sha256) {
-        return String.format("%020d~seg~%d~%s~%d~%d~%s", entryNo, sequence, kind.extension(), receivedAt.toEpochMilli(),
-                discontinuity ? 1 : 0, sha256);
+    static String segmentName(
+            long entryNo, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity, String sha256) {
+        return String.format(
+                "%020d~seg~%d~%s~%d~%d~%s",
+                entryNo, sequence, kind.extension(), receivedAt.toEpochMilli(), discontinuity ? 1 : 0, sha256);
     }
 
     static String lifecycleName(long entryNo, LiveEventType type, LiveEndReason reason, Instant at) {
-        return String.format("%020d~live~%s~%s~%d", entryNo, type.name(), reason == null ? "-" : reason.name(), at.toEpochMilli());
+        return String.format(
+                "%020d~live~%s~%s~%d", entryNo, type.name(), reason == null ? "-" : reason.name(), at.toEpochMilli());
     }
 
     static String gapName(long entryNo, long first, long length, Instant at) {
@@ -37,14 +54,48 @@ public record SpoolEntry(Path path, String liveId, long entryNo, Type type, long
         try {
             long entryNo = Long.parseLong(parts[0]);
             return switch (parts[1]) {
-                case "seg" -> Optional.of(new SpoolEntry(path, liveId, entryNo, Type.SEGMENT, Long.parseLong(parts[2]),
-                        HlsFile.Kind.ofExtension(parts[3]), Instant.ofEpochMilli(Long.parseLong(parts[4])), parts[5].equals("1"),
-                        parts[6], null, null, 0));
-                case "live" -> Optional.of(new SpoolEntry(path, liveId, entryNo, Type.LIFECYCLE, -1, null,
-                        Instant.ofEpochMilli(Long.parseLong(parts[4])), false, null, LiveEventType.valueOf(parts[2]),
-                        parts[3].equals("-") ? null : LiveEndReason.valueOf(parts[3]), 0));
-                case "gap" -> Optional.of(new SpoolEntry(path, liveId, entryNo, Type.GAP, Long.parseLong(parts[2]), null,
-                        Instant.ofEpochMilli(Long.parseLong(parts[4])), false, null, null, null, Long.parseLong(parts[3])));
+                case "seg" ->
+                    Optional.of(new SpoolEntry(
+                            path,
+                            liveId,
+                            entryNo,
+                            Type.SEGMENT,
+                            Long.parseLong(parts[2]),
+                            HlsFile.Kind.ofExtension(parts[3]),
+                            Instant.ofEpochMilli(Long.parseLong(parts[4])),
+                            parts[5].equals("1"),
+                            parts[6],
+                            null,
+                            null,
+                            0));
+                case "live" ->
+                    Optional.of(new SpoolEntry(
+                            path,
+                            liveId,
+                            entryNo,
+                            Type.LIFECYCLE,
+                            -1,
+                            null,
+                            Instant.ofEpochMilli(Long.parseLong(parts[4])),
+                            false,
+                            null,
+                            LiveEventType.valueOf(parts[2]),
+                            parts[3].equals("-") ? null : LiveEndReason.valueOf(parts[3]),
+                            0));
+                case "gap" ->
+                    Optional.of(new SpoolEntry(
+                            path,
+                            liveId,
+                            entryNo,
+                            Type.GAP,
+                            Long.parseLong(parts[2]),
+                            null,
+                            Instant.ofEpochMilli(Long.parseLong(parts[4])),
+                            false,
+                            null,
+                            null,
+                            null,
+                            Long.parseLong(parts[3])));
                 default -> Optional.empty();
             };
         } catch (RuntimeException e) {

@@ -56,7 +56,8 @@ public final class LiveCatalog implements AutoCloseable {
 
     /** The live a stream key was issued for, unless the key was revoked. */
     public Optional<Live> byStreamKey(String streamKey) {
-        return Optional.ofNullable(liveIdByKeyHash.get(StreamKeys.sha256(streamKey))).map(byId::get)
+        return Optional.ofNullable(liveIdByKeyHash.get(StreamKeys.sha256(streamKey)))
+                .map(byId::get)
                 .filter(live -> !live.getStreamKeyRevoked());
     }
 
@@ -66,7 +67,8 @@ public final class LiveCatalog implements AutoCloseable {
 
     void apply(Live live) {
         Live previous = byId.put(live.getLiveId(), live);
-        if (previous != null && previous.getStreamKeySha256() != null
+        if (previous != null
+                && previous.getStreamKeySha256() != null
                 && !previous.getStreamKeySha256().equals(live.getStreamKeySha256())) {
             liveIdByKeyHash.remove(previous.getStreamKeySha256());
         }
@@ -111,11 +113,16 @@ public final class LiveCatalog implements AutoCloseable {
                 try {
                     apply(codec.decode(record.value()));
                 } catch (MalformedEventException e) {
-                    LOG.warn("skipping unreadable live record at {}-{}@{}: {}", record.topic(), record.partition(),
-                            record.offset(), e.getMessage());
+                    LOG.warn(
+                            "skipping unreadable live record at {}-{}@{}: {}",
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            e.getMessage());
                 }
             }
-            if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+            if (caughtUp.getCount() > 0
+                    && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                 caughtUp.countDown();
                 LOG.info("live catalog loaded: {} lives", byId.size());
             }

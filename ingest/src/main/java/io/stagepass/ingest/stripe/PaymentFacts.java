@@ -57,7 +57,8 @@ public final class PaymentFacts {
                 .setStripeApiVersion(event.getApiVersion())
                 .setLivemode(Boolean.TRUE.equals(event.getLivemode()));
         return switch (type) {
-            case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED, ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> fromSession((Session) object, type, fact);
+            case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED, ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED ->
+                fromSession((Session) object, type, fact);
             case CHARGE_REFUNDED -> fromRefund(event, (Charge) object, fact);
             case DISPUTE_OPENED, DISPUTE_CLOSED -> fromDispute((Dispute) object, fact);
         };
@@ -79,11 +80,13 @@ public final class PaymentFacts {
         try {
             return event.getDataObjectDeserializer().deserializeUnsafe();
         } catch (EventDataObjectDeserializationException e) {
-            throw new IllegalArgumentException("event " + event.getId() + ": data.object does not bind: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "event " + event.getId() + ": data.object does not bind: " + e.getMessage(), e);
         }
     }
 
-    private Optional<PaymentFact> fromSession(Session session, PaymentEventType type, PaymentFact.Builder fact) throws StripeException {
+    private Optional<PaymentFact> fromSession(Session session, PaymentEventType type, PaymentFact.Builder fact)
+            throws StripeException {
         Map<String, String> metadata = session.getMetadata();
         if (metadata == null || metadata.get(LIVE_ID) == null) {
             return Optional.empty();
@@ -95,26 +98,35 @@ public final class PaymentFacts {
                 .setTier(metadata.get(TIER))
                 .setTicketId(session.getId())
                 .setPaymentIntentId(session.getPaymentIntent())
-                .setBuyerEmail(session.getCustomerDetails() != null && session.getCustomerDetails().getEmail() != null
-                        ? session.getCustomerDetails().getEmail() : session.getCustomerEmail())
+                .setBuyerEmail(
+                        session.getCustomerDetails() != null
+                                        && session.getCustomerDetails().getEmail() != null
+                                ? session.getCustomerDetails().getEmail()
+                                : session.getCustomerEmail())
                 .setPaid(paid)
                 .setAmountMinor(session.getAmountTotal() == null ? 0 : session.getAmountTotal())
                 .setCurrency(Money.requireCurrency(session.getCurrency()));
         if (paid && session.getPaymentIntent() != null) {
-            lookups.feeAndNet(session.getPaymentIntent()).ifPresent(f -> fact.setFeeMinor(f.feeMinor()).setNetMinor(f.netMinor()));
+            lookups.feeAndNet(session.getPaymentIntent())
+                    .ifPresent(f -> fact.setFeeMinor(f.feeMinor()).setNetMinor(f.netMinor()));
         }
         return Optional.of(fact.build());
     }
 
-    private Optional<PaymentFact> fromRefund(Event event, Charge charge, PaymentFact.Builder fact) throws StripeException {
-        Optional<Session> session = charge.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(charge.getPaymentIntent());
-        if (session.isEmpty() || session.get().getMetadata() == null || session.get().getMetadata().get(LIVE_ID) == null) {
+    private Optional<PaymentFact> fromRefund(Event event, Charge charge, PaymentFact.Builder fact)
+            throws StripeException {
+        Optional<Session> session =
+                charge.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(charge.getPaymentIntent());
+        if (session.isEmpty()
+                || session.get().getMetadata() == null
+                || session.get().getMetadata().get(LIVE_ID) == null) {
             return Optional.empty();
         }
         long total = charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded();
         // This refund = the total refunded now minus the total before it (data.previous_attributes); a partial
         // refund of an earlier-refunded charge is counted once.
-        Object before = event.getData().getPreviousAttributes() == null ? null
+        Object before = event.getData().getPreviousAttributes() == null
+                ? null
                 : event.getData().getPreviousAttributes().get("amount_refunded");
         long thisRefund = before instanceof Number number ? total - number.longValue() : total;
         return Optional.of(withSession(fact, session.get())
@@ -128,8 +140,11 @@ public final class PaymentFacts {
     }
 
     private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact) throws StripeException {
-        Optional<Session> session = dispute.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(dispute.getPaymentIntent());
-        if (session.isEmpty() || session.get().getMetadata() == null || session.get().getMetadata().get(LIVE_ID) == null) {
+        Optional<Session> session =
+                dispute.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(dispute.getPaymentIntent());
+        if (session.isEmpty()
+                || session.get().getMetadata() == null
+                || session.get().getMetadata().get(LIVE_ID) == null) {
             return Optional.empty();
         }
         DisputeOutcome outcome = switch (String.valueOf(dispute.getStatus())) {
@@ -148,8 +163,13 @@ public final class PaymentFacts {
 
     private static PaymentFact.Builder withSession(PaymentFact.Builder fact, Session session) {
         Map<String, String> metadata = session.getMetadata();
-        return fact.setLiveId(metadata.get(LIVE_ID)).setCreatorId(metadata.get(CREATOR_ID)).setTier(metadata.get(TIER))
+        return fact.setLiveId(metadata.get(LIVE_ID))
+                .setCreatorId(metadata.get(CREATOR_ID))
+                .setTier(metadata.get(TIER))
                 .setTicketId(session.getId())
-                .setBuyerEmail(session.getCustomerDetails() != null ? session.getCustomerDetails().getEmail() : session.getCustomerEmail());
+                .setBuyerEmail(
+                        session.getCustomerDetails() != null
+                                ? session.getCustomerDetails().getEmail()
+                                : session.getCustomerEmail());
     }
 }

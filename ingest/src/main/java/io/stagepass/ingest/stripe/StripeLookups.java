@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 public final class StripeLookups {
     /** Fee and net of a payment, in minor units of its currency. */
-    public record FeeAndNet(long feeMinor, long netMinor) {
-    }
+    public record FeeAndNet(long feeMinor, long netMinor) {}
 
     private final StripeClient client;
 
@@ -27,20 +26,34 @@ public final class StripeLookups {
     }
 
     public static StripeLookups create(String apiKey, String apiBase) {
-        return new StripeLookups(StripeClient.builder().setApiKey(apiKey).setApiBase(apiBase)
-                .setMaxNetworkRetries(2).setConnectTimeout(5_000).setReadTimeout(10_000).build());
+        return new StripeLookups(StripeClient.builder()
+                .setApiKey(apiKey)
+                .setApiBase(apiBase)
+                .setMaxNetworkRetries(2)
+                .setConnectTimeout(5_000)
+                .setReadTimeout(10_000)
+                .build());
     }
 
     /** The Checkout Session that created a payment intent, if any. */
     public Optional<Session> sessionOf(String paymentIntentId) throws StripeException {
-        var sessions = client.checkout().sessions().list(SessionListParams.builder().setPaymentIntent(paymentIntentId).setLimit(1L).build());
+        var sessions = client.checkout()
+                .sessions()
+                .list(SessionListParams.builder()
+                        .setPaymentIntent(paymentIntentId)
+                        .setLimit(1L)
+                        .build());
         return sessions.getData().stream().findFirst();
     }
 
     /** Fee and net of a payment intent's charge, once Stripe has settled it into a balance transaction. */
     public Optional<FeeAndNet> feeAndNet(String paymentIntentId) throws StripeException {
-        PaymentIntent intent = client.paymentIntents().retrieve(paymentIntentId,
-                PaymentIntentRetrieveParams.builder().addExpand("latest_charge.balance_transaction").build());
+        PaymentIntent intent = client.paymentIntents()
+                .retrieve(
+                        paymentIntentId,
+                        PaymentIntentRetrieveParams.builder()
+                                .addExpand("latest_charge.balance_transaction")
+                                .build());
         Charge charge = intent.getLatestChargeObject();
         BalanceTransaction balance = charge == null ? null : charge.getBalanceTransactionObject();
         return balance == null ? Optional.empty() : Optional.of(new FeeAndNet(balance.getFee(), balance.getNet()));

@@ -44,8 +44,8 @@ public final class StripeWebhookRoutes {
     private final String webhookSecret;
     private final PaymentFacts facts;
     private final EventPublisher publisher;
-    private final Set<String> acknowledged = Collections.synchronizedSet(Collections.newSetFromMap(
-            new LinkedHashMap<>(1024, 0.75f, false) {
+    private final Set<String> acknowledged =
+            Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                     return size() > REMEMBERED;
@@ -84,7 +84,13 @@ public final class StripeWebhookRoutes {
         }
         if (!PaymentFacts.handles(event.getType())) {
             ignored.incrementAndGet();
-            ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "event type " + event.getType() + " is not used"));
+            ctx.json(Map.of(
+                    "received",
+                    event.getId(),
+                    "handled",
+                    false,
+                    "reason",
+                    "event type " + event.getType() + " is not used"));
             return;
         }
         if (acknowledged.contains(event.getId())) {
@@ -97,17 +103,26 @@ public final class StripeWebhookRoutes {
             fact = facts.toFact(event);
         } catch (StripeException e) {
             LOG.warn("Stripe API unavailable while handling {}: {}", event.getId(), e.getMessage());
-            throw new ServiceUnavailableException("Stripe's API could not be reached to complete the event; Stripe will retry",
-                    STRIPE_RETRY_SECONDS, e);
+            throw new ServiceUnavailableException(
+                    "Stripe's API could not be reached to complete the event; Stripe will retry",
+                    STRIPE_RETRY_SECONDS,
+                    e);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new BadRequestResponse("event " + event.getId() + " is malformed: " + e.getMessage());
         }
         if (fact.isEmpty()) {
             ignored.incrementAndGet();
-            ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "not a Stagepass ticket (no live_id metadata)"));
+            ctx.json(Map.of(
+                    "received",
+                    event.getId(),
+                    "handled",
+                    false,
+                    "reason",
+                    "not a Stagepass ticket (no live_id metadata)"));
             return;
         }
-        publisher.publishAll(Topic.PAYMENTS, List.of(fact.get()), PaymentFact::getLiveId, ACK_TIMEOUT); // else 503: Stripe retries
+        publisher.publishAll(
+                Topic.PAYMENTS, List.of(fact.get()), PaymentFact::getLiveId, ACK_TIMEOUT); // else 503: Stripe retries
         acknowledged.add(event.getId());
         ctx.json(Map.of("received", event.getId(), "handled", true));
     }

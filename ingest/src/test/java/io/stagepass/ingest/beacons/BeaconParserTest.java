@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class BeaconParserTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
-    private static final PlaybackTokens.Claims VIEWER = new PlaybackTokens.Claims("live_1", Optional.of("cs_1"), NOW.plusSeconds(3600));
-    private static final PlaybackTokens.Claims VISITOR = new PlaybackTokens.Claims("live_1", Optional.empty(), NOW.plusSeconds(3600));
+    private static final PlaybackTokens.Claims VIEWER =
+            new PlaybackTokens.Claims("live_1", Optional.of("cs_1"), NOW.plusSeconds(3600));
+    private static final PlaybackTokens.Claims VISITOR =
+            new PlaybackTokens.Claims("live_1", Optional.empty(), NOW.plusSeconds(3600));
 
     @Test
     void takesTheLiveAndTheTicketFromTheTokenOnly() {
@@ -38,32 +40,49 @@ class BeaconParserTest {
 
     @Test
     void aResentEventKeepsItsIdSoConsumersCountItOnce() {
-        byte[] body = "[{\"id\": \"evt-0001\", \"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"replay\"}]".getBytes();
+        byte[] body =
+                "[{\"id\": \"evt-0001\", \"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"replay\"}]"
+                        .getBytes();
 
         assertThat(BeaconParser.parse(body, VIEWER, NOW).get(0).getEventId())
-                .isEqualTo(BeaconParser.parse(body, VIEWER, NOW.plusSeconds(5)).get(0).getEventId());
+                .isEqualTo(BeaconParser.parse(body, VIEWER, NOW.plusSeconds(5))
+                        .get(0)
+                        .getEventId());
     }
 
     @Test
     void refusesClaimsAboutWhoIsWatching() {
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"ticketId\": \"cs_other\"}]",
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"ticketId\": \"cs_other\"}]",
                 "events[0].ticketId: not accepted; the live and the viewer come from the playback token");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"liveId\": \"live_2\"}]",
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"liveId\": \"live_2\"}]",
                 "events[0].liveId: not accepted");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"viewerId\": \"u1\"}]",
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"viewerId\": \"u1\"}]",
                 "events[0].viewerId");
     }
 
     @Test
     void namesTheFirstInvalidField() {
         String ok = "{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\"}";
-        assertRefused("[" + ok + ", {\"type\": \"dance\", \"sessionId\": \"session-1\", \"mode\": \"live\"}]", "events[1].type: must be one of");
+        assertRefused(
+                "[" + ok + ", {\"type\": \"dance\", \"sessionId\": \"session-1\", \"mode\": \"live\"}]",
+                "events[1].type: must be one of");
         assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"s\", \"mode\": \"live\"}]", "events[0].sessionId");
         assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"tv\"}]", "events[0].mode");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"positionMs\": -1}]", "events[0].positionMs");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"positionMs\": 1.5}]", "events[0].positionMs");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"clientTime\": \"yesterday\"}]", "events[0].clientTime");
-        assertRefused("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"color\": \"red\"}]", "events[0].color: unknown field");
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"positionMs\": -1}]",
+                "events[0].positionMs");
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"positionMs\": 1.5}]",
+                "events[0].positionMs");
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"clientTime\": \"yesterday\"}]",
+                "events[0].clientTime");
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"color\": \"red\"}]",
+                "events[0].color: unknown field");
         assertRefused("[{\"sessionId\": \"session-1\", \"mode\": \"live\"}]", "events[0].type: required");
         assertRefused("{\"type\": \"heartbeat\"}", "must be a JSON array");
         assertRefused("[]", "1 to 100 events");
@@ -73,14 +92,22 @@ class BeaconParserTest {
 
     @Test
     void aVisitorWithoutATicketMayOnlyReportPageViews() {
-        assertThat(BeaconParser.parse("[{\"type\": \"page_view\", \"sessionId\": \"session-1\", \"mode\": \"page\"}]".getBytes(), VISITOR, NOW))
-                .singleElement().satisfies(b -> assertThat(b.getTicketId()).isNull());
-        assertThatThrownBy(() -> BeaconParser.parse("[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\"}]".getBytes(), VISITOR, NOW))
+        assertThat(BeaconParser.parse(
+                        "[{\"type\": \"page_view\", \"sessionId\": \"session-1\", \"mode\": \"page\"}]".getBytes(),
+                        VISITOR,
+                        NOW))
+                .singleElement()
+                .satisfies(b -> assertThat(b.getTicketId()).isNull());
+        assertThatThrownBy(() -> BeaconParser.parse(
+                        "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\"}]".getBytes(),
+                        VISITOR,
+                        NOW))
                 .hasMessageContaining("without a ticket");
     }
 
     private static void assertRefused(String body, String message) {
         assertThatThrownBy(() -> BeaconParser.parse(body.getBytes(), VIEWER, NOW))
-                .isInstanceOf(BadRequestResponse.class).hasMessageContaining(message);
+                .isInstanceOf(BadRequestResponse.class)
+                .hasMessageContaining(message);
     }
 }

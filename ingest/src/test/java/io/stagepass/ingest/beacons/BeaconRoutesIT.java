@@ -6,8 +6,8 @@ import io.stagepass.events.Beacon;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.platform.kafka.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BeaconRoutesIT {
-    private static final String HEARTBEAT = "{\"type\": \"heartbeat\", \"sessionId\": \"session-%s\", \"mode\": \"live\", \"positionMs\": 10000}";
+    private static final String HEARTBEAT =
+            "{\"type\": \"heartbeat\", \"sessionId\": \"session-%s\", \"mode\": \"live\", \"positionMs\": 10000}";
     private final HttpClient http = HttpClient.newHttpClient();
     private final PlaybackTokens tokens = new PlaybackTokens(IngestFixture.TOKEN_SECRET);
 
@@ -33,20 +34,32 @@ class BeaconRoutesIT {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String token = tokens.issue("live_1", "cs_1", Instant.now().plusSeconds(3600));
 
-            HttpResponse<String> ok = post(fixture, token, "[" + HEARTBEAT.formatted("a1") + "," + HEARTBEAT.formatted("a1") + "]");
+            HttpResponse<String> ok =
+                    post(fixture, token, "[" + HEARTBEAT.formatted("a1") + "," + HEARTBEAT.formatted("a1") + "]");
             assertThat(ok.statusCode()).isEqualTo(202);
             assertThat(ok.body()).contains("\"accepted\":2");
 
-            HttpResponse<String> oneBad = post(fixture, token, "[" + HEARTBEAT.formatted("b1")
-                    + ", {\"type\": \"heartbeat\", \"sessionId\": \"session-b1\", \"mode\": \"live\", \"ticketId\": \"cs_forged\"}]");
+            HttpResponse<String> oneBad = post(
+                    fixture,
+                    token,
+                    "[" + HEARTBEAT.formatted("b1")
+                            + ", {\"type\": \"heartbeat\", \"sessionId\": \"session-b1\", \"mode\": \"live\", \"ticketId\": \"cs_forged\"}]");
             assertThat(oneBad.statusCode()).isEqualTo(400);
             assertThat(oneBad.body()).contains("events[1].ticketId");
 
-            String forged = tokens.issue("live_1", "cs_1", Instant.now().plusSeconds(3600)).replaceFirst("^.", "A");
-            assertThat(post(fixture, forged, "[" + HEARTBEAT.formatted("c1") + "]").statusCode()).isEqualTo(401);
-            assertThat(post(fixture, null, "[" + HEARTBEAT.formatted("c1") + "]").statusCode()).isEqualTo(401);
-            String otherSecret = new PlaybackTokens("somebody-elses-secret-of-32-characters").issue("live_1", "cs_9", Instant.now().plusSeconds(60));
-            assertThat(post(fixture, otherSecret, "[" + HEARTBEAT.formatted("c1") + "]").statusCode()).isEqualTo(401);
+            String forged = tokens.issue("live_1", "cs_1", Instant.now().plusSeconds(3600))
+                    .replaceFirst("^.", "A");
+            assertThat(post(fixture, forged, "[" + HEARTBEAT.formatted("c1") + "]")
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(post(fixture, null, "[" + HEARTBEAT.formatted("c1") + "]")
+                            .statusCode())
+                    .isEqualTo(401);
+            String otherSecret = new PlaybackTokens("somebody-elses-secret-of-32-characters")
+                    .issue("live_1", "cs_9", Instant.now().plusSeconds(60));
+            assertThat(post(fixture, otherSecret, "[" + HEARTBEAT.formatted("c1") + "]")
+                            .statusCode())
+                    .isEqualTo(401);
 
             List<Beacon> stored = beacons(fixture);
             assertThat(stored).hasSize(2).allSatisfy(b -> {
@@ -71,20 +84,36 @@ class BeaconRoutesIT {
             assertThat(accepted).as("the burst of 10").isEqualTo(10);
             assertThat(last.statusCode()).isEqualTo(429);
             assertThat(last.headers().firstValue("Retry-After")).isPresent();
-            assertThat(post(fixture, token, "[" + HEARTBEAT.formatted("r2") + "]").statusCode()).as("another session").isEqualTo(202);
+            assertThat(post(fixture, token, "[" + HEARTBEAT.formatted("r2") + "]")
+                            .statusCode())
+                    .as("another session")
+                    .isEqualTo(202);
 
-            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(uri(fixture))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", IngestFixture.PLAYER_ORIGIN).header("Access-Control-Request-Method", "POST")
-                    .header("Access-Control-Request-Headers", "authorization,content-type").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(preflight.statusCode()).isEqualTo(204);
-            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains(IngestFixture.PLAYER_ORIGIN);
-            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization");
-
-            HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(uri(fixture))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example").build(),
+            HttpResponse<String> preflight = http.send(
+                    HttpRequest.newBuilder(uri(fixture))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", IngestFixture.PLAYER_ORIGIN)
+                            .header("Access-Control-Request-Method", "POST")
+                            .header("Access-Control-Request-Headers", "authorization,content-type")
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                    .contains(IngestFixture.PLAYER_ORIGIN);
+            assertThat(preflight
+                            .headers()
+                            .firstValue("Access-Control-Allow-Headers")
+                            .orElse(""))
+                    .contains("Authorization");
+
+            HttpResponse<String> stranger = http.send(
+                    HttpRequest.newBuilder(uri(fixture))
+                            .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                            .header("Origin", "https://evil.example")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
         }
     }
 
@@ -104,7 +133,9 @@ class BeaconRoutesIT {
     private List<Beacon> beacons(IngestFixture fixture) {
         EventCodec<Beacon> codec = EventCodec.of(Beacon.class);
         try (TopicReader reader = new TopicReader(fixture.kafka.settings())) {
-            return reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30)).stream().map(r -> codec.decode(r.value())).toList();
+            return reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30)).stream()
+                    .map(r -> codec.decode(r.value()))
+                    .toList();
         }
     }
 
@@ -113,8 +144,10 @@ class BeaconRoutesIT {
     }
 
     private HttpResponse<String> post(IngestFixture fixture, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(fixture)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("Origin", IngestFixture.PLAYER_ORIGIN);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(fixture))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Origin", IngestFixture.PLAYER_ORIGIN);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

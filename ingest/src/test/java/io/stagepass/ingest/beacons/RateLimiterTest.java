@@ -18,7 +18,9 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire("s", t)).isFalse();
         assertThat(limiter.tryAcquire("s", t + 9 * SECOND)).isFalse();
         assertThat(limiter.tryAcquire("s", t + 10 * SECOND)).isTrue();
-        assertThat(limiter.tryAcquire("other", t)).as("sessions are limited apart").isTrue();
+        assertThat(limiter.tryAcquire("other", t))
+                .as("sessions are limited apart")
+                .isTrue();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.stagepass.ingest.hls;
 
-import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Live;
@@ -10,6 +9,7 @@ import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,35 +49,67 @@ class FfmpegPushIT {
     private void pushAndCheck(List<String> extra, SegmentContainer container) throws Exception {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String[] live = fixture.scheduleLive();
-            Process ffmpeg = Ffmpeg.push(fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, false, extra, dir.resolve("ffmpeg.log"));
-            assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
+            Process ffmpeg = Ffmpeg.push(
+                    fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, false, extra, dir.resolve("ffmpeg.log"));
+            assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS))
+                    .as("ffmpeg finished")
+                    .isTrue();
             assertThat(ffmpeg.exitValue()).as("ffmpeg exit status").isZero();
 
-            Await.expect("live ended", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
-            Await.expect("spool drained", IngestFixture.DEADLINE, () -> fixture.ingest.sender().deliveredCount() > 0
-                    && fixture.segments(live[0]).stream().filter(s -> s.getContainer() == container).count()
-                    == fixture.objects(live[0]).stream().filter(k -> !k.contains("/init-")).count());
+            Await.expect(
+                    "live ended",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
+            Await.expect(
+                    "spool drained",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.ingest.sender().deliveredCount() > 0
+                            && fixture.segments(live[0]).stream()
+                                            .filter(s -> s.getContainer() == container)
+                                            .count()
+                                    == fixture.objects(live[0]).stream()
+                                            .filter(k -> !k.contains("/init-"))
+                                            .count());
 
-            List<SegmentStored> segments = fixture.segments(live[0]).stream().filter(s -> s.getContainer() == container).toList();
-            List<Long> sequences = segments.stream().map(SegmentStored::getSequence).sorted().toList();
+            List<SegmentStored> segments = fixture.segments(live[0]).stream()
+                    .filter(s -> s.getContainer() == container)
+                    .toList();
+            List<Long> sequences =
+                    segments.stream().map(SegmentStored::getSequence).sorted().toList();
             // A keyframe every 2 s and -hls_time 2: exactly one segment per 2 s of clip.
             assertThat(segments).hasSize(CLIP_SECONDS / 2);
-            assertThat(sequences).as("every segment once, no gaps").doesNotHaveDuplicates()
-                    .isEqualTo(java.util.stream.LongStream.range(0, sequences.size()).boxed().toList());
+            assertThat(sequences)
+                    .as("every segment once, no gaps")
+                    .doesNotHaveDuplicates()
+                    .isEqualTo(java.util.stream.LongStream.range(0, sequences.size())
+                            .boxed()
+                            .toList());
             assertThat(segments).allMatch(s -> s.getType() == SegmentEventType.STORED && s.getDurationMicros() != null);
-            long total = segments.stream().mapToLong(SegmentStored::getDurationMicros).sum();
-            assertThat(total).as("segment durations add up to the clip").isBetween(
-                    CLIP_SECONDS * 1_000_000L - TOLERANCE_MICROS, CLIP_SECONDS * 1_000_000L + TOLERANCE_MICROS);
+            long total = segments.stream()
+                    .mapToLong(SegmentStored::getDurationMicros)
+                    .sum();
+            assertThat(total)
+                    .as("segment durations add up to the clip")
+                    .isBetween(
+                            CLIP_SECONDS * 1_000_000L - TOLERANCE_MICROS, CLIP_SECONDS * 1_000_000L + TOLERANCE_MICROS);
 
             List<String> objects = fixture.objects(live[0]);
-            List<String> expectedKeys = new ArrayList<>(segments.stream().map(SegmentStored::getObjectKey).toList());
+            List<String> expectedKeys = new ArrayList<>(
+                    segments.stream().map(SegmentStored::getObjectKey).toList());
             if (container == SegmentContainer.FMP4) {
                 List<String> initKeys = fixture.segments(live[0]).stream()
-                        .filter(s -> s.getContainer() == SegmentContainer.FMP4_INIT).map(SegmentStored::getObjectKey).distinct().toList();
-                assertThat(initKeys).as("one init section, however often it was sent").hasSize(1);
+                        .filter(s -> s.getContainer() == SegmentContainer.FMP4_INIT)
+                        .map(SegmentStored::getObjectKey)
+                        .distinct()
+                        .toList();
+                assertThat(initKeys)
+                        .as("one init section, however often it was sent")
+                        .hasSize(1);
                 expectedKeys.addAll(initKeys);
             }
-            assertThat(objects).as("every segment in the object store once").containsExactlyInAnyOrderElementsOf(expectedKeys);
+            assertThat(objects)
+                    .as("every segment in the object store once")
+                    .containsExactlyInAnyOrderElementsOf(expectedKeys);
 
             // Without -re uploads overlap and playlists arrive out of order; the one last by media sequence wins.
             Playlist stored = Playlist.parse(java.nio.file.Files.readString(

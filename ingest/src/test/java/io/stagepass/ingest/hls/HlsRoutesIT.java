@@ -1,6 +1,5 @@
 package io.stagepass.ingest.hls;
 
-import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Live;
@@ -10,6 +9,7 @@ import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.platform.lifecycle.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,30 +38,42 @@ class HlsRoutesIT {
             HttpResponse<String> unknown = put(fixture.url(StreamKeys.newKey(), "index0.ts"), SEGMENT);
             assertThat(unknown.statusCode()).isEqualTo(403);
             assertThat(unknown.body()).contains("\"error\"").contains("stream key");
-            assertThat(unknown.headers().firstValue("connection")).as("refused before its body was read: not reused")
+            assertThat(unknown.headers().firstValue("connection"))
+                    .as("refused before its body was read: not reused")
                     .contains("close");
-            assertThat(put(fixture.url("short", "index0.ts"), SEGMENT).statusCode()).isEqualTo(403);
+            assertThat(put(fixture.url("short", "index0.ts"), SEGMENT).statusCode())
+                    .isEqualTo(403);
 
-            for (String name : List.of("..%2Findex0.ts", "%2e%2e%2findex0.ts", "index0.php", "in%20dex0.ts", "index.ts",
-                    "%2e%2e", "index0.ts%00.m3u8")) {
-                assertThat(rawStatus(fixture, "PUT /live/" + live[1] + "/" + name)).as(name).isEqualTo(400);
+            for (String name : List.of(
+                    "..%2Findex0.ts",
+                    "%2e%2e%2findex0.ts", "index0.php", "in%20dex0.ts", "index.ts", "%2e%2e", "index0.ts%00.m3u8")) {
+                assertThat(rawStatus(fixture, "PUT /live/" + live[1] + "/" + name))
+                        .as(name)
+                        .isEqualTo(400);
             }
-            for (String raw : List.of("/live/" + live[1] + "/../../index0.ts", "/live/" + live[1] + "/..%2F..%2Findex0.ts",
+            for (String raw : List.of(
+                    "/live/" + live[1] + "/../../index0.ts",
+                    "/live/" + live[1] + "/..%2F..%2Findex0.ts",
                     "/live/../" + live[1] + "/index0.ts")) {
                 assertThat(rawStatus(fixture, "PUT " + raw)).as(raw).isIn(400, 404);
             }
 
-            HttpResponse<String> oversize = put(fixture.url(live[1], "index0.ts"), new byte[(int) IngestFixture.MAX_BODY + 1]);
+            HttpResponse<String> oversize =
+                    put(fixture.url(live[1], "index0.ts"), new byte[(int) IngestFixture.MAX_BODY + 1]);
             assertThat(oversize.statusCode()).isEqualTo(413);
             assertThat(oversize.body()).contains("STAGEPASS_INGEST_MAX_BODY");
 
             // No waiting needed: a push is spooled before it is answered and leaves the spool only once its object and
             // fact are stored. So with nothing of the live in the spool now, whatever was accepted is already visible.
-            assertThat(fixture.ingest.pendingEntries(live[0])).as("spooled entries of the live").isZero();
+            assertThat(fixture.ingest.pendingEntries(live[0]))
+                    .as("spooled entries of the live")
+                    .isZero();
             assertThat(fixture.objects(live[0])).isEmpty();
             assertThat(fixture.segments(live[0])).isEmpty();
-            assertThat(fixture.lifecycle(live[0])).extracting(Live::getType)
-                    .as("a refused push does not start the live").doesNotContain(LiveEventType.STARTED);
+            assertThat(fixture.lifecycle(live[0]))
+                    .extracting(Live::getType)
+                    .as("a refused push does not start the live")
+                    .doesNotContain(LiveEventType.STARTED);
         }
     }
 
@@ -70,26 +82,46 @@ class HlsRoutesIT {
         try (IngestFixture fixture = new IngestFixture(dir, WINDOW)) {
             String[] live = fixture.scheduleLive();
 
-            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode()).as("not started yet").isEqualTo(409);
-            assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode()).isEqualTo(201);
-            assertThat(put(fixture.url(live[1], "index2.ts"), SEGMENT).statusCode()).isEqualTo(201);
-            assertThat(send("DELETE", fixture.url(live[1], "index0.ts"), new byte[0]).statusCode()).isEqualTo(204);
-            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode()).isEqualTo(202);
-            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode()).as("already ended").isEqualTo(403);
-            assertThat(put(fixture.url(live[1], "index3.ts"), SEGMENT).statusCode()).isEqualTo(403);
+            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode())
+                    .as("not started yet")
+                    .isEqualTo(409);
+            assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            assertThat(put(fixture.url(live[1], "index2.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            assertThat(send("DELETE", fixture.url(live[1], "index0.ts"), new byte[0])
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode())
+                    .isEqualTo(202);
+            assertThat(send("POST", fixture.url(live[1], "end"), new byte[0]).statusCode())
+                    .as("already ended")
+                    .isEqualTo(403);
+            assertThat(put(fixture.url(live[1], "index3.ts"), SEGMENT).statusCode())
+                    .isEqualTo(403);
 
-            Await.expect("ended", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).size() == 2);
-            assertThat(fixture.lifecycle(live[0])).extracting(Live::getType).containsExactly(LiveEventType.STARTED, LiveEventType.ENDED);
+            Await.expect(
+                    "ended",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.lifecycle(live[0]).size() == 2);
+            assertThat(fixture.lifecycle(live[0]))
+                    .extracting(Live::getType)
+                    .containsExactly(LiveEventType.STARTED, LiveEventType.ENDED);
             assertThat(fixture.lifecycle(live[0]).get(1).getEndReason()).isEqualTo(LiveEndReason.EXPLICIT);
             List<SegmentStored> segments = fixture.segments(live[0]);
-            assertThat(segments).filteredOn(s -> s.getType() == SegmentEventType.STORED)
-                    .extracting(SegmentStored::getSequence).containsExactly(0L, 2L);
-            assertThat(segments).filteredOn(s -> s.getType() == SegmentEventType.GAP)
-                    .singleElement().satisfies(gap -> {
+            assertThat(segments)
+                    .filteredOn(s -> s.getType() == SegmentEventType.STORED)
+                    .extracting(SegmentStored::getSequence)
+                    .containsExactly(0L, 2L);
+            assertThat(segments)
+                    .filteredOn(s -> s.getType() == SegmentEventType.GAP)
+                    .singleElement()
+                    .satisfies(gap -> {
                         assertThat(gap.getSequence()).isEqualTo(1);
                         assertThat(gap.getGapLength()).isEqualTo(1);
                     });
-            assertThat(fixture.objects(live[0])).containsExactlyInAnyOrder(live[0] + "/00000000.ts", live[0] + "/00000002.ts");
+            assertThat(fixture.objects(live[0]))
+                    .containsExactlyInAnyOrder(live[0] + "/00000000.ts", live[0] + "/00000002.ts");
         }
     }
 
@@ -105,12 +137,17 @@ class HlsRoutesIT {
             put(fixture.url(live[1], "index0.ts"), SEGMENT);
             put(fixture.url(live[1], "index.m3u8"), playlist(0, 0));
 
-            Await.expect("silence ended the live", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).size() == 2);
+            Await.expect(
+                    "silence ended the live",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.lifecycle(live[0]).size() == 2);
             assertThat(fixture.lifecycle(live[0]).get(1).getEndReason()).isEqualTo(LiveEndReason.RECONNECT_TIMEOUT);
             List<SegmentStored> segments = fixture.segments(live[0]);
             assertThat(segments).extracting(SegmentStored::getSequence).containsExactly(0L, 1L, 2L);
             assertThat(segments).extracting(SegmentStored::getDiscontinuity).containsExactly(false, false, true);
-            assertThat(segments).extracting(SegmentStored::getDurationMicros).containsExactly(2_000_000L, 2_000_000L, 2_000_000L);
+            assertThat(segments)
+                    .extracting(SegmentStored::getDurationMicros)
+                    .containsExactly(2_000_000L, 2_000_000L, 2_000_000L);
         }
     }
 
@@ -120,17 +157,23 @@ class HlsRoutesIT {
             String[] live = fixture.scheduleLive();
             fixture.stopS3(); // nothing leaves the spool
 
-            assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode()).isEqualTo(201);
-            assertThat(put(fixture.url(live[1], "index1.ts"), SEGMENT).statusCode()).isEqualTo(201);
+            assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            assertThat(put(fixture.url(live[1], "index1.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
             HttpResponse<String> full = put(fixture.url(live[1], "index2.ts"), SEGMENT);
             assertThat(full.statusCode()).isEqualTo(507);
             assertThat(get(fixture, "/v1/ingest/status")).contains("\"spoolFullRejections\":1");
 
             fixture.startS3();
-            Await.expect("spool delivered", IngestFixture.DEADLINE, () -> fixture.segments(live[0]).size() == 2);
+            Await.expect(
+                    "spool delivered",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.segments(live[0]).size() == 2);
             assertThat(fixture.objects(live[0])).hasSize(2);
             try (var files = Files.list(fixture.config.spoolDir().resolve(live[0]))) {
-                assertThat(files.map(p -> p.getFileName().toString())).allMatch(n -> n.equals("session.properties") || n.equals("playlist.m3u8"));
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .allMatch(n -> n.equals("session.properties") || n.equals("playlist.m3u8"));
             }
         }
     }
@@ -141,27 +184,42 @@ class HlsRoutesIT {
             String[] live = fixture.scheduleLive();
             fixture.stopS3();
             for (int i = 0; i < 3; i++) {
-                assertThat(put(fixture.url(live[1], "index" + i + ".ts"), SEGMENT).statusCode()).isEqualTo(201);
+                assertThat(put(fixture.url(live[1], "index" + i + ".ts"), SEGMENT)
+                                .statusCode())
+                        .isEqualTo(201);
             }
             put(fixture.url(live[1], "index.m3u8"), playlist(0, 0, 1, 2));
 
             fixture.restartIngest();
             fixture.startS3();
 
-            Await.expect("spool replayed", IngestFixture.DEADLINE, () -> fixture.segments(live[0]).size() == 3);
-            assertThat(fixture.segments(live[0])).extracting(SegmentStored::getSequence).containsExactly(0L, 1L, 2L);
-            assertThat(fixture.segments(live[0])).extracting(SegmentStored::getDurationMicros).containsOnly(2_000_000L);
+            Await.expect(
+                    "spool replayed",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.segments(live[0]).size() == 3);
+            assertThat(fixture.segments(live[0]))
+                    .extracting(SegmentStored::getSequence)
+                    .containsExactly(0L, 1L, 2L);
+            assertThat(fixture.segments(live[0]))
+                    .extracting(SegmentStored::getDurationMicros)
+                    .containsOnly(2_000_000L);
             assertThat(fixture.objects(live[0])).hasSize(3);
             // The session survived too: the next segment continues the live instead of starting it again.
-            assertThat(put(fixture.url(live[1], "index3.ts"), SEGMENT).statusCode()).isEqualTo(201);
-            Await.expect("next segment", IngestFixture.DEADLINE, () -> fixture.segments(live[0]).size() == 4);
+            assertThat(put(fixture.url(live[1], "index3.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            Await.expect(
+                    "next segment",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.segments(live[0]).size() == 4);
             assertThat(fixture.lifecycle(live[0])).extracting(Live::getType).containsExactly(LiveEventType.STARTED);
         }
     }
 
     static byte[] playlist(long mediaSequence, long... sequences) {
-        StringBuilder text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:")
-                .append(mediaSequence).append('\n');
+        StringBuilder text = new StringBuilder(
+                        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:")
+                .append(mediaSequence)
+                .append('\n');
         for (long sequence : sequences) {
             text.append("#EXTINF:2.000000,\nindex").append(sequence).append(".ts\n");
         }
@@ -171,9 +229,12 @@ class HlsRoutesIT {
     /** The status of a request sent byte for byte, so no client normalizes its path first. */
     private static int rawStatus(IngestFixture fixture, String requestLine) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.ingest.port())) {
-            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
+            socket.getOutputStream()
+                    .write((requestLine
+                                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status =
+                    new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
     }
@@ -183,12 +244,18 @@ class HlsRoutesIT {
     }
 
     private HttpResponse<String> send(String method, String url, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(IngestFixture fixture, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.ingest.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.ingest.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

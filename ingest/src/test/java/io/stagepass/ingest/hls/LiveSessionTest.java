@@ -39,7 +39,8 @@ class LiveSessionTest {
         Spool spool = new Spool(dir, Long.MAX_VALUE);
         // Entries written, then the process died before saving the session.
         spool.writeLifecycle("live_1", LiveEventType.STARTED, null, AT);
-        spool.writeSegment("live_1", 0, HlsFile.Kind.SEGMENT_TS, AT, false, new ByteArrayInputStream(new byte[10]), 100);
+        spool.writeSegment(
+                "live_1", 0, HlsFile.Kind.SEGMENT_TS, AT, false, new ByteArrayInputStream(new byte[10]), 100);
 
         LiveSession session = new LiveSessions(new Spool(dir, Long.MAX_VALUE)).get("live_1");
         assertThat(session.startedSpooled).as("STARTED is not spooled twice").isTrue();

@@ -1,6 +1,5 @@
 package io.stagepass.ingest.hls;
 
-import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Live;
@@ -8,6 +7,7 @@ import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,23 +53,42 @@ class OutageIT {
 
     private void pushThrough(IngestFixture fixture, Step stop, Step start) throws Exception {
         String[] live = fixture.scheduleLive();
-        Process ffmpeg = Ffmpeg.push(fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, true, List.of(), dir.resolve("ffmpeg.log"));
+        Process ffmpeg = Ffmpeg.push(
+                fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, true, List.of(), dir.resolve("ffmpeg.log"));
         Thread.sleep(OUTAGE_START.toMillis());
         stop.run();
         Thread.sleep(OUTAGE_LENGTH.toMillis());
-        assertThat(ffmpeg.isAlive()).as("the encoder keeps going during the outage").isTrue();
-        assertThat(fixture.ingest.pendingBytes()).as("segments wait in the spool during the outage").isPositive();
+        assertThat(ffmpeg.isAlive())
+                .as("the encoder keeps going during the outage")
+                .isTrue();
+        assertThat(fixture.ingest.pendingBytes())
+                .as("segments wait in the spool during the outage")
+                .isPositive();
         start.run();
         assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(ffmpeg.exitValue()).isZero();
 
-        Await.expect("live ended", IngestFixture.DEADLINE, () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
-        Await.expect("every segment delivered", IngestFixture.DEADLINE, () -> fixture.segments(live[0]).stream()
-                .filter(s -> s.getContainer() == SegmentContainer.MPEG_TS).count() >= CLIP_SECONDS / 2);
+        Await.expect(
+                "live ended",
+                IngestFixture.DEADLINE,
+                () -> fixture.lifecycle(live[0]).stream().anyMatch(l -> l.getType() == LiveEventType.ENDED));
+        Await.expect(
+                "every segment delivered",
+                IngestFixture.DEADLINE,
+                () -> fixture.segments(live[0]).stream()
+                                .filter(s -> s.getContainer() == SegmentContainer.MPEG_TS)
+                                .count()
+                        >= CLIP_SECONDS / 2);
         List<SegmentStored> segments = fixture.segments(live[0]);
-        assertThat(segments).extracting(SegmentStored::getSequence).as("every segment once")
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, CLIP_SECONDS / 2).boxed().toList());
+        assertThat(segments)
+                .extracting(SegmentStored::getSequence)
+                .as("every segment once")
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, CLIP_SECONDS / 2)
+                        .boxed()
+                        .toList());
         assertThat(fixture.objects(live[0])).hasSize(CLIP_SECONDS / 2);
-        assertThat(fixture.lifecycle(live[0])).extracting(Live::getType).containsExactly(LiveEventType.STARTED, LiveEventType.ENDED);
+        assertThat(fixture.lifecycle(live[0]))
+                .extracting(Live::getType)
+                .containsExactly(LiveEventType.STARTED, LiveEventType.ENDED);
     }
 }

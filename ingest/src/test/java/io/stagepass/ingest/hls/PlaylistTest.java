@@ -27,10 +27,11 @@ class PlaylistTest {
         Playlist playlist = Playlist.parse(FFMPEG_PLAYLIST);
 
         assertThat(playlist.mediaSequence()).isEqualTo(25);
-        assertThat(playlist.entries()).containsExactly(
-                new Playlist.Entry(25, 2_000_000, false),
-                new Playlist.Entry(26, 2_000_000, false),
-                new Playlist.Entry(27, 1_960_000, true));
+        assertThat(playlist.entries())
+                .containsExactly(
+                        new Playlist.Entry(25, 2_000_000, false),
+                        new Playlist.Entry(26, 2_000_000, false),
+                        new Playlist.Entry(27, 1_960_000, true));
         assertThat(playlist.ended()).isTrue();
         assertThat(playlist.lastSequence()).isEqualTo(27);
     }
@@ -63,7 +64,9 @@ class PlaylistTest {
     void refusesWhatIsNotAPlaylist() {
         assertThatThrownBy(() -> Playlist.parse("hello")).hasMessageContaining("#EXTM3U");
         assertThatThrownBy(() -> Playlist.parse("#EXTM3U\nindex1.ts\n")).hasMessageContaining("no #EXTINF");
-        assertThatThrownBy(() -> Playlist.parse("#EXTM3U\n#EXTINF:abc,\nindex1.ts\n")).hasMessageContaining("line 2");
-        assertThatThrownBy(() -> Playlist.parse("#EXTM3U\n#EXTINF:2.0,\n../../etc/passwd\n")).hasMessageContaining("line 3");
+        assertThatThrownBy(() -> Playlist.parse("#EXTM3U\n#EXTINF:abc,\nindex1.ts\n"))
+                .hasMessageContaining("line 2");
+        assertThatThrownBy(() -> Playlist.parse("#EXTM3U\n#EXTINF:2.0,\n../../etc/passwd\n"))
+                .hasMessageContaining("line 3");
     }
 }

@@ -19,15 +19,23 @@ class LiveCatalogTest {
     @Test
     void findsALiveByItsStreamKeyUntilTheKeyIsRevokedOrReplaced() {
         String key = StreamKeys.newKey();
-        catalog.apply(SampleEvents.live("live_1", "creator_1").setStreamKeySha256(StreamKeys.sha256(key)).build());
-        assertThat(catalog.byStreamKey(key)).hasValueSatisfying(live -> assertThat(live.getLiveId()).isEqualTo("live_1"));
+        catalog.apply(SampleEvents.live("live_1", "creator_1")
+                .setStreamKeySha256(StreamKeys.sha256(key))
+                .build());
+        assertThat(catalog.byStreamKey(key))
+                .hasValueSatisfying(live -> assertThat(live.getLiveId()).isEqualTo("live_1"));
         assertThat(catalog.byStreamKey(StreamKeys.newKey())).isEmpty();
 
-        catalog.apply(SampleEvents.live("live_1", "creator_1").setStreamKeySha256(StreamKeys.sha256(key)).setStreamKeyRevoked(true).build());
+        catalog.apply(SampleEvents.live("live_1", "creator_1")
+                .setStreamKeySha256(StreamKeys.sha256(key))
+                .setStreamKeyRevoked(true)
+                .build());
         assertThat(catalog.byStreamKey(key)).as("revoked").isEmpty();
 
         String newKey = StreamKeys.newKey();
-        catalog.apply(SampleEvents.live("live_1", "creator_1").setStreamKeySha256(StreamKeys.sha256(newKey)).build());
+        catalog.apply(SampleEvents.live("live_1", "creator_1")
+                .setStreamKeySha256(StreamKeys.sha256(newKey))
+                .build());
         assertThat(catalog.byStreamKey(newKey)).isPresent();
         assertThat(catalog.byStreamKey(key)).as("replaced").isEmpty();
         assertThat(catalog.byId("live_1")).isPresent();

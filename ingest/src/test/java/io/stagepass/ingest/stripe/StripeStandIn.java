@@ -38,18 +38,27 @@ final class StripeStandIn implements AutoCloseable {
     }
 
     private void listSessions(HttpExchange exchange) throws IOException {
-        String query = exchange.getRequestURI().getQuery() == null ? "" : exchange.getRequestURI().getQuery();
+        String query = exchange.getRequestURI().getQuery() == null
+                ? ""
+                : exchange.getRequestURI().getQuery();
         String intent = query.replaceAll(".*payment_intent=([^&]+).*", "$1");
         String session = sessionsByIntent.get(intent);
-        respond(exchange, 200, "{\"object\": \"list\", \"url\": \"/v1/checkout/sessions\", \"has_more\": false, \"data\": ["
-                + (session == null ? "" : session) + "]}");
+        respond(
+                exchange,
+                200,
+                "{\"object\": \"list\", \"url\": \"/v1/checkout/sessions\", \"has_more\": false, \"data\": ["
+                        + (session == null ? "" : session) + "]}");
     }
 
     private void retrieveIntent(HttpExchange exchange) throws IOException {
         String intent = exchange.getRequestURI().getPath().substring("/v1/payment_intents/".length());
         long[] feeAndNet = feeAndNetByIntent.get(intent);
         if (feeAndNet == null) {
-            respond(exchange, 404, "{\"error\": {\"type\": \"invalid_request_error\", \"message\": \"No such payment_intent: '" + intent + "'\"}}");
+            respond(
+                    exchange,
+                    404,
+                    "{\"error\": {\"type\": \"invalid_request_error\", \"message\": \"No such payment_intent: '"
+                            + intent + "'\"}}");
             return;
         }
         respond(exchange, 200, """
@@ -57,8 +66,15 @@ final class StripeStandIn implements AutoCloseable {
                  "latest_charge": {"id": "ch_%s", "object": "charge", "amount": %d, "currency": "eur", "paid": true,
                    "balance_transaction": {"id": "txn_%s", "object": "balance_transaction", "amount": %d,
                      "currency": "eur", "fee": %d, "net": %d, "type": "charge"}}}
-                """.formatted(intent, feeAndNet[0] + feeAndNet[1], intent, feeAndNet[0] + feeAndNet[1], intent,
-                feeAndNet[0] + feeAndNet[1], feeAndNet[0], feeAndNet[1]));
+                """.formatted(
+                        intent,
+                        feeAndNet[0] + feeAndNet[1],
+                        intent,
+                        feeAndNet[0] + feeAndNet[1],
+                        intent,
+                        feeAndNet[0] + feeAndNet[1],
+                        feeAndNet[0],
+                        feeAndNet[1]));
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

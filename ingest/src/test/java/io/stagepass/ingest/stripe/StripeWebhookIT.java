@@ -9,8 +9,8 @@ import io.stagepass.events.EventCodec;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.platform.kafka.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,17 +38,21 @@ class StripeWebhookIT {
     @Test
     void turnsEachHandledEventIntoOneFactAndRefusesBadSignatures() throws Exception {
         try (StripeStandIn stripe = new StripeStandIn();
-             IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60), 1L << 30, stripe.apiBase())) {
+                IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60), 1L << 30, stripe.apiBase())) {
             stripe.session("pi_1", session("cs_1", "pi_1", "paid"));
             stripe.balance("pi_1", 74, 1426);
             stripe.session("pi_2", session("cs_2", "pi_2", "unpaid"));
             stripe.balance("pi_2", 74, 1426);
 
             // Out of order: a partial refund arrives before the completion it refunds.
-            String refund = event("charge.refunded", Stripe.API_VERSION,
+            String refund = event(
+                    "charge.refunded",
+                    Stripe.API_VERSION,
                     "{\"id\": \"ch_1\", \"object\": \"charge\", \"amount\": 1500, \"amount_refunded\": 500, \"currency\": \"eur\","
-                            + " \"payment_intent\": \"pi_1\", \"refunded\": false}", "{\"amount_refunded\": 0}");
-            String completed = event("checkout.session.completed", Stripe.API_VERSION, session("cs_1", "pi_1", "paid"), null);
+                            + " \"payment_intent\": \"pi_1\", \"refunded\": false}",
+                    "{\"amount_refunded\": 0}");
+            String completed =
+                    event("checkout.session.completed", Stripe.API_VERSION, session("cs_1", "pi_1", "paid"), null);
             assertThat(deliver(fixture, refund).statusCode()).isEqualTo(200);
             assertThat(deliver(fixture, completed).statusCode()).isEqualTo(200);
             HttpResponse<String> duplicate = deliver(fixture, completed);
@@ -56,30 +60,88 @@ class StripeWebhookIT {
             assertThat(duplicate.body()).contains("\"duplicate\":true");
 
             // Delayed payment method, from an account pinned to an older API version.
-            assertThat(deliver(fixture, event("checkout.session.completed", OTHER_API_VERSION, session("cs_2", "pi_2", "unpaid"), null)).statusCode()).isEqualTo(200);
-            assertThat(deliver(fixture, event("checkout.session.async_payment_succeeded", OTHER_API_VERSION, session("cs_2", "pi_2", "paid"), null)).statusCode()).isEqualTo(200);
-            assertThat(deliver(fixture, event("charge.dispute.created", Stripe.API_VERSION, dispute("pi_2", "needs_response"), null)).statusCode()).isEqualTo(200);
-            assertThat(deliver(fixture, event("charge.dispute.closed", null, dispute("pi_2", "won"), null)).statusCode()).as("no api_version").isEqualTo(200);
-            assertThat(deliver(fixture, event("checkout.session.expired", Stripe.API_VERSION, session("cs_3", null, "unpaid"), null)).statusCode()).isEqualTo(200);
-            HttpResponse<String> unknown = deliver(fixture, event("customer.created", Stripe.API_VERSION, "{\"id\": \"cus_1\", \"object\": \"customer\"}", null));
+            assertThat(deliver(
+                                    fixture,
+                                    event(
+                                            "checkout.session.completed",
+                                            OTHER_API_VERSION,
+                                            session("cs_2", "pi_2", "unpaid"),
+                                            null))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(deliver(
+                                    fixture,
+                                    event(
+                                            "checkout.session.async_payment_succeeded",
+                                            OTHER_API_VERSION,
+                                            session("cs_2", "pi_2", "paid"),
+                                            null))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(deliver(
+                                    fixture,
+                                    event(
+                                            "charge.dispute.created",
+                                            Stripe.API_VERSION,
+                                            dispute("pi_2", "needs_response"),
+                                            null))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(deliver(fixture, event("charge.dispute.closed", null, dispute("pi_2", "won"), null))
+                            .statusCode())
+                    .as("no api_version")
+                    .isEqualTo(200);
+            assertThat(deliver(
+                                    fixture,
+                                    event(
+                                            "checkout.session.expired",
+                                            Stripe.API_VERSION,
+                                            session("cs_3", null, "unpaid"),
+                                            null))
+                            .statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> unknown = deliver(
+                    fixture,
+                    event(
+                            "customer.created",
+                            Stripe.API_VERSION,
+                            "{\"id\": \"cus_1\", \"object\": \"customer\"}",
+                            null));
             assertThat(unknown.statusCode()).isEqualTo(200);
             assertThat(unknown.body()).contains("\"handled\":false");
 
-            String payload = event("checkout.session.completed", Stripe.API_VERSION, session("cs_9", "pi_1", "paid"), null);
-            assertThat(send(fixture, payload, Webhook.Signature.generateSignatureHeader(payload, "whsec_wrong")).statusCode()).isEqualTo(400);
+            String payload =
+                    event("checkout.session.completed", Stripe.API_VERSION, session("cs_9", "pi_1", "paid"), null);
+            assertThat(send(fixture, payload, Webhook.Signature.generateSignatureHeader(payload, "whsec_wrong"))
+                            .statusCode())
+                    .isEqualTo(400);
             assertThat(send(fixture, payload, null).statusCode()).isEqualTo(400);
             long stale = System.currentTimeMillis() / 1000 - StripeWebhookRoutes.TOLERANCE_SECONDS - 60;
-            HttpResponse<String> old = send(fixture, payload, Webhook.Signature.generateSignatureHeader(payload, IngestFixture.WEBHOOK_SECRET, stale));
+            HttpResponse<String> old = send(
+                    fixture,
+                    payload,
+                    Webhook.Signature.generateSignatureHeader(payload, IngestFixture.WEBHOOK_SECRET, stale));
             assertThat(old.statusCode()).isEqualTo(400);
             assertThat(old.body()).contains("signature");
             String tampered = payload.replace("\"amount_total\": 1500", "\"amount_total\": 1");
-            assertThat(send(fixture, tampered, Webhook.Signature.generateSignatureHeader(payload, IngestFixture.WEBHOOK_SECRET)).statusCode()).isEqualTo(400);
+            assertThat(send(
+                                    fixture,
+                                    tampered,
+                                    Webhook.Signature.generateSignatureHeader(payload, IngestFixture.WEBHOOK_SECRET))
+                            .statusCode())
+                    .isEqualTo(400);
 
             List<PaymentFact> facts = payments(fixture);
-            assertThat(facts).extracting(PaymentFact::getType).containsExactly(
-                    PaymentEventType.CHARGE_REFUNDED, PaymentEventType.CHECKOUT_COMPLETED, PaymentEventType.CHECKOUT_COMPLETED,
-                    PaymentEventType.ASYNC_PAYMENT_SUCCEEDED, PaymentEventType.DISPUTE_OPENED, PaymentEventType.DISPUTE_CLOSED,
-                    PaymentEventType.CHECKOUT_EXPIRED);
+            assertThat(facts)
+                    .extracting(PaymentFact::getType)
+                    .containsExactly(
+                            PaymentEventType.CHARGE_REFUNDED,
+                            PaymentEventType.CHECKOUT_COMPLETED,
+                            PaymentEventType.CHECKOUT_COMPLETED,
+                            PaymentEventType.ASYNC_PAYMENT_SUCCEEDED,
+                            PaymentEventType.DISPUTE_OPENED,
+                            PaymentEventType.DISPUTE_CLOSED,
+                            PaymentEventType.CHECKOUT_EXPIRED);
             PaymentFact refundFact = facts.get(0);
             assertThat(refundFact.getTicketId()).isEqualTo("cs_1");
             assertThat(refundFact.getLiveId()).isEqualTo("live_1");
@@ -94,7 +156,9 @@ class StripeWebhookIT {
             assertThat(paid.getNetMinor()).isEqualTo(1426);
             assertThat(paid.getBuyerEmail()).isEqualTo("viewer@example.com");
             assertThat(paid.getTier()).isEqualTo("vip");
-            assertThat(facts.get(2).getPaid()).as("unpaid until the async payment succeeds").isFalse();
+            assertThat(facts.get(2).getPaid())
+                    .as("unpaid until the async payment succeeds")
+                    .isFalse();
             assertThat(facts.get(2).getFeeMinor()).isNull();
             assertThat(facts.get(2).getStripeApiVersion()).isEqualTo(OTHER_API_VERSION);
             assertThat(facts.get(3).getPaid()).isTrue();
@@ -110,7 +174,9 @@ class StripeWebhookIT {
         String apiBase = stripe.apiBase();
         stripe.close();
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60), 1L << 30, apiBase)) {
-            HttpResponse<String> response = deliver(fixture, event("checkout.session.completed", Stripe.API_VERSION, session("cs_1", "pi_1", "paid"), null));
+            HttpResponse<String> response = deliver(
+                    fixture,
+                    event("checkout.session.completed", Stripe.API_VERSION, session("cs_1", "pi_1", "paid"), null));
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(payments(fixture)).isEmpty();
@@ -122,8 +188,7 @@ class StripeWebhookIT {
                 {"id": "%s", "object": "checkout.session", "amount_subtotal": 1500, "amount_total": 1500, "currency": "eur",
                  "customer_details": {"email": "viewer@example.com", "name": "Viewer"}, "customer_email": null,
                  "metadata": {"live_id": "live_1", "tier": "vip", "creator_id": "creator_1"}, "mode": "payment",
-                 "payment_intent": %s, "payment_status": "%s", "status": "complete", "livemode": false}"""
-                .formatted(id, paymentIntent == null ? "null" : "\"" + paymentIntent + "\"", paymentStatus);
+                 "payment_intent": %s, "payment_status": "%s", "status": "complete", "livemode": false}""".formatted(id, paymentIntent == null ? "null" : "\"" + paymentIntent + "\"", paymentStatus);
     }
 
     static String dispute(String paymentIntent, String status) {
@@ -137,9 +202,14 @@ class StripeWebhookIT {
         return """
                 {"id": "evt_test_%d", "object": "event", %s"created": %d, "livemode": false, "pending_webhooks": 1,
                  "request": {"id": "req_%d", "idempotency_key": null}, "type": "%s",
-                 "data": {"object": %s%s}}""".formatted(IDS.incrementAndGet(),
-                apiVersion == null ? "" : "\"api_version\": \"" + apiVersion + "\", ", System.currentTimeMillis() / 1000,
-                IDS.get(), type, object, previousAttributes == null ? "" : ", \"previous_attributes\": " + previousAttributes);
+                 "data": {"object": %s%s}}""".formatted(
+                        IDS.incrementAndGet(),
+                        apiVersion == null ? "" : "\"api_version\": \"" + apiVersion + "\", ",
+                        System.currentTimeMillis() / 1000,
+                        IDS.get(),
+                        type,
+                        object,
+                        previousAttributes == null ? "" : ", \"previous_attributes\": " + previousAttributes);
     }
 
     private HttpResponse<String> deliver(IngestFixture fixture, String payload) throws Exception {
@@ -147,8 +217,10 @@ class StripeWebhookIT {
     }
 
     private HttpResponse<String> send(IngestFixture fixture, String payload, String signature) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.ingest.port() + "/v1/stripe/webhook"))
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).header("Content-Type", "application/json; charset=utf-8");
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + fixture.ingest.port() + "/v1/stripe/webhook"))
+                .POST(HttpRequest.BodyPublishers.ofString(payload))
+                .header("Content-Type", "application/json; charset=utf-8");
         if (signature != null) {
             request.header("Stripe-Signature", signature);
         }
@@ -158,7 +230,9 @@ class StripeWebhookIT {
     private List<PaymentFact> payments(IngestFixture fixture) {
         EventCodec<PaymentFact> codec = EventCodec.of(PaymentFact.class);
         try (TopicReader reader = new TopicReader(fixture.kafka.settings())) {
-            return reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)).stream().map(r -> codec.decode(r.value())).toList();
+            return reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)).stream()
+                    .map(r -> codec.decode(r.value()))
+                    .toList();
         }
     }
 }

@@ -6,8 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /** FFmpeg return codes as Java errors: a negative result becomes a {@link MediaException} that says what failed and why. */
 public final class Av {
-    private Av() {
-    }
+    private Av() {}
 
     /** Returns {@code result} when it is not an error; otherwise throws, naming {@code what} was attempted. */
     public static int check(int result, String what) {

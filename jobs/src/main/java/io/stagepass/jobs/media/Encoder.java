@@ -44,14 +44,21 @@ public final class Encoder implements AutoCloseable {
      * Constrained Baseline H.264 at a constant frame rate with a keyframe every {@code keyframeInterval} frames (an
      * HLS muxer cuts segments only at keyframes). {@code globalHeader}: see {@link Muxer#needsGlobalHeader()}.
      */
-    public static Encoder h264(int width, int height, int fps, int keyframeInterval, long bitsPerSecond, boolean globalHeader) {
+    public static Encoder h264(
+            int width, int height, int fps, int keyframeInterval, long bitsPerSecond, boolean globalHeader) {
         AVCodec codec = avcodec_find_encoder_by_name("libopenh264");
         if (codec == null) {
             throw new MediaException("the bundled FFmpeg has no libopenh264 encoder");
         }
         AVCodecContext context = avcodec_alloc_context3(codec);
-        context.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P).time_base(av_make_q(1, fps))
-                .framerate(av_make_q(fps, 1)).gop_size(keyframeInterval).max_b_frames(0).bit_rate(bitsPerSecond);
+        context.width(width)
+                .height(height)
+                .pix_fmt(AV_PIX_FMT_YUV420P)
+                .time_base(av_make_q(1, fps))
+                .framerate(av_make_q(fps, 1))
+                .gop_size(keyframeInterval)
+                .max_b_frames(0)
+                .bit_rate(bitsPerSecond);
         return open(context, codec, globalHeader, "open the H.264 encoder (libopenh264)");
     }
 
@@ -59,7 +66,10 @@ public final class Encoder implements AutoCloseable {
     public static Encoder aac(int sampleRate, int channels, long bitsPerSecond, boolean globalHeader) {
         AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
         AVCodecContext context = avcodec_alloc_context3(codec);
-        context.sample_fmt(AV_SAMPLE_FMT_FLTP).sample_rate(sampleRate).time_base(av_make_q(1, sampleRate)).bit_rate(bitsPerSecond);
+        context.sample_fmt(AV_SAMPLE_FMT_FLTP)
+                .sample_rate(sampleRate)
+                .time_base(av_make_q(1, sampleRate))
+                .bit_rate(bitsPerSecond);
         av_channel_layout_default(context.ch_layout(), channels);
         return open(context, codec, globalHeader, "open the AAC encoder");
     }

@@ -20,8 +20,7 @@ public final class FfmpegLog {
     /** Held for good: FFmpeg keeps the function pointer, so the Java object must never be collected. */
     private static LogCallback callback;
 
-    private FfmpegLog() {
-    }
+    private FfmpegLog() {}
 
     /** Installs the callback once per JVM; later calls do nothing. */
     public static synchronized void install() {

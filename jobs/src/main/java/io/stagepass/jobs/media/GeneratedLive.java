@@ -34,8 +34,14 @@ public final class GeneratedLive {
     private static final int CHANNELS = 2;
 
     /** What to generate: picture size and rate, length, keyframe spacing (= the HLS segment length) and bit rates. */
-    public record Spec(int width, int height, int fps, Duration length, int keyframeSeconds, long videoBitsPerSecond,
-                       long audioBitsPerSecond) {
+    public record Spec(
+            int width,
+            int height,
+            int fps,
+            Duration length,
+            int keyframeSeconds,
+            long videoBitsPerSecond,
+            long audioBitsPerSecond) {
         /** The demo's live: 640x360 at 25 fps, a keyframe (and so an HLS segment) every 2 s. */
         public static Spec demo(Duration length) {
             return new Spec(640, 360, 25, length, 2, 1_000_000, 96_000);
@@ -47,8 +53,7 @@ public final class GeneratedLive {
         }
     }
 
-    private GeneratedLive() {
-    }
+    private GeneratedLive() {}
 
     /**
      * Pushes the pattern as HLS in {@code keyframeSeconds} segments, exactly as
@@ -65,14 +70,30 @@ public final class GeneratedLive {
         AVFrame videoFrame = av_frame_alloc();
         AVFrame audioFrame = av_frame_alloc();
         try (Muxer muxer = Muxer.create(format, url);
-             Encoder video = Encoder.h264(spec.width(), spec.height(), spec.fps(), spec.fps() * spec.keyframeSeconds(),
-                     spec.videoBitsPerSecond(), muxer.needsGlobalHeader()).into(muxer);
-             Encoder audio = Encoder.aac(SAMPLE_RATE, CHANNELS, spec.audioBitsPerSecond(), muxer.needsGlobalHeader()).into(muxer)) {
+                Encoder video = Encoder.h264(
+                                spec.width(),
+                                spec.height(),
+                                spec.fps(),
+                                spec.fps() * spec.keyframeSeconds(),
+                                spec.videoBitsPerSecond(),
+                                muxer.needsGlobalHeader())
+                        .into(muxer);
+                Encoder audio = Encoder.aac(SAMPLE_RATE, CHANNELS, spec.audioBitsPerSecond(), muxer.needsGlobalHeader())
+                        .into(muxer)) {
             double seconds = spec.length().toMillis() / 1000.0;
-            AVFilterContext pictures = chain(graph, "video", "buffersink",
-                    new String[] {"testsrc2", "size=" + spec.width() + "x" + spec.height() + ":rate=" + spec.fps() + ":duration=" + seconds},
+            AVFilterContext pictures = chain(
+                    graph,
+                    "video",
+                    "buffersink",
+                    new String[] {
+                        "testsrc2",
+                        "size=" + spec.width() + "x" + spec.height() + ":rate=" + spec.fps() + ":duration=" + seconds
+                    },
                     new String[] {"format", "pix_fmts=yuv420p"});
-            AVFilterContext tone = chain(graph, "audio", "abuffersink",
+            AVFilterContext tone = chain(
+                    graph,
+                    "audio",
+                    "abuffersink",
                     new String[] {"sine", "frequency=440:sample_rate=" + SAMPLE_RATE + ":duration=" + seconds},
                     new String[] {"aformat", "sample_fmts=fltp:channel_layouts=stereo"});
             Av.check(avfilter_graph_config(graph, null), "configure the test pattern's filter graph");
@@ -116,7 +137,8 @@ public final class GeneratedLive {
 
     private static AVFilterContext create(AVFilterGraph graph, String filter, String name, String args) {
         AVFilterContext context = new AVFilterContext(null);
-        Av.check(avfilter_graph_create_filter(context, avfilter_get_by_name(filter), name, args, null, graph),
+        Av.check(
+                avfilter_graph_create_filter(context, avfilter_get_by_name(filter), name, args, null, graph),
                 "create the " + filter + " filter" + (args == null ? "" : " (" + args + ")"));
         return context;
     }

@@ -17,11 +17,9 @@ import org.bytedeco.javacpp.PointerPointer;
 /** What FFmpeg's demuxers see in a media file: its streams and their codecs, as {@code ffprobe} would list them. */
 public final class MediaProbe {
     /** One stream: {@code video} or {@code audio} (else {@code other}), the codec's short name and its main parameters. */
-    public record Stream(String type, String codec, int width, int height, int sampleRate, int channels) {
-    }
+    public record Stream(String type, String codec, int width, int height, int sampleRate, int channels) {}
 
-    private MediaProbe() {
-    }
+    private MediaProbe() {}
 
     /** The streams of the file (or URL) at {@code url}. */
     public static List<Stream> streams(String url) {
@@ -34,9 +32,13 @@ public final class MediaProbe {
             for (int i = 0; i < input.nb_streams(); i++) {
                 AVCodecParameters parameters = input.streams(i).codecpar();
                 int kind = parameters.codec_type();
-                streams.add(new Stream(kind == AVMEDIA_TYPE_VIDEO ? "video" : kind == AVMEDIA_TYPE_AUDIO ? "audio" : "other",
-                        avcodec_get_name(parameters.codec_id()).getString(), parameters.width(), parameters.height(),
-                        parameters.sample_rate(), parameters.ch_layout().nb_channels()));
+                streams.add(new Stream(
+                        kind == AVMEDIA_TYPE_VIDEO ? "video" : kind == AVMEDIA_TYPE_AUDIO ? "audio" : "other",
+                        avcodec_get_name(parameters.codec_id()).getString(),
+                        parameters.width(),
+                        parameters.height(),
+                        parameters.sample_rate(),
+                        parameters.ch_layout().nb_channels()));
             }
             return streams;
         } finally {

@@ -44,7 +44,9 @@ public final class Muxer implements AutoCloseable {
     /** An output of the named format ({@code hls}, {@code mp4}, {@code mpegts}, ...) at a path or URL. */
     public static Muxer create(String format, String url) {
         AVFormatContext context = new AVFormatContext(null);
-        Av.check(avformat_alloc_output_context2(context, null, format, url), "create a " + format + " output for " + url);
+        Av.check(
+                avformat_alloc_output_context2(context, null, format, url),
+                "create a " + format + " output for " + url);
         return new Muxer(context, url);
     }
 

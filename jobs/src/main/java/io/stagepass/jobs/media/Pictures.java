@@ -2,7 +2,6 @@ package io.stagepass.jobs.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_QSCALE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
-import static org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -13,6 +12,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
@@ -36,8 +36,7 @@ public final class Pictures {
     /** JPEG quality on FFmpeg's qscale (2 best .. 31 worst); 4 is what people use for thumbnails. */
     private static final int JPEG_QSCALE = 4;
 
-    private Pictures() {
-    }
+    private Pictures() {}
 
     /** A blank full-range YUV 4:2:0 picture, the pixel format JPEG stores. */
     public static AVFrame canvas(int width, int height) {
@@ -66,11 +65,21 @@ public final class Pictures {
         AVFrame target = av_frame_alloc();
         target.format(AV_PIX_FMT_YUVJ420P).width(width).height(height).color_range(AVCOL_RANGE_JPEG);
         Av.check(av_frame_get_buffer(target, 0), "allocate a " + width + "x" + height + " picture");
-        SwsContext scaler = sws_getContext(source.width(), source.height(), source.format(), width, height,
-                AV_PIX_FMT_YUVJ420P, SWS_BICUBIC, null, null, (DoublePointer) null);
+        SwsContext scaler = sws_getContext(
+                source.width(),
+                source.height(),
+                source.format(),
+                width,
+                height,
+                AV_PIX_FMT_YUVJ420P,
+                SWS_BICUBIC,
+                null,
+                null,
+                (DoublePointer) null);
         if (scaler == null) {
             av_frame_free(target);
-            throw new MediaException("FFmpeg cannot scale " + source.width() + "x" + source.height() + " to " + width + "x" + height);
+            throw new MediaException(
+                    "FFmpeg cannot scale " + source.width() + "x" + source.height() + " to " + width + "x" + height);
         }
         try {
             Av.check(sws_scale_frame(scaler, target, source), "scale a picture");
@@ -86,8 +95,13 @@ public final class Pictures {
             int shift = plane == 0 ? 0 : 1;
             BytePointer to = new BytePointer(canvas.data(plane))
                     .position((long) (y >> shift) * canvas.linesize(plane) + (x >> shift));
-            av_image_copy_plane(to, canvas.linesize(plane), tile.data(plane), tile.linesize(plane),
-                    (tile.width() + shift) >> shift, (tile.height() + shift) >> shift);
+            av_image_copy_plane(
+                    to,
+                    canvas.linesize(plane),
+                    tile.data(plane),
+                    tile.linesize(plane),
+                    (tile.width() + shift) >> shift,
+                    (tile.height() + shift) >> shift);
         }
     }
 
@@ -96,9 +110,13 @@ public final class Pictures {
         AVCodecContext encoder = avcodec_alloc_context3(avcodec_find_encoder(AV_CODEC_ID_MJPEG));
         AVPacket packet = av_packet_alloc();
         try {
-            encoder.width(picture.width()).height(picture.height()).pix_fmt(AV_PIX_FMT_YUVJ420P)
-                    .color_range(AVCOL_RANGE_JPEG).time_base(av_make_q(1, 25))
-                    .flags(AV_CODEC_FLAG_QSCALE).global_quality(JPEG_QSCALE * FF_QP2LAMBDA);
+            encoder.width(picture.width())
+                    .height(picture.height())
+                    .pix_fmt(AV_PIX_FMT_YUVJ420P)
+                    .color_range(AVCOL_RANGE_JPEG)
+                    .time_base(av_make_q(1, 25))
+                    .flags(AV_CODEC_FLAG_QSCALE)
+                    .global_quality(JPEG_QSCALE * FF_QP2LAMBDA);
             Av.check(avcodec_open2(encoder, encoder.codec(), (AVDictionary) null), "open the JPEG encoder");
             picture.quality(JPEG_QSCALE * FF_QP2LAMBDA);
             picture.pts(0);

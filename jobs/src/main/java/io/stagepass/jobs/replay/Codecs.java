@@ -5,8 +5,7 @@ package io.stagepass.jobs.replay;
  * that cannot decode them does not pick the rendition.
  */
 final class Codecs {
-    private Codecs() {
-    }
+    private Codecs() {}
 
     /**
      * {@code avc1.PPCCLL}: profile_idc, the constraint flags and level_idc of the stream's sequence parameter set, from
@@ -20,7 +19,9 @@ final class Codecs {
             for (int i = 0; i + 4 < extradata.length; i++) {
                 boolean startCode = extradata[i] == 0 && extradata[i + 1] == 0 && extradata[i + 2] == 1;
                 if (startCode && (extradata[i + 3] & 0x1f) == 7 && i + 6 < extradata.length) {
-                    return String.format("avc1.%02x%02x%02x", extradata[i + 4] & 0xff, extradata[i + 5] & 0xff, extradata[i + 6] & 0xff);
+                    return String.format(
+                            "avc1.%02x%02x%02x",
+                            extradata[i + 4] & 0xff, extradata[i + 5] & 0xff, extradata[i + 6] & 0xff);
                 }
             }
         }

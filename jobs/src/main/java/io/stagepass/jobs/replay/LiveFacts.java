@@ -32,6 +32,7 @@ final class LiveFacts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFacts.class);
     /** Segment facts are appended after the live started; this much earlier covers clocks that disagree. */
     private static final Duration BEFORE_START = Duration.ofMinutes(10);
+
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -49,7 +50,8 @@ final class LiveFacts implements AutoCloseable {
         TopicPartition partition = KafkaClients.partitionOf(consumer, Topic.SEGMENTS, live.getLiveId());
         Instant from = (live.getStartedAt() != null ? live.getStartedAt() : live.getOccurredAt()).minus(BEFORE_START);
         consumer.assign(List.of(partition));
-        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(partition, from.toEpochMilli())).get(partition);
+        OffsetAndTimestamp start =
+                consumer.offsetsForTimes(Map.of(partition, from.toEpochMilli())).get(partition);
         if (start == null) {
             consumer.seekToEnd(List.of(partition)); // nothing that recent: the live's facts cannot be there
         } else {
@@ -111,18 +113,25 @@ final class LiveFacts implements AutoCloseable {
         long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
         while (consumer.position(partition) < end) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + partition + " to offset " + end + " within " + READ_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("could not read " + partition + " to offset " + end + " within "
+                        + READ_TIMEOUT.toSeconds() + " s");
             }
             consumer.poll(POLL).records(partition).forEach(records::add);
         }
         return records;
     }
 
-    private static <T extends SpecificRecord> Optional<T> decode(EventCodec<T> codec, ConsumerRecord<String, byte[]> record) {
+    private static <T extends SpecificRecord> Optional<T> decode(
+            EventCodec<T> codec, ConsumerRecord<String, byte[]> record) {
         try {
             return Optional.of(codec.decode(record.value()));
         } catch (MalformedEventException e) {
-            LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn(
+                    "skipping unreadable record {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
             return Optional.empty();
         }
     }

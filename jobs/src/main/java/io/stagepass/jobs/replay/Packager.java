@@ -39,6 +39,7 @@ public final class Packager {
     private static final Logger LOG = LoggerFactory.getLogger(Packager.class);
     /** Tiles every 5 s on lives up to half an hour, every 10 s on longer ones (a sprite holds 100). */
     static final long SHORT_TILE_MICROS = 5_000_000;
+
     static final long LONG_TILE_MICROS = 10_000_000;
     private static final long LONG_LIVE_MICROS = 30L * 60 * 1_000_000;
     /** The poster is the first keyframe after this share of the live (or after a minute, whichever is earlier). */
@@ -60,15 +61,27 @@ public final class Packager {
     }
 
     /** What was built and uploaded: everything the READY fact says. */
-    public record Result(int version, String prefix, List<ReplayObject> objects, String masterKey, String mediaKey,
-                         String mp4Key, String posterKey, String thumbnailsKey, List<String> spriteKeys,
-                         ReplayRendition rendition, long durationMillis, long sizeBytes, List<ReplayGap> gaps,
-                         List<Long> discontinuities, List<ReplaySkip> skipped, int segments, String packageHash) {
-    }
+    public record Result(
+            int version,
+            String prefix,
+            List<ReplayObject> objects,
+            String masterKey,
+            String mediaKey,
+            String mp4Key,
+            String posterKey,
+            String thumbnailsKey,
+            List<String> spriteKeys,
+            ReplayRendition rendition,
+            long durationMillis,
+            long sizeBytes,
+            List<ReplayGap> gaps,
+            List<Long> discontinuities,
+            List<ReplaySkip> skipped,
+            int segments,
+            String packageHash) {}
 
     /** A segment ready to remux, or the reason it cannot be. */
-    private record Fetched(ReplayInput.Segment segment, Path file, Path init, String skipped) {
-    }
+    private record Fetched(ReplayInput.Segment segment, Path file, Path init, String skipped) {}
 
     public Result build(ReplayInput input, int version, Progress progress) throws Exception {
         if (input.segments().isEmpty()) {
@@ -86,7 +99,10 @@ public final class Packager {
         try {
             Map<String, Future<Optional<String>>> inits = new TreeMap<>();
             for (ReplayInput.Segment init : input.inits()) {
-                inits.put(init.sha256(), fetchers.submit(() -> store.fetch(init.objectKey(), init.sha256(), in.resolve("init-" + init.sha256() + ".mp4"))));
+                inits.put(
+                        init.sha256(),
+                        fetchers.submit(() -> store.fetch(
+                                init.objectKey(), init.sha256(), in.resolve("init-" + init.sha256() + ".mp4"))));
             }
             List<Future<Fetched>> fetched = new ArrayList<>();
             for (ReplayInput.Segment segment : input.segments()) {
@@ -101,7 +117,9 @@ public final class Packager {
         }
     }
 
-    private Fetched fetch(ReplayInput input, ReplayInput.Segment segment, Path in, Map<String, Future<Optional<String>>> inits) throws Exception {
+    private Fetched fetch(
+            ReplayInput input, ReplayInput.Segment segment, Path in, Map<String, Future<Optional<String>>> inits)
+            throws Exception {
         Path init = null;
         if (segment.fmp4()) {
             ReplayInput.Segment initSegment = input.initFor(segment);
@@ -120,19 +138,29 @@ public final class Packager {
     }
 
     /** What the remux left in {@code out}, with the facts about it. */
-    private record Remuxed(List<Playlists.Run> runs, long durationMicros, String codecs, int width, int height,
-                           String frameRate, Path poster, List<Path> sprites, List<Playlists.Tile> tiles,
-                           List<Long> discontinuities, List<ReplaySkip> skipped, int segments) {
-    }
+    private record Remuxed(
+            List<Playlists.Run> runs,
+            long durationMicros,
+            String codecs,
+            int width,
+            int height,
+            String frameRate,
+            Path poster,
+            List<Path> sprites,
+            List<Playlists.Tile> tiles,
+            List<Long> discontinuities,
+            List<ReplaySkip> skipped,
+            int segments) {}
 
-    private Remuxed remux(ReplayInput input, List<Future<Fetched>> fetched, Path out, Progress progress) throws Exception {
+    private Remuxed remux(ReplayInput input, List<Future<Fetched>> fetched, Path out, Progress progress)
+            throws Exception {
         long expected = input.expectedDurationMicros();
         long tileInterval = expected > LONG_LIVE_MICROS ? LONG_TILE_MICROS : SHORT_TILE_MICROS;
         List<Long> discontinuities = new ArrayList<>();
         List<ReplaySkip> skipped = new ArrayList<>();
         int packaged = 0;
         try (Thumbnails thumbnails = new Thumbnails(out, tileInterval, Math.min(POSTER_MAX_MICROS, expected / 10));
-             Remuxer remuxer = new Remuxer(out, thumbnails)) {
+                Remuxer remuxer = new Remuxer(out, thumbnails)) {
             boolean runOpen = false;
             boolean broken = false;
             long previous = -1;
@@ -145,7 +173,10 @@ public final class Packager {
                     broken = true;
                     continue;
                 }
-                boolean newRun = !runOpen || broken || segment.discontinuity() || segment.sequence() != previous + 1
+                boolean newRun = !runOpen
+                        || broken
+                        || segment.discontinuity()
+                        || segment.sequence() != previous + 1
                         || !java.util.Objects.equals(next.init(), previousInit);
                 String url = next.init() == null ? next.file().toString() : "concat:" + next.init() + "|" + next.file();
                 try (Demuxer demuxer = Demuxer.open(url, next.init() == null ? "mpegts" : "mov", newRun)) {
@@ -177,15 +208,31 @@ public final class Packager {
             }
             remuxer.finish();
             if (packaged == 0) {
-                throw new PackagingException("none of the " + fetched.size() + " segments could be read: " + skipped.get(0).getReason());
+                throw new PackagingException("none of the " + fetched.size() + " segments could be read: "
+                        + skipped.get(0).getReason());
             }
-            List<Playlists.Run> runs = remuxer.runs().stream().filter(run -> !run.entries().isEmpty()).toList();
+            List<Playlists.Run> runs = remuxer.runs().stream()
+                    .filter(run -> !run.entries().isEmpty())
+                    .toList();
             if (remuxer.droppedPackets() > 0) {
-                LOG.warn("live {}: dropped {} packets whose timestamps went backwards", input.liveId(), remuxer.droppedPackets());
+                LOG.warn(
+                        "live {}: dropped {} packets whose timestamps went backwards",
+                        input.liveId(),
+                        remuxer.droppedPackets());
             }
-            return new Remuxed(runs, remuxer.durationMicros(), remuxer.codecs(), remuxer.width(), remuxer.height(),
-                    remuxer.frameRate(), thumbnails.poster(), List.copyOf(thumbnails.sprites()),
-                    thumbnails.finish(remuxer.durationMicros()), discontinuities, skipped, packaged);
+            return new Remuxed(
+                    runs,
+                    remuxer.durationMicros(),
+                    remuxer.codecs(),
+                    remuxer.width(),
+                    remuxer.height(),
+                    remuxer.frameRate(),
+                    thumbnails.poster(),
+                    List.copyOf(thumbnails.sprites()),
+                    thumbnails.finish(remuxer.durationMicros()),
+                    discontinuities,
+                    skipped,
+                    packaged);
         }
     }
 
@@ -194,13 +241,22 @@ public final class Packager {
         skipped.add(new ReplaySkip(segment.sequence(), reason));
     }
 
-    private Result upload(ReplayInput input, int version, Path out, Remuxed remuxed, Progress progress) throws Exception {
+    private Result upload(ReplayInput input, int version, Path out, Remuxed remuxed, Progress progress)
+            throws Exception {
         String prefix = input.liveId() + "/v" + version + "/";
         Files.writeString(out.resolve("media.m3u8"), Playlists.media(remuxed.runs()));
         long peak = Playlists.peakBandwidth(remuxed.runs());
         long average = Playlists.averageBandwidth(remuxed.runs());
-        Files.writeString(out.resolve("master.m3u8"), Playlists.master(List.of(new Playlists.Variant(peak, average,
-                remuxed.codecs(), remuxed.width(), remuxed.height(), remuxed.frameRate(), "media.m3u8"))));
+        Files.writeString(
+                out.resolve("master.m3u8"),
+                Playlists.master(List.of(new Playlists.Variant(
+                        peak,
+                        average,
+                        remuxed.codecs(),
+                        remuxed.width(),
+                        remuxed.height(),
+                        remuxed.frameRate(),
+                        "media.m3u8"))));
         Files.writeString(out.resolve("thumbnails.vtt"), Playlists.thumbnails(remuxed.tiles()));
 
         List<Path> files;
@@ -214,7 +270,9 @@ public final class Packager {
         List<ReplayObject> objects = new ArrayList<>();
         long sent = 0;
         // Media first and playlists last: nothing refers to an object that is not there yet (READY comes after all).
-        for (Path file : files.stream().sorted(Comparator.comparing(Packager::uploadOrder)).toList()) {
+        for (Path file : files.stream()
+                .sorted(Comparator.comparing(Packager::uploadOrder))
+                .toList()) {
             String key = prefix + file.getFileName();
             objects.add(new ReplayObject(key, Files.size(file), sha256(file)));
             store.upload(file, key, contentType(file.getFileName().toString()));
@@ -223,16 +281,41 @@ public final class Packager {
         }
         objects.sort(Comparator.comparing(ReplayObject::getKey));
         StringBuilder manifest = new StringBuilder();
-        objects.forEach(o -> manifest.append(o.getKey().substring(prefix.length())).append(' ').append(o.getSha256()).append('\n'));
+        objects.forEach(o -> manifest.append(o.getKey().substring(prefix.length()))
+                .append(' ')
+                .append(o.getSha256())
+                .append('\n'));
         String packageHash = StreamKeys.sha256(manifest.toString().getBytes(StandardCharsets.UTF_8));
-        ReplayRendition rendition = new ReplayRendition("source", remuxed.width(), remuxed.height(), peak, average,
-                remuxed.codecs(), remuxed.frameRate(), prefix + "media.m3u8");
-        List<ReplayGap> gaps = input.gaps().stream().map(g -> new ReplayGap(g.sequence(), g.length())).toList();
-        return new Result(version, prefix, objects, prefix + "master.m3u8", prefix + "media.m3u8", prefix + "download.mp4",
-                remuxed.poster() == null ? null : prefix + "poster.jpg", prefix + "thumbnails.vtt",
-                remuxed.sprites().stream().map(s -> prefix + s.getFileName()).toList(), rendition,
-                remuxed.durationMicros() / 1000, total, gaps, remuxed.discontinuities(), remuxed.skipped(),
-                remuxed.segments(), packageHash);
+        ReplayRendition rendition = new ReplayRendition(
+                "source",
+                remuxed.width(),
+                remuxed.height(),
+                peak,
+                average,
+                remuxed.codecs(),
+                remuxed.frameRate(),
+                prefix + "media.m3u8");
+        List<ReplayGap> gaps = input.gaps().stream()
+                .map(g -> new ReplayGap(g.sequence(), g.length()))
+                .toList();
+        return new Result(
+                version,
+                prefix,
+                objects,
+                prefix + "master.m3u8",
+                prefix + "media.m3u8",
+                prefix + "download.mp4",
+                remuxed.poster() == null ? null : prefix + "poster.jpg",
+                prefix + "thumbnails.vtt",
+                remuxed.sprites().stream().map(s -> prefix + s.getFileName()).toList(),
+                rendition,
+                remuxed.durationMicros() / 1000,
+                total,
+                gaps,
+                remuxed.discontinuities(),
+                remuxed.skipped(),
+                remuxed.segments(),
+                packageHash);
     }
 
     private static int uploadOrder(Path file) {

@@ -12,12 +12,10 @@ import java.util.Locale;
  * thumbnail track. Pure.
  */
 final class Playlists {
-    private Playlists() {
-    }
+    private Playlists() {}
 
     /** One media segment: its duration (µs) and where it lies in its file. */
-    record Entry(long durationMicros, long offset, long length) {
-    }
+    record Entry(long durationMicros, long offset, long length) {}
 
     /** One stretch without discontinuity: a single fMP4 file (init section, then fragments) and its segments. */
     record Run(String file, long initLength, List<Entry> entries) {
@@ -41,7 +39,10 @@ final class Playlists {
                 initLength = Long.parseLong(range);
             } else if (line.startsWith("#EXTINF:")) {
                 String seconds = line.substring("#EXTINF:".length()).split(",", 2)[0];
-                duration = new BigDecimal(seconds).movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+                duration = new BigDecimal(seconds)
+                        .movePointRight(6)
+                        .setScale(0, RoundingMode.HALF_UP)
+                        .longValueExact();
             } else if (line.startsWith("#EXT-X-BYTERANGE:")) {
                 String[] range = line.substring("#EXT-X-BYTERANGE:".length()).split("@");
                 if (duration == null) {
@@ -72,17 +73,27 @@ final class Playlists {
     static String media(List<Run> runs) {
         StringBuilder m3u8 = new StringBuilder();
         m3u8.append("#EXTM3U\n#EXT-X-VERSION:7\n");
-        m3u8.append("#EXT-X-TARGETDURATION:").append(targetDurationSeconds(runs)).append('\n');
+        m3u8.append("#EXT-X-TARGETDURATION:")
+                .append(targetDurationSeconds(runs))
+                .append('\n');
         m3u8.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
             if (i > 0) {
                 m3u8.append("#EXT-X-DISCONTINUITY\n");
             }
-            m3u8.append("#EXT-X-MAP:URI=\"").append(run.file()).append("\",BYTERANGE=\"").append(run.initLength()).append("@0\"\n");
+            m3u8.append("#EXT-X-MAP:URI=\"")
+                    .append(run.file())
+                    .append("\",BYTERANGE=\"")
+                    .append(run.initLength())
+                    .append("@0\"\n");
             for (Entry entry : run.entries()) {
                 m3u8.append("#EXTINF:").append(seconds(entry.durationMicros())).append(",\n");
-                m3u8.append("#EXT-X-BYTERANGE:").append(entry.length()).append('@').append(entry.offset()).append('\n');
+                m3u8.append("#EXT-X-BYTERANGE:")
+                        .append(entry.length())
+                        .append('@')
+                        .append(entry.offset())
+                        .append('\n');
                 m3u8.append(run.file()).append('\n');
             }
         }
@@ -91,15 +102,25 @@ final class Playlists {
     }
 
     /** One rendition of the master playlist. */
-    record Variant(long bandwidth, long averageBandwidth, String codecs, int width, int height, String frameRate, String playlist) {
-    }
+    record Variant(
+            long bandwidth,
+            long averageBandwidth,
+            String codecs,
+            int width,
+            int height,
+            String frameRate,
+            String playlist) {}
 
     static String master(List<Variant> variants) {
         StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
         for (Variant v : variants) {
-            m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(v.bandwidth())
-                    .append(",AVERAGE-BANDWIDTH=").append(v.averageBandwidth())
-                    .append(",CODECS=\"").append(v.codecs()).append('"');
+            m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=")
+                    .append(v.bandwidth())
+                    .append(",AVERAGE-BANDWIDTH=")
+                    .append(v.averageBandwidth())
+                    .append(",CODECS=\"")
+                    .append(v.codecs())
+                    .append('"');
             if (v.width() > 0) {
                 m3u8.append(",RESOLUTION=").append(v.width()).append('x').append(v.height());
             }
@@ -125,22 +146,36 @@ final class Playlists {
     }
 
     static long averageBandwidth(List<Run> runs) {
-        long bytes = runs.stream().flatMap(r -> r.entries().stream()).mapToLong(Entry::length).sum();
+        long bytes = runs.stream()
+                .flatMap(r -> r.entries().stream())
+                .mapToLong(Entry::length)
+                .sum();
         long micros = runs.stream().mapToLong(Run::durationMicros).sum();
         return micros == 0 ? 0 : bytes * 8 * 1_000_000 / micros;
     }
 
     /** A tile of the thumbnail sprites: the time it stands for and where it is. */
-    record Tile(long startMicros, long endMicros, String sprite, int x, int y, int width, int height) {
-    }
+    record Tile(long startMicros, long endMicros, String sprite, int x, int y, int width, int height) {}
 
     /** The WebVTT thumbnail track players show over the scrub bar: {@code sprite.jpg#xywh=x,y,w,h} per cue. */
     static String thumbnails(List<Tile> tiles) {
         StringBuilder vtt = new StringBuilder("WEBVTT\n");
         for (Tile tile : tiles) {
-            vtt.append('\n').append(timestamp(tile.startMicros())).append(" --> ").append(timestamp(tile.endMicros())).append('\n')
-                    .append(tile.sprite()).append("#xywh=").append(tile.x()).append(',').append(tile.y()).append(',')
-                    .append(tile.width()).append(',').append(tile.height()).append('\n');
+            vtt.append('\n')
+                    .append(timestamp(tile.startMicros()))
+                    .append(" --> ")
+                    .append(timestamp(tile.endMicros()))
+                    .append('\n')
+                    .append(tile.sprite())
+                    .append("#xywh=")
+                    .append(tile.x())
+                    .append(',')
+                    .append(tile.y())
+                    .append(',')
+                    .append(tile.width())
+                    .append(',')
+                    .append(tile.height())
+                    .append('\n');
         }
         return vtt.toString();
     }
@@ -148,7 +183,13 @@ final class Playlists {
     /** {@code HH:MM:SS.mmm}, as WebVTT wants it. */
     static String timestamp(long micros) {
         long millis = micros / 1000;
-        return String.format(Locale.ROOT, "%02d:%02d:%02d.%03d", millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000);
+        return String.format(
+                Locale.ROOT,
+                "%02d:%02d:%02d.%03d",
+                millis / 3_600_000,
+                millis / 60_000 % 60,
+                millis / 1000 % 60,
+                millis % 1000);
     }
 
     /** Seconds with six decimals, as FFmpeg writes EXTINF (exact: no floating point). */

@@ -40,8 +40,7 @@ final class Remuxer implements AutoCloseable {
     /** A run's timeline starts once both streams showed a packet, or after this many (a stream may be missing). */
     private static final int PENDING_MAX = 64;
 
-    private record Pending(AVPacket packet, int target, AVRational timeBase) {
-    }
+    private record Pending(AVPacket packet, int target, AVRational timeBase) {}
 
     private final Path out;
     private final Thumbnails thumbnails;
@@ -87,7 +86,8 @@ final class Remuxer implements AutoCloseable {
         if (runHasAudio) {
             audioParameters = first.stream(audio).codecpar();
             if (mpegTs) {
-                adts = BitstreamFilter.open("aac_adtstoasc", audioParameters, first.stream(audio).time_base());
+                adts = BitstreamFilter.open(
+                        "aac_adtstoasc", audioParameters, first.stream(audio).time_base());
                 audioParameters = adts.outputParameters();
             }
         }
@@ -97,10 +97,21 @@ final class Remuxer implements AutoCloseable {
         if (runHasAudio) {
             hls.addStream(audioParameters, first.stream(audio).time_base());
         }
-        hls.start(Map.of("hls_time", Integer.toString(SEGMENT_SECONDS), "hls_playlist_type", "vod",
-                "hls_segment_type", "fmp4", "hls_flags", "single_file",
-                "hls_segment_filename", out.resolve(mediaFile(run)).toString(),
-                "hls_fmp4_init_filename", mediaFile(run), "fflags", "+bitexact"));
+        hls.start(Map.of(
+                "hls_time",
+                Integer.toString(SEGMENT_SECONDS),
+                "hls_playlist_type",
+                "vod",
+                "hls_segment_type",
+                "fmp4",
+                "hls_flags",
+                "single_file",
+                "hls_segment_filename",
+                out.resolve(mediaFile(run)).toString(),
+                "hls_fmp4_init_filename",
+                mediaFile(run),
+                "fflags",
+                "+bitexact"));
         if (download == null) {
             describe(first, video, audio);
             download = Muxer.create("mp4", out.resolve("download.mp4").toString());

@@ -37,7 +37,8 @@ final class ReplayFacts implements AutoCloseable {
     }
 
     /** The start of a fact about {@code version} of the live's replay, with what every fact carries. */
-    static ReplayStatus.Builder about(Live live, ReplayEventType type, int version, int servedVersion, String contentHash) {
+    static ReplayStatus.Builder about(
+            Live live, ReplayEventType type, int version, int servedVersion, String contentHash) {
         return ReplayStatus.newBuilder()
                 .setEventId(Ids.newEventId())
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
@@ -62,11 +63,20 @@ final class ReplayFacts implements AutoCloseable {
 
     /** Sends the latest progress of a build every second until the returned handle is cancelled. */
     ScheduledFuture<?> progressEvery(Live live, int version, int servedVersion, String contentHash, Progress progress) {
-        return ticker.scheduleAtFixedRate(() -> {
-            Progress.Snapshot now = progress.snapshot();
-            publisher.publish(Topic.REPLAYS, live.getLiveId(), about(live, ReplayEventType.PROGRESS, version, servedVersion, contentHash)
-                    .setStage(now.stage()).setProgressPercent(now.percent()).build());
-        }, 0, PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return ticker.scheduleAtFixedRate(
+                () -> {
+                    Progress.Snapshot now = progress.snapshot();
+                    publisher.publish(
+                            Topic.REPLAYS,
+                            live.getLiveId(),
+                            about(live, ReplayEventType.PROGRESS, version, servedVersion, contentHash)
+                                    .setStage(now.stage())
+                                    .setProgressPercent(now.percent())
+                                    .build());
+                },
+                0,
+                PROGRESS_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** The READY fact's id: the same live, version and bytes give the same fact, however often it is published. */
@@ -81,8 +91,7 @@ final class ReplayFacts implements AutoCloseable {
 
     /** The latest stage and percent of a build, written by the packager, read by the ticker. */
     static final class Progress implements Packager.Progress {
-        record Snapshot(String stage, int percent) {
-        }
+        record Snapshot(String stage, int percent) {}
 
         private final Packager.Progress listener;
         private volatile Snapshot latest = new Snapshot("fetching", 0);

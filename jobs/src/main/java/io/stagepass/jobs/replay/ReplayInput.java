@@ -19,11 +19,23 @@ import java.util.TreeMap;
 public record ReplayInput(String liveId, List<Segment> segments, List<Segment> inits, List<Gap> gaps) {
 
     /** One stored segment (or init section) and what ingest said about it. */
-    public record Segment(long sequence, String objectKey, String sha256, long byteSize, SegmentContainer container,
-                          boolean discontinuity, Long durationMicros) {
+    public record Segment(
+            long sequence,
+            String objectKey,
+            String sha256,
+            long byteSize,
+            SegmentContainer container,
+            boolean discontinuity,
+            Long durationMicros) {
         static Segment of(SegmentStored fact) {
-            return new Segment(fact.getSequence(), fact.getObjectKey(), fact.getSha256(), fact.getByteSize(),
-                    fact.getContainer(), fact.getDiscontinuity(), fact.getDurationMicros());
+            return new Segment(
+                    fact.getSequence(),
+                    fact.getObjectKey(),
+                    fact.getSha256(),
+                    fact.getByteSize(),
+                    fact.getContainer(),
+                    fact.getDiscontinuity(),
+                    fact.getDurationMicros());
         }
 
         public boolean fmp4() {
@@ -32,8 +44,7 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
     }
 
     /** Sequence numbers {@code sequence .. sequence + length - 1} never arrived. */
-    public record Gap(long sequence, long length) {
-    }
+    public record Gap(long sequence, long length) {}
 
     public static ReplayInput of(String liveId, List<SegmentStored> facts) {
         Map<Long, Segment> media = new TreeMap<>();
@@ -52,7 +63,9 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
             }
         }
         List<Segment> segments = List.copyOf(media.values());
-        List<Segment> initList = inits.values().stream().sorted(Comparator.comparingLong(Segment::sequence)).toList();
+        List<Segment> initList = inits.values().stream()
+                .sorted(Comparator.comparingLong(Segment::sequence))
+                .toList();
         return new ReplayInput(liveId, segments, initList, gaps(segments, gapFacts));
     }
 
@@ -87,7 +100,9 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
 
     /** The live's length as ingest measured it from the playlists (2 s per segment where it did not). */
     public long expectedDurationMicros() {
-        return segments.stream().mapToLong(s -> s.durationMicros() != null ? s.durationMicros() : 2_000_000L).sum();
+        return segments.stream()
+                .mapToLong(s -> s.durationMicros() != null ? s.durationMicros() : 2_000_000L)
+                .sum();
     }
 
     public long totalBytes() {
@@ -101,14 +116,27 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
     public String contentHash() {
         StringBuilder text = new StringBuilder(liveId).append('\n');
         for (Segment init : inits) {
-            text.append("init ").append(init.sequence()).append(' ').append(init.sha256()).append('\n');
+            text.append("init ")
+                    .append(init.sequence())
+                    .append(' ')
+                    .append(init.sha256())
+                    .append('\n');
         }
         for (Segment segment : segments) {
-            text.append(segment.sequence()).append(' ').append(segment.sha256()).append(' ').append(segment.container())
-                    .append(segment.discontinuity() ? " discontinuity" : "").append('\n');
+            text.append(segment.sequence())
+                    .append(' ')
+                    .append(segment.sha256())
+                    .append(' ')
+                    .append(segment.container())
+                    .append(segment.discontinuity() ? " discontinuity" : "")
+                    .append('\n');
         }
         for (Gap gap : gaps) {
-            text.append("gap ").append(gap.sequence()).append(' ').append(gap.length()).append('\n');
+            text.append("gap ")
+                    .append(gap.sequence())
+                    .append(' ')
+                    .append(gap.length())
+                    .append('\n');
         }
         return StreamKeys.sha256(text.toString().getBytes(StandardCharsets.UTF_8));
     }

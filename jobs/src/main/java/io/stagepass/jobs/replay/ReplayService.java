@@ -36,13 +36,14 @@ public final class ReplayService implements AutoCloseable {
     /** The worker's handler: an ENDED live gets its replay; other catalog facts need nothing. */
     public void onLive(String key, Live live) throws Exception {
         if (live.getType() == LiveEventType.ENDED) {
-            packageLive(live, false, (stage, percent) -> { });
+            packageLive(live, false, (stage, percent) -> {});
         }
     }
 
     /** Packages the live with this id as the catalog has it now. */
     public ReplayStatus packageLive(String liveId, boolean newVersion, Packager.Progress listener) throws Exception {
-        Live live = facts.latestLive(liveId).orElseThrow(() -> new IllegalArgumentException("no live " + liveId + " in the catalog"));
+        Live live = facts.latestLive(liveId)
+                .orElseThrow(() -> new IllegalArgumentException("no live " + liveId + " in the catalog"));
         if (live.getType() != LiveEventType.ENDED) {
             throw new IllegalArgumentException("live " + liveId + " has not ended (it is " + live.getType() + ")");
         }
@@ -61,18 +62,32 @@ public final class ReplayService implements AutoCloseable {
             LOG.info("live {}: its replay window has closed; not packaging", live.getLiveId());
             return latest.get();
         }
-        if (latest.isPresent() && latest.get().getType() == ReplayEventType.READY && contentHash.equals(latest.get().getContentHash()) && !newVersion) {
-            LOG.info("live {}: replay v{} is READY for this content already", live.getLiveId(), latest.get().getVersion());
+        if (latest.isPresent()
+                && latest.get().getType() == ReplayEventType.READY
+                && contentHash.equals(latest.get().getContentHash())
+                && !newVersion) {
+            LOG.info(
+                    "live {}: replay v{} is READY for this content already",
+                    live.getLiveId(),
+                    latest.get().getVersion());
             return latest.get();
         }
         int served = latest.map(ReplayStatus::getServedVersion).orElse(0);
-        int version = latest.map(status -> !newVersion && contentHash.equals(status.getContentHash()) ? status.getVersion()
-                : status.getVersion() + 1).orElse(1);
+        int version = latest.map(status -> !newVersion && contentHash.equals(status.getContentHash())
+                        ? status.getVersion()
+                        : status.getVersion() + 1)
+                .orElse(1);
         version = Math.max(version, 1);
-        LOG.info("live {}: packaging replay v{} from {} segments ({} MB)", live.getLiveId(), version, input.segments().size(),
+        LOG.info(
+                "live {}: packaging replay v{} from {} segments ({} MB)",
+                live.getLiveId(),
+                version,
+                input.segments().size(),
                 input.totalBytes() >> 20);
         replays.publish(ReplayFacts.about(live, ReplayEventType.PACKAGING, version, served, contentHash)
-                .setStage("fetching").setProgressPercent(0).build());
+                .setStage("fetching")
+                .setProgressPercent(0)
+                .build());
         ReplayFacts.Progress progress = new ReplayFacts.Progress(listener);
         ScheduledFuture<?> ticker = replays.progressEvery(live, version, served, contentHash, progress);
         ReplayStatus outcome;
@@ -84,13 +99,18 @@ public final class ReplayService implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("live {}: replay v{} failed", live.getLiveId(), version, e);
             outcome = ReplayFacts.about(live, ReplayEventType.FAILED, version, served, contentHash)
-                    .setError(e instanceof PackagingException ? e.getMessage() : e.toString()).build();
+                    .setError(e instanceof PackagingException ? e.getMessage() : e.toString())
+                    .build();
         } finally {
             ticker.cancel(false);
         }
         replays.publish(outcome);
         if (outcome.getType() == ReplayEventType.READY) {
-            LOG.info("live {}: replay v{} READY ({} s, {} MB)", live.getLiveId(), version, outcome.getDurationMillis() / 1000,
+            LOG.info(
+                    "live {}: replay v{} READY ({} s, {} MB)",
+                    live.getLiveId(),
+                    version,
+                    outcome.getDurationMillis() / 1000,
                     outcome.getSizeBytes() >> 20);
         }
         return outcome;

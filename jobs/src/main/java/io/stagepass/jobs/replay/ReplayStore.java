@@ -40,8 +40,8 @@ final class ReplayStore {
         try {
             String sha256 = retry.call("fetch " + key, ReplayStore::retriable, () -> download(key, target));
             if (!sha256.equals(expectedSha256)) {
-                return Optional.of("its bytes do not match the SHA-256 ingest recorded (" + expectedSha256.substring(0, 12)
-                        + "..., found " + sha256.substring(0, 12) + "...)");
+                return Optional.of("its bytes do not match the SHA-256 ingest recorded ("
+                        + expectedSha256.substring(0, 12) + "..., found " + sha256.substring(0, 12) + "...)");
             }
             return Optional.empty();
         } catch (ErrorResponseException e) {
@@ -54,8 +54,11 @@ final class ReplayStore {
 
     private String download(String key, Path target) throws Exception {
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).build());
-             OutputStream file = new DigestOutputStream(Files.newOutputStream(target), sha256)) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                        .bucket(Bucket.SEGMENTS.bucketName())
+                        .object(key)
+                        .build());
+                OutputStream file = new DigestOutputStream(Files.newOutputStream(target), sha256)) {
             in.transferTo(file);
         }
         return HexFormat.of().formatHex(sha256.digest());
@@ -65,8 +68,10 @@ final class ReplayStore {
     void upload(Path file, String key, String contentType) throws Exception {
         retry.call("upload " + key, ReplayStore::retriable, () -> {
             try (InputStream in = Files.newInputStream(file)) {
-                s3.putObject(PutObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key)
-                        .stream(in, Files.size(file), -1).contentType(contentType).build());
+                s3.putObject(PutObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key).stream(
+                                in, Files.size(file), -1)
+                        .contentType(contentType)
+                        .build());
             }
             return null;
         });
@@ -78,7 +83,10 @@ final class ReplayStore {
         if (!dryRun) {
             for (String key : keys) {
                 retry.call("delete " + key, ReplayStore::retriable, () -> {
-                    s3.removeObject(RemoveObjectArgs.builder().bucket(bucket.bucketName()).object(key).build());
+                    s3.removeObject(RemoveObjectArgs.builder()
+                            .bucket(bucket.bucketName())
+                            .object(key)
+                            .build());
                     return null;
                 });
             }
@@ -88,7 +96,11 @@ final class ReplayStore {
 
     List<String> keys(Bucket bucket, String prefix) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket(bucket.bucketName()).prefix(prefix).recursive(true).build())) {
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder()
+                .bucket(bucket.bucketName())
+                .prefix(prefix)
+                .recursive(true)
+                .build())) {
             keys.add(item.get().objectName());
         }
         return keys;
@@ -100,7 +112,8 @@ final class ReplayStore {
             String code = response.errorResponse().code();
             return !"NoSuchKey".equals(code) && !"AccessDenied".equals(code) && !"NoSuchBucket".equals(code);
         }
-        return e instanceof IOException || e instanceof io.minio.errors.ServerException
+        return e instanceof IOException
+                || e instanceof io.minio.errors.ServerException
                 || e instanceof io.minio.errors.InternalException;
     }
 }

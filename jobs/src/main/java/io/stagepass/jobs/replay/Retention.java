@@ -27,8 +27,7 @@ public final class Retention implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
     /** One live whose window closed, and what was (or, in a dry run, would be) deleted. */
-    public record Expired(String liveId, Instant expiredAt, int replayObjects, int segmentObjects) {
-    }
+    public record Expired(String liveId, Instant expiredAt, int replayObjects, int segmentObjects) {}
 
     private final LiveFacts facts;
     private final ReplayStore store;
@@ -56,10 +55,20 @@ public final class Retention implements AutoCloseable {
             int segmentObjects = store.deletePrefix(Bucket.SEGMENTS, live.getLiveId() + "/", dryRun);
             if (!dryRun) {
                 int version = status == null ? 0 : status.getVersion();
-                replays.publish(ReplayFacts.about(live, ReplayEventType.EXPIRED, version, 0, status == null ? null : status.getContentHash())
-                        .setEventId(Ids.derivedEventId("replay-expired", live.getLiveId())).build());
-                LOG.info("live {}: replay window closed at {}; deleted {} replay and {} segment objects", live.getLiveId(),
-                        expiresAt, replayObjects, segmentObjects);
+                replays.publish(ReplayFacts.about(
+                                live,
+                                ReplayEventType.EXPIRED,
+                                version,
+                                0,
+                                status == null ? null : status.getContentHash())
+                        .setEventId(Ids.derivedEventId("replay-expired", live.getLiveId()))
+                        .build());
+                LOG.info(
+                        "live {}: replay window closed at {}; deleted {} replay and {} segment objects",
+                        live.getLiveId(),
+                        expiresAt,
+                        replayObjects,
+                        segmentObjects);
             }
             expired.add(new Expired(live.getLiveId(), expiresAt, replayObjects, segmentObjects));
         }

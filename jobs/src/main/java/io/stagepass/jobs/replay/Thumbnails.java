@@ -121,7 +121,8 @@ final class Thumbnails implements AutoCloseable {
             Playlists.Tile tile = tiles.get(i);
             long start = i == 0 ? 0 : tileStarts.get(i);
             long end = i + 1 < tiles.size() ? tileStarts.get(i + 1) : durationMicros;
-            cues.add(new Playlists.Tile(start, Math.max(start, end), tile.sprite(), tile.x(), tile.y(), tile.width(), tile.height()));
+            cues.add(new Playlists.Tile(
+                    start, Math.max(start, end), tile.sprite(), tile.x(), tile.y(), tile.width(), tile.height()));
         }
         return cues;
     }

@@ -100,8 +100,13 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
                     } catch (Exception e) {
                         failure = e;
                         failed = record;
-                        LOG.warn("handling {}-{}@{} failed, retrying it in {} ms: {}", record.topic(), record.partition(),
-                                record.offset(), backoff.toMillis(), e.toString());
+                        LOG.warn(
+                                "handling {}-{}@{} failed, retrying it in {} ms: {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                backoff.toMillis(),
+                                e.toString());
                         break;
                     }
                 }
@@ -111,7 +116,8 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
                 if (failed != null) {
                     rewind(records, handled);
                     Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    backoff =
+                            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 } else if (!records.isEmpty()) {
                     backoff = MIN_BACKOFF;
                 }
@@ -147,11 +153,19 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) throws Exception {
-        DeadLetter letter = DeadLetters.unreadable(record.topic(), record.partition(), record.offset(), record.key(),
-                record.value(), thread.getName(), reason);
+        DeadLetter letter = DeadLetters.unreadable(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key(),
+                record.value(),
+                thread.getName(),
+                reason);
         // Wait for the dead letter to be durable before the offset of the poison record can be committed.
-        deadLetters.send(new ProducerRecord<>(Topic.DEAD_LETTERS.topicName(), record.key(),
-                deadLetterCodec.encode(letter))).get();
+        deadLetters
+                .send(new ProducerRecord<>(
+                        Topic.DEAD_LETTERS.topicName(), record.key(), deadLetterCodec.encode(letter)))
+                .get();
         deadLettered.incrementAndGet();
         LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
     }

@@ -21,27 +21,45 @@ class GeneratedLiveIT {
     @Test
     void writesH264AndAacHlsInTwoSecondSegmentsWithoutLoadingLibavdevice() throws Exception {
         Path playlist = dir.resolve("index.m3u8");
-        GeneratedLive.write("hls", playlist.toString(), Map.of("hls_time", "2", "hls_list_size", "0",
-                "hls_segment_filename", dir.resolve("index%d.ts").toString()), GeneratedLive.Spec.demo(LENGTH));
+        GeneratedLive.write(
+                "hls",
+                playlist.toString(),
+                Map.of(
+                        "hls_time",
+                        "2",
+                        "hls_list_size",
+                        "0",
+                        "hls_segment_filename",
+                        dir.resolve("index%d.ts").toString()),
+                GeneratedLive.Spec.demo(LENGTH));
 
         String text = Files.readString(playlist);
         assertThat(text).contains("#EXT-X-ENDLIST");
-        List<String> durations = text.lines().filter(line -> line.startsWith("#EXTINF:")).toList();
+        List<String> durations =
+                text.lines().filter(line -> line.startsWith("#EXTINF:")).toList();
         assertThat(durations).hasSize(3).allMatch(line -> line.startsWith("#EXTINF:2.000000"));
 
-        List<MediaProbe.Stream> streams = MediaProbe.streams(dir.resolve("index0.ts").toString());
+        List<MediaProbe.Stream> streams =
+                MediaProbe.streams(dir.resolve("index0.ts").toString());
         assertThat(streams).extracting(MediaProbe.Stream::codec).containsExactlyInAnyOrder("h264", "aac");
-        assertThat(streams).filteredOn(s -> s.type().equals("video"))
-                .singleElement().satisfies(video -> assertThat(video.width() + "x" + video.height()).isEqualTo("640x360"));
-        assertThat(streams).filteredOn(s -> s.type().equals("audio"))
-                .singleElement().satisfies(audio -> assertThat(audio.channels()).isEqualTo(2));
+        assertThat(streams)
+                .filteredOn(s -> s.type().equals("video"))
+                .singleElement()
+                .satisfies(video ->
+                        assertThat(video.width() + "x" + video.height()).isEqualTo("640x360"));
+        assertThat(streams)
+                .filteredOn(s -> s.type().equals("audio"))
+                .singleElement()
+                .satisfies(audio -> assertThat(audio.channels()).isEqualTo(2));
 
         assertNoCaptureDeviceLibrary();
     }
 
     /** libavdevice needs PulseAudio's client library, which a machine with only Java and Maven does not have. */
     static void assertNoCaptureDeviceLibrary() {
-        assertThat(Loader.getLoadedLibraries().keySet()).as("native libraries JavaCPP loaded")
-                .isNotEmpty().noneMatch(name -> name.contains("avdevice"));
+        assertThat(Loader.getLoadedLibraries().keySet())
+                .as("native libraries JavaCPP loaded")
+                .isNotEmpty()
+                .noneMatch(name -> name.contains("avdevice"));
     }
 }

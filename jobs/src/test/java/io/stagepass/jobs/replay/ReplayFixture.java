@@ -77,13 +77,22 @@ final class ReplayFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Map<String, String> options = new java.util.HashMap<>(Map.of("hls_time", "2", "hls_list_size", "0",
-                "hls_segment_filename", media.resolve("index%d." + (fmp4 ? "m4s" : "ts")).toString()));
+        Map<String, String> options = new java.util.HashMap<>(Map.of(
+                "hls_time",
+                "2",
+                "hls_list_size",
+                "0",
+                "hls_segment_filename",
+                media.resolve("index%d." + (fmp4 ? "m4s" : "ts")).toString()));
         if (fmp4) {
             options.put("hls_segment_type", "fmp4");
             options.put("hls_fmp4_init_filename", "init.mp4");
         }
-        GeneratedLive.write("hls", media.resolve("index.m3u8").toString(), options, GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
+        GeneratedLive.write(
+                "hls",
+                media.resolve("index.m3u8").toString(),
+                options,
+                GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
         return media;
     }
 
@@ -134,13 +143,23 @@ final class ReplayFixture implements AutoCloseable {
 
         String publish() throws Exception {
             String creator = "creator_fixture";
-            Live scheduled = SampleEvents.live(liveId, creator).setReplayWindowDays(replayDays).setStreamKeySha256(StreamKeys.sha256("k")).build();
+            Live scheduled = SampleEvents.live(liveId, creator)
+                    .setReplayWindowDays(replayDays)
+                    .setStreamKeySha256(StreamKeys.sha256("k"))
+                    .build();
             Instant startedAt = endedAt.minusSeconds(60);
-            send(Topic.LIVES, Live.newBuilder(scheduled).setEventId(Ids.newEventId()).setType(LiveEventType.STARTED).setStartedAt(startedAt).build());
+            send(
+                    Topic.LIVES,
+                    Live.newBuilder(scheduled)
+                            .setEventId(Ids.newEventId())
+                            .setType(LiveEventType.STARTED)
+                            .setStartedAt(startedAt)
+                            .build());
             List<Path> segments;
             try (Stream<Path> files = Files.list(media)) {
                 segments = files.filter(f -> f.getFileName().toString().matches("index\\d+\\.(ts|m4s)"))
-                        .sorted(java.util.Comparator.comparingLong(ReplayFixture::sequenceOf)).toList();
+                        .sorted(java.util.Comparator.comparingLong(ReplayFixture::sequenceOf))
+                        .toList();
             }
             if (fmp4) {
                 byte[] init = Files.readAllBytes(media.resolve("init.mp4"));
@@ -152,17 +171,34 @@ final class ReplayFixture implements AutoCloseable {
             for (Path file : segments) {
                 long sequence = sequenceOf(file);
                 if (dropped.contains(sequence)) {
-                    send(Topic.SEGMENTS, SegmentStored.newBuilder(fact(sequence, "", new byte[0], "", SegmentContainer.MPEG_TS))
-                            .setType(SegmentEventType.GAP).setGapLength(1L).setEventId(Ids.newEventId()).build());
+                    send(
+                            Topic.SEGMENTS,
+                            SegmentStored.newBuilder(fact(sequence, "", new byte[0], "", SegmentContainer.MPEG_TS))
+                                    .setType(SegmentEventType.GAP)
+                                    .setGapLength(1L)
+                                    .setEventId(Ids.newEventId())
+                                    .build());
                     continue;
                 }
                 byte[] bytes = storedAs.getOrDefault(sequence, Files.readAllBytes(file));
                 String key = String.format("%s/%08d.%s", liveId, sequence, fmp4 ? "m4s" : "ts");
                 put(key, replaced.getOrDefault(sequence, bytes));
-                send(Topic.SEGMENTS, fact(sequence, key, bytes, StreamKeys.sha256(bytes), fmp4 ? SegmentContainer.FMP4 : SegmentContainer.MPEG_TS));
+                send(
+                        Topic.SEGMENTS,
+                        fact(
+                                sequence,
+                                key,
+                                bytes,
+                                StreamKeys.sha256(bytes),
+                                fmp4 ? SegmentContainer.FMP4 : SegmentContainer.MPEG_TS));
             }
-            ended = Live.newBuilder(scheduled).setEventId(Ids.newEventId()).setType(LiveEventType.ENDED)
-                    .setStartedAt(startedAt).setEndedAt(endedAt).setEndReason(LiveEndReason.ENDLIST).build();
+            ended = Live.newBuilder(scheduled)
+                    .setEventId(Ids.newEventId())
+                    .setType(LiveEventType.ENDED)
+                    .setStartedAt(startedAt)
+                    .setEndedAt(endedAt)
+                    .setEndReason(LiveEndReason.ENDLIST)
+                    .build();
             send(Topic.LIVES, ended);
             return liveId;
         }
@@ -173,11 +209,20 @@ final class ReplayFixture implements AutoCloseable {
         }
 
         private SegmentStored fact(long sequence, String key, byte[] bytes, String sha, SegmentContainer container) {
-            return SegmentStored.newBuilder().setEventId(Ids.derivedEventId("segment", liveId + "/" + sequence + "/" + container))
-                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setType(SegmentEventType.STORED)
-                    .setLiveId(liveId).setSequence(sequence).setDurationMicros(container == SegmentContainer.FMP4_INIT ? null : 2_000_000L)
-                    .setByteSize(bytes.length).setSha256(sha).setObjectKey(key).setContainer(container)
-                    .setReceivedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setDiscontinuity(false).build();
+            return SegmentStored.newBuilder()
+                    .setEventId(Ids.derivedEventId("segment", liveId + "/" + sequence + "/" + container))
+                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                    .setType(SegmentEventType.STORED)
+                    .setLiveId(liveId)
+                    .setSequence(sequence)
+                    .setDurationMicros(container == SegmentContainer.FMP4_INIT ? null : 2_000_000L)
+                    .setByteSize(bytes.length)
+                    .setSha256(sha)
+                    .setObjectKey(key)
+                    .setContainer(container)
+                    .setReceivedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                    .setDiscontinuity(false)
+                    .build();
         }
     }
 
@@ -195,8 +240,9 @@ final class ReplayFixture implements AutoCloseable {
     }
 
     void put(String key, byte[] bytes) throws Exception {
-        client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
-                .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1).build());
+        client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
+                        new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
     }
 
     /** Every status published for the live's replay, in order. */
@@ -204,19 +250,30 @@ final class ReplayFixture implements AutoCloseable {
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
         try (TopicReader reader = new TopicReader(kafka.settings())) {
             return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(30)).stream()
-                    .filter(r -> liveId.equals(r.key())).map(r -> codec.decode(r.value())).toList();
+                    .filter(r -> liveId.equals(r.key()))
+                    .map(r -> codec.decode(r.value()))
+                    .toList();
         }
     }
 
     ReplayStatus awaitFinal(String liveId) throws Exception {
-        List<ReplayStatus> statuses = Await.expect("live " + liveId + " READY or FAILED", DEADLINE, () -> statuses(liveId),
-                list -> list.stream().anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED));
-        return statuses.stream().filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
-                .findFirst().orElseThrow();
+        List<ReplayStatus> statuses = Await.expect(
+                "live " + liveId + " READY or FAILED",
+                DEADLINE,
+                () -> statuses(liveId),
+                list -> list.stream()
+                        .anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED));
+        return statuses.stream()
+                .filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
+                .findFirst()
+                .orElseThrow();
     }
 
     byte[] replayObject(String key) throws Exception {
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key).build())) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder()
+                .bucket(Bucket.REPLAYS.bucketName())
+                .object(key)
+                .build())) {
             return in.readAllBytes();
         }
     }
@@ -225,7 +282,9 @@ final class ReplayFixture implements AutoCloseable {
     Path download(ReplayStatus ready) throws Exception {
         Path target = Files.createDirectories(dir.resolve("download-" + ready.getLiveId() + "-v" + ready.getVersion()));
         for (var object : ready.getObjects()) {
-            Files.write(target.resolve(object.getKey().substring(object.getKey().lastIndexOf('/') + 1)), replayObject(object.getKey()));
+            Files.write(
+                    target.resolve(object.getKey().substring(object.getKey().lastIndexOf('/') + 1)),
+                    replayObject(object.getKey()));
         }
         return target;
     }

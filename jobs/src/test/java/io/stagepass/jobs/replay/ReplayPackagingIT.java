@@ -25,6 +25,7 @@ class ReplayPackagingIT {
 
     @TempDir
     static Path dir;
+
     static ReplayFixture fixture;
 
     @BeforeAll
@@ -50,7 +51,9 @@ class ReplayPackagingIT {
         assertThat(ready.getDiscontinuities()).isEmpty();
         List<ReplayStatus> statuses = fixture.statuses(liveId);
         assertThat(statuses.get(0).getType()).isEqualTo(ReplayEventType.PACKAGING);
-        assertThat(statuses).filteredOn(s -> s.getType() == ReplayEventType.PROGRESS).isNotEmpty()
+        assertThat(statuses)
+                .filteredOn(s -> s.getType() == ReplayEventType.PROGRESS)
+                .isNotEmpty()
                 .allSatisfy(p -> assertThat(p.getStage()).isNotBlank());
         assertThat(Loader.getLoadedLibraries().keySet()).noneMatch(name -> name.contains("avdevice"));
     }
@@ -87,7 +90,8 @@ class ReplayPackagingIT {
         assertThat(ready.getSegments()).isEqualTo(SECONDS / 2 - 3);
         String media = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
         assertThat(media.lines().filter("#EXT-X-DISCONTINUITY"::equals)).hasSize(3);
-        assertThat(totalMicros(media)).isCloseTo((SECONDS / 2 - 3) * SEGMENT_MICROS, org.assertj.core.data.Offset.offset(40_000L));
+        assertThat(totalMicros(media))
+                .isCloseTo((SECONDS / 2 - 3) * SEGMENT_MICROS, org.assertj.core.data.Offset.offset(40_000L));
     }
 
     @Test
@@ -99,9 +103,12 @@ class ReplayPackagingIT {
 
         live.republishEnded();
         // The worker handles the redelivered fact after it: once a later live is READY, the redelivery was handled.
-        String later = fixture.live(fixture.media("after-twice", 4, false), false).publish();
+        String later =
+                fixture.live(fixture.media("after-twice", 4, false), false).publish();
         assertThat(fixture.awaitFinal(later).getType()).isEqualTo(ReplayEventType.READY);
-        assertThat(fixture.statuses(liveId)).filteredOn(s -> s.getType() == ReplayEventType.READY).hasSize(1);
+        assertThat(fixture.statuses(liveId))
+                .filteredOn(s -> s.getType() == ReplayEventType.READY)
+                .hasSize(1);
     }
 
     /** What every READY package holds, checked in its bytes. */
@@ -109,39 +116,83 @@ class ReplayPackagingIT {
         String prefix = ready.getLiveId() + "/v" + ready.getVersion() + "/";
         assertThat(ready.getVersion()).isEqualTo(1);
         assertThat(ready.getServedVersion()).isEqualTo(1);
-        assertThat(ready.getObjects()).extracting(o -> o.getKey()).allMatch(key -> key.startsWith(prefix))
-                .contains(prefix + "master.m3u8", prefix + "media.m3u8", prefix + "download.mp4", prefix + "poster.jpg",
-                        prefix + "thumbnails.vtt", prefix + "sprite-0.jpg");
-        assertThat(ready.getSizeBytes()).isEqualTo(ready.getObjects().stream().mapToLong(o -> o.getSizeBytes()).sum());
+        assertThat(ready.getObjects())
+                .extracting(o -> o.getKey())
+                .allMatch(key -> key.startsWith(prefix))
+                .contains(
+                        prefix + "master.m3u8",
+                        prefix + "media.m3u8",
+                        prefix + "download.mp4",
+                        prefix + "poster.jpg",
+                        prefix + "thumbnails.vtt",
+                        prefix + "sprite-0.jpg");
+        assertThat(ready.getSizeBytes())
+                .isEqualTo(ready.getObjects().stream()
+                        .mapToLong(o -> o.getSizeBytes())
+                        .sum());
         assertThat(ready.getDurationMillis()).isBetween(seconds * 1000L - 40, seconds * 1000L + 40);
 
         String master = new String(fixture.replayObject(ready.getPlaylistKey()), StandardCharsets.UTF_8);
-        assertThat(master).contains("#EXT-X-STREAM-INF:").contains("CODECS=\"avc1.").contains(",mp4a.40.2\"")
-                .contains("RESOLUTION=640x360").contains("media.m3u8");
+        assertThat(master)
+                .contains("#EXT-X-STREAM-INF:")
+                .contains("CODECS=\"avc1.")
+                .contains(",mp4a.40.2\"")
+                .contains("RESOLUTION=640x360")
+                .contains("media.m3u8");
         String media = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
-        assertThat(media).contains("#EXT-X-PLAYLIST-TYPE:VOD").endsWith("#EXT-X-ENDLIST\n").contains("#EXT-X-MAP:URI=\"media-0.mp4\"");
-        long target = Long.parseLong(media.lines().filter(l -> l.startsWith("#EXT-X-TARGETDURATION:")).findFirst().orElseThrow().substring(22));
+        assertThat(media)
+                .contains("#EXT-X-PLAYLIST-TYPE:VOD")
+                .endsWith("#EXT-X-ENDLIST\n")
+                .contains("#EXT-X-MAP:URI=\"media-0.mp4\"");
+        long target = Long.parseLong(media.lines()
+                .filter(l -> l.startsWith("#EXT-X-TARGETDURATION:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(22));
         List<Long> durations = durations(media);
         assertThat(durations).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(target * 1_000_000));
-        assertThat(durations).hasSizeGreaterThanOrEqualTo(seconds / 6).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(6_000_000));
-        assertThat(totalMicros(media)).as("within a frame of the source").isCloseTo(seconds * 1_000_000L, org.assertj.core.data.Offset.offset(40_000L));
+        assertThat(durations)
+                .hasSizeGreaterThanOrEqualTo(seconds / 6)
+                .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(6_000_000));
+        assertThat(totalMicros(media))
+                .as("within a frame of the source")
+                .isCloseTo(seconds * 1_000_000L, org.assertj.core.data.Offset.offset(40_000L));
 
         Path local = fixture.download(ready);
-        assertThat(topLevelBoxes(Files.readAllBytes(local.resolve("download.mp4")))).as("faststart: moov before mdat")
+        assertThat(topLevelBoxes(Files.readAllBytes(local.resolve("download.mp4"))))
+                .as("faststart: moov before mdat")
                 .containsSubsequence("moov", "mdat");
-        assertThat(MediaProbe.streams(local.resolve("download.mp4").toString())).extracting(MediaProbe.Stream::codec)
+        assertThat(MediaProbe.streams(local.resolve("download.mp4").toString()))
+                .extracting(MediaProbe.Stream::codec)
                 .containsExactlyInAnyOrder("h264", "aac");
-        assertThat(MediaProbe.streams(local.resolve("poster.jpg").toString())).extracting(MediaProbe.Stream::codec).containsExactly("mjpeg");
-        assertThat(MediaProbe.streams(local.resolve("sprite-0.jpg").toString())).extracting(MediaProbe.Stream::codec).containsExactly("mjpeg");
+        assertThat(MediaProbe.streams(local.resolve("poster.jpg").toString()))
+                .extracting(MediaProbe.Stream::codec)
+                .containsExactly("mjpeg");
+        assertThat(MediaProbe.streams(local.resolve("sprite-0.jpg").toString()))
+                .extracting(MediaProbe.Stream::codec)
+                .containsExactly("mjpeg");
         String vtt = Files.readString(local.resolve("thumbnails.vtt"));
-        assertThat(vtt).startsWith("WEBVTT").contains("sprite-0.jpg#xywh=0,0,160,90").contains("00:00:00.000 --> ");
-        String lastCueEnd = vtt.lines().filter(l -> l.contains(" --> ")).reduce((a, b) -> b).orElseThrow().split(" --> ")[1];
-        assertThat(Playlists.timestamp(ready.getDurationMillis() * 1000)).as("the cues cover the replay").isEqualTo(lastCueEnd);
+        assertThat(vtt)
+                .startsWith("WEBVTT")
+                .contains("sprite-0.jpg#xywh=0,0,160,90")
+                .contains("00:00:00.000 --> ");
+        String lastCueEnd = vtt.lines()
+                .filter(l -> l.contains(" --> "))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .split(" --> ")[1];
+        assertThat(Playlists.timestamp(ready.getDurationMillis() * 1000))
+                .as("the cues cover the replay")
+                .isEqualTo(lastCueEnd);
     }
 
     static List<Long> durations(String media) {
-        return media.lines().filter(l -> l.startsWith("#EXTINF:"))
-                .map(l -> new java.math.BigDecimal(l.substring(8, l.indexOf(','))).movePointRight(6).longValue()).toList();
+        return media.lines()
+                .filter(l -> l.startsWith("#EXTINF:"))
+                .map(l -> new java.math.BigDecimal(l.substring(8, l.indexOf(',')))
+                        .movePointRight(6)
+                        .longValue())
+                .toList();
     }
 
     static long totalMicros(String media) {

@@ -10,10 +10,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stagepass demo}: the stack plus a scripted ticketed live, then a check that everything arrived. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start the embedded stack (as 'up' does), run a scripted live: a creator, a live, segments in the "
-                + "object store, viewer beacons, ticket payments and a refund; then read every topic back and wait for "
-                + "the pipeline to count the events. Exits 0 when everything arrived, 1 otherwise."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the embedded stack (as 'up' does), run a scripted live: a creator, a live, segments in the "
+                    + "object store, viewer beacons, ticket payments and a refund; then read every topic back and wait for "
+                    + "the pipeline to count the events. Exits 0 when everything arrived, 1 otherwise."
+        })
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     StackOptions options;
@@ -29,8 +33,10 @@ final class DemoCommand implements Callable<Integer> {
         try (Stack stack = Stack.start(config, line -> System.out.println("  " + line))) {
             UpCommand.printReady(stack, Duration.ofNanos(System.nanoTime() - start));
             boolean ok = new DemoScenario(stack, System.out).run();
-            System.out.println(ok ? "Demo complete: every event arrived and the pipeline counted it."
-                    : "Demo FAILED: see the lines above.");
+            System.out.println(
+                    ok
+                            ? "Demo complete: every event arrived and the pipeline counted it."
+                            : "Demo FAILED: see the lines above.");
             if (keepRunning) {
                 System.out.println("Stack still running (--keep-running). Press Ctrl-C to stop.");
                 CountDownLatch forever = new CountDownLatch(1);

@@ -18,18 +18,28 @@ import picocli.CommandLine.Parameters;
  * {@code stagepass lake SQL}: copies the lake's published Parquet files (only new ones) from the object store
  * into a local folder and runs SQL on them with DuckDB, one view per topic.
  */
-@Command(name = "lake", mixinStandardHelpOptions = true,
-        description = {"Query the Parquet lake with DuckDB (SQL).",
-                "Copies the published *.parquet objects of the 'lake' bucket at STAGEPASS_S3_ENDPOINT (only files not copied "
-                        + "yet) into DATA/lake, then runs the query. Views: lake (every topic, with the Hive partition "
-                        + "columns topic, date, hour) and one per topic that has files: creators, lives, replays, entitlements, "
-                        + "segments, beacons, payments, revenue, audience, topic_activity, deadletter.",
-                "Example: stagepass lake \"select topic, count(*) from lake group by topic\""})
+@Command(
+        name = "lake",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Query the Parquet lake with DuckDB (SQL).",
+            "Copies the published *.parquet objects of the 'lake' bucket at STAGEPASS_S3_ENDPOINT (only files not copied "
+                    + "yet) into DATA/lake, then runs the query. Views: lake (every topic, with the Hive partition "
+                    + "columns topic, date, hour) and one per topic that has files: creators, lives, replays, entitlements, "
+                    + "segments, beacons, payments, revenue, audience, topic_activity, deadletter.",
+            "Example: stagepass lake \"select topic, count(*) from lake group by topic\""
+        })
 final class LakeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SQL", description = "The query; omit it to list the views and their row counts.", arity = "0..1")
+    @Parameters(
+            paramLabel = "SQL",
+            description = "The query; omit it to list the views and their row counts.",
+            arity = "0..1")
     String sql;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: STAGEPASS_DATA_DIR or ./data).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Data directory (default: STAGEPASS_DATA_DIR or ./data).")
     Path dataDir;
 
     @Option(names = "--no-sync", description = "Query the local copy as it is, without contacting the object store.")
@@ -44,25 +54,34 @@ final class LakeCommand implements Callable<Integer> {
             S3Settings s3 = S3Settings.fromEnv(env);
             try (MinioClient client = ObjectStore.client(s3)) {
                 int copied = Lake.sync(client, root);
-                System.err.printf("lake: %d new file(s) copied from %s/%s to %s%n", copied, s3.endpoint(), Bucket.LAKE.bucketName(), root);
+                System.err.printf(
+                        "lake: %d new file(s) copied from %s/%s to %s%n",
+                        copied, s3.endpoint(), Bucket.LAKE.bucketName(), root);
             } catch (Exception e) {
-                System.err.println("stagepass: cannot read the lake bucket at " + s3.endpoint() + " (" + S3Settings.ENDPOINT
-                        + "; is 'stagepass up' running?): " + e.getMessage());
+                System.err.println("stagepass: cannot read the lake bucket at " + s3.endpoint() + " ("
+                        + S3Settings.ENDPOINT + "; is 'stagepass up' running?): " + e.getMessage());
                 return 1;
             }
         }
         try (Lake lake = Lake.open(root)) {
             if (lake.views().isEmpty()) {
-                System.err.println("stagepass: the lake has no files yet (the lake job publishes a partition-hour once it "
-                        + "has been quiet for STAGEPASS_LAKE_CLOSE_AFTER)");
+                System.err.println(
+                        "stagepass: the lake has no files yet (the lake job publishes a partition-hour once it "
+                                + "has been quiet for STAGEPASS_LAKE_CLOSE_AFTER)");
                 return 1;
             }
-            String query = sql != null ? sql : String.join(" union all ", lake.views().stream()
-                    .map(view -> "select '" + view + "' as view, count(*) as rows from " + view).toList());
+            String query = sql != null
+                    ? sql
+                    : String.join(
+                            " union all ",
+                            lake.views().stream()
+                                    .map(view -> "select '" + view + "' as view, count(*) as rows from " + view)
+                                    .toList());
             try {
                 lake.print(query, System.out);
             } catch (SQLException e) {
-                System.err.println("stagepass: " + e.getMessage().lines().findFirst().orElse("query failed"));
+                System.err.println(
+                        "stagepass: " + e.getMessage().lines().findFirst().orElse("query failed"));
                 return 2;
             }
         }

@@ -12,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stagepass lives create}: schedules a live and prints its stream key and the command to push with it. */
-@Command(name = "lives", mixinStandardHelpOptions = true, description = "Manage lives.",
+@Command(
+        name = "lives",
+        mixinStandardHelpOptions = true,
+        description = "Manage lives.",
         subcommands = {LivesCommand.Create.class})
 final class LivesCommand implements Runnable {
     @Override
@@ -20,36 +23,59 @@ final class LivesCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Schedule a live: write the creator and the live to the catalog (Kafka at STAGEPASS_KAFKA_BOOTSTRAP) "
-                    + "and print the live's stream key (shown once; only its hash is stored) with the ffmpeg command to push with it."})
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Schedule a live: write the creator and the live to the catalog (Kafka at STAGEPASS_KAFKA_BOOTSTRAP) "
+                        + "and print the live's stream key (shown once; only its hash is stored) with the ffmpeg command to push with it."
+            })
     static final class Create implements Callable<Integer> {
-        @Option(names = "--creator", paramLabel = "ID", description = "Creator id (default: a new creator is registered).")
+        @Option(
+                names = "--creator",
+                paramLabel = "ID",
+                description = "Creator id (default: a new creator is registered).")
         String creatorId;
 
-        @Option(names = "--creator-name", paramLabel = "NAME", defaultValue = "Stagepass creator",
+        @Option(
+                names = "--creator-name",
+                paramLabel = "NAME",
+                defaultValue = "Stagepass creator",
                 description = "Display name when registering a new creator (default: ${DEFAULT-VALUE}).")
         String creatorName;
 
         @Option(names = "--title", required = true, paramLabel = "TITLE", description = "Title of the live.")
         String title;
 
-        @Option(names = "--price", required = true, paramLabel = "MINOR",
+        @Option(
+                names = "--price",
+                required = true,
+                paramLabel = "MINOR",
                 description = "Ticket price in minor units of the currency, e.g. 1500 for 15.00 EUR.")
         long price;
 
         @Option(names = "--currency", required = true, paramLabel = "ISO", description = "ISO 4217 currency, e.g. EUR.")
         String currency;
 
-        @Option(names = "--tier", paramLabel = "NAME", defaultValue = "standard", description = "Ticket tier name (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--tier",
+                paramLabel = "NAME",
+                defaultValue = "standard",
+                description = "Ticket tier name (default: ${DEFAULT-VALUE}).")
         String tier;
 
-        @Option(names = "--replay-days", paramLabel = "DAYS", defaultValue = "30",
+        @Option(
+                names = "--replay-days",
+                paramLabel = "DAYS",
+                defaultValue = "30",
                 description = "How long ticket holders may watch the replay after the live ends; then it is deleted "
                         + "(default: ${DEFAULT-VALUE}).")
         int replayDays;
 
-        @Option(names = "--ingest-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8090",
+        @Option(
+                names = "--ingest-url",
+                paramLabel = "URL",
+                defaultValue = "http://127.0.0.1:8090",
                 description = "Where encoders reach ingest (default: ${DEFAULT-VALUE}).")
         String ingestUrl;
 
@@ -88,9 +114,12 @@ final class LivesCommand implements Runnable {
             System.out.println("stream key: " + streamKey + "   (shown once; only its SHA-256 is stored)");
             System.out.println();
             System.out.println("Push with ffmpeg (MPEG-TS segments):");
-            System.out.println("  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -method PUT " + url);
+            System.out.println(
+                    "  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -method PUT " + url);
             System.out.println("or fragmented MP4 segments:");
-            System.out.println("  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -hls_segment_type fmp4 -method PUT " + url);
+            System.out.println(
+                    "  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -hls_segment_type fmp4 -method PUT "
+                            + url);
             System.out.println("End it explicitly (an #EXT-X-ENDLIST or 60 s of silence also ends it):");
             System.out.println("  curl -X POST " + ingestUrl.replaceAll("/+$", "") + "/live/" + streamKey + "/end");
             return 0;

@@ -4,11 +4,6 @@ import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
 import io.stagepass.embedded.Ports;
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.config.S3Settings;
-import io.stagepass.platform.http.HttpServices;
-import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.ingest.IngestService;
 import io.stagepass.jobs.JobsConfig;
@@ -16,6 +11,11 @@ import io.stagepass.jobs.JobsWorker;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
 import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.http.HttpServices;
+import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
 import java.io.IOException;
@@ -74,24 +74,34 @@ public final class Stack implements AutoCloseable {
         progress.accept("starting Kafka broker (KRaft)...");
         kafka = push(EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafkaPort()));
         progress.accept("starting S3 server...");
-        s3 = push(EmbeddedS3.start(config.dataDir().resolve("s3"), config.s3Port(), config.s3AccessKey(), config.s3SecretKey()));
+        s3 = push(EmbeddedS3.start(
+                config.dataDir().resolve("s3"), config.s3Port(), config.s3AccessKey(), config.s3SecretKey()));
 
         // Every service reads the same variables as when it runs alone, pointed at the embedded servers.
-        Env env = config.serviceEnv().with(Map.of(
-                KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                S3Settings.ENDPOINT, s3.settings().endpoint().toString(),
-                IngestConfig.PORT, Integer.toString(config.ingestPort()),
-                ReplayApiConfig.PORT, Integer.toString(config.apiPort()),
-                JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString(),
-                IngestConfig.SPOOL_DIR, config.dataDir().resolve("ingest").resolve("spool").toString()));
+        Env env = config.serviceEnv()
+                .with(Map.of(
+                        KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
+                        S3Settings.ENDPOINT, s3.settings().endpoint().toString(),
+                        IngestConfig.PORT, Integer.toString(config.ingestPort()),
+                        ReplayApiConfig.PORT, Integer.toString(config.apiPort()),
+                        JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString(),
+                        IngestConfig.SPOOL_DIR,
+                                config.dataDir()
+                                        .resolve("ingest")
+                                        .resolve("spool")
+                                        .toString()));
 
         progress.accept("starting Flink MiniCluster...");
         PipelineConfig pipeline = PipelineConfig.fromEnv(env);
-        flink = push(EmbeddedFlink.start(config.dataDir().resolve("flink"), config.flinkPort(),
+        flink = push(EmbeddedFlink.start(
+                config.dataDir().resolve("flink"),
+                config.flinkPort(),
                 PipelineJobs.all().size() * pipeline.parallelism()));
         for (PipelineJob job : PipelineJobs.all()) {
-            StreamGraph graph = PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), job, pipeline);
-            progress.accept("submitted pipeline job " + job.name() + " (Flink job " + flink.submitResumable(graph, job.name()) + ")");
+            StreamGraph graph =
+                    PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), job, pipeline);
+            progress.accept("submitted pipeline job " + job.name() + " (Flink job "
+                    + flink.submitResumable(graph, job.name()) + ")");
         }
 
         progress.accept("starting services...");
@@ -155,7 +165,9 @@ public final class Stack implements AutoCloseable {
         endpoints.put("ingest", "http://127.0.0.1:" + ingest.port());
         endpoints.put("Flink web UI", "http://127.0.0.1:" + flink.restPort());
         endpoints.put("Kafka", kafka.bootstrapServers());
-        endpoints.put("S3 (MinIO API)", s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
+        endpoints.put(
+                "S3 (MinIO API)",
+                s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
         return endpoints;
     }
 

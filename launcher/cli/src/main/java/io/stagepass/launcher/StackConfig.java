@@ -1,8 +1,8 @@
 package io.stagepass.launcher;
 
+import io.stagepass.ingest.IngestConfig;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
-import io.stagepass.ingest.IngestConfig;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.replay.ReplayApiConfig;
@@ -14,8 +14,16 @@ import java.util.Map;
  * Where the embedded stack keeps its data and which loopback ports it binds. Built once from environment
  * variables, with command-line options taking precedence. Port 0 means "any free port" (used by tests).
  */
-public record StackConfig(Path dataDir, int kafkaPort, int s3Port, int apiPort, int flinkPort, int ingestPort,
-                          String s3AccessKey, String s3SecretKey, Env serviceEnv) {
+public record StackConfig(
+        Path dataDir,
+        int kafkaPort,
+        int s3Port,
+        int apiPort,
+        int flinkPort,
+        int ingestPort,
+        String s3AccessKey,
+        String s3SecretKey,
+        Env serviceEnv) {
     public static final String DATA_DIR = "STAGEPASS_DATA_DIR";
     public static final String KAFKA_PORT = "STAGEPASS_KAFKA_PORT";
     public static final String S3_PORT = "STAGEPASS_S3_PORT";
@@ -43,8 +51,17 @@ public record StackConfig(Path dataDir, int kafkaPort, int s3Port, int apiPort, 
 
     private void requireDistinctPorts() {
         Map<Integer, String> seen = new LinkedHashMap<>();
-        Map<String, Integer> ports = Map.of(KAFKA_PORT, kafkaPort, S3_PORT, s3Port, API_PORT, apiPort,
-                FLINK_PORT, flinkPort, INGEST_PORT, ingestPort);
+        Map<String, Integer> ports = Map.of(
+                KAFKA_PORT,
+                kafkaPort,
+                S3_PORT,
+                s3Port,
+                API_PORT,
+                apiPort,
+                FLINK_PORT,
+                flinkPort,
+                INGEST_PORT,
+                ingestPort);
         for (Map.Entry<String, Integer> entry : ports.entrySet()) {
             if (entry.getValue() == 0) {
                 continue;

@@ -7,23 +7,41 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that start the stack; each overrides its environment variable. */
 public final class StackOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where Kafka, S3, Flink and the services keep their data (env STAGEPASS_DATA_DIR, default ./data).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where Kafka, S3, Flink and the services keep their data (env STAGEPASS_DATA_DIR, default ./data).")
     String dataDir;
 
-    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Kafka broker port (env STAGEPASS_KAFKA_PORT, default 9092).")
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "PORT",
+            description = "Kafka broker port (env STAGEPASS_KAFKA_PORT, default 9092).")
     Integer kafkaPort;
 
-    @Option(names = "--s3-port", paramLabel = "PORT", description = "S3 server port (env STAGEPASS_S3_PORT, default 9000).")
+    @Option(
+            names = "--s3-port",
+            paramLabel = "PORT",
+            description = "S3 server port (env STAGEPASS_S3_PORT, default 9000).")
     Integer s3Port;
 
-    @Option(names = "--api-port", paramLabel = "PORT", description = "Replay API port (env STAGEPASS_API_PORT, default 8080).")
+    @Option(
+            names = "--api-port",
+            paramLabel = "PORT",
+            description = "Replay API port (env STAGEPASS_API_PORT, default 8080).")
     Integer apiPort;
 
-    @Option(names = "--flink-port", paramLabel = "PORT", description = "Flink REST API port (env STAGEPASS_FLINK_PORT, default 8081).")
+    @Option(
+            names = "--flink-port",
+            paramLabel = "PORT",
+            description = "Flink REST API port (env STAGEPASS_FLINK_PORT, default 8081).")
     Integer flinkPort;
 
-    @Option(names = "--ingest-port", paramLabel = "PORT", description = "Ingest port (env STAGEPASS_INGEST_PORT, default 8090).")
+    @Option(
+            names = "--ingest-port",
+            paramLabel = "PORT",
+            description = "Ingest port (env STAGEPASS_INGEST_PORT, default 8090).")
     Integer ingestPort;
 
     /** The stack's configuration: the environment, with these options on top. */

@@ -6,10 +6,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code stagepass} command. */
-@Command(name = "stagepass", mixinStandardHelpOptions = true, version = "stagepass 0.1.0",
-        description = "Stagepass: paid live events, their revenue and audience metrics, and replays for ticket holders.",
-        subcommands = {UpCommand.class, DemoCommand.class, LivesCommand.class, TokenCommand.class, TopicsCommand.class,
-                LakeCommand.class, CommandLine.HelpCommand.class})
+@Command(
+        name = "stagepass",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        description =
+                "Stagepass: paid live events, their revenue and audience metrics, and replays for ticket holders.",
+        subcommands = {
+            UpCommand.class,
+            DemoCommand.class,
+            LivesCommand.class,
+            TokenCommand.class,
+            TopicsCommand.class,
+            LakeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class StagepassCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -7,14 +7,14 @@ import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.stagepass.embedded.Ports;
-import io.stagepass.events.Topic;
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.events.Bucket;
-import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.MediaProbe;
 import io.stagepass.launcher.demo.DemoScenario;
 import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.s3.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -46,36 +46,53 @@ class StackIT {
         List<Integer> ports = new ArrayList<>();
         ByteArrayOutputStream demoOutput = new ByteArrayOutputStream();
         try (Stack stack = Stack.start(config, progress::add)) {
-            ports.addAll(List.of(stack.apiPort(), stack.ingestPort(), stack.flink().restPort(),
-                    stack.s3().endpoint().getPort(), Integer.parseInt(stack.kafka().bootstrapServers().split(":")[1])));
+            ports.addAll(List.of(
+                    stack.apiPort(),
+                    stack.ingestPort(),
+                    stack.flink().restPort(),
+                    stack.s3().endpoint().getPort(),
+                    Integer.parseInt(stack.kafka().bootstrapServers().split(":")[1])));
             assertThat(progress).anyMatch(line -> line.startsWith("submitted pipeline job topic-activity"));
-            assertThat(get("http://127.0.0.1:" + stack.ingestPort() + "/healthz")).contains("\"service\":\"ingest\"");
+            assertThat(get("http://127.0.0.1:" + stack.ingestPort() + "/healthz"))
+                    .contains("\"service\":\"ingest\"");
             assertThat(get("http://127.0.0.1:" + stack.apiPort() + "/healthz")).contains("\"service\":\"replay-api\"");
             assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/jobs/overview"))
-                    .contains("stagepass-topic-activity").contains("RUNNING");
-            assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/")).as("the Flink web UI").contains("<html");
+                    .contains("stagepass-topic-activity")
+                    .contains("RUNNING");
+            assertThat(get("http://127.0.0.1:" + stack.flink().restPort() + "/"))
+                    .as("the Flink web UI")
+                    .contains("<html");
 
             boolean arrived = new DemoScenario(stack, new PrintStream(demoOutput, true, StandardCharsets.UTF_8)).run();
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();
-            assertThat(Loader.getLoadedLibraries().keySet()).as("native libraries loaded by the demo's push")
-                    .isNotEmpty().noneMatch(name -> name.contains("avdevice"));
+            assertThat(Loader.getLoadedLibraries().keySet())
+                    .as("native libraries loaded by the demo's push")
+                    .isNotEmpty()
+                    .noneMatch(name -> name.contains("avdevice"));
             assertThat(codecsOfAStoredSegment(stack)).as("what browsers play").containsExactlyInAnyOrder("h264", "aac");
 
-            assertThatThrownBy(() -> Stack.start(config, line -> { }))
+            assertThatThrownBy(() -> Stack.start(config, line -> {}))
                     .as("a second stack on the same data directory")
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use by another stagepass process");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use by another stagepass process");
         }
         for (int port : ports) {
             assertThat(Ports.inUse(port)).as("port %d after stop", port).isFalse();
         }
 
-        try (Stack restarted = Stack.start(config, line -> { });
-             TopicReader reader = new TopicReader(restarted.kafka());
-             MinioClient s3 = ObjectStore.client(restarted.s3())) {
-            assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30))).hasSize(4);
-            assertThat(reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30))).hasSize(16);
-            assertThat(s3.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).recursive(true).build()))
-                    .as("the demo live's segments, pushed through ingest").hasSize(DemoScenario.LIVE_SECONDS / 2);
+        try (Stack restarted = Stack.start(config, line -> {});
+                TopicReader reader = new TopicReader(restarted.kafka());
+                MinioClient s3 = ObjectStore.client(restarted.s3())) {
+            assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)))
+                    .hasSize(4);
+            assertThat(reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30)))
+                    .hasSize(16);
+            assertThat(s3.listObjects(ListObjectsArgs.builder()
+                            .bucket(Bucket.SEGMENTS.bucketName())
+                            .recursive(true)
+                            .build()))
+                    .as("the demo live's segments, pushed through ingest")
+                    .hasSize(DemoScenario.LIVE_SECONDS / 2);
         }
     }
 
@@ -83,39 +100,73 @@ class StackIT {
     void refusesAPortThatIsTakenAndNamesTheVariable() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
-                    StackConfig.DATA_DIR, dataDir.toString(), StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0",
-                    StackConfig.FLINK_PORT, "0", StackConfig.INGEST_PORT, "0",
-                    StackConfig.API_PORT, Integer.toString(taken.getLocalPort()))));
+                    StackConfig.DATA_DIR,
+                    dataDir.toString(),
+                    StackConfig.KAFKA_PORT,
+                    "0",
+                    StackConfig.S3_PORT,
+                    "0",
+                    StackConfig.FLINK_PORT,
+                    "0",
+                    StackConfig.INGEST_PORT,
+                    "0",
+                    StackConfig.API_PORT,
+                    Integer.toString(taken.getLocalPort()))));
 
-            assertThatThrownBy(() -> Stack.start(config, line -> { }))
-                    .hasMessageContaining("port " + taken.getLocalPort()).hasMessageContaining("STAGEPASS_API_PORT");
+            assertThatThrownBy(() -> Stack.start(config, line -> {}))
+                    .hasMessageContaining("port " + taken.getLocalPort())
+                    .hasMessageContaining("STAGEPASS_API_PORT");
         }
     }
 
     private StackConfig config() {
-        return StackConfig.fromEnv(Env.of(DemoScenario.STACK_DEFAULTS).with(Map.of(
-                StackConfig.DATA_DIR, dataDir.toString(),
-                StackConfig.KAFKA_PORT, "0", StackConfig.S3_PORT, "0", StackConfig.FLINK_PORT, "0",
-                StackConfig.INGEST_PORT, "0", StackConfig.API_PORT, "0",
-                PipelineConfig.CHECKPOINT_INTERVAL, "1s")));
+        return StackConfig.fromEnv(Env.of(DemoScenario.STACK_DEFAULTS)
+                .with(Map.of(
+                        StackConfig.DATA_DIR,
+                        dataDir.toString(),
+                        StackConfig.KAFKA_PORT,
+                        "0",
+                        StackConfig.S3_PORT,
+                        "0",
+                        StackConfig.FLINK_PORT,
+                        "0",
+                        StackConfig.INGEST_PORT,
+                        "0",
+                        StackConfig.API_PORT,
+                        "0",
+                        PipelineConfig.CHECKPOINT_INTERVAL,
+                        "1s")));
     }
 
     /** The codecs FFmpeg finds in the first segment the demo stored in the object store. */
     private List<String> codecsOfAStoredSegment(Stack stack) throws Exception {
         Path segment = dataDir.resolveSibling(dataDir.getFileName() + "-segment.ts");
         try (MinioClient s3 = ObjectStore.client(stack.s3())) {
-            String key = s3.listObjects(ListObjectsArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).recursive(true).build())
-                    .iterator().next().get().objectName();
-            s3.downloadObject(DownloadObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key)
-                    .filename(segment.toString()).overwrite(true).build());
-            return MediaProbe.streams(segment.toString()).stream().map(MediaProbe.Stream::codec).toList();
+            String key = s3.listObjects(ListObjectsArgs.builder()
+                            .bucket(Bucket.SEGMENTS.bucketName())
+                            .recursive(true)
+                            .build())
+                    .iterator()
+                    .next()
+                    .get()
+                    .objectName();
+            s3.downloadObject(DownloadObjectArgs.builder()
+                    .bucket(Bucket.SEGMENTS.bucketName())
+                    .object(key)
+                    .filename(segment.toString())
+                    .overwrite(true)
+                    .build());
+            return MediaProbe.streams(segment.toString()).stream()
+                    .map(MediaProbe.Stream::codec)
+                    .toList();
         } finally {
             Files.deleteIfExists(segment);
         }
     }
 
     private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url).isEqualTo(200);
         return response.body();
     }

@@ -31,8 +31,12 @@ class StagepassCliTest {
         cli.setOut(new PrintWriter(out));
 
         assertThat(cli.execute("up", "--help")).isZero();
-        assertThat(out.toString()).contains("--data-dir=DIR").contains("STAGEPASS_DATA_DIR")
-                .contains("--kafka-port=PORT").contains("STAGEPASS_KAFKA_PORT").contains("9092");
+        assertThat(out.toString())
+                .contains("--data-dir=DIR")
+                .contains("STAGEPASS_DATA_DIR")
+                .contains("--kafka-port=PORT")
+                .contains("STAGEPASS_KAFKA_PORT")
+                .contains("9092");
     }
 
     @Test
@@ -48,9 +52,11 @@ class StagepassCliTest {
     @Test
     void aMalformedVariableNamesItself() {
         assertThatThrownBy(() -> StackConfig.fromEnv(Env.of(Map.of(StackConfig.S3_PORT, "nine thousand"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("STAGEPASS_S3_PORT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STAGEPASS_S3_PORT");
         assertThatThrownBy(() -> StackConfig.fromEnv(Env.of(Map.of(StackConfig.S3_PORT, "9092"))))
-                .hasMessageContaining("STAGEPASS_S3_PORT").hasMessageContaining("STAGEPASS_KAFKA_PORT")
+                .hasMessageContaining("STAGEPASS_S3_PORT")
+                .hasMessageContaining("STAGEPASS_KAFKA_PORT")
                 .hasMessageContaining("own port");
     }
 
@@ -59,16 +65,22 @@ class StagepassCliTest {
         StackConfig config = StackConfig.fromEnv(Env.of(Map.of()));
 
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
-        assertThat(new int[] {config.kafkaPort(), config.s3Port(), config.apiPort(), config.flinkPort(), config.ingestPort()})
+        assertThat(new int[] {
+                    config.kafkaPort(), config.s3Port(), config.apiPort(), config.flinkPort(), config.ingestPort()
+                })
                 .containsExactly(9092, 9000, 8080, 8081, 8090);
     }
 
     @Test
     void theLogFileFollowsTheDataDirectoryOption() {
         // Read before picocli runs, because logging starts first; UpCommandIT reads the file a real run writes there.
-        assertThat(StagepassCli.logFile(new String[] {"up", "--data-dir", "/tmp/x"})).isEqualTo(Path.of("/tmp/x/logs/stagepass.log"));
-        assertThat(StagepassCli.logFile(new String[] {"demo", "--data-dir=/tmp/y"})).isEqualTo(Path.of("/tmp/y/logs/stagepass.log"));
+        assertThat(StagepassCli.logFile(new String[] {"up", "--data-dir", "/tmp/x"}))
+                .isEqualTo(Path.of("/tmp/x/logs/stagepass.log"));
+        assertThat(StagepassCli.logFile(new String[] {"demo", "--data-dir=/tmp/y"}))
+                .isEqualTo(Path.of("/tmp/y/logs/stagepass.log"));
         assertThat(StagepassCli.logFile(new String[] {"up"}))
-                .isEqualTo(Path.of(System.getenv().getOrDefault(StackConfig.DATA_DIR, "data"), "logs", "stagepass.log").toAbsolutePath().normalize());
+                .isEqualTo(Path.of(System.getenv().getOrDefault(StackConfig.DATA_DIR, "data"), "logs", "stagepass.log")
+                        .toAbsolutePath()
+                        .normalize());
     }
 }

@@ -8,16 +8,16 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.runtime.client.JobStatusMessage;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -62,7 +62,9 @@ public final class EmbeddedFlink implements AutoCloseable {
                 .build();
         MiniCluster cluster = new MiniCluster(config);
         cluster.start();
-        LOG.info("Flink MiniCluster ready, REST API on {}", cluster.getRestAddress().get(30, TimeUnit.SECONDS));
+        LOG.info(
+                "Flink MiniCluster ready, REST API on {}",
+                cluster.getRestAddress().get(30, TimeUnit.SECONDS));
         return new EmbeddedFlink(cluster, port, checkpoints);
     }
 
@@ -101,7 +103,8 @@ public final class EmbeddedFlink implements AutoCloseable {
         try (Stream<Path> dirs = Files.list(jobDir)) {
             return dirs.filter(dir -> dir.getFileName().toString().matches("chk-\\d+"))
                     .filter(dir -> Files.exists(dir.resolve("_metadata")))
-                    .max(Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))));
+                    .max(Comparator.comparingLong(
+                            dir -> Long.parseLong(dir.getFileName().toString().substring(4))));
         }
     }
 

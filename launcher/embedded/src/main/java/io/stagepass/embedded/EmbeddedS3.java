@@ -49,13 +49,14 @@ public final class EmbeddedS3 implements AutoCloseable {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!"STARTED".equals(proxy.getState())) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("S3 server did not start within 30 s (state " + proxy.getState() + ")");
+                    throw new IllegalStateException(
+                            "S3 server did not start within 30 s (state " + proxy.getState() + ")");
                 }
                 Thread.onSpinWait();
                 Thread.sleep(10);
             }
-            S3Settings settings = new S3Settings(URI.create("http://127.0.0.1:" + boundPort), accessKey, secretKey,
-                    S3Settings.DEFAULT_REGION);
+            S3Settings settings = new S3Settings(
+                    URI.create("http://127.0.0.1:" + boundPort), accessKey, secretKey, S3Settings.DEFAULT_REGION);
             try (MinioClient client = ObjectStore.client(settings)) {
                 ObjectStore.ensureBuckets(client);
             }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -33,18 +32,27 @@ class EmbeddedKafkaIT {
     @Test
     void createsEveryDeclaredTopicWithItsSettings() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0);
-             Admin admin = KafkaClients.admin(kafka.settings())) {
+                Admin admin = KafkaClients.admin(kafka.settings())) {
             assertThat(kafka.createdTopics()).containsExactlyInAnyOrder(Topic.values());
-            List<String> names = Arrays.stream(Topic.values()).map(Topic::topicName).toList();
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            List<String> names =
+                    Arrays.stream(Topic.values()).map(Topic::topicName).toList();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
-                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get(30, TimeUnit.SECONDS);
+                            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
 
             for (Topic topic : Topic.values()) {
-                assertThat(descriptions.get(topic.topicName()).partitions()).as(topic.topicName()).hasSize(topic.partitions());
+                assertThat(descriptions.get(topic.topicName()).partitions())
+                        .as(topic.topicName())
+                        .hasSize(topic.partitions());
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.topicName()));
-                topic.configs().forEach((key, value) ->
-                        assertThat(config.get(key).value()).as(topic.topicName() + " " + key).isEqualTo(value));
+                topic.configs()
+                        .forEach((key, value) -> assertThat(config.get(key).value())
+                                .as(topic.topicName() + " " + key)
+                                .isEqualTo(value));
             }
         }
     }
@@ -53,7 +61,7 @@ class EmbeddedKafkaIT {
     void keepsTopicsAndRecordsAcrossARestartOnTheSameDirectory() throws Exception {
         PaymentFact payment = SampleEvents.payment("live_1", "cs_1").build();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0);
-             EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+                EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
             publisher.publish(Topic.PAYMENTS, "live_1", payment).get(30, TimeUnit.SECONDS);
             assertThat(readAll(kafka, Topic.PAYMENTS)).containsExactly(payment);
         }
@@ -78,7 +86,9 @@ class EmbeddedKafkaIT {
         EventCodec<PaymentFact> codec = EventCodec.of(PaymentFact.class);
         try (TopicReader reader = new TopicReader(kafka.settings())) {
             return reader.readFrom(topic, Map.of(), READ_TIMEOUT).stream()
-                    .map(ConsumerRecord::value).map(codec::decode).toList();
+                    .map(ConsumerRecord::value)
+                    .map(codec::decode)
+                    .toList();
         }
     }
 }

@@ -63,12 +63,20 @@ class EmbeddedS3IT {
     void putsAndGetsWholeObjectsAndByteRanges() throws Exception {
         put("live_1/00000001.ts", SEGMENT);
 
-        try (InputStream whole = client.getObject(GetObjectArgs.builder().bucket(BUCKET).object("live_1/00000001.ts").build())) {
+        try (InputStream whole = client.getObject(GetObjectArgs.builder()
+                .bucket(BUCKET)
+                .object("live_1/00000001.ts")
+                .build())) {
             assertThat(whole.readAllBytes()).isEqualTo(SEGMENT);
         }
-        try (InputStream range = client.getObject(GetObjectArgs.builder().bucket(BUCKET).object("live_1/00000001.ts")
-                .offset(10L).length(5L).build())) {
-            assertThat(new String(range.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("abcde");
+        try (InputStream range = client.getObject(GetObjectArgs.builder()
+                .bucket(BUCKET)
+                .object("live_1/00000001.ts")
+                .offset(10L)
+                .length(5L)
+                .build())) {
+            assertThat(new String(range.readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("abcde");
         }
     }
 
@@ -79,7 +87,11 @@ class EmbeddedS3IT {
         put("live_2/00000001.ts", SEGMENT);
 
         List<String> keys = new ArrayList<>();
-        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder().bucket(BUCKET).prefix("live_1/").recursive(true).build())) {
+        for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
+                .bucket(BUCKET)
+                .prefix("live_1/")
+                .recursive(true)
+                .build())) {
             keys.add(item.get().objectName());
         }
 
@@ -91,7 +103,11 @@ class EmbeddedS3IT {
         put("live_1/00000001.ts", SEGMENT);
         put("live_1/00000002.ts", "other bytes".getBytes(StandardCharsets.US_ASCII));
         String url = client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
-                .method(Method.GET).bucket(BUCKET).object("live_1/00000001.ts").expiry(60, TimeUnit.SECONDS).build());
+                .method(Method.GET)
+                .bucket(BUCKET)
+                .object("live_1/00000001.ts")
+                .expiry(60, TimeUnit.SECONDS)
+                .build());
 
         HttpResponse<byte[]> signed = get(url);
         assertThat(signed.statusCode()).isEqualTo(200);
@@ -114,14 +130,18 @@ class EmbeddedS3IT {
 
         s3 = EmbeddedS3.start(dataDir, 0, "test-access", "test-secret-key");
         client = ObjectStore.client(s3.settings());
-        try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(BUCKET).object("live_1/00000001.ts").build())) {
+        try (InputStream in = client.getObject(GetObjectArgs.builder()
+                .bucket(BUCKET)
+                .object("live_1/00000001.ts")
+                .build())) {
             assertThat(in.readAllBytes()).isEqualTo(SEGMENT);
         }
     }
 
     private void put(String key, byte[] bytes) throws Exception {
-        client.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        client.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                .build());
     }
 
     private HttpResponse<byte[]> get(String url) throws Exception {

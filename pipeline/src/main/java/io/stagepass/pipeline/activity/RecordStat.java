@@ -5,8 +5,7 @@ public class RecordStat {
     public String topic;
     public long bytes;
 
-    public RecordStat() {
-    }
+    public RecordStat() {}
 
     public RecordStat(String topic, long bytes) {
         this.topic = topic;

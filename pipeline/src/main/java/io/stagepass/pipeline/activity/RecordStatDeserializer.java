@@ -9,7 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class RecordStatDeserializer implements KafkaRecordDeserializationSchema<RecordStat> {
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RecordStat> out) {
-        long bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        long bytes =
+                (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         out.collect(new RecordStat(record.topic(), bytes));
     }
 

@@ -36,9 +36,9 @@ public final class TopicActivityJob implements PipelineJob {
     }
 
     /** As above, with windows shifted by {@code offset} from the epoch-aligned ones. */
-    public static DataStream<TopicActivity> defineWorkflow(DataStream<RecordStat> records, Duration window, Duration offset) {
-        return records
-                .keyBy(stat -> stat.topic)
+    public static DataStream<TopicActivity> defineWorkflow(
+            DataStream<RecordStat> records, Duration window, Duration offset) {
+        return records.keyBy(stat -> stat.topic)
                 .window(TumblingProcessingTimeWindows.of(window, offset))
                 .aggregate(new CountRecords(), new ToTopicActivity())
                 .uid("topic-activity-window")
@@ -47,7 +47,9 @@ public final class TopicActivityJob implements PipelineJob {
 
     /** Input topics: all declared topics except the job's own output. */
     public static List<Topic> inputs() {
-        return Arrays.stream(Topic.values()).filter(topic -> topic != Topic.TOPIC_ACTIVITY).toList();
+        return Arrays.stream(Topic.values())
+                .filter(topic -> topic != Topic.TOPIC_ACTIVITY)
+                .toList();
     }
 
     /** Reads every input topic, values undecoded. */
@@ -57,8 +59,13 @@ public final class TopicActivityJob implements PipelineJob {
 
     /** Writes each window's counts to the activity topic, exactly once. */
     public static Sink<TopicActivity> sink(PipelineConfig config) {
-        return KafkaIo.exactlyOnceSink(config, NAME, Topic.TOPIC_ACTIVITY, TopicActivity.class,
-                activity -> activity.getTopicName() + "/" + activity.getWindowStart().toEpochMilli());
+        return KafkaIo.exactlyOnceSink(
+                config,
+                NAME,
+                Topic.TOPIC_ACTIVITY,
+                TopicActivity.class,
+                activity -> activity.getTopicName() + "/"
+                        + activity.getWindowStart().toEpochMilli());
     }
 
     /** Connects records, through the topology, to a sink. */
@@ -66,7 +73,8 @@ public final class TopicActivityJob implements PipelineJob {
         attach(records, window, Duration.ZERO, sink);
     }
 
-    public static void attach(DataStream<RecordStat> records, Duration window, Duration offset, Sink<TopicActivity> sink) {
+    public static void attach(
+            DataStream<RecordStat> records, Duration window, Duration offset, Sink<TopicActivity> sink) {
         defineWorkflow(records, window, offset)
                 .sinkTo(sink)
                 .uid("topic-activity-sink")
@@ -75,8 +83,7 @@ public final class TopicActivityJob implements PipelineJob {
 
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
-        DataStream<RecordStat> records = env
-                .fromSource(source(config), WatermarkStrategy.noWatermarks(), "all topics")
+        DataStream<RecordStat> records = env.fromSource(source(config), WatermarkStrategy.noWatermarks(), "all topics")
                 .uid("topic-activity-source");
         attach(records, WINDOW, sink(config));
     }

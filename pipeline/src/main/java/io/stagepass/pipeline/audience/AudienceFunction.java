@@ -39,9 +39,11 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
     static final long SAMPLE_MILLIS = 10_000;
     /** A session counts while its last beacon is under this old; a longer gap adds no watch time. */
     static final long STALE_MILLIS = 30_000;
+
     static final long MINUTE_MILLIS = 60_000;
     /** Retention minutes stop here (a day): the counts per minute are an array. */
     static final int MAX_MINUTE = 24 * 60;
+
     static final Duration KEEP = Duration.ofDays(30);
     static final List<String> PER_SESSION_STATES = List.of("sessions", "concurrency", "cleanups");
     private static final ViewMode[] PLAYER_MODES = {ViewMode.LIVE, ViewMode.REPLAY};
@@ -57,6 +59,7 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
     private transient MapState<String, Integer> viewers;
     /** mode/ticketId of every ticket that played. */
     private transient MapState<String, Boolean> tickets;
+
     private transient MapState<String, Boolean> pageSessions;
     private transient MapState<String, Boolean> buyers;
 
@@ -65,9 +68,12 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         ValueStateDescriptor<AudienceTotals> totals = new ValueStateDescriptor<>("audience", AudienceTotals.class);
         totals.enableTimeToLive(StateTtl.afterLastWrite(KEEP)); // written on every event
         audience = getRuntimeContext().getState(totals);
-        sessions = getRuntimeContext().getMapState(new MapStateDescriptor<>("sessions", String.class, SessionState.class));
-        concurrency = getRuntimeContext().getMapState(new MapStateDescriptor<>("concurrency", Long.class, ConcurrencyCounts.class));
-        cleanups = getRuntimeContext().getMapState(new MapStateDescriptor<>("cleanups", Types.LONG, Types.LIST(Types.STRING)));
+        sessions =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("sessions", String.class, SessionState.class));
+        concurrency = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("concurrency", Long.class, ConcurrencyCounts.class));
+        cleanups = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("cleanups", Types.LONG, Types.LIST(Types.STRING)));
         viewers = kept("viewers", Types.INT);
         tickets = kept("tickets", Types.BOOLEAN);
         pageSessions = kept("page-sessions", Types.BOOLEAN);
@@ -147,7 +153,9 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
             totals.conversionDirty = true;
             audience.update(totals);
             long at = fact.getOccurredAt().toEpochMilli();
-            context.timerService().registerEventTimeTimer(emitBoundary(at, context.timerService().currentWatermark()));
+            context.timerService()
+                    .registerEventTimeTimer(
+                            emitBoundary(at, context.timerService().currentWatermark()));
         }
     }
 
@@ -289,8 +297,8 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         cleanups.remove(boundary);
     }
 
-    private static void emitRetention(String liveId, ViewMode mode, long boundary, ModeTotals totals,
-                                      Collector<AudienceMetric> out) {
+    private static void emitRetention(
+            String liveId, ViewMode mode, long boundary, ModeTotals totals, Collector<AudienceMetric> out) {
         for (int minute = 0; minute < totals.reached.length; minute++) {
             int basisPoints = totals.retentionBasisPoints(minute);
             if (basisPoints != totals.emittedBasisPoints[minute]) {

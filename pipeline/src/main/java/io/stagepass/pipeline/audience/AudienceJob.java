@@ -66,14 +66,15 @@ public final class AudienceJob implements PipelineJob {
     }
 
     /** The topology, free of sources and sinks. */
-    public static DataStream<AudienceMetric> defineWorkflow(DataStream<Beacon> beacons, DataStream<PaymentFact> payments) {
+    public static DataStream<AudienceMetric> defineWorkflow(
+            DataStream<Beacon> beacons, DataStream<PaymentFact> payments) {
         return defineWorkflow(beacons.keyBy(Beacon::getLiveId), payments);
     }
 
     /** The same, for beacons already keyed by live (as {@link #beacons} delivers them). */
-    public static DataStream<AudienceMetric> defineWorkflow(KeyedStream<Beacon, String> beacons, DataStream<PaymentFact> payments) {
-        return beacons
-                .connect(payments.keyBy(PaymentFact::getLiveId))
+    public static DataStream<AudienceMetric> defineWorkflow(
+            KeyedStream<Beacon, String> beacons, DataStream<PaymentFact> payments) {
+        return beacons.connect(payments.keyBy(PaymentFact::getLiveId))
                 .process(new AudienceFunction())
                 .uid("audience-state")
                 .name("audience per live");
@@ -85,17 +86,25 @@ public final class AudienceJob implements PipelineJob {
      * dead-letter topic.
      */
     public static KeyedStream<Beacon, String> beacons(StreamExecutionEnvironment env, PipelineConfig config) {
-        return KafkaIo.keyedEventTimeSource(env, config, NAME, Topic.BEACONS, Beacon.class, Beacon::getLiveId, OUT_OF_ORDERNESS);
+        return KafkaIo.keyedEventTimeSource(
+                env, config, NAME, Topic.BEACONS, Beacon.class, Beacon::getLiveId, OUT_OF_ORDERNESS);
     }
 
     /** Payment facts in event time; unreadable ones to the dead-letter topic. */
     public static DataStream<PaymentFact> payments(StreamExecutionEnvironment env, PipelineConfig config) {
-        return KafkaIo.eventTimeSource(env, config, NAME, Topic.PAYMENTS, PaymentFact.class,
-                fact -> fact.getOccurredAt().toEpochMilli(), OUT_OF_ORDERNESS);
+        return KafkaIo.eventTimeSource(
+                env,
+                config,
+                NAME,
+                Topic.PAYMENTS,
+                PaymentFact.class,
+                fact -> fact.getOccurredAt().toEpochMilli(),
+                OUT_OF_ORDERNESS);
     }
 
     public static Sink<AudienceMetric> sink(PipelineConfig config) {
-        return KafkaIo.exactlyOnceSink(config, NAME, Topic.AUDIENCE_METRICS, AudienceMetric.class, AudienceRecords::key);
+        return KafkaIo.exactlyOnceSink(
+                config, NAME, Topic.AUDIENCE_METRICS, AudienceMetric.class, AudienceRecords::key);
     }
 
     @Override

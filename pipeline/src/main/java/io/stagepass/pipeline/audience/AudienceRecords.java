@@ -11,8 +11,7 @@ import java.time.Instant;
  * ids, derived from key and time so that a replay after a restore produces the same ids.
  */
 final class AudienceRecords {
-    private AudienceRecords() {
-    }
+    private AudienceRecords() {}
 
     static String key(AudienceMetric metric) {
         String key = metric.getLiveId() + "/" + metric.getMode() + "/" + metric.getType();
@@ -24,7 +23,8 @@ final class AudienceRecords {
     }
 
     static AudienceMetric concurrency(String liveId, ViewMode mode, long at, long viewers) {
-        return identified(start(liveId, mode, AudienceMetricType.CONCURRENCY, at).setConcurrentViewers(viewers));
+        return identified(
+                start(liveId, mode, AudienceMetricType.CONCURRENCY, at).setConcurrentViewers(viewers));
     }
 
     static AudienceMetric total(String liveId, ViewMode mode, long at, ModeTotals totals) {
@@ -53,8 +53,13 @@ final class AudienceRecords {
 
     private static AudienceMetric.Builder start(String liveId, ViewMode mode, AudienceMetricType type, long at) {
         Instant time = Instant.ofEpochMilli(at);
-        return AudienceMetric.newBuilder().setEventId("").setOccurredAt(time).setType(type).setLiveId(liveId)
-                .setMode(mode).setAt(time);
+        return AudienceMetric.newBuilder()
+                .setEventId("")
+                .setOccurredAt(time)
+                .setType(type)
+                .setLiveId(liveId)
+                .setMode(mode)
+                .setAt(time);
     }
 
     private static AudienceMetric identified(AudienceMetric.Builder builder) {

@@ -11,8 +11,7 @@ public class AudienceTotals {
     /** pageVisitors or buyers changed since the last PAGE TOTAL record. */
     public boolean conversionDirty;
 
-    public AudienceTotals() {
-    }
+    public AudienceTotals() {}
 
     ModeTotals of(ViewMode mode) {
         return mode == ViewMode.REPLAY ? replay : live;

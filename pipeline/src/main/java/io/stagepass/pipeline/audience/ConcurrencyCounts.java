@@ -7,8 +7,7 @@ public class ConcurrencyCounts {
     public long live;
     public long replay;
 
-    public ConcurrencyCounts() {
-    }
+    public ConcurrencyCounts() {}
 
     long of(ViewMode mode) {
         return mode == ViewMode.REPLAY ? replay : live;

@@ -23,10 +23,10 @@ public class ModeTotals {
     public int[] emittedBasisPoints = new int[0];
     /** Something a TOTAL record carries changed since the last one. */
     public boolean dirty;
+
     public boolean retentionDirty;
 
-    public ModeTotals() {
-    }
+    public ModeTotals() {}
 
     /** Takes a concurrency sample; a new peak (the first time at that height) makes the totals dirty. */
     void sample(long at, long viewers) {

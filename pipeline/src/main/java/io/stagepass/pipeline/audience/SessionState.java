@@ -11,9 +11,11 @@ public class SessionState {
 
     /** Latest player beacon time seen: watch time is measured from it, and the session expires 30 s after it. */
     public long lastBeatAt = NONE;
+
     public boolean playing;
     /** The 10 s boundaries this session is counted at in the concurrency buckets, [countedFrom, countedUpTo]. */
     public long countedFrom = NONE;
+
     public long countedUpTo = NONE;
     /** The boundary whose timer drops this state, unless a later beacon moved it. */
     public long cleanupAt = NONE;
@@ -22,8 +24,7 @@ public class SessionState {
     /** Whether this session's ticket has been checked against the distinct tickets already. */
     public boolean ticketCounted;
 
-    public SessionState() {
-    }
+    public SessionState() {}
 
     /**
      * Moves the play state on by one beacon and returns the watch time it adds: the time since the previous beacon

@@ -36,7 +36,8 @@ public final class EntitlementFunction extends KeyedProcessFunction<String, Paym
         EntitlementEventType desired = state.desired();
         EntitlementReason reason = state.reason();
         // Emit when the entitlement or its reason changes (revoked for an open dispute, then for a lost one).
-        if (desired != null && (!desired.name().equals(state.emitted) || !reason.name().equals(state.emittedReason))) {
+        if (desired != null
+                && (!desired.name().equals(state.emitted) || !reason.name().equals(state.emittedReason))) {
             state.emitted = desired.name();
             state.emittedReason = reason.name();
             out.collect(Entitlement.newBuilder()

@@ -24,8 +24,7 @@ public final class EntitlementsJob implements PipelineJob {
 
     /** The topology, free of sources and sinks. */
     public static DataStream<Entitlement> defineWorkflow(DataStream<PaymentFact> payments) {
-        return payments
-                .keyBy(PaymentFact::getTicketId)
+        return payments.keyBy(PaymentFact::getTicketId)
                 .process(new EntitlementFunction())
                 .uid("entitlements-state")
                 .name("ticket entitlement state machine");
@@ -34,7 +33,11 @@ public final class EntitlementsJob implements PipelineJob {
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
         defineWorkflow(KafkaIo.decodedSource(env, config, NAME, Topic.PAYMENTS, PaymentFact.class))
-                .sinkTo(KafkaIo.exactlyOnceSink(config, NAME, Topic.ENTITLEMENTS, Entitlement.class,
+                .sinkTo(KafkaIo.exactlyOnceSink(
+                        config,
+                        NAME,
+                        Topic.ENTITLEMENTS,
+                        Entitlement.class,
                         entitlement -> entitlement.getLiveId() + "/" + entitlement.getTicketId()))
                 .uid("entitlements-sink")
                 .name(Topic.ENTITLEMENTS.topicName());

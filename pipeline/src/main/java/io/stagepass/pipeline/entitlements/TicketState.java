@@ -21,10 +21,10 @@ public class TicketState {
     public String disputeOutcome;
     /** What was last emitted: null (nothing yet), GRANTED or REVOKED. */
     public String emitted;
+
     public String emittedReason;
 
-    public TicketState() {
-    }
+    public TicketState() {}
 
     /** Folds one fact in; facts repeated or out of order give the same result. */
     void apply(PaymentFact fact) {
@@ -41,10 +41,11 @@ public class TicketState {
                 disputeOpened = true; // a close that overtook its opening still means there was a dispute
                 // Closed without an outcome (an inquiry closed with a warning) took no money: like a win.
                 // LOST is final: a later "won" for the same ticket cannot un-lose it.
-                DisputeOutcome outcome = fact.getDisputeOutcome() == null ? DisputeOutcome.WON : fact.getDisputeOutcome();
+                DisputeOutcome outcome =
+                        fact.getDisputeOutcome() == null ? DisputeOutcome.WON : fact.getDisputeOutcome();
                 disputeOutcome = DisputeOutcome.LOST.name().equals(disputeOutcome) ? disputeOutcome : outcome.name();
             }
-            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> { }
+            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> {}
         }
     }
 
@@ -54,7 +55,8 @@ public class TicketState {
             return null;
         }
         return reason() == EntitlementReason.PAID || reason() == EntitlementReason.DISPUTE_WON
-                ? EntitlementEventType.GRANTED : EntitlementEventType.REVOKED;
+                ? EntitlementEventType.GRANTED
+                : EntitlementEventType.REVOKED;
     }
 
     EntitlementReason reason() {

@@ -1,9 +1,9 @@
 package io.stagepass.pipeline.kafka;
 
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import java.util.function.LongSupplier;
 
 /**
  * Bounded out-of-orderness watermarks for one Kafka partition that also move on when the partition is quiet. After
@@ -28,8 +28,12 @@ final class CatchUpWatermarks<T> implements WatermarkGenerator<T> {
     private long emitted = Long.MIN_VALUE;
     private boolean idle;
 
-    CatchUpWatermarks(long maxOutOfOrderness, long idleAfter, long catchUpAfter, LongSupplier activityClock,
-                      LongSupplier wallClock) {
+    CatchUpWatermarks(
+            long maxOutOfOrderness,
+            long idleAfter,
+            long catchUpAfter,
+            LongSupplier activityClock,
+            LongSupplier wallClock) {
         this.maxOutOfOrderness = maxOutOfOrderness;
         this.idleAfter = idleAfter;
         this.catchUpAfter = catchUpAfter;

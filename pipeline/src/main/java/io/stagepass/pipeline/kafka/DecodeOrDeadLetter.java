@@ -17,7 +17,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessFunction<Decoded<T>, T>
         implements ResultTypeQueryable<T> {
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") { };
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final Class<T> type;
     private final String jobName;
@@ -48,7 +48,14 @@ public final class DecodeOrDeadLetter<T extends SpecificRecord> extends ProcessF
 
     /** The dead letter of a record that did not decode. */
     public static DeadLetter deadLetter(RawRecord record, String reason, String jobName) {
-        return DeadLetters.of(DeadLetterType.UNREADABLE, record.topic, record.partition, record.offset, record.key,
-                record.value, "pipeline/" + jobName, reason);
+        return DeadLetters.of(
+                DeadLetterType.UNREADABLE,
+                record.topic,
+                record.partition,
+                record.offset,
+                record.key,
+                record.value,
+                "pipeline/" + jobName,
+                reason);
     }
 }

@@ -13,7 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Decodes contract events in the source; a record that does not decode is kept whole, with the reason, for
  * {@link DecodeOrDeadLetter} to set aside.
  */
-public final class DecodingDeserializer<T extends SpecificRecord> implements KafkaRecordDeserializationSchema<Decoded<T>> {
+public final class DecodingDeserializer<T extends SpecificRecord>
+        implements KafkaRecordDeserializationSchema<Decoded<T>> {
     private final Class<T> type;
     private transient EventCodec<T> codec;
 
@@ -31,7 +32,9 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
 
     /** The record decoded with {@code codec}, or kept whole with the reason ({@code codec} null: unknown topic). */
     public static <T> Decoded<T> decode(ConsumerRecord<byte[], byte[]> record, EventCodec<? extends T> codec) {
-        return decode(new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()), codec);
+        return decode(
+                new RawRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value()),
+                codec);
     }
 
     static <T> Decoded<T> decode(RawRecord record, EventCodec<? extends T> codec) {

@@ -17,8 +17,8 @@ public final class EventSerializer<T extends SpecificRecord> implements KafkaRec
 
     public EventSerializer(Topic topic, Class<T> type, SerializableFunction<T, String> key) {
         if (!topic.valueType().equals(type)) {
-            throw new IllegalArgumentException(topic.topicName() + " carries " + topic.valueType().getSimpleName()
-                    + ", not " + type.getSimpleName());
+            throw new IllegalArgumentException(topic.topicName() + " carries "
+                    + topic.valueType().getSimpleName() + ", not " + type.getSimpleName());
         }
         this.type = type;
         this.topicName = topic.topicName();
@@ -30,7 +30,7 @@ public final class EventSerializer<T extends SpecificRecord> implements KafkaRec
         if (codec == null) {
             codec = EventCodec.of(type);
         }
-        return new ProducerRecord<>(topicName, null, null,
-                key.apply(event).getBytes(StandardCharsets.UTF_8), codec.encode(event));
+        return new ProducerRecord<>(
+                topicName, null, null, key.apply(event).getBytes(StandardCharsets.UTF_8), codec.encode(event));
     }
 }

@@ -1,25 +1,25 @@
 package io.stagepass.pipeline.kafka;
 
 import io.stagepass.events.DeadLetter;
+import io.stagepass.events.EventCodec;
 import io.stagepass.events.Topic;
-import java.nio.charset.StandardCharsets;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import io.stagepass.events.EventCodec;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -38,15 +38,17 @@ public final class KafkaIo {
     /** When every partition is this quiet, event time follows the wall clock, so the last windows close. */
     public static final Duration CATCH_UP_AFTER = Duration.ofSeconds(30);
 
-    private KafkaIo() {
-    }
+    private KafkaIo() {}
 
     /**
      * A source that reads only committed records (our inputs may be transactional outputs of other jobs), starts
      * from the group's committed offsets (or the beginning on first start) and commits them on checkpoints.
      */
-    public static <T> KafkaSource<T> source(PipelineConfig config, String groupId, List<Topic> topics,
-                                            KafkaRecordDeserializationSchema<T> deserializer) {
+    public static <T> KafkaSource<T> source(
+            PipelineConfig config,
+            String groupId,
+            List<Topic> topics,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setTopics(topics.stream().map(Topic::topicName).toList())
@@ -75,12 +77,18 @@ public final class KafkaIo {
      * {@link #CATCH_UP_AFTER} its watermark follows the wall clock ({@link CatchUpWatermarks}).
      */
     public static <T extends SpecificRecord> SingleOutputStreamOperator<T> eventTimeSource(
-            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
-            SerializableFunction<T, Long> eventTime, Duration maxOutOfOrderness) {
+            StreamExecutionEnvironment env,
+            PipelineConfig config,
+            String jobName,
+            Topic topic,
+            Class<T> type,
+            SerializableFunction<T, Long> eventTime,
+            Duration maxOutOfOrderness) {
         WatermarkStrategy<Decoded<T>> watermarks = KafkaIo.<Decoded<T>>catchUpWatermarks(maxOutOfOrderness)
                 // A record that did not decode has no event time; the broker's (now) would move the watermark of a
                 // partition being replayed from the past ahead of its remaining records.
-                .withTimestampAssigner((decoded, recordTime) -> decoded.value() == null ? Long.MIN_VALUE : eventTime.apply(decoded.value()));
+                .withTimestampAssigner((decoded, recordTime) ->
+                        decoded.value() == null ? Long.MIN_VALUE : eventTime.apply(decoded.value()));
         return decodedSource(env, config, jobName, topic, type, watermarks);
     }
 
@@ -92,14 +100,20 @@ public final class KafkaIo {
      * the record's key goes to the dead-letter topic.
      */
     public static <T extends SpecificRecord> KeyedStream<T, String> keyedEventTimeSource(
-            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
-            SerializableFunction<T, String> keyOf, Duration maxOutOfOrderness) {
+            StreamExecutionEnvironment env,
+            PipelineConfig config,
+            String jobName,
+            Topic topic,
+            Class<T> type,
+            SerializableFunction<T, String> keyOf,
+            Duration maxOutOfOrderness) {
         WatermarkStrategy<RawRecord> watermarks = KafkaIo.<RawRecord>catchUpWatermarks(maxOutOfOrderness)
                 .withTimestampAssigner((record, recordTime) -> EventCodec.occurredAtMillis(record.value));
         String uid = jobName + "-" + topic.topicName();
-        SingleOutputStreamOperator<T> events = env
-                .fromSource(source(config, PipelineJob.flinkName(jobName), List.of(topic), new RawRecordDeserializer()),
-                        watermarks, topic.topicName())
+        SingleOutputStreamOperator<T> events = env.fromSource(
+                        source(config, PipelineJob.flinkName(jobName), List.of(topic), new RawRecordDeserializer()),
+                        watermarks,
+                        topic.topicName())
                 .uid(uid + "-source")
                 .keyBy(KeyedDecode::key)
                 .process(new KeyedDecode<>(type, jobName, keyOf))
@@ -115,17 +129,30 @@ public final class KafkaIo {
         long outOfOrderness = maxOutOfOrderness.toMillis();
         long idle = IDLE_AFTER.toMillis();
         long catchUp = CATCH_UP_AFTER.toMillis();
-        return WatermarkStrategy.forGenerator(context -> new CatchUpWatermarks<>(outOfOrderness, idle, catchUp,
-                context.getInputActivityClock()::relativeTimeMillis, System::currentTimeMillis));
+        return WatermarkStrategy.forGenerator(context -> new CatchUpWatermarks<>(
+                outOfOrderness,
+                idle,
+                catchUp,
+                context.getInputActivityClock()::relativeTimeMillis,
+                System::currentTimeMillis));
     }
 
     private static <T extends SpecificRecord> SingleOutputStreamOperator<T> decodedSource(
-            StreamExecutionEnvironment env, PipelineConfig config, String jobName, Topic topic, Class<T> type,
+            StreamExecutionEnvironment env,
+            PipelineConfig config,
+            String jobName,
+            Topic topic,
+            Class<T> type,
             WatermarkStrategy<Decoded<T>> watermarks) {
         String uid = jobName + "-" + topic.topicName();
-        SingleOutputStreamOperator<T> events = env
-                .fromSource(source(config, PipelineJob.flinkName(jobName), List.of(topic), new DecodingDeserializer<>(type)),
-                        watermarks, topic.topicName())
+        SingleOutputStreamOperator<T> events = env.fromSource(
+                        source(
+                                config,
+                                PipelineJob.flinkName(jobName),
+                                List.of(topic),
+                                new DecodingDeserializer<>(type)),
+                        watermarks,
+                        topic.topicName())
                 .uid(uid + "-source")
                 .process(new DecodeOrDeadLetter<>(type, jobName))
                 .uid(uid + "-decode")
@@ -140,9 +167,16 @@ public final class KafkaIo {
      */
     public static void deadLetters(SingleOutputStreamOperator<?> decoded, PipelineConfig config, String uid) {
         decoded.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)
-                .sinkTo(exactlyOnceSink(config, uid + "-deadletters", Topic.DEAD_LETTERS, DeadLetter.class,
-                        letter -> letter.getOriginalKey() == null ? letter.getSourceTopic()
-                                : StandardCharsets.UTF_8.decode(letter.getOriginalKey().duplicate()).toString()))
+                .sinkTo(exactlyOnceSink(
+                        config,
+                        uid + "-deadletters",
+                        Topic.DEAD_LETTERS,
+                        DeadLetter.class,
+                        letter -> letter.getOriginalKey() == null
+                                ? letter.getSourceTopic()
+                                : StandardCharsets.UTF_8
+                                        .decode(letter.getOriginalKey().duplicate())
+                                        .toString()))
                 .uid(uid + "-deadletter-sink")
                 .name(Topic.DEAD_LETTERS.topicName());
     }
@@ -151,9 +185,8 @@ public final class KafkaIo {
      * An exactly-once sink: records become visible to read_committed readers when the checkpoint that covers
      * them completes. One transactional-id prefix per job, so two jobs never fence each other.
      */
-    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String jobName,
-                                                                         Topic topic, Class<T> type,
-                                                                         SerializableFunction<T, String> key) {
+    public static <T extends SpecificRecord> KafkaSink<T> exactlyOnceSink(
+            PipelineConfig config, String jobName, Topic topic, Class<T> type, SerializableFunction<T, String> key) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.kafka().bootstrapServers())
                 .setRecordSerializer(new EventSerializer<>(topic, type, key))

@@ -15,7 +15,8 @@ import org.apache.flink.util.function.SerializableFunction;
  * {@code liveId}) is not the record's key would be kept under the wrong key, so it is a dead letter, like a record
  * that does not decode.
  */
-final class KeyedDecode<T extends SpecificRecord> extends KeyedProcessFunction<String, RawRecord, T> implements ResultTypeQueryable<T> {
+final class KeyedDecode<T extends SpecificRecord> extends KeyedProcessFunction<String, RawRecord, T>
+        implements ResultTypeQueryable<T> {
     private final Class<T> type;
     private final String jobName;
     private final SerializableFunction<T, String> keyOf;

@@ -43,8 +43,11 @@ final class LakeCommitter implements Committer<LakeCommit> {
                     // Someone removed the staged file before it was published: its events are lost. Say so and go
                     // on; failing would only fail the job again after every restart.
                     filesMissing.inc();
-                    LOG.error("lake: staged file {} for {} is missing from the bucket; {} events are not in the lake",
-                            commit.source(), commit.target(), commit.records());
+                    LOG.error(
+                            "lake: staged file {} for {} is missing from the bucket; {} events are not in the lake",
+                            commit.source(),
+                            commit.target(),
+                            commit.records());
                     request.signalAlreadyCommitted();
                 }
                 for (String key : commit.deletes()) {

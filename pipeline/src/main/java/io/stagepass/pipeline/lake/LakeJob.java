@@ -30,10 +30,16 @@ public final class LakeJob implements PipelineJob {
     }
 
     /** Reads every topic; records that do not decode go to the dead-letter topic. */
-    public static SingleOutputStreamOperator<SpecificRecord> events(StreamExecutionEnvironment env, PipelineConfig config) {
-        SingleOutputStreamOperator<SpecificRecord> events = env
-                .fromSource(KafkaIo.source(config, PipelineJob.flinkName(NAME), Arrays.asList(Topic.values()), new LakeDeserializer()),
-                        WatermarkStrategy.noWatermarks(), "all topics")
+    public static SingleOutputStreamOperator<SpecificRecord> events(
+            StreamExecutionEnvironment env, PipelineConfig config) {
+        SingleOutputStreamOperator<SpecificRecord> events = env.fromSource(
+                        KafkaIo.source(
+                                config,
+                                PipelineJob.flinkName(NAME),
+                                Arrays.asList(Topic.values()),
+                                new LakeDeserializer()),
+                        WatermarkStrategy.noWatermarks(),
+                        "all topics")
                 .uid("lake-source")
                 .process(new DecodeOrDeadLetter<>(SpecificRecord.class, NAME))
                 .uid("lake-decode")
@@ -43,7 +49,8 @@ public final class LakeJob implements PipelineJob {
     }
 
     public static LakeSink sink(PipelineConfig config) {
-        return new LakeSink(new LakeSink.Settings(LakeStore.Endpoint.of(config.s3()), config.lakeCloseAfter(), TARGET_FILE_BYTES));
+        return new LakeSink(
+                new LakeSink.Settings(LakeStore.Endpoint.of(config.s3()), config.lakeCloseAfter(), TARGET_FILE_BYTES));
     }
 
     /** Writes events to the lake; the sink's stages carry uids so a restored job finds its pending files. */

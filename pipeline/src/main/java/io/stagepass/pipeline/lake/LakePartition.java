@@ -18,7 +18,8 @@ record LakePartition(Topic topic, long hourStartMillis) {
 
     static LakePartition of(SpecificRecord event) {
         Topic topic = LakeTopics.of(event);
-        Instant occurredAt = (Instant) event.get(event.getSchema().getField("occurredAt").pos());
+        Instant occurredAt =
+                (Instant) event.get(event.getSchema().getField("occurredAt").pos());
         return new LakePartition(topic, occurredAt.truncatedTo(ChronoUnit.HOURS).toEpochMilli());
     }
 

@@ -9,7 +9,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -19,8 +18,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * Exactly-once Parquet export of contract events to the lake bucket, written with the MinIO SDK: write, stage on
  * checkpoint, publish on checkpoint completion ({@link LakeWriter}, {@link LakeCommitter}).
  */
-public final class LakeSink implements Sink<SpecificRecord>, SupportsWriterState<SpecificRecord, PendingPartition>,
-        SupportsCommitter<LakeCommit> {
+public final class LakeSink
+        implements Sink<SpecificRecord>,
+                SupportsWriterState<SpecificRecord, PendingPartition>,
+                SupportsCommitter<LakeCommit> {
     private final Settings settings;
 
     public LakeSink(Settings settings) {
@@ -31,8 +32,8 @@ public final class LakeSink implements Sink<SpecificRecord>, SupportsWriterState
      * @param closeAfter      a partition-hour is published when no event arrived for it this long
      * @param targetFileBytes ... or when its staged parts reach this size
      */
-    public record Settings(LakeStore.Endpoint endpoint, Duration closeAfter, long targetFileBytes) implements Serializable {
-    }
+    public record Settings(LakeStore.Endpoint endpoint, Duration closeAfter, long targetFileBytes)
+            implements Serializable {}
 
     @Override
     public LakeWriter createWriter(WriterInitContext context) throws IOException {
@@ -40,9 +41,14 @@ public final class LakeSink implements Sink<SpecificRecord>, SupportsWriterState
     }
 
     @Override
-    public LakeWriter restoreWriter(WriterInitContext context, Collection<PendingPartition> restored) throws IOException {
-        return new LakeWriter(settings, context.getTaskInfo().getIndexOfThisSubtask(), context.metricGroup(),
-                System::currentTimeMillis, restored);
+    public LakeWriter restoreWriter(WriterInitContext context, Collection<PendingPartition> restored)
+            throws IOException {
+        return new LakeWriter(
+                settings,
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.metricGroup(),
+                System::currentTimeMillis,
+                restored);
     }
 
     @Override

@@ -9,8 +9,8 @@ import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
-import io.stagepass.platform.config.S3Settings;
 import io.stagepass.events.Bucket;
+import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.IOException;
 import java.io.Serializable;
@@ -31,15 +31,25 @@ final class LakeStore implements AutoCloseable {
     }
 
     void upload(Path file, String key) throws IOException {
-        call(() -> client.uploadObject(UploadObjectArgs.builder().bucket(BUCKET).object(key).filename(file.toString())
-                .contentType("application/vnd.apache.parquet").build()), "upload " + key);
+        call(
+                () -> client.uploadObject(UploadObjectArgs.builder()
+                        .bucket(BUCKET)
+                        .object(key)
+                        .filename(file.toString())
+                        .contentType("application/vnd.apache.parquet")
+                        .build()),
+                "upload " + key);
     }
 
     /** Downloads an object; false when there is no such object. */
     boolean downloadIfPresent(String key, Path file) throws IOException {
         try {
-            client.downloadObject(DownloadObjectArgs.builder().bucket(BUCKET).object(key).filename(file.toString())
-                    .overwrite(true).build());
+            client.downloadObject(DownloadObjectArgs.builder()
+                    .bucket(BUCKET)
+                    .object(key)
+                    .filename(file.toString())
+                    .overwrite(true)
+                    .build());
             return true;
         } catch (ErrorResponseException e) {
             if (missing(e)) {
@@ -52,13 +62,22 @@ final class LakeStore implements AutoCloseable {
     }
 
     void copy(String source, String target) throws IOException {
-        call(() -> client.copyObject(CopyObjectArgs.builder().bucket(BUCKET).object(target)
-                .source(CopySource.builder().bucket(BUCKET).object(source).build()).build()), "copy " + source + " to " + target);
+        call(
+                () -> client.copyObject(CopyObjectArgs.builder()
+                        .bucket(BUCKET)
+                        .object(target)
+                        .source(CopySource.builder()
+                                .bucket(BUCKET)
+                                .object(source)
+                                .build())
+                        .build()),
+                "copy " + source + " to " + target);
     }
 
     boolean exists(String key) throws IOException {
         try {
-            client.statObject(StatObjectArgs.builder().bucket(BUCKET).object(key).build());
+            client.statObject(
+                    StatObjectArgs.builder().bucket(BUCKET).object(key).build());
             return true;
         } catch (ErrorResponseException e) {
             if (missing(e)) {
@@ -71,11 +90,15 @@ final class LakeStore implements AutoCloseable {
     }
 
     private static boolean missing(ErrorResponseException e) {
-        return "NoSuchKey".equals(e.errorResponse().code()) || "NotFound".equals(e.errorResponse().code());
+        return "NoSuchKey".equals(e.errorResponse().code())
+                || "NotFound".equals(e.errorResponse().code());
     }
 
     void delete(String key) throws IOException {
-        call(() -> client.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(key).build()), "delete " + key);
+        call(
+                () -> client.removeObject(
+                        RemoveObjectArgs.builder().bucket(BUCKET).object(key).build()),
+                "delete " + key);
     }
 
     @Override

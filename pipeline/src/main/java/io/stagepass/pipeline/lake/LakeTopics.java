@@ -12,18 +12,19 @@ final class LakeTopics {
     static {
         for (Topic topic : Topic.values()) {
             if (BY_TYPE.put(topic.valueType(), topic) != null) {
-                throw new IllegalStateException("two topics share the type " + topic.valueType().getSimpleName());
+                throw new IllegalStateException(
+                        "two topics share the type " + topic.valueType().getSimpleName());
             }
         }
     }
 
-    private LakeTopics() {
-    }
+    private LakeTopics() {}
 
     static Topic of(SpecificRecord event) {
         Topic topic = BY_TYPE.get(event.getClass());
         if (topic == null) {
-            throw new IllegalArgumentException("not a topic's event: " + event.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a topic's event: " + event.getClass().getName());
         }
         return topic;
     }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * merged, staged, and handed to the committer, which moves the file into place once the checkpoint completes.
  * A reader of {@code *.parquet} never sees a part, a half-written file or the same event twice.
  */
-final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPartition>, CommittingSinkWriter<SpecificRecord, LakeCommit> {
+final class LakeWriter
+        implements StatefulSinkWriter<SpecificRecord, PendingPartition>,
+                CommittingSinkWriter<SpecificRecord, LakeCommit> {
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
 
     private final LakeStore store;
@@ -45,8 +47,13 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
     private final Counter partsMissing;
     private boolean endOfInput;
 
-    LakeWriter(LakeSink.Settings settings, int subtask, SinkWriterMetricGroup metrics, LongSupplier clock,
-               Collection<PendingPartition> restored) throws IOException {
+    LakeWriter(
+            LakeSink.Settings settings,
+            int subtask,
+            SinkWriterMetricGroup metrics,
+            LongSupplier clock,
+            Collection<PendingPartition> restored)
+            throws IOException {
         this.settings = settings;
         this.subtask = subtask;
         this.clock = clock;
@@ -139,7 +146,9 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
                 // Someone removed a staged part the checkpoint still names: its events are lost. Say so and go on,
                 // rather than fail the job forever.
                 partsMissing.inc();
-                LOG.error("lake: staged part {} of {} is missing from the bucket; its events are not in the lake", key,
+                LOG.error(
+                        "lake: staged part {} of {} is missing from the bucket; its events are not in the lake",
+                        key,
                         partition.partition.prefix());
             }
         }
@@ -160,7 +169,8 @@ final class LakeWriter implements StatefulSinkWriter<SpecificRecord, PendingPart
 
     @Override
     public void close() throws Exception {
-        try (store; Stream<Path> files = Files.walk(workDir)) {
+        try (store;
+                Stream<Path> files = Files.walk(workDir)) {
             for (OpenFile file : open.values()) {
                 try {
                     file.writer.close();

@@ -19,8 +19,7 @@ import org.apache.parquet.io.LocalOutputFile;
 final class ParquetFiles {
     static final CompressionCodecName COMPRESSION = CompressionCodecName.SNAPPY;
 
-    private ParquetFiles() {
-    }
+    private ParquetFiles() {}
 
     static ParquetWriter<SpecificRecord> writer(Path file, Class<? extends SpecificRecord> type) throws IOException {
         return AvroParquetWriter.<SpecificRecord>builder(new LocalOutputFile(file))
@@ -36,8 +35,10 @@ final class ParquetFiles {
         long records = 0;
         try (ParquetWriter<SpecificRecord> writer = writer(target, type)) {
             for (Path part : parts) {
-                try (ParquetReader<SpecificRecord> reader = AvroParquetReader.<SpecificRecord>builder(new LocalInputFile(part))
-                        .withDataModel(SpecificData.getForClass(type)).build()) {
+                try (ParquetReader<SpecificRecord> reader = AvroParquetReader.<SpecificRecord>builder(
+                                new LocalInputFile(part))
+                        .withDataModel(SpecificData.getForClass(type))
+                        .build()) {
                     for (SpecificRecord record = reader.read(); record != null; record = reader.read()) {
                         writer.write(record);
                         records++;

@@ -55,7 +55,8 @@ final class PendingPartition {
                 throw new IOException("unknown lake writer state version " + version);
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                PendingPartition pending = new PendingPartition(new LakePartition(Topic.valueOf(in.readUTF()), in.readLong()));
+                PendingPartition pending =
+                        new PendingPartition(new LakePartition(Topic.valueOf(in.readUTF()), in.readLong()));
                 pending.bytes = in.readLong();
                 pending.records = in.readLong();
                 pending.lastWriteMillis = in.readLong();

@@ -10,8 +10,7 @@ public class MinuteRevenue {
     public RevenueTotals all = new RevenueTotals();
     public HashMap<String, RevenueTotals> tiers = new HashMap<>();
 
-    public MinuteRevenue() {
-    }
+    public MinuteRevenue() {}
 
     void merge(MinuteRevenue other) {
         creatorId = creatorId == null ? other.creatorId : creatorId;

@@ -14,8 +14,7 @@ import org.apache.flink.util.Collector;
 
 /** Adds the counted facts of one live, currency and event-time minute; emits a WINDOW record per tier and for all. */
 final class MinuteWindows {
-    private MinuteWindows() {
-    }
+    private MinuteWindows() {}
 
     static final class Sum implements AggregateFunction<PaymentFact, MinuteRevenue, MinuteRevenue> {
         @Override
@@ -29,7 +28,9 @@ final class MinuteWindows {
             minute.facts++;
             minute.all.add(fact);
             if (fact.getTier() != null) {
-                minute.tiers.computeIfAbsent(fact.getTier(), t -> new RevenueTotals()).add(fact);
+                minute.tiers
+                        .computeIfAbsent(fact.getTier(), t -> new RevenueTotals())
+                        .add(fact);
             }
             return minute;
         }
@@ -53,20 +54,28 @@ final class MinuteWindows {
      */
     static final class Emit extends ProcessWindowFunction<MinuteRevenue, RevenueMetric, String, TimeWindow> {
         @Override
-        public void process(String key, Context context, Iterable<MinuteRevenue> minutes, Collector<RevenueMetric> out) {
+        public void process(
+                String key, Context context, Iterable<MinuteRevenue> minutes, Collector<RevenueMetric> out) {
             MinuteRevenue minute = minutes.iterator().next();
             int split = key.lastIndexOf('|');
             String liveId = key.substring(0, split);
             String currency = key.substring(split + 1);
             Map<String, RevenueTotals> all = new TreeMap<>(minute.tiers);
             out.collect(window(minute, null, minute.all, liveId, currency, context.window()));
-            all.forEach((tier, totals) -> out.collect(window(minute, tier, totals, liveId, currency, context.window())));
+            all.forEach(
+                    (tier, totals) -> out.collect(window(minute, tier, totals, liveId, currency, context.window())));
         }
 
-        private static RevenueMetric window(MinuteRevenue minute, String tier, RevenueTotals totals, String liveId,
-                                            String currency, TimeWindow window) {
+        private static RevenueMetric window(
+                MinuteRevenue minute,
+                String tier,
+                RevenueTotals totals,
+                String liveId,
+                String currency,
+                TimeWindow window) {
             return totals.toMetric(RevenueMetricType.WINDOW, liveId, minute.creatorId, currency, tier)
-                    .setEventId(Ids.derivedEventId("revenue-window",
+                    .setEventId(Ids.derivedEventId(
+                            "revenue-window",
                             liveId + "/" + currency + "/" + tier + "/" + window.getStart() + "/" + minute.facts))
                     .setOccurredAt(Instant.ofEpochMilli(window.getEnd()))
                     .setWindowStart(Instant.ofEpochMilli(window.getStart()))

@@ -13,8 +13,8 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -30,7 +30,8 @@ public final class RevenueFunction extends KeyedProcessFunction<String, PaymentF
     /** Totals changed by facts are emitted on the next multiple of this (processing time). */
     static final Duration EMIT_EVERY = Duration.ofMillis(200);
     /** Every fact counted (each Stripe event once), with its event time: what the per-minute windows add up. */
-    public static final OutputTag<PaymentFact> COUNTED = new OutputTag<>("counted-payments", TypeInformation.of(PaymentFact.class)) { };
+    public static final OutputTag<PaymentFact> COUNTED =
+            new OutputTag<>("counted-payments", TypeInformation.of(PaymentFact.class)) {};
 
     private transient ValueState<RevenueTotals> all;
     private transient MapState<String, RevenueTotals> byTier;
@@ -39,8 +40,10 @@ public final class RevenueFunction extends KeyedProcessFunction<String, PaymentF
     @Override
     public void open(OpenContext context) {
         all = getRuntimeContext().getState(new ValueStateDescriptor<>("all-tiers", RevenueTotals.class));
-        byTier = getRuntimeContext().getMapState(new MapStateDescriptor<>("by-tier", String.class, RevenueTotals.class));
-        MapStateDescriptor<String, Boolean> seenDescriptor = new MapStateDescriptor<>("seen-stripe-events", String.class, Boolean.class);
+        byTier =
+                getRuntimeContext().getMapState(new MapStateDescriptor<>("by-tier", String.class, RevenueTotals.class));
+        MapStateDescriptor<String, Boolean> seenDescriptor =
+                new MapStateDescriptor<>("seen-stripe-events", String.class, Boolean.class);
         seenDescriptor.enableTimeToLive(StateTtl.afterLastWrite(DEDUPE_WINDOW));
         seen = getRuntimeContext().getMapState(seenDescriptor);
     }

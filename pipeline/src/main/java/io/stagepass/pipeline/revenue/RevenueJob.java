@@ -37,8 +37,7 @@ public final class RevenueJob implements PipelineJob {
 
     /** The topology, free of sources and sinks: running totals, and per-minute windows of the same counted facts. */
     public static DataStream<RevenueMetric> defineWorkflow(DataStream<PaymentFact> payments) {
-        SingleOutputStreamOperator<RevenueMetric> totals = payments
-                .keyBy(RevenueJob::key)
+        SingleOutputStreamOperator<RevenueMetric> totals = payments.keyBy(RevenueJob::key)
                 .process(new RevenueFunction())
                 .uid("revenue-totals")
                 .name("running revenue per live and currency");
@@ -57,19 +56,34 @@ public final class RevenueJob implements PipelineJob {
     }
 
     /** Reads the payment facts in event time ({@code occurredAt}), unreadable ones to the dead-letter topic. */
-    public static SingleOutputStreamOperator<PaymentFact> payments(StreamExecutionEnvironment env, PipelineConfig config) {
-        return KafkaIo.eventTimeSource(env, config, NAME, Topic.PAYMENTS, PaymentFact.class,
-                fact -> fact.getOccurredAt().toEpochMilli(), OUT_OF_ORDERNESS);
+    public static SingleOutputStreamOperator<PaymentFact> payments(
+            StreamExecutionEnvironment env, PipelineConfig config) {
+        return KafkaIo.eventTimeSource(
+                env,
+                config,
+                NAME,
+                Topic.PAYMENTS,
+                PaymentFact.class,
+                fact -> fact.getOccurredAt().toEpochMilli(),
+                OUT_OF_ORDERNESS);
     }
 
     public static Sink<RevenueMetric> sink(PipelineConfig config) {
-        return KafkaIo.exactlyOnceSink(config, NAME, Topic.REVENUE_METRICS, RevenueMetric.class,
-                metric -> metric.getLiveId() + "/" + metric.getCurrency() + (metric.getTier() == null ? "" : "/" + metric.getTier())
+        return KafkaIo.exactlyOnceSink(
+                config,
+                NAME,
+                Topic.REVENUE_METRICS,
+                RevenueMetric.class,
+                metric -> metric.getLiveId() + "/" + metric.getCurrency()
+                        + (metric.getTier() == null ? "" : "/" + metric.getTier())
                         + (metric.getWindowStart() == null ? "" : "/" + metric.getWindowStart()));
     }
 
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
-        defineWorkflow(payments(env, config)).sinkTo(sink(config)).uid("revenue-sink").name(Topic.REVENUE_METRICS.topicName());
+        defineWorkflow(payments(env, config))
+                .sinkTo(sink(config))
+                .uid("revenue-sink")
+                .name(Topic.REVENUE_METRICS.topicName());
     }
 }

@@ -20,21 +20,24 @@ public class RevenueTotals {
     public long ticketsDisputed;
     /** Facts counted, the creator and latest event time among them, and whether these totals await emission. */
     public long facts;
+
     public String creatorId;
     public long lastOccurredAt;
     public boolean dirty;
 
-    public RevenueTotals() {
-    }
+    public RevenueTotals() {}
 
     /** Net = gross − Stripe fees − refunds − disputed amounts held or lost. */
     public long netMinor() {
-        return Math.subtractExact(grossMinor, Math.addExact(Math.addExact(feesMinor, refundsMinor),
-                Math.addExact(disputesHeldMinor, disputesLostMinor)));
+        return Math.subtractExact(
+                grossMinor,
+                Math.addExact(
+                        Math.addExact(feesMinor, refundsMinor), Math.addExact(disputesHeldMinor, disputesLostMinor)));
     }
 
     /** A metric builder carrying these amounts; the caller adds the event id, time and window. */
-    RevenueMetric.Builder toMetric(RevenueMetricType type, String liveId, String creatorId, String currency, String tier) {
+    RevenueMetric.Builder toMetric(
+            RevenueMetricType type, String liveId, String creatorId, String currency, String tier) {
         return RevenueMetric.newBuilder()
                 .setType(type)
                 .setLiveId(liveId)
@@ -98,7 +101,7 @@ public class RevenueTotals {
                     disputesWonMinor = Math.addExact(disputesWonMinor, amount);
                 }
             }
-            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> { }
+            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> {}
         }
     }
 }

@@ -58,80 +58,111 @@ class AudienceFunctionTest {
 
     @Test
     void samplesConcurrencyEvery10SecondsWhileALastBeaconIsUnder30SecondsOldUntilViewEnd() throws Exception {
-        feed(beacon("a", BeaconType.VIEW_START, 0), beacon("r", BeaconType.VIEW_START, 3).setMode(ViewMode.REPLAY),
-                beacon("b", BeaconType.VIEW_START, 5), beacon("a", BeaconType.HEARTBEAT, 10),
-                beacon("r", BeaconType.HEARTBEAT, 13).setMode(ViewMode.REPLAY), beacon("b", BeaconType.HEARTBEAT, 15),
-                beacon("a", BeaconType.HEARTBEAT, 20), beacon("a", BeaconType.VIEW_END, 25));
-        assertThat(keysWith("sessions")).as("sessions are in state while they play").isOne();
+        feed(
+                beacon("a", BeaconType.VIEW_START, 0),
+                beacon("r", BeaconType.VIEW_START, 3).setMode(ViewMode.REPLAY),
+                beacon("b", BeaconType.VIEW_START, 5),
+                beacon("a", BeaconType.HEARTBEAT, 10),
+                beacon("r", BeaconType.HEARTBEAT, 13).setMode(ViewMode.REPLAY),
+                beacon("b", BeaconType.HEARTBEAT, 15),
+                beacon("a", BeaconType.HEARTBEAT, 20),
+                beacon("a", BeaconType.VIEW_END, 25));
+        assertThat(keysWith("sessions"))
+                .as("sessions are in state while they play")
+                .isOne();
         // b goes silent after 15 s; c comes alone much later.
         feed(beacon("c", BeaconType.VIEW_START, 100));
         advanceTo(T0.plusSeconds(200).toEpochMilli());
 
         // a counts at 0-20 (VIEW_END at 25 takes it off 30 and 40), b at 10-40: 30 s after its last beacon.
-        assertThat(samples(ViewMode.LIVE)).containsExactly("0s=1", "10s=2", "20s=2", "30s=1", "40s=1", "50s=0",
-                "100s=1", "110s=1", "120s=1", "130s=0");
+        assertThat(samples(ViewMode.LIVE))
+                .containsExactly(
+                        "0s=1", "10s=2", "20s=2", "30s=1", "40s=1", "50s=0", "100s=1", "110s=1", "120s=1", "130s=0");
         assertThat(samples(ViewMode.REPLAY)).containsExactly("10s=1", "20s=1", "30s=1", "40s=1", "50s=0");
         AudienceMetric live = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
         assertThat(live.getPeakConcurrentViewers()).isEqualTo(2);
         assertThat(live.getPeakAt()).isEqualTo(T0.plusSeconds(10));
         assertThat(live.getViews()).isEqualTo(3);
-        assertThat(latest(ViewMode.REPLAY, AudienceMetricType.TOTAL).getPeakConcurrentViewers()).isEqualTo(1);
+        assertThat(latest(ViewMode.REPLAY, AudienceMetricType.TOTAL).getPeakConcurrentViewers())
+                .isEqualTo(1);
     }
 
     @Test
     void aLateBeaconCountsInViewsAndWatchTimeButNotInSamplesAlreadyEmitted() throws Exception {
-        feed(beacon("a", BeaconType.VIEW_START, 0), beacon("a", BeaconType.HEARTBEAT, 10),
-                beacon("a", BeaconType.HEARTBEAT, 20), beacon("a", BeaconType.HEARTBEAT, 30));
+        feed(
+                beacon("a", BeaconType.VIEW_START, 0),
+                beacon("a", BeaconType.HEARTBEAT, 10),
+                beacon("a", BeaconType.HEARTBEAT, 20),
+                beacon("a", BeaconType.HEARTBEAT, 30));
         advanceTo(T0.plusSeconds(35).toEpochMilli());
         feed(beacon("late", BeaconType.VIEW_START, 12), beacon("late", BeaconType.HEARTBEAT, 22));
         advanceTo(T0.plusSeconds(100).toEpochMilli());
 
-        assertThat(samples(ViewMode.LIVE)).containsExactly("0s=1", "10s=1", "20s=1", "30s=1", "40s=2", "50s=2", "60s=0");
+        assertThat(samples(ViewMode.LIVE))
+                .containsExactly("0s=1", "10s=1", "20s=1", "30s=1", "40s=2", "50s=2", "60s=0");
         AudienceMetric total = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
         assertThat(total.getViews()).isEqualTo(2);
-        assertThat(total.getWatchTimeMillis()).isEqualTo(Duration.ofSeconds(30 + 10).toMillis());
+        assertThat(total.getWatchTimeMillis())
+                .isEqualTo(Duration.ofSeconds(30 + 10).toMillis());
     }
 
     @Test
     void watchTimeAddsGapsWhilePlayingButNotPausesStallsOrOutOfOrderBeacons() throws Exception {
-        feed(beacon("w", BeaconType.VIEW_START, 0), beacon("v", BeaconType.VIEW_START, 0),
-                beacon("w", BeaconType.HEARTBEAT, 10), beacon("v", BeaconType.HEARTBEAT, 10), // +10 +10
+        feed(
+                beacon("w", BeaconType.VIEW_START, 0),
+                beacon("v", BeaconType.VIEW_START, 0),
+                beacon("w", BeaconType.HEARTBEAT, 10),
+                beacon("v", BeaconType.HEARTBEAT, 10), // +10 +10
                 beacon("w", BeaconType.PAUSE, 14), // +4, then paused
                 beacon("w", BeaconType.HEARTBEAT, 30), // resumes: +0
                 beacon("w", BeaconType.HEARTBEAT, 40), // +10
                 beacon("v", BeaconType.HEARTBEAT, 45), // 35 s after its last beacon: a stalled tab, +0
                 beacon("w", BeaconType.HEARTBEAT, 50), // +10
                 beacon("w", BeaconType.HEARTBEAT, 45), // out of order: +0
-                beacon("v", BeaconType.HEARTBEAT, 55), beacon("v", BeaconType.VIEW_END, 60)); // +10 +5
+                beacon("v", BeaconType.HEARTBEAT, 55),
+                beacon("v", BeaconType.VIEW_END, 60)); // +10 +5
         advanceTo(T0.plusSeconds(95).toEpochMilli());
-        assertThat(keysWith("sessions")).as("w expired 30 s after its last beacon").isZero();
-        feed(beacon("w", BeaconType.HEARTBEAT, 100), // back after 50 s: +0, and not a new view
-                beacon("w", BeaconType.HEARTBEAT, 110), beacon("w", BeaconType.VIEW_END, 115)); // +10 +5
+        assertThat(keysWith("sessions"))
+                .as("w expired 30 s after its last beacon")
+                .isZero();
+        feed(
+                beacon("w", BeaconType.HEARTBEAT, 100), // back after 50 s: +0, and not a new view
+                beacon("w", BeaconType.HEARTBEAT, 110),
+                beacon("w", BeaconType.VIEW_END, 115)); // +10 +5
 
         advanceTo(T0.plusSeconds(200).toEpochMilli());
         AudienceMetric total = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
         long w = 10 + 4 + 10 + 10 + 10 + 5;
         long v = 10 + 10 + 5;
-        assertThat(total.getWatchTimeMillis()).isEqualTo(Duration.ofSeconds(w + v).toMillis());
+        assertThat(total.getWatchTimeMillis())
+                .isEqualTo(Duration.ofSeconds(w + v).toMillis());
         assertThat(total.getViews()).isEqualTo(2);
-        assertThat(total.getAverageWatchTimeMillis()).isEqualTo(Duration.ofSeconds(w + v).toMillis() / 2);
+        assertThat(total.getAverageWatchTimeMillis())
+                .isEqualTo(Duration.ofSeconds(w + v).toMillis() / 2);
     }
 
     @Test
     void countsDistinctTicketsAndAnonymousSessionsPerMode() throws Exception {
-        feed(beacon("s1", BeaconType.VIEW_START, 0).setTicketId("cs_1"), beacon("s2", BeaconType.VIEW_START, 1).setTicketId("cs_1"),
-                beacon("s3", BeaconType.VIEW_START, 2).setTicketId("cs_2"), beacon("s4", BeaconType.VIEW_START, 3).setTicketId(null),
-                beacon("s5", BeaconType.VIEW_START, 4).setTicketId(null), beacon("s4", BeaconType.HEARTBEAT, 13).setTicketId(null),
+        feed(
+                beacon("s1", BeaconType.VIEW_START, 0).setTicketId("cs_1"),
+                beacon("s2", BeaconType.VIEW_START, 1).setTicketId("cs_1"),
+                beacon("s3", BeaconType.VIEW_START, 2).setTicketId("cs_2"),
+                beacon("s4", BeaconType.VIEW_START, 3).setTicketId(null),
+                beacon("s5", BeaconType.VIEW_START, 4).setTicketId(null),
+                beacon("s4", BeaconType.HEARTBEAT, 13).setTicketId(null),
                 beacon("s6", BeaconType.VIEW_START, 5).setTicketId("cs_1").setMode(ViewMode.REPLAY),
                 beacon("s7", BeaconType.VIEW_START, 6).setTicketId(null).setMode(ViewMode.REPLAY),
                 beacon("s8", BeaconType.PAGE_VIEW, 7).setTicketId(null).setMode(ViewMode.PAGE));
         advanceTo(T0.plusSeconds(100).toEpochMilli());
 
         AudienceMetric live = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
-        assertThat(List.of(live.getViews(), live.getUniqueViewers(), live.getUniqueAnonymousSessions())).containsExactly(5L, 2L, 2L);
+        assertThat(List.of(live.getViews(), live.getUniqueViewers(), live.getUniqueAnonymousSessions()))
+                .containsExactly(5L, 2L, 2L);
         AudienceMetric replay = latest(ViewMode.REPLAY, AudienceMetricType.TOTAL);
-        assertThat(List.of(replay.getViews(), replay.getUniqueViewers(), replay.getUniqueAnonymousSessions())).containsExactly(2L, 1L, 1L);
-        assertThat(latest(ViewMode.PAGE, AudienceMetricType.TOTAL).getPageVisitors()).isEqualTo(1);
+        assertThat(List.of(replay.getViews(), replay.getUniqueViewers(), replay.getUniqueAnonymousSessions()))
+                .containsExactly(2L, 1L, 1L);
+        assertThat(latest(ViewMode.PAGE, AudienceMetricType.TOTAL).getPageVisitors())
+                .isEqualTo(1);
     }
 
     @Test
@@ -145,19 +176,27 @@ class AudienceFunctionTest {
                 feed(beacon("c", BeaconType.HEARTBEAT, second));
             }
             if (second <= 130) {
-                feed(beacon("r1", BeaconType.HEARTBEAT, second).setMode(ViewMode.REPLAY).setPositionMillis(second * 1000L));
+                feed(beacon("r1", BeaconType.HEARTBEAT, second)
+                        .setMode(ViewMode.REPLAY)
+                        .setPositionMillis(second * 1000L));
             }
         }
-        feed(beacon("r2", BeaconType.SEEK, 151).setMode(ViewMode.REPLAY).setPositionMillis(Duration.ofMinutes(5).toMillis()));
+        feed(beacon("r2", BeaconType.SEEK, 151)
+                .setMode(ViewMode.REPLAY)
+                .setPositionMillis(Duration.ofMinutes(5).toMillis()));
         advanceTo(T0.plusSeconds(300).toEpochMilli());
 
         // LIVE: a reached minute 2, b minute 0, c (started at 60 s) minute 1.
         assertThat(retention(ViewMode.LIVE)).isEqualTo(Map.of(0, 10_000, 1, 6_666, 2, 3_333));
         // REPLAY: r1 played to 2:10, r2 sought to 5:00.
-        assertThat(retention(ViewMode.REPLAY)).isEqualTo(Map.of(0, 10_000, 1, 10_000, 2, 10_000, 3, 5_000, 4, 5_000, 5, 5_000));
+        assertThat(retention(ViewMode.REPLAY))
+                .isEqualTo(Map.of(0, 10_000, 1, 10_000, 2, 10_000, 3, 5_000, 4, 5_000, 5, 5_000));
         assertThat(harness.extractOutputValues().stream()
-                .filter(m -> m.getType() == AudienceMetricType.RETENTION && m.getMode() == ViewMode.LIVE && m.getRetentionMinute() == 0))
-                .as("emitted only when the value changes").hasSize(1);
+                        .filter(m -> m.getType() == AudienceMetricType.RETENTION
+                                && m.getMode() == ViewMode.LIVE
+                                && m.getRetentionMinute() == 0))
+                .as("emitted only when the value changes")
+                .hasSize(1);
         java.util.Set<String> zeroSamples = new java.util.HashSet<>();
         harness.extractOutputValues().stream()
                 .filter(m -> m.getType() == AudienceMetricType.CONCURRENCY && m.getConcurrentViewers() == 0)
@@ -165,18 +204,29 @@ class AudienceFunctionTest {
         assertThat(harness.extractOutputValues().stream().filter(m -> m.getType() == AudienceMetricType.RETENTION))
                 .as("on whole minutes, or when nobody watches any more")
                 .allSatisfy(m -> assertThat(m.getAt().toEpochMilli() % 60_000 == 0
-                        || zeroSamples.contains(m.getMode() + "@" + m.getAt())).isTrue());
+                                || zeroSamples.contains(m.getMode() + "@" + m.getAt()))
+                        .isTrue());
     }
 
     @Test
     void conversionCountsDistinctPageVisitorsAndPaidTicketsOnce() throws Exception {
-        PaymentFact paid = payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED, 3).build();
-        feed(beacon("p1", BeaconType.PAGE_VIEW, 0).setMode(ViewMode.PAGE), beacon("p2", BeaconType.PAGE_VIEW, 1).setMode(ViewMode.PAGE),
-                beacon("p1", BeaconType.PAGE_VIEW, 2).setMode(ViewMode.PAGE), beacon("p3", BeaconType.PAGE_VIEW, 2));
-        send(paid, paid, // Stripe's duplicate
-                payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED, 4).setPaid(false).build(),
+        PaymentFact paid =
+                payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED, 3).build();
+        feed(
+                beacon("p1", BeaconType.PAGE_VIEW, 0).setMode(ViewMode.PAGE),
+                beacon("p2", BeaconType.PAGE_VIEW, 1).setMode(ViewMode.PAGE),
+                beacon("p1", BeaconType.PAGE_VIEW, 2).setMode(ViewMode.PAGE),
+                beacon("p3", BeaconType.PAGE_VIEW, 2));
+        send(
+                paid,
+                paid, // Stripe's duplicate
+                payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED, 4)
+                        .setPaid(false)
+                        .build(),
                 payment("cs_2", PaymentEventType.ASYNC_PAYMENT_SUCCEEDED, 6).build(),
-                payment("cs_3", PaymentEventType.CHECKOUT_COMPLETED, 7).setPaid(false).build(),
+                payment("cs_3", PaymentEventType.CHECKOUT_COMPLETED, 7)
+                        .setPaid(false)
+                        .build(),
                 payment("cs_3", PaymentEventType.ASYNC_PAYMENT_FAILED, 8).build());
         advanceTo(T0.plusSeconds(100).toEpochMilli());
 
@@ -189,13 +239,17 @@ class AudienceFunctionTest {
     @Test
     void theSameInputGivesTheSameRecordsAndIds() throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> first = harness;
-        List<Beacon> script = List.of(beacon("a", BeaconType.VIEW_START, 0).build(), beacon("b", BeaconType.VIEW_START, 4).build(),
-                beacon("a", BeaconType.HEARTBEAT, 10).build(), beacon("a", BeaconType.VIEW_END, 12).build());
+        List<Beacon> script = List.of(
+                beacon("a", BeaconType.VIEW_START, 0).build(),
+                beacon("b", BeaconType.VIEW_START, 4).build(),
+                beacon("a", BeaconType.HEARTBEAT, 10).build(),
+                beacon("a", BeaconType.VIEW_END, 12).build());
         for (Beacon beacon : script) {
             first.processElement1(beacon, beacon.getOccurredAt().toEpochMilli());
         }
         first.processBothWatermarks(new Watermark(T0.plusSeconds(100).toEpochMilli()));
-        try (KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> second = newHarness()) {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> second =
+                newHarness()) {
             for (Beacon beacon : script) {
                 second.processElement1(beacon, beacon.getOccurredAt().toEpochMilli());
             }
@@ -206,14 +260,16 @@ class AudienceFunctionTest {
 
     @Test
     void stateClassesAreFlinkPojos() {
-        for (Class<?> type : List.of(SessionState.class, ConcurrencyCounts.class, ModeTotals.class, AudienceTotals.class)) {
+        for (Class<?> type :
+                List.of(SessionState.class, ConcurrencyCounts.class, ModeTotals.class, AudienceTotals.class)) {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> newHarness() throws Exception {
-        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new AudienceFunction(), Beacon::getLiveId,
-                PaymentFact::getLiveId, Types.STRING);
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> newHarness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new AudienceFunction(), Beacon::getLiveId, PaymentFact::getLiveId, Types.STRING);
     }
 
     /** Beacons in the order given, the watermark following {@link #OUT_OF_ORDERNESS} behind the latest. */
@@ -255,7 +311,8 @@ class AudienceFunctionTest {
 
     private AudienceMetric latest(ViewMode mode, AudienceMetricType type) {
         List<AudienceMetric> records = harness.extractOutputValues().stream()
-                .filter(m -> m.getType() == type && m.getMode() == mode).toList();
+                .filter(m -> m.getType() == type && m.getMode() == mode)
+                .toList();
         assertThat(records).as("%s %s records", mode, type).isNotEmpty();
         return records.get(records.size() - 1);
     }
@@ -271,7 +328,11 @@ class AudienceFunctionTest {
 
     private static Beacon.Builder beacon(String session, BeaconType type, long secondsAfterT0) {
         Instant at = T0.plusSeconds(secondsAfterT0);
-        return SampleEvents.beacon(LIVE, session).setType(type).setOccurredAt(at).setClientTime(at).setReceivedAt(at);
+        return SampleEvents.beacon(LIVE, session)
+                .setType(type)
+                .setOccurredAt(at)
+                .setClientTime(at)
+                .setReceivedAt(at);
     }
 
     private static PaymentFact.Builder payment(String ticket, PaymentEventType type, long secondsAfterT0) {

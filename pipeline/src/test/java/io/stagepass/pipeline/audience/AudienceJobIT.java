@@ -1,6 +1,5 @@
 package io.stagepass.pipeline.audience;
 
-import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -16,11 +15,12 @@ import io.stagepass.events.PaymentFact;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.events.ViewMode;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJobs;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.kafka.TopicReader;
-import io.stagepass.pipeline.PipelineConfig;
-import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,18 +59,17 @@ class AudienceJobIT {
     private static final long MAX_DISORDER_MILLIS = 4_000;
     /** A beacon on every partition this long after the script moves every partition's watermark past its end. */
     private static final Duration SENTINEL_AFTER = Duration.ofHours(1);
+
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
     @TempDir
     Path dataDir;
 
     /** One scripted player session, and the watch time it played (from the script, not from beacon gaps). */
-    record Session(String live, ViewMode mode, String ticket, List<Beacon> beacons, long playedMillis) {
-    }
+    record Session(String live, ViewMode mode, String ticket, List<Beacon> beacons, long playedMillis) {}
 
     /** An event to publish, at its event time plus a random delay. */
-    record Outgoing(long order, Topic topic, String key, SpecificRecord event) {
-    }
+    record Outgoing(long order, Topic topic, String key, SpecificRecord event) {}
 
     @Test
     void everySampleAndTheFinalTotalsEqualAGroundTruthComputedFromTheScript() throws Exception {
@@ -93,27 +92,36 @@ class AudienceJobIT {
         Map<String, Long> truthSamples = groundTruthSamples(sessions);
 
         List<Outgoing> outgoing = new ArrayList<>();
-        sessions.stream().flatMap(s -> s.beacons().stream()).forEach(b -> outgoing.add(out(Topic.BEACONS, b.getLiveId(), b, b.getOccurredAt(), random)));
+        sessions.stream()
+                .flatMap(s -> s.beacons().stream())
+                .forEach(b -> outgoing.add(out(Topic.BEACONS, b.getLiveId(), b, b.getOccurredAt(), random)));
         pageViews.forEach(b -> outgoing.add(out(Topic.BEACONS, b.getLiveId(), b, b.getOccurredAt(), random)));
         payments.forEach(p -> outgoing.add(out(Topic.PAYMENTS, p.getLiveId(), p, p.getOccurredAt(), random)));
         outgoing.sort(Comparator.comparingLong(Outgoing::order));
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
-             EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+                EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
             publish(kafka, outgoing);
-            flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new AudienceJob(),
+            flink.submit(PipelineJobs.streamGraph(
+                    StreamExecutionEnvironment.getExecutionEnvironment(),
+                    new AudienceJob(),
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2)));
 
-            List<AudienceMetric> metrics = Await.until(DEADLINE, Duration.ofSeconds(1), () -> read(kafka),
+            List<AudienceMetric> metrics = Await.until(
+                    DEADLINE,
+                    Duration.ofSeconds(1),
+                    () -> read(kafka),
                     read -> totals(read).equals(truth) && samples(read).equals(truthSamples));
             Map<String, String> totals = totals(metrics);
             Map<String, Long> samples = samples(metrics);
             assertThat(totals).isEqualTo(truth);
             assertThat(samples).isEqualTo(truthSamples);
             try (TopicReader reader = new TopicReader(kafka.settings())) {
-                List<ConsumerRecord<String, byte[]>> letters = reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30));
+                List<ConsumerRecord<String, byte[]>> letters =
+                        reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30));
                 assertThat(letters).hasSize(1);
-                DeadLetter letter = EventCodec.of(DeadLetter.class).decode(letters.get(0).value());
+                DeadLetter letter =
+                        EventCodec.of(DeadLetter.class).decode(letters.get(0).value());
                 assertThat(letter.getSourceTopic()).isEqualTo(Topic.BEACONS.topicName());
                 assertThat(letter.getDetectedBy()).isEqualTo("pipeline/audience");
             }
@@ -175,23 +183,33 @@ class AudienceJobIT {
     private static List<PaymentFact> payments(String live, Random random) {
         List<PaymentFact> facts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            facts.add(payment(live, "cs_" + live + "_" + i, PaymentEventType.CHECKOUT_COMPLETED, random).build());
+            facts.add(payment(live, "cs_" + live + "_" + i, PaymentEventType.CHECKOUT_COMPLETED, random)
+                    .build());
         }
         facts.add(facts.get(0)); // Stripe's duplicate
-        facts.add(payment(live, "cs_" + live + "_delayed", PaymentEventType.CHECKOUT_COMPLETED, random).setPaid(false).build());
-        facts.add(payment(live, "cs_" + live + "_delayed", PaymentEventType.ASYNC_PAYMENT_SUCCEEDED, random).build());
-        facts.add(payment(live, "cs_" + live + "_failed", PaymentEventType.CHECKOUT_COMPLETED, random).setPaid(false).build());
-        facts.add(payment(live, "cs_" + live + "_failed", PaymentEventType.ASYNC_PAYMENT_FAILED, random).build());
+        facts.add(payment(live, "cs_" + live + "_delayed", PaymentEventType.CHECKOUT_COMPLETED, random)
+                .setPaid(false)
+                .build());
+        facts.add(payment(live, "cs_" + live + "_delayed", PaymentEventType.ASYNC_PAYMENT_SUCCEEDED, random)
+                .build());
+        facts.add(payment(live, "cs_" + live + "_failed", PaymentEventType.CHECKOUT_COMPLETED, random)
+                .setPaid(false)
+                .build());
+        facts.add(payment(live, "cs_" + live + "_failed", PaymentEventType.ASYNC_PAYMENT_FAILED, random)
+                .build());
         return facts;
     }
 
     /** The final TOTAL per live and mode, described, from the script. */
-    private static Map<String, String> groundTruthTotals(List<Session> sessions, List<Beacon> pageViews, List<PaymentFact> payments) {
+    private static Map<String, String> groundTruthTotals(
+            List<Session> sessions, List<Beacon> pageViews, List<PaymentFact> payments) {
         Map<String, String> truth = new TreeMap<>();
         Map<String, Long> samples = groundTruthSamples(sessions);
         for (String live : LIVES) {
             for (ViewMode mode : List.of(ViewMode.LIVE, ViewMode.REPLAY)) {
-                List<Session> of = sessions.stream().filter(s -> s.live().equals(live) && s.mode() == mode).toList();
+                List<Session> of = sessions.stream()
+                        .filter(s -> s.live().equals(live) && s.mode() == mode)
+                        .toList();
                 long peak = 0;
                 String peakAt = null;
                 for (Map.Entry<String, Long> sample : samples.entrySet()) { // in time order: the first at the peak wins
@@ -201,15 +219,31 @@ class AudienceJobIT {
                     }
                 }
                 long watch = of.stream().mapToLong(Session::playedMillis).sum();
-                truth.put(live + "/" + mode, describe(peak, peakAt, of.size(),
-                        of.stream().map(Session::ticket).filter(Objects::nonNull).distinct().count(),
-                        of.stream().filter(s -> s.ticket() == null).count(), watch, watch / of.size()));
+                truth.put(
+                        live + "/" + mode,
+                        describe(
+                                peak,
+                                peakAt,
+                                of.size(),
+                                of.stream()
+                                        .map(Session::ticket)
+                                        .filter(Objects::nonNull)
+                                        .distinct()
+                                        .count(),
+                                of.stream().filter(s -> s.ticket() == null).count(),
+                                watch,
+                                watch / of.size()));
             }
-            long visitors = pageViews.stream().filter(b -> b.getLiveId().equals(live)).map(Beacon::getSessionId).distinct().count();
+            long visitors = pageViews.stream()
+                    .filter(b -> b.getLiveId().equals(live))
+                    .map(Beacon::getSessionId)
+                    .distinct()
+                    .count();
             Set<String> buyers = new HashSet<>();
             for (PaymentFact fact : payments) {
-                if (fact.getLiveId().equals(live) && (fact.getType() == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED
-                        || fact.getType() == PaymentEventType.CHECKOUT_COMPLETED && fact.getPaid())) {
+                if (fact.getLiveId().equals(live)
+                        && (fact.getType() == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED
+                                || fact.getType() == PaymentEventType.CHECKOUT_COMPLETED && fact.getPaid())) {
                     buyers.add(fact.getTicketId());
                 }
             }
@@ -249,7 +283,8 @@ class AudienceJobIT {
         return recent && !ended;
     }
 
-    private static String describe(long peak, Object peakAt, long views, long uniques, long anonymous, long watch, Long average) {
+    private static String describe(
+            long peak, Object peakAt, long views, long uniques, long anonymous, long watch, Long average) {
         return "peak=" + peak + " at=" + peakAt + " views=" + views + " uniques=" + uniques + " anonymous=" + anonymous
                 + " watch=" + watch + " average=" + average;
     }
@@ -260,18 +295,22 @@ class AudienceJobIT {
      */
     private static void publish(EmbeddedKafka kafka, List<Outgoing> outgoing) throws Exception {
         try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
-             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
+                KafkaProducer<String, byte[]> raw =
+                        new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
             for (Outgoing event : outgoing) {
                 publisher.publish(event.topic(), event.key(), event.event());
             }
             publisher.flush();
-            raw.send(new ProducerRecord<>(Topic.BEACONS.topicName(), "live_a", "not a beacon".getBytes(StandardCharsets.UTF_8)))
+            raw.send(new ProducerRecord<>(
+                            Topic.BEACONS.topicName(), "live_a", "not a beacon".getBytes(StandardCharsets.UTF_8)))
                     .get(30, TimeUnit.SECONDS);
             EventCodec<Beacon> codec = EventCodec.of(Beacon.class);
             long sentinelAt = T0.plus(SENTINEL_AFTER).toEpochMilli();
             for (int partition = 0; partition < Topic.BEACONS.partitions(); partition++) {
-                Beacon sentinel = beacon("sentinel", "sentinel-" + partition, null, ViewMode.PAGE, BeaconType.PAGE_VIEW, sentinelAt, 0);
-                raw.send(new ProducerRecord<>(Topic.BEACONS.topicName(), partition, "sentinel", codec.encode(sentinel)));
+                Beacon sentinel = beacon(
+                        "sentinel", "sentinel-" + partition, null, ViewMode.PAGE, BeaconType.PAGE_VIEW, sentinelAt, 0);
+                raw.send(
+                        new ProducerRecord<>(Topic.BEACONS.topicName(), partition, "sentinel", codec.encode(sentinel)));
             }
             raw.flush();
         }
@@ -296,10 +335,18 @@ class AudienceJobIT {
         Map<String, String> totals = new TreeMap<>();
         for (AudienceMetric m : metrics) {
             if (m.getType() == AudienceMetricType.TOTAL) {
-                totals.put(m.getLiveId() + "/" + m.getMode(), m.getMode() == ViewMode.PAGE
-                        ? "visitors=" + m.getPageVisitors() + " buyers=" + m.getBuyers()
-                        : describe(m.getPeakConcurrentViewers(), m.getPeakAt(), m.getViews(), m.getUniqueViewers(),
-                                m.getUniqueAnonymousSessions(), m.getWatchTimeMillis(), m.getAverageWatchTimeMillis()));
+                totals.put(
+                        m.getLiveId() + "/" + m.getMode(),
+                        m.getMode() == ViewMode.PAGE
+                                ? "visitors=" + m.getPageVisitors() + " buyers=" + m.getBuyers()
+                                : describe(
+                                        m.getPeakConcurrentViewers(),
+                                        m.getPeakAt(),
+                                        m.getViews(),
+                                        m.getUniqueViewers(),
+                                        m.getUniqueAnonymousSessions(),
+                                        m.getWatchTimeMillis(),
+                                        m.getAverageWatchTimeMillis()));
             }
         }
         return totals;
@@ -320,10 +367,18 @@ class AudienceJobIT {
         return new Outgoing(at.toEpochMilli() + random.nextInt((int) MAX_DISORDER_MILLIS), topic, key, event);
     }
 
-    private static Beacon beacon(String live, String session, String ticket, ViewMode mode, BeaconType type, long at, long position) {
+    private static Beacon beacon(
+            String live, String session, String ticket, ViewMode mode, BeaconType type, long at, long position) {
         Instant time = Instant.ofEpochMilli(at);
-        return SampleEvents.beacon(live, session).setTicketId(ticket).setMode(mode).setType(type)
-                .setPositionMillis(position).setOccurredAt(time).setClientTime(time).setReceivedAt(time).build();
+        return SampleEvents.beacon(live, session)
+                .setTicketId(ticket)
+                .setMode(mode)
+                .setType(type)
+                .setPositionMillis(position)
+                .setOccurredAt(time)
+                .setClientTime(time)
+                .setReceivedAt(time)
+                .build();
     }
 
     private static PaymentFact.Builder payment(String live, String ticket, PaymentEventType type, Random random) {

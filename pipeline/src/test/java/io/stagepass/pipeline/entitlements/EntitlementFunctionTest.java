@@ -21,7 +21,8 @@ class EntitlementFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new EntitlementFunction(), PaymentFact::getTicketId, Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new EntitlementFunction(), PaymentFact::getTicketId, Types.STRING);
     }
 
     @AfterEach
@@ -34,29 +35,46 @@ class EntitlementFunctionTest {
     @Test
     void grantsOnPaymentRevokesOnFullRefundAndIgnoresPartialRefundsAndDuplicates() throws Exception {
         PaymentFact paid = fact(PaymentEventType.CHECKOUT_COMPLETED).build();
-        send(paid, paid, fact(PaymentEventType.CHARGE_REFUNDED).setAmountMinor(500).build(),
+        send(
+                paid,
+                paid,
+                fact(PaymentEventType.CHARGE_REFUNDED).setAmountMinor(500).build(),
                 fact(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).build());
 
         assertThat(outputs()).containsExactly("GRANTED/PAID", "REVOKED/REFUNDED");
-        assertThat(harness.numKeyedStateEntries()).as("one ticket's state, kept for later refunds").isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries())
+                .as("one ticket's state, kept for later refunds")
+                .isEqualTo(1);
     }
 
     @Test
     void aDisputeRevokesUntilWonAndALostOneIsFinal() throws Exception {
-        send(fact(PaymentEventType.CHECKOUT_COMPLETED).build(), fact(PaymentEventType.DISPUTE_OPENED).build(),
-                fact(PaymentEventType.DISPUTE_CLOSED).setDisputeOutcome(DisputeOutcome.WON).build());
+        send(
+                fact(PaymentEventType.CHECKOUT_COMPLETED).build(),
+                fact(PaymentEventType.DISPUTE_OPENED).build(),
+                fact(PaymentEventType.DISPUTE_CLOSED)
+                        .setDisputeOutcome(DisputeOutcome.WON)
+                        .build());
         assertThat(outputs()).containsExactly("GRANTED/PAID", "REVOKED/DISPUTE_OPENED", "GRANTED/DISPUTE_WON");
 
         harness.getOutput().clear();
-        send(fact("cs_2", PaymentEventType.CHECKOUT_COMPLETED).build(), fact("cs_2", PaymentEventType.DISPUTE_OPENED).build(),
-                fact("cs_2", PaymentEventType.DISPUTE_CLOSED).setDisputeOutcome(DisputeOutcome.LOST).build(),
-                fact("cs_2", PaymentEventType.DISPUTE_CLOSED).setDisputeOutcome(DisputeOutcome.WON).build());
+        send(
+                fact("cs_2", PaymentEventType.CHECKOUT_COMPLETED).build(),
+                fact("cs_2", PaymentEventType.DISPUTE_OPENED).build(),
+                fact("cs_2", PaymentEventType.DISPUTE_CLOSED)
+                        .setDisputeOutcome(DisputeOutcome.LOST)
+                        .build(),
+                fact("cs_2", PaymentEventType.DISPUTE_CLOSED)
+                        .setDisputeOutcome(DisputeOutcome.WON)
+                        .build());
         assertThat(outputs()).containsExactly("GRANTED/PAID", "REVOKED/DISPUTE_OPENED", "REVOKED/DISPUTE_LOST");
     }
 
     @Test
     void aDisputeClosedWithoutAnOutcomeRestoresTheTicket() throws Exception {
-        send(fact(PaymentEventType.CHECKOUT_COMPLETED).build(), fact(PaymentEventType.DISPUTE_OPENED).build(),
+        send(
+                fact(PaymentEventType.CHECKOUT_COMPLETED).build(),
+                fact(PaymentEventType.DISPUTE_OPENED).build(),
                 fact(PaymentEventType.DISPUTE_CLOSED).setDisputeOutcome(null).build());
 
         assertThat(outputs()).containsExactly("GRANTED/PAID", "REVOKED/DISPUTE_OPENED", "GRANTED/DISPUTE_WON");
@@ -64,18 +82,23 @@ class EntitlementFunctionTest {
 
     @Test
     void aRefundBeforeItsCompletionStillEndsRevoked() throws Exception {
-        send(fact(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).build(), fact(PaymentEventType.CHECKOUT_COMPLETED).build());
+        send(
+                fact(PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).build(),
+                fact(PaymentEventType.CHECKOUT_COMPLETED).build());
 
         assertThat(outputs()).containsExactly("REVOKED/REFUNDED");
     }
 
     @Test
     void delayedPaymentsGrantOnlyWhenTheySucceed() throws Exception {
-        send(fact(PaymentEventType.CHECKOUT_COMPLETED).setPaid(false).build(), fact(PaymentEventType.ASYNC_PAYMENT_FAILED).build(),
+        send(
+                fact(PaymentEventType.CHECKOUT_COMPLETED).setPaid(false).build(),
+                fact(PaymentEventType.ASYNC_PAYMENT_FAILED).build(),
                 fact(PaymentEventType.CHECKOUT_EXPIRED).build());
         assertThat(outputs()).as("a failed delayed payment grants nothing").isEmpty();
 
-        send(fact("cs_3", PaymentEventType.CHECKOUT_COMPLETED).setPaid(false).build(),
+        send(
+                fact("cs_3", PaymentEventType.CHECKOUT_COMPLETED).setPaid(false).build(),
                 fact("cs_3", PaymentEventType.ASYNC_PAYMENT_SUCCEEDED).build());
         assertThat(outputs()).containsExactly("GRANTED/PAID");
     }
@@ -87,7 +110,9 @@ class EntitlementFunctionTest {
     }
 
     private List<String> outputs() {
-        return harness.extractOutputValues().stream().map(e -> e.getType() + "/" + e.getReason()).toList();
+        return harness.extractOutputValues().stream()
+                .map(e -> e.getType() + "/" + e.getReason())
+                .toList();
     }
 
     private static PaymentFact.Builder fact(PaymentEventType type) {
@@ -97,5 +122,4 @@ class EntitlementFunctionTest {
     private static PaymentFact.Builder fact(String ticket, PaymentEventType type) {
         return SampleEvents.payment("live_1", ticket).setType(type);
     }
-
 }

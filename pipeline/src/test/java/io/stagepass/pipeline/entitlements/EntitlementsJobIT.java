@@ -1,6 +1,5 @@
 package io.stagepass.pipeline.entitlements;
 
-import io.stagepass.platform.lifecycle.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -13,11 +12,12 @@ import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
+import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.pipeline.PipelineJobs;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.kafka.TopicReader;
-import io.stagepass.pipeline.PipelineConfig;
-import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,24 +65,31 @@ class EntitlementsJobIT {
         Collections.shuffle(facts, random); // Stripe does not keep order
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
-             EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+                EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
             try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
-                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
-                raw.send(new ProducerRecord<>(Topic.PAYMENTS.topicName(), "live_0", "not an event".getBytes())).get(30, TimeUnit.SECONDS);
+                    KafkaProducer<String, byte[]> raw =
+                            new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
+                raw.send(new ProducerRecord<>(Topic.PAYMENTS.topicName(), "live_0", "not an event".getBytes()))
+                        .get(30, TimeUnit.SECONDS);
                 for (PaymentFact fact : facts) {
                     publisher.publish(Topic.PAYMENTS, fact.getLiveId(), fact);
                 }
                 publisher.flush();
             }
-            flink.submit(PipelineJobs.streamGraph(StreamExecutionEnvironment.getExecutionEnvironment(), new EntitlementsJob(),
+            flink.submit(PipelineJobs.streamGraph(
+                    StreamExecutionEnvironment.getExecutionEnvironment(),
+                    new EntitlementsJob(),
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(500), 2)));
 
-            Map<String, String> latest = Await.until(DEADLINE, Duration.ofMillis(500), () -> latestEntitlements(kafka), expected::equals);
+            Map<String, String> latest =
+                    Await.until(DEADLINE, Duration.ofMillis(500), () -> latestEntitlements(kafka), expected::equals);
             assertThat(latest).isEqualTo(expected);
             try (TopicReader reader = new TopicReader(kafka.settings())) {
-                List<ConsumerRecord<String, byte[]>> letters = reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30));
+                List<ConsumerRecord<String, byte[]>> letters =
+                        reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30));
                 assertThat(letters).hasSize(1);
-                DeadLetter letter = EventCodec.of(DeadLetter.class).decode(letters.get(0).value());
+                DeadLetter letter =
+                        EventCodec.of(DeadLetter.class).decode(letters.get(0).value());
                 assertThat(letter.getSourceTopic()).isEqualTo(Topic.PAYMENTS.topicName());
                 assertThat(letter.getDetectedBy()).isEqualTo("pipeline/entitlements");
             }
@@ -94,20 +101,36 @@ class EntitlementsJobIT {
         String live = "live_" + (Integer.parseInt(ticket.substring(3)) % 3);
         List<PaymentFact> history = new ArrayList<>();
         boolean delayed = random.nextInt(4) == 0;
-        history.add(fact(live, ticket, PaymentEventType.CHECKOUT_COMPLETED).setPaid(!delayed).build());
+        history.add(fact(live, ticket, PaymentEventType.CHECKOUT_COMPLETED)
+                .setPaid(!delayed)
+                .build());
         if (delayed) {
-            history.add(fact(live, ticket, random.nextBoolean() ? PaymentEventType.ASYNC_PAYMENT_SUCCEEDED : PaymentEventType.ASYNC_PAYMENT_FAILED).build());
+            history.add(fact(
+                            live,
+                            ticket,
+                            random.nextBoolean()
+                                    ? PaymentEventType.ASYNC_PAYMENT_SUCCEEDED
+                                    : PaymentEventType.ASYNC_PAYMENT_FAILED)
+                    .build());
         }
         switch (random.nextInt(5)) {
-            case 0 -> history.add(fact(live, ticket, PaymentEventType.CHARGE_REFUNDED).setAmountMinor(500).build());
-            case 1 -> history.add(fact(live, ticket, PaymentEventType.CHARGE_REFUNDED).setFullyRefunded(true).build());
-            case 2 -> history.add(fact(live, ticket, PaymentEventType.DISPUTE_OPENED).build());
+            case 0 ->
+                history.add(fact(live, ticket, PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(500)
+                        .build());
+            case 1 ->
+                history.add(fact(live, ticket, PaymentEventType.CHARGE_REFUNDED)
+                        .setFullyRefunded(true)
+                        .build());
+            case 2 ->
+                history.add(fact(live, ticket, PaymentEventType.DISPUTE_OPENED).build());
             case 3 -> {
                 history.add(fact(live, ticket, PaymentEventType.DISPUTE_OPENED).build());
                 history.add(fact(live, ticket, PaymentEventType.DISPUTE_CLOSED)
-                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST).build());
+                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST)
+                        .build());
             }
-            default -> { }
+            default -> {}
         }
         return history;
     }
@@ -128,7 +151,7 @@ class EntitlementsJobIT {
                     disputed = true;
                     outcome = fact.getDisputeOutcome();
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (!paid) {
@@ -141,7 +164,8 @@ class EntitlementsJobIT {
         EventCodec<Entitlement> codec = EventCodec.of(Entitlement.class);
         Map<String, String> latest = new HashMap<>();
         try (TopicReader reader = new TopicReader(kafka.settings())) {
-            for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.ENTITLEMENTS, Map.of(), Duration.ofSeconds(30))) {
+            for (ConsumerRecord<String, byte[]> record :
+                    reader.readFrom(Topic.ENTITLEMENTS, Map.of(), Duration.ofSeconds(30))) {
                 latest.put(record.key(), codec.decode(record.value()).getType().name());
             }
         }

@@ -26,8 +26,7 @@ class CatchUpWatermarksTest {
         }
 
         @Override
-        public void markActive() {
-        }
+        public void markActive() {}
     };
 
     @Test

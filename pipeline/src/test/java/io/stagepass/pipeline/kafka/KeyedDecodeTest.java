@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 class KeyedDecodeTest {
     @Test
     void passesEventsWhoseKeyIsTheRecordKeyAndDeadLettersTheRest() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, RawRecord, Beacon> harness = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new KeyedDecode<>(Beacon.class, "audience", Beacon::getLiveId), KeyedDecode::key, Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, RawRecord, Beacon> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new KeyedDecode<>(Beacon.class, "audience", Beacon::getLiveId), KeyedDecode::key, Types.STRING);
         EventCodec<Beacon> codec = EventCodec.of(Beacon.class);
         Beacon beacon = SampleEvents.beacon("live_1", "s1").build();
 
@@ -27,9 +28,13 @@ class KeyedDecodeTest {
         harness.processElement(record("live_1", "not an event".getBytes(StandardCharsets.UTF_8), 3), 12);
 
         assertThat(harness.extractOutputValues()).containsExactly(beacon);
-        assertThat(harness.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS)).extracting(StreamRecord::getValue)
-                .extracting(DeadLetter::getSourceOffset, letter -> letter.getReason().contains("is not the event's key"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, true), org.assertj.core.groups.Tuple.tuple(3L, false));
+        assertThat(harness.getSideOutput(DecodeOrDeadLetter.DEAD_LETTERS))
+                .extracting(StreamRecord::getValue)
+                .extracting(
+                        DeadLetter::getSourceOffset,
+                        letter -> letter.getReason().contains("is not the event's key"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, true), org.assertj.core.groups.Tuple.tuple(3L, false));
         harness.close();
     }
 

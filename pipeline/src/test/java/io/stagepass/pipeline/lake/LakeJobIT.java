@@ -1,7 +1,5 @@
 package io.stagepass.pipeline.lake;
 
-import io.stagepass.platform.lifecycle.Await;
-import io.stagepass.pipeline.testing.FailOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minio.GetObjectArgs;
@@ -17,11 +15,13 @@ import io.stagepass.events.BeaconType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.KafkaClients;
-import io.stagepass.platform.s3.ObjectStore;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.pipeline.testing.FailOnce;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,14 +64,18 @@ class LakeJobIT {
         Random random = new Random(3);
         List<Beacon> beacons = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
-            beacons.add(SampleEvents.beacon("live_" + (i % 5), "s" + (i % 97)).setType(BeaconType.HEARTBEAT)
-                    .setOccurredAt(BASE.plusSeconds(random.nextInt(3 * 3600))).build());
+            beacons.add(SampleEvents.beacon("live_" + (i % 5), "s" + (i % 97))
+                    .setType(BeaconType.HEARTBEAT)
+                    .setOccurredAt(BASE.plusSeconds(random.nextInt(3 * 3600)))
+                    .build());
         }
         List<PaymentFact> payments = new ArrayList<>();
         long amountTruth = 0;
         for (int i = 0; i < 200; i++) {
-            PaymentFact payment = SampleEvents.payment("live_" + (i % 5), "cs_" + i).setAmountMinor(100 + random.nextInt(5000))
-                    .setOccurredAt(BASE.plusSeconds(random.nextInt(2 * 3600))).build();
+            PaymentFact payment = SampleEvents.payment("live_" + (i % 5), "cs_" + i)
+                    .setAmountMinor(100 + random.nextInt(5000))
+                    .setOccurredAt(BASE.plusSeconds(random.nextInt(2 * 3600)))
+                    .build();
             payments.add(payment);
             amountTruth += payment.getAmountMinor();
         }
@@ -82,25 +86,40 @@ class LakeJobIT {
         Collections.shuffle(sent, random);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-             EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "lake-test", "lake-test-secret");
-             MinioClient client = ObjectStore.client(s3.settings());
-             EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
+                EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "lake-test", "lake-test-secret");
+                MinioClient client = ObjectStore.client(s3.settings());
+                EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
             ObjectStore.ensureBuckets(client);
-            PipelineConfig config = new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2, s3.settings(),
-                    Duration.ofMillis(500), Duration.ofSeconds(5));
+            PipelineConfig config = new PipelineConfig(
+                    kafka.settings(),
+                    Duration.ofMillis(300),
+                    2,
+                    s3.settings(),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(5));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
             env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
-            LakeJob.sinkTo(LakeJob.events(env, config).map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500)).uid("fail-once"), config);
+            LakeJob.sinkTo(
+                    LakeJob.events(env, config)
+                            .map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500))
+                            .uid("fail-once"),
+                    config);
             flink.submit(env.getStreamGraph());
 
             try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
-                 KafkaProducer<String, byte[]> raw = new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
-                raw.send(new ProducerRecord<>(Topic.BEACONS.topicName(), "live_0", "not an event".getBytes(StandardCharsets.UTF_8))).get();
+                    KafkaProducer<String, byte[]> raw =
+                            new KafkaProducer<>(KafkaClients.durableProducer(kafka.settings(), "raw"))) {
+                raw.send(new ProducerRecord<>(
+                                Topic.BEACONS.topicName(), "live_0", "not an event".getBytes(StandardCharsets.UTF_8)))
+                        .get();
                 for (int i = 0; i < sent.size(); i++) {
                     SpecificRecord event = sent.get(i);
                     Topic topic = event instanceof Beacon ? Topic.BEACONS : Topic.PAYMENTS;
-                    publisher.publish(topic, event instanceof Beacon b ? b.getLiveId() : ((PaymentFact) event).getLiveId(), event);
+                    publisher.publish(
+                            topic,
+                            event instanceof Beacon b ? b.getLiveId() : ((PaymentFact) event).getLiveId(),
+                            event);
                     if (i % 400 == 0) {
                         publisher.flush();
                         Thread.sleep(100); // spread the input over several checkpoints
@@ -109,39 +128,61 @@ class LakeJobIT {
                 publisher.flush();
             }
 
-            Map<String, Long> counts = Await.until(DEADLINE, Duration.ofSeconds(1), () -> countsByTopic(mirror(client)),
+            Map<String, Long> counts = Await.until(
+                    DEADLINE,
+                    Duration.ofSeconds(1),
+                    () -> countsByTopic(mirror(client)),
                     seen -> seen.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
                             && seen.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
                             && seen.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1);
-            assertThat(FailOnce.happened(FAILURE)).as("the injected failure happened").isTrue();
-            assertThat(counts).containsEntry(Topic.BEACONS.topicName(), (long) beacons.size())
+            assertThat(FailOnce.happened(FAILURE))
+                    .as("the injected failure happened")
+                    .isTrue();
+            assertThat(counts)
+                    .containsEntry(Topic.BEACONS.topicName(), (long) beacons.size())
                     .containsEntry(Topic.PAYMENTS.topicName(), (long) payments.size())
                     .containsEntry(Topic.DEAD_LETTERS.topicName(), 1L);
             // Published parts are deleted; a checkpoint that failed with the injected failure may leave some behind,
             // under names no reader of *.parquet or of Hive partitions picks up.
-            assertThat(staged(client)).allSatisfy(key -> assertThat(key).matches("_staging/[0-9a-f-]+\\.(part|merged)"));
+            assertThat(staged(client))
+                    .allSatisfy(key -> assertThat(key).matches("_staging/[0-9a-f-]+\\.(part|merged)"));
 
             Path lake = mirror(client);
             try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-                 Statement sql = duck.createStatement()) {
-                String payments_ = "read_parquet('" + lake + "/topic=stagepass.payments/**/*.parquet', hive_partitioning=true)";
-                String beacons_ = "read_parquet('" + lake + "/topic=stagepass.viewer.beacons/**/*.parquet', hive_partitioning=true)";
-                assertThat(single(sql, "select sum(amountMinor) from " + payments_)).isEqualTo(amountTruth);
-                assertThat(single(sql, "select count(distinct eventId) from " + beacons_)).as("no duplicates").isEqualTo(beacons.size());
-                assertThat(single(sql, "select count(*) from " + beacons_
-                        + " where strftime(occurredAt at time zone 'UTC', '%Y-%m-%d') <> cast(date as varchar)"
-                        + " or hour(occurredAt at time zone 'UTC') <> hour")).as("each event in the partition of its own time").isZero();
+                    Statement sql = duck.createStatement()) {
+                String payments_ =
+                        "read_parquet('" + lake + "/topic=stagepass.payments/**/*.parquet', hive_partitioning=true)";
+                String beacons_ = "read_parquet('" + lake
+                        + "/topic=stagepass.viewer.beacons/**/*.parquet', hive_partitioning=true)";
+                assertThat(single(sql, "select sum(amountMinor) from " + payments_))
+                        .isEqualTo(amountTruth);
+                assertThat(single(sql, "select count(distinct eventId) from " + beacons_))
+                        .as("no duplicates")
+                        .isEqualTo(beacons.size());
+                assertThat(single(
+                                sql,
+                                "select count(*) from " + beacons_
+                                        + " where strftime(occurredAt at time zone 'UTC', '%Y-%m-%d') <> cast(date as varchar)"
+                                        + " or hour(occurredAt at time zone 'UTC') <> hour"))
+                        .as("each event in the partition of its own time")
+                        .isZero();
                 Map<String, Long> perHour = new TreeMap<>();
-                try (ResultSet rows = sql.executeQuery("select cast(date as varchar) || ' ' || lpad(cast(hour as varchar), 2, '0'), count(*) from "
-                        + beacons_ + " group by 1")) {
+                try (ResultSet rows = sql.executeQuery(
+                        "select cast(date as varchar) || ' ' || lpad(cast(hour as varchar), 2, '0'), count(*) from "
+                                + beacons_ + " group by 1")) {
                     while (rows.next()) {
                         perHour.put(rows.getString(1), rows.getLong(2));
                     }
                 }
                 assertThat(perHour).isEqualTo(perHourTruth);
-                assertThat(single(sql, "select max(files) from (select count(distinct filename) as files from read_parquet('"
-                        + lake + "/**/*.parquet', hive_partitioning=true, union_by_name=true, filename=true) group by topic, date, hour)"))
-                        .as("at most one file per partition-hour and writer").isLessThanOrEqualTo(2);
+                assertThat(
+                                single(
+                                        sql,
+                                        "select max(files) from (select count(distinct filename) as files from read_parquet('"
+                                                + lake
+                                                + "/**/*.parquet', hive_partitioning=true, union_by_name=true, filename=true) group by topic, date, hour)"))
+                        .as("at most one file per partition-hour and writer")
+                        .isLessThanOrEqualTo(2);
             }
         }
     }
@@ -164,9 +205,9 @@ class LakeJobIT {
             return counts;
         }
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement sql = duck.createStatement();
-             ResultSet rows = sql.executeQuery("select topic, count(*) from read_parquet('" + lake
-                     + "/**/*.parquet', hive_partitioning=true, union_by_name=true) group by topic")) {
+                Statement sql = duck.createStatement();
+                ResultSet rows = sql.executeQuery("select topic, count(*) from read_parquet('" + lake
+                        + "/**/*.parquet', hive_partitioning=true, union_by_name=true) group by topic")) {
             while (rows.next()) {
                 counts.put(rows.getString(1), rows.getLong(2));
             }
@@ -177,15 +218,20 @@ class LakeJobIT {
     /** Downloads every object a reader of {@code s3://lake/**}{@code /*.parquet} would read into a fresh folder. */
     private Path mirror(MinioClient client) throws Exception {
         Path target = Files.createTempDirectory(dir, "lake-");
-        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket("lake").recursive(true).build())) {
+        for (Result<Item> result : client.listObjects(
+                ListObjectsArgs.builder().bucket("lake").recursive(true).build())) {
             String key = result.get().objectName();
             if (!key.endsWith(".parquet")) {
                 continue;
             }
-            assertThat(key).as("only published files match *.parquet").startsWith("topic=").doesNotContain("_staging");
+            assertThat(key)
+                    .as("only published files match *.parquet")
+                    .startsWith("topic=")
+                    .doesNotContain("_staging");
             Path file = target.resolve(key);
             Files.createDirectories(file.getParent());
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket("lake").object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket("lake").object(key).build())) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.writeString(target.resolve("lake-has-files"), "");
@@ -195,7 +241,11 @@ class LakeJobIT {
 
     private static List<String> staged(MinioClient client) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket("lake").prefix("_staging/").recursive(true).build())) {
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                .bucket("lake")
+                .prefix("_staging/")
+                .recursive(true)
+                .build())) {
             keys.add(result.get().objectName());
         }
         return keys;

@@ -19,24 +19,38 @@ class LakeWriterTest {
         LakePartition hour = new LakePartition(Topic.BEACONS, 1_767_261_600_000L);
         PendingPartition fromWriter0 = pending(hour, 100, "_staging/a.part", "_staging/b.part");
         PendingPartition fromWriter1 = pending(hour, 50, "_staging/c.part");
-        PendingPartition otherHour = pending(new LakePartition(Topic.BEACONS, 1_767_265_200_000L), 7, "_staging/d.part");
+        PendingPartition otherHour =
+                pending(new LakePartition(Topic.BEACONS, 1_767_265_200_000L), 7, "_staging/d.part");
         AtomicLong clock = new AtomicLong(2_000_000_000_000L);
 
-        try (LakeWriter writer = new LakeWriter(SETTINGS, 0, UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
-                clock::get, List.of(fromWriter0, fromWriter1, otherHour))) {
+        try (LakeWriter writer = new LakeWriter(
+                SETTINGS,
+                0,
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                clock::get,
+                List.of(fromWriter0, fromWriter1, otherHour))) {
             List<PendingPartition> state = writer.snapshotState(1);
             assertThat(state).hasSize(2);
-            PendingPartition merged = state.stream().filter(p -> p.partition.equals(hour)).findFirst().orElseThrow();
-            assertThat(merged.partKeys).containsExactlyInAnyOrder("_staging/a.part", "_staging/b.part", "_staging/c.part");
+            PendingPartition merged = state.stream()
+                    .filter(p -> p.partition.equals(hour))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(merged.partKeys)
+                    .containsExactlyInAnyOrder("_staging/a.part", "_staging/b.part", "_staging/c.part");
             assertThat(merged.records).isEqualTo(150);
-            assertThat(merged.lastWriteMillis).as("quiet time starts again at the restore").isEqualTo(clock.get());
-            assertThat(writer.prepareCommit()).as("not quiet yet: replayed events may still join the hour").isEmpty();
+            assertThat(merged.lastWriteMillis)
+                    .as("quiet time starts again at the restore")
+                    .isEqualTo(clock.get());
+            assertThat(writer.prepareCommit())
+                    .as("not quiet yet: replayed events may still join the hour")
+                    .isEmpty();
         }
     }
 
     @Test
     void writerStateSurvivesItsSerializer() throws Exception {
-        PendingPartition original = pending(new LakePartition(Topic.PAYMENTS, 1_767_261_600_000L), 3, "_staging/x.part");
+        PendingPartition original =
+                pending(new LakePartition(Topic.PAYMENTS, 1_767_261_600_000L), 3, "_staging/x.part");
         PendingPartition.Serializer serializer = new PendingPartition.Serializer();
         PendingPartition copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(original));
         assertThat(copy.partition).isEqualTo(original.partition);

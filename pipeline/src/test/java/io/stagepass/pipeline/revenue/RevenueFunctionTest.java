@@ -20,8 +20,8 @@ class RevenueFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RevenueFunction(),
-                fact -> fact.getLiveId() + "|" + fact.getCurrency(), Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new RevenueFunction(), fact -> fact.getLiveId() + "|" + fact.getCurrency(), Types.STRING);
     }
 
     @AfterEach
@@ -33,12 +33,31 @@ class RevenueFunctionTest {
 
     @Test
     void countsEachStripeEventOnceAndKeepsNetToTheCent() throws Exception {
-        PaymentFact sale = payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1500).setFeeMinor(74L).build();
-        send(sale, sale, payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1500).setFeeMinor(74L).build(),
-                payment("cs_1", PaymentEventType.CHARGE_REFUNDED).setAmountMinor(500).build(),
-                payment("cs_2", PaymentEventType.DISPUTE_OPENED).setAmountMinor(1500).build(),
-                payment("cs_2", PaymentEventType.DISPUTE_CLOSED).setAmountMinor(1500).setDisputeOutcome(DisputeOutcome.LOST).build(),
-                payment("cs_3", PaymentEventType.CHECKOUT_COMPLETED).setPaid(false).setAmountMinor(1500).build());
+        PaymentFact sale = payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED)
+                .setAmountMinor(1500)
+                .setFeeMinor(74L)
+                .build();
+        send(
+                sale,
+                sale,
+                payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED)
+                        .setAmountMinor(1500)
+                        .setFeeMinor(74L)
+                        .build(),
+                payment("cs_1", PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(500)
+                        .build(),
+                payment("cs_2", PaymentEventType.DISPUTE_OPENED)
+                        .setAmountMinor(1500)
+                        .build(),
+                payment("cs_2", PaymentEventType.DISPUTE_CLOSED)
+                        .setAmountMinor(1500)
+                        .setDisputeOutcome(DisputeOutcome.LOST)
+                        .build(),
+                payment("cs_3", PaymentEventType.CHECKOUT_COMPLETED)
+                        .setPaid(false)
+                        .setAmountMinor(1500)
+                        .build());
 
         RevenueMetric total = lastTotal(null);
         assertThat(total.getGrossMinor()).isEqualTo(3000);
@@ -47,7 +66,9 @@ class RevenueFunctionTest {
         assertThat(total.getDisputesHeldMinor()).isZero();
         assertThat(total.getDisputesLostMinor()).isEqualTo(1500);
         assertThat(total.getNetMinor()).isEqualTo(3000 - 148 - 500 - 1500);
-        assertThat(total.getTicketsSold()).as("the unpaid delayed payment is not sold yet").isEqualTo(2);
+        assertThat(total.getTicketsSold())
+                .as("the unpaid delayed payment is not sold yet")
+                .isEqualTo(2);
         assertThat(total.getTicketsDisputed()).isEqualTo(1);
         assertThat(lastTotal("standard").getGrossMinor()).as("per tier").isEqualTo(3000);
     }
@@ -56,7 +77,9 @@ class RevenueFunctionTest {
     void aBurstOfFactsMakesOneTotalPerKeyAndTierAndTheSameTotalsTheSameId() throws Exception {
         PaymentFact[] burst = new PaymentFact[50];
         for (int i = 0; i < burst.length; i++) {
-            burst[i] = payment("cs_" + i, PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1000).build();
+            burst[i] = payment("cs_" + i, PaymentEventType.CHECKOUT_COMPLETED)
+                    .setAmountMinor(1000)
+                    .build();
         }
         send(burst);
         assertThat(harness.extractOutputValues()).hasSize(2); // all tiers, and "standard"
@@ -65,29 +88,42 @@ class RevenueFunctionTest {
 
         // The same history again (a replay after a restore) gives the same event id.
         KeyedOneInputStreamOperatorTestHarness<String, PaymentFact, RevenueMetric> replay =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(new RevenueFunction(),
-                        fact -> fact.getLiveId() + "|" + fact.getCurrency(), Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new RevenueFunction(), fact -> fact.getLiveId() + "|" + fact.getCurrency(), Types.STRING);
         for (PaymentFact fact : burst) {
             replay.processElement(fact, fact.getOccurredAt().toEpochMilli());
         }
         replay.setProcessingTime(RevenueFunction.EMIT_EVERY.toMillis());
-        assertThat(replay.extractOutputValues().get(0).getEventId()).isEqualTo(harness.extractOutputValues().get(0).getEventId());
+        assertThat(replay.extractOutputValues().get(0).getEventId())
+                .isEqualTo(harness.extractOutputValues().get(0).getEventId());
         replay.close();
     }
 
     @Test
     void neverMixesCurrencies() throws Exception {
-        send(payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(1500).build(),
-                payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(2000).setCurrency("USD").build());
+        send(
+                payment("cs_1", PaymentEventType.CHECKOUT_COMPLETED)
+                        .setAmountMinor(1500)
+                        .build(),
+                payment("cs_2", PaymentEventType.CHECKOUT_COMPLETED)
+                        .setAmountMinor(2000)
+                        .setCurrency("USD")
+                        .build());
 
-        List<RevenueMetric> totals = harness.extractOutputValues().stream().filter(m -> m.getTier() == null).toList();
-        assertThat(totals).extracting(RevenueMetric::getCurrency, RevenueMetric::getGrossMinor)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("EUR", 1500L), org.assertj.core.groups.Tuple.tuple("USD", 2000L));
+        List<RevenueMetric> totals = harness.extractOutputValues().stream()
+                .filter(m -> m.getTier() == null)
+                .toList();
+        assertThat(totals)
+                .extracting(RevenueMetric::getCurrency, RevenueMetric::getGrossMinor)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("EUR", 1500L),
+                        org.assertj.core.groups.Tuple.tuple("USD", 2000L));
     }
 
     private RevenueMetric lastTotal(String tier) {
         List<RevenueMetric> outputs = harness.extractOutputValues().stream()
-                .filter(m -> tier == null ? m.getTier() == null : tier.equals(m.getTier())).toList();
+                .filter(m -> tier == null ? m.getTier() == null : tier.equals(m.getTier()))
+                .toList();
         return outputs.get(outputs.size() - 1);
     }
 

@@ -1,7 +1,5 @@
 package io.stagepass.pipeline.revenue;
 
-import io.stagepass.platform.lifecycle.Await;
-import io.stagepass.pipeline.testing.FailOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.EmbeddedFlink;
@@ -14,10 +12,12 @@ import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJobs;
+import io.stagepass.pipeline.testing.FailOnce;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,12 +64,15 @@ class RevenueJobIT {
         Collections.shuffle(sent, random);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
-             EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
+                EmbeddedFlink flink = EmbeddedFlink.start(dataDir.resolve("flink"), 0, 2)) {
             PipelineConfig config = new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
-            RevenueJob.defineWorkflow(RevenueJob.payments(env, config).map(FailOnce.<PaymentFact>afterRecords(FAILURE, 150)).uid("fail-once"))
-                    .sinkTo(RevenueJob.sink(config)).uid("revenue-sink");
+            RevenueJob.defineWorkflow(RevenueJob.payments(env, config)
+                            .map(FailOnce.<PaymentFact>afterRecords(FAILURE, 150))
+                            .uid("fail-once"))
+                    .sinkTo(RevenueJob.sink(config))
+                    .uid("revenue-sink");
             flink.submit(env.getStreamGraph());
 
             try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
@@ -82,20 +85,29 @@ class RevenueJobIT {
                 }
                 // A later fact of another live moves the watermark past the last minute.
                 PaymentFact later = fact("live_later", "cs_later", "EUR", PaymentEventType.CHECKOUT_COMPLETED)
-                        .setOccurredAt(BASE.plus(Duration.ofMinutes(20))).build();
+                        .setOccurredAt(BASE.plus(Duration.ofMinutes(20)))
+                        .build();
                 publisher.publish(Topic.PAYMENTS, later.getLiveId(), later);
                 truth.put("live_later/EUR", new long[] {later.getAmountMinor(), later.getFeeMinor(), 0, 0, 0, 1});
                 publisher.flush();
             }
 
-            List<Map<String, long[]>> seen = Await.until(DEADLINE, Duration.ofMillis(500), () -> {
-                Map<String, long[]> minutesNow = latest(kafka, RevenueMetricType.WINDOW);
-                minutesNow.keySet().removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
-                return List.of(latest(kafka, RevenueMetricType.TOTAL), minutesNow);
-            }, both -> equal(both.get(0), truth) && equal(both.get(1), minuteTruth));
+            List<Map<String, long[]>> seen = Await.until(
+                    DEADLINE,
+                    Duration.ofMillis(500),
+                    () -> {
+                        Map<String, long[]> minutesNow = latest(kafka, RevenueMetricType.WINDOW);
+                        minutesNow
+                                .keySet()
+                                .removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
+                        return List.of(latest(kafka, RevenueMetricType.TOTAL), minutesNow);
+                    },
+                    both -> equal(both.get(0), truth) && equal(both.get(1), minuteTruth));
             Map<String, long[]> totals = seen.get(0);
             Map<String, long[]> minutes = seen.get(1);
-            assertThat(FailOnce.happened(FAILURE)).as("the injected failure happened").isTrue();
+            assertThat(FailOnce.happened(FAILURE))
+                    .as("the injected failure happened")
+                    .isTrue();
             assertThat(describe(totals)).isEqualTo(describe(truth));
             assertThat(describe(minutes)).isEqualTo(describe(minuteTruth));
         }
@@ -105,23 +117,43 @@ class RevenueJobIT {
         long price = 500 + random.nextInt(20) * 100;
         long fee = price * 3 / 100 + 25;
         List<PaymentFact> history = new ArrayList<>();
-        history.add(fact(live, ticket, currency, PaymentEventType.CHECKOUT_COMPLETED).setAmountMinor(price).setFeeMinor(fee).build());
+        history.add(fact(live, ticket, currency, PaymentEventType.CHECKOUT_COMPLETED)
+                .setAmountMinor(price)
+                .setFeeMinor(fee)
+                .build());
         switch (random.nextInt(6)) {
-            case 0 -> history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED).setAmountMinor(price / 3).build());
-            case 1 -> history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED).setAmountMinor(price).setFullyRefunded(true).build());
-            case 2 -> history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED).setAmountMinor(price).build());
+            case 0 ->
+                history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(price / 3)
+                        .build());
+            case 1 ->
+                history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(price)
+                        .setFullyRefunded(true)
+                        .build());
+            case 2 ->
+                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
+                        .setAmountMinor(price)
+                        .build());
             case 3 -> {
-                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED).setAmountMinor(price).build());
-                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_CLOSED).setAmountMinor(price)
-                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST).build());
+                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
+                        .setAmountMinor(price)
+                        .build());
+                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_CLOSED)
+                        .setAmountMinor(price)
+                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST)
+                        .build());
             }
-            default -> { }
+            default -> {}
         }
         return history;
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, String currency, PaymentEventType type) {
-        return SampleEvents.payment(live, ticket).setType(type).setCurrency(currency).setTier(null)
+        return SampleEvents.payment(live, ticket)
+                .setType(type)
+                .setCurrency(currency)
+                .setTier(null)
                 .setOccurredAt(BASE.plusMillis(RANDOM_TIME.nextInt(600_000)));
     }
 
@@ -150,7 +182,7 @@ class RevenueJobIT {
                         t[4] += fact.getAmountMinor();
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return truth;
@@ -161,15 +193,26 @@ class RevenueJobIT {
         EventCodec<RevenueMetric> codec = EventCodec.of(RevenueMetric.class);
         Map<String, long[]> totals = new TreeMap<>();
         try (TopicReader reader = new TopicReader(kafka.settings())) {
-            for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(30))) {
+            for (ConsumerRecord<String, byte[]> record :
+                    reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(30))) {
                 RevenueMetric m = codec.decode(record.value());
                 if (m.getType() != type || m.getTier() != null) {
                     continue;
                 }
-                assertThat(m.getNetMinor()).isEqualTo(m.getGrossMinor() - m.getFeesMinor() - m.getRefundsMinor()
-                        - m.getDisputesHeldMinor() - m.getDisputesLostMinor());
-                totals.put(record.key(), new long[] {m.getGrossMinor(), m.getFeesMinor(), m.getRefundsMinor(),
-                        m.getDisputesHeldMinor(), m.getDisputesLostMinor(), m.getTicketsSold()});
+                assertThat(m.getNetMinor())
+                        .isEqualTo(m.getGrossMinor()
+                                - m.getFeesMinor()
+                                - m.getRefundsMinor()
+                                - m.getDisputesHeldMinor()
+                                - m.getDisputesLostMinor());
+                totals.put(record.key(), new long[] {
+                    m.getGrossMinor(),
+                    m.getFeesMinor(),
+                    m.getRefundsMinor(),
+                    m.getDisputesHeldMinor(),
+                    m.getDisputesLostMinor(),
+                    m.getTicketsSold()
+                });
             }
         }
         return totals;
@@ -181,9 +224,20 @@ class RevenueJobIT {
 
     private static String describe(Map<String, long[]> totals) {
         StringBuilder text = new StringBuilder();
-        totals.forEach((key, t) -> text.append(key).append(" gross=").append(t[0]).append(" fees=").append(t[1])
-                .append(" refunds=").append(t[2]).append(" held=").append(t[3]).append(" lost=").append(t[4])
-                .append(" sold=").append(t[5]).append('\n'));
+        totals.forEach((key, t) -> text.append(key)
+                .append(" gross=")
+                .append(t[0])
+                .append(" fees=")
+                .append(t[1])
+                .append(" refunds=")
+                .append(t[2])
+                .append(" held=")
+                .append(t[3])
+                .append(" lost=")
+                .append(t[4])
+                .append(" sold=")
+                .append(t[5])
+                .append('\n'));
         return text.toString();
     }
 }

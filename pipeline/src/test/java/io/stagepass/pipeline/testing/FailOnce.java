@@ -1,11 +1,11 @@
 package io.stagepass.pipeline.testing;
 
+import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.functions.MapFunction;
-import java.io.Serializable;
 import java.util.function.Predicate;
+import org.apache.flink.api.common.functions.MapFunction;
 
 /**
  * A pass-through step that throws once in a job's life, so the job restarts from its last checkpoint mid-stream:
@@ -15,8 +15,7 @@ import java.util.function.Predicate;
 public final class FailOnce<T> implements MapFunction<T, T> {
     /** A record test that Flink can ship with the function. */
     @FunctionalInterface
-    public interface Poison<T> extends Predicate<T>, Serializable {
-    }
+    public interface Poison<T> extends Predicate<T>, Serializable {}
 
     private static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
 

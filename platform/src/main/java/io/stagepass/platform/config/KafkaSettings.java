@@ -9,6 +9,7 @@ public record KafkaSettings(String bootstrapServers) {
     public static final String BOOTSTRAP = "STAGEPASS_KAFKA_BOOTSTRAP";
     /** The embedded broker's port. */
     public static final int DEFAULT_PORT = 9092;
+
     public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:" + DEFAULT_PORT;
 
     public static KafkaSettings fromEnv(Env env) {

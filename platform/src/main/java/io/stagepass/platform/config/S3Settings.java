@@ -14,6 +14,7 @@ public record S3Settings(URI endpoint, String accessKey, String secretKey, Strin
 
     /** The embedded S3 server's port. */
     public static final int DEFAULT_PORT = 9000;
+
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:" + DEFAULT_PORT;
     public static final String DEFAULT_ACCESS_KEY = "stagepass";
     public static final String DEFAULT_SECRET_KEY = "stagepass-secret";

@@ -14,8 +14,7 @@ public final class ServiceRunner {
         AutoCloseable start(Env env) throws Exception;
     }
 
-    private ServiceRunner() {
-    }
+    private ServiceRunner() {}
 
     public static void run(String serviceName, Starter starter) {
         AutoCloseable service;
@@ -31,14 +30,17 @@ public final class ServiceRunner {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (Exception e) {
-                LOG.warn("{} did not stop cleanly", serviceName, e);
-            }
-            stopped.countDown();
-        }, serviceName + "-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                service.close();
+                            } catch (Exception e) {
+                                LOG.warn("{} did not stop cleanly", serviceName, e);
+                            }
+                            stopped.countDown();
+                        },
+                        serviceName + "-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

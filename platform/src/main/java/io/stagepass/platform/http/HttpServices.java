@@ -23,8 +23,7 @@ public final class HttpServices {
     /** Kafka leader elections and short outages pass within seconds. */
     private static final int NOT_DURABLE_RETRY_SECONDS = 2;
 
-    private HttpServices() {
-    }
+    private HttpServices() {}
 
     /** Creates (not starts) a Javalin app with the shared error mapping and {@code GET /healthz}. */
     public static Javalin create(String serviceName, Consumer<JavalinConfig> routes) {
@@ -32,13 +31,19 @@ public final class HttpServices {
             config.startup.showJavalinBanner = false;
             routes.accept(config);
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "service", serviceName)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    writeError(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
-            config.routes.exception(ServiceUnavailableException.class, (e, ctx) -> unavailable(ctx, e.retryAfterSeconds(), e.getMessage()));
+            config.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> writeError(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+            config.routes.exception(
+                    ServiceUnavailableException.class,
+                    (e, ctx) -> unavailable(ctx, e.retryAfterSeconds(), e.getMessage()));
             config.routes.exception(NotDurableException.class, (e, ctx) -> {
                 LOG.warn("{}: {} {}: {}", serviceName, ctx.method(), ctx.path(), e.getMessage());
-                unavailable(ctx, NOT_DURABLE_RETRY_SECONDS, "the data is not durable yet (Kafka has not acknowledged it); "
-                        + "nothing was accepted: send the request again");
+                unavailable(
+                        ctx,
+                        NOT_DURABLE_RETRY_SECONDS,
+                        "the data is not durable yet (Kafka has not acknowledged it); "
+                                + "nothing was accepted: send the request again");
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{}: unhandled error on {} {}", serviceName, ctx.method(), ctx.path(), e);

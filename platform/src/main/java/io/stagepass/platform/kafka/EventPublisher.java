@@ -33,8 +33,9 @@ public final class EventPublisher implements AutoCloseable {
 
     public <T extends SpecificRecord> CompletableFuture<RecordMetadata> publish(Topic topic, String key, T event) {
         if (!topic.valueType().isInstance(event)) {
-            throw new IllegalArgumentException(topic.topicName() + " carries " + topic.valueType().getSimpleName()
-                    + ", not " + event.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    topic.topicName() + " carries " + topic.valueType().getSimpleName() + ", not "
+                            + event.getClass().getSimpleName());
         }
         byte[] value = codec(event).encode(event);
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
@@ -53,7 +54,8 @@ public final class EventPublisher implements AutoCloseable {
      * else refuse". When an ack fails, or {@code timeout} passes, it stops sending (a broker that is away would make
      * each further send wait for metadata) and throws {@link NotDurableException}.
      */
-    public <T extends SpecificRecord> void publishAll(Topic topic, List<T> events, Function<T, String> key, Duration timeout) {
+    public <T extends SpecificRecord> void publishAll(
+            Topic topic, List<T> events, Function<T, String> key, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
@@ -71,8 +73,10 @@ public final class EventPublisher implements AutoCloseable {
             throw new NotDurableException("interrupted while waiting for Kafka's acknowledgement", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new NotDurableException(events.size() + " record(s) for " + topic.topicName()
-                    + " not acknowledged by Kafka within " + timeout.toMillis() + " ms: " + cause, cause);
+            throw new NotDurableException(
+                    events.size() + " record(s) for " + topic.topicName() + " not acknowledged by Kafka within "
+                            + timeout.toMillis() + " ms: " + cause,
+                    cause);
         }
     }
 

@@ -20,15 +20,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /** Client settings every Stagepass service shares, so that durability rules live in one place. */
 public final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /**
      * A producer that never acknowledges data the cluster could lose: acks from all in-sync replicas, idempotence
@@ -96,8 +95,8 @@ public final class KafkaClients {
      */
     public static TopicPartition partitionOf(Consumer<?, ?> consumer, Topic topic, String key) {
         int partitions = consumer.partitionsFor(topic.topicName()).size();
-        return new TopicPartition(topic.topicName(),
-                Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+        return new TopicPartition(
+                topic.topicName(), Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
     }
 
     public static Admin admin(KafkaSettings kafka) {
@@ -118,7 +117,8 @@ public final class KafkaClients {
                 .filter(topic -> !existing.contains(topic.topicName()))
                 .toList();
         if (!missing.isEmpty()) {
-            List<NewTopic> requests = missing.stream().map(topic -> topic.newTopic(replicationFactor))
+            List<NewTopic> requests = missing.stream()
+                    .map(topic -> topic.newTopic(replicationFactor))
                     .collect(Collectors.toList());
             admin.createTopics(requests).all().get(30, TimeUnit.SECONDS);
         }

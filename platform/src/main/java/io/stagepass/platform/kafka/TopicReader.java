@@ -28,7 +28,8 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** Every committed record from {@code start} (empty map = the beginning) up to the topic's current end. */
-    public List<ConsumerRecord<String, byte[]>> readFrom(Topic topic, Map<TopicPartition, Long> start, Duration timeout) {
+    public List<ConsumerRecord<String, byte[]>> readFrom(
+            Topic topic, Map<TopicPartition, Long> start, Duration timeout) {
         List<TopicPartition> partitions = partitions(topic);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         consumer.assign(partitions);

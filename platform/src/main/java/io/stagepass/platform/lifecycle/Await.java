@@ -24,14 +24,14 @@ public final class Await {
         }
     }
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Asks {@code probe} every {@code poll} until {@code done} holds for its value or {@code timeout} has passed;
      * returns the last value either way (the caller tests it again to tell which).
      */
-    public static <T> T until(Duration timeout, Duration poll, Probe<T> probe, Predicate<? super T> done) throws Exception {
+    public static <T> T until(Duration timeout, Duration poll, Probe<T> probe, Predicate<? super T> done)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             T value = probe.get();
@@ -48,7 +48,8 @@ public final class Await {
     }
 
     /** For tests: the value once {@code done} holds; a {@link TimeoutError} naming {@code what} and the last value if not. */
-    public static <T> T expect(String what, Duration timeout, Probe<T> probe, Predicate<? super T> done) throws Exception {
+    public static <T> T expect(String what, Duration timeout, Probe<T> probe, Predicate<? super T> done)
+            throws Exception {
         T value = until(timeout, DEFAULT_POLL, probe, done);
         if (!done.test(value)) {
             throw new TimeoutError(what + " did not happen within " + timeout.toMillis() + " ms; last seen: " + value);

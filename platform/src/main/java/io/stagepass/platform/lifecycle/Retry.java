@@ -38,7 +38,13 @@ public final class Retry {
                 if (attempt >= attempts || !retriable.test(e)) {
                     throw e;
                 }
-                LOG.warn("{} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, attempts, backoff.toMillis(), e.toString());
+                LOG.warn(
+                        "{} failed (attempt {} of {}), retrying in {} ms: {}",
+                        what,
+                        attempt,
+                        attempts,
+                        backoff.toMillis(),
+                        e.toString());
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }

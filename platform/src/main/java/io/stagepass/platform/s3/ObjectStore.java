@@ -13,8 +13,7 @@ import java.util.List;
 
 /** MinIO SDK clients for the object store (S3Proxy embedded, MinIO in the compose deployment). */
 public final class ObjectStore {
-    private ObjectStore() {
-    }
+    private ObjectStore() {}
 
     /**
      * A client for the configured endpoint. The caller closes it: its OkHttp threads are not daemons and would

@@ -32,18 +32,27 @@ class EnvTest {
     @Test
     void aMalformedValueNamesTheVariableAndWhatWasExpected() {
         Env env = Env.of(Map.of(
-                KafkaSettings.BOOTSTRAP, "localhost",
-                S3Settings.ENDPOINT, "ftp://x",
-                "STAGEPASS_INGEST_PORT", "80a",
-                "STAGEPASS_MAX_BODY", "lots",
-                "STAGEPASS_RECONNECT_WINDOW", "soon"));
+                KafkaSettings.BOOTSTRAP,
+                "localhost",
+                S3Settings.ENDPOINT,
+                "ftp://x",
+                "STAGEPASS_INGEST_PORT",
+                "80a",
+                "STAGEPASS_MAX_BODY",
+                "lots",
+                "STAGEPASS_RECONNECT_WINDOW",
+                "soon"));
 
-        assertThatThrownBy(() -> KafkaSettings.fromEnv(env)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("STAGEPASS_KAFKA_BOOTSTRAP").hasMessageContaining("host:port");
-        assertThatThrownBy(() -> S3Settings.fromEnv(env)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> KafkaSettings.fromEnv(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STAGEPASS_KAFKA_BOOTSTRAP")
+                .hasMessageContaining("host:port");
+        assertThatThrownBy(() -> S3Settings.fromEnv(env))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("STAGEPASS_S3_ENDPOINT");
         assertThatThrownBy(() -> env.port("STAGEPASS_INGEST_PORT", 8090))
-                .hasMessageContaining("STAGEPASS_INGEST_PORT").hasMessageContaining("'80a'");
+                .hasMessageContaining("STAGEPASS_INGEST_PORT")
+                .hasMessageContaining("'80a'");
         assertThatThrownBy(() -> env.bytes("STAGEPASS_MAX_BODY", 1)).hasMessageContaining("STAGEPASS_MAX_BODY");
         assertThatThrownBy(() -> env.duration("STAGEPASS_RECONNECT_WINDOW", Duration.ZERO))
                 .hasMessageContaining("STAGEPASS_RECONNECT_WINDOW");

@@ -57,7 +57,8 @@ class HttpServicesTest {
         HttpResponse<String> response = get("/bad");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).contains("json"));
         assertThat(response.body()).contains("\"error\":\"Bad Request\"").contains("field 'type' must be one of");
     }
 
@@ -66,7 +67,9 @@ class HttpServicesTest {
         HttpResponse<String> response = get("/boom");
 
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(response.body()).contains("\"error\":\"Internal Server Error\"").doesNotContain("secret internals");
+        assertThat(response.body())
+                .contains("\"error\":\"Internal Server Error\"")
+                .doesNotContain("secret internals");
     }
 
     @Test
@@ -82,7 +85,9 @@ class HttpServicesTest {
         HttpResponse<String> away = get("/away");
         assertThat(away.statusCode()).isEqualTo(503);
         assertThat(away.headers().firstValue("Retry-After")).contains("5");
-        assertThat(away.body()).contains("\"error\":\"Service Unavailable\"").contains("Stripe's API could not be reached");
+        assertThat(away.body())
+                .contains("\"error\":\"Service Unavailable\"")
+                .contains("Stripe's API could not be reached");
 
         HttpResponse<String> notDurable = get("/not-durable");
         assertThat(notDurable.statusCode()).isEqualTo(503);
@@ -97,12 +102,15 @@ class HttpServicesTest {
         service.close();
 
         assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
-                .as("nothing listens on %d after close", port).isInstanceOf(ConnectException.class);
+                .as("nothing listens on %d after close", port)
+                .isInstanceOf(ConnectException.class);
         new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close(); // and the port can be bound again
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

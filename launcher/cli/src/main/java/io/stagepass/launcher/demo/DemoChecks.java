@@ -40,6 +40,7 @@ final class DemoChecks {
     static final Duration PIPELINE_WAIT = Duration.ofSeconds(90);
     /** Ingest delivers segments in the background; their facts follow within moments. */
     private static final Duration INGEST_WAIT = Duration.ofSeconds(30);
+
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofSeconds(1);
 
@@ -73,13 +74,18 @@ final class DemoChecks {
         try (TopicReader reader = new TopicReader(kafka)) {
             for (Map.Entry<Topic, Integer> entry : sent.counts().entrySet()) {
                 Topic topic = entry.getKey();
-                List<ConsumerRecord<String, byte[]>> records = Await.until(INGEST_WAIT, Duration.ofMillis(250),
-                        () -> reader.readFrom(topic, marks.get(topic), READ_TIMEOUT), read -> read.size() >= entry.getValue());
+                List<ConsumerRecord<String, byte[]>> records = Await.until(
+                        INGEST_WAIT,
+                        Duration.ofMillis(250),
+                        () -> reader.readFrom(topic, marks.get(topic), READ_TIMEOUT),
+                        read -> read.size() >= entry.getValue());
                 EventCodec<?> codec = EventCodec.of(topic.valueType());
                 records.forEach(record -> codec.decode(record.value()));
                 boolean ok = records.size() == entry.getValue();
                 all &= ok;
-                out.printf("  %-32s sent %3d  read back %3d  %s%n", topic.topicName(), entry.getValue(), records.size(), ok ? "ok" : "MISSING");
+                out.printf(
+                        "  %-32s sent %3d  read back %3d  %s%n",
+                        topic.topicName(), entry.getValue(), records.size(), ok ? "ok" : "MISSING");
             }
         }
         return all;
@@ -87,22 +93,29 @@ final class DemoChecks {
 
     /** The topic-activity job counted at least what was sent to each topic. */
     boolean pipelineCountedEverything(DemoTraffic.Sent sent, Map<TopicPartition, Long> activityMark) throws Exception {
-        out.printf("Waiting for the pipeline's topic-activity counts (%d s windows, committed on checkpoint)...%n",
+        out.printf(
+                "Waiting for the pipeline's topic-activity counts (%d s windows, committed on checkpoint)...%n",
                 TopicActivityJob.WINDOW.toSeconds());
         EventCodec<TopicActivity> codec = EventCodec.of(TopicActivity.class);
         Map<String, Long> counted;
         try (TopicReader reader = new TopicReader(kafka)) {
-            counted = Await.until(PIPELINE_WAIT, POLL, () -> {
-                Map<String, Long> totals = new TreeMap<>();
-                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.TOPIC_ACTIVITY, activityMark, READ_TIMEOUT)) {
-                    TopicActivity activity = codec.decode(record.value());
-                    totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
-                }
-                return totals;
-            }, totals -> covers(totals, sent));
+            counted = Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        Map<String, Long> totals = new TreeMap<>();
+                        for (ConsumerRecord<String, byte[]> record :
+                                reader.readFrom(Topic.TOPIC_ACTIVITY, activityMark, READ_TIMEOUT)) {
+                            TopicActivity activity = codec.decode(record.value());
+                            totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
+                        }
+                        return totals;
+                    },
+                    totals -> covers(totals, sent));
         }
         if (!covers(counted, sent)) {
-            out.println("  the pipeline did not count every event within " + PIPELINE_WAIT.toSeconds() + " s; counted: " + counted);
+            out.println("  the pipeline did not count every event within " + PIPELINE_WAIT.toSeconds() + " s; counted: "
+                    + counted);
             return false;
         }
         counted.forEach((topic, records) -> out.printf("  %-32s %3d records counted%n", topic, records));
@@ -110,7 +123,8 @@ final class DemoChecks {
     }
 
     private static boolean covers(Map<String, Long> counted, DemoTraffic.Sent sent) {
-        return sent.counts().entrySet().stream().allMatch(e -> counted.getOrDefault(e.getKey().topicName(), 0L) >= e.getValue());
+        return sent.counts().entrySet().stream()
+                .allMatch(e -> counted.getOrDefault(e.getKey().topicName(), 0L) >= e.getValue());
     }
 
     /**
@@ -125,32 +139,56 @@ final class DemoChecks {
         RevenueMetric[] total = new RevenueMetric[1];
         Map<String, String> verdicts = new TreeMap<>();
         try (TopicReader reader = new TopicReader(kafka)) {
-            Await.until(PIPELINE_WAIT, POLL, () -> {
-                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.REVENUE_METRICS, Map.of(), READ_TIMEOUT)) {
-                    if (record.key().equals(sent.liveId() + "/" + DemoTraffic.CURRENCY)) {
-                        total[0] = revenue.decode(record.value());
-                    }
-                }
-                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.ENTITLEMENTS, Map.of(), READ_TIMEOUT)) {
-                    if (record.key().startsWith(sent.liveId() + "/")) {
-                        verdicts.put(record.key(), entitlements.decode(record.value()).getType().name());
-                    }
-                }
-                return total[0] != null && total[0].getNetMinor() == expectedNet && verdicts.size() == DemoTraffic.TICKETS
-                        && verdicts.values().stream().filter("GRANTED"::equals).count() == DemoTraffic.TICKETS - 1;
-            }, Boolean.TRUE::equals);
+            Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        for (ConsumerRecord<String, byte[]> record :
+                                reader.readFrom(Topic.REVENUE_METRICS, Map.of(), READ_TIMEOUT)) {
+                            if (record.key().equals(sent.liveId() + "/" + DemoTraffic.CURRENCY)) {
+                                total[0] = revenue.decode(record.value());
+                            }
+                        }
+                        for (ConsumerRecord<String, byte[]> record :
+                                reader.readFrom(Topic.ENTITLEMENTS, Map.of(), READ_TIMEOUT)) {
+                            if (record.key().startsWith(sent.liveId() + "/")) {
+                                verdicts.put(
+                                        record.key(),
+                                        entitlements
+                                                .decode(record.value())
+                                                .getType()
+                                                .name());
+                            }
+                        }
+                        return total[0] != null
+                                && total[0].getNetMinor() == expectedNet
+                                && verdicts.size() == DemoTraffic.TICKETS
+                                && verdicts.values().stream()
+                                                .filter("GRANTED"::equals)
+                                                .count()
+                                        == DemoTraffic.TICKETS - 1;
+                    },
+                    Boolean.TRUE::equals);
         }
         RevenueMetric t = total[0];
-        boolean ok = t != null && t.getNetMinor() == expectedNet && verdicts.size() == DemoTraffic.TICKETS
+        boolean ok = t != null
+                && t.getNetMinor() == expectedNet
+                && verdicts.size() == DemoTraffic.TICKETS
                 && verdicts.values().stream().filter("GRANTED"::equals).count() == DemoTraffic.TICKETS - 1;
         if (!ok) {
             out.println("  the pipeline's revenue and entitlements did not arrive within " + PIPELINE_WAIT.toSeconds()
                     + " s; revenue: " + t + ", entitlements: " + verdicts);
             return false;
         }
-        out.printf("Revenue (pipeline, exactly once): gross %d, fees %d, refunds %d, net %d %s cents; %d sold, %d refunded%n",
-                t.getGrossMinor(), t.getFeesMinor(), t.getRefundsMinor(), t.getNetMinor(), DemoTraffic.CURRENCY,
-                t.getTicketsSold(), t.getTicketsRefunded());
+        out.printf(
+                "Revenue (pipeline, exactly once): gross %d, fees %d, refunds %d, net %d %s cents; %d sold, %d refunded%n",
+                t.getGrossMinor(),
+                t.getFeesMinor(),
+                t.getRefundsMinor(),
+                t.getNetMinor(),
+                DemoTraffic.CURRENCY,
+                t.getTicketsSold(),
+                t.getTicketsRefunded());
         out.printf("Entitlements (pipeline): %d tickets granted, the refunded one revoked%n", DemoTraffic.TICKETS - 1);
         return true;
     }
@@ -164,35 +202,51 @@ final class DemoChecks {
         EventCodec<AudienceMetric> codec = EventCodec.of(AudienceMetric.class);
         AudienceMetric[] found = new AudienceMetric[2]; // live, page
         try (TopicReader reader = new TopicReader(kafka)) {
-            Await.until(PIPELINE_WAIT, POLL, () -> {
-                for (ConsumerRecord<String, byte[]> record : reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), READ_TIMEOUT)) {
-                    if (record.key().equals(sent.liveId() + "/LIVE/TOTAL")) {
-                        found[0] = codec.decode(record.value());
-                    } else if (record.key().equals(sent.liveId() + "/PAGE/TOTAL")) {
-                        found[1] = codec.decode(record.value());
-                    }
-                }
-                return expectedAudience(found[0], found[1]);
-            }, Boolean.TRUE::equals);
+            Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        for (ConsumerRecord<String, byte[]> record :
+                                reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), READ_TIMEOUT)) {
+                            if (record.key().equals(sent.liveId() + "/LIVE/TOTAL")) {
+                                found[0] = codec.decode(record.value());
+                            } else if (record.key().equals(sent.liveId() + "/PAGE/TOTAL")) {
+                                found[1] = codec.decode(record.value());
+                            }
+                        }
+                        return expectedAudience(found[0], found[1]);
+                    },
+                    Boolean.TRUE::equals);
         }
         AudienceMetric live = found[0];
         AudienceMetric page = found[1];
         if (!expectedAudience(live, page)) {
-            out.println("  the audience metrics did not arrive within " + PIPELINE_WAIT.toSeconds() + " s; live: " + live + ", page: " + page);
+            out.println("  the audience metrics did not arrive within " + PIPELINE_WAIT.toSeconds() + " s; live: "
+                    + live + ", page: " + page);
             return false;
         }
-        out.printf("Audience (pipeline, event time): peak %d concurrent viewers at %s; %d views by %d ticket holders, "
+        out.printf(
+                "Audience (pipeline, event time): peak %d concurrent viewers at %s; %d views by %d ticket holders, "
                         + "watch time %.1f s (average %.1f s); %d page visitors, %d buyers%n",
-                live.getPeakConcurrentViewers(), live.getPeakAt(), live.getViews(), live.getUniqueViewers(),
-                live.getWatchTimeMillis() / 1000.0, live.getAverageWatchTimeMillis() / 1000.0,
-                page.getPageVisitors(), page.getBuyers());
+                live.getPeakConcurrentViewers(),
+                live.getPeakAt(),
+                live.getViews(),
+                live.getUniqueViewers(),
+                live.getWatchTimeMillis() / 1000.0,
+                live.getAverageWatchTimeMillis() / 1000.0,
+                page.getPageVisitors(),
+                page.getBuyers());
         return true;
     }
 
     private static boolean expectedAudience(AudienceMetric live, AudienceMetric page) {
         long viewers = DemoTraffic.VIEWERS;
-        return live != null && page != null && live.getViews() == viewers && live.getUniqueViewers() == viewers
-                && live.getPeakConcurrentViewers() == viewers && page.getPageVisitors() == viewers
+        return live != null
+                && page != null
+                && live.getViews() == viewers
+                && live.getUniqueViewers() == viewers
+                && live.getPeakConcurrentViewers() == viewers
+                && page.getPageVisitors() == viewers
                 && page.getBuyers() == DemoTraffic.TICKETS;
     }
 
@@ -207,25 +261,43 @@ final class DemoChecks {
         List<ReplayStatus> statuses;
         Instant ended;
         try (TopicReader reader = new TopicReader(kafka)) {
-            statuses = Await.until(PIPELINE_WAIT, Duration.ofMillis(250), () -> reader.readFrom(Topic.REPLAYS, Map.of(), READ_TIMEOUT)
-                    .stream().filter(r -> sent.liveId().equals(r.key())).map(r -> codec.decode(r.value())).toList(), DemoChecks::finished);
-            ended = reader.readFrom(Topic.LIVES, Map.of(), READ_TIMEOUT).stream().filter(r -> sent.liveId().equals(r.key()))
-                    .map(r -> lives.decode(r.value())).filter(l -> l.getType() == LiveEventType.ENDED)
-                    .map(Live::getOccurredAt).findFirst().orElse(null);
+            statuses = Await.until(
+                    PIPELINE_WAIT,
+                    Duration.ofMillis(250),
+                    () -> reader.readFrom(Topic.REPLAYS, Map.of(), READ_TIMEOUT).stream()
+                            .filter(r -> sent.liveId().equals(r.key()))
+                            .map(r -> codec.decode(r.value()))
+                            .toList(),
+                    DemoChecks::finished);
+            ended = reader.readFrom(Topic.LIVES, Map.of(), READ_TIMEOUT).stream()
+                    .filter(r -> sent.liveId().equals(r.key()))
+                    .map(r -> lives.decode(r.value()))
+                    .filter(l -> l.getType() == LiveEventType.ENDED)
+                    .map(Live::getOccurredAt)
+                    .findFirst()
+                    .orElse(null);
         }
         if (!finished(statuses)) {
-            out.println("  the replay was not packaged within " + PIPELINE_WAIT.toSeconds() + " s; statuses: " + statuses);
+            out.println(
+                    "  the replay was not packaged within " + PIPELINE_WAIT.toSeconds() + " s; statuses: " + statuses);
             return false;
         }
-        ReplayStatus last = statuses.stream().filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
-                .findFirst().orElseThrow();
+        ReplayStatus last = statuses.stream()
+                .filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
+                .findFirst()
+                .orElseThrow();
         StringBuilder path = new StringBuilder("  ");
         String stage = null;
         for (ReplayStatus status : statuses) {
             if (status.getType() == ReplayEventType.PACKAGING) {
                 path.append("PACKAGING v").append(status.getVersion());
-            } else if (status.getType() == ReplayEventType.PROGRESS && !status.getStage().equals(stage)) {
-                path.append(" -> ").append(status.getStage()).append(' ').append(status.getProgressPercent()).append('%');
+            } else if (status.getType() == ReplayEventType.PROGRESS
+                    && !status.getStage().equals(stage)) {
+                path.append(" -> ")
+                        .append(status.getStage())
+                        .append(' ')
+                        .append(status.getProgressPercent())
+                        .append('%');
                 stage = status.getStage();
             }
             if (status == last) {
@@ -234,38 +306,59 @@ final class DemoChecks {
         }
         path.append(" -> ").append(last.getType());
         if (ended != null) {
-            path.append(String.format(" %.1f s after the live ended", Duration.between(ended, last.getOccurredAt()).toMillis() / 1000.0));
+            path.append(String.format(
+                    " %.1f s after the live ended",
+                    Duration.between(ended, last.getOccurredAt()).toMillis() / 1000.0));
         }
         out.println(path);
         if (last.getType() != ReplayEventType.READY) {
             out.println("  the replay FAILED: " + last.getError());
             return false;
         }
-        out.printf("  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
+        out.printf(
+                "  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
                         + "%d thumbnail sprite%s); %s, %dx%d%n",
-                last.getVersion(), last.getDurationMillis() / 1000.0, last.getSizeBytes() / 1e6, last.getObjects().size(),
-                last.getLiveId() + "/v" + last.getVersion() + "/", last.getSpriteKeys().size(), last.getSpriteKeys().size() == 1 ? "" : "s",
-                last.getRenditions().get(0).getCodecs(), last.getRenditions().get(0).getWidth(), last.getRenditions().get(0).getHeight());
+                last.getVersion(),
+                last.getDurationMillis() / 1000.0,
+                last.getSizeBytes() / 1e6,
+                last.getObjects().size(),
+                last.getLiveId() + "/v" + last.getVersion() + "/",
+                last.getSpriteKeys().size(),
+                last.getSpriteKeys().size() == 1 ? "" : "s",
+                last.getRenditions().get(0).getCodecs(),
+                last.getRenditions().get(0).getWidth(),
+                last.getRenditions().get(0).getHeight());
         return true;
     }
 
     private static boolean finished(List<ReplayStatus> statuses) {
-        return statuses.stream().anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED);
+        return statuses.stream()
+                .anyMatch(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED);
     }
 
     /** The lake holds every event of the live that carries a live id, as DuckDB reads the published Parquet files. */
     boolean lake(DemoTraffic.Sent sent) throws Exception {
-        out.println("Waiting for the lake (Parquet in the object store, published when a partition-hour goes quiet)...");
+        out.println(
+                "Waiting for the lake (Parquet in the object store, published when a partition-hour goes quiet)...");
         List<Topic> topics = List.of(Topic.LIVES, Topic.SEGMENTS, Topic.BEACONS, Topic.PAYMENTS);
         Map<String, Long> found;
         try (MinioClient client = ObjectStore.client(s3)) {
-            found = Await.until(PIPELINE_WAIT, POLL, () -> {
-                Lake.sync(client, lakeCopy);
-                return lakeCounts(sent.liveId());
-            }, counts -> topics.stream().allMatch(t -> counts.getOrDefault(Lake.viewName(t), 0L) >= sent.counts().get(t)));
+            found = Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        Lake.sync(client, lakeCopy);
+                        return lakeCounts(sent.liveId());
+                    },
+                    counts -> topics.stream()
+                            .allMatch(t -> counts.getOrDefault(Lake.viewName(t), 0L)
+                                    >= sent.counts().get(t)));
         }
-        if (!topics.stream().allMatch(t -> found.getOrDefault(Lake.viewName(t), 0L) >= sent.counts().get(t))) {
-            out.println("  the lake did not hold every event of the live within " + PIPELINE_WAIT.toSeconds() + " s; found: " + found);
+        if (!topics.stream()
+                .allMatch(t -> found.getOrDefault(Lake.viewName(t), 0L)
+                        >= sent.counts().get(t))) {
+            out.println("  the lake did not hold every event of the live within " + PIPELINE_WAIT.toSeconds()
+                    + " s; found: " + found);
             return false;
         }
         out.println("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");

@@ -17,8 +17,8 @@ public final class DemoScenario {
     /** Length of the demo's generated live. */
     public static final int LIVE_SECONDS = DemoTraffic.LIVE_SECONDS;
     /** The demo is short: the lake publishes a partition-hour after 3 quiet seconds instead of minutes. */
-    public static final Map<String, String> STACK_DEFAULTS = Map.of(
-            PipelineConfig.LAKE_CLOSE_AFTER, "3s", PipelineConfig.LAKE_CHECKPOINT_INTERVAL, "2s");
+    public static final Map<String, String> STACK_DEFAULTS =
+            Map.of(PipelineConfig.LAKE_CLOSE_AFTER, "3s", PipelineConfig.LAKE_CHECKPOINT_INTERVAL, "2s");
 
     private final Stack stack;
     private final PrintStream out;
@@ -30,12 +30,13 @@ public final class DemoScenario {
 
     /** Runs the scenario; true when every event arrived and the pipeline counted it. */
     public boolean run() throws Exception {
-        DemoChecks checks = new DemoChecks(stack.kafka(), stack.s3(), stack.config().dataDir().resolve("lake"), out);
+        DemoChecks checks = new DemoChecks(
+                stack.kafka(), stack.s3(), stack.config().dataDir().resolve("lake"), out);
         Map<Topic, Map<TopicPartition, Long>> marks = checks.marks();
         DemoTraffic.Sent sent;
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
-            PlaybackTokens tokens = new PlaybackTokens(stack.config().serviceEnv()
-                    .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+            PlaybackTokens tokens = new PlaybackTokens(
+                    stack.config().serviceEnv().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
             sent = new DemoTraffic(publisher, "http://127.0.0.1:" + stack.ingestPort(), tokens, out).run();
         }
         boolean arrived = checks.everyEventArrived(sent, marks);

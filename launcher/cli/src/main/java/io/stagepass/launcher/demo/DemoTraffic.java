@@ -31,18 +31,19 @@ import java.util.concurrent.TimeUnit;
 final class DemoTraffic {
     /** Length of the demo's generated live. */
     static final int LIVE_SECONDS = 20;
+
     static final int VIEWERS = 4;
     static final int TICKETS = 3;
     static final String CURRENCY = "EUR";
     static final long TICKET_PRICE_MINOR = 1500;
     /** Stripe's fee on one ticket, as the balance transaction would say. */
     static final long FEE_MINOR = 47;
+
     static final int REPLAY_DAYS = 30;
     private static final Duration KEY_WAIT = Duration.ofSeconds(15);
 
     /** The live the traffic was about and how many events it sent to each topic. */
-    record Sent(String liveId, String creatorId, Map<Topic, Integer> counts) {
-    }
+    record Sent(String liveId, String creatorId, Map<Topic, Integer> counts) {}
 
     private final EventPublisher publisher;
     private final String ingestUrl;
@@ -59,8 +60,8 @@ final class DemoTraffic {
 
     Sent run() throws Exception {
         Map<Topic, Integer> sent = new EnumMap<>(Topic.class);
-        LiveScheduler.Scheduled live = LiveScheduler.schedule(publisher, null, "Ada's Yoga", "Sunrise flow", "standard",
-                TICKET_PRICE_MINOR, CURRENCY, REPLAY_DAYS);
+        LiveScheduler.Scheduled live = LiveScheduler.schedule(
+                publisher, null, "Ada's Yoga", "Sunrise flow", "standard", TICKET_PRICE_MINOR, CURRENCY, REPLAY_DAYS);
         sent.put(Topic.CREATORS, 1);
         out.println("Demo live " + live.liveId() + " by " + live.creatorId() + " (scheduled, stream key issued)");
         awaitKeyKnown(live.streamKey());
@@ -68,18 +69,22 @@ final class DemoTraffic {
         DemoViewers viewers = new DemoViewers(http, ingestUrl, tokens, live.liveId());
         int beacons = viewers.start(VIEWERS);
         long start = System.nanoTime();
-        GeneratedLive.pushHls(ingestUrl + "/live/" + live.streamKey() + "/index.m3u8",
+        GeneratedLive.pushHls(
+                ingestUrl + "/live/" + live.streamKey() + "/index.m3u8",
                 GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
-        out.printf("  pushed %d s of generated video through ingest as HLS (FFmpeg libraries: H.264 + AAC, 2 s segments) in %.1f s%n",
+        out.printf(
+                "  pushed %d s of generated video through ingest as HLS (FFmpeg libraries: H.264 + AAC, 2 s segments) in %.1f s%n",
                 LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
         sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest
 
         sent.put(Topic.PAYMENTS, sellTickets(live.liveId(), live.creatorId()));
-        out.printf("  %d tickets sold at %d %s cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
+        out.printf(
+                "  %d tickets sold at %d %s cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
                 TICKETS, TICKET_PRICE_MINOR, CURRENCY);
         sent.put(Topic.BEACONS, beacons + viewers.stop());
-        out.printf("  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
+        out.printf(
+                "  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
                 VIEWERS);
         return new Sent(live.liveId(), live.creatorId(), sent);
     }
@@ -93,29 +98,55 @@ final class DemoTraffic {
         List<String> tickets = new ArrayList<>();
         for (int i = 0; i < TICKETS; i++) {
             tickets.add(Ids.newId("cs"));
-            acks.add(publisher.publish(Topic.PAYMENTS, liveId, payment(liveId, creatorId, tickets.get(i), PaymentEventType.CHECKOUT_COMPLETED)
-                    .setPaid(true).setAmountMinor(TICKET_PRICE_MINOR).setFeeMinor(FEE_MINOR).setNetMinor(TICKET_PRICE_MINOR - FEE_MINOR)
-                    .build()));
+            acks.add(publisher.publish(
+                    Topic.PAYMENTS,
+                    liveId,
+                    payment(liveId, creatorId, tickets.get(i), PaymentEventType.CHECKOUT_COMPLETED)
+                            .setPaid(true)
+                            .setAmountMinor(TICKET_PRICE_MINOR)
+                            .setFeeMinor(FEE_MINOR)
+                            .setNetMinor(TICKET_PRICE_MINOR - FEE_MINOR)
+                            .build()));
         }
-        acks.add(publisher.publish(Topic.PAYMENTS, liveId, payment(liveId, creatorId, tickets.get(0), PaymentEventType.CHARGE_REFUNDED)
-                .setAmountMinor(TICKET_PRICE_MINOR).setRefundedTotalMinor(TICKET_PRICE_MINOR).setFullyRefunded(true).build()));
+        acks.add(publisher.publish(
+                Topic.PAYMENTS,
+                liveId,
+                payment(liveId, creatorId, tickets.get(0), PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(TICKET_PRICE_MINOR)
+                        .setRefundedTotalMinor(TICKET_PRICE_MINOR)
+                        .setFullyRefunded(true)
+                        .build()));
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return acks.size();
     }
 
-    private static PaymentFact.Builder payment(String liveId, String creatorId, String ticketId, PaymentEventType type) {
+    private static PaymentFact.Builder payment(
+            String liveId, String creatorId, String ticketId, PaymentEventType type) {
         String stripeEventId = Ids.newId("evt");
-        return PaymentFact.newBuilder().setEventId(Ids.derivedEventId("stripe", stripeEventId))
-                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS)).setType(type).setStripeEventId(stripeEventId)
-                .setLiveId(liveId).setCreatorId(creatorId).setTicketId(ticketId).setTier("standard")
-                .setPaymentIntentId("pi_" + ticketId).setBuyerEmail("viewer@example.com").setCurrency(CURRENCY);
+        return PaymentFact.newBuilder()
+                .setEventId(Ids.derivedEventId("stripe", stripeEventId))
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setType(type)
+                .setStripeEventId(stripeEventId)
+                .setLiveId(liveId)
+                .setCreatorId(creatorId)
+                .setTicketId(ticketId)
+                .setTier("standard")
+                .setPaymentIntentId("pi_" + ticketId)
+                .setBuyerEmail("viewer@example.com")
+                .setCurrency(CURRENCY);
     }
 
     /** Ingest learns new stream keys from the catalog within moments; a DELETE answers 204 once it knows one. */
     private void awaitKeyKnown(String streamKey) throws Exception {
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(ingestUrl + "/live/" + streamKey + "/index0.ts")).DELETE().build();
-        if (!Await.until(KEY_WAIT, () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 204)) {
-            throw new IllegalStateException("ingest did not learn the new stream key within " + KEY_WAIT.toSeconds() + " s");
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(ingestUrl + "/live/" + streamKey + "/index0.ts"))
+                .DELETE()
+                .build();
+        if (!Await.until(
+                KEY_WAIT,
+                () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 204)) {
+            throw new IllegalStateException(
+                    "ingest did not learn the new stream key within " + KEY_WAIT.toSeconds() + " s");
         }
     }
 }

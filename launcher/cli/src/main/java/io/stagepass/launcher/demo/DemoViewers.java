@@ -47,8 +47,9 @@ final class DemoViewers {
         int events = 0;
         for (int viewer = 0; viewer < viewers; viewer++) {
             String session = session(viewer);
-            events += send(token(ticket(viewer)), List.of(
-                    beacon("heartbeat", session, "live", 10_000), beacon("view_end", session, "live", 15_000)));
+            events += send(
+                    token(ticket(viewer)),
+                    List.of(beacon("heartbeat", session, "live", 10_000), beacon("view_end", session, "live", 15_000)));
         }
         return events;
     }
@@ -66,16 +67,21 @@ final class DemoViewers {
     }
 
     private static String beacon(String type, String session, String mode, long positionMs) {
-        return String.format("{\"type\": \"%s\", \"sessionId\": \"%s\", \"mode\": \"%s\", \"positionMs\": %d}", type, session, mode, positionMs);
+        return String.format(
+                "{\"type\": \"%s\", \"sessionId\": \"%s\", \"mode\": \"%s\", \"positionMs\": %d}",
+                type, session, mode, positionMs);
     }
 
     private int send(String token, List<String> events) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/beacons"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(ingestUrl + "/v1/beacons"))
                         .header("Authorization", "Bearer " + token)
-                        .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]")).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("ingest refused the demo's beacons: " + response.statusCode() + " " + response.body());
+            throw new IllegalStateException(
+                    "ingest refused the demo's beacons: " + response.statusCode() + " " + response.body());
         }
         return events.size();
     }

@@ -20,15 +20,20 @@ import java.util.concurrent.TimeoutException;
 /** Writes a scheduled live (and, when new, its creator) to the catalog, with a fresh stream key. */
 public final class LiveScheduler {
     /** What was scheduled; the stream key exists only here, the catalog holds its hash. */
-    public record Scheduled(String creatorId, String liveId, String streamKey) {
-    }
+    public record Scheduled(String creatorId, String liveId, String streamKey) {}
 
-    private LiveScheduler() {
-    }
+    private LiveScheduler() {}
 
     /** {@code creatorId} null registers a new creator named {@code creatorName}. */
-    public static Scheduled schedule(EventPublisher publisher, String creatorId, String creatorName, String title,
-                                     String tier, long priceMinor, String currency, int replayDays)
+    public static Scheduled schedule(
+            EventPublisher publisher,
+            String creatorId,
+            String creatorName,
+            String title,
+            String tier,
+            long priceMinor,
+            String currency,
+            int replayDays)
             throws InterruptedException, ExecutionException, TimeoutException {
         String code = Money.requireCurrency(currency);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -36,14 +41,37 @@ public final class LiveScheduler {
         String liveId = Ids.newId("live");
         String streamKey = StreamKeys.newKey();
         if (creatorId == null) {
-            publisher.publish(Topic.CREATORS, creator, Creator.newBuilder().setEventId(Ids.newEventId())
-                    .setOccurredAt(now).setType(CreatorEventType.REGISTERED).setCreatorId(creator)
-                    .setDisplayName(creatorName).setDefaultCurrency(code).build()).get(30, TimeUnit.SECONDS);
+            publisher
+                    .publish(
+                            Topic.CREATORS,
+                            creator,
+                            Creator.newBuilder()
+                                    .setEventId(Ids.newEventId())
+                                    .setOccurredAt(now)
+                                    .setType(CreatorEventType.REGISTERED)
+                                    .setCreatorId(creator)
+                                    .setDisplayName(creatorName)
+                                    .setDefaultCurrency(code)
+                                    .build())
+                    .get(30, TimeUnit.SECONDS);
         }
-        publisher.publish(Topic.LIVES, liveId, Live.newBuilder().setEventId(Ids.newEventId()).setOccurredAt(now)
-                .setType(LiveEventType.SCHEDULED).setLiveId(liveId).setCreatorId(creator).setTitle(title)
-                .setCurrency(code).setTiers(List.of(new TicketTier(tier, priceMinor)))
-                .setStreamKeySha256(StreamKeys.sha256(streamKey)).setReplayWindowDays(replayDays).build()).get(30, TimeUnit.SECONDS);
+        publisher
+                .publish(
+                        Topic.LIVES,
+                        liveId,
+                        Live.newBuilder()
+                                .setEventId(Ids.newEventId())
+                                .setOccurredAt(now)
+                                .setType(LiveEventType.SCHEDULED)
+                                .setLiveId(liveId)
+                                .setCreatorId(creator)
+                                .setTitle(title)
+                                .setCurrency(code)
+                                .setTiers(List.of(new TicketTier(tier, priceMinor)))
+                                .setStreamKeySha256(StreamKeys.sha256(streamKey))
+                                .setReplayWindowDays(replayDays)
+                                .build())
+                .get(30, TimeUnit.SECONDS);
         return new Scheduled(creator, liveId, streamKey);
     }
 }

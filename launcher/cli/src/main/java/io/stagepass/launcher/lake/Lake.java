@@ -37,7 +37,10 @@ public final class Lake implements AutoCloseable {
     /** Copies published files not copied yet into {@code root}; returns how many it copied. */
     public static int sync(MinioClient client, Path root) throws Exception {
         int copied = 0;
-        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(Bucket.LAKE.bucketName()).recursive(true).build())) {
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
+                .bucket(Bucket.LAKE.bucketName())
+                .recursive(true)
+                .build())) {
             String key = result.get().objectName();
             Path file = root.resolve(key).normalize();
             if (!key.endsWith(".parquet") || !file.startsWith(root) || Files.exists(file)) {
@@ -45,8 +48,12 @@ public final class Lake implements AutoCloseable {
             }
             Files.createDirectories(file.getParent());
             Path partial = file.resolveSibling(file.getFileName() + ".download");
-            client.downloadObject(DownloadObjectArgs.builder().bucket(Bucket.LAKE.bucketName()).object(key)
-                    .filename(partial.toString()).overwrite(true).build());
+            client.downloadObject(DownloadObjectArgs.builder()
+                    .bucket(Bucket.LAKE.bucketName())
+                    .object(key)
+                    .filename(partial.toString())
+                    .overwrite(true)
+                    .build());
             Files.move(partial, file);
             copied++;
         }
@@ -80,7 +87,9 @@ public final class Lake implements AutoCloseable {
 
     /** The view of a topic: the last part of its name ({@code stagepass.viewer.beacons} is {@code beacons}). */
     public static String viewName(Topic topic) {
-        return topic.topicName().substring(topic.topicName().lastIndexOf('.') + 1).replace('-', '_');
+        return topic.topicName()
+                .substring(topic.topicName().lastIndexOf('.') + 1)
+                .replace('-', '_');
     }
 
     /** The views defined, one per topic with files. */
@@ -91,14 +100,16 @@ public final class Lake implements AutoCloseable {
     /** Runs a query and prints its rows as an aligned table. */
     public void print(String sql, PrintStream out) throws SQLException {
         // a statement of DuckDB's driver is closed by a failed query, so one per query
-        try (Statement statement = duck.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             print(rows, out);
         }
     }
 
     /** The single number a query like {@code select count(*) ...} answers. */
     public long number(String sql) throws SQLException {
-        try (Statement statement = duck.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+        try (Statement statement = duck.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         }
