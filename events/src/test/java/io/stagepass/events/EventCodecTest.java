@@ -3,11 +3,19 @@ package io.stagepass.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,7 +182,7 @@ class EventCodecTest {
                 .fields()
                 .requiredString("eventId")
                 .name("occurredAt")
-                .type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+                .type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
                 .noDefault()
                 .name("schemaVersion")
                 .type()
@@ -187,14 +195,11 @@ class EventCodecTest {
                 .requiredString("displayName")
                 .requiredString("defaultCurrency")
                 .endRecord();
-        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        GenericRecord old = new GenericData.Record(v1);
         old.put("eventId", "e1");
         old.put("occurredAt", 1_700_000_000_000L);
         old.put("schemaVersion", 1);
-        old.put(
-                "type",
-                new org.apache.avro.generic.GenericData.EnumSymbol(
-                        v1.getField("type").schema(), "REGISTERED"));
+        old.put("type", new GenericData.EnumSymbol(v1.getField("type").schema(), "REGISTERED"));
         old.put("creatorId", "creator_1");
         old.put("displayName", "Ada");
         old.put("defaultCurrency", "EUR");
@@ -209,14 +214,13 @@ class EventCodecTest {
         assertThat(creator.getOccurredAt().toEpochMilli()).isEqualTo(1_700_000_000_000L);
     }
 
-    private static byte[] encodeGeneric(Schema schema, org.apache.avro.generic.GenericRecord record) {
+    private static byte[] encodeGeneric(Schema schema, GenericRecord record) {
         try {
-            return new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
-                            org.apache.avro.generic.GenericData.get(), schema)
+            return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema)
                     .encode(record)
                     .array();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -233,14 +237,14 @@ class EventCodecTest {
     @SuppressWarnings("unchecked")
     void readsTheEventTimeWithoutDecoding(SpecificRecord event) {
         byte[] encoded = EventCodec.of((Class<SpecificRecord>) event.getClass()).encode(event);
-        java.time.Instant occurredAt = (java.time.Instant) event.get(1);
+        Instant occurredAt = (Instant) event.get(1);
         assertThat(EventCodec.occurredAtMillis(encoded)).isEqualTo(occurredAt.toEpochMilli());
     }
 
     @Test
     void everyTopicsRecordStartsWithTheEventIdAndItsTime() {
         for (Topic topic : Topic.values()) {
-            Schema schema = org.apache.avro.specific.SpecificData.get().getSchema(topic.valueType());
+            Schema schema = SpecificData.get().getSchema(topic.valueType());
             assertThat(schema.getFields().get(0).name()).as(topic.name()).isEqualTo("eventId");
             assertThat(schema.getFields().get(0).schema().getType()).isEqualTo(Schema.Type.STRING);
             assertThat(schema.getFields().get(1).name()).as(topic.name()).isEqualTo("occurredAt");

@@ -1,5 +1,6 @@
 package io.stagepass.events;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -164,6 +165,6 @@ public final class SampleEvents {
                 .setSourceOffset(42)
                 .setDetectedBy("test")
                 .setReason("not Avro")
-                .setOriginalValue(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3}));
     }
 }

@@ -3,7 +3,9 @@ package io.stagepass.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,17 +31,17 @@ class TopicTest {
         Schema schema = SpecificData.get().getSchema(topic.valueType());
         int version = (Integer) schema.getField("schemaVersion").defaultVal();
 
-        java.util.List<Schema> older = EventCodec.history(topic.valueType(), schema);
+        List<Schema> older = EventCodec.history(topic.valueType(), schema);
         assertThat(older).hasSize(version - 1);
         for (Schema earlier : older) {
-            assertThat(org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, earlier)
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(schema, earlier)
                             .getType())
                     .as(
                             "%s reads what %s version %s wrote",
                             schema.getName(),
                             earlier.getName(),
                             earlier.getField("schemaVersion").defaultVal())
-                    .isEqualTo(org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
     }
 

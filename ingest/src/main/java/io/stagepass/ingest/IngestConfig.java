@@ -1,10 +1,14 @@
 package io.stagepass.ingest;
 
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Configuration of the ingest service, read once at start-up.
@@ -41,7 +45,7 @@ public record IngestConfig(
      * @param allowedOrigins {@code STAGEPASS_PLAYER_ORIGINS}, comma-separated, default the replay API's own origins
      * @param perMinute      {@code STAGEPASS_BEACON_RATE}, default 30: requests per minute per player session (burst 10)
      */
-    public record Beacons(String tokenSecret, java.util.Set<String> allowedOrigins, int perMinute) {}
+    public record Beacons(String tokenSecret, Set<String> allowedOrigins, int perMinute) {}
 
     /**
      * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...): verifies every webhook
@@ -74,16 +78,15 @@ public record IngestConfig(
 
     public static IngestConfig fromEnv(Env env) {
         IngestConfig config = read(env);
-        boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
-        if (!loopback && config.beacons().tokenSecret().equals(io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET)) {
-            throw new io.stagepass.platform.config.ConfigException(io.stagepass.events.PlaybackTokens.SECRET_VARIABLE
+        boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
+        if (!loopback && config.beacons().tokenSecret().equals(PlaybackTokens.EMBEDDED_SECRET)) {
+            throw new ConfigException(PlaybackTokens.SECRET_VARIABLE
                     + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host()
                     + "): the default is public");
         }
         if (!loopback && config.stripe().webhookSecret().equals(EMBEDDED_WEBHOOK_SECRET)) {
-            throw new io.stagepass.platform.config.ConfigException(
-                    STRIPE_WEBHOOK_SECRET + " must be set when ingest listens beyond loopback (" + HOST + "="
-                            + config.host() + "): the default is public");
+            throw new ConfigException(STRIPE_WEBHOOK_SECRET + " must be set when ingest listens beyond loopback ("
+                    + HOST + "=" + config.host() + "): the default is public");
         }
         return config;
     }
@@ -102,9 +105,8 @@ public record IngestConfig(
                 env.integer(SENDERS, 8, 1, 256),
                 new Beacons(
                         playbackSecret(env),
-                        java.util.Set.copyOf(java.util.List.of(
-                                env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
-                                        .split("\\s*,\\s*"))),
+                        Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
+                                .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
                 new Stripe(
                         env.string(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET),
@@ -113,11 +115,9 @@ public record IngestConfig(
     }
 
     private static String playbackSecret(Env env) {
-        String secret = env.string(
-                io.stagepass.events.PlaybackTokens.SECRET_VARIABLE, io.stagepass.events.PlaybackTokens.EMBEDDED_SECRET);
+        String secret = env.string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET);
         if (secret.length() < 32) {
-            throw new io.stagepass.platform.config.ConfigException(
-                    io.stagepass.events.PlaybackTokens.SECRET_VARIABLE + " must be at least 32 characters");
+            throw new ConfigException(PlaybackTokens.SECRET_VARIABLE + " must be at least 32 characters");
         }
         return secret;
     }

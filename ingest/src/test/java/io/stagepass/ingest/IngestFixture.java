@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,7 +72,7 @@ public final class IngestFixture implements AutoCloseable {
                 reconnectWindow,
                 Duration.ofSeconds(3),
                 4,
-                new IngestConfig.Beacons(TOKEN_SECRET, java.util.Set.of(PLAYER_ORIGIN), 30),
+                new IngestConfig.Beacons(TOKEN_SECRET, Set.of(PLAYER_ORIGIN), 30),
                 new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase));
         ingest = IngestService.start(config);
     }

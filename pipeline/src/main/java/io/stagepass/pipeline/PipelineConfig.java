@@ -6,6 +6,7 @@ import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Configuration of the pipeline jobs, read once at start-up.
@@ -43,7 +44,7 @@ public record PipelineConfig(
                 kafka,
                 checkpointInterval,
                 parallelism,
-                S3Settings.fromEnv(Env.of(java.util.Map.of())),
+                S3Settings.fromEnv(Env.of(Map.of())),
                 DEFAULT_LAKE_CHECKPOINT_INTERVAL,
                 DEFAULT_LAKE_CLOSE_AFTER);
     }

@@ -9,6 +9,7 @@ import io.stagepass.events.BeaconType;
 import io.stagepass.events.Ids;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.ViewMode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +18,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -54,7 +57,7 @@ public final class BeaconParser {
 
     /** A stand-in for checking a body before the token: it accepts every event type. */
     private static final PlaybackTokens.Claims ANY_VIEWER =
-            new PlaybackTokens.Claims("validation", java.util.Optional.of("validation"), Instant.MAX);
+            new PlaybackTokens.Claims("validation", Optional.of("validation"), Instant.MAX);
 
     /** Checks a batch's shape and fields (400 on the first problem) before anyone is authenticated. */
     public static void validate(byte[] body) {
@@ -70,7 +73,7 @@ public final class BeaconParser {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new BadRequestResponse("body: not JSON (" + e.getOriginalMessage() + ")");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BadRequestResponse("body: unreadable");
         }
         if (root == null || !root.isArray()) {
@@ -99,13 +102,13 @@ public final class BeaconParser {
             }
             if (!FIELDS.contains(name)) {
                 throw new BadRequestResponse(path + "." + name + ": unknown field (known: "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+                        + String.join(", ", new TreeSet<>(FIELDS)) + ")");
             }
         }
         BeaconType type = TYPES.get(text(event, "type", path).toLowerCase(Locale.ROOT));
         if (type == null) {
             throw new BadRequestResponse(
-                    path + ".type: must be one of " + String.join(", ", new java.util.TreeSet<>(TYPES.keySet())));
+                    path + ".type: must be one of " + String.join(", ", new TreeSet<>(TYPES.keySet())));
         }
         ViewMode mode = MODES.get(text(event, "mode", path).toLowerCase(Locale.ROOT));
         if (mode == null) {

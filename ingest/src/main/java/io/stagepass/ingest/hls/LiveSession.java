@@ -1,5 +1,6 @@
 package io.stagepass.ingest.hls;
 
+import io.stagepass.events.LiveEventType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -97,8 +98,8 @@ public final class LiveSession {
         for (SpoolEntry entry : pending) {
             switch (entry.type()) {
                 case LIFECYCLE -> {
-                    startedSpooled |= entry.lifecycle() == io.stagepass.events.LiveEventType.STARTED;
-                    endedSpooled |= entry.lifecycle() == io.stagepass.events.LiveEventType.ENDED;
+                    startedSpooled |= entry.lifecycle() == LiveEventType.STARTED;
+                    endedSpooled |= entry.lifecycle() == LiveEventType.ENDED;
                 }
                 case SEGMENT -> {
                     if (entry.kind() != HlsFile.Kind.INIT) {

@@ -2,6 +2,7 @@ package io.stagepass.ingest.hls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ public final class LiveSessions {
 
     /** Persists a session; call while holding its lock. */
     public void save(LiveSession session) throws IOException {
-        java.nio.file.Files.createDirectories(spool.liveDir(session.liveId));
+        Files.createDirectories(spool.liveDir(session.liveId));
         spool.writeAtomically(spool.liveDir(session.liveId).resolve(LiveSession.STATE_FILE), session.serialize());
     }
 

@@ -12,11 +12,15 @@ import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.platform.kafka.EventPublisher;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -68,7 +72,7 @@ public final class SegmentSender implements AutoCloseable {
         this.catalog = catalog;
         this.durationWait = durationWait;
         this.clock = clock;
-        this.threads = new java.util.ArrayList<>();
+        this.threads = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             int worker = i;
             threads.add(new Thread(() -> run(worker, workers), "ingest-segment-sender-" + i));
@@ -100,7 +104,7 @@ public final class SegmentSender implements AutoCloseable {
      * lives are delivered in parallel. Worker 0 also ends silent lives.
      */
     private void run(int worker, int workers) {
-        java.util.Map<String, long[]> retries = new java.util.HashMap<>(); // live -> {retry at (ms), backoff (ms)}
+        Map<String, long[]> retries = new HashMap<>(); // live -> {retry at (ms), backoff (ms)}
         long nextSilenceCheck = 0;
         while (running) {
             boolean waiting = true;
@@ -115,7 +119,7 @@ public final class SegmentSender implements AutoCloseable {
             List<String> lives;
             try {
                 lives = spool.lives();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 LOG.warn("cannot list the spool: {}", e.toString());
                 lives = List.of();
             }

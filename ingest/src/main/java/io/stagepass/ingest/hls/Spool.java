@@ -5,6 +5,7 @@ import io.stagepass.events.LiveEventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -175,7 +176,7 @@ public final class Spool {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(TMP_PREFIX + UUID.randomUUID());
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            channel.write(ByteBuffer.wrap(bytes));
             channel.force(true);
         }
         commit(tmp, target);

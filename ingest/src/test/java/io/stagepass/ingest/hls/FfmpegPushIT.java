@@ -10,11 +10,13 @@ import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.platform.lifecycle.Await;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,9 +83,7 @@ class FfmpegPushIT {
             assertThat(sequences)
                     .as("every segment once, no gaps")
                     .doesNotHaveDuplicates()
-                    .isEqualTo(java.util.stream.LongStream.range(0, sequences.size())
-                            .boxed()
-                            .toList());
+                    .isEqualTo(LongStream.range(0, sequences.size()).boxed().toList());
             assertThat(segments).allMatch(s -> s.getType() == SegmentEventType.STORED && s.getDurationMicros() != null);
             long total = segments.stream()
                     .mapToLong(SegmentStored::getDurationMicros)
@@ -112,8 +112,8 @@ class FfmpegPushIT {
                     .containsExactlyInAnyOrderElementsOf(expectedKeys);
 
             // Without -re uploads overlap and playlists arrive out of order; the one last by media sequence wins.
-            Playlist stored = Playlist.parse(java.nio.file.Files.readString(
-                    fixture.config.spoolDir().resolve(live[0]).resolve("playlist.m3u8")));
+            Playlist stored = Playlist.parse(
+                    Files.readString(fixture.config.spoolDir().resolve(live[0]).resolve("playlist.m3u8")));
             assertThat(stored.ended()).as("stored playlist is the final one").isTrue();
             assertThat(stored.lastSequence()).isEqualTo(CLIP_SECONDS / 2 - 1);
 

@@ -10,10 +10,14 @@ import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.platform.lifecycle.Await;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -228,13 +232,12 @@ class HlsRoutesIT {
 
     /** The status of a request sent byte for byte, so no client normalizes its path first. */
     private static int rawStatus(IngestFixture fixture, String requestLine) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.ingest.port())) {
+        try (Socket socket = new Socket("127.0.0.1", fixture.ingest.port())) {
             socket.getOutputStream()
                     .write((requestLine
                                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String status =
-                    new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
+                            .getBytes(StandardCharsets.US_ASCII));
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream())).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
     }

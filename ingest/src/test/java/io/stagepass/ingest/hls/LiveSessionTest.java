@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.LiveEventType;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class LiveSessionTest {
         session.maxSequence = 3;
         session.startedSpooled = true;
         session.durations.put(3L, 2_000_000L);
-        java.nio.file.Files.write(dir.resolve("state"), session.serialize());
+        Files.write(dir.resolve("state"), session.serialize());
 
         LiveSession loaded = LiveSession.load("live_1", dir.resolve("state"));
         assertThat(loaded.startedSpooled).isTrue();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,9 +84,8 @@ class OutageIT {
         assertThat(segments)
                 .extracting(SegmentStored::getSequence)
                 .as("every segment once")
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, CLIP_SECONDS / 2)
-                        .boxed()
-                        .toList());
+                .containsExactlyElementsOf(
+                        LongStream.range(0, CLIP_SECONDS / 2).boxed().toList());
         assertThat(fixture.objects(live[0])).hasSize(CLIP_SECONDS / 2);
         assertThat(fixture.lifecycle(live[0]))
                 .extracting(Live::getType)

@@ -9,6 +9,7 @@ import io.stagepass.jobs.media.Demuxer;
 import io.stagepass.jobs.media.MediaException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -177,7 +179,7 @@ public final class Packager {
                         || broken
                         || segment.discontinuity()
                         || segment.sequence() != previous + 1
-                        || !java.util.Objects.equals(next.init(), previousInit);
+                        || !Objects.equals(next.init(), previousInit);
                 String url = next.init() == null ? next.file().toString() : "concat:" + next.init() + "|" + next.file();
                 try (Demuxer demuxer = Demuxer.open(url, next.init() == null ? "mpegts" : "mov", newRun)) {
                     if (newRun) {
@@ -339,7 +341,7 @@ public final class Packager {
     private static String sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

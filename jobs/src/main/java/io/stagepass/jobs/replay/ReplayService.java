@@ -8,6 +8,7 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -126,7 +127,7 @@ public final class ReplayService implements AutoCloseable {
                 .setPosterKey(result.posterKey())
                 .setThumbnailsKey(result.thumbnailsKey())
                 .setSpriteKeys(result.spriteKeys())
-                .setRenditions(java.util.List.of(result.rendition()))
+                .setRenditions(List.of(result.rendition()))
                 .setDurationMillis(result.durationMillis())
                 .setSizeBytes(result.sizeBytes())
                 .setGaps(result.gaps())

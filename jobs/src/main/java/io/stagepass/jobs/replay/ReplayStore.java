@@ -7,6 +7,8 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InternalException;
+import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import io.stagepass.events.Bucket;
 import io.stagepass.platform.lifecycle.Retry;
@@ -112,8 +114,6 @@ final class ReplayStore {
             String code = response.errorResponse().code();
             return !"NoSuchKey".equals(code) && !"AccessDenied".equals(code) && !"NoSuchBucket".equals(code);
         }
-        return e instanceof IOException
-                || e instanceof io.minio.errors.ServerException
-                || e instanceof io.minio.errors.InternalException;
+        return e instanceof IOException || e instanceof ServerException || e instanceof InternalException;
     }
 }

@@ -26,17 +26,23 @@ import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A real broker and S3 server, and lives written into them exactly as ingest writes them (segment bytes in the
@@ -74,10 +80,10 @@ final class ReplayFixture implements AutoCloseable {
         Path media = dir.resolve("media-" + name);
         try {
             Files.createDirectories(media);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Map<String, String> options = new java.util.HashMap<>(Map.of(
+        Map<String, String> options = new HashMap<>(Map.of(
                 "hls_time",
                 "2",
                 "hls_list_size",
@@ -102,8 +108,8 @@ final class ReplayFixture implements AutoCloseable {
         final Path media;
         final boolean fmp4;
         final List<Long> dropped = new ArrayList<>();
-        final Map<Long, byte[]> replaced = new java.util.HashMap<>();
-        final Map<Long, byte[]> storedAs = new java.util.HashMap<>();
+        final Map<Long, byte[]> replaced = new HashMap<>();
+        final Map<Long, byte[]> storedAs = new HashMap<>();
         int replayDays = 30;
         Instant endedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Live ended;
@@ -158,7 +164,7 @@ final class ReplayFixture implements AutoCloseable {
             List<Path> segments;
             try (Stream<Path> files = Files.list(media)) {
                 segments = files.filter(f -> f.getFileName().toString().matches("index\\d+\\.(ts|m4s)"))
-                        .sorted(java.util.Comparator.comparingLong(ReplayFixture::sequenceOf))
+                        .sorted(Comparator.comparingLong(ReplayFixture::sequenceOf))
                         .toList();
             }
             if (fmp4) {
@@ -234,14 +240,14 @@ final class ReplayFixture implements AutoCloseable {
         return Long.parseLong(file.getFileName().toString().replaceAll("\\D", ""));
     }
 
-    void send(Topic topic, org.apache.avro.specific.SpecificRecord event) throws Exception {
+    void send(Topic topic, SpecificRecord event) throws Exception {
         String key = event instanceof Live live ? live.getLiveId() : ((SegmentStored) event).getLiveId();
         publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
     }
 
     void put(String key, byte[] bytes) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
-                        new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                        new ByteArrayInputStream(bytes), bytes.length, -1)
                 .build());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.jobs.media.MediaProbe;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,8 +92,7 @@ class ReplayPackagingIT {
         assertThat(ready.getSegments()).isEqualTo(SECONDS / 2 - 3);
         String media = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
         assertThat(media.lines().filter("#EXT-X-DISCONTINUITY"::equals)).hasSize(3);
-        assertThat(totalMicros(media))
-                .isCloseTo((SECONDS / 2 - 3) * SEGMENT_MICROS, org.assertj.core.data.Offset.offset(40_000L));
+        assertThat(totalMicros(media)).isCloseTo((SECONDS / 2 - 3) * SEGMENT_MICROS, Offset.offset(40_000L));
     }
 
     @Test
@@ -156,7 +157,7 @@ class ReplayPackagingIT {
                 .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(6_000_000));
         assertThat(totalMicros(media))
                 .as("within a frame of the source")
-                .isCloseTo(seconds * 1_000_000L, org.assertj.core.data.Offset.offset(40_000L));
+                .isCloseTo(seconds * 1_000_000L, Offset.offset(40_000L));
 
         Path local = fixture.download(ready);
         assertThat(topLevelBoxes(Files.readAllBytes(local.resolve("download.mp4"))))
@@ -189,7 +190,7 @@ class ReplayPackagingIT {
     static List<Long> durations(String media) {
         return media.lines()
                 .filter(l -> l.startsWith("#EXTINF:"))
-                .map(l -> new java.math.BigDecimal(l.substring(8, l.indexOf(',')))
+                .map(l -> new BigDecimal(l.substring(8, l.indexOf(',')))
                         .movePointRight(6)
                         .longValue())
                 .toList();

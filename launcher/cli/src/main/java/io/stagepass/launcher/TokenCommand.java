@@ -4,6 +4,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Env env = Env.system().with(java.util.Map.of("TTL", ttl));
+        Env env = Env.system().with(Map.of("TTL", ttl));
         Duration validity = env.duration("TTL", Duration.ofHours(6));
         PlaybackTokens tokens =
                 new PlaybackTokens(env.string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));

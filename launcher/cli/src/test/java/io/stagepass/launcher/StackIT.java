@@ -17,6 +17,8 @@ import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +100,7 @@ class StackIT {
 
     @Test
     void refusesAPortThatIsTakenAndNamesTheVariable() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
                     StackConfig.DATA_DIR,
                     dataDir.toString(),

@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.Ports;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ class UpCommandIT {
                 .contains("Kafka broker on port " + ports.get(StackConfig.KAFKA_PORT) + " stopped");
     }
 
-    private List<String> console() throws java.io.IOException {
+    private List<String> console() throws IOException {
         return Files.readAllLines(dataDir.resolve("console.txt"), StandardCharsets.UTF_8);
     }
 }

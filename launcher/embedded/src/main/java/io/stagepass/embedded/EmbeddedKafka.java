@@ -3,6 +3,8 @@ package io.stagepass.embedded;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.KafkaClients;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .run();
             LOG.info("Formatted new Kafka log directory {}", logDir);
         }

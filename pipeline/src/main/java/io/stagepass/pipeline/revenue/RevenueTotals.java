@@ -1,5 +1,7 @@
 package io.stagepass.pipeline.revenue;
 
+import io.stagepass.events.DisputeOutcome;
+import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
@@ -77,7 +79,7 @@ public class RevenueTotals {
         long amount = fact.getAmountMinor();
         switch (fact.getType()) {
             case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED -> {
-                if (fact.getType() == io.stagepass.events.PaymentEventType.ASYNC_PAYMENT_SUCCEEDED || fact.getPaid()) {
+                if (fact.getType() == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED || fact.getPaid()) {
                     grossMinor = Math.addExact(grossMinor, amount);
                     feesMinor = Math.addExact(feesMinor, fact.getFeeMinor() == null ? 0 : fact.getFeeMinor());
                     ticketsSold++;
@@ -95,7 +97,7 @@ public class RevenueTotals {
             }
             case DISPUTE_CLOSED -> {
                 disputesHeldMinor = Math.subtractExact(disputesHeldMinor, amount);
-                if (fact.getDisputeOutcome() == io.stagepass.events.DisputeOutcome.LOST) {
+                if (fact.getDisputeOutcome() == DisputeOutcome.LOST) {
                     disputesLostMinor = Math.addExact(disputesLostMinor, amount);
                 } else {
                     disputesWonMinor = Math.addExact(disputesWonMinor, amount);

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -147,7 +148,7 @@ class TopicActivityJobIT {
             EmbeddedKafka kafka, KafkaProducer<String, byte[]> producer, Map<String, Long> expected) throws Exception {
         long markers = counts(kafka).getOrDefault(Topic.CREATORS.topicName(), 0L);
         produce(producer, Topic.CREATORS, 1, 10);
-        Map<String, Long> withMarker = new java.util.HashMap<>(expected);
+        Map<String, Long> withMarker = new HashMap<>(expected);
         withMarker.put(Topic.CREATORS.topicName(), markers + 1);
         return awaitCounts(kafka, withMarker);
     }

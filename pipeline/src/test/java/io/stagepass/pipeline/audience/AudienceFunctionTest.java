@@ -12,8 +12,10 @@ import io.stagepass.events.SampleEvents;
 import io.stagepass.events.ViewMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -197,7 +199,7 @@ class AudienceFunctionTest {
                                 && m.getRetentionMinute() == 0))
                 .as("emitted only when the value changes")
                 .hasSize(1);
-        java.util.Set<String> zeroSamples = new java.util.HashSet<>();
+        Set<String> zeroSamples = new HashSet<>();
         harness.extractOutputValues().stream()
                 .filter(m -> m.getType() == AudienceMetricType.CONCURRENCY && m.getConcurrentViewers() == 0)
                 .forEach(m -> zeroSamples.add(m.getMode() + "@" + m.getAt()));

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Decoding after the shuffle: good events go on under their key, anything else is a dead letter with its bytes. */
@@ -33,8 +34,7 @@ class KeyedDecodeTest {
                 .extracting(
                         DeadLetter::getSourceOffset,
                         letter -> letter.getReason().contains("is not the event's key"))
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(2L, true), org.assertj.core.groups.Tuple.tuple(3L, false));
+                .containsExactly(Tuple.tuple(2L, true), Tuple.tuple(3L, false));
         harness.close();
     }
 

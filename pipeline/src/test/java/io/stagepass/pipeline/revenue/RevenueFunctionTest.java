@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,9 +116,7 @@ class RevenueFunctionTest {
                 .toList();
         assertThat(totals)
                 .extracting(RevenueMetric::getCurrency, RevenueMetric::getGrossMinor)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("EUR", 1500L),
-                        org.assertj.core.groups.Tuple.tuple("USD", 2000L));
+                .containsExactly(Tuple.tuple("EUR", 1500L), Tuple.tuple("USD", 2000L));
     }
 
     private RevenueMetric lastTotal(String tier) {

@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class Env {
 
     /** This environment with some values replaced (command-line options win over the environment). */
     public Env with(Map<String, String> overrides) {
-        java.util.HashMap<String, String> merged = new java.util.HashMap<>(values);
+        HashMap<String, String> merged = new HashMap<>(values);
         merged.putAll(overrides);
         return new Env(merged);
     }
