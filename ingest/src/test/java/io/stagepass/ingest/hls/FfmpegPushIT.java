@@ -9,6 +9,7 @@ import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class FfmpegPushIT {
 
     @BeforeAll
     static void requireFfmpeg() {
-        Ffmpeg.assumeAvailable();
+        FfmpegCli.assumeAvailable();
     }
 
     @Test
@@ -51,7 +52,7 @@ class FfmpegPushIT {
     private void pushAndCheck(List<String> extra, SegmentContainer container) throws Exception {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String[] live = fixture.scheduleLive();
-            Process ffmpeg = Ffmpeg.push(
+            Process ffmpeg = FfmpegCli.push(
                     fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, false, extra, dir.resolve("ffmpeg.log"));
             assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS))
                     .as("ffmpeg finished")

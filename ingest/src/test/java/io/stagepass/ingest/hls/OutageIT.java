@@ -7,6 +7,7 @@ import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.ingest.IngestFixture;
+import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class OutageIT {
 
     @BeforeAll
     static void requireFfmpeg() {
-        Ffmpeg.assumeAvailable();
+        FfmpegCli.assumeAvailable();
     }
 
     @Test
@@ -54,7 +55,7 @@ class OutageIT {
 
     private void pushThrough(IngestFixture fixture, Step stop, Step start) throws Exception {
         String[] live = fixture.scheduleLive();
-        Process ffmpeg = Ffmpeg.push(
+        Process ffmpeg = FfmpegCli.push(
                 fixture.url(live[1], "index.m3u8"), CLIP_SECONDS, true, List.of(), dir.resolve("ffmpeg.log"));
         Thread.sleep(OUTAGE_START.toMillis());
         stop.run();

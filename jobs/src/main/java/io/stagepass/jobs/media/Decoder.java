@@ -12,6 +12,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
@@ -28,7 +29,13 @@ public final class Decoder implements AutoCloseable {
         this.context = context;
     }
 
+    /** A decoder for single keyframes: one thread, no delay. */
     public static Decoder open(AVCodecParameters parameters) {
+        return open(parameters, 1);
+    }
+
+    /** A decoder with {@code threads} threads (0: as many as FFmpeg likes), for a continuous stream. */
+    public static Decoder open(AVCodecParameters parameters, int threads) {
         AVCodec codec = avcodec_find_decoder(parameters.codec_id());
         if (codec == null) {
             throw new MediaException("the bundled FFmpeg cannot decode codec id " + parameters.codec_id());
@@ -37,12 +44,21 @@ public final class Decoder implements AutoCloseable {
         Decoder decoder = new Decoder(context);
         try {
             Av.check(avcodec_parameters_to_context(context, parameters), "configure the decoder");
-            context.thread_count(1); // one picture at a time: frame threads would only add delay
+            context.thread_count(threads); // one for single pictures: frame threads would only add delay
             Av.check(avcodec_open2(context, codec, (AVDictionary) null), "open the decoder");
             return decoder;
         } catch (RuntimeException e) {
             decoder.close();
             throw e;
+        }
+    }
+
+    /** Decodes a packet of a continuous stream ({@code null} drains it) and hands every picture that comes out to {@code out}. */
+    public void decode(AVPacket packet, Consumer<AVFrame> out) {
+        Av.check(avcodec_send_packet(context, packet), "decode a packet");
+        while (avcodec_receive_frame(context, frame) == 0) {
+            out.accept(frame);
+            av_frame_unref(frame);
         }
     }
 

@@ -62,8 +62,16 @@ public final class Pictures {
 
     /** {@code source} scaled to {@code width x height} as a new full-range picture (the caller frees it). */
     public static AVFrame scaled(AVFrame source, int width, int height) {
+        return scaled(source, width, height, AV_PIX_FMT_YUVJ420P);
+    }
+
+    /** {@code source} scaled to {@code width x height} in a pixel format (the caller frees it). */
+    public static AVFrame scaled(AVFrame source, int width, int height, int pixelFormat) {
         AVFrame target = av_frame_alloc();
-        target.format(AV_PIX_FMT_YUVJ420P).width(width).height(height).color_range(AVCOL_RANGE_JPEG);
+        target.format(pixelFormat).width(width).height(height);
+        if (pixelFormat == AV_PIX_FMT_YUVJ420P) {
+            target.color_range(AVCOL_RANGE_JPEG);
+        }
         Av.check(av_frame_get_buffer(target, 0), "allocate a " + width + "x" + height + " picture");
         SwsContext scaler = sws_getContext(
                 source.width(),

@@ -8,16 +8,12 @@ import io.stagepass.events.StreamKeys;
 import io.stagepass.jobs.media.Demuxer;
 import io.stagepass.jobs.media.MediaException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,9 +107,19 @@ public final class Packager {
             for (ReplayInput.Segment segment : input.segments()) {
                 fetched.add(fetchers.submit(() -> fetch(input, segment, in, inits)));
             }
+            long start = System.nanoTime();
             Remuxed remuxed = remux(input, fetched, out, progress);
+            long remuxedAt = System.nanoTime();
             progress.report("uploading", 70);
-            return upload(input, version, out, remuxed, progress);
+            Result result = upload(input, version, out, remuxed, progress);
+            LOG.info(
+                    "live {}: v{} fetched and remuxed in {} ms, uploaded {} MB in {} ms",
+                    input.liveId(),
+                    version,
+                    (remuxedAt - start) / 1_000_000,
+                    result.sizeBytes() >> 20,
+                    (System.nanoTime() - remuxedAt) / 1_000_000);
+            return result;
         } finally {
             fetchers.shutdownNow();
             deleteRecursively(dir);
@@ -265,21 +272,45 @@ public final class Packager {
         try (Stream<Path> listing = Files.list(out)) {
             files = listing.sorted(Comparator.comparing(Path::toString)).toList();
         }
-        long total = 0;
+        long sum = 0;
         for (Path file : files) {
-            total += Files.size(file);
+            sum += Files.size(file);
         }
-        List<ReplayObject> objects = new ArrayList<>();
-        long sent = 0;
-        // Media first and playlists last: nothing refers to an object that is not there yet (READY comes after all).
-        for (Path file : files.stream()
-                .sorted(Comparator.comparing(Packager::uploadOrder))
-                .toList()) {
-            String key = prefix + file.getFileName();
-            objects.add(new ReplayObject(key, Files.size(file), sha256(file)));
-            store.upload(file, key, contentType(file.getFileName().toString()));
-            sent += Files.size(file);
-            progress.report("uploading", (int) (70 + 29 * sent / Math.max(1, total)));
+        long total = sum;
+        List<ReplayObject> objects = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong sent = new AtomicLong();
+        // Media in parallel first, playlists last: nothing refers to an object that is not there yet (and READY,
+        // which names them all, comes after everything).
+        Map<Integer, List<Path>> waves = new TreeMap<>();
+        files.forEach(file -> waves.computeIfAbsent(uploadOrder(file) == 0 ? 0 : 1, k -> new ArrayList<>())
+                .add(file));
+        ExecutorService uploaders = Executors.newFixedThreadPool(parallelism, runnable -> {
+            Thread thread = new Thread(runnable, "replay-upload-" + input.liveId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (List<Path> wave : waves.values()) {
+                List<Future<?>> uploads = new ArrayList<>();
+                for (Path file : wave.stream()
+                        .sorted(Comparator.comparing(Packager::uploadOrder))
+                        .toList()) {
+                    uploads.add(uploaders.submit(() -> {
+                        String key = prefix + file.getFileName();
+                        long size = Files.size(file);
+                        String sha256 = store.upload(
+                                file, key, contentType(file.getFileName().toString()));
+                        objects.add(new ReplayObject(key, size, sha256));
+                        progress.report("uploading", (int) (70 + 29 * sent.addAndGet(size) / Math.max(1, total)));
+                        return null;
+                    }));
+                }
+                for (Future<?> upload : uploads) {
+                    upload.get();
+                }
+            }
+        } finally {
+            uploaders.shutdownNow();
         }
         objects.sort(Comparator.comparing(ReplayObject::getKey));
         StringBuilder manifest = new StringBuilder();
@@ -336,14 +367,6 @@ public final class Packager {
             return "text/vtt";
         }
         return "application/octet-stream";
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -61,22 +61,44 @@ final class ReplayFacts implements AutoCloseable {
         publisher.publishAll(Topic.REPLAYS, List.of(status), ReplayStatus::getLiveId, ACK);
     }
 
-    /** Sends the latest progress of a build every second until the returned handle is cancelled. */
-    ScheduledFuture<?> progressEvery(Live live, int version, int servedVersion, String contentHash, Progress progress) {
-        return ticker.scheduleAtFixedRate(
+    /**
+     * Sends the latest progress of a build every second until the returned ticker is closed. Closing waits for a tick
+     * in flight: no PROGRESS may follow the READY or FAILED sent after it, or it would become the replay's latest state.
+     */
+    Ticker progressEvery(Live live, int version, int servedVersion, String contentHash, Progress progress) {
+        Object lock = new Object();
+        boolean[] stopped = {false};
+        ScheduledFuture<?> ticks = ticker.scheduleAtFixedRate(
                 () -> {
-                    Progress.Snapshot now = progress.snapshot();
-                    publisher.publish(
-                            Topic.REPLAYS,
-                            live.getLiveId(),
-                            about(live, ReplayEventType.PROGRESS, version, servedVersion, contentHash)
-                                    .setStage(now.stage())
-                                    .setProgressPercent(now.percent())
-                                    .build());
+                    synchronized (lock) {
+                        if (stopped[0]) {
+                            return;
+                        }
+                        Progress.Snapshot now = progress.snapshot();
+                        publisher.publish(
+                                Topic.REPLAYS,
+                                live.getLiveId(),
+                                about(live, ReplayEventType.PROGRESS, version, servedVersion, contentHash)
+                                        .setStage(now.stage())
+                                        .setProgressPercent(now.percent())
+                                        .build());
+                    }
                 },
                 0,
                 PROGRESS_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        return () -> {
+            synchronized (lock) {
+                stopped[0] = true;
+                ticks.cancel(false);
+            }
+        };
+    }
+
+    /** Stops the progress facts of a build. */
+    interface Ticker extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The READY fact's id: the same live, version and bytes give the same fact, however often it is published. */

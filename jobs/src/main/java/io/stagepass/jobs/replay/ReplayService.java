@@ -8,9 +8,9 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +59,13 @@ public final class ReplayService implements AutoCloseable {
         ReplayInput input = ReplayInput.of(live.getLiveId(), facts.segments(live));
         String contentHash = input.contentHash();
         Optional<ReplayStatus> latest = facts.latestReplay(live.getLiveId());
+        if (Instant.now().isAfter(ReplayFacts.expiresAt(live))) {
+            LOG.info(
+                    "live {}: its replay window closed at {}; not packaging",
+                    live.getLiveId(),
+                    ReplayFacts.expiresAt(live));
+            return latest.orElse(null);
+        }
         if (latest.isPresent() && latest.get().getType() == ReplayEventType.EXPIRED) {
             LOG.info("live {}: its replay window has closed; not packaging", live.getLiveId());
             return latest.get();
@@ -90,7 +97,7 @@ public final class ReplayService implements AutoCloseable {
                 .setProgressPercent(0)
                 .build());
         ReplayFacts.Progress progress = new ReplayFacts.Progress(listener);
-        ScheduledFuture<?> ticker = replays.progressEvery(live, version, served, contentHash, progress);
+        ReplayFacts.Ticker ticker = replays.progressEvery(live, version, served, contentHash, progress);
         ReplayStatus outcome;
         try {
             Packager.Result result = packager.build(input, version, progress);
@@ -103,7 +110,7 @@ public final class ReplayService implements AutoCloseable {
                     .setError(e instanceof PackagingException ? e.getMessage() : e.toString())
                     .build();
         } finally {
-            ticker.cancel(false);
+            ticker.close();
         }
         replays.publish(outcome);
         if (outcome.getType() == ReplayEventType.READY) {

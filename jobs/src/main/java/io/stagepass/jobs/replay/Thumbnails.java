@@ -69,7 +69,7 @@ final class Thumbnails implements AutoCloseable {
             }
             pending.add(Pictures.scaled(picture, TILE_WIDTH, tileHeight));
             tileStarts.add(atMicros);
-            nextTileAt = atMicros + intervalMicros;
+            nextTileAt = (atMicros / intervalMicros + 1) * intervalMicros; // on the grid: keyframes may come late
             if (pending.size() == COLUMNS * ROWS) {
                 flushSprite();
             }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             TopicsCommand.class,
             LakeCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StagepassCli implements Runnable {

@@ -1,23 +1,25 @@
-package io.stagepass.ingest.hls;
+package io.stagepass.jobs.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 
-/** The ffmpeg CLI as an encoder pushing HLS over HTTP PUT, for end-to-end tests. */
-final class Ffmpeg {
-    private Ffmpeg() {}
+/** The Debian ffmpeg CLI, for end-to-end tests: a real encoder pushing HLS over HTTP PUT, and ffprobe as a second opinion. */
+public final class FfmpegCli {
+    private FfmpegCli() {}
 
     /** Skips the calling test, saying why, when the ffmpeg CLI is not installed. */
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         Assumptions.assumeTrue(
                 available(),
                 "ffmpeg CLI not found: install the Debian package 'ffmpeg' (bash .ci/run does) to run this end-to-end test");
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             return new ProcessBuilder("ffmpeg", "-version")
                             .redirectErrorStream(true)
@@ -34,7 +36,8 @@ final class Ffmpeg {
      * Starts ffmpeg pushing a generated clip (testsrc2 video with a keyframe every 2 s, a 440 Hz sine) to {@code url}
      * in 2-second segments; {@code realTime} adds -re. Output goes to {@code log}.
      */
-    static Process push(String url, int seconds, boolean realTime, List<String> extra, Path log) throws IOException {
+    public static Process push(String url, int seconds, boolean realTime, List<String> extra, Path log)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin"));
         if (realTime) {
             command.add("-re");
@@ -74,5 +77,28 @@ final class Ffmpeg {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+    }
+
+    /**
+     * What ffprobe warns about while reading every packet of a file (timestamps that go backwards or jump, broken
+     * streams): the lines it prints at warning level and above. Empty for a clean file.
+     */
+    public static List<String> probeWarnings(Path file) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "warning"));
+        if (file.toString().endsWith(".m3u8")) {
+            command.addAll(List.of("-allowed_extensions", "ALL")); // the playlist's media are local .mp4 files
+        }
+        command.addAll(
+                List.of("-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv", file.toString()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(false).start();
+        probe.getInputStream().transferTo(OutputStream.nullOutputStream());
+        List<String> warnings = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
+        if (probe.waitFor() != 0 && warnings.isEmpty()) {
+            return List.of("ffprobe exited with " + probe.exitValue());
+        }
+        return warnings;
     }
 }

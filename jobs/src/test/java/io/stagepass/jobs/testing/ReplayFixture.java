@@ -1,4 +1,4 @@
-package io.stagepass.jobs.replay;
+package io.stagepass.jobs.testing;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -11,6 +11,7 @@ import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
+import io.stagepass.events.PaymentFact;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SampleEvents;
@@ -49,17 +50,17 @@ import org.apache.avro.specific.SpecificRecord;
  * segments bucket, STORED and GAP facts, the lifecycle in the catalog), from media the bundled FFmpeg libraries
  * generate: the packager's input without needing the ffmpeg CLI.
  */
-final class ReplayFixture implements AutoCloseable {
-    static final Duration DEADLINE = Duration.ofSeconds(120);
+public final class ReplayFixture implements AutoCloseable {
+    public static final Duration DEADLINE = Duration.ofSeconds(120);
 
-    final Path dir;
-    final EmbeddedKafka kafka;
-    final EmbeddedS3 s3;
-    final MinioClient client;
-    final EventPublisher publisher;
-    JobsWorker worker;
+    public final Path dir;
+    public final EmbeddedKafka kafka;
+    public EmbeddedS3 s3;
+    public final MinioClient client;
+    public final EventPublisher publisher;
+    public JobsWorker worker;
 
-    ReplayFixture(Path dir) throws Exception {
+    public ReplayFixture(Path dir) throws Exception {
         this.dir = dir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
@@ -67,16 +68,26 @@ final class ReplayFixture implements AutoCloseable {
         publisher = new EventPublisher(kafka.settings(), "fixture");
     }
 
-    JobsConfig config() {
+    /** The object store goes away (its data stays). */
+    public void stopS3() throws Exception {
+        s3.close();
+    }
+
+    /** ... and comes back on the same port with the same objects. */
+    public void startS3() throws Exception {
+        s3 = EmbeddedS3.start(dir.resolve("s3"), s3.port(), "test-access", "test-secret-key");
+    }
+
+    public JobsConfig config() {
         return new JobsConfig(kafka.settings(), s3.settings(), "test-jobs", dir.resolve("work"), 4, Duration.ZERO);
     }
 
-    void startWorker() throws Exception {
+    public void startWorker() throws Exception {
         worker = JobsWorker.start(config());
     }
 
     /** Media for a live: {@code seconds} of the generated pattern in 2 s segments, TS or fMP4, in its own folder. */
-    Path media(String name, int seconds, boolean fmp4) {
+    public Path media(String name, int seconds, boolean fmp4) {
         Path media = dir.resolve("media-" + name);
         try {
             Files.createDirectories(media);
@@ -103,8 +114,8 @@ final class ReplayFixture implements AutoCloseable {
     }
 
     /** A live the way ingest leaves it; returns its id. */
-    final class LiveBuilder {
-        final String liveId = Ids.newId("live");
+    public final class LiveBuilder {
+        public final String liveId = Ids.newId("live");
         final Path media;
         final boolean fmp4;
         final List<Long> dropped = new ArrayList<>();
@@ -120,34 +131,42 @@ final class ReplayFixture implements AutoCloseable {
         }
 
         /** Ingest never received this segment: a GAP fact, no object. */
-        LiveBuilder drop(long sequence) {
+        public LiveBuilder drop(long sequence) {
             dropped.add(sequence);
             return this;
         }
 
         /** The object store holds other bytes than the fact's SHA-256 says (bit rot, a bad copy). */
-        LiveBuilder corruptStored(long sequence, byte[] bytes) {
+        public LiveBuilder corruptStored(long sequence, byte[] bytes) {
             replaced.put(sequence, bytes);
             return this;
         }
 
         /** The encoder sent these bytes: stored and described faithfully, but they are not media. */
-        LiveBuilder garbageFromEncoder(long sequence, byte[] bytes) {
+        public LiveBuilder garbageFromEncoder(long sequence, byte[] bytes) {
             storedAs.put(sequence, bytes);
             return this;
         }
 
-        LiveBuilder replayDays(int days) {
+        public LiveBuilder replayDays(int days) {
             replayDays = days;
             return this;
         }
 
-        LiveBuilder endedAt(Instant at) {
+        public LiveBuilder endedAt(Instant at) {
             endedAt = at;
             return this;
         }
 
-        String publish() throws Exception {
+        /** The live as ingest leaves it once it ended: started, its segments stored, ended. */
+        public String publish() throws Exception {
+            start();
+            end();
+            return liveId;
+        }
+
+        /** The live still streaming: started and its segments stored. */
+        public String start() throws Exception {
             String creator = "creator_fixture";
             Live scheduled = SampleEvents.live(liveId, creator)
                     .setReplayWindowDays(replayDays)
@@ -205,12 +224,16 @@ final class ReplayFixture implements AutoCloseable {
                     .setEndedAt(endedAt)
                     .setEndReason(LiveEndReason.ENDLIST)
                     .build();
-            send(Topic.LIVES, ended);
             return liveId;
         }
 
+        /** Ingest records the end of the live. */
+        public void end() throws Exception {
+            send(Topic.LIVES, ended);
+        }
+
         /** Kafka delivers the ENDED fact again (a producer retry, a consumer that did not commit). */
-        void republishEnded() throws Exception {
+        public void republishEnded() throws Exception {
             send(Topic.LIVES, ended);
         }
 
@@ -232,7 +255,7 @@ final class ReplayFixture implements AutoCloseable {
         }
     }
 
-    LiveBuilder live(Path media, boolean fmp4) {
+    public LiveBuilder live(Path media, boolean fmp4) {
         return new LiveBuilder(media, fmp4);
     }
 
@@ -240,19 +263,21 @@ final class ReplayFixture implements AutoCloseable {
         return Long.parseLong(file.getFileName().toString().replaceAll("\\D", ""));
     }
 
-    void send(Topic topic, SpecificRecord event) throws Exception {
-        String key = event instanceof Live live ? live.getLiveId() : ((SegmentStored) event).getLiveId();
+    public void send(Topic topic, SpecificRecord event) throws Exception {
+        String key = event instanceof Live live
+                ? live.getLiveId()
+                : event instanceof PaymentFact fact ? fact.getLiveId() : ((SegmentStored) event).getLiveId();
         publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
     }
 
-    void put(String key, byte[] bytes) throws Exception {
+    public void put(String key, byte[] bytes) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
                         new ByteArrayInputStream(bytes), bytes.length, -1)
                 .build());
     }
 
     /** Every status published for the live's replay, in order. */
-    List<ReplayStatus> statuses(String liveId) {
+    public List<ReplayStatus> statuses(String liveId) {
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
         try (TopicReader reader = new TopicReader(kafka.settings())) {
             return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(30)).stream()
@@ -262,7 +287,7 @@ final class ReplayFixture implements AutoCloseable {
         }
     }
 
-    ReplayStatus awaitFinal(String liveId) throws Exception {
+    public ReplayStatus awaitFinal(String liveId) throws Exception {
         List<ReplayStatus> statuses = Await.expect(
                 "live " + liveId + " READY or FAILED",
                 DEADLINE,
@@ -275,7 +300,7 @@ final class ReplayFixture implements AutoCloseable {
                 .orElseThrow();
     }
 
-    byte[] replayObject(String key) throws Exception {
+    public byte[] replayObject(String key) throws Exception {
         try (InputStream in = client.getObject(GetObjectArgs.builder()
                 .bucket(Bucket.REPLAYS.bucketName())
                 .object(key)
@@ -285,7 +310,7 @@ final class ReplayFixture implements AutoCloseable {
     }
 
     /** Copies every object of a READY version into a folder, as a player or ffprobe reads them. */
-    Path download(ReplayStatus ready) throws Exception {
+    public Path download(ReplayStatus ready) throws Exception {
         Path target = Files.createDirectories(dir.resolve("download-" + ready.getLiveId() + "-v" + ready.getVersion()));
         for (var object : ready.getObjects()) {
             Files.write(

@@ -1,0 +1,133 @@
+package io.stagepass.bench.replay;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * bench/replay: how long a replay takes to package, against the ffmpeg CLI making the same outputs in the same run.
+ * Prints the ratio (goal: at most 1.0), the speed against realtime (goal: at least 500x), the time from ENDED to READY
+ * (goal: at most 60 s for a 1-hour live), peak memory, and what a 360p rendition would add. Not a test.
+ */
+@Command(
+        name = "bench/replay",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        sortOptions = false,
+        description =
+                "Replay packaging of a generated 720p live against the ffmpeg CLI making the same outputs, in one run.")
+public final class ReplayBench implements Callable<Integer> {
+    @Option(
+            names = "--minutes",
+            paramLabel = "N",
+            description = "length of the generated live (default ${DEFAULT-VALUE})")
+    int minutes = 60;
+
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description = "where the generated live is kept between runs (default ${DEFAULT-VALUE})")
+    Path cache = Path.of("bench", ".cache");
+
+    @Option(
+            names = "--fetchers",
+            paramLabel = "N",
+            description = "the packager's parallel segment fetches (default ${DEFAULT-VALUE})")
+    int fetchers = 4;
+
+    @Option(
+            names = "--rendition-sample",
+            paramLabel = "SEGMENTS",
+            description =
+                    "segments re-encoded to measure a 360p rendition's cost (default ${DEFAULT-VALUE}; 0 skips it)")
+    int renditionSample = 30;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReplayBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (minutes < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--minutes must be at least 1");
+        }
+        SourceLive source = new SourceLive(cache, minutes);
+        List<Path> segments = source.segments();
+        double liveSeconds = segments.size() * 2.0;
+        System.out.printf(
+                "replay bench: a %d min live, %d segments, %.0f MB; %d cores%n",
+                minutes,
+                segments.size(),
+                source.bytes() / 1e6,
+                Runtime.getRuntime().availableProcessors());
+        Path work = Files.createTempDirectory("stagepass-replay-bench");
+        try {
+            System.out.println("\n[a] the ffmpeg CLI, one run per output (local files in, local files out):");
+            List<CliBaseline.Run> cli = CliBaseline.run(source, work.resolve("cli"), minutes > 30 ? 10 : 5);
+            double cliSeconds =
+                    cli.stream().mapToDouble(CliBaseline.Run::seconds).sum();
+            System.out.printf("  %-14s %6.1f s%n", "all outputs", cliSeconds);
+            deleteRecursively(work.resolve("cli"));
+
+            System.out.println(
+                    "\n[b] our packager (jobs worker process; segments from the S3 server, package back to it):");
+            PackagerRun.Result ours = PackagerRun.run(segments, work.resolve("ours"), fetchers);
+            System.out.printf(
+                    "  PACKAGING to READY  %6.1f s  (%d objects, %.0f MB)%n",
+                    ours.packagingSeconds(),
+                    ours.ready().getObjects().size(),
+                    ours.ready().getSizeBytes() / 1e6);
+            System.out.printf("  ENDED to READY      %6.1f s%n", ours.endedToReadySeconds());
+            System.out.printf("  worker peak RSS     %6d MB%n", ours.peakRssKb() / 1024);
+
+            RenditionCost.Result rendition =
+                    renditionSample > 0 ? RenditionCost.measure(segments, renditionSample) : null;
+            long cliPeak =
+                    cli.stream().mapToLong(CliBaseline.Run::maxRssKb).max().orElse(0);
+            System.out.println("\n==== replay bench report ====");
+            System.out.printf(
+                    "live                      %d min (%d segments of 2 s, 1280x720 H.264 + AAC)%n",
+                    minutes, segments.size());
+            System.out.printf("ffmpeg CLI, 4 runs        %.1f s (peak RSS %d MB)%n", cliSeconds, cliPeak / 1024);
+            System.out.printf(
+                    "our packager              %.1f s (peak RSS %d MB)%n",
+                    ours.packagingSeconds(), ours.peakRssKb() / 1024);
+            System.out.printf(
+                    "ratio ours / CLI          %.2f   (goal <= 1.0: %s)%n",
+                    ours.packagingSeconds() / cliSeconds, ours.packagingSeconds() <= cliSeconds ? "met" : "NOT met");
+            System.out.printf(
+                    "speed                     %.0fx realtime   (goal >= 500x: %s)%n",
+                    liveSeconds / ours.packagingSeconds(),
+                    liveSeconds / ours.packagingSeconds() >= 500 ? "met" : "NOT met");
+            System.out.printf(
+                    "ENDED to READY            %.1f s   (goal <= 60 s for a 1-hour live: %s)%n",
+                    ours.endedToReadySeconds(),
+                    minutes < 60 ? "live shorter than an hour" : ours.endedToReadySeconds() <= 60 ? "met" : "NOT met");
+            if (rendition != null) {
+                System.out.printf(
+                        "360p rendition (openh264) %.0fx realtime on a %.0f s sample: %.0f s more per hour of live%n",
+                        rendition.realtime(), rendition.liveSeconds(), 3600 / rendition.realtime());
+            }
+            return 0;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.stagepass.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.stagepass.events.Bucket;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayObject;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.Topic;
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path of a replay, end to end: the real ffmpeg CLI pushes a 60 s live (H.264 + AAC) through ingest, the
+ * live ends, the jobs worker of the stack packages it, and ffprobe, a second opinion, finds nothing wrong with it.
+ */
+class ReplayEndToEndIT {
+    private static final int SECONDS = 60;
+    /** One frame at 25 fps. */
+    private static final long FRAME_MICROS = 40_000;
+
+    private static final Duration DEADLINE = Duration.ofSeconds(180);
+
+    @TempDir
+    static Path dir;
+
+    static Stack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        FfmpegCli.assumeAvailable();
+        stack = Stack.start(
+                StackConfig.fromEnv(Env.of(Map.of(
+                        StackConfig.DATA_DIR,
+                        dir.resolve("data").toString(),
+                        StackConfig.KAFKA_PORT,
+                        "0",
+                        StackConfig.S3_PORT,
+                        "0",
+                        StackConfig.FLINK_PORT,
+                        "0",
+                        StackConfig.INGEST_PORT,
+                        "0",
+                        StackConfig.API_PORT,
+                        "0"))),
+                line -> {});
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aLivePushedAsMpegTsBecomesAReplayFfprobeFindsClean() throws Exception {
+        assertReplayOfAPush("ts", List.of());
+    }
+
+    @Test
+    void aLivePushedAsFragmentedMp4BecomesAReplayFfprobeFindsClean() throws Exception {
+        assertReplayOfAPush("fmp4", List.of("-hls_segment_type", "fmp4"));
+    }
+
+    private void assertReplayOfAPush(String name, List<String> extra) throws Exception {
+        LiveScheduler.Scheduled live;
+        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
+            live = LiveScheduler.schedule(publisher, null, "E2E", "Replay " + name, "standard", 1500, "EUR", 30);
+        }
+        String ingest = "http://127.0.0.1:" + stack.ingestPort();
+        HttpClient http = HttpClient.newHttpClient();
+        Await.expect(
+                "ingest knows the stream key",
+                DEADLINE,
+                () -> http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(ingest + "/live/" + live.streamKey() + "/index0.ts"))
+                                                .DELETE()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 204);
+        Process ffmpeg = FfmpegCli.push(
+                ingest + "/live/" + live.streamKey() + "/index.m3u8",
+                SECONDS,
+                false,
+                extra,
+                dir.resolve("ffmpeg-" + name + ".log"));
+        assertThat(ffmpeg.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffmpeg.exitValue())
+                .as(Files.readString(dir.resolve("ffmpeg-" + name + ".log")))
+                .isZero();
+
+        ReplayStatus ready = Await.expect(
+                "the replay of " + live.liveId(),
+                DEADLINE,
+                () -> latest(live.liveId()),
+                status -> status != null
+                        && (status.getType() == ReplayEventType.READY || status.getType() == ReplayEventType.FAILED));
+        assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+        assertThat(ready.getSkipped()).isEmpty();
+        assertThat(ready.getSegments()).isEqualTo(SECONDS / 2);
+
+        Path local = Files.createDirectories(dir.resolve("replay-" + name));
+        try (MinioClient s3 = ObjectStore.client(stack.s3())) {
+            for (ReplayObject object : ready.getObjects()) {
+                try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                        .bucket(Bucket.REPLAYS.bucketName())
+                        .object(object.getKey())
+                        .build())) {
+                    Files.copy(
+                            in,
+                            local.resolve(
+                                    object.getKey().substring(object.getKey().lastIndexOf('/') + 1)));
+                }
+            }
+        }
+        String media = Files.readString(local.resolve("media.m3u8"));
+        assertThat(media).contains("#EXT-X-PLAYLIST-TYPE:VOD").endsWith("#EXT-X-ENDLIST\n");
+        long target = Long.parseLong(media.lines()
+                .filter(l -> l.startsWith("#EXT-X-TARGETDURATION:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(22));
+        List<Long> durations = media.lines()
+                .filter(l -> l.startsWith("#EXTINF:"))
+                .map(l -> new BigDecimal(l.substring(8, l.indexOf(',')))
+                        .movePointRight(6)
+                        .longValue())
+                .toList();
+        assertThat(durations)
+                .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(target * 1_000_000))
+                .hasSize(SECONDS / 6);
+        assertThat(durations.stream().mapToLong(Long::longValue).sum())
+                .as("the source's length within one frame")
+                .isCloseTo(SECONDS * 1_000_000L, Offset.offset(FRAME_MICROS));
+        assertThat(FfmpegCli.probeWarnings(local.resolve("download.mp4")))
+                .as("ffprobe on the MP4")
+                .isEmpty();
+        assertThat(FfmpegCli.probeWarnings(local.resolve("media.m3u8")))
+                .as("ffprobe on the HLS")
+                .isEmpty();
+        assertThat(boxes(Files.readAllBytes(local.resolve("download.mp4")))).containsSubsequence("moov", "mdat");
+        assertThat(FfmpegCli.probeWarnings(local.resolve("poster.jpg"))).isEmpty();
+        assertThat(FfmpegCli.probeWarnings(local.resolve("sprite-0.jpg"))).isEmpty();
+        String vtt = Files.readString(local.resolve("thumbnails.vtt"));
+        List<String> cues = vtt.lines().filter(l -> l.contains(" --> ")).toList();
+        assertThat(cues.get(0)).startsWith("00:00:00.000 --> ");
+        assertThat(cues.get(cues.size() - 1)).endsWith(" --> 00:01:00.000");
+        assertThat(cues).hasSize(SECONDS / 5);
+    }
+
+    private static ReplayStatus latest(String liveId) {
+        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
+        ReplayStatus latest = null;
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            for (var record : reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10))) {
+                if (liveId.equals(record.key())) {
+                    latest = codec.decode(record.value());
+                }
+            }
+        }
+        return latest;
+    }
+
+    private static List<String> boxes(byte[] mp4) {
+        List<String> boxes = new ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.wrap(mp4);
+        while (buffer.remaining() >= 8) {
+            int start = buffer.position();
+            long size = Integer.toUnsignedLong(buffer.getInt());
+            boxes.add(new String(mp4, start + 4, 4, StandardCharsets.US_ASCII));
+            if (size == 1) {
+                size = buffer.getLong(start + 8);
+            }
+            if (size < 8 || start + size > mp4.length) {
+                break;
+            }
+            buffer.position((int) (start + size));
+        }
+        return boxes;
+    }
+}
