@@ -1,7 +1,6 @@
 package io.stagepass.ingest;
 
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
@@ -77,23 +76,13 @@ public record IngestConfig(
     private static final String EMBEDDED_WEBHOOK_SECRET = "whsec_embedded_stagepass_test_secret";
 
     public static IngestConfig fromEnv(Env env) {
-        IngestConfig config = read(env);
-        boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(config.host());
-        if (!loopback && config.beacons().tokenSecret().equals(PlaybackTokens.EMBEDDED_SECRET)) {
-            throw new ConfigException(PlaybackTokens.SECRET_VARIABLE
-                    + " must be set when ingest listens beyond loopback (" + HOST + "=" + config.host()
-                    + "): the default is public");
-        }
-        if (!loopback && config.stripe().webhookSecret().equals(EMBEDDED_WEBHOOK_SECRET)) {
-            throw new ConfigException(STRIPE_WEBHOOK_SECRET + " must be set when ingest listens beyond loopback ("
-                    + HOST + "=" + config.host() + "): the default is public");
-        }
-        return config;
+        return read(env);
     }
 
     private static IngestConfig read(Env env) {
+        String host = env.string(HOST, "127.0.0.1");
         return new IngestConfig(
-                env.string(HOST, "127.0.0.1"),
+                host,
                 env.port(PORT, DEFAULT_PORT),
                 KafkaSettings.fromEnv(env),
                 S3Settings.fromEnv(env),
@@ -104,21 +93,13 @@ public record IngestConfig(
                 env.duration(DURATION_WAIT, Duration.ofSeconds(3)),
                 env.integer(SENDERS, 8, 1, 256),
                 new Beacons(
-                        playbackSecret(env),
+                        env.secret(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET, 32, host, HOST),
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
                 new Stripe(
-                        env.string(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET),
+                        env.secret(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET, 1, host, HOST),
                         env.string(STRIPE_API_KEY, "sk_test_embedded_stagepass"),
                         env.httpUrl(STRIPE_API_BASE, "https://api.stripe.com").toString()));
-    }
-
-    private static String playbackSecret(Env env) {
-        String secret = env.string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET);
-        if (secret.length() < 32) {
-            throw new ConfigException(PlaybackTokens.SECRET_VARIABLE + " must be at least 32 characters");
-        }
-        return secret;
     }
 }

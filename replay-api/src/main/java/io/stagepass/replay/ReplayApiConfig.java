@@ -1,25 +1,73 @@
 package io.stagepass.replay;
 
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.replay.playback.ObjectRoutes;
+import io.stagepass.replay.playback.SignedUrls;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Configuration of the replay API, read once at start-up.
  *
- * @param host  {@code STAGEPASS_API_HOST}, default 127.0.0.1 (0.0.0.0 in containers)
- * @param port  {@code STAGEPASS_API_PORT}, default 8080
+ * @param host             {@code STAGEPASS_API_HOST}, default 127.0.0.1 (0.0.0.0 in containers)
+ * @param port             {@code STAGEPASS_API_PORT}, default 8080
+ * @param tokenSecret      {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with ingest; it
+ *                         also signs the object links
+ * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (at most 10m): how long an object link lives
+ * @param delivery         {@code STAGEPASS_OBJECT_DELIVERY}, {@code stream} (default: the API sends the bytes) or
+ *                         {@code redirect} (302 to a presigned URL of the object store)
+ * @param s3PublicEndpoint {@code STAGEPASS_S3_PUBLIC_ENDPOINT}, default the S3 endpoint: what presigned URLs name, for
+ *                         browsers that reach the object store under another address
+ * @param ingestPublicUrl  {@code STAGEPASS_INGEST_PUBLIC_URL}, default http://127.0.0.1:8090: where player pages send
+ *                         their beacons
+ * @param cacheBytes       {@code STAGEPASS_API_CACHE}, default 256MB: immutable objects kept in memory
  */
-public record ReplayApiConfig(String host, int port, KafkaSettings kafka, S3Settings s3) {
+public record ReplayApiConfig(
+        String host,
+        int port,
+        KafkaSettings kafka,
+        S3Settings s3,
+        String tokenSecret,
+        Duration linkTtl,
+        ObjectRoutes.Delivery delivery,
+        URI s3PublicEndpoint,
+        String ingestPublicUrl,
+        long cacheBytes) {
     public static final String HOST = "STAGEPASS_API_HOST";
     public static final String PORT = "STAGEPASS_API_PORT";
+    public static final String LINK_TTL = "STAGEPASS_SIGNED_URL_TTL";
+    public static final String DELIVERY = "STAGEPASS_OBJECT_DELIVERY";
+    public static final String S3_PUBLIC_ENDPOINT = "STAGEPASS_S3_PUBLIC_ENDPOINT";
+    public static final String INGEST_PUBLIC_URL = "STAGEPASS_INGEST_PUBLIC_URL";
+    public static final String CACHE = "STAGEPASS_API_CACHE";
     public static final int DEFAULT_PORT = 8080;
 
     public static ReplayApiConfig fromEnv(Env env) {
+        String host = env.string(HOST, "127.0.0.1");
+        S3Settings s3 = S3Settings.fromEnv(env);
+        Duration ttl = env.duration(LINK_TTL, SignedUrls.MAX_TTL);
+        if (ttl.compareTo(SignedUrls.MAX_TTL) > 0 || ttl.toSeconds() < 10) {
+            throw new ConfigException(LINK_TTL + " must be between 10s and 10m, got " + ttl);
+        }
+        String delivery = env.string(DELIVERY, "stream").toUpperCase(Locale.ROOT);
+        if (!delivery.equals("STREAM") && !delivery.equals("REDIRECT")) {
+            throw new ConfigException(DELIVERY + " must be stream or redirect, got '" + env.string(DELIVERY, "") + "'");
+        }
         return new ReplayApiConfig(
-                env.string(HOST, "127.0.0.1"),
+                host,
                 env.port(PORT, DEFAULT_PORT),
                 KafkaSettings.fromEnv(env),
-                S3Settings.fromEnv(env));
+                s3,
+                env.secret(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET, 32, host, HOST),
+                ttl,
+                ObjectRoutes.Delivery.valueOf(delivery),
+                env.httpUrl(S3_PUBLIC_ENDPOINT, s3.endpoint().toString()),
+                env.httpUrl(INGEST_PUBLIC_URL, "http://127.0.0.1:8090").toString(),
+                env.bytes(CACHE, 256L * 1024 * 1024));
     }
 }

@@ -14,7 +14,6 @@ import io.stagepass.pipeline.PipelineJobs;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
-import io.stagepass.platform.http.HttpServices;
 import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
@@ -25,6 +24,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -44,7 +44,7 @@ public final class Stack implements AutoCloseable {
     private EmbeddedS3 s3;
     private EmbeddedFlink flink;
     private IngestService ingest;
-    private HttpServices.Running api;
+    private ReplayApiService api;
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -77,19 +77,28 @@ public final class Stack implements AutoCloseable {
         s3 = push(EmbeddedS3.start(
                 config.dataDir().resolve("s3"), config.s3Port(), config.s3AccessKey(), config.s3SecretKey()));
 
+        // The player page sends beacons to ingest, and ingest lets the player page's origin do so: each needs the
+        // other's address before either starts, so "any free port" is chosen here.
+        int ingestPort = config.ingestPort() == 0 ? Ports.free() : config.ingestPort();
+        int apiPort = config.apiPort() == 0 ? Ports.free() : config.apiPort();
         // Every service reads the same variables as when it runs alone, pointed at the embedded servers.
-        Env env = config.serviceEnv()
-                .with(Map.of(
-                        KafkaSettings.BOOTSTRAP, kafka.bootstrapServers(),
-                        S3Settings.ENDPOINT, s3.settings().endpoint().toString(),
-                        IngestConfig.PORT, Integer.toString(config.ingestPort()),
-                        ReplayApiConfig.PORT, Integer.toString(config.apiPort()),
-                        JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString(),
-                        IngestConfig.SPOOL_DIR,
-                                config.dataDir()
-                                        .resolve("ingest")
-                                        .resolve("spool")
-                                        .toString()));
+        Map<String, String> embedded = new HashMap<>();
+        embedded.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
+        embedded.put(S3Settings.ENDPOINT, s3.settings().endpoint().toString());
+        embedded.put(IngestConfig.PORT, Integer.toString(ingestPort));
+        embedded.put(ReplayApiConfig.PORT, Integer.toString(apiPort));
+        embedded.put(JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString());
+        embedded.put(
+                IngestConfig.SPOOL_DIR,
+                config.dataDir().resolve("ingest").resolve("spool").toString());
+        Env user = config.serviceEnv();
+        if (user.string(ReplayApiConfig.INGEST_PUBLIC_URL, null) == null) {
+            embedded.put(ReplayApiConfig.INGEST_PUBLIC_URL, "http://127.0.0.1:" + ingestPort);
+        }
+        if (user.string(IngestConfig.PLAYER_ORIGINS, null) == null) {
+            embedded.put(IngestConfig.PLAYER_ORIGINS, "http://127.0.0.1:" + apiPort + ",http://localhost:" + apiPort);
+        }
+        Env env = user.with(embedded);
 
         progress.accept("starting Flink MiniCluster...");
         PipelineConfig pipeline = PipelineConfig.fromEnv(env);

@@ -4,10 +4,11 @@ import io.stagepass.events.DisputeOutcome;
 import io.stagepass.events.EntitlementEventType;
 import io.stagepass.events.EntitlementReason;
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.TicketLedger;
 
 /**
- * Everything a ticket's payment facts say, folded so that the order they arrive in does not matter: each fact
- * only ever sets a flag. A Flink POJO kept in keyed state per ticket.
+ * Everything a ticket's payment facts say, as a Flink POJO kept in keyed state per ticket (its fields and class name
+ * are what checkpoints hold, so they stay). The rules themselves are the contract's {@link TicketLedger}.
  */
 public class TicketState {
     public String liveId;
@@ -26,49 +27,38 @@ public class TicketState {
 
     public TicketState() {}
 
-    /** Folds one fact in; facts repeated or out of order give the same result. */
+    /** Folds one fact in through the contract's rules ({@link TicketLedger}); this class only keeps them in state. */
     void apply(PaymentFact fact) {
-        liveId = fact.getLiveId();
-        ticketId = fact.getTicketId();
-        tier = fact.getTier() != null ? fact.getTier() : tier;
-        buyerEmail = fact.getBuyerEmail() != null ? fact.getBuyerEmail() : buyerEmail;
-        switch (fact.getType()) {
-            case CHECKOUT_COMPLETED -> paid |= fact.getPaid();
-            case ASYNC_PAYMENT_SUCCEEDED -> paid = true;
-            case CHARGE_REFUNDED -> fullyRefunded |= fact.getFullyRefunded();
-            case DISPUTE_OPENED -> disputeOpened = true;
-            case DISPUTE_CLOSED -> {
-                disputeOpened = true; // a close that overtook its opening still means there was a dispute
-                // Closed without an outcome (an inquiry closed with a warning) took no money: like a win.
-                // LOST is final: a later "won" for the same ticket cannot un-lose it.
-                DisputeOutcome outcome =
-                        fact.getDisputeOutcome() == null ? DisputeOutcome.WON : fact.getDisputeOutcome();
-                disputeOutcome = DisputeOutcome.LOST.name().equals(disputeOutcome) ? disputeOutcome : outcome.name();
-            }
-            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> {}
-        }
+        TicketLedger next = ledger().apply(fact);
+        liveId = next.liveId();
+        ticketId = next.ticketId();
+        tier = next.tier();
+        buyerEmail = next.buyerEmail();
+        paid = next.paid();
+        fullyRefunded = next.fullyRefunded();
+        disputeOpened = next.disputeOpened();
+        disputeOutcome =
+                next.disputeOutcome() == null ? null : next.disputeOutcome().name();
+    }
+
+    private TicketLedger ledger() {
+        return new TicketLedger(
+                liveId,
+                ticketId,
+                tier,
+                buyerEmail,
+                paid,
+                fullyRefunded,
+                disputeOpened,
+                disputeOutcome == null ? null : DisputeOutcome.valueOf(disputeOutcome));
     }
 
     /** The entitlement these facts add up to: null (never paid), or GRANTED / REVOKED with the reason. */
     EntitlementEventType desired() {
-        if (!paid) {
-            return null;
-        }
-        return reason() == EntitlementReason.PAID || reason() == EntitlementReason.DISPUTE_WON
-                ? EntitlementEventType.GRANTED
-                : EntitlementEventType.REVOKED;
+        return ledger().entitlement();
     }
 
     EntitlementReason reason() {
-        if (fullyRefunded) {
-            return EntitlementReason.REFUNDED;
-        }
-        if (DisputeOutcome.LOST.name().equals(disputeOutcome)) {
-            return EntitlementReason.DISPUTE_LOST;
-        }
-        if (disputeOpened && disputeOutcome == null) {
-            return EntitlementReason.DISPUTE_OPENED;
-        }
-        return disputeOpened ? EntitlementReason.DISPUTE_WON : EntitlementReason.PAID;
+        return ledger().reason();
     }
 }

@@ -171,4 +171,21 @@ public final class Env {
             throw new ConfigException(name + " is not a valid path: '" + raw + "'");
         }
     }
+
+    /**
+     * A secret: at least {@code minLength} characters, and never the public embedded default when the service listens
+     * beyond loopback ({@code host} as read from {@code hostVariable}): anyone could forge what it protects.
+     */
+    public String secret(String name, String embeddedDefault, int minLength, String host, String hostVariable) {
+        String secret = string(name, embeddedDefault);
+        if (secret.length() < minLength) {
+            throw new ConfigException(name + " must be at least " + minLength + " characters");
+        }
+        boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(host);
+        if (!loopback && secret.equals(embeddedDefault)) {
+            throw new ConfigException(name + " must be set when the service listens beyond loopback (" + hostVariable
+                    + "=" + host + "): the default is public");
+        }
+        return secret;
+    }
 }

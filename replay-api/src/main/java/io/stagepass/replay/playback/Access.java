@@ -1,0 +1,85 @@
+package io.stagepass.replay.playback;
+
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnauthorizedResponse;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketLedger;
+import io.stagepass.replay.views.PlaybackViews;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Who may watch: a genuine, unexpired playback token (else 401) for this live, with a ticket the payment facts say
+ * is granted now, within the live's replay window (else 403 saying which). Checked on every playlist, so a refund or a
+ * dispute ends playback at the next playlist load; segment links are only signed and short-lived.
+ */
+public final class Access {
+    private final PlaybackTokens tokens;
+    private final PlaybackViews views;
+    private final Clock clock;
+
+    /** A viewer let in: the live and the ticket. */
+    public record Viewer(Live live, String ticketId, String token) {}
+
+    public Access(PlaybackTokens tokens, PlaybackViews views, Clock clock) {
+        this.tokens = tokens;
+        this.views = views;
+        this.clock = clock;
+    }
+
+    /** The token of a request: {@code ?token=} (what a player's sub-requests carry) or {@code Authorization: Bearer}. */
+    public static Optional<String> token(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.startsWith("Bearer ")) {
+            return Optional.of(header.substring("Bearer ".length()).trim());
+        }
+        return Optional.ofNullable(ctx.queryParam("token")).filter(t -> !t.isBlank());
+    }
+
+    /** The viewer of {@code liveId}, or the refusal as a typed response (401, 403, 404). */
+    public Viewer check(String liveId, Optional<String> token) {
+        String presented = token.orElseThrow(() ->
+                new UnauthorizedResponse("a playback token is required (?token=TOKEN or Authorization: Bearer TOKEN)"));
+        Instant now = clock.instant();
+        PlaybackTokens.Claims claims = tokens.verify(presented, now)
+                .orElseThrow(() ->
+                        new UnauthorizedResponse("the playback token is not valid: forged, tampered with or expired"));
+        if (!claims.liveId().equals(liveId)) {
+            throw new ForbiddenResponse("this token is for another live");
+        }
+        String ticketId = claims.ticketId()
+                .orElseThrow(() -> new ForbiddenResponse("this token carries no ticket: buy one to watch"));
+        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        TicketLedger ledger = views.ticket(liveId, ticketId)
+                .orElseThrow(
+                        () -> new ForbiddenResponse("no payment is recorded for ticket " + ticketId + " of this live"));
+        if (!ledger.granted()) {
+            throw new ForbiddenResponse(
+                    switch (ledger.reason()) {
+                        case REFUNDED -> "the ticket was refunded";
+                        case DISPUTE_OPENED -> "the ticket's payment is disputed";
+                        case DISPUTE_LOST -> "the ticket's payment was charged back";
+                        default -> "the ticket's payment has not succeeded";
+                    });
+        }
+        Instant closes = windowClosesAt(live);
+        if (closes != null && !now.isBefore(closes)) {
+            throw new ForbiddenResponse("the replay window of this live closed at " + closes);
+        }
+        return new Viewer(live, ticketId, presented);
+    }
+
+    /** When the replay stops being watchable: the live's end plus its replay days; null while it has not ended. */
+    public static Instant windowClosesAt(Live live) {
+        if (live.getType() != LiveEventType.ENDED || live.getEndedAt() == null) {
+            return null;
+        }
+        return live.getEndedAt().plus(Duration.ofDays(live.getReplayWindowDays()));
+    }
+}

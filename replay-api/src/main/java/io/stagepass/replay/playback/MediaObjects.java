@@ -1,0 +1,118 @@
+package io.stagepass.replay.playback;
+
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The objects viewers get, read from the object store through the MinIO SDK. Every object served is immutable
+ * (segments are written once, replays under a new version), so small ones are kept in memory, least recently used
+ * out first: a segment watched by a thousand viewers is read from the store once.
+ */
+public final class MediaObjects {
+    /** Objects up to this size are cached (a 6 s segment at 8 Mb/s is 6 MB). */
+    static final long CACHEABLE_BYTES = 16L * 1024 * 1024;
+
+    private final MinioClient s3;
+    private final MinioClient presigner;
+    private final long cacheBytes;
+    private final LinkedHashMap<String, byte[]> cache = new LinkedHashMap<>(256, 0.75f, true);
+    private long cached;
+
+    /** {@code presigner} signs for the endpoint browsers reach (it makes no request). */
+    public MediaObjects(MinioClient s3, MinioClient presigner, long cacheBytes) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.cacheBytes = cacheBytes;
+    }
+
+    /** The bytes of an object, or empty when it does not exist. */
+    public Optional<byte[]> bytes(String bucket, String key) throws Exception {
+        String id = bucket + "/" + key;
+        synchronized (this) {
+            byte[] hit = cache.get(id);
+            if (hit != null) {
+                return Optional.of(hit);
+            }
+        }
+        byte[] bytes;
+        try (InputStream in =
+                s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            bytes = in.readAllBytes();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (bytes.length <= CACHEABLE_BYTES) {
+            put(id, bytes);
+        }
+        return Optional.of(bytes);
+    }
+
+    public Optional<String> text(String bucket, String key) throws Exception {
+        return bytes(bucket, key).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** An object's size, or -1 when it does not exist: for ranges of objects too large to cache. */
+    public long size(String bucket, String key) throws Exception {
+        synchronized (this) {
+            byte[] hit = cache.get(bucket + "/" + key);
+            if (hit != null) {
+                return hit.length;
+            }
+        }
+        try {
+            return s3.statObject(
+                            StatObjectArgs.builder().bucket(bucket).object(key).build())
+                    .size();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** A stream of {@code length} bytes from {@code offset} of an object (the caller closes it). */
+    public InputStream range(String bucket, String key, long offset, long length) throws Exception {
+        return s3.getObject(GetObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .offset(offset)
+                .length(length)
+                .build());
+    }
+
+    /** A presigned GET of the object store itself, for the redirect delivery mode. */
+    public String presigned(String bucket, String key, int seconds) throws Exception {
+        return presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                .method(Method.GET)
+                .bucket(bucket)
+                .object(key)
+                .expiry(seconds, TimeUnit.SECONDS)
+                .build());
+    }
+
+    private synchronized void put(String id, byte[] bytes) {
+        if (cache.put(id, bytes) == null) {
+            cached += bytes.length;
+        }
+        var eldest = cache.entrySet().iterator();
+        while (cached > cacheBytes && eldest.hasNext()) {
+            Map.Entry<String, byte[]> entry = eldest.next();
+            cached -= entry.getValue().length;
+            eldest.remove();
+        }
+    }
+}

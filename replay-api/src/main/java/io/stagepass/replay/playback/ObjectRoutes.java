@@ -1,0 +1,140 @@
+package io.stagepass.replay.playback;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /v1/lives/{liveId}/objects/{bucket}/{path}}: the bytes behind a signed link. Checks the path (it must
+ * stay under the live's prefix: 400 otherwise), then the signature and expiry (403), nothing else: no token, no
+ * lookup, so it is as cheap as serving a file. Streams the object ({@code Range} answered with 206) or, in redirect
+ * mode, sends the player to a presigned URL of the object store itself.
+ */
+public final class ObjectRoutes {
+    /** How objects reach viewers. */
+    public enum Delivery {
+        STREAM,
+        REDIRECT
+    }
+
+    /** Segments and replay files never change under a name: a browser may keep them as long as the link lives. */
+    static final String IMMUTABLE = "private, max-age=600, immutable";
+
+    private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
+
+    private final SignedUrls urls;
+    private final MediaObjects objects;
+    private final Delivery delivery;
+    private final Clock clock;
+
+    public ObjectRoutes(SignedUrls urls, MediaObjects objects, Delivery delivery, Clock clock) {
+        this.urls = urls;
+        this.objects = objects;
+        this.delivery = delivery;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.before("/v1/lives/*", ObjectRoutes::refuseTraversal);
+        config.routes.get("/v1/lives/{liveId}/objects/{bucket}/<path>", this::get);
+    }
+
+    /**
+     * A request whose raw path tries to climb ({@code ..}, however encoded, or an encoded separator) is refused before
+     * anything else looks at it: the server's own normalisation must not turn it into a path that happens to exist.
+     */
+    private static void refuseTraversal(Context ctx) {
+        String raw = ctx.req().getRequestURI().toLowerCase(java.util.Locale.ROOT);
+        if (raw.contains("/..")
+                || raw.contains("%2e")
+                || raw.contains("%252e")
+                || raw.contains("%2f")
+                || raw.contains("%5c")
+                || raw.contains("\\")) {
+            throw new BadRequestResponse("the path leaves the live's prefix: '..' and encoded separators are refused");
+        }
+    }
+
+    private void get(Context ctx) throws Exception {
+        String liveId = ctx.pathParam("liveId");
+        SignedUrls.ObjectRef object = SignedUrls.parse(liveId, ctx.pathParam("bucket"), ctx.pathParam("path"))
+                .filter(o -> liveId.matches("[A-Za-z0-9_-]{1,64}"))
+                .orElseThrow(() -> new BadRequestResponse(
+                        "not an object of this live: the path must stay under the live's prefix"));
+        Optional<String> refused =
+                urls.check(object, ctx.queryParam("t"), ctx.queryParam("e"), ctx.queryParam("s"), clock.instant());
+        if (refused.isPresent()) {
+            throw new ForbiddenResponse(refused.get());
+        }
+        if (delivery == Delivery.REDIRECT) {
+            ctx.header("Cache-Control", "no-store")
+                    .redirect(objects.presigned(object.bucket(), object.key(), 300), HttpStatus.FOUND);
+            return;
+        }
+        ctx.header("Accept-Ranges", "bytes").header("Cache-Control", IMMUTABLE).contentType(contentType(object.path()));
+        long size = objects.size(object.bucket(), object.key());
+        if (size < 0) {
+            throw new NotFoundResponse("no such object");
+        }
+        String range = ctx.header("Range");
+        long start = 0;
+        long end = size - 1;
+        if (range != null) {
+            Matcher bytes = RANGE.matcher(range.strip());
+            if (!bytes.matches() || bytes.group(1).isEmpty() && bytes.group(2).isEmpty()) {
+                throw unsatisfiable(ctx, size, "only one range, as bytes=START-END, bytes=START- or bytes=-LENGTH");
+            }
+            if (bytes.group(1).isEmpty()) {
+                start = Math.max(0, size - Long.parseLong(bytes.group(2)));
+            } else {
+                start = Long.parseLong(bytes.group(1));
+                end = bytes.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(bytes.group(2)));
+            }
+            if (start > end || start >= size) {
+                throw unsatisfiable(ctx, size, "the object has " + size + " bytes");
+            }
+            ctx.status(HttpStatus.PARTIAL_CONTENT).header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        long length = end - start + 1;
+        ctx.header("Content-Length", Long.toString(length));
+        if (size <= MediaObjects.CACHEABLE_BYTES) {
+            byte[] all = objects.bytes(object.bucket(), object.key())
+                    .orElseThrow(() -> new NotFoundResponse("no such object"));
+            ctx.result(new ByteArrayInputStream(all, (int) start, (int) length));
+        } else {
+            ctx.result(objects.range(object.bucket(), object.key(), start, length));
+        }
+    }
+
+    private static HttpResponseException unsatisfiable(Context ctx, long size, String detail) {
+        ctx.header("Content-Range", "bytes */" + size);
+        return new HttpResponseException(
+                HttpStatus.RANGE_NOT_SATISFIABLE.getCode(),
+                "Range not satisfiable: " + detail,
+                java.util.Map.of("size", Long.toString(size)));
+    }
+
+    static String contentType(String path) {
+        if (path.endsWith(".ts")) {
+            return "video/mp2t";
+        } else if (path.endsWith(".mp4") || path.endsWith(".m4s")) {
+            return "video/mp4";
+        } else if (path.endsWith(".jpg")) {
+            return "image/jpeg";
+        } else if (path.endsWith(".vtt")) {
+            return "text/vtt";
+        } else if (path.endsWith(".m3u8")) {
+            return PlaybackRoutes.MPEGURL;
+        }
+        return "application/octet-stream";
+    }
+}

@@ -1,0 +1,197 @@
+package io.stagepass.replay.playback;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.replay.views.LiveMedia;
+import io.stagepass.replay.views.PlaybackViews;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a ticket holder's player asks for: the master playlist (live while the creator streams, the replay once READY,
+ * the whole live with an end in between), the media playlists it names, the thumbnail track, and a summary for the
+ * player page. Every request is checked by {@link Access}; the media inside are signed links ({@link SignedUrls}).
+ */
+public final class PlaybackRoutes {
+    /** The modes a live's playback can be in. */
+    public enum Mode {
+        LIVE,
+        ENDED,
+        REPLAY
+    }
+
+    static final String MPEGURL = "application/vnd.apple.mpegurl";
+    static final String NO_CACHE = "no-cache";
+
+    private final Access access;
+    private final PlaybackViews views;
+    private final MediaObjects objects;
+    private final SignedUrls urls;
+    private final Clock clock;
+
+    public PlaybackRoutes(Access access, PlaybackViews views, MediaObjects objects, SignedUrls urls, Clock clock) {
+        this.access = access;
+        this.views = views;
+        this.objects = objects;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/v1/lives/{liveId}/master.m3u8", this::master);
+        config.routes.get("/v1/lives/{liveId}/live.m3u8", this::live);
+        config.routes.get("/v1/lives/{liveId}/replay/{version}/media.m3u8", this::replayMedia);
+        config.routes.get("/v1/lives/{liveId}/thumbnails.vtt", this::thumbnails);
+        config.routes.get("/v1/lives/{liveId}/playback", this::playback);
+    }
+
+    /** Where a live's playback stands, and the replay version served when there is one. */
+    record State(Mode mode, int replayVersion) {}
+
+    State state(Live live) {
+        int served = servedVersion(live.getLiveId());
+        if (served > 0) {
+            return new State(Mode.REPLAY, served);
+        }
+        return new State(live.getType() == LiveEventType.ENDED ? Mode.ENDED : Mode.LIVE, 0);
+    }
+
+    private int servedVersion(String liveId) {
+        Optional<ReplayStatus> ready = views.readyReplay(liveId);
+        if (ready.isPresent()) {
+            return ready.get().getVersion();
+        }
+        return views.latestReplay(liveId)
+                .map(ReplayStatus::getServedVersion)
+                .orElse(0); // the READY record compacted away
+    }
+
+    private void master(Context ctx) throws Exception {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        State state = state(viewer.live());
+        String token = "?token=" + URLEncoder.encode(viewer.token(), StandardCharsets.UTF_8);
+        String liveId = viewer.live().getLiveId();
+        String body;
+        if (state.mode() == Mode.REPLAY) {
+            String master = objects.text("replays", liveId + "/v" + state.replayVersion() + "/master.m3u8")
+                    .orElseThrow(() -> new NotFoundResponse("the replay's master playlist is missing"));
+            body = ReplayPlaylists.rewrite(
+                    master, uri -> "/v1/lives/" + liveId + "/replay/" + state.replayVersion() + "/" + uri + token);
+        } else {
+            body = LivePlaylists.master(segments(liveId), "/v1/lives/" + liveId + "/live.m3u8" + token);
+        }
+        playlist(ctx, state, body);
+    }
+
+    private void live(Context ctx) {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String liveId = viewer.live().getLiveId();
+        LiveMedia media = views.media(liveId);
+        List<SegmentStored> all = media.segments(0);
+        if (all.isEmpty()) {
+            throw new NotFoundResponse("the live has not started streaming yet");
+        }
+        boolean ended = viewer.live().getType() == LiveEventType.ENDED;
+        Instant now = clock.instant();
+        String body = LivePlaylists.media(
+                all,
+                ended,
+                segment -> sign("segments", segment.getObjectKey(), liveId, viewer.ticketId(), now),
+                segment -> {
+                    SegmentStored init = media.initFor(segment);
+                    return init == null ? null : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
+                });
+        playlist(ctx, state(viewer.live()), body);
+    }
+
+    private void replayMedia(Context ctx) throws Exception {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String liveId = viewer.live().getLiveId();
+        String version = ctx.pathParam("version");
+        if (!version.matches("[1-9][0-9]{0,5}")) {
+            throw new NotFoundResponse("no replay version " + version);
+        }
+        String prefix = liveId + "/v" + version + "/";
+        String media = objects.text("replays", prefix + "media.m3u8")
+                .orElseThrow(() -> new NotFoundResponse("no replay version " + version));
+        Instant now = clock.instant();
+        playlist(
+                ctx,
+                state(viewer.live()),
+                ReplayPlaylists.rewrite(media, uri -> sign("replays", prefix + uri, liveId, viewer.ticketId(), now)));
+    }
+
+    private void thumbnails(Context ctx) throws Exception {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        State state = state(viewer.live());
+        if (state.mode() != Mode.REPLAY) {
+            throw new NotFoundResponse("thumbnails come with the replay, once it is ready");
+        }
+        String liveId = viewer.live().getLiveId();
+        String prefix = liveId + "/v" + state.replayVersion() + "/";
+        String vtt = objects.text("replays", prefix + "thumbnails.vtt")
+                .orElseThrow(() -> new NotFoundResponse("the replay has no thumbnails"));
+        Instant now = clock.instant();
+        ctx.header("Cache-Control", NO_CACHE)
+                .contentType("text/vtt; charset=utf-8")
+                .result(ReplayPlaylists.thumbnails(
+                        vtt, image -> sign("replays", prefix + image, liveId, viewer.ticketId(), now)));
+    }
+
+    /** What the player page needs: the mode, the playlist, and for a replay its poster, thumbnails and download. */
+    private void playback(Context ctx) {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        Live live = viewer.live();
+        State state = state(live);
+        String token = "?token=" + URLEncoder.encode(viewer.token(), StandardCharsets.UTF_8);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", live.getLiveId());
+        body.put("title", live.getTitle());
+        body.put("mode", state.mode().name().toLowerCase());
+        body.put("master", "/v1/lives/" + live.getLiveId() + "/master.m3u8" + token);
+        if (state.mode() == Mode.REPLAY) {
+            Instant now = clock.instant();
+            String prefix = live.getLiveId() + "/v" + state.replayVersion() + "/";
+            body.put("version", state.replayVersion());
+            body.put("thumbnails", "/v1/lives/" + live.getLiveId() + "/thumbnails.vtt" + token);
+            body.put("poster", sign("replays", prefix + "poster.jpg", live.getLiveId(), viewer.ticketId(), now));
+            body.put("download", sign("replays", prefix + "download.mp4", live.getLiveId(), viewer.ticketId(), now));
+            views.readyReplay(live.getLiveId())
+                    .ifPresent(ready -> body.put("durationMillis", ready.getDurationMillis()));
+        }
+        Instant closes = Access.windowClosesAt(live);
+        if (closes != null) {
+            body.put("availableUntil", closes.toString());
+        }
+        ctx.header("Cache-Control", NO_CACHE).json(body);
+    }
+
+    private List<SegmentStored> segments(String liveId) {
+        return views.media(liveId).segments(0);
+    }
+
+    private String sign(String bucket, String key, String liveId, String ticketId, Instant now) {
+        String path = key.substring(liveId.length() + 1); // every key of a live starts with its id
+        SignedUrls.ObjectRef object = SignedUrls.parse(liveId, bucket, path)
+                .orElseThrow(() -> new IllegalStateException("not a key of live " + liveId + ": " + key));
+        return urls.sign(object, ticketId, now);
+    }
+
+    private static void playlist(Context ctx, State state, String body) {
+        ctx.header("Cache-Control", NO_CACHE)
+                .header("X-Stagepass-Mode", state.mode().name().toLowerCase())
+                .contentType(MPEGURL)
+                .result(body);
+    }
+}

@@ -1,0 +1,49 @@
+package io.stagepass.replay.views;
+
+import io.stagepass.events.SegmentContainer;
+import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentStored;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What ingest has stored of one live so far: its media segments by sequence, its fMP4 init sections, its gaps. */
+public final class LiveMedia {
+    private final TreeMap<Long, SegmentStored> segments = new TreeMap<>();
+    private final TreeMap<Long, SegmentStored> inits = new TreeMap<>();
+    private final TreeMap<Long, Long> gaps = new TreeMap<>();
+
+    synchronized void add(SegmentStored fact) {
+        if (fact.getType() == SegmentEventType.GAP) {
+            gaps.put(fact.getSequence(), fact.getGapLength() == null ? 1 : fact.getGapLength());
+        } else if (fact.getContainer() == SegmentContainer.FMP4_INIT) {
+            inits.put(fact.getSequence(), fact);
+        } else {
+            segments.putIfAbsent(fact.getSequence(), fact);
+        }
+    }
+
+    /** The stored segments in order, the newest {@code last} of them only when {@code last > 0}. */
+    public synchronized List<SegmentStored> segments(int last) {
+        List<SegmentStored> all = new ArrayList<>(segments.values());
+        return last > 0 && all.size() > last
+                ? List.copyOf(all.subList(all.size() - last, all.size()))
+                : List.copyOf(all);
+    }
+
+    /** The init section a segment needs (the latest stored at or before its sequence), or null for MPEG-TS. */
+    public synchronized SegmentStored initFor(SegmentStored segment) {
+        Map.Entry<Long, SegmentStored> init = inits.floorEntry(segment.getSequence());
+        return segment.getContainer() == SegmentContainer.MPEG_TS || init == null ? null : init.getValue();
+    }
+
+    public synchronized SegmentStored segment(long sequence) {
+        return segments.get(sequence);
+    }
+
+    /** The segments of the live, whether in order and where the media sequence numbers jump. */
+    public synchronized boolean isEmpty() {
+        return segments.isEmpty();
+    }
+}

@@ -1,0 +1,198 @@
+// The Stagepass player: hls.js on the replay API's playlists, the thumbnail track on the scrub bar, resume where
+// this ticket stopped, and the viewer beacons ingest counts (same token). No build step: plain browser JavaScript.
+(function () {
+  'use strict';
+  const root = document.getElementById('player');
+  const live = root.dataset.live;
+  const token = root.dataset.token;
+  const beaconUrl = root.dataset.beacons + '/v1/beacons';
+  const video = document.getElementById('video');
+  const $ = (id) => document.getElementById(id);
+  const ticket = (() => { try { return atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')).split('|')[2]; } catch (e) { return 'unknown'; } })();
+  const resumeKey = 'stagepass.position.' + live + '.' + ticket;
+  const session = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
+  let info = null;
+  let hls = null;
+  let cues = [];
+  let started = false;
+  let heartbeat = null;
+
+  window.stagepass = { get info() { return info; }, get hls() { return hls; }, get cues() { return cues; } };
+
+  function mode() { return info && info.mode === 'replay' ? 'replay' : 'live'; }
+
+  // Beacons: VIEW_START, a HEARTBEAT every 10 s, PAUSE and SEEK, VIEW_END when the page goes away.
+  function beacon(type, beaconMode) {
+    const body = JSON.stringify([{ type: type, sessionId: session, mode: beaconMode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) }]);
+    if (type === 'view_end' && navigator.sendBeacon) {
+      navigator.sendBeacon(beaconUrl + '?token=' + encodeURIComponent(token), body);
+      return;
+    }
+    fetch(beaconUrl, { method: 'POST', headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' }, body: body, keepalive: true })
+      .catch(() => {});
+  }
+
+  async function loadInfo() {
+    const response = await fetch('/v1/lives/' + live + '/playback?token=' + encodeURIComponent(token), { cache: 'no-store' });
+    if (response.status === 401 || response.status === 403) {
+      const problem = await response.json().catch(() => ({ detail: 'You may not watch this live.' }));
+      refuse(problem.detail);
+      return null;
+    }
+    if (!response.ok) {
+      throw new Error('playback info: HTTP ' + response.status);
+    }
+    return response.json();
+  }
+
+  function refuse(reason) {
+    if (hls) { hls.destroy(); hls = null; }
+    video.pause();
+    video.removeAttribute('src');
+    $('overlay-text').textContent = 'Playback stopped: ' + reason;
+    $('overlay').hidden = false;
+    $('status').textContent = reason;
+    root.dataset.refused = 'true';
+  }
+
+  function attach(startAt) {
+    if (hls) { hls.destroy(); hls = null; }
+    $('badge').textContent = info.mode === 'live' ? 'Live' : info.mode === 'ended' ? 'Just ended' : 'Replay';
+    $('badge').className = 'badge ' + info.mode;
+    if (info.poster) { video.poster = info.poster; }
+    if (info.download) { $('download').href = info.download; $('download').hidden = false; }
+    if (window.Hls && Hls.isSupported()) {
+      hls = new Hls({ startPosition: startAt > 0 ? startAt : -1 });
+      hls.on(Hls.Events.ERROR, (event, data) => {
+        const code = data.response && data.response.code;
+        if (code === 401 || code === 403) {
+          // An expired link or a revoked ticket: fresh links, or the reason we may not play.
+          reload(video.currentTime);
+        } else if (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          setTimeout(() => hls && hls.startLoad(), 2000);
+        } else if (data.fatal) {
+          hls.recoverMediaError();
+        }
+      });
+      hls.loadSource(info.master);
+      hls.attachMedia(video);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = info.master; // Safari plays HLS itself
+      if (startAt > 0) { video.addEventListener('loadedmetadata', () => { video.currentTime = startAt; }, { once: true }); }
+    } else {
+      $('status').textContent = 'This browser cannot play HLS.';
+      return;
+    }
+    if (info.thumbnails) { loadThumbnails(info.thumbnails); }
+  }
+
+  async function reload(at) {
+    const next = await loadInfo();
+    if (!next) { return; }
+    info = next;
+    attach(at);
+    video.play().catch(() => {});
+  }
+
+  async function loadThumbnails(url) {
+    const response = await fetch(url, { cache: 'no-store' });
+    if (!response.ok) { return; }
+    const text = await response.text();
+    cues = [];
+    const blocks = text.split(/\n\n+/);
+    for (const block of blocks) {
+      const lines = block.trim().split('\n');
+      const timing = lines.find((l) => l.includes('-->'));
+      const image = lines[lines.length - 1];
+      if (!timing || !image.includes('#xywh=')) { continue; }
+      const [from, to] = timing.split('-->').map((t) => seconds(t.trim()));
+      const [src, frag] = image.split('#xywh=');
+      const [x, y, w, h] = frag.split(',').map(Number);
+      cues.push({ from, to, src, x, y, w, h });
+    }
+  }
+
+  function seconds(stamp) {
+    const [h, m, s] = stamp.split(':');
+    return Number(h) * 3600 + Number(m) * 60 + Number(s);
+  }
+
+  function clock(t) {
+    if (!isFinite(t)) { return '--:--'; }
+    t = Math.max(0, Math.floor(t));
+    const h = Math.floor(t / 3600); const m = Math.floor(t / 60) % 60; const s = t % 60;
+    return (h > 0 ? h + ':' + String(m).padStart(2, '0') : m) + ':' + String(s).padStart(2, '0');
+  }
+
+  // Scrub bar: click to seek, hover for the thumbnail of that moment.
+  const scrub = $('scrub');
+  function fraction(event) { const r = scrub.getBoundingClientRect(); return Math.min(1, Math.max(0, (event.clientX - r.left) / r.width)); }
+  scrub.addEventListener('click', (event) => { if (isFinite(video.duration)) { video.currentTime = fraction(event) * video.duration; } });
+  scrub.addEventListener('mousemove', (event) => {
+    if (!isFinite(video.duration) || cues.length === 0) { return; }
+    const at = fraction(event) * video.duration;
+    const cue = cues.find((c) => at >= c.from && at < c.to) || cues[cues.length - 1];
+    const preview = $('preview');
+    $('preview-image').style.backgroundImage = 'url("' + cue.src + '")';
+    $('preview-image').style.backgroundPosition = (-cue.x) + 'px ' + (-cue.y) + 'px';
+    $('preview-image').style.width = cue.w + 'px';
+    $('preview-image').style.height = cue.h + 'px';
+    $('preview-time').textContent = clock(at);
+    preview.style.left = (fraction(event) * 100) + '%';
+    preview.hidden = false;
+  });
+  scrub.addEventListener('mouseleave', () => { $('preview').hidden = true; });
+
+  $('play').addEventListener('click', () => (video.paused ? video.play() : video.pause()));
+  $('mute').addEventListener('click', () => { video.muted = !video.muted; });
+  $('fullscreen').addEventListener('click', () => ($('stage').requestFullscreen ? $('stage').requestFullscreen() : null));
+  video.addEventListener('play', () => { $('play').innerHTML = '&#10073;&#10073;'; });
+  video.addEventListener('pause', () => { $('play').innerHTML = '&#9654;'; if (started) { beacon('pause'); } });
+  video.addEventListener('seeked', () => { if (started) { beacon('seek'); } });
+  video.addEventListener('playing', () => {
+    if (!started) {
+      started = true;
+      beacon('view_start');
+      heartbeat = setInterval(() => { if (!video.paused) { beacon('heartbeat'); } }, 10000);
+    }
+  });
+  video.addEventListener('timeupdate', () => {
+    $('time').textContent = clock(video.currentTime);
+    $('duration').textContent = info && info.mode === 'live' ? 'LIVE' : clock(video.duration);
+    if (isFinite(video.duration) && video.duration > 0) {
+      $('progress').style.width = (100 * video.currentTime / video.duration) + '%';
+      if (video.buffered.length) { $('buffered').style.width = (100 * video.buffered.end(video.buffered.length - 1) / video.duration) + '%'; }
+    }
+  });
+  video.addEventListener('ended', async () => {
+    // The live is over: its replay takes over where it ended, once it is packaged.
+    const next = await loadInfo();
+    if (next && next.mode === 'replay' && info.mode !== 'replay') { info = next; attach(video.currentTime); video.play().catch(() => {}); }
+  });
+  setInterval(() => { if (mode() === 'replay' && video.currentTime > 0) { localStorage.setItem(resumeKey, String(video.currentTime)); } }, 5000);
+  window.addEventListener('pagehide', () => {
+    if (mode() === 'replay' && video.currentTime > 0) { localStorage.setItem(resumeKey, String(video.currentTime)); }
+    if (started) { beacon('view_end'); }
+    if (heartbeat) { clearInterval(heartbeat); }
+  });
+  // A refund or a dispute while watching: the next check stops playback and says why.
+  setInterval(async () => {
+    const next = await loadInfo().catch(() => null);
+    if (next && next.mode !== info.mode && (next.mode === 'replay' || info.mode === 'live')) {
+      const wasLive = info.mode !== 'replay';
+      info = next;
+      if (wasLive && next.mode === 'replay' && (video.paused || video.ended)) { attach(video.currentTime); }
+    }
+  }, 15000);
+
+  (async () => {
+    beacon('page_view', 'page');
+    info = await loadInfo();
+    if (!info) { return; }
+    const saved = Number(localStorage.getItem(resumeKey) || 0);
+    const resume = info.mode === 'replay' && saved > 5 && (!info.durationMillis || saved < info.durationMillis / 1000 - 10) ? saved : 0;
+    if (resume > 0) { $('status').textContent = 'Resuming at ' + clock(resume) + ' where you stopped.'; }
+    attach(resume);
+    video.play().catch(() => { $('status').textContent = 'Press play to start.'; });
+  })();
+})();
