@@ -23,8 +23,10 @@ import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -89,7 +91,7 @@ final class PackagerRun {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
                 Path log = Path.of(System.getProperty("java.io.tmpdir"), "stagepass-replay-bench-worker.log");
-                Files.copy(work.resolve("jobs-worker.log"), log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(work.resolve("jobs-worker.log"), log, StandardCopyOption.REPLACE_EXISTING);
                 System.out.println("  the worker's log: " + log);
             }
         }
@@ -132,7 +134,7 @@ final class PackagerRun {
                     byte[] bytes = Files.readAllBytes(file);
                     String key = String.format("%s/%08d.ts", liveId, sequence);
                     client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
-                                    new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                                    new ByteArrayInputStream(bytes), bytes.length, -1)
                             .build());
                     return SegmentStored.newBuilder()
                             .setEventId(Ids.derivedEventId("segment", key))

@@ -1,5 +1,6 @@
 package io.stagepass.bench.replay;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -120,7 +121,7 @@ public final class ReplayBench implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    private static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

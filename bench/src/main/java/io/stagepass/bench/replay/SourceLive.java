@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,7 +56,7 @@ final class SourceLive {
         }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".ts"))
-                    .sorted(java.util.Comparator.comparingLong(SourceLive::sequence))
+                    .sorted(Comparator.comparingLong(SourceLive::sequence))
                     .toList();
         }
     }

@@ -229,6 +229,7 @@ public final class Packager {
                         input.liveId(),
                         remuxer.droppedPackets());
             }
+            List<Playlists.Tile> tiles = thumbnails.finish(remuxer.durationMicros()); // writes the last sprite
             return new Remuxed(
                     runs,
                     remuxer.durationMicros(),
@@ -238,7 +239,7 @@ public final class Packager {
                     remuxer.frameRate(),
                     thumbnails.poster(),
                     List.copyOf(thumbnails.sprites()),
-                    thumbnails.finish(remuxer.durationMicros()),
+                    tiles,
                     discontinuities,
                     skipped,
                     packaged);

@@ -128,6 +128,7 @@ class ReplayPackagingIT {
                         prefix + "poster.jpg",
                         prefix + "thumbnails.vtt",
                         prefix + "sprite-0.jpg");
+        assertThat(ready.getSpriteKeys()).containsExactly(prefix + "sprite-0.jpg");
         assertThat(ready.getSizeBytes())
                 .isEqualTo(ready.getObjects().stream()
                         .mapToLong(o -> o.getSizeBytes())

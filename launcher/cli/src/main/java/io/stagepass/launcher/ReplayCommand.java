@@ -74,6 +74,7 @@ final class ReplayCommand implements Runnable {
                             config.workDir().resolve("replays-cli"),
                             config.fetchers())) {
                 long start = System.nanoTime();
+                Instant asked = Instant.now();
                 ReplayStatus status;
                 try {
                     status = replays.packageLive(liveId, newVersion, bar::show);
@@ -89,6 +90,14 @@ final class ReplayCommand implements Runnable {
                 if (status.getType() == ReplayEventType.FAILED) {
                     System.err.println("stagepass: replay v" + status.getVersion() + " FAILED: " + status.getError());
                     return 1;
+                }
+                if (status.getType() == ReplayEventType.READY
+                        && status.getOccurredAt().isBefore(asked)) {
+                    System.out.printf(
+                            "already READY: replay v%d of %s, for the same segments (--new-version builds another)%n",
+                            status.getVersion(), liveId);
+                    Status.print(status, System.out);
+                    return 0;
                 }
                 System.out.printf(
                         "%s replay v%d of %s in %.1f s%n",
