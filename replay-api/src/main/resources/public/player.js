@@ -146,8 +146,14 @@
   $('play').addEventListener('click', () => (video.paused ? video.play() : video.pause()));
   $('mute').addEventListener('click', () => { video.muted = !video.muted; });
   $('fullscreen').addEventListener('click', () => ($('stage').requestFullscreen ? $('stage').requestFullscreen() : null));
-  video.addEventListener('play', () => { $('play').innerHTML = '&#10073;&#10073;'; });
-  video.addEventListener('pause', () => { $('play').innerHTML = '&#9654;'; if (started) { beacon('pause'); } });
+  const PLAY = 'M8 5v14l11-7z';
+  const PAUSE = 'M6 5h4v14H6zm8 0h4v14h-4z';
+  video.addEventListener('play', () => { $('play-icon').setAttribute('d', PAUSE); $('play').setAttribute('aria-label', 'Pause'); });
+  video.addEventListener('pause', () => {
+    $('play-icon').setAttribute('d', PLAY);
+    $('play').setAttribute('aria-label', 'Play');
+    if (started) { beacon('pause'); }
+  });
   video.addEventListener('seeked', () => { if (started) { beacon('seek'); } });
   video.addEventListener('playing', () => {
     if (!started) {

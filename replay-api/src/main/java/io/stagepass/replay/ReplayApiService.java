@@ -16,6 +16,7 @@ import io.stagepass.replay.playback.SignedUrls;
 import io.stagepass.replay.views.PlaybackViews;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class ReplayApiService implements AutoCloseable {
     }
 
     /** Every route the server answers, as {@code METHOD /path} with Javalin's path syntax. */
-    public java.util.List<String> routes() {
+    public List<String> routes() {
         return http.app().unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(handler -> handler.endpoint.method.isHttpMethod())
                 .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path)

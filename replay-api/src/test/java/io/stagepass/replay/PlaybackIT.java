@@ -31,17 +31,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +63,7 @@ class PlaybackIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> REQUEST_LOG = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final List<String> REQUEST_LOG = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
     static Path dir;
@@ -184,7 +189,7 @@ class PlaybackIT {
         String good = token(replayed, "cs_paid");
         String[] parts = good.split("\\.");
         String forged = parts[0] + "." + new StringBuilder(parts[1]).reverse();
-        Map<String, Object[]> cases = new java.util.LinkedHashMap<>();
+        Map<String, Object[]> cases = new LinkedHashMap<>();
         cases.put("missing", new Object[] {null, 401, "token is required"});
         cases.put("forged", new Object[] {forged, 401, "not valid"});
         cases.put("expired", new Object[] {
@@ -264,7 +269,7 @@ class PlaybackIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.headers().firstValue("Content-Range")).contains("bytes 100-299/" + whole.body().length);
-        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole.body(), 100, 300));
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 100, 300));
         HttpResponse<byte[]> beyond = HTTP.send(
                 HttpRequest.newBuilder(url(link))
                         .header("Range", "bytes=" + whole.body().length + "-")
@@ -364,7 +369,7 @@ class PlaybackIT {
                 .credentials(fixture.s3.settings().accessKey(), "not-the-secret")
                 .region("us-east-1")
                 .build()) {
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> wrong.getObject(GetObjectArgs.builder()
+            assertThat(Assertions.catchThrowable(() -> wrong.getObject(GetObjectArgs.builder()
                             .bucket("replays")
                             .object(key)
                             .build())))
@@ -499,6 +504,6 @@ class PlaybackIT {
         };
         appender.start();
         requests.addAppender(appender);
-        requests.setLevel(org.apache.logging.log4j.Level.INFO);
+        requests.setLevel(Level.INFO);
     }
 }

@@ -17,6 +17,7 @@ import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
+import io.stagepass.sandbox.stripe.StripeSandbox;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -45,6 +47,7 @@ public final class Stack implements AutoCloseable {
     private EmbeddedFlink flink;
     private IngestService ingest;
     private ReplayApiService api;
+    private StripeSandbox stripe;
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -92,6 +95,13 @@ public final class Stack implements AutoCloseable {
                 IngestConfig.SPOOL_DIR,
                 config.dataDir().resolve("ingest").resolve("spool").toString());
         Env user = config.serviceEnv();
+        int sandboxPort = !config.stripeSandbox()
+                ? -1
+                : config.stripeSandboxPort() == 0 ? Ports.free() : config.stripeSandboxPort();
+        if (sandboxPort > 0) {
+            requireFree(sandboxPort, "Stripe sandbox", StackConfig.STRIPE_SANDBOX_PORT);
+            embedded.put(IngestConfig.STRIPE_API_BASE, "http://127.0.0.1:" + sandboxPort);
+        }
         if (user.string(ReplayApiConfig.INGEST_PUBLIC_URL, null) == null) {
             embedded.put(ReplayApiConfig.INGEST_PUBLIC_URL, "http://127.0.0.1:" + ingestPort);
         }
@@ -115,7 +125,15 @@ public final class Stack implements AutoCloseable {
 
         progress.accept("starting services...");
         push(JobsWorker.start(JobsConfig.fromEnv(env)));
-        ingest = push(IngestService.start(IngestConfig.fromEnv(env)));
+        IngestConfig ingestConfig = IngestConfig.fromEnv(env);
+        if (sandboxPort > 0) {
+            stripe = push(StripeSandbox.start(
+                    sandboxPort,
+                    "http://127.0.0.1:" + ingestPort + "/v1/stripe/webhook",
+                    ingestConfig.stripe().webhookSecret(),
+                    env.string(StackConfig.STRIPE_SANDBOX_CURRENCY, "EUR")));
+        }
+        ingest = push(IngestService.start(ingestConfig));
         api = push(ReplayApiService.start(ReplayApiConfig.fromEnv(env)));
     }
 
@@ -174,10 +192,19 @@ public final class Stack implements AutoCloseable {
         endpoints.put("ingest", "http://127.0.0.1:" + ingest.port());
         endpoints.put("Flink web UI", "http://127.0.0.1:" + flink.restPort());
         endpoints.put("Kafka", kafka.bootstrapServers());
+        if (stripe != null) {
+            endpoints.put(
+                    "Stripe sandbox", stripe.apiBase() + "  (STAGEPASS_STRIPE_API_BASE of ingest and the replay API)");
+        }
         endpoints.put(
                 "S3 (MinIO API)",
                 s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
         return endpoints;
+    }
+
+    /** The Stripe sandbox, when the stack runs one. */
+    public Optional<StripeSandbox> stripeSandbox() {
+        return Optional.ofNullable(stripe);
     }
 
     public int apiPort() {

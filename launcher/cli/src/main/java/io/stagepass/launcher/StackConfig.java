@@ -23,6 +23,8 @@ public record StackConfig(
         int ingestPort,
         String s3AccessKey,
         String s3SecretKey,
+        boolean stripeSandbox,
+        int stripeSandboxPort,
         Env serviceEnv) {
     public static final String DATA_DIR = "STAGEPASS_DATA_DIR";
     public static final String KAFKA_PORT = "STAGEPASS_KAFKA_PORT";
@@ -30,6 +32,10 @@ public record StackConfig(
     public static final String API_PORT = "STAGEPASS_API_PORT";
     public static final String FLINK_PORT = "STAGEPASS_FLINK_PORT";
     public static final String INGEST_PORT = "STAGEPASS_INGEST_PORT";
+    public static final String STRIPE_SANDBOX = "STAGEPASS_STRIPE_SANDBOX";
+    public static final String STRIPE_SANDBOX_PORT = "STAGEPASS_STRIPE_SANDBOX_PORT";
+    public static final String STRIPE_SANDBOX_CURRENCY = "STAGEPASS_STRIPE_SANDBOX_CURRENCY";
+    public static final int DEFAULT_STRIPE_SANDBOX_PORT = 8070;
     public static final String DEFAULT_DATA_DIR = "data";
     /** The Flink REST API and web UI of the MiniCluster (the other ports are their services' own defaults). */
     public static final int DEFAULT_FLINK_PORT = 8081;
@@ -44,6 +50,8 @@ public record StackConfig(
                 env.port(INGEST_PORT, IngestConfig.DEFAULT_PORT),
                 env.string(S3Settings.ACCESS_KEY, S3Settings.DEFAULT_ACCESS_KEY),
                 env.string(S3Settings.SECRET_KEY, S3Settings.DEFAULT_SECRET_KEY),
+                env.bool(STRIPE_SANDBOX, false),
+                env.port(STRIPE_SANDBOX_PORT, DEFAULT_STRIPE_SANDBOX_PORT),
                 env);
         config.requireDistinctPorts();
         return config;
@@ -61,7 +69,9 @@ public record StackConfig(
                 FLINK_PORT,
                 flinkPort,
                 INGEST_PORT,
-                ingestPort);
+                ingestPort,
+                STRIPE_SANDBOX_PORT,
+                stripeSandbox ? stripeSandboxPort : 0);
         for (Map.Entry<String, Integer> entry : ports.entrySet()) {
             if (entry.getValue() == 0) {
                 continue;

@@ -44,6 +44,14 @@ public final class StackOptions {
             description = "Ingest port (env STAGEPASS_INGEST_PORT, default 8090).")
     Integer ingestPort;
 
+    @Option(
+            names = "--stripe-sandbox",
+            description =
+                    "Also start the local Stripe sandbox (Checkout pages and signed webhooks to ingest) and point "
+                            + "ingest and the replay API at it instead of Stripe (env STAGEPASS_STRIPE_SANDBOX=true; port "
+                            + "STAGEPASS_STRIPE_SANDBOX_PORT, default 8070). For trying checkout without a Stripe account.")
+    Boolean stripeSandbox;
+
     /** The stack's configuration: the environment, with these options on top. */
     StackConfig toConfig(Env env) {
         Map<String, String> overrides = new HashMap<>();
@@ -53,6 +61,7 @@ public final class StackOptions {
         put(overrides, StackConfig.API_PORT, apiPort);
         put(overrides, StackConfig.FLINK_PORT, flinkPort);
         put(overrides, StackConfig.INGEST_PORT, ingestPort);
+        put(overrides, StackConfig.STRIPE_SANDBOX, stripeSandbox);
         return StackConfig.fromEnv(env.with(overrides));
     }
 

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads configuration from environment variables. Every accessor takes the variable name and a documented
@@ -62,6 +63,22 @@ public final class Env {
             return value;
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    /** {@code true}/{@code false} (also yes/no, 1/0). */
+    public boolean bool(String name, boolean defaultValue) {
+        String raw = string(name, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on":
+                return true;
+            case "false", "no", "0", "off":
+                return false;
+            default:
+                throw new ConfigException(name + " must be true or false, got '" + raw + "'");
         }
     }
 
@@ -181,7 +198,7 @@ public final class Env {
         if (secret.length() < minLength) {
             throw new ConfigException(name + " must be at least " + minLength + " characters");
         }
-        boolean loopback = java.util.Set.of("127.0.0.1", "localhost", "::1").contains(host);
+        boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(host);
         if (!loopback && secret.equals(embeddedDefault)) {
             throw new ConfigException(name + " must be set when the service listens beyond loopback (" + hostVariable
                     + "=" + host + "): the default is public");

@@ -77,7 +77,12 @@ public final class Operations {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
-        if (!route.equals("/metrics") && !route.equals("/health") && !route.equals("/ready")) {
+        // Object fetches are most of the traffic (every segment of every viewer): logged at DEBUG, counted always.
+        if (route.contains("/objects/")) {
+            if (REQUESTS.isDebugEnabled()) {
+                REQUESTS.debug("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+            }
+        } else if (!route.equals("/metrics") && !route.equals("/health") && !route.equals("/ready")) {
             REQUESTS.info("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
         }
     }

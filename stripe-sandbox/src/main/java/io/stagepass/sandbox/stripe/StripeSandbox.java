@@ -16,12 +16,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +50,7 @@ public final class StripeSandbox implements AutoCloseable {
     private final Map<String, Map<String, Object>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> intents = new ConcurrentHashMap<>();
     private final Map<String, String> idempotent = new ConcurrentHashMap<>();
-    private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -183,9 +185,8 @@ public final class StripeSandbox implements AutoCloseable {
     private void checkoutPage(Context ctx) {
         Map<String, Object> session = session(ctx.pathParam("id"));
         String amount = new BigDecimal((Long) session.get("amount_total"))
-                .movePointLeft(
-                        java.util.Currency.getInstance(((String) session.get("currency")).toUpperCase(Locale.ROOT))
-                                .getDefaultFractionDigits())
+                .movePointLeft(Currency.getInstance(((String) session.get("currency")).toUpperCase(Locale.ROOT))
+                        .getDefaultFractionDigits())
                 .toPlainString();
         ctx.html("""
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pay · Stripe sandbox</title>

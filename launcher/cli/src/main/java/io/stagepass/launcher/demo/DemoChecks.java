@@ -6,6 +6,7 @@ import io.stagepass.events.Entitlement;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
+import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.RevenueMetric;
@@ -19,6 +20,12 @@ import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -329,6 +336,44 @@ final class DemoChecks {
                 last.getRenditions().get(0).getWidth(),
                 last.getRenditions().get(0).getHeight());
         return true;
+    }
+
+    /**
+     * A ticket holder may watch the replay and the refunded ticket may not: the master playlist a player asks for first
+     * answers 200 and 403. Prints the player pages to open in a browser.
+     */
+    boolean playback(DemoTraffic.Sent sent, String apiUrl, PlaybackTokens tokens) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String holder = sent.tickets().get(1);
+        String refunded = sent.tickets().get(0);
+        Instant until = Instant.now().plus(Duration.ofDays(1));
+        String holderToken = tokens.issue(sent.liveId(), holder, until);
+        String refundedToken = tokens.issue(sent.liveId(), refunded, until);
+        String master = apiUrl + "/v1/lives/" + sent.liveId() + "/master.m3u8?token=";
+        int granted = Await.until(
+                PIPELINE_WAIT,
+                Duration.ofMillis(250),
+                () -> http.send(
+                                HttpRequest.newBuilder(URI.create(master + holderToken))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode(),
+                status -> status == 200);
+        int refusedStatus = http.send(
+                        HttpRequest.newBuilder(URI.create(master + refundedToken))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+        out.printf(
+                "Playback (replay API): a ticket holder's master playlist %d, the refunded ticket's %d%n",
+                granted, refusedStatus);
+        out.println("  watch the replay:        " + watchUrl(apiUrl, sent.liveId(), holderToken));
+        out.println("  the refunded ticket's:   " + watchUrl(apiUrl, sent.liveId(), refundedToken) + "  (refused)");
+        return granted == 200 && refusedStatus == 403;
+    }
+
+    static String watchUrl(String apiUrl, String liveId, String token) {
+        return apiUrl + "/watch/" + liveId + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 
     private static boolean finished(List<ReplayStatus> statuses) {

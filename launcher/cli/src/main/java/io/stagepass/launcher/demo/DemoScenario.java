@@ -34,9 +34,9 @@ public final class DemoScenario {
                 stack.kafka(), stack.s3(), stack.config().dataDir().resolve("lake"), out);
         Map<Topic, Map<TopicPartition, Long>> marks = checks.marks();
         DemoTraffic.Sent sent;
+        PlaybackTokens tokens = new PlaybackTokens(
+                stack.config().serviceEnv().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
-            PlaybackTokens tokens = new PlaybackTokens(
-                    stack.config().serviceEnv().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
             sent = new DemoTraffic(publisher, "http://127.0.0.1:" + stack.ingestPort(), tokens, out).run();
         }
         boolean arrived = checks.everyEventArrived(sent, marks);
@@ -44,6 +44,7 @@ public final class DemoScenario {
         boolean money = checks.revenueAndEntitlements(sent);
         boolean audience = checks.audience(sent);
         boolean replay = checks.replay(sent);
-        return arrived & counted & money & audience & replay & checks.lake(sent);
+        boolean playback = replay && checks.playback(sent, "http://127.0.0.1:" + stack.apiPort(), tokens);
+        return arrived & counted & money & audience & replay & playback & checks.lake(sent);
     }
 }

@@ -43,7 +43,8 @@ final class DemoTraffic {
     private static final Duration KEY_WAIT = Duration.ofSeconds(15);
 
     /** The live the traffic was about and how many events it sent to each topic. */
-    record Sent(String liveId, String creatorId, Map<Topic, Integer> counts) {}
+    /** The live the traffic was about, its tickets (the first refunded) and how many events went to each topic. */
+    record Sent(String liveId, String creatorId, List<String> tickets, Map<Topic, Integer> counts) {}
 
     private final EventPublisher publisher;
     private final String ingestUrl;
@@ -78,7 +79,8 @@ final class DemoTraffic {
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
         sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest
 
-        sent.put(Topic.PAYMENTS, sellTickets(live.liveId(), live.creatorId()));
+        List<String> tickets = new ArrayList<>();
+        sent.put(Topic.PAYMENTS, sellTickets(live.liveId(), live.creatorId(), tickets));
         out.printf(
                 "  %d tickets sold at %d %s cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
                 TICKETS, TICKET_PRICE_MINOR, CURRENCY);
@@ -86,16 +88,15 @@ final class DemoTraffic {
         out.printf(
                 "  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
                 VIEWERS);
-        return new Sent(live.liveId(), live.creatorId(), sent);
+        return new Sent(live.liveId(), live.creatorId(), List.copyOf(tickets), sent);
     }
 
     /**
      * Stripe's API cannot be reached from here, so the demo writes the payment facts ingest derives from Stripe's
      * webhooks (docs/ingest.md shows the webhook itself): three paid tickets, the first refunded in full.
      */
-    private int sellTickets(String liveId, String creatorId) throws Exception {
+    private int sellTickets(String liveId, String creatorId, List<String> tickets) throws Exception {
         List<CompletableFuture<?>> acks = new ArrayList<>();
-        List<String> tickets = new ArrayList<>();
         for (int i = 0; i < TICKETS; i++) {
             tickets.add(Ids.newId("cs"));
             acks.add(publisher.publish(

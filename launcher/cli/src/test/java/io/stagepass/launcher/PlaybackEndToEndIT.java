@@ -1,0 +1,309 @@
+package io.stagepass.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.stripe.StripeClient;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.RefundCreateParams;
+import com.stripe.param.checkout.SessionCreateParams;
+import io.stagepass.events.Beacon;
+import io.stagepass.events.BeaconType;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.Topic;
+import io.stagepass.events.ViewMode;
+import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.launcher.testing.Browser;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Playback end to end on the whole stack with its Stripe sandbox: tickets bought through Checkout and its signed
+ * webhook, a live watched while the real ffmpeg CLI pushes it, a refund that stops the ticket within seconds, and the
+ * player page in headless Chromium playing and seeking the replay, sending its beacons, and refusing a refunded ticket.
+ */
+class PlaybackEndToEndIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration REVOCATION_GOAL = Duration.ofSeconds(5);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+
+    static Stack stack;
+    static StripeClient stripe;
+    static PlaybackTokens tokens;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = Stack.start(
+                StackConfig.fromEnv(Env.of(Map.of(
+                        StackConfig.DATA_DIR,
+                        dir.resolve("data").toString(),
+                        StackConfig.KAFKA_PORT,
+                        "0",
+                        StackConfig.S3_PORT,
+                        "0",
+                        StackConfig.FLINK_PORT,
+                        "0",
+                        StackConfig.INGEST_PORT,
+                        "0",
+                        StackConfig.API_PORT,
+                        "0",
+                        StackConfig.STRIPE_SANDBOX,
+                        "true",
+                        StackConfig.STRIPE_SANDBOX_PORT,
+                        "0"))),
+                line -> {});
+        stripe = StripeClient.builder()
+                .setApiKey("sk_test_e2e")
+                .setApiBase(stack.stripeSandbox().orElseThrow().apiBase())
+                .build();
+        tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** A ticket bought as a viewer buys one: a Checkout Session, paid on its page; returns the session (the ticket). */
+    static Session buy(LiveScheduler.Scheduled live, String email) throws Exception {
+        Session session = stripe.checkout()
+                .sessions()
+                .create(SessionCreateParams.builder()
+                        .setMode(SessionCreateParams.Mode.PAYMENT)
+                        .setSuccessUrl("http://127.0.0.1/ok")
+                        .setCancelUrl("http://127.0.0.1/cancel")
+                        .setCustomerEmail(email)
+                        .addLineItem(SessionCreateParams.LineItem.builder()
+                                .setQuantity(1L)
+                                .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                                        .setCurrency("eur")
+                                        .setUnitAmount(1500L)
+                                        .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                                .setName("E2E")
+                                                .build())
+                                        .build())
+                                .build())
+                        .putMetadata("live_id", live.liveId())
+                        .putMetadata("tier", "viewer")
+                        .putMetadata("creator_id", live.creatorId())
+                        .build());
+        HttpResponse<Void> paid = HTTP.send(
+                HttpRequest.newBuilder(URI.create(session.getUrl()))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("email=" + email.replace("@", "%40")))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(paid.statusCode()).as("the sandbox's checkout page").isEqualTo(303);
+        return stripe.checkout().sessions().retrieve(session.getId());
+    }
+
+    static LiveScheduler.Scheduled schedule(String title) throws Exception {
+        LiveScheduler.Scheduled live;
+        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
+            live = LiveScheduler.schedule(publisher, null, "E2E", title, "viewer", 1500, "EUR", 30);
+        }
+        Await.expect(
+                "ingest knows the stream key",
+                DEADLINE,
+                () -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(
+                                                        ingest() + "/live/" + live.streamKey() + "/index0.ts"))
+                                                .DELETE()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 204);
+        return live;
+    }
+
+    static String ingest() {
+        return "http://127.0.0.1:" + stack.ingestPort();
+    }
+
+    static String api() {
+        return "http://127.0.0.1:" + stack.apiPort();
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url.startsWith("/") ? api() + url : url))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static long mediaSequence(String playlist) {
+        return playlist.lines()
+                .filter(l -> l.startsWith("#EXT-X-MEDIA-SEQUENCE:"))
+                .mapToLong(l -> Long.parseLong(l.substring(22)))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    @Test
+    void aTicketHolderWatchesTheLiveAsFfmpegPushesItAndARefundStopsThemWithinSeconds() throws Exception {
+        FfmpegCli.assumeAvailable();
+        LiveScheduler.Scheduled live = schedule("Live playback");
+        Session ticket = buy(live, "live-viewer@example.com");
+        String token = tokens.issue(live.liveId(), ticket.getId(), Instant.now().plusSeconds(3600));
+        String master = "/v1/lives/" + live.liveId() + "/master.m3u8?token=" + token;
+        Process ffmpeg = FfmpegCli.push(
+                ingest() + "/live/" + live.streamKey() + "/index.m3u8",
+                36,
+                true,
+                List.of(),
+                dir.resolve("ffmpeg-live.log"));
+        try {
+            String liveUrl = Await.expect(
+                            "the live's master playlist", DEADLINE, () -> get(master), r -> r.statusCode() == 200)
+                    .body()
+                    .lines()
+                    .filter(l -> l.startsWith("/v1/"))
+                    .findFirst()
+                    .orElseThrow();
+            String first = Await.expect(
+                    "the live's first segments",
+                    DEADLINE,
+                    () -> get(liveUrl).body(),
+                    body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 2);
+            assertThat(first).doesNotContain("#EXT-X-ENDLIST");
+            String later = Await.expect(
+                    "the window sliding on", DEADLINE, () -> get(liveUrl).body(), body -> mediaSequence(body) >= 3);
+            String segment = later.lines()
+                    .filter(l -> l.startsWith("/v1/"))
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+            HttpResponse<byte[]> bytes = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(api() + segment)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(bytes.statusCode()).isEqualTo(200);
+            assertThat(bytes.body()[0]).as("MPEG-TS").isEqualTo((byte) 0x47);
+
+            // The refund goes through Stripe (the sandbox), whose signed charge.refunded webhook ingest answers 2xx.
+            stripe.refunds()
+                    .create(RefundCreateParams.builder()
+                            .setPaymentIntent(ticket.getPaymentIntent())
+                            .build());
+            long refunded = System.nanoTime();
+            HttpResponse<String> refused = Await.expect(
+                    "the refunded ticket refused", DEADLINE, () -> get(master), r -> r.statusCode() == 403);
+            Duration delay = Duration.ofNanos(System.nanoTime() - refunded);
+            System.out.printf("revocation: first 403 %d ms after the refund webhook was answered%n", delay.toMillis());
+            assertThat(refused.body()).contains("refunded");
+            assertThat(delay).as("revocation delay").isLessThan(REVOCATION_GOAL);
+        } finally {
+            ffmpeg.destroy();
+            ffmpeg.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void thePlayerPagePlaysAndSeeksTheReplaySendsBeaconsAndRefusesARefundedTicket() throws Exception {
+        Browser.assumeAvailable();
+        LiveScheduler.Scheduled live = schedule("Browser replay");
+        Session ticket = buy(live, "browser-viewer@example.com");
+        GeneratedLive.pushHls(
+                ingest() + "/live/" + live.streamKey() + "/index.m3u8",
+                GeneratedLive.Spec.demo(Duration.ofSeconds(30)));
+        Await.expect("the replay READY", DEADLINE, () -> replayReady(live.liveId()));
+        String token = tokens.issue(live.liveId(), ticket.getId(), Instant.now().plusSeconds(3600));
+        String watch = TokenCommand.watchUrl(api(), live.liveId(), token);
+
+        try (Browser browser = Browser.start(dir)) {
+            browser.open(watch);
+            Await.expect(
+                    "hls.js in charge",
+                    Browser.timeout(),
+                    () -> Boolean.TRUE.equals(browser.script(
+                            "return !!(window.Hls && Hls.isSupported() && window.stagepass && window.stagepass.hls)")));
+            Await.expect(
+                    "the replay playing",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue()
+                            > 1.5);
+            assertThat((String) browser.script("return window.stagepass.info.mode"))
+                    .isEqualTo("replay");
+            Await.expect(
+                    "the thumbnail track loaded",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return window.stagepass.cues.length")).intValue() >= 6);
+            browser.script("const v = document.getElementById('video'); v.pause(); v.currentTime = 20;");
+            Await.expect("the seek landed at 20 s", Browser.timeout(), () -> {
+                double at = ((Number) browser.script(
+                                "const v = document.getElementById('video'); return v.seeking ? -1 : v.currentTime"))
+                        .doubleValue();
+                return at >= 19.9 && at <= 21;
+            });
+            browser.script("document.getElementById('video').play()");
+            Await.expect("VIEW_START and PAGE_VIEW beacons on Kafka", DEADLINE, () -> {
+                List<Beacon> beacons = beacons(live.liveId());
+                return beacons.stream()
+                                .anyMatch(b -> b.getType() == BeaconType.VIEW_START
+                                        && b.getMode() == ViewMode.REPLAY
+                                        && ticket.getId().equals(b.getTicketId()))
+                        && beacons.stream().anyMatch(b -> b.getType() == BeaconType.PAGE_VIEW);
+            });
+            assertThat(browser.screenshot(Path.of("target", "screenshots", "player-replay.png")))
+                    .as("distinct colours of the screenshot")
+                    .isGreaterThan(50);
+
+            stripe.refunds()
+                    .create(RefundCreateParams.builder()
+                            .setPaymentIntent(ticket.getPaymentIntent())
+                            .build());
+            Await.expect(
+                    "the refunded ticket refused", DEADLINE, () -> get(watch).statusCode() == 403);
+            browser.open(watch);
+            String page = browser.driver().getPageSource();
+            assertThat(page).contains("You cannot watch this live").contains("the ticket was refunded");
+            assertThat(browser.screenshot(Path.of("target", "screenshots", "player-refused.png")))
+                    .isGreaterThan(2);
+        }
+        assertThat(Files.size(Path.of("target", "screenshots", "player-replay.png")))
+                .isPositive();
+    }
+
+    private static boolean replayReady(String liveId) {
+        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
+                    .filter(r -> liveId.equals(r.key()))
+                    .anyMatch(r -> codec.decode(r.value()).getType() == ReplayEventType.READY);
+        }
+    }
+
+    private static List<Beacon> beacons(String liveId) {
+        EventCodec<Beacon> codec = EventCodec.of(Beacon.class);
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            return reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(10)).stream()
+                    .filter(r -> liveId.equals(r.key()))
+                    .map(r -> codec.decode(r.value()))
+                    .toList();
+        }
+    }
+}
