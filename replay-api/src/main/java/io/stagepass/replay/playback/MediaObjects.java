@@ -7,6 +7,7 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +26,8 @@ public final class MediaObjects {
     private final MinioClient s3;
     private final MinioClient presigner;
     private final long cacheBytes;
-    private final LinkedHashMap<String, byte[]> cache = new LinkedHashMap<>(256, 0.75f, true);
+    // Direct buffers: the server writes them to the socket without first copying them out of the heap.
+    private final LinkedHashMap<String, ByteBuffer> cache = new LinkedHashMap<>(256, 0.75f, true);
     private long cached;
 
     /** {@code presigner} signs for the endpoint browsers reach (it makes no request). */
@@ -35,13 +37,16 @@ public final class MediaObjects {
         this.cacheBytes = cacheBytes;
     }
 
-    /** The bytes of an object, or empty when it does not exist. */
-    public Optional<byte[]> bytes(String bucket, String key) throws Exception {
+    /**
+     * The bytes of an object, or empty when it does not exist: a read-only view of the cached copy (position 0, limit
+     * the size), so concurrent readers never disturb each other.
+     */
+    public Optional<ByteBuffer> buffer(String bucket, String key) throws Exception {
         String id = bucket + "/" + key;
         synchronized (this) {
-            byte[] hit = cache.get(id);
+            ByteBuffer hit = cache.get(id);
             if (hit != null) {
-                return Optional.of(hit);
+                return Optional.of(hit.asReadOnlyBuffer());
             }
         }
         byte[] bytes;
@@ -54,22 +59,24 @@ public final class MediaObjects {
             }
             throw e;
         }
-        if (bytes.length <= CACHEABLE_BYTES) {
-            put(id, bytes);
+        if (bytes.length > CACHEABLE_BYTES) {
+            return Optional.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
         }
-        return Optional.of(bytes);
+        ByteBuffer copy = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        put(id, copy);
+        return Optional.of(copy.asReadOnlyBuffer());
     }
 
     public Optional<String> text(String bucket, String key) throws Exception {
-        return bytes(bucket, key).map(b -> new String(b, StandardCharsets.UTF_8));
+        return buffer(bucket, key).map(b -> StandardCharsets.UTF_8.decode(b).toString());
     }
 
     /** An object's size, or -1 when it does not exist: for ranges of objects too large to cache. */
     public long size(String bucket, String key) throws Exception {
         synchronized (this) {
-            byte[] hit = cache.get(bucket + "/" + key);
+            ByteBuffer hit = cache.get(bucket + "/" + key);
             if (hit != null) {
-                return hit.length;
+                return hit.limit();
             }
         }
         try {
@@ -104,14 +111,14 @@ public final class MediaObjects {
                 .build());
     }
 
-    private synchronized void put(String id, byte[] bytes) {
+    private synchronized void put(String id, ByteBuffer bytes) {
         if (cache.put(id, bytes) == null) {
-            cached += bytes.length;
+            cached += bytes.limit();
         }
         var eldest = cache.entrySet().iterator();
         while (cached > cacheBytes && eldest.hasNext()) {
-            Map.Entry<String, byte[]> entry = eldest.next();
-            cached -= entry.getValue().length;
+            Map.Entry<String, ByteBuffer> entry = eldest.next();
+            cached -= entry.getValue().limit();
             eldest.remove();
         }
     }

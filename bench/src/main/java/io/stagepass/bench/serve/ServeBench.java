@@ -1,0 +1,229 @@
+package io.stagepass.bench.serve;
+
+import io.minio.DownloadObjectArgs;
+import io.minio.MinioClient;
+import io.stagepass.embedded.Ports;
+import io.stagepass.events.Bucket;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.Topic;
+import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.StackConfig;
+import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.platform.config.Env;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.replay.ReplayApiConfig;
+import io.stagepass.replay.ReplayApiService;
+import io.stagepass.replay.playback.SignedUrls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * bench/serve: how fast the replay API hands out what players ask for, against nginx serving the same file, in one run:
+ * the object route streaming a segment behind a signed link, the same route in redirect mode, and a playlist.
+ */
+@Command(
+        name = "bench/serve",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        sortOptions = false,
+        description = "wrk against nginx and the replay API's object and playlist routes, in the same run.")
+public final class ServeBench implements Callable<Integer> {
+    private static final Duration DEADLINE = Duration.ofMinutes(3);
+
+    @Option(names = "--connections", paramLabel = "N", description = "wrk connections (default ${DEFAULT-VALUE})")
+    int connections = 64;
+
+    @Option(names = "--seconds", paramLabel = "N", description = "seconds per wrk run (default ${DEFAULT-VALUE})")
+    int seconds = 30;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ServeBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("stagepass-serve-bench");
+        StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
+                StackConfig.DATA_DIR,
+                work.resolve("data").toString(),
+                StackConfig.KAFKA_PORT,
+                "0",
+                StackConfig.S3_PORT,
+                "0",
+                StackConfig.FLINK_PORT,
+                "0",
+                StackConfig.INGEST_PORT,
+                "0",
+                StackConfig.API_PORT,
+                "0")));
+        System.out.printf(
+                "serve bench: wrk -c%d for %d s per target; %d cores%n",
+                connections, seconds, Runtime.getRuntime().availableProcessors());
+        try (Stack stack = Stack.start(config, line -> {})) {
+            String ticket = "cs_bench";
+            String liveId = replayWithTicket(stack, ticket);
+            PlaybackTokens tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
+            String token = URLEncoder.encode(
+                    tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600)), StandardCharsets.UTF_8);
+            String api = "http://127.0.0.1:" + stack.apiPort();
+            Await.expect(
+                    "the ticket granted",
+                    DEADLINE,
+                    () -> HttpClient.newHttpClient()
+                                    .send(
+                                            HttpRequest.newBuilder(URI.create(api + "/v1/lives/" + liveId
+                                                            + "/master.m3u8?token=" + token))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200);
+
+            String segment = "00000003.ts";
+            Path root = Files.createDirectories(work.resolve("www"));
+            try (MinioClient s3 = ObjectStore.client(stack.s3())) {
+                s3.downloadObject(DownloadObjectArgs.builder()
+                        .bucket(Bucket.SEGMENTS.bucketName())
+                        .object(liveId + "/" + segment)
+                        .filename(root.resolve(segment).toString())
+                        .build());
+            }
+            System.out.printf(
+                    "the object: a 2 s live segment (%d KB), the same bytes for every target%n",
+                    Files.size(root.resolve(segment)) / 1024);
+            SignedUrls urls = new SignedUrls(PlaybackTokens.EMBEDDED_SECRET, SignedUrls.MAX_TTL);
+            String link =
+                    urls.sign(SignedUrls.parse(liveId, "segments", segment).orElseThrow(), ticket, Instant.now());
+            List<Wrk.Result> results = new ArrayList<>();
+            try (Nginx nginx = Nginx.serve(root, work, Ports.free())) {
+                results.add(Wrk.run(
+                        "nginx, static file",
+                        nginx.url("/" + segment),
+                        connections,
+                        seconds,
+                        work.resolve("wrk-nginx.txt")));
+            }
+            results.add(Wrk.run(
+                    "object route, streaming", api + link, connections, seconds, work.resolve("wrk-stream.txt")));
+            ReplayApiConfig redirectConfig = ReplayApiConfig.fromEnv(stack.config()
+                    .serviceEnv()
+                    .with(Map.of(
+                            "STAGEPASS_KAFKA_BOOTSTRAP",
+                            stack.kafka().bootstrapServers(),
+                            "STAGEPASS_S3_ENDPOINT",
+                            stack.s3().endpoint().toString(),
+                            ReplayApiConfig.PORT,
+                            "0",
+                            ReplayApiConfig.DELIVERY,
+                            "redirect")));
+            try (ReplayApiService redirecting = ReplayApiService.start(redirectConfig)) {
+                results.add(Wrk.run(
+                        "object route, redirect (302 only)",
+                        "http://127.0.0.1:" + redirecting.port() + link,
+                        connections,
+                        seconds,
+                        work.resolve("wrk-redirect.txt")));
+            }
+            results.add(Wrk.run(
+                    "replay media playlist",
+                    api + "/v1/lives/" + liveId + "/replay/1/media.m3u8?token=" + token,
+                    connections,
+                    seconds,
+                    work.resolve("wrk-playlist.txt")));
+            report(results);
+            return 0;
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static String replayWithTicket(Stack stack, String ticket) throws Exception {
+        LiveScheduler.Scheduled live;
+        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "serve-bench")) {
+            live = LiveScheduler.schedule(publisher, null, "Bench", "Serve bench", "viewer", 1500, "EUR", 30);
+            publisher
+                    .publish(
+                            Topic.PAYMENTS,
+                            live.liveId(),
+                            SampleEvents.payment(live.liveId(), ticket).build())
+                    .get(30, TimeUnit.SECONDS);
+        }
+        String ingest = "http://127.0.0.1:" + stack.ingestPort();
+        HttpClient http = HttpClient.newHttpClient();
+        Await.expect(
+                "ingest knows the stream key",
+                DEADLINE,
+                () -> http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(ingest + "/live/" + live.streamKey() + "/index0.ts"))
+                                                .DELETE()
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 204);
+        GeneratedLive.pushHls(
+                ingest + "/live/" + live.streamKey() + "/index.m3u8", GeneratedLive.Spec.hd(Duration.ofSeconds(20)));
+        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            Await.expect(
+                    "the replay READY",
+                    DEADLINE,
+                    () -> reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
+                            .filter(r -> live.liveId().equals(r.key()))
+                            .anyMatch(r -> codec.decode(r.value()).getType() == ReplayEventType.READY));
+        }
+        return live.liveId();
+    }
+
+    private void report(List<Wrk.Result> results) {
+        Wrk.Result nginx = results.get(0);
+        Wrk.Result stream = results.get(1);
+        System.out.println("\n==== serve bench report ====");
+        for (Wrk.Result r : results) {
+            System.out.printf(
+                    "%-34s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  ratio to nginx %.2f%n",
+                    r.name(),
+                    r.requestsPerSecond(),
+                    r.p50Millis(),
+                    r.p99Millis(),
+                    r.requestsPerSecond() / nginx.requestsPerSecond());
+        }
+        System.out.printf(
+                "goal: object route >= 0.5x nginx (%s), p99 <= 20 ms (%s)%n",
+                stream.requestsPerSecond() >= 0.5 * nginx.requestsPerSecond() ? "met" : "NOT met",
+                stream.p99Millis() <= 20 ? "met" : "NOT met");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
