@@ -20,4 +20,21 @@ public enum Bucket {
     public String bucketName() {
         return bucketName;
     }
+
+    /**
+     * The media type of an object of ours, from its name: what it is stored with and served as. Segments ({@code .ts},
+     * {@code .mp4}, {@code .m4s}), replay files (playlists, MP4, poster and sprites, the thumbnail track), Parquet.
+     */
+    public static String contentType(String objectName) {
+        int dot = objectName.lastIndexOf('.');
+        return switch (dot < 0 ? "" : objectName.substring(dot + 1)) {
+            case "ts" -> "video/mp2t";
+            case "mp4", "m4s" -> "video/mp4";
+            case "m3u8" -> "application/vnd.apple.mpegurl";
+            case "jpg" -> "image/jpeg";
+            case "vtt" -> "text/vtt";
+            case "parquet" -> "application/vnd.apache.parquet";
+            default -> "application/octet-stream";
+        };
+    }
 }

@@ -3,7 +3,6 @@ package io.stagepass.bench.ingest;
 import io.stagepass.bench.Latencies;
 import io.stagepass.launcher.Stack;
 import io.stagepass.launcher.StackConfig;
-import io.stagepass.platform.config.Env;
 import io.stagepass.platform.http.HttpServices;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -53,19 +52,7 @@ public final class IngestBench implements Callable<Integer> {
     public Integer call() throws Exception {
         int segmentBytes = segmentKb * 1024;
         Path dataDir = Files.createTempDirectory("stagepass-bench");
-        StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
-                StackConfig.DATA_DIR,
-                dataDir.toString(),
-                StackConfig.KAFKA_PORT,
-                "0",
-                StackConfig.S3_PORT,
-                "0",
-                StackConfig.FLINK_PORT,
-                "0",
-                StackConfig.INGEST_PORT,
-                "0",
-                StackConfig.API_PORT,
-                "0")));
+        StackConfig config = StackConfig.onFreePorts(dataDir, Map.of());
         System.out.printf(
                 "ingest bench: %d lives, a %d KB segment every %d s each, for %d s (data in %s)%n",
                 lives, segmentBytes / 1024, SegmentPush.SEGMENT_INTERVAL.toSeconds(), seconds, dataDir);

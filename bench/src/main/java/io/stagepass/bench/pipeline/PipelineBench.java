@@ -10,17 +10,16 @@ import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.pipeline.PipelineJob;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.lifecycle.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -285,19 +284,10 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
+        try {
+            Directories.deleteRecursively(dir);
         } catch (IOException | RuntimeException e) {
-            // best effort
+            // best effort: a benchmark's scratch data
         }
     }
 }

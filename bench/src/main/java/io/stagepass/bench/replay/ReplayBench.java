@@ -1,12 +1,10 @@
 package io.stagepass.bench.replay;
 
-import java.io.IOException;
+import io.stagepass.platform.lifecycle.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,7 +72,7 @@ public final class ReplayBench implements Callable<Integer> {
             double cliSeconds =
                     cli.stream().mapToDouble(CliBaseline.Run::seconds).sum();
             System.out.printf("  %-14s %6.1f s%n", "all outputs", cliSeconds);
-            deleteRecursively(work.resolve("cli"));
+            Directories.deleteRecursively(work.resolve("cli"));
 
             System.out.println(
                     "\n[b] our packager (jobs worker process; segments from the S3 server, package back to it):");
@@ -117,18 +115,7 @@ public final class ReplayBench implements Callable<Integer> {
             }
             return 0;
         } finally {
-            deleteRecursively(work);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+            Directories.deleteRecursively(work);
         }
     }
 }

@@ -14,15 +14,14 @@ import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.launcher.Stack;
 import io.stagepass.launcher.StackConfig;
 import io.stagepass.launcher.demo.LiveScheduler;
-import io.stagepass.platform.config.Env;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.lifecycle.Directories;
 import io.stagepass.platform.s3.ObjectStore;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
 import io.stagepass.replay.playback.SignedUrls;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,7 +33,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,19 +67,7 @@ public final class ServeBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("stagepass-serve-bench");
-        StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
-                StackConfig.DATA_DIR,
-                work.resolve("data").toString(),
-                StackConfig.KAFKA_PORT,
-                "0",
-                StackConfig.S3_PORT,
-                "0",
-                StackConfig.FLINK_PORT,
-                "0",
-                StackConfig.INGEST_PORT,
-                "0",
-                StackConfig.API_PORT,
-                "0")));
+        StackConfig config = StackConfig.onFreePorts(work.resolve("data"), Map.of());
         System.out.printf(
                 "serve bench: wrk -c%d for %d s per target; %d cores%n",
                 connections, seconds, Runtime.getRuntime().availableProcessors());
@@ -158,7 +144,7 @@ public final class ServeBench implements Callable<Integer> {
             report(results);
             return 0;
         } finally {
-            deleteRecursively(work);
+            Directories.deleteRecursively(work);
         }
     }
 
@@ -175,17 +161,7 @@ public final class ServeBench implements Callable<Integer> {
         }
         String ingest = "http://127.0.0.1:" + stack.ingestPort();
         HttpClient http = HttpClient.newHttpClient();
-        Await.expect(
-                "ingest knows the stream key",
-                DEADLINE,
-                () -> http.send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(ingest + "/live/" + live.streamKey() + "/index0.ts"))
-                                                .DELETE()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 204);
+        LiveScheduler.awaitIngestKnows(ingest, live.streamKey(), DEADLINE);
         GeneratedLive.pushHls(
                 ingest + "/live/" + live.streamKey() + "/index.m3u8", GeneratedLive.Spec.hd(Duration.ofSeconds(20)));
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
@@ -217,13 +193,5 @@ public final class ServeBench implements Callable<Integer> {
                 "goal: object route >= 0.5x nginx (%s), p99 <= 20 ms (%s)%n",
                 stream.requestsPerSecond() >= 0.5 * nginx.requestsPerSecond() ? "met" : "NOT met",
                 stream.p99Millis() <= 20 ? "met" : "NOT met");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

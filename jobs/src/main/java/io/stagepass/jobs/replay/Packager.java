@@ -1,5 +1,6 @@
 package io.stagepass.jobs.replay;
 
+import io.stagepass.events.Bucket;
 import io.stagepass.events.ReplayGap;
 import io.stagepass.events.ReplayObject;
 import io.stagepass.events.ReplayRendition;
@@ -7,7 +8,7 @@ import io.stagepass.events.ReplaySkip;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.jobs.media.Demuxer;
 import io.stagepass.jobs.media.MediaException;
-import java.io.IOException;
+import io.stagepass.platform.lifecycle.Directories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public final class Packager {
             throw new PackagingException("the live has no stored segments");
         }
         Path dir = workRoot.resolve(input.liveId()).resolve("v" + version);
-        deleteRecursively(dir);
+        Directories.deleteRecursively(dir);
         Path in = Files.createDirectories(dir.resolve("in"));
         Path out = Files.createDirectories(dir.resolve("out"));
         ExecutorService fetchers = Executors.newFixedThreadPool(parallelism, runnable -> {
@@ -122,7 +123,7 @@ public final class Packager {
             return result;
         } finally {
             fetchers.shutdownNow();
-            deleteRecursively(dir);
+            Directories.deleteRecursively(dir);
         }
     }
 
@@ -300,7 +301,7 @@ public final class Packager {
                         String key = prefix + file.getFileName();
                         long size = Files.size(file);
                         String sha256 = store.upload(
-                                file, key, contentType(file.getFileName().toString()));
+                                file, key, Bucket.contentType(file.getFileName().toString()));
                         objects.add(new ReplayObject(key, size, sha256));
                         progress.report("uploading", (int) (70 + 29 * sent.addAndGet(size) / Math.max(1, total)));
                         return null;
@@ -355,29 +356,5 @@ public final class Packager {
     private static int uploadOrder(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(".m3u8") ? (name.equals("master.m3u8") ? 3 : 2) : name.endsWith(".vtt") ? 1 : 0;
-    }
-
-    static String contentType(String name) {
-        if (name.endsWith(".m3u8")) {
-            return "application/vnd.apple.mpegurl";
-        } else if (name.endsWith(".mp4")) {
-            return "video/mp4";
-        } else if (name.endsWith(".jpg")) {
-            return "image/jpeg";
-        } else if (name.endsWith(".vtt")) {
-            return "text/vtt";
-        }
-        return "application/octet-stream";
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.stagepass.platform.config.S3Settings;
 import io.stagepass.replay.ReplayApiConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,20 @@ public record StackConfig(
     public static final String STRIPE_SANDBOX_CURRENCY = "STAGEPASS_STRIPE_SANDBOX_CURRENCY";
     public static final int DEFAULT_STRIPE_SANDBOX_PORT = 8070;
     public static final String DEFAULT_DATA_DIR = "data";
+    /**
+     * The settings of a stack that takes whatever ports are free (tests and benchmarks: several may run at once) and
+     * keeps its data in {@code dataDir}; {@code overrides} on top.
+     */
+    public static StackConfig onFreePorts(Path dataDir, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(DATA_DIR, dataDir.toString());
+        for (String port : List.of(KAFKA_PORT, S3_PORT, FLINK_PORT, INGEST_PORT, API_PORT, STRIPE_SANDBOX_PORT)) {
+            values.put(port, "0");
+        }
+        values.putAll(overrides);
+        return fromEnv(Env.of(values));
+    }
+
     /** The Flink REST API and web UI of the MiniCluster (the other ports are their services' own defaults). */
     public static final int DEFAULT_FLINK_PORT = 8081;
 

@@ -18,7 +18,6 @@ import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.launcher.demo.LiveScheduler;
 import io.stagepass.launcher.testing.Browser;
-import io.stagepass.platform.config.Env;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
@@ -58,24 +57,7 @@ class PlaybackEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         stack = Stack.start(
-                StackConfig.fromEnv(Env.of(Map.of(
-                        StackConfig.DATA_DIR,
-                        dir.resolve("data").toString(),
-                        StackConfig.KAFKA_PORT,
-                        "0",
-                        StackConfig.S3_PORT,
-                        "0",
-                        StackConfig.FLINK_PORT,
-                        "0",
-                        StackConfig.INGEST_PORT,
-                        "0",
-                        StackConfig.API_PORT,
-                        "0",
-                        StackConfig.STRIPE_SANDBOX,
-                        "true",
-                        StackConfig.STRIPE_SANDBOX_PORT,
-                        "0"))),
-                line -> {});
+                StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
         stripe = StripeClient.builder()
                 .setApiKey("sk_test_e2e")
                 .setApiBase(stack.stripeSandbox().orElseThrow().apiBase())
@@ -128,17 +110,7 @@ class PlaybackEndToEndIT {
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
             live = LiveScheduler.schedule(publisher, null, "E2E", title, "viewer", 1500, "EUR", 30);
         }
-        Await.expect(
-                "ingest knows the stream key",
-                DEADLINE,
-                () -> HTTP.send(
-                                        HttpRequest.newBuilder(URI.create(
-                                                        ingest() + "/live/" + live.streamKey() + "/index0.ts"))
-                                                .DELETE()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 204);
+        LiveScheduler.awaitIngestKnows(ingest(), live.streamKey(), DEADLINE);
         return live;
     }
 

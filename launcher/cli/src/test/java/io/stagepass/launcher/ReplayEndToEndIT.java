@@ -12,17 +12,13 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.launcher.demo.LiveScheduler;
-import io.stagepass.platform.config.Env;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,21 +53,7 @@ class ReplayEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         FfmpegCli.assumeAvailable();
-        stack = Stack.start(
-                StackConfig.fromEnv(Env.of(Map.of(
-                        StackConfig.DATA_DIR,
-                        dir.resolve("data").toString(),
-                        StackConfig.KAFKA_PORT,
-                        "0",
-                        StackConfig.S3_PORT,
-                        "0",
-                        StackConfig.FLINK_PORT,
-                        "0",
-                        StackConfig.INGEST_PORT,
-                        "0",
-                        StackConfig.API_PORT,
-                        "0"))),
-                line -> {});
+        stack = Stack.start(StackConfig.onFreePorts(dir.resolve("data"), Map.of()), line -> {});
     }
 
     @AfterAll
@@ -98,17 +80,7 @@ class ReplayEndToEndIT {
         }
         String ingest = "http://127.0.0.1:" + stack.ingestPort();
         HttpClient http = HttpClient.newHttpClient();
-        Await.expect(
-                "ingest knows the stream key",
-                DEADLINE,
-                () -> http.send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(ingest + "/live/" + live.streamKey() + "/index0.ts"))
-                                                .DELETE()
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 204);
+        LiveScheduler.awaitIngestKnows(ingest, live.streamKey(), DEADLINE);
         Process ffmpeg = FfmpegCli.push(
                 ingest + "/live/" + live.streamKey() + "/index.m3u8",
                 SECONDS,

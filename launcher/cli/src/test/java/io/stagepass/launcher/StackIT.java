@@ -12,7 +12,6 @@ import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.MediaProbe;
 import io.stagepass.launcher.demo.DemoScenario;
 import io.stagepass.pipeline.PipelineConfig;
-import io.stagepass.platform.config.Env;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.Loader;
@@ -101,19 +101,8 @@ class StackIT {
     @Test
     void refusesAPortThatIsTakenAndNamesTheVariable() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            StackConfig config = StackConfig.fromEnv(Env.of(Map.of(
-                    StackConfig.DATA_DIR,
-                    dataDir.toString(),
-                    StackConfig.KAFKA_PORT,
-                    "0",
-                    StackConfig.S3_PORT,
-                    "0",
-                    StackConfig.FLINK_PORT,
-                    "0",
-                    StackConfig.INGEST_PORT,
-                    "0",
-                    StackConfig.API_PORT,
-                    Integer.toString(taken.getLocalPort()))));
+            StackConfig config = StackConfig.onFreePorts(
+                    dataDir, Map.of(StackConfig.API_PORT, Integer.toString(taken.getLocalPort())));
 
             assertThatThrownBy(() -> Stack.start(config, line -> {}))
                     .hasMessageContaining("port " + taken.getLocalPort())
@@ -122,22 +111,9 @@ class StackIT {
     }
 
     private StackConfig config() {
-        return StackConfig.fromEnv(Env.of(DemoScenario.STACK_DEFAULTS)
-                .with(Map.of(
-                        StackConfig.DATA_DIR,
-                        dataDir.toString(),
-                        StackConfig.KAFKA_PORT,
-                        "0",
-                        StackConfig.S3_PORT,
-                        "0",
-                        StackConfig.FLINK_PORT,
-                        "0",
-                        StackConfig.INGEST_PORT,
-                        "0",
-                        StackConfig.API_PORT,
-                        "0",
-                        PipelineConfig.CHECKPOINT_INTERVAL,
-                        "1s")));
+        Map<String, String> settings = new HashMap<>(DemoScenario.STACK_DEFAULTS);
+        settings.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
+        return StackConfig.onFreePorts(dataDir, settings);
     }
 
     /** The codecs FFmpeg finds in the first segment the demo stored in the object store. */

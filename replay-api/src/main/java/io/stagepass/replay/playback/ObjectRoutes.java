@@ -7,6 +7,7 @@ import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
+import io.stagepass.events.Bucket;
 import jakarta.servlet.ServletOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -84,7 +85,9 @@ public final class ObjectRoutes {
                     .redirect(objects.presigned(object.bucket(), object.key(), 300), HttpStatus.FOUND);
             return;
         }
-        ctx.header("Accept-Ranges", "bytes").header("Cache-Control", IMMUTABLE).contentType(contentType(object.path()));
+        ctx.header("Accept-Ranges", "bytes")
+                .header("Cache-Control", IMMUTABLE)
+                .contentType(Bucket.contentType(object.path()));
         long size = objects.size(object.bucket(), object.key());
         if (size < 0) {
             throw new NotFoundResponse("no such object");
@@ -136,20 +139,5 @@ public final class ObjectRoutes {
                 HttpStatus.RANGE_NOT_SATISFIABLE.getCode(),
                 "Range not satisfiable: " + detail,
                 Map.of("size", Long.toString(size)));
-    }
-
-    static String contentType(String path) {
-        if (path.endsWith(".ts")) {
-            return "video/mp2t";
-        } else if (path.endsWith(".mp4") || path.endsWith(".m4s")) {
-            return "video/mp4";
-        } else if (path.endsWith(".jpg")) {
-            return "image/jpeg";
-        } else if (path.endsWith(".vtt")) {
-            return "text/vtt";
-        } else if (path.endsWith(".m3u8")) {
-            return PlaybackRoutes.MPEGURL;
-        }
-        return "application/octet-stream";
     }
 }

@@ -7,12 +7,8 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.lifecycle.Await;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -65,7 +61,7 @@ final class DemoTraffic {
                 publisher, null, "Ada's Yoga", "Sunrise flow", "standard", TICKET_PRICE_MINOR, CURRENCY, REPLAY_DAYS);
         sent.put(Topic.CREATORS, 1);
         out.println("Demo live " + live.liveId() + " by " + live.creatorId() + " (scheduled, stream key issued)");
-        awaitKeyKnown(live.streamKey());
+        LiveScheduler.awaitIngestKnows(ingestUrl, live.streamKey(), KEY_WAIT);
 
         DemoViewers viewers = new DemoViewers(http, ingestUrl, tokens, live.liveId());
         int beacons = viewers.start(VIEWERS);
@@ -136,18 +132,5 @@ final class DemoTraffic {
                 .setPaymentIntentId("pi_" + ticketId)
                 .setBuyerEmail("viewer@example.com")
                 .setCurrency(CURRENCY);
-    }
-
-    /** Ingest learns new stream keys from the catalog within moments; a DELETE answers 204 once it knows one. */
-    private void awaitKeyKnown(String streamKey) throws Exception {
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(ingestUrl + "/live/" + streamKey + "/index0.ts"))
-                .DELETE()
-                .build();
-        if (!Await.until(
-                KEY_WAIT,
-                () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 204)) {
-            throw new IllegalStateException(
-                    "ingest did not learn the new stream key within " + KEY_WAIT.toSeconds() + " s");
-        }
     }
 }

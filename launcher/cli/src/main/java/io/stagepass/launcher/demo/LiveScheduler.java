@@ -10,6 +10,12 @@ import io.stagepass.events.StreamKeys;
 import io.stagepass.events.TicketTier;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.lifecycle.Await;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -73,5 +79,22 @@ public final class LiveScheduler {
                                 .build())
                 .get(30, TimeUnit.SECONDS);
         return new Scheduled(creator, liveId, streamKey);
+    }
+
+    /**
+     * Waits until ingest at {@code ingestUrl} knows a new stream key: it learns keys from the catalog within moments,
+     * and a DELETE of a segment answers 204 once it does (404 before).
+     */
+    public static void awaitIngestKnows(String ingestUrl, String streamKey, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(ingestUrl + "/live/" + streamKey + "/index0.ts"))
+                .DELETE()
+                .build();
+        if (!Await.until(
+                timeout,
+                () -> http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 204)) {
+            throw new IllegalStateException(
+                    "ingest did not learn the new stream key within " + timeout.toSeconds() + " s");
+        }
     }
 }
