@@ -1,5 +1,7 @@
 package io.stagepass.events;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Currency;
 import java.util.Locale;
 
@@ -38,6 +40,23 @@ public record Money(long minor, String currency) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("currency '" + code + "' is not an ISO 4217 code");
         }
+    }
+
+    /** How many decimals a currency's minor unit has: 2 for EUR (cents), 0 for JPY, 3 for KWD. */
+    public static int digits(String currency) {
+        return Math.max(0, Currency.getInstance(requireCurrency(currency)).getDefaultFractionDigits());
+    }
+
+    /**
+     * {@code minor} units of {@code from} in minor units of {@code to} at {@code rate} (units of {@code to} per unit of
+     * {@code from}, as Stripe's {@code exchange_rate}), rounded half to even. Exact decimal arithmetic throughout.
+     */
+    public static long convert(long minor, String from, String to, BigDecimal rate) {
+        return BigDecimal.valueOf(minor)
+                .multiply(rate)
+                .movePointRight(digits(to) - digits(from))
+                .setScale(0, RoundingMode.HALF_EVEN)
+                .longValueExact();
     }
 
     private void requireSameCurrency(Money other) {

@@ -3,6 +3,7 @@ package io.stagepass.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class MoneyTest {
@@ -39,5 +40,18 @@ class MoneyTest {
         assertThat(Ids.derivedEventId("stripe", "evt_1"))
                 .isEqualTo(Ids.derivedEventId("stripe", "evt_1"))
                 .isNotEqualTo(Ids.derivedEventId("stripe", "evt_2"));
+    }
+
+    @Test
+    void convertsBetweenCurrenciesWithDifferentMinorUnitsExactly() {
+        assertThat(Money.convert(2000, "USD", "EUR", new BigDecimal("0.92"))).isEqualTo(1840);
+        assertThat(Money.convert(1500, "JPY", "EUR", new BigDecimal("0.0061"))).isEqualTo(915);
+        assertThat(Money.convert(915, "EUR", "JPY", new BigDecimal("163.934426")))
+                .isEqualTo(1500);
+        assertThat(Money.convert(5, "USD", "EUR", new BigDecimal("0.9")))
+                .as("4.5 rounds to even")
+                .isEqualTo(4);
+        assertThat(Money.digits("JPY")).isZero();
+        assertThat(Money.digits("KWD")).isEqualTo(3);
     }
 }

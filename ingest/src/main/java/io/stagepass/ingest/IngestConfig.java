@@ -4,6 +4,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.StripeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,8 +70,8 @@ public record IngestConfig(
     public static final String PLAYER_ORIGINS = "STAGEPASS_PLAYER_ORIGINS";
     public static final String BEACON_RATE = "STAGEPASS_BEACON_RATE";
     public static final String STRIPE_WEBHOOK_SECRET = "STAGEPASS_STRIPE_WEBHOOK_SECRET";
-    public static final String STRIPE_API_KEY = "STAGEPASS_STRIPE_API_KEY";
-    public static final String STRIPE_API_BASE = "STAGEPASS_STRIPE_API_BASE";
+    public static final String STRIPE_API_KEY = StripeSettings.API_KEY;
+    public static final String STRIPE_API_BASE = StripeSettings.API_BASE;
     public static final int DEFAULT_PORT = 8090;
 
     private static final String EMBEDDED_WEBHOOK_SECRET = "whsec_embedded_stagepass_test_secret";
@@ -97,9 +98,12 @@ public record IngestConfig(
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                new Stripe(
-                        env.secret(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET, 1, host, HOST),
-                        env.string(STRIPE_API_KEY, "sk_test_embedded_stagepass"),
-                        env.httpUrl(STRIPE_API_BASE, "https://api.stripe.com").toString()));
+                stripe(env, host));
+    }
+
+    private static Stripe stripe(Env env, String host) {
+        StripeSettings api = StripeSettings.fromEnv(env);
+        return new Stripe(
+                env.secret(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET, 1, host, HOST), api.apiKey(), api.apiBase());
     }
 }

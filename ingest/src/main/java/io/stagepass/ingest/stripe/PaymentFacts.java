@@ -107,8 +107,12 @@ public final class PaymentFacts {
                 .setAmountMinor(session.getAmountTotal() == null ? 0 : session.getAmountTotal())
                 .setCurrency(Money.requireCurrency(session.getCurrency()));
         if (paid && session.getPaymentIntent() != null) {
-            lookups.feeAndNet(session.getPaymentIntent())
-                    .ifPresent(f -> fact.setFeeMinor(f.feeMinor()).setNetMinor(f.netMinor()));
+            lookups.settlement(session.getPaymentIntent())
+                    .ifPresent(settled -> fact.setFeeMinor(settled.feeMinor())
+                            .setNetMinor(settled.netMinor())
+                            .setSettlementCurrency(settled.currency())
+                            .setSettlementAmountMinor(settled.amountMinor())
+                            .setExchangeRate(rate(settled)));
         }
         return Optional.of(fact.build());
     }
@@ -129,14 +133,15 @@ public final class PaymentFacts {
                 ? null
                 : event.getData().getPreviousAttributes().get("amount_refunded");
         long thisRefund = before instanceof Number number ? total - number.longValue() : total;
-        return Optional.of(withSession(fact, session.get())
-                .setPaymentIntentId(charge.getPaymentIntent())
-                .setChargeId(charge.getId())
-                .setAmountMinor(thisRefund)
-                .setRefundedTotalMinor(total)
-                .setFullyRefunded(Boolean.TRUE.equals(charge.getRefunded()))
-                .setCurrency(Money.requireCurrency(charge.getCurrency()))
-                .build());
+        return settled(
+                withSession(fact, session.get())
+                        .setPaymentIntentId(charge.getPaymentIntent())
+                        .setChargeId(charge.getId())
+                        .setAmountMinor(thisRefund)
+                        .setRefundedTotalMinor(total)
+                        .setFullyRefunded(Boolean.TRUE.equals(charge.getRefunded()))
+                        .setCurrency(Money.requireCurrency(charge.getCurrency())),
+                charge.getPaymentIntent());
     }
 
     private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact) throws StripeException {
@@ -152,13 +157,41 @@ public final class PaymentFacts {
             case "lost" -> DisputeOutcome.LOST;
             default -> null;
         };
-        return Optional.of(withSession(fact, session.get())
-                .setPaymentIntentId(dispute.getPaymentIntent())
-                .setChargeId(dispute.getCharge())
-                .setAmountMinor(dispute.getAmount() == null ? 0 : dispute.getAmount())
-                .setCurrency(Money.requireCurrency(dispute.getCurrency()))
-                .setDisputeOutcome(fact.getType() == PaymentEventType.DISPUTE_CLOSED ? outcome : null)
-                .build());
+        return settled(
+                withSession(fact, session.get())
+                        .setPaymentIntentId(dispute.getPaymentIntent())
+                        .setChargeId(dispute.getCharge())
+                        .setAmountMinor(dispute.getAmount() == null ? 0 : dispute.getAmount())
+                        .setCurrency(Money.requireCurrency(dispute.getCurrency()))
+                        .setDisputeOutcome(fact.getType() == PaymentEventType.DISPUTE_CLOSED ? outcome : null),
+                dispute.getPaymentIntent());
+    }
+
+    /**
+     * A refund or a dispute in the settlement currency: converted at the rate its charge settled at. (Stripe converts a
+     * refund at the rate of the day, so this can differ from the refund's own balance transaction by the rate's move.)
+     */
+    private Optional<PaymentFact> settled(PaymentFact.Builder fact, String paymentIntentId) throws StripeException {
+        Optional<StripeLookups.Settlement> charge =
+                paymentIntentId == null ? Optional.empty() : lookups.settlement(paymentIntentId);
+        if (charge.isPresent()) {
+            StripeLookups.Settlement settled = charge.get();
+            fact.setSettlementCurrency(settled.currency())
+                    .setExchangeRate(rate(settled))
+                    .setSettlementAmountMinor(
+                            settled.exchangeRate() == null
+                                    ? fact.getAmountMinor()
+                                    : Money.convert(
+                                            fact.getAmountMinor(),
+                                            fact.getCurrency(),
+                                            settled.currency(),
+                                            settled.exchangeRate()));
+        }
+        return Optional.of(fact.build());
+    }
+
+    private static String rate(StripeLookups.Settlement settled) {
+        return settled.exchangeRate() == null ? null : settled.exchangeRate().toPlainString();
     }
 
     private static PaymentFact.Builder withSession(PaymentFact.Builder fact, Session session) {

@@ -8,16 +8,22 @@ import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.PaymentIntentRetrieveParams;
 import com.stripe.param.checkout.SessionListParams;
+import io.stagepass.events.Money;
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
  * What a webhook does not carry and Stripe's API does: the Checkout Session behind a charge (its metadata names
- * the live and the tier) and a payment's fee and net from its balance transaction. Reads only, so no
+ * the live and the tier) and how a payment settled, from its balance transaction. Reads only, so no
  * idempotency keys are needed; every write to Stripe (in the replay API) carries one.
  */
 public final class StripeLookups {
-    /** Fee and net of a payment, in minor units of its currency. */
-    public record FeeAndNet(long feeMinor, long netMinor) {}
+    /**
+     * How a charge landed in the Stripe account's balance: its amount, Stripe's fee and the net, in minor units of the
+     * account's {@code currency}, and the exchange rate when Stripe converted (null otherwise).
+     */
+    public record Settlement(
+            long amountMinor, long feeMinor, long netMinor, String currency, BigDecimal exchangeRate) {}
 
     private final StripeClient client;
 
@@ -46,8 +52,8 @@ public final class StripeLookups {
         return sessions.getData().stream().findFirst();
     }
 
-    /** Fee and net of a payment intent's charge, once Stripe has settled it into a balance transaction. */
-    public Optional<FeeAndNet> feeAndNet(String paymentIntentId) throws StripeException {
+    /** How a payment intent's charge settled, once Stripe has made its balance transaction. */
+    public Optional<Settlement> settlement(String paymentIntentId) throws StripeException {
         PaymentIntent intent = client.paymentIntents()
                 .retrieve(
                         paymentIntentId,
@@ -56,6 +62,14 @@ public final class StripeLookups {
                                 .build());
         Charge charge = intent.getLatestChargeObject();
         BalanceTransaction balance = charge == null ? null : charge.getBalanceTransactionObject();
-        return balance == null ? Optional.empty() : Optional.of(new FeeAndNet(balance.getFee(), balance.getNet()));
+        if (balance == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Settlement(
+                balance.getAmount(),
+                balance.getFee(),
+                balance.getNet(),
+                Money.requireCurrency(balance.getCurrency()),
+                balance.getExchangeRate()));
     }
 }

@@ -1,14 +1,15 @@
 package io.stagepass.pipeline.revenue;
 
-import io.stagepass.events.DisputeOutcome;
-import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.RevenueDelta;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
 
 /**
- * Running revenue of one live in one currency (optionally one tier), in minor units. A Flink POJO. Money is
- * only ever added as {@code long}; {@link Math#addExact} refuses an overflow instead of wrapping.
+ * Running revenue of one live in one currency (optionally one tier), in minor units. A Flink POJO: its fields are the
+ * job's state. What a fact adds is decided by the contract's {@link RevenueDelta} (the replay API folds the same facts
+ * with it); this class only keeps the sums. Gross, refunds and disputes are in the charge's currency; fees, the settled
+ * amounts and so the net are in {@link #settlementCurrency}.
  */
 public class RevenueTotals {
     public long grossMinor;
@@ -27,14 +28,42 @@ public class RevenueTotals {
     public long lastOccurredAt;
     public boolean dirty;
 
+    /** Added in schema version 2 of the facts; state restored from before has none of them (see {@link #settled}). */
+    public String settlementCurrency;
+
+    public long settledGrossMinor;
+    public long settledRefundsMinor;
+    public long settledDisputesHeldMinor;
+    public long settledDisputesLostMinor;
+    /**
+     * Whether the settled amounts are kept. False in totals restored from a checkpoint taken before they existed: those
+     * were all in one currency, so their settled amounts are their amounts.
+     */
+    public boolean settled;
+
     public RevenueTotals() {}
 
-    /** Net = gross − Stripe fees − refunds − disputed amounts held or lost. */
+    /** Net = settled gross − Stripe fees − refunds − disputed amounts held or lost, in the settlement currency. */
     public long netMinor() {
-        return Math.subtractExact(
+        return delta().netMinor();
+    }
+
+    RevenueDelta delta() {
+        normalize();
+        return new RevenueDelta(
                 grossMinor,
-                Math.addExact(
-                        Math.addExact(feesMinor, refundsMinor), Math.addExact(disputesHeldMinor, disputesLostMinor)));
+                refundsMinor,
+                disputesHeldMinor,
+                disputesLostMinor,
+                disputesWonMinor,
+                feesMinor,
+                settledGrossMinor,
+                settledRefundsMinor,
+                settledDisputesHeldMinor,
+                settledDisputesLostMinor,
+                ticketsSold,
+                ticketsRefunded,
+                ticketsDisputed);
     }
 
     /** A metric builder carrying these amounts; the caller adds the event id, time and window. */
@@ -45,6 +74,7 @@ public class RevenueTotals {
                 .setLiveId(liveId)
                 .setCreatorId(creatorId)
                 .setCurrency(currency)
+                .setSettlementCurrency(settlementCurrency != null ? settlementCurrency : currency)
                 .setTier(tier)
                 .setGrossMinor(grossMinor)
                 .setFeesMinor(feesMinor)
@@ -59,15 +89,10 @@ public class RevenueTotals {
     }
 
     void merge(RevenueTotals other) {
-        grossMinor = Math.addExact(grossMinor, other.grossMinor);
-        feesMinor = Math.addExact(feesMinor, other.feesMinor);
-        refundsMinor = Math.addExact(refundsMinor, other.refundsMinor);
-        disputesHeldMinor = Math.addExact(disputesHeldMinor, other.disputesHeldMinor);
-        disputesLostMinor = Math.addExact(disputesLostMinor, other.disputesLostMinor);
-        disputesWonMinor = Math.addExact(disputesWonMinor, other.disputesWonMinor);
-        ticketsSold += other.ticketsSold;
-        ticketsRefunded += other.ticketsRefunded;
-        ticketsDisputed += other.ticketsDisputed;
+        set(delta().plus(other.delta()));
+        if (settlementCurrency == null) {
+            settlementCurrency = other.settlementCurrency;
+        }
     }
 
     /** Adds one (deduplicated) payment fact. */
@@ -76,34 +101,36 @@ public class RevenueTotals {
         creatorId = fact.getCreatorId() != null ? fact.getCreatorId() : creatorId;
         lastOccurredAt = Math.max(lastOccurredAt, fact.getOccurredAt().toEpochMilli());
         dirty = true;
-        long amount = fact.getAmountMinor();
-        switch (fact.getType()) {
-            case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED -> {
-                if (fact.getType() == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED || fact.getPaid()) {
-                    grossMinor = Math.addExact(grossMinor, amount);
-                    feesMinor = Math.addExact(feesMinor, fact.getFeeMinor() == null ? 0 : fact.getFeeMinor());
-                    ticketsSold++;
-                }
-            }
-            case CHARGE_REFUNDED -> {
-                refundsMinor = Math.addExact(refundsMinor, amount);
-                if (fact.getFullyRefunded()) {
-                    ticketsRefunded++;
-                }
-            }
-            case DISPUTE_OPENED -> {
-                disputesHeldMinor = Math.addExact(disputesHeldMinor, amount);
-                ticketsDisputed++;
-            }
-            case DISPUTE_CLOSED -> {
-                disputesHeldMinor = Math.subtractExact(disputesHeldMinor, amount);
-                if (fact.getDisputeOutcome() == DisputeOutcome.LOST) {
-                    disputesLostMinor = Math.addExact(disputesLostMinor, amount);
-                } else {
-                    disputesWonMinor = Math.addExact(disputesWonMinor, amount);
-                }
-            }
-            case ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED -> {}
+        if (settlementCurrency == null && fact.getSettlementCurrency() != null) {
+            settlementCurrency = fact.getSettlementCurrency();
         }
+        set(delta().plus(RevenueDelta.of(fact)));
+    }
+
+    private void normalize() {
+        if (!settled) {
+            settledGrossMinor = grossMinor;
+            settledRefundsMinor = refundsMinor;
+            settledDisputesHeldMinor = disputesHeldMinor;
+            settledDisputesLostMinor = disputesLostMinor;
+            settled = true;
+        }
+    }
+
+    private void set(RevenueDelta d) {
+        grossMinor = d.grossMinor();
+        refundsMinor = d.refundsMinor();
+        disputesHeldMinor = d.disputesHeldMinor();
+        disputesLostMinor = d.disputesLostMinor();
+        disputesWonMinor = d.disputesWonMinor();
+        feesMinor = d.feesMinor();
+        settledGrossMinor = d.settledGrossMinor();
+        settledRefundsMinor = d.settledRefundsMinor();
+        settledDisputesHeldMinor = d.settledDisputesHeldMinor();
+        settledDisputesLostMinor = d.settledDisputesLostMinor();
+        ticketsSold = d.ticketsSold();
+        ticketsRefunded = d.ticketsRefunded();
+        ticketsDisputed = d.ticketsDisputed();
+        settled = true;
     }
 }

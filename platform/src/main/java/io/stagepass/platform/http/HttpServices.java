@@ -1,11 +1,16 @@
 package io.stagepass.platform.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
 import io.stagepass.platform.kafka.NotDurableException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,11 +34,20 @@ public final class HttpServices {
     public static Javalin create(String serviceName, Consumer<JavalinConfig> routes) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(json(), false));
             routes.accept(config);
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "service", serviceName)));
             config.routes.exception(
                     HttpResponseException.class,
                     (e, ctx) -> writeError(ctx, HttpStatus.forStatus(e.getStatus()), e.getMessage()));
+            config.routes.exception(InvalidFieldsException.class, (e, ctx) -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", reasonPhrase(HttpStatus.BAD_REQUEST));
+                body.put("detail", e.getMessage());
+                body.put("fields", e.fields());
+                closeIfUnread(ctx);
+                ctx.status(HttpStatus.BAD_REQUEST).json(body);
+            });
             config.routes.exception(
                     ServiceUnavailableException.class,
                     (e, ctx) -> unavailable(ctx, e.retryAfterSeconds(), e.getMessage()));
@@ -55,6 +69,16 @@ public final class HttpServices {
                 }
             });
         });
+    }
+
+    /**
+     * The JSON mapper of every service: Javalin's default, with {@code java.time} types written as ISO-8601 strings
+     * ({@code "2026-12-02T04:10:00Z"}), not as seconds with a fraction.
+     */
+    public static ObjectMapper json() {
+        return JavalinJackson.defaultMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
     /** Creates and starts the app on host:port (port 0 = a free port). */
@@ -92,12 +116,18 @@ public final class HttpServices {
      * throw typed exceptions, and the handler a service registers for each calls this.
      */
     public static void writeError(Context ctx, HttpStatus status, String detail) {
-        // A refusal can come before the request's body was read, and then the server closes the connection after
-        // answering. Say so in the answer, or a client that reuses the connection finds it closed under its next
-        // request (an encoder retrying a segment, say).
+        closeIfUnread(ctx);
+        ctx.status(status).json(Map.of("error", reasonPhrase(status), "detail", detail == null ? "" : detail));
+    }
+
+    /**
+     * A refusal can come before the request's body was read, and then the server closes the connection after
+     * answering. Say so in the answer, or a client that reuses the connection finds it closed under its next request
+     * (an encoder retrying a segment, say).
+     */
+    private static void closeIfUnread(Context ctx) {
         if (ctx.req().getContentLengthLong() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))) {
             ctx.header("Connection", "close");
         }
-        ctx.status(status).json(Map.of("error", reasonPhrase(status), "detail", detail == null ? "" : detail));
     }
 }

@@ -51,6 +51,7 @@ public final class StripeSandbox implements AutoCloseable {
     private final Map<String, Map<String, Object>> intents = new ConcurrentHashMap<>();
     private final Map<String, String> idempotent = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -347,10 +348,21 @@ public final class StripeSandbox implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        deliver(type, payload, 1);
+        deliver(type, String.valueOf(object.get("id")), payload, 1);
     }
 
-    private void deliver(String type, String payload, int attempt) {
+    /**
+     * A webhook ingest acknowledged: its type, the id of its object (the Checkout Session of a checkout event), and
+     * when the 2xx came back ({@link System#nanoTime()}), for measuring what happens after it.
+     */
+    public record Delivery(String type, String objectId, long acknowledgedNanos) {}
+
+    /** Every webhook acknowledged so far, in order. */
+    public List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    private void deliver(String type, String objectId, String payload, int attempt) {
         try {
             HttpResponse<String> answer = http.send(
                     HttpRequest.newBuilder(URI.create(webhookUrl))
@@ -363,6 +375,7 @@ public final class StripeSandbox implements AutoCloseable {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() / 100 == 2) {
+                deliveries.add(new Delivery(type, objectId, System.nanoTime()));
                 return;
             }
             LOG.warn("webhook {} answered {} (attempt {}): {}", type, answer.statusCode(), attempt, answer.body());
@@ -371,7 +384,9 @@ public final class StripeSandbox implements AutoCloseable {
         }
         if (attempt < WEBHOOK_ATTEMPTS) {
             retries.schedule(
-                    () -> deliver(type, payload, attempt + 1), WEBHOOK_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                    () -> deliver(type, objectId, payload, attempt + 1),
+                    WEBHOOK_RETRY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
