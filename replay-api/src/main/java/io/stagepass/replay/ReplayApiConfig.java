@@ -5,6 +5,7 @@ import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.StripeSettings;
 import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.SignedUrls;
 import java.net.URI;
@@ -26,6 +27,11 @@ import java.util.Locale;
  * @param ingestPublicUrl  {@code STAGEPASS_INGEST_PUBLIC_URL}, default http://127.0.0.1:8090: where player pages send
  *                         their beacons
  * @param cacheBytes       {@code STAGEPASS_API_CACHE}, default 256MB: immutable objects kept in memory
+ * @param publicUrl        {@code STAGEPASS_API_PUBLIC_URL}, default (null) http://127.0.0.1:PORT: the API as buyers and
+ *                         creators reach it, in ticket, checkout and dashboard links (https there marks the session
+ *                         cookie Secure)
+ * @param stripe           {@code STAGEPASS_STRIPE_API_KEY} and {@code STAGEPASS_STRIPE_API_BASE}: creates Checkout
+ *                         Sessions
  */
 public record ReplayApiConfig(
         String host,
@@ -37,7 +43,9 @@ public record ReplayApiConfig(
         ObjectRoutes.Delivery delivery,
         URI s3PublicEndpoint,
         String ingestPublicUrl,
-        long cacheBytes) {
+        long cacheBytes,
+        String publicUrl,
+        StripeSettings stripe) {
     public static final String HOST = "STAGEPASS_API_HOST";
     public static final String PORT = "STAGEPASS_API_PORT";
     public static final String LINK_TTL = "STAGEPASS_SIGNED_URL_TTL";
@@ -45,6 +53,7 @@ public record ReplayApiConfig(
     public static final String S3_PUBLIC_ENDPOINT = "STAGEPASS_S3_PUBLIC_ENDPOINT";
     public static final String INGEST_PUBLIC_URL = "STAGEPASS_INGEST_PUBLIC_URL";
     public static final String CACHE = "STAGEPASS_API_CACHE";
+    public static final String PUBLIC_URL = "STAGEPASS_API_PUBLIC_URL";
     public static final int DEFAULT_PORT = 8080;
 
     public static ReplayApiConfig fromEnv(Env env) {
@@ -58,9 +67,10 @@ public record ReplayApiConfig(
         if (!delivery.equals("STREAM") && !delivery.equals("REDIRECT")) {
             throw new ConfigException(DELIVERY + " must be stream or redirect, got '" + env.string(DELIVERY, "") + "'");
         }
+        int port = env.port(PORT, DEFAULT_PORT);
         return new ReplayApiConfig(
                 host,
-                env.port(PORT, DEFAULT_PORT),
+                port,
                 KafkaSettings.fromEnv(env),
                 s3,
                 env.secret(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET, 32, host, HOST),
@@ -68,6 +78,10 @@ public record ReplayApiConfig(
                 ObjectRoutes.Delivery.valueOf(delivery),
                 env.httpUrl(S3_PUBLIC_ENDPOINT, s3.endpoint().toString()),
                 env.httpUrl(INGEST_PUBLIC_URL, "http://127.0.0.1:8090").toString(),
-                env.bytes(CACHE, 256L * 1024 * 1024));
+                env.bytes(CACHE, 256L * 1024 * 1024),
+                env.string(PUBLIC_URL, null) == null
+                        ? null
+                        : env.httpUrl(PUBLIC_URL, null).toString().replaceAll("/+$", ""),
+                StripeSettings.fromEnv(env));
     }
 }

@@ -1,11 +1,22 @@
 package io.stagepass.replay;
 
+import io.javalin.Javalin;
 import io.minio.MinioClient;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.http.HttpServices;
+import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.replay.checkout.Checkout;
+import io.stagepass.replay.checkout.CheckoutRoutes;
+import io.stagepass.replay.checkout.TicketPages;
+import io.stagepass.replay.creators.Catalog;
+import io.stagepass.replay.creators.CreatorAuth;
+import io.stagepass.replay.creators.CreatorRoutes;
+import io.stagepass.replay.creators.Sessions;
+import io.stagepass.replay.dashboard.DashboardRoutes;
+import io.stagepass.replay.metrics.MetricsRoutes;
 import io.stagepass.replay.ops.Operations;
 import io.stagepass.replay.playback.Access;
 import io.stagepass.replay.playback.MediaObjects;
@@ -13,7 +24,7 @@ import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.PlaybackRoutes;
 import io.stagepass.replay.playback.PlayerPage;
 import io.stagepass.replay.playback.SignedUrls;
-import io.stagepass.replay.views.PlaybackViews;
+import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,11 +42,27 @@ public final class ReplayApiService implements AutoCloseable {
 
     private final Resources resources = new Resources();
     private HttpServices.Running http;
-    private PlaybackViews views;
+    private Views views;
+    private EventPublisher publisher;
+    private MetricsRoutes metrics;
+    private Links links;
 
     private ReplayApiService() {}
 
     public static ReplayApiService start(ReplayApiConfig config) throws Exception {
+        ReplayApiService service = create(config);
+        try {
+            service.http.app().start(config.host(), config.port());
+            LOG.info("replay-api listening on http://{}:{}", config.host(), service.port());
+            return service;
+        } catch (RuntimeException | Error e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    /** Everything but the listening server: {@link #app()} is started by the caller (JavalinTest, say). */
+    public static ReplayApiService create(ReplayApiConfig config) throws Exception {
         ReplayApiService service = new ReplayApiService();
         try {
             service.startAll(config);
@@ -46,9 +73,13 @@ public final class ReplayApiService implements AutoCloseable {
         }
     }
 
+    public Javalin app() {
+        return http.app();
+    }
+
     private void startAll(ReplayApiConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
-        views = resources.add(new PlaybackViews(config.kafka()).start());
+        views = resources.add(new Views(config.kafka()).start());
         if (!views.awaitReady(VIEWS_WAIT)) {
             LOG.warn(
                     "the replay API's views did not load within {} s; /ready says when they have",
@@ -62,17 +93,41 @@ public final class ReplayApiService implements AutoCloseable {
                 config.s3().region())));
         MediaObjects objects = new MediaObjects(s3, presigner, config.cacheBytes());
         SignedUrls urls = new SignedUrls(config.tokenSecret(), config.linkTtl());
-        Access access = new Access(new PlaybackTokens(config.tokenSecret()), views, clock);
+        PlaybackTokens tokens = new PlaybackTokens(config.tokenSecret());
+        Access access = new Access(tokens, views, clock);
         PlaybackRoutes playback = new PlaybackRoutes(access, views, objects, urls, clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
         Operations operations = new Operations(views);
-        http = resources.add(HttpServices.start("replay-api", config.host(), config.port(), routes -> {
+        Links links = new Links(
+                () -> config.publicUrl() != null ? config.publicUrl() : "http://127.0.0.1:" + port(),
+                config.ingestPublicUrl());
+        publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
+        Sessions sessions = new Sessions(config.tokenSecret());
+        CreatorAuth auth = new CreatorAuth(views, sessions, clock);
+        CreatorRoutes creators = new CreatorRoutes(auth, views, new Catalog(publisher, clock), links, clock);
+        metrics = resources.add(new MetricsRoutes(auth, views));
+        CheckoutRoutes checkout = new CheckoutRoutes(views, new Checkout(config.stripe(), links), tokens, links, clock);
+        TicketPages tickets = new TicketPages(views, tokens, config.ingestPublicUrl(), clock);
+        DashboardRoutes dashboard = new DashboardRoutes(
+                views,
+                auth,
+                sessions,
+                config.publicUrl() != null && config.publicUrl().startsWith("https:"),
+                clock);
+        http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
             operations.register(routes);
             playback.register(routes);
             objectRoutes.register(routes);
             player.register(routes);
-        }));
+            creators.register(routes);
+            metrics.register(routes);
+            checkout.register(routes);
+            tickets.register(routes);
+            dashboard.register(routes);
+        })));
+        resources.add(metrics::endStreams); // closed first: the streams end while the server can still answer
+        this.links = links;
     }
 
     public int port() {
@@ -88,8 +143,17 @@ public final class ReplayApiService implements AutoCloseable {
                 .toList();
     }
 
-    public PlaybackViews views() {
+    public Views views() {
         return views;
+    }
+
+    public Links links() {
+        return links;
+    }
+
+    /** Server-sent events sent so far (every stream together). */
+    public long eventsSent() {
+        return metrics.sent();
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.platform.config.StripeSettings;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.SignedUrls;
@@ -151,7 +152,9 @@ class PlaybackIT {
                 delivery,
                 fixture.s3.settings().endpoint(),
                 "http://127.0.0.1:1",
-                64L * 1024 * 1024);
+                64L * 1024 * 1024,
+                null,
+                new StripeSettings(StripeSettings.EMBEDDED_API_KEY, "http://127.0.0.1:1"));
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, PaymentEventType type) {

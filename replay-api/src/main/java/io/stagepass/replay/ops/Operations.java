@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.stagepass.replay.views.PlaybackViews;
+import io.stagepass.replay.views.Views;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class Operations {
     private static final Logger REQUESTS = LoggerFactory.getLogger("io.stagepass.replay.requests");
 
-    private final PlaybackViews views;
+    private final Views views;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final String openApi = resource("/openapi.json");
 
-    public Operations(PlaybackViews views) {
+    public Operations(Views views) {
         this.views = views;
-        Gauge.builder("stagepass_view_lag_records", views, PlaybackViews::lag)
+        Gauge.builder("stagepass_view_lag_records", views, Views::lag)
                 .description(
                         "Records on the lives, segments, replays and payments topics the views have not applied yet")
                 .register(registry);

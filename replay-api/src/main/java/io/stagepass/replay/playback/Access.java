@@ -8,7 +8,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.TicketLedger;
-import io.stagepass.replay.views.PlaybackViews;
+import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +21,13 @@ import java.util.Optional;
  */
 public final class Access {
     private final PlaybackTokens tokens;
-    private final PlaybackViews views;
+    private final Views views;
     private final Clock clock;
 
     /** A viewer let in: the live and the ticket. */
     public record Viewer(Live live, String ticketId, String token) {}
 
-    public Access(PlaybackTokens tokens, PlaybackViews views, Clock clock) {
+    public Access(PlaybackTokens tokens, Views views, Clock clock) {
         this.tokens = tokens;
         this.views = views;
         this.clock = clock;

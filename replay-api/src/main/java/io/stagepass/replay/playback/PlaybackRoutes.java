@@ -8,7 +8,7 @@ import io.stagepass.events.LiveEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.replay.views.LiveMedia;
-import io.stagepass.replay.views.PlaybackViews;
+import io.stagepass.replay.views.Views;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,12 +35,12 @@ public final class PlaybackRoutes {
     static final String NO_CACHE = "no-cache";
 
     private final Access access;
-    private final PlaybackViews views;
+    private final Views views;
     private final MediaObjects objects;
     private final SignedUrls urls;
     private final Clock clock;
 
-    public PlaybackRoutes(Access access, PlaybackViews views, MediaObjects objects, SignedUrls urls, Clock clock) {
+    public PlaybackRoutes(Access access, Views views, MediaObjects objects, SignedUrls urls, Clock clock) {
         this.access = access;
         this.views = views;
         this.objects = objects;

@@ -5,10 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.stagepass.replay.Pages;
 import java.util.Map;
 
 /**
@@ -22,8 +19,8 @@ public final class PlayerPage {
 
     private final Access access;
     private final String ingestUrl;
-    private final String watchTemplate = template("watch.html");
-    private final String refusedTemplate = template("refused.html");
+    private final String watchTemplate = Pages.template("watch.html");
+    private final String refusedTemplate = Pages.template("refused.html");
 
     public PlayerPage(Access access, String ingestUrl) {
         this.access = access;
@@ -48,7 +45,7 @@ public final class PlayerPage {
         } catch (HttpResponseException refused) {
             ctx.status(refused.getStatus())
                     .html(
-                            fill(
+                            Pages.fill(
                                     refusedTemplate,
                                     Map.of(
                                             "headline",
@@ -64,7 +61,7 @@ public final class PlayerPage {
                                                             : "If you think this is a mistake, contact the creator who sold the ticket.")));
             return;
         }
-        ctx.html(fill(
+        ctx.html(Pages.fill(
                 watchTemplate,
                 Map.of(
                         "title",
@@ -77,29 +74,5 @@ public final class PlayerPage {
                         ingestUrl,
                         "hlsVersion",
                         HLS_JS_VERSION)));
-    }
-
-    static String fill(String template, Map<String, String> values) {
-        String page = template;
-        for (Map.Entry<String, String> value : values.entrySet()) {
-            page = page.replace("{{" + value.getKey() + "}}", escape(value.getValue()));
-        }
-        return page;
-    }
-
-    static String escape(String text) {
-        return text.replace("&", "&amp;")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("\"", "&quot;")
-                .replace("'", "&#39;");
-    }
-
-    private static String template(String name) {
-        try (InputStream in = PlayerPage.class.getResourceAsStream("/templates/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.stagepass.replay.views;
 
+import io.stagepass.events.AudienceMetric;
+import io.stagepass.events.Creator;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Live;
 import io.stagepass.events.MalformedEventException;
@@ -12,30 +14,52 @@ import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.KafkaClients;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replay API's views, rebuilt at start from the topics and kept current as facts arrive: lives, their stored
- * segments, their replays, and every ticket folded from the payment facts through the contract's {@link TicketLedger}.
- * Reading payments itself (not waiting for the entitlements job's checkpoints) is what makes a refund stop playback
- * within a second or two of Stripe's webhook. {@link #ready()} says when everything the topics held at start is in.
+ * The replay API's views, rebuilt at start from the topics and kept current as facts arrive: creators and their key
+ * hashes, lives, their stored segments, their replays, their audience as the audience job publishes it, and every
+ * ticket and the revenue folded from the payment facts through the contract's {@link TicketLedger} and
+ * {@link io.stagepass.events.RevenueDelta}. Reading payments itself (not waiting for the entitlements and revenue jobs'
+ * checkpoints) is what makes a refund stop playback, and a sale show on a dashboard, within a second of Stripe's
+ * webhook. {@link #ready()} says when everything the topics held at start is in; listeners hear of every change.
  */
-public final class PlaybackViews implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PlaybackViews.class);
-    private static final List<Topic> TOPICS = List.of(Topic.LIVES, Topic.SEGMENTS, Topic.REPLAYS, Topic.PAYMENTS);
+public final class Views implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Views.class);
+    private static final List<Topic> TOPICS =
+            List.of(Topic.CREATORS, Topic.LIVES, Topic.SEGMENTS, Topic.REPLAYS, Topic.PAYMENTS, Topic.AUDIENCE_METRICS);
+
+    /** What changed for a live: what a dashboard listening to it reloads. */
+    public enum Change {
+        LIVE,
+        REPLAY,
+        REVENUE,
+        AUDIENCE,
+        TICKETS
+    }
+
+    /** Hears of each change to a live, on the views' thread: it must return quickly. */
+    public interface Listener {
+        void changed(String liveId, Change change);
+    }
+
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(2);
@@ -45,6 +69,14 @@ public final class PlaybackViews implements AutoCloseable {
     private final EventCodec<SegmentStored> segments = EventCodec.of(SegmentStored.class);
     private final EventCodec<ReplayStatus> replays = EventCodec.of(ReplayStatus.class);
     private final EventCodec<PaymentFact> payments = EventCodec.of(PaymentFact.class);
+    private final EventCodec<Creator> creators = EventCodec.of(Creator.class);
+    private final EventCodec<AudienceMetric> audienceMetrics = EventCodec.of(AudienceMetric.class);
+    private final Map<String, Creator> creatorById = new ConcurrentHashMap<>();
+    private final Map<String, String> creatorByKeyHash = new ConcurrentHashMap<>();
+    private final Map<String, LiveRevenue> revenue = new ConcurrentHashMap<>();
+    private final Map<String, LiveAudience> audience = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Live> liveById = new ConcurrentHashMap<>();
     private final Map<String, LiveMedia> media = new ConcurrentHashMap<>();
     private final Map<String, ReplayStatus> latestReplay = new ConcurrentHashMap<>();
@@ -56,13 +88,13 @@ public final class PlaybackViews implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public PlaybackViews(KafkaSettings kafka) {
+    public Views(KafkaSettings kafka) {
         this.consumer = KafkaClients.assignedReader(kafka);
         this.thread = new Thread(this::run, "replay-api-views");
         thread.setDaemon(true);
     }
 
-    public PlaybackViews start() {
+    public Views start() {
         thread.start();
         return this;
     }
@@ -103,6 +135,55 @@ public final class PlaybackViews implements AutoCloseable {
         return Optional.ofNullable(readyReplay.get(liveId));
     }
 
+    public Optional<Creator> creator(String creatorId) {
+        return Optional.ofNullable(creatorById.get(creatorId));
+    }
+
+    /** The creator whose current API key has this SHA-256; a rotated key finds nobody. */
+    public Optional<Creator> creatorByKeyHash(String keyHash) {
+        return Optional.ofNullable(creatorByKeyHash.get(keyHash)).map(creatorById::get);
+    }
+
+    /** Every live of a creator, newest scheduled start first (then newest id). */
+    public List<Live> livesOf(String creatorId) {
+        return liveById.values().stream()
+                .filter(live -> live.getCreatorId().equals(creatorId))
+                .sorted(LIVES_NEWEST_FIRST)
+                .toList();
+    }
+
+    public LiveRevenue revenue(String liveId) {
+        return revenue.computeIfAbsent(liveId, id -> new LiveRevenue());
+    }
+
+    public LiveAudience audience(String liveId) {
+        return audience.computeIfAbsent(liveId, id -> new LiveAudience());
+    }
+
+    public void listen(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void unlisten(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Waits until the views have applied the record at {@code written} (a write of this API: read your own writes), so
+     * that the answer to a request that changed something already shows the change.
+     */
+    public boolean awaitApplied(RecordMetadata written, Duration timeout) throws InterruptedException {
+        TopicPartition partition = new TopicPartition(written.topic(), written.partition());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (positions.getOrDefault(partition, -1L) <= written.offset()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     public Optional<TicketLedger> ticket(String liveId, String ticketId) {
         return Optional.ofNullable(tickets.get(liveId + "/" + ticketId));
     }
@@ -136,6 +217,7 @@ public final class PlaybackViews implements AutoCloseable {
         while (running) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 apply(record);
+                positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
             if (caughtUp.getCount() > 0
                     && start.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -164,9 +246,25 @@ public final class PlaybackViews implements AutoCloseable {
         }
         try {
             switch (Topic.byName(record.topic()).orElseThrow()) {
+                case CREATORS -> {
+                    Creator creator = creators.decode(record.value());
+                    Creator previous = creatorById.put(creator.getCreatorId(), creator);
+                    if (previous != null && previous.getApiKeySha256() != null) {
+                        creatorByKeyHash.remove(previous.getApiKeySha256(), previous.getCreatorId());
+                    }
+                    if (creator.getApiKeySha256() != null) {
+                        creatorByKeyHash.put(creator.getApiKeySha256(), creator.getCreatorId());
+                    }
+                }
                 case LIVES -> {
                     Live live = lives.decode(record.value());
                     liveById.put(live.getLiveId(), live);
+                    notify(live.getLiveId(), Change.LIVE);
+                }
+                case AUDIENCE_METRICS -> {
+                    AudienceMetric metric = audienceMetrics.decode(record.value());
+                    audience(metric.getLiveId()).add(metric);
+                    notify(metric.getLiveId(), Change.AUDIENCE);
                 }
                 case SEGMENTS -> {
                     SegmentStored segment = segments.decode(record.value());
@@ -180,6 +278,7 @@ public final class PlaybackViews implements AutoCloseable {
                     } else if (status.getType() == ReplayEventType.EXPIRED) {
                         readyReplay.remove(status.getLiveId());
                     }
+                    notify(status.getLiveId(), Change.REPLAY);
                 }
                 case PAYMENTS -> {
                     PaymentFact fact = payments.decode(record.value());
@@ -187,6 +286,10 @@ public final class PlaybackViews implements AutoCloseable {
                             fact.getLiveId() + "/" + fact.getTicketId(),
                             TicketLedger.empty().apply(fact),
                             (ledger, ignored) -> ledger.apply(fact));
+                    notify(fact.getLiveId(), Change.TICKETS);
+                    if (revenue(fact.getLiveId()).add(fact)) {
+                        notify(fact.getLiveId(), Change.REVENUE);
+                    }
                 }
                 default -> {}
             }
@@ -200,6 +303,24 @@ public final class PlaybackViews implements AutoCloseable {
                     e.getMessage());
         }
     }
+
+    private void notify(String liveId, Change change) {
+        if (!ready()) {
+            return; // loading: nobody can have seen the earlier state yet
+        }
+        for (Listener listener : listeners) {
+            try {
+                listener.changed(liveId, change);
+            } catch (RuntimeException e) {
+                LOG.warn("a views listener failed on {} of {}: {}", change, liveId, e.toString());
+            }
+        }
+    }
+
+    private static final Comparator<Live> LIVES_NEWEST_FIRST = Comparator.comparing(
+                    (Live live) -> live.getScheduledStart() == null ? Instant.MIN : live.getScheduledStart())
+            .thenComparing(Live::getLiveId)
+            .reversed();
 
     @Override
     public void close() throws InterruptedException {

@@ -1,0 +1,70 @@
+package io.stagepass.replay.checkout;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.checkout.SessionCreateParams;
+import io.stagepass.events.Live;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.TicketTier;
+import io.stagepass.platform.config.StripeSettings;
+import io.stagepass.replay.Links;
+import java.util.Locale;
+
+/**
+ * Stripe Checkout for a ticket: one Checkout Session per purchase through an instance {@link StripeClient}, priced
+ * inline from the live's tier, with the metadata ingest reads back from the webhook ({@code live_id}, {@code tier},
+ * {@code creator_id}) and an idempotency key, so that a retried request makes one session. Fulfilment is the webhook's
+ * job, never the redirect's.
+ */
+public final class Checkout {
+    private final StripeClient stripe;
+    private final Links links;
+
+    public Checkout(StripeSettings settings, Links links) {
+        this.stripe = StripeClient.builder()
+                .setApiKey(settings.apiKey())
+                .setApiBase(settings.apiBase())
+                .setMaxNetworkRetries(2)
+                .setConnectTimeout(5_000)
+                .setReadTimeout(15_000)
+                .build();
+        this.links = links;
+    }
+
+    /** The session a buyer pays in; {@code attempt} names this purchase attempt (a retry of it gets the same). */
+    public Session create(Live live, TicketTier tier, String email, String attempt) throws StripeException {
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setSuccessUrl(links.checkoutSuccess(live.getLiveId()))
+                .setCancelUrl(links.checkoutCancel(live.getLiveId()))
+                .putMetadata("live_id", live.getLiveId())
+                .putMetadata("tier", tier.getTier())
+                .putMetadata("creator_id", live.getCreatorId())
+                .addLineItem(SessionCreateParams.LineItem.builder()
+                        .setQuantity(1L)
+                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency(live.getCurrency().toLowerCase(Locale.ROOT))
+                                .setUnitAmount(tier.getPriceMinor())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName(live.getTitle() + " · " + tier.getTier() + " ticket")
+                                        .build())
+                                .build())
+                        .build());
+        if (email != null) {
+            params.setCustomerEmail(email);
+        }
+        RequestOptions options = RequestOptions.builder()
+                .setIdempotencyKey(idempotencyKey(live.getLiveId(), tier.getTier(), email, attempt))
+                .build();
+        return stripe.checkout().sessions().create(params.build(), options);
+    }
+
+    /** The same purchase attempt, the same key: Stripe answers a retry with the session it made the first time. */
+    static String idempotencyKey(String liveId, String tier, String email, String attempt) {
+        return "checkout-"
+                + StreamKeys.sha256(liveId + "|" + tier + "|" + (email == null ? "" : email) + "|" + attempt)
+                        .substring(0, 40);
+    }
+}

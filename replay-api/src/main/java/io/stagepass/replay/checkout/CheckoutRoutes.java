@@ -1,0 +1,196 @@
+package io.stagepass.replay.checkout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.stagepass.events.EntitlementReason;
+import io.stagepass.events.Live;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketLedger;
+import io.stagepass.events.TicketTier;
+import io.stagepass.platform.http.InvalidFieldsException;
+import io.stagepass.replay.Links;
+import io.stagepass.replay.playback.Access;
+import io.stagepass.replay.views.Views;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buying a ticket: {@code POST /v1/lives/{id}/checkout} (a form or JSON: tier, optional email) makes a Stripe
+ * Checkout Session and answers 303 to it; {@code GET /v1/lives/{id}/tickets/{ticketId}} says whether the webhook has
+ * made the ticket yet and, once it has, gives its watch link. Both public: the ticket id is the Checkout Session id,
+ * which only the buyer's browser was given.
+ */
+public final class CheckoutRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckoutRoutes.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+    private static final Pattern TICKET = Pattern.compile("cs_[A-Za-z0-9_]{1,200}");
+    /** Watch links outlive a live that starts late: they are re-issued each time the ticket page is opened. */
+    private static final Duration LINK_MARGIN = Duration.ofDays(2);
+
+    private final Views views;
+    private final Checkout checkout;
+    private final PlaybackTokens tokens;
+    private final Links links;
+    private final Clock clock;
+
+    public CheckoutRoutes(Views views, Checkout checkout, PlaybackTokens tokens, Links links, Clock clock) {
+        this.views = views;
+        this.checkout = checkout;
+        this.tokens = tokens;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.post("/v1/lives/{liveId}/checkout", this::checkout);
+        config.routes.get("/v1/lives/{liveId}/tickets/{ticketId}", this::ticket);
+    }
+
+    private void checkout(Context ctx) throws Exception {
+        Live live = saleable(ctx.pathParam("liveId"));
+        String tierName;
+        String email;
+        String attempt;
+        if (ctx.contentType() != null && ctx.contentType().startsWith("application/json")) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(ctx.body());
+            } catch (Exception e) {
+                throw new InvalidFieldsException(Map.of("body", "not JSON"));
+            }
+            tierName = body.path("tier").asText(null);
+            email = body.path("email").asText(null);
+            attempt = ctx.header("Idempotency-Key");
+        } else {
+            tierName = ctx.formParam("tier");
+            email = ctx.formParam("email");
+            attempt = ctx.formParam("attempt");
+        }
+        Map<String, String> problems = new LinkedHashMap<>();
+        String tierWanted = tierName == null || tierName.isBlank() ? "viewer" : tierName.strip();
+        Optional<TicketTier> tier = live.getTiers().stream()
+                .filter(t -> t.getTier().equals(tierWanted))
+                .findFirst();
+        if (tier.isEmpty()) {
+            problems.put(
+                    "tier",
+                    "'" + tierWanted + "' is not a tier of this live ("
+                            + String.join(
+                                    ", ",
+                                    live.getTiers().stream()
+                                            .map(TicketTier::getTier)
+                                            .toList()) + ")");
+        }
+        email = email == null || email.isBlank() ? null : email.strip();
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            problems.put("email", "an e-mail address such as you@example.com");
+        }
+        if (attempt != null && (attempt.isBlank() || attempt.length() > 200)) {
+            problems.put("attempt", "1 to 200 characters");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFieldsException(problems);
+        }
+        Session session;
+        try {
+            session = checkout.create(
+                    live,
+                    tier.get(),
+                    email,
+                    attempt != null ? attempt : UUID.randomUUID().toString());
+        } catch (StripeException e) {
+            LOG.warn("checkout for {}: Stripe refused or did not answer: {}", live.getLiveId(), e.getMessage());
+            throw new HttpResponseException(
+                    HttpStatus.BAD_GATEWAY.getCode(),
+                    "Stripe did not create the checkout (" + e.getMessage() + "); nothing was charged: try again");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("sessionId", session.getId());
+        body.put("url", session.getUrl());
+        ctx.header("Location", session.getUrl()).status(HttpStatus.SEE_OTHER).json(body);
+    }
+
+    private void ticket(Context ctx) {
+        String liveId = ctx.pathParam("liveId");
+        String ticketId = ctx.pathParam("ticketId");
+        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        if (!TICKET.matcher(ticketId).matches()) {
+            throw new InvalidFieldsException(Map.of("ticketId", "a Checkout Session id (cs_...)"));
+        }
+        ctx.header("Cache-Control", "no-store").json(status(live, ticketId));
+    }
+
+    /** Where a ticket stands, with its watch link once granted. */
+    Map<String, Object> status(Live live, String ticketId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", live.getLiveId());
+        body.put("ticketId", ticketId);
+        Optional<TicketLedger> ledger = views.ticket(live.getLiveId(), ticketId);
+        if (ledger.isEmpty()) {
+            body.put("status", "pending");
+            body.put("detail", "waiting for Stripe to confirm the payment (its webhook); this page updates by itself");
+            return body;
+        }
+        TicketLedger ticket = ledger.get();
+        if (ticket.granted()) {
+            Instant expires = linkExpiry(live);
+            body.put("status", "granted");
+            body.put("watchUrl", links.watch(live.getLiveId(), tokens.issue(live.getLiveId(), ticketId, expires)));
+            body.put("linkExpiresAt", expires);
+            body.put("ticketPage", links.ticket(live.getLiveId(), ticketId));
+            return body;
+        }
+        EntitlementReason reason = ticket.reason();
+        body.put("status", reason == EntitlementReason.PAID ? "pending" : "revoked");
+        body.put("reason", reason.name().toLowerCase());
+        body.put(
+                "detail",
+                switch (reason) {
+                    case REFUNDED -> "the ticket was refunded";
+                    case DISPUTE_OPENED -> "the payment is disputed";
+                    case DISPUTE_LOST -> "the payment was charged back";
+                    case PAYMENT_FAILED -> "the payment did not go through";
+                    default -> "waiting for the payment to complete";
+                });
+        return body;
+    }
+
+    /** A watch link lasts until the replay window closes (or, before the live ends, until it could close). */
+    private Instant linkExpiry(Live live) {
+        Instant closes = Access.windowClosesAt(live);
+        if (closes != null) {
+            return closes;
+        }
+        Instant start =
+                live.getScheduledStart() != null && live.getScheduledStart().isAfter(clock.instant())
+                        ? live.getScheduledStart()
+                        : clock.instant();
+        return start.plus(LINK_MARGIN).plus(Duration.ofDays(live.getReplayWindowDays()));
+    }
+
+    private Live saleable(String liveId) {
+        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        Instant closes = Access.windowClosesAt(live);
+        if (closes != null && !clock.instant().isBefore(closes)) {
+            throw new HttpResponseException(
+                    HttpStatus.GONE.getCode(), "ticket sales closed: the replay window ended at " + closes);
+        }
+        return live;
+    }
+}

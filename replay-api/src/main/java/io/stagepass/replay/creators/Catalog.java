@@ -1,0 +1,175 @@
+package io.stagepass.replay.creators;
+
+import io.stagepass.events.ApiKeys;
+import io.stagepass.events.Creator;
+import io.stagepass.events.CreatorEventType;
+import io.stagepass.events.Ids;
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
+import io.stagepass.events.Money;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.platform.http.InvalidFieldsException;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.NotDurableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The one place catalog facts about creators and lives are made: the API's routes, {@code stagepass creators add},
+ * {@code stagepass lives create}, the demo and the tests all write through here. Each fact is the whole state after the
+ * change, keyed by its id, on a compacted topic; secrets (API keys, stream keys) are returned once and only their
+ * SHA-256 is written. A write returns once Kafka has acknowledged it, or throws {@link NotDurableException}.
+ */
+public final class Catalog {
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+
+    /** A creator account and, when it was just issued, its API key (shown once). */
+    public record Account(Creator creator, String apiKey, RecordMetadata written) {}
+
+    /** A live and, when it was just issued, its stream key (shown once). */
+    public record Scheduled(Live live, String streamKey, RecordMetadata written) {}
+
+    private final EventPublisher publisher;
+    private final Clock clock;
+
+    public Catalog(EventPublisher publisher, Clock clock) {
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Registers a creator with a new API key. */
+    public Account register(String displayName, String email, String defaultCurrency) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (displayName == null || displayName.isBlank() || displayName.strip().length() > 80) {
+            problems.put("name", "1 to 80 characters");
+        }
+        if (email != null && !EMAIL.matcher(email.strip()).matches()) {
+            problems.put("email", "an e-mail address such as you@example.com");
+        }
+        String currency = null;
+        try {
+            currency = Money.requireCurrency(defaultCurrency);
+            if (Prices.minimumMinor(currency).isEmpty()) {
+                problems.put(
+                        "currency", currency + " is not sold in; one of " + String.join(", ", Prices.currencies()));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.put("currency", e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidFieldsException(problems);
+        }
+        String key = ApiKeys.newKey();
+        Creator creator = Creator.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(CreatorEventType.REGISTERED)
+                .setCreatorId(Ids.newId("creator"))
+                .setDisplayName(displayName.strip())
+                .setEmail(email == null ? null : email.strip())
+                .setDefaultCurrency(currency)
+                .setApiKeySha256(ApiKeys.sha256(key))
+                .build();
+        return new Account(creator, key, write(Topic.CREATORS, creator.getCreatorId(), creator));
+    }
+
+    /** A new API key for a creator; the previous one stops working as soon as the views have this fact. */
+    public Account rotateKey(Creator current) {
+        String key = ApiKeys.newKey();
+        Creator creator = Creator.newBuilder(current)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(CreatorEventType.KEY_ROTATED)
+                .setApiKeySha256(ApiKeys.sha256(key))
+                .build();
+        return new Account(creator, key, write(Topic.CREATORS, creator.getCreatorId(), creator));
+    }
+
+    /** Schedules a live of {@code creatorId} with a new stream key. */
+    public Scheduled schedule(String creatorId, LiveSpec spec) {
+        String streamKey = StreamKeys.newKey();
+        Live live = Live.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(LiveEventType.SCHEDULED)
+                .setLiveId(Ids.newId("live"))
+                .setCreatorId(creatorId)
+                .setTitle(spec.title())
+                .setDescription(spec.description())
+                .setScheduledStart(spec.scheduledStart())
+                .setCurrency(spec.currency())
+                .setTiers(spec.tiers())
+                .setStreamKeySha256(StreamKeys.sha256(streamKey))
+                .setReplayWindowDays(spec.replayWindowDays())
+                .build();
+        return new Scheduled(live, streamKey, write(Topic.LIVES, live.getLiveId(), live));
+    }
+
+    /**
+     * A live after a change. Its type stays what it was once it started or ended (consumers read the type as the live's
+     * state): only a live that has not started becomes {@code UPDATED}.
+     */
+    public Scheduled update(Live current, LiveSpec spec) {
+        Live live = Live.newBuilder(current)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(lifecycle(current))
+                .setTitle(spec.title())
+                .setDescription(spec.description())
+                .setScheduledStart(spec.scheduledStart())
+                .setCurrency(spec.currency())
+                .setTiers(spec.tiers())
+                .setReplayWindowDays(spec.replayWindowDays())
+                .build();
+        return new Scheduled(live, null, write(Topic.LIVES, live.getLiveId(), live));
+    }
+
+    /** A new stream key for a live; ingest refuses the previous one as soon as it reads this fact. */
+    public Scheduled rotateStreamKey(Live current) {
+        String streamKey = StreamKeys.newKey();
+        Live live = Live.newBuilder(current)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(lifecycle(current))
+                .setStreamKeySha256(StreamKeys.sha256(streamKey))
+                .setStreamKeyRevoked(false)
+                .build();
+        return new Scheduled(live, streamKey, write(Topic.LIVES, live.getLiveId(), live));
+    }
+
+    private static LiveEventType lifecycle(Live current) {
+        return current.getType() == LiveEventType.STARTED || current.getType() == LiveEventType.ENDED
+                ? current.getType()
+                : LiveEventType.UPDATED;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private RecordMetadata write(Topic topic, String key, SpecificRecord fact) {
+        try {
+            return publisher.publish(topic, key, fact).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotDurableException("interrupted while waiting for Kafka's acknowledgement", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new NotDurableException(
+                    "the " + topic.topicName() + " fact was not acknowledged by Kafka within " + ACK_TIMEOUT.toSeconds()
+                            + " s: " + (e.getCause() != null ? e.getCause() : e),
+                    e);
+        }
+    }
+}

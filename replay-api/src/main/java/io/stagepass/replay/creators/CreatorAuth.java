@@ -1,0 +1,62 @@
+package io.stagepass.replay.creators;
+
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnauthorizedResponse;
+import io.stagepass.events.ApiKeys;
+import io.stagepass.events.Creator;
+import io.stagepass.events.Live;
+import io.stagepass.replay.views.Views;
+import java.time.Clock;
+
+/**
+ * Who is asking, on every creator route: {@code Authorization: Bearer spk_...} (scripts) or the dashboard's signed
+ * session cookie, else 401. A creator sees only their own lives: another creator's live is 404, exactly as a live
+ * that does not exist, so that ids do not leak.
+ */
+public final class CreatorAuth {
+    private final Views views;
+    private final Sessions sessions;
+    private final Clock clock;
+
+    public CreatorAuth(Views views, Sessions sessions, Clock clock) {
+        this.views = views;
+        this.sessions = sessions;
+        this.clock = clock;
+    }
+
+    public Creator creator(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null) {
+            if (!header.startsWith("Bearer ")) {
+                throw new UnauthorizedResponse("Authorization must be 'Bearer spk_...' (the creator's API key)");
+            }
+            String key = header.substring("Bearer ".length()).trim();
+            if (!ApiKeys.wellFormed(key)) {
+                throw new UnauthorizedResponse("that is not a Stagepass API key (spk_ and 43 characters)");
+            }
+            return views.creatorByKeyHash(ApiKeys.sha256(key))
+                    .orElseThrow(() -> new UnauthorizedResponse("the API key is not valid: mistyped, or rotated"));
+        }
+        String cookie = ctx.cookie(Sessions.COOKIE);
+        if (cookie != null) {
+            Sessions.Claims claims = sessions.verify(cookie, clock.instant())
+                    .orElseThrow(() -> new UnauthorizedResponse("the session has expired: sign in again at /login"));
+            return views.creator(claims.creatorId())
+                    .filter(c ->
+                            c.getApiKeySha256() != null && c.getApiKeySha256().startsWith(claims.keyHashPrefix()))
+                    .orElseThrow(() -> new UnauthorizedResponse(
+                            "the API key of this session was rotated: sign in again at /login"));
+        }
+        throw new UnauthorizedResponse(
+                "an API key is required: Authorization: Bearer spk_... (or sign in to the dashboard at /login)");
+    }
+
+    /** The creator's own live, else 404 (another creator's live looks like none). */
+    public Live ownLive(Context ctx, Creator creator) {
+        String liveId = ctx.pathParam("liveId");
+        return views.live(liveId)
+                .filter(live -> live.getCreatorId().equals(creator.getCreatorId()))
+                .orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+    }
+}

@@ -1,0 +1,96 @@
+package io.stagepass.replay.dashboard;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.stagepass.events.ApiKeys;
+import io.stagepass.events.Creator;
+import io.stagepass.replay.Pages;
+import io.stagepass.replay.creators.CreatorAuth;
+import io.stagepass.replay.creators.Sessions;
+import io.stagepass.replay.views.Views;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The creators' dashboard: {@code /login} takes the API key once and answers with a signed session cookie
+ * ({@code HttpOnly}, {@code SameSite=Strict}, {@code Secure} behind HTTPS); {@code /dashboard} is the page, which
+ * reads the same JSON routes and events stream as any client, authenticated by that cookie. The key never reaches
+ * the page.
+ */
+public final class DashboardRoutes {
+    /** The chart library's WebJar (uPlot), served from the class path. */
+    public static final String UPLOT_VERSION = "1.6.30";
+
+    private final Views views;
+    private final CreatorAuth auth;
+    private final Sessions sessions;
+    private final boolean secure;
+    private final Clock clock;
+    private final String loginPage = Pages.template("login.html");
+    private final String dashboardPage = Pages.template("dashboard.html");
+
+    public DashboardRoutes(Views views, CreatorAuth auth, Sessions sessions, boolean secure, Clock clock) {
+        this.views = views;
+        this.auth = auth;
+        this.sessions = sessions;
+        this.secure = secure;
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/login", ctx -> login(ctx, ""));
+        config.routes.post("/login", this::signIn);
+        config.routes.post("/logout", this::signOut);
+        config.routes.get("/dashboard", this::dashboard);
+    }
+
+    private void login(Context ctx, String problem) {
+        ctx.header("Cache-Control", "no-store").html(Pages.fill(loginPage, Map.of("problem", problem)));
+    }
+
+    private void signIn(Context ctx) {
+        String key =
+                Optional.ofNullable(ctx.formParam("key")).map(String::strip).orElse("");
+        Optional<Creator> creator =
+                ApiKeys.wellFormed(key) ? views.creatorByKeyHash(ApiKeys.sha256(key)) : Optional.empty();
+        if (creator.isEmpty()) {
+            ctx.status(HttpStatus.UNAUTHORIZED);
+            login(
+                    ctx,
+                    "That key is not a creator's current API key (spk_ and 43 characters; a rotated key stops working).");
+            return;
+        }
+        ctx.header("Set-Cookie", cookie(sessions.issue(creator.get(), clock.instant()), Sessions.TTL.toSeconds()))
+                .redirect("/dashboard", HttpStatus.SEE_OTHER);
+    }
+
+    private void signOut(Context ctx) {
+        ctx.header("Set-Cookie", cookie("", 0)).redirect("/login", HttpStatus.SEE_OTHER);
+    }
+
+    private void dashboard(Context ctx) {
+        Creator creator;
+        try {
+            creator = auth.creator(ctx);
+        } catch (HttpResponseException e) {
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
+            return;
+        }
+        ctx.header("Cache-Control", "no-store")
+                .html(Pages.fill(
+                        dashboardPage,
+                        Map.of(
+                                "creator", creator.getDisplayName(),
+                                "creatorId", creator.getCreatorId(),
+                                "currency", creator.getDefaultCurrency(),
+                                "uplot", UPLOT_VERSION)));
+    }
+
+    private String cookie(String value, long maxAgeSeconds) {
+        return Sessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+    }
+}

@@ -1,0 +1,195 @@
+package io.stagepass.replay.metrics;
+
+import io.stagepass.events.AudienceMetric;
+import io.stagepass.events.Live;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.RevenueDelta;
+import io.stagepass.events.ViewMode;
+import io.stagepass.replay.creators.CreatorRoutes;
+import io.stagepass.replay.views.LiveAudience;
+import io.stagepass.replay.views.LiveRevenue;
+import io.stagepass.replay.views.Views;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What creators' dashboards show, as JSON-ready maps: a live's revenue (totals and per-minute series per currency
+ * and tier), its audience (live and replay apart, and conversion), its replay, and a creator's summary across lives.
+ * The JSON routes and the SSE stream send exactly these, so the page and the API never disagree.
+ */
+public final class Dashboards {
+    private final Views views;
+
+    public Dashboards(Views views) {
+        this.views = views;
+    }
+
+    public Map<String, Object> revenue(String liveId) {
+        LiveRevenue revenue = views.revenue(liveId);
+        List<Map<String, Object>> currencies = new ArrayList<>();
+        for (LiveRevenue.Line line : revenue.lines()) {
+            Map<String, Object> currency = new LinkedHashMap<>();
+            currency.put("currency", line.currency());
+            currency.put("settlementCurrency", line.settlementCurrency());
+            currency.put("totals", amounts(line.totals()));
+            Map<String, Object> tiers = new TreeMap<>();
+            line.tiers().forEach((tier, totals) -> tiers.put(tier, amounts(totals)));
+            currency.put("tiers", tiers);
+            currency.put("minutes", minutes(line.minutes()));
+            Map<String, Object> tierMinutes = new TreeMap<>();
+            line.tierMinutes().forEach((tier, series) -> tierMinutes.put(tier, minutes(series)));
+            currency.put("tierMinutes", tierMinutes);
+            currencies.add(currency);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", liveId);
+        body.put("lastPaymentAt", revenue.lines().isEmpty() ? null : revenue.lastAt());
+        body.put(
+                "note", "gross, refunds and disputes in each charge currency; fees and net in the settlement currency");
+        body.put("currencies", currencies);
+        return body;
+    }
+
+    public Map<String, Object> audience(String liveId) {
+        LiveAudience audience = views.audience(liveId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", liveId);
+        body.put("live", mode(audience.mode(ViewMode.LIVE)));
+        body.put("replay", mode(audience.mode(ViewMode.REPLAY)));
+        AudienceMetric page = audience.mode(ViewMode.PAGE).totals();
+        Map<String, Object> conversion = new LinkedHashMap<>();
+        long visitors = page == null || page.getPageVisitors() == null ? 0 : page.getPageVisitors();
+        long buyers = page == null || page.getBuyers() == null ? 0 : page.getBuyers();
+        conversion.put("pageVisitors", visitors);
+        conversion.put("buyers", buyers);
+        conversion.put("basisPoints", visitors == 0 ? null : buyers * 10_000 / visitors);
+        body.put("conversion", conversion);
+        return body;
+    }
+
+    public Map<String, Object> replay(String liveId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", liveId);
+        ReplayStatus status = views.latestReplay(liveId).orElse(null);
+        if (status == null) {
+            body.put("status", "none");
+            body.put("detail", "packaged when the live ends");
+            return body;
+        }
+        body.put("status", status.getType().name().toLowerCase());
+        body.put("version", status.getVersion());
+        body.put("servedVersion", status.getServedVersion());
+        body.put("stage", status.getStage());
+        body.put("progressPercent", status.getProgressPercent());
+        body.put("durationMillis", status.getDurationMillis());
+        body.put("sizeBytes", status.getSizeBytes());
+        body.put("error", status.getError());
+        body.put("at", status.getOccurredAt());
+        return body;
+    }
+
+    public Map<String, Object> live(Live live) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", live.getLiveId());
+        body.put("title", live.getTitle());
+        body.put("status", CreatorRoutes.status(live));
+        body.put("scheduledStart", live.getScheduledStart());
+        body.put("startedAt", live.getStartedAt());
+        body.put("endedAt", live.getEndedAt());
+        body.put("currency", live.getCurrency());
+        return body;
+    }
+
+    /** A creator's lives together, per charge and settlement currency (amounts never summed across currencies). */
+    public Map<String, Object> summary(String creatorId) {
+        List<Live> lives = views.livesOf(creatorId);
+        Map<String, RevenueDelta> totals = new TreeMap<>();
+        Map<String, Integer> livesPer = new TreeMap<>();
+        for (Live live : lives) {
+            for (LiveRevenue.Line line : views.revenue(live.getLiveId()).lines()) {
+                String key = line.currency() + ">" + line.settlementCurrency();
+                totals.merge(key, line.totals(), RevenueDelta::plus);
+                livesPer.merge(key, 1, Integer::sum);
+            }
+        }
+        List<Map<String, Object>> currencies = new ArrayList<>();
+        totals.forEach((key, amounts) -> {
+            String[] codes = key.split(">", 2);
+            Map<String, Object> currency = new LinkedHashMap<>();
+            currency.put("currency", codes[0]);
+            currency.put("settlementCurrency", codes[1]);
+            currency.put("lives", livesPer.get(key));
+            currency.put("totals", amounts(amounts));
+            currencies.add(currency);
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("creatorId", creatorId);
+        body.put("lives", lives.size());
+        body.put("currencies", currencies);
+        return body;
+    }
+
+    static Map<String, Object> amounts(RevenueDelta d) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("grossMinor", d.grossMinor());
+        body.put("feesMinor", d.feesMinor());
+        body.put("refundsMinor", d.refundsMinor());
+        body.put("disputesHeldMinor", d.disputesHeldMinor());
+        body.put("disputesLostMinor", d.disputesLostMinor());
+        body.put("disputesWonMinor", d.disputesWonMinor());
+        body.put("netMinor", d.netMinor());
+        body.put("ticketsSold", d.ticketsSold());
+        body.put("ticketsRefunded", d.ticketsRefunded());
+        body.put("ticketsDisputed", d.ticketsDisputed());
+        return body;
+    }
+
+    private static List<Map<String, Object>> minutes(List<LiveRevenue.Minute> series) {
+        List<Map<String, Object>> minutes = new ArrayList<>(series.size());
+        for (LiveRevenue.Minute minute : series) {
+            Map<String, Object> point = amounts(minute.amounts());
+            point.put("start", minute.start());
+            minutes.add(point);
+        }
+        return minutes;
+    }
+
+    private static Map<String, Object> mode(LiveAudience.Mode mode) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        List<Map<String, Object>> samples = new ArrayList<>();
+        for (LiveAudience.Sample sample : mode.concurrency()) {
+            samples.add(Map.of("at", sample.at(), "viewers", sample.viewers()));
+        }
+        body.put("concurrency", samples);
+        body.put(
+                "current",
+                mode.concurrency().isEmpty()
+                        ? 0
+                        : mode.concurrency().get(mode.concurrency().size() - 1).viewers());
+        AudienceMetric totals = mode.totals();
+        Map<String, Object> peak = new LinkedHashMap<>();
+        peak.put(
+                "viewers",
+                totals == null || totals.getPeakConcurrentViewers() == null ? 0 : totals.getPeakConcurrentViewers());
+        peak.put("at", totals == null ? null : totals.getPeakAt());
+        body.put("peak", peak);
+        body.put("views", totals == null || totals.getViews() == null ? 0 : totals.getViews());
+        body.put("uniqueViewers", totals == null || totals.getUniqueViewers() == null ? 0 : totals.getUniqueViewers());
+        body.put(
+                "watchTimeMillis",
+                totals == null || totals.getWatchTimeMillis() == null ? 0 : totals.getWatchTimeMillis());
+        body.put(
+                "averageWatchTimeMillis",
+                totals == null || totals.getAverageWatchTimeMillis() == null ? 0 : totals.getAverageWatchTimeMillis());
+        List<Map<String, Object>> retention = new ArrayList<>();
+        for (LiveAudience.Point point : mode.retention()) {
+            retention.add(Map.of("minute", point.minute(), "basisPoints", point.basisPoints()));
+        }
+        body.put("retention", retention);
+        body.put("asOf", totals == null ? null : totals.getAt());
+        return body;
+    }
+}

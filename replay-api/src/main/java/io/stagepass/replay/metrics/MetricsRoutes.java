@@ -1,0 +1,187 @@
+package io.stagepass.replay.metrics;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.stagepass.events.Creator;
+import io.stagepass.events.Live;
+import io.stagepass.replay.creators.CreatorAuth;
+import io.stagepass.replay.views.Views;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A creator's numbers: {@code /v1/lives/{id}/revenue}, {@code /audience}, {@code /replay}, {@code /v1/creator/summary}
+ * and the server-sent events stream {@code /v1/lives/{id}/events}, which sends each of those again whenever the views
+ * see it change (a payment, an audience record, a replay status), coalesced over {@link #FLUSH_EVERY}. Events:
+ * {@code live}, {@code revenue}, {@code audience}, {@code replay}; each carries the same JSON as its route.
+ */
+public final class MetricsRoutes implements AutoCloseable {
+    static final Duration FLUSH_EVERY = Duration.ofMillis(100);
+    static final Duration PING_EVERY = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsRoutes.class);
+
+    private final CreatorAuth auth;
+    private final Views views;
+    private final Dashboards dashboards;
+    private final Map<SseClient, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "replay-api-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong sent = new AtomicLong();
+    private final Views.Listener listener = this::changed;
+
+    private static final class Subscriber {
+        final String liveId;
+        final Set<Views.Change> pending = EnumSet.noneOf(Views.Change.class);
+        long lastPing = System.nanoTime();
+
+        Subscriber(String liveId) {
+            this.liveId = liveId;
+        }
+    }
+
+    public MetricsRoutes(CreatorAuth auth, Views views) {
+        this.auth = auth;
+        this.views = views;
+        this.dashboards = new Dashboards(views);
+        views.listen(listener);
+        flusher.scheduleWithFixedDelay(
+                this::flush, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get(
+                "/v1/creator/summary",
+                ctx -> ctx.json(dashboards.summary(auth.creator(ctx).getCreatorId())));
+        config.routes.get("/v1/lives/{liveId}/revenue", ctx -> ctx.json(dashboards.revenue(own(ctx).getLiveId())));
+        config.routes.get("/v1/lives/{liveId}/audience", ctx -> ctx.json(dashboards.audience(own(ctx).getLiveId())));
+        config.routes.get("/v1/lives/{liveId}/replay", ctx -> ctx.json(dashboards.replay(own(ctx).getLiveId())));
+        // Refused before the stream starts, as any route refuses: 401 without a key, 404 for another creator's live.
+        config.routes.before("/v1/lives/{liveId}/events", this::own);
+        config.routes.sse("/v1/lives/{liveId}/events", this::subscribe);
+    }
+
+    public Dashboards dashboards() {
+        return dashboards;
+    }
+
+    /** Events sent so far, to every subscriber together. */
+    public long sent() {
+        return sent.get();
+    }
+
+    private Live own(Context ctx) {
+        Creator creator = auth.creator(ctx);
+        return auth.ownLive(ctx, creator);
+    }
+
+    private void subscribe(SseClient client) {
+        Live live;
+        try {
+            live = own(client.ctx());
+        } catch (RuntimeException refused) {
+            // Refused before the stream starts: say why as one event, then close (EventSource shows no status).
+            client.sendEvent("error", Map.of("detail", refused.getMessage()));
+            client.close();
+            return;
+        }
+        client.ctx().header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
+        Subscriber subscriber = new Subscriber(live.getLiveId());
+        synchronized (subscriber) {
+            subscriber.pending.addAll(
+                    EnumSet.of(Views.Change.LIVE, Views.Change.REVENUE, Views.Change.AUDIENCE, Views.Change.REPLAY));
+        }
+        client.onClose(() -> subscribers.remove(client));
+        subscribers.put(client, subscriber);
+        client.keepAlive();
+        flusher.execute(this::flush);
+    }
+
+    private void changed(String liveId, Views.Change change) {
+        for (Subscriber subscriber : subscribers.values()) {
+            if (subscriber.liveId.equals(liveId)) {
+                synchronized (subscriber) {
+                    subscriber.pending.add(change == Views.Change.TICKETS ? Views.Change.REVENUE : change);
+                }
+            }
+        }
+    }
+
+    private void flush() {
+        for (Map.Entry<SseClient, Subscriber> entry : subscribers.entrySet()) {
+            SseClient client = entry.getKey();
+            Subscriber subscriber = entry.getValue();
+            Set<Views.Change> changes;
+            synchronized (subscriber) {
+                changes = subscriber.pending.isEmpty()
+                        ? EnumSet.noneOf(Views.Change.class)
+                        : EnumSet.copyOf(subscriber.pending);
+                subscriber.pending.clear();
+            }
+            try {
+                if (client.terminated()) {
+                    subscribers.remove(client);
+                    continue;
+                }
+                for (Views.Change change : changes) {
+                    send(client, subscriber.liveId, change);
+                }
+                if (changes.isEmpty() && System.nanoTime() - subscriber.lastPing > PING_EVERY.toNanos()) {
+                    client.sendComment("ping");
+                    subscriber.lastPing = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("events stream of {} closed: {}", subscriber.liveId, e.toString());
+                subscribers.remove(client);
+            }
+        }
+    }
+
+    private void send(SseClient client, String liveId, Views.Change change) {
+        Object data = switch (change) {
+            case LIVE -> views.live(liveId).map(dashboards::live).orElse(Map.of());
+            case REVENUE, TICKETS -> dashboards.revenue(liveId);
+            case AUDIENCE -> dashboards.audience(liveId);
+            case REPLAY -> dashboards.replay(liveId);
+        };
+        client.sendEvent(change.name().toLowerCase(), data); // the routes' JSON mapper: the same JSON as the routes
+        sent.incrementAndGet();
+    }
+
+    /**
+     * Ends every open stream while the server still runs (a browser's EventSource then reconnects to another
+     * instance). Closing a stream whose request the stopped server already dropped would spin inside Javalin, so the
+     * service calls this before it stops the server.
+     */
+    public void endStreams() {
+        for (SseClient client : subscribers.keySet()) {
+            subscribers.remove(client);
+            try {
+                if (!client.terminated()) {
+                    client.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("events stream already gone: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        views.unlisten(listener);
+        flusher.shutdownNow();
+        subscribers.clear();
+    }
+}

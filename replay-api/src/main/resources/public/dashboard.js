@@ -1,0 +1,236 @@
+// Stagepass Studio: a creator's lives, and for the chosen one its revenue, audience and replay, kept current by the
+// server-sent events of /v1/lives/{id}/events. Every number comes from the same JSON routes scripts use; the session
+// cookie authenticates both. Plain browser JavaScript; uPlot (WebJar) draws the charts.
+(function () {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const studio = $('studio');
+  const state = { lives: [], live: null, revenue: null, audience: null, replay: null, source: null, charts: {} };
+  window.stagepassStudio = state;
+
+  // Money arrives as integer minor units; it is shown through Intl with an exact decimal string, never a float.
+  const digitsOf = (currency) => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+  function money(minor, currency) {
+    if (minor === null || minor === undefined || !currency) { return '–'; }
+    const d = digitsOf(currency);
+    const negative = minor < 0;
+    let s = String(Math.abs(minor));
+    if (d > 0) { s = s.padStart(d + 1, '0'); s = s.slice(0, -d) + '.' + s.slice(-d); }
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).format((negative ? '-' : '') + s);
+  }
+  const number = (n) => new Intl.NumberFormat('en').format(n || 0);
+  function duration(ms) {
+    const s = Math.round((ms || 0) / 1000);
+    if (s < 60) { return s + ' s'; }
+    const m = Math.floor(s / 60);
+    if (m < 60) { return m + ' min ' + (s % 60) + ' s'; }
+    return Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+  }
+  const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
+
+  async function get(path) {
+    const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+    if (response.status === 401) { location.href = '/login'; throw new Error('signed out'); }
+    if (!response.ok) { throw new Error(path + ': HTTP ' + response.status); }
+    return response.json();
+  }
+
+  function set(id, text, minor) {
+    const el = $(id);
+    if (el.textContent !== text) {
+      el.textContent = text;
+      const card = el.closest('.kpi');
+      if (card && state.painted) { card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash'); }
+    }
+    if (minor !== undefined) { el.dataset.minor = String(minor); }
+  }
+
+  async function loadLives() {
+    const page = await get('/v1/lives?limit=100');
+    state.lives = page.data;
+    const nav = $('lives');
+    nav.innerHTML = '';
+    for (const live of state.lives) {
+      const a = document.createElement('a');
+      a.href = '#' + live.liveId;
+      a.dataset.live = live.liveId;
+      const t = document.createElement('span'); t.className = 't'; t.textContent = live.title;
+      const s = document.createElement('span'); s.className = 's';
+      s.textContent = live.status + (live.scheduledStart ? ' · ' + when(live.scheduledStart) : '');
+      a.append(t, s);
+      nav.append(a);
+    }
+    if (!state.lives.length) { nav.textContent = 'No lives yet: create one with POST /v1/lives.'; }
+    await loadSummary();
+  }
+
+  // The creator-wide net follows the open live's sales: fetched again (at most once a second) after a revenue event.
+  let summaryTimer = null;
+  function refreshSummary() {
+    if (summaryTimer) { return; }
+    summaryTimer = setTimeout(() => { summaryTimer = null; loadSummary().catch(() => {}); }, 1000);
+  }
+
+  async function loadSummary() {
+    const summary = await get('/v1/creator/summary');
+    const box = $('summary');
+    box.innerHTML = '';
+    const label = document.createElement('div'); label.className = 'muted'; label.textContent = 'Net, all lives';
+    box.append(label);
+    for (const c of summary.currencies) {
+      const line = document.createElement('div'); line.className = 'amount';
+      line.textContent = money(c.totals.netMinor, c.settlementCurrency);
+      line.dataset.minor = c.totals.netMinor;
+      box.append(line);
+    }
+    if (!summary.currencies.length) { const none = document.createElement('div'); none.className = 'amount'; none.textContent = money(0, studio.dataset.currency); box.append(none); }
+  }
+
+  function select(liveId) {
+    const live = state.lives.find((l) => l.liveId === liveId) || state.lives[0];
+    if (!live) { return; }
+    state.live = live;
+    for (const a of document.querySelectorAll('#lives a')) { a.classList.toggle('active', a.dataset.live === live.liveId); }
+    $('live-title').textContent = live.title;
+    paintStatus(live.status);
+    $('live-when').textContent = live.status === 'scheduled' ? when(live.scheduledStart) : (live.startedAt ? 'started ' + when(live.startedAt) : '');
+    $('ticket-link').href = live.ticketPage;
+    $('ticket-link').textContent = 'ticket page ↗';
+    state.painted = false;
+    subscribe(live.liveId);
+  }
+
+  function paintStatus(status) {
+    const pill = $('live-status');
+    pill.textContent = status;
+    pill.className = 'pill ' + status;
+  }
+
+  function subscribe(liveId) {
+    if (state.source) { state.source.close(); }
+    const source = new EventSource('/v1/lives/' + liveId + '/events');
+    state.source = source;
+    source.onopen = () => { $('connection').textContent = 'live updates'; $('connection').classList.add('on'); };
+    source.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').classList.remove('on'); };
+    source.addEventListener('revenue', (e) => { state.revenue = JSON.parse(e.data); paintRevenue(); refreshSummary(); });
+    source.addEventListener('audience', (e) => { state.audience = JSON.parse(e.data); paintAudience(); });
+    source.addEventListener('replay', (e) => { state.replay = JSON.parse(e.data); paintReplay(); });
+    source.addEventListener('live', (e) => {
+      const live = JSON.parse(e.data);
+      if (!live.status) { return; }
+      paintStatus(live.status);
+      const item = document.querySelector('#lives a[data-live="' + liveId + '"] .s');
+      if (item) { item.textContent = live.status + (live.status === 'scheduled' && live.scheduledStart ? ' · ' + when(live.scheduledStart) : ''); }
+      $('live-when').textContent = live.status === 'scheduled' ? when(live.scheduledStart) : (live.startedAt ? 'started ' + when(live.startedAt) : '');
+    });
+    source.addEventListener('error', (e) => { if (e.data) { $('connection').textContent = JSON.parse(e.data).detail; } });
+  }
+
+  function primary() {
+    const lines = (state.revenue && state.revenue.currencies) || [];
+    return lines.find((c) => c.currency === state.live.currency) || lines[0] || null;
+  }
+
+  function paintRevenue() {
+    const line = primary();
+    const cur = line ? line.currency : state.live.currency;
+    const settle = line ? line.settlementCurrency : state.live.currency;
+    const t = line ? line.totals : { netMinor: 0, grossMinor: 0, feesMinor: 0, refundsMinor: 0, ticketsSold: 0, ticketsRefunded: 0, ticketsDisputed: 0, disputesHeldMinor: 0, disputesLostMinor: 0, disputesWonMinor: 0 };
+    set('kpi-net', money(t.netMinor, settle), t.netMinor);
+    $('kpi-net-sub').textContent = settle !== cur ? 'paid out in ' + settle + ' (sold in ' + cur + ')' : 'after Stripe fees and refunds';
+    set('kpi-gross', money(t.grossMinor, cur), t.grossMinor);
+    $('kpi-fees').textContent = 'fees ' + money(t.feesMinor, settle);
+    set('kpi-tickets', number(t.ticketsSold), t.ticketsSold);
+    $('kpi-refunds').textContent = t.ticketsRefunded + ' refunded · ' + t.ticketsDisputed + ' disputed';
+    const refunds = $('refunds');
+    refunds.innerHTML = '';
+    for (const [label, value] of [['Refunded', money(t.refundsMinor, cur)], ['Disputes held', money(t.disputesHeldMinor, cur)], ['Disputes lost', money(t.disputesLostMinor, cur)], ['Disputes won', money(t.disputesWonMinor, cur)]]) {
+      const dt = document.createElement('dt'); dt.textContent = label; const dd = document.createElement('dd'); dd.textContent = value; refunds.append(dt, dd);
+    }
+    const tiers = $('tiers');
+    tiers.innerHTML = '<tr><th>Tier</th><th>Sold</th><th>Gross</th><th>Net</th></tr>';
+    for (const [tier, tt] of Object.entries(line ? line.tiers : {})) {
+      const row = document.createElement('tr');
+      for (const v of [tier, number(tt.ticketsSold), money(tt.grossMinor, cur), money(tt.netMinor, settle)]) { const td = document.createElement('td'); td.textContent = v; row.append(td); }
+      tiers.append(row);
+    }
+    const others = ((state.revenue && state.revenue.currencies) || []).filter((c) => c !== line);
+    $('revenue-note').textContent = others.length ? 'also sold in ' + others.map((c) => c.currency).join(', ') : (line ? cur : '');
+    const minutes = line ? line.minutes : [];
+    const xs = minutes.map((m) => Date.parse(m.start) / 1000);
+    const d = digitsOf(settle);
+    chart('revenue', [xs, minutes.map((m) => m.grossMinor / Math.pow(10, digitsOf(cur))), minutes.map((m) => m.netMinor / Math.pow(10, d)), minutes.map((m) => m.ticketsSold)], [
+      { label: 'gross (' + cur + ')', stroke: '#7c5cff', fill: 'rgba(124,92,255,.35)', paths: uPlot.paths.bars({ size: [0.6, 48] }), points: { show: false } },
+      { label: 'net (' + settle + ')', stroke: '#3ccf91' },
+      { label: 'tickets', stroke: '#ffb547', scale: 'n' }
+    ], 200, { pad: 30 });
+    state.painted = true;
+  }
+
+  function paintAudience() {
+    const a = state.audience;
+    const live = a.live;
+    const replay = a.replay;
+    set('kpi-concurrent', number(live.current), live.current);
+    $('kpi-peak').textContent = 'peak ' + number(live.peak.viewers) + (live.peak.at ? ' at ' + new Date(live.peak.at).toLocaleTimeString() : '');
+    $('kpi-peak').dataset.peak = String(live.peak.viewers);
+    set('kpi-watch', duration(live.watchTimeMillis + replay.watchTimeMillis), live.watchTimeMillis + replay.watchTimeMillis);
+    $('kpi-views').textContent = number(live.views) + ' live views (avg ' + duration(live.averageWatchTimeMillis) + ') · ' + number(replay.views) + ' replay';
+    const c = a.conversion;
+    set('kpi-conversion', c.basisPoints === null ? '–' : (c.basisPoints / 100).toFixed(1) + ' %', c.basisPoints === null ? '' : c.basisPoints);
+    $('kpi-visitors').textContent = number(c.buyers) + ' buyers of ' + number(c.pageVisitors) + ' visitors';
+    chart('concurrency', [live.concurrency.map((s) => Date.parse(s.at) / 1000), live.concurrency.map((s) => s.viewers), alignReplay(live, replay)], [
+      { label: 'live', stroke: '#ff5c7a', fill: 'rgba(255,92,122,.12)' },
+      { label: 'replay', stroke: '#8d93a1' }
+    ], 200);
+    const points = live.retention.length ? live.retention : replay.retention;
+    chart('retention', [points.map((p) => p.minute * 60), points.map((p) => p.basisPoints / 100)], [
+      { label: 'still watching %', stroke: '#3ccf91', fill: 'rgba(60,207,145,.12)' }
+    ], 160, { time: false });
+  }
+
+  function alignReplay(live, replay) {
+    const byAt = new Map(replay.concurrency.map((s) => [s.at, s.viewers]));
+    return live.concurrency.map((s) => (byAt.has(s.at) ? byAt.get(s.at) : null));
+  }
+
+  function paintReplay() {
+    const r = state.replay;
+    const text = { none: 'packaged when the live ends', packaging: 'packaging…', progress: (r.stage || 'packaging') + ' ' + (r.progressPercent || 0) + ' %', ready: 'ready: v' + r.version + ', ' + duration(r.durationMillis), failed: 'failed: ' + (r.error || ''), expired: 'expired (the replay window closed)' }[r.status] || r.status;
+    $('replay-status').textContent = text;
+    $('replay-status').dataset.status = r.status;
+    $('replay-bar').style.width = (r.status === 'ready' ? 100 : r.status === 'progress' ? r.progressPercent || 0 : 0) + '%';
+  }
+
+  function chart(name, data, series, height, options) {
+    const el = $('chart-' + name);
+    const width = Math.max(200, el.clientWidth);
+    const time = !options || options.time !== false;
+    const pad = (options && options.pad) || 0;
+    let plot = state.charts[name];
+    if (!plot || plot.series.length !== series.length + 1) {
+      if (plot) { plot.destroy(); }
+      el.innerHTML = '';
+      plot = new uPlot({
+        width, height,
+        // Amounts and counts from zero; one sample still gets a readable time axis (a minute either side).
+        scales: {
+          x: { time, range: (u, min, max) => (min === max ? [min - 60, max + 60] : [min - pad, max + pad]) },
+          y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.15 : 1] },
+          n: { range: (u, min, max) => [0, max > 0 ? Math.ceil(max * 1.15) : 1] }
+        },
+        axes: [{ stroke: '#8d93a1', grid: { stroke: '#242733' } }, { stroke: '#8d93a1', grid: { stroke: '#242733' } }].concat(series.some((s) => s.scale === 'n') ? [{ scale: 'n', side: 1, stroke: '#8d93a1', grid: { show: false } }] : []),
+        series: [{}].concat(series.map((s) => Object.assign({ width: 2, points: { show: data[0].length < 3 } }, s))),
+        padding: [8, 16, 0, 0]
+      }, data, el);
+      state.charts[name] = plot;
+    } else {
+      plot.setData(data);
+    }
+    el.dataset.points = String(data[0].length);
+  }
+
+  window.addEventListener('hashchange', () => select(location.hash.slice(1)));
+  window.addEventListener('resize', () => { for (const plot of Object.values(state.charts)) { plot.setSize({ width: Math.max(200, plot.root.parentElement.clientWidth), height: plot.height }); } });
+  loadLives().then(() => select(location.hash.slice(1))).catch((e) => { $('live-title').textContent = 'Could not load your lives: ' + e.message; });
+})();

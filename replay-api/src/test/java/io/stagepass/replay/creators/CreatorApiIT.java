@@ -1,0 +1,452 @@
+package io.stagepass.replay.creators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Request;
+import io.javalin.testtools.Response;
+import io.stagepass.embedded.EmbeddedKafka;
+import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.Live;
+import io.stagepass.events.PaymentEventType;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.platform.config.StripeSettings;
+import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.replay.ReplayApiConfig;
+import io.stagepass.replay.ReplayApiService;
+import io.stagepass.replay.playback.ObjectRoutes;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The creators' API through JavalinTest, on a real Kafka broker: every route refuses a missing or wrong key, hides
+ * another creator's lives (404), validates every field with a 400 naming it, pages through lives, and writes what it
+ * accepts to the catalog.
+ */
+class CreatorApiIT {
+    private static final String SECRET = "creator-api-it-secret-that-is-long-enough";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+
+    static EmbeddedKafka kafka;
+    static EmbeddedS3 s3;
+    static EventPublisher publisher;
+    static Catalog.Account ada;
+    static Catalog.Account bob;
+
+    ReplayApiService api;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+        s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "test-access", "test-secret-key");
+        publisher = new EventPublisher(kafka.settings(), "creator-api-it");
+        Catalog catalog = new Catalog(publisher, Clock.systemUTC());
+        ada = catalog.register("Ada's Yoga", "ada@example.com", "EUR");
+        bob = catalog.register("Bob's Bass", null, "JPY");
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        publisher.close();
+        s3.close();
+        kafka.close();
+    }
+
+    @BeforeEach
+    void createApi() throws Exception {
+        api = ReplayApiService.create(new ReplayApiConfig(
+                "127.0.0.1",
+                0,
+                kafka.settings(),
+                s3.settings(),
+                SECRET,
+                Duration.ofMinutes(10),
+                ObjectRoutes.Delivery.STREAM,
+                s3.settings().endpoint(),
+                "http://127.0.0.1:8090",
+                16L * 1024 * 1024,
+                null,
+                new StripeSettings("sk_test_it", "http://127.0.0.1:1")));
+        assertThat(api.views().awaitReady(DEADLINE)).isTrue();
+    }
+
+    @AfterEach
+    void closeApi() {
+        api.close();
+    }
+
+    @Test
+    void everyCreatorRouteNeedsTheCreatorsOwnKey() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String live = created(client, ada.apiKey(), liveBody("Morning flow", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            List<String[]> routes = List.of(
+                    new String[] {"GET", "/v1/creator"},
+                    new String[] {"POST", "/v1/creator/key"},
+                    new String[] {"GET", "/v1/creator/summary"},
+                    new String[] {"GET", "/v1/lives"},
+                    new String[] {"POST", "/v1/lives"},
+                    new String[] {"GET", "/v1/lives/" + live},
+                    new String[] {"PATCH", "/v1/lives/" + live},
+                    new String[] {"POST", "/v1/lives/" + live + "/stream-key"},
+                    new String[] {"GET", "/v1/lives/" + live + "/revenue"},
+                    new String[] {"GET", "/v1/lives/" + live + "/audience"},
+                    new String[] {"GET", "/v1/lives/" + live + "/replay"},
+                    new String[] {"GET", "/v1/lives/" + live + "/events"});
+            for (String[] route : routes) {
+                Response none = call(client, route[0], route[1], null, "{}");
+                assertThat(none.code())
+                        .as("%s %s without a key", route[0], route[1])
+                        .isEqualTo(401);
+                assertThat(json(none).get("detail").asText()).contains("API key");
+                Response forged = call(client, route[0], route[1], "spk_" + "x".repeat(43), "{}");
+                assertThat(forged.code())
+                        .as("%s %s with an unknown key", route[0], route[1])
+                        .isEqualTo(401);
+                Response garbled = call(client, route[0], route[1], "not-a-key", "{}");
+                assertThat(garbled.code())
+                        .as("%s %s with garbage", route[0], route[1])
+                        .isEqualTo(401);
+            }
+            for (String[] route : routes.subList(5, routes.size())) {
+                Response other = call(client, route[0], route[1], bob.apiKey(), "{\"title\": \"x\"}");
+                assertThat(other.code())
+                        .as("%s %s with another creator's key: 404, as if it did not exist", route[0], route[1])
+                        .isEqualTo(404);
+                assertThat(json(other).get("detail").asText()).isEqualTo("no live " + live);
+            }
+            Response mine = call(client, "GET", "/v1/lives/" + live, ada.apiKey(), null);
+            assertThat(mine.code()).isEqualTo(200);
+            assertThat(json(mine).get("title").asText()).isEqualTo("Morning flow");
+            Response account = call(client, "GET", "/v1/creator", ada.apiKey(), null);
+            assertThat(json(account).get("creatorId").asText())
+                    .isEqualTo(ada.creator().getCreatorId());
+            assertThat(account.body().string()).doesNotContain("apiKey").doesNotContain(ada.apiKey());
+        });
+    }
+
+    @Test
+    void aNewLiveIsWrittenToTheCatalogWithItsStreamKeyShownOnce() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            JsonNode live = created(client, ada.apiKey(), """
+                    {"title": "  Sunset flow  ", "description": "Slow.", "scheduledStart": "%s", "currency": "eur",
+                     "tiers": [{"tier": "viewer", "priceMinor": 1500}, {"tier": "guest", "priceMinor": 4500}],
+                     "replayWindowDays": 7}
+                    """.formatted(
+                            Instant.now().plus(Duration.ofDays(3)).toString()));
+            String liveId = live.get("liveId").asText();
+            String streamKey = live.get("streamKey").asText();
+            assertThat(live.get("title").asText()).isEqualTo("Sunset flow");
+            assertThat(live.get("currency").asText()).isEqualTo("EUR");
+            assertThat(live.get("tiers").get(1).get("price").asText()).isEqualTo("€45.00");
+            assertThat(live.get("stream").get("ffmpeg").asText())
+                    .contains("-method PUT http://127.0.0.1:8090/live/" + streamKey + "/index.m3u8");
+            assertThat(live.get("stream").get("obs").get("Muxer Settings").asText())
+                    .contains("method=PUT");
+
+            Live fact = api.views().live(liveId).orElseThrow();
+            assertThat(fact.getStreamKeySha256()).isEqualTo(StreamKeys.sha256(streamKey));
+            assertThat(fact.getReplayWindowDays()).isEqualTo(7);
+            assertThat(fact.getTiers()).hasSize(2);
+            Response again = call(client, "GET", "/v1/lives/" + liveId, ada.apiKey(), null);
+            assertThat(again.body().string()).doesNotContain(streamKey);
+
+            Response rotated = call(client, "POST", "/v1/lives/" + liveId + "/stream-key", ada.apiKey(), "");
+            assertThat(rotated.code()).isEqualTo(201);
+            String newKey = json(rotated).get("streamKey").asText();
+            assertThat(newKey).isNotEqualTo(streamKey);
+            assertThat(api.views().live(liveId).orElseThrow().getStreamKeySha256())
+                    .isEqualTo(StreamKeys.sha256(newKey));
+        });
+    }
+
+    @Test
+    void everyWrongFieldIsNamedInOneBadRequest() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            Map<String, String> cases = Map.of(
+                    "{\"title\": \"\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}]}",
+                    "title",
+                    "{\"title\": \"" + "x".repeat(121)
+                            + "\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}]}",
+                    "title",
+                    "{\"title\": \"t\", \"currency\": \"EURO\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}]}",
+                    "currency",
+                    "{\"title\": \"t\", \"currency\": \"JPY\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 49}]}",
+                    "tiers[0].priceMinor",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 15.5}]}",
+                    "tiers[0].priceMinor",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"guest\", \"priceMinor\": 1500}]}",
+                    "tiers",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"scheduledStart\": \"tomorrow\"}",
+                    "scheduledStart",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"scheduledStart\": \"2020-01-01T00:00:00Z\"}",
+                    "scheduledStart",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"replayWindowDays\": 0}",
+                    "replayWindowDays",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"colour\": \"red\"}",
+                    "colour");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                Response refused = call(client, "POST", "/v1/lives", ada.apiKey(), c.getKey());
+                assertThat(refused.code()).as(c.getKey()).isEqualTo(400);
+                JsonNode body = json(refused);
+                assertThat(body.get("fields").has(c.getValue()))
+                        .as("%s names %s: %s", c.getKey(), c.getValue(), body)
+                        .isTrue();
+                assertThat(body.get("error").asText()).isEqualTo("Bad Request");
+            }
+            Response all = call(client, "POST", "/v1/lives", ada.apiKey(), "{}");
+            assertThat(json(all).get("fields").fieldNames()).toIterable().contains("title", "currency", "tiers");
+            Response notJson = call(client, "POST", "/v1/lives", ada.apiKey(), "{title");
+            assertThat(notJson.code()).isEqualTo(400);
+            assertThat(json(notJson).get("fields").has("body")).isTrue();
+            // JPY has no minor unit: 50 yen is Stripe's minimum, and it is accepted as 50.
+            assertThat(call(client, "POST", "/v1/lives", bob.apiKey(), liveBody("Bass", "JPY", 50))
+                            .code())
+                    .isEqualTo(201);
+        });
+    }
+
+    @Test
+    void livesArePagedNewestFirstAndOnlyTheCreatorsOwn() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            Catalog.Account carol = new Catalog(publisher, Clock.systemUTC()).register("Carol", null, "GBP");
+            Await.expect(
+                    "the views know carol",
+                    DEADLINE,
+                    () -> api.views().creator(carol.creator().getCreatorId()).isPresent());
+            List<String> made = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                made.add(created(client, carol.apiKey(), """
+                        {"title": "Live %d", "currency": "GBP", "scheduledStart": "%s",
+                         "tiers": [{"tier": "viewer", "priceMinor": 500}]}
+                        """.formatted(
+                                i, Instant.now().plus(Duration.ofDays(i + 1)).toString()))
+                        .get("liveId")
+                        .asText());
+            }
+            List<String> seen = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                Response page = call(
+                        client,
+                        "GET",
+                        "/v1/lives?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                        carol.apiKey(),
+                        null);
+                assertThat(page.code()).isEqualTo(200);
+                JsonNode body = json(page);
+                assertThat(body.get("total").asInt()).isEqualTo(5);
+                body.get("data").forEach(l -> seen.add(l.get("liveId").asText()));
+                cursor = body.get("nextCursor").isNull()
+                        ? null
+                        : body.get("nextCursor").asText();
+                pages++;
+            } while (cursor != null);
+            assertThat(pages).isEqualTo(3);
+            List<String> newestFirst = new ArrayList<>(made);
+            Collections.reverse(newestFirst);
+            assertThat(seen).containsExactlyElementsOf(newestFirst);
+            assertThat(call(client, "GET", "/v1/lives?limit=0", carol.apiKey(), null)
+                            .code())
+                    .isEqualTo(400);
+            assertThat(call(client, "GET", "/v1/lives?limit=abc", carol.apiKey(), null)
+                            .code())
+                    .isEqualTo(400);
+            assertThat(call(client, "GET", "/v1/lives?cursor=bm90LWEtY3Vyc29y", carol.apiKey(), null)
+                            .code())
+                    .isEqualTo(400);
+            assertThat(json(call(client, "GET", "/v1/lives", ada.apiKey(), null))
+                            .get("data")
+                            .toString())
+                    .doesNotContain(made.get(0));
+        });
+    }
+
+    @Test
+    void anUpdateKeepsWhatItDoesNotNameAndTheCurrencyIsFixedOnceTicketsAreSold() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            JsonNode live = created(client, ada.apiKey(), liveBody("Before", "EUR", 1500));
+            String liveId = live.get("liveId").asText();
+            Response renamed = call(
+                    client,
+                    "PATCH",
+                    "/v1/lives/" + liveId,
+                    ada.apiKey(),
+                    "{\"title\": \"After\", \"description\": \"New.\"}");
+            assertThat(renamed.code()).isEqualTo(200);
+            assertThat(json(renamed).get("title").asText()).isEqualTo("After");
+            assertThat(json(renamed).get("tiers").get(0).get("priceMinor").asLong())
+                    .isEqualTo(1500);
+            assertThat(api.views().live(liveId).orElseThrow().getDescription()).isEqualTo("New.");
+
+            publisher
+                    .publish(
+                            Topic.PAYMENTS,
+                            liveId,
+                            SampleEvents.payment(liveId, "cs_sold")
+                                    .setCurrency("EUR")
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            Await.expect(
+                    "the views count the sale",
+                    DEADLINE,
+                    () -> !api.views().revenue(liveId).lines().isEmpty());
+            Response recurrency = call(client, "PATCH", "/v1/lives/" + liveId, ada.apiKey(), "{\"currency\": \"USD\"}");
+            assertThat(recurrency.code()).isEqualTo(400);
+            assertThat(json(recurrency).get("fields").get("currency").asText()).contains("tickets are sold");
+            Response price = call(
+                    client,
+                    "PATCH",
+                    "/v1/lives/" + liveId,
+                    ada.apiKey(),
+                    "{\"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 10}]}");
+            assertThat(price.code()).isEqualTo(400);
+            assertThat(json(price).get("fields").get("tiers[0].priceMinor").asText())
+                    .contains("Stripe's minimum");
+        });
+    }
+
+    @Test
+    void aRotatedKeyStopsWorkingAtOnce() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            Catalog.Account dan = new Catalog(publisher, Clock.systemUTC()).register("Dan", null, "EUR");
+            Await.expect(
+                    "the views know dan",
+                    DEADLINE,
+                    () -> api.views().creator(dan.creator().getCreatorId()).isPresent());
+            Response rotated = call(client, "POST", "/v1/creator/key", dan.apiKey(), "");
+            assertThat(rotated.code()).isEqualTo(201);
+            String fresh = json(rotated).get("apiKey").asText();
+            assertThat(fresh).startsWith("spk_").isNotEqualTo(dan.apiKey());
+            assertThat(call(client, "GET", "/v1/creator", dan.apiKey(), null).code())
+                    .isEqualTo(401);
+            assertThat(call(client, "GET", "/v1/creator", fresh, null).code()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void theRevenueRoutesCountEachStripeEventOnceInItsCurrencies() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String liveId = created(client, ada.apiKey(), liveBody("Sold", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            var sale = SampleEvents.payment(liveId, "cs_a").setTier("viewer").build();
+            publisher.publish(Topic.PAYMENTS, liveId, sale).get(10, TimeUnit.SECONDS);
+            publisher.publish(Topic.PAYMENTS, liveId, sale).get(10, TimeUnit.SECONDS); // Stripe redelivered it
+            publisher
+                    .publish(
+                            Topic.PAYMENTS,
+                            liveId,
+                            SampleEvents.payment(liveId, "cs_b")
+                                    .setTier("viewer")
+                                    .setCurrency("USD")
+                                    .setAmountMinor(2000)
+                                    .setSettlementCurrency("EUR")
+                                    .setSettlementAmountMinor(1840L)
+                                    .setFeeMinor(53L)
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            publisher
+                    .publish(
+                            Topic.PAYMENTS,
+                            liveId,
+                            SampleEvents.payment(liveId, "cs_a")
+                                    .setType(PaymentEventType.CHARGE_REFUNDED)
+                                    .setFeeMinor(null)
+                                    .setFullyRefunded(true)
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            JsonNode revenue = Await.until(
+                    DEADLINE,
+                    Duration.ofMillis(100),
+                    () -> json(call(client, "GET", "/v1/lives/" + liveId + "/revenue", ada.apiKey(), null)),
+                    r -> r.get("currencies").size() == 2
+                            && r.get("currencies")
+                                            .get(0)
+                                            .get("totals")
+                                            .get("ticketsRefunded")
+                                            .asLong()
+                                    == 1);
+            JsonNode eur = revenue.get("currencies").get(0);
+            assertThat(eur.get("currency").asText()).isEqualTo("EUR");
+            assertThat(eur.get("totals").get("grossMinor").asLong()).isEqualTo(1500);
+            assertThat(eur.get("totals").get("ticketsSold").asLong())
+                    .as("the redelivery counts once")
+                    .isEqualTo(1);
+            assertThat(eur.get("totals").get("netMinor").asLong()).isEqualTo(-47);
+            assertThat(eur.get("tiers").get("viewer").get("grossMinor").asLong())
+                    .isEqualTo(1500);
+            assertThat(eur.get("minutes")).hasSize(1);
+            JsonNode usd = revenue.get("currencies").get(1);
+            assertThat(usd.get("currency").asText()).isEqualTo("USD");
+            assertThat(usd.get("settlementCurrency").asText()).isEqualTo("EUR");
+            assertThat(usd.get("totals").get("grossMinor").asLong()).isEqualTo(2000);
+            assertThat(usd.get("totals").get("netMinor").asLong()).isEqualTo(1840 - 53);
+
+            JsonNode summary = json(call(client, "GET", "/v1/creator/summary", ada.apiKey(), null));
+            assertThat(summary.get("currencies").toString()).contains("\"currency\":\"USD\"");
+            JsonNode replay = json(call(client, "GET", "/v1/lives/" + liveId + "/replay", ada.apiKey(), null));
+            assertThat(replay.get("status").asText()).isEqualTo("none");
+            JsonNode audience = json(call(client, "GET", "/v1/lives/" + liveId + "/audience", ada.apiKey(), null));
+            assertThat(audience.get("live").get("concurrency")).isEmpty();
+        });
+    }
+
+    static String liveBody(String title, String currency, long price) {
+        return "{\"title\": \"" + title + "\", \"currency\": \"" + currency
+                + "\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": " + price + "}]}";
+    }
+
+    static JsonNode created(HttpClient client, String key, String body) throws Exception {
+        Response response = call(client, "POST", "/v1/lives", key, body);
+        assertThat(response.code()).as(response.body().string()).isEqualTo(201);
+        return json(response);
+    }
+
+    static Response call(HttpClient client, String method, String path, String key, String body) {
+        Consumer<Request.Builder> request = r -> {
+            if (key != null) {
+                r.header("Authorization", "Bearer " + key);
+            }
+            r.header("Content-Type", "application/json");
+            HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.ofString(body == null ? "" : body);
+            switch (method) {
+                case "POST" -> r.post(publisher);
+                case "PATCH" -> r.patch(publisher);
+                default -> r.get();
+            }
+        };
+        return client.request(path, request);
+    }
+
+    static JsonNode json(Response response) throws Exception {
+        return JSON.readTree(response.body().string());
+    }
+}
