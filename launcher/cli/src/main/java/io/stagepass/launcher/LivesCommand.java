@@ -1,13 +1,19 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.Money;
-import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.events.TicketTier;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.http.InvalidFieldsException;
 import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.platform.kafka.NotDurableException;
+import io.stagepass.replay.creators.Catalog;
+import io.stagepass.replay.creators.LiveSpec;
+import io.stagepass.replay.creators.StreamSetup;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,18 +57,27 @@ final class LivesCommand implements Runnable {
                 names = "--price",
                 required = true,
                 paramLabel = "MINOR",
-                description = "Ticket price in minor units of the currency, e.g. 1500 for 15.00 EUR.")
+                description = "The 'viewer' ticket's price in minor units of the currency, e.g. 1500 for 15.00 EUR.")
         long price;
 
         @Option(names = "--currency", required = true, paramLabel = "ISO", description = "ISO 4217 currency, e.g. EUR.")
         String currency;
 
         @Option(
-                names = "--tier",
-                paramLabel = "NAME",
-                defaultValue = "standard",
-                description = "Ticket tier name (default: ${DEFAULT-VALUE}).")
-        String tier;
+                names = "--guest-price",
+                paramLabel = "MINOR",
+                description =
+                        "Also sell a 'guest' tier (a paying viewer brought on stage) at this price in minor units.")
+        Long guestPrice;
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "What the live is about.")
+        String description;
+
+        @Option(
+                names = "--start",
+                paramLabel = "INSTANT",
+                description = "Scheduled start, ISO-8601 (e.g. 2026-12-24T18:00:00Z); default: not announced.")
+        Instant start;
 
         @Option(
                 names = "--replay-days",
@@ -80,49 +95,62 @@ final class LivesCommand implements Runnable {
         String ingestUrl;
 
         @Override
-        public Integer call() throws Exception {
-            String code;
+        public Integer call() {
+            List<TicketTier> tiers = new ArrayList<>(List.of(new TicketTier(LiveSpec.VIEWER, price)));
+            if (guestPrice != null) {
+                tiers.add(new TicketTier(LiveSpec.GUEST, guestPrice));
+            }
+            LiveSpec spec;
             try {
-                code = Money.requireCurrency(currency);
-            } catch (IllegalArgumentException e) {
-                System.err.println("stagepass: --currency: " + e.getMessage());
-                return 2;
-            }
-            if (replayDays < 1 || replayDays > 3650) {
-                System.err.println("stagepass: --replay-days must be between 1 and 3650, got " + replayDays);
-                return 2;
-            }
-            if (price <= 0) {
-                System.err.println("stagepass: --price must be a positive number of minor units, got " + price);
+                spec = LiveSpec.of(title, description, start, currency, tiers, replayDays, Clock.systemUTC());
+            } catch (InvalidFieldsException e) {
+                e.fields()
+                        .forEach(
+                                (field, problem) -> System.err.println("stagepass: " + option(field) + ": " + problem));
                 return 2;
             }
             KafkaSettings kafka = KafkaSettings.fromEnv(Env.system());
-            LiveScheduler.Scheduled live;
+            Catalog.Account account = null;
+            Catalog.Scheduled live;
             try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-cli")) {
-                live = LiveScheduler.schedule(publisher, creatorId, creatorName, title, tier, price, code, replayDays);
-            } catch (ExecutionException | TimeoutException e) {
+                Catalog catalog = new Catalog(publisher, Clock.systemUTC());
+                String creator = creatorId;
+                if (creator == null) {
+                    account = catalog.register(creatorName, null, spec.currency());
+                    creator = account.creator().getCreatorId();
+                }
+                live = catalog.schedule(creator, spec);
+            } catch (NotDurableException e) {
                 System.err.println("stagepass: cannot write to Kafka at " + kafka.bootstrapServers() + " ("
                         + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");
                 return 1;
             }
-            String liveId = live.liveId();
-            String creator = live.creatorId();
-            String streamKey = live.streamKey();
-            String url = ingestUrl.replaceAll("/+$", "") + "/live/" + streamKey + "/index.m3u8";
-            System.out.println("live:       " + liveId);
-            System.out.println("creator:    " + creator);
-            System.out.println("stream key: " + streamKey + "   (shown once; only its SHA-256 is stored)");
+            StreamSetup stream = StreamSetup.of(ingestUrl, live.streamKey());
+            System.out.println("live:       " + live.live().getLiveId());
+            System.out.println("creator:    " + live.live().getCreatorId());
+            if (account != null) {
+                System.out.println("API key:    " + account.apiKey()
+                        + "   (a new creator; shown once, only its SHA-256 is stored)");
+            }
+            System.out.println("stream key: " + live.streamKey() + "   (shown once; only its SHA-256 is stored)");
             System.out.println();
             System.out.println("Push with ffmpeg (MPEG-TS segments):");
-            System.out.println(
-                    "  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -method PUT " + url);
+            System.out.println("  " + stream.ffmpeg());
             System.out.println("or fragmented MP4 segments:");
-            System.out.println(
-                    "  ffmpeg -re -i INPUT -c:v libx264 -g 50 -c:a aac -f hls -hls_time 2 -hls_segment_type fmp4 -method PUT "
-                            + url);
+            System.out.println("  " + stream.ffmpegFmp4());
             System.out.println("End it explicitly (an #EXT-X-ENDLIST or 60 s of silence also ends it):");
-            System.out.println("  curl -X POST " + ingestUrl.replaceAll("/+$", "") + "/live/" + streamKey + "/end");
+            System.out.println("  " + stream.end());
             return 0;
+        }
+
+        private static String option(String field) {
+            return switch (field) {
+                case "tiers[0].priceMinor" -> "--price";
+                case "tiers[1].priceMinor" -> "--guest-price";
+                case "scheduledStart" -> "--start";
+                case "replayWindowDays" -> "--replay-days";
+                default -> "--" + field;
+            };
         }
     }
 }

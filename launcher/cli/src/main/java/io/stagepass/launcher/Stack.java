@@ -102,6 +102,9 @@ public final class Stack implements AutoCloseable {
             requireFree(sandboxPort, "Stripe sandbox", StackConfig.STRIPE_SANDBOX_PORT);
             embedded.put(IngestConfig.STRIPE_API_BASE, "http://127.0.0.1:" + sandboxPort);
         }
+        if (user.string(ReplayApiConfig.PUBLIC_URL, null) == null) {
+            embedded.put(ReplayApiConfig.PUBLIC_URL, "http://127.0.0.1:" + apiPort);
+        }
         if (user.string(ReplayApiConfig.INGEST_PUBLIC_URL, null) == null) {
             embedded.put(ReplayApiConfig.INGEST_PUBLIC_URL, "http://127.0.0.1:" + ingestPort);
         }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             UpCommand.class,
             DemoCommand.class,
+            CreatorsCommand.class,
             LivesCommand.class,
             TokenCommand.class,
             TopicsCommand.class,

@@ -76,7 +76,7 @@ class ReplayEndToEndIT {
     private void assertReplayOfAPush(String name, List<String> extra) throws Exception {
         LiveScheduler.Scheduled live;
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
-            live = LiveScheduler.schedule(publisher, null, "E2E", "Replay " + name, "standard", 1500, "EUR", 30);
+            live = LiveScheduler.schedule(publisher, null, "E2E", "Replay " + name, "viewer", 1500, "EUR", 30);
         }
         String ingest = "http://127.0.0.1:" + stack.ingestPort();
         HttpClient http = HttpClient.newHttpClient();

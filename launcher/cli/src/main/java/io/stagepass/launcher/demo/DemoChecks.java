@@ -1,5 +1,7 @@
 package io.stagepass.launcher.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.MinioClient;
 import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.Entitlement;
@@ -21,6 +23,7 @@ import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,6 +46,11 @@ import org.apache.kafka.common.TopicPartition;
  * Each check prints what it found and answers whether it is what was expected.
  */
 final class DemoChecks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The pipeline's revenue total of the demo live, once it arrived: the dashboard must show the same. */
+    private RevenueMetric pipelineRevenue;
+
     /** Long enough for a 10 s activity window to close and a checkpoint to commit it. */
     static final Duration PIPELINE_WAIT = Duration.ofSeconds(90);
     /** Ingest delivers segments in the background; their facts follow within moments. */
@@ -140,7 +148,7 @@ final class DemoChecks {
      */
     boolean revenueAndEntitlements(DemoTraffic.Sent sent) throws Exception {
         long price = DemoTraffic.TICKET_PRICE_MINOR;
-        long expectedNet = DemoTraffic.TICKETS * (price - DemoTraffic.FEE_MINOR) - price;
+        long expectedNet = DemoTraffic.TICKETS * price - sent.feesMinor() - price;
         EventCodec<RevenueMetric> revenue = EventCodec.of(RevenueMetric.class);
         EventCodec<Entitlement> entitlements = EventCodec.of(Entitlement.class);
         RevenueMetric[] total = new RevenueMetric[1];
@@ -197,6 +205,7 @@ final class DemoChecks {
                 t.getTicketsSold(),
                 t.getTicketsRefunded());
         out.printf("Entitlements (pipeline): %d tickets granted, the refunded one revoked%n", DemoTraffic.TICKETS - 1);
+        pipelineRevenue = t;
         return true;
     }
 
@@ -339,22 +348,40 @@ final class DemoChecks {
     }
 
     /**
-     * A ticket holder may watch the replay and the refunded ticket may not: the master playlist a player asks for first
-     * answers 200 and 403. Prints the player pages to open in a browser.
+     * What the buyers see: the ticket page each was sent back to gives the holder a watch link (the replay API made it
+     * from the webhook's ticket), and the refunded ticket none. The holder's master playlist answers 200, the refunded
+     * ticket's 403. Prints the pages to open in a browser.
      */
     boolean playback(DemoTraffic.Sent sent, String apiUrl, PlaybackTokens tokens) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String holder = sent.tickets().get(1);
         String refunded = sent.tickets().get(0);
-        Instant until = Instant.now().plus(Duration.ofDays(1));
-        String holderToken = tokens.issue(sent.liveId(), holder, until);
-        String refundedToken = tokens.issue(sent.liveId(), refunded, until);
+        String ticketRoute = apiUrl + "/v1/lives/" + sent.liveId() + "/tickets/";
+        JsonNode holderTicket = Await.until(
+                PIPELINE_WAIT,
+                Duration.ofMillis(250),
+                () -> JSON.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create(ticketRoute + holder))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body()),
+                ticket -> "granted".equals(ticket.path("status").asText()));
+        JsonNode refundedTicket = JSON.readTree(http.send(
+                        HttpRequest.newBuilder(URI.create(ticketRoute + refunded))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
+        String watch = holderTicket.path("watchUrl").asText();
+        String holderToken = URLDecoder.decode(watch.substring(watch.indexOf("token=") + 6), StandardCharsets.UTF_8);
+        String refundedToken =
+                tokens.issue(sent.liveId(), refunded, Instant.now().plus(Duration.ofDays(1)));
         String master = apiUrl + "/v1/lives/" + sent.liveId() + "/master.m3u8?token=";
         int granted = Await.until(
                 PIPELINE_WAIT,
                 Duration.ofMillis(250),
                 () -> http.send(
-                                HttpRequest.newBuilder(URI.create(master + holderToken))
+                                HttpRequest.newBuilder(URI.create(
+                                                master + URLEncoder.encode(holderToken, StandardCharsets.UTF_8)))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding())
                         .statusCode(),
@@ -365,11 +392,50 @@ final class DemoChecks {
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
         out.printf(
-                "Playback (replay API): a ticket holder's master playlist %d, the refunded ticket's %d%n",
-                granted, refusedStatus);
-        out.println("  watch the replay:        " + watchUrl(apiUrl, sent.liveId(), holderToken));
+                "Tickets (replay API): the holder's ticket page has a watch link, the refunded one says %s; master playlist %d and %d%n",
+                refundedTicket.path("status").asText(), granted, refusedStatus);
+        out.println("  ticket page (buy):       " + apiUrl + "/lives/" + sent.liveId());
+        out.println(
+                "  a holder's ticket:       " + apiUrl + "/lives/" + sent.liveId() + "/ticket?session_id=" + holder);
+        out.println("  watch the replay:        " + watch);
         out.println("  the refunded ticket's:   " + watchUrl(apiUrl, sent.liveId(), refundedToken) + "  (refused)");
-        return granted == 200 && refusedStatus == 403;
+        return "granted".equals(holderTicket.path("status").asText())
+                && "revoked".equals(refundedTicket.path("status").asText())
+                && granted == 200
+                && refusedStatus == 403;
+    }
+
+    /**
+     * The creator's side: the dashboard's revenue route (with the creator's key) shows what the pipeline counted,
+     * exactly. Prints where to sign in.
+     */
+    boolean dashboard(DemoTraffic.Sent sent, String apiUrl) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(apiUrl + "/v1/lives/" + sent.liveId() + "/revenue"))
+                        .header("Authorization", "Bearer " + sent.apiKey())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode totals =
+                JSON.readTree(answer.body()).path("currencies").path(0).path("totals");
+        RevenueMetric t = pipelineRevenue;
+        boolean same = answer.statusCode() == 200
+                && t != null
+                && totals.path("grossMinor").asLong() == t.getGrossMinor()
+                && totals.path("feesMinor").asLong() == t.getFeesMinor()
+                && totals.path("refundsMinor").asLong() == t.getRefundsMinor()
+                && totals.path("netMinor").asLong() == t.getNetMinor()
+                && totals.path("ticketsSold").asLong() == t.getTicketsSold();
+        out.printf(
+                "Dashboard (replay API, for the creator): net %d %s cents, %d sold, %d refunded: %s%n",
+                totals.path("netMinor").asLong(),
+                DemoTraffic.CURRENCY,
+                totals.path("ticketsSold").asLong(),
+                totals.path("ticketsRefunded").asLong(),
+                same ? "the same as the pipeline's" : "NOT the pipeline's (" + answer.body() + ")");
+        out.println("  sign in:                 " + apiUrl + "/login   with the API key " + sent.apiKey());
+        out.println("  dashboard:               " + apiUrl + "/dashboard#" + sent.liveId());
+        return same;
     }
 
     static String watchUrl(String apiUrl, String liveId, String token) {

@@ -3,6 +3,7 @@ package io.stagepass.launcher.demo;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
 import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.StackConfig;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.io.PrintStream;
@@ -17,8 +18,14 @@ public final class DemoScenario {
     /** Length of the demo's generated live. */
     public static final int LIVE_SECONDS = DemoTraffic.LIVE_SECONDS;
     /** The demo is short: the lake publishes a partition-hour after 3 quiet seconds instead of minutes. */
-    public static final Map<String, String> STACK_DEFAULTS =
-            Map.of(PipelineConfig.LAKE_CLOSE_AFTER, "3s", PipelineConfig.LAKE_CHECKPOINT_INTERVAL, "2s");
+    public static final Map<String, String> STACK_DEFAULTS = Map.of(
+            PipelineConfig.LAKE_CLOSE_AFTER,
+            "3s",
+            PipelineConfig.LAKE_CHECKPOINT_INTERVAL,
+            "2s",
+            // Tickets are bought through Stripe Checkout; Stripe cannot be reached from here, its sandbox can.
+            StackConfig.STRIPE_SANDBOX,
+            "true");
 
     private final Stack stack;
     private final PrintStream out;
@@ -37,14 +44,26 @@ public final class DemoScenario {
         PlaybackTokens tokens = new PlaybackTokens(
                 stack.config().serviceEnv().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
-            sent = new DemoTraffic(publisher, "http://127.0.0.1:" + stack.ingestPort(), tokens, out).run();
+            sent = new DemoTraffic(
+                            publisher,
+                            "http://127.0.0.1:" + stack.ingestPort(),
+                            "http://127.0.0.1:" + stack.apiPort(),
+                            stack.stripeSandbox()
+                                    .orElseThrow(() -> new IllegalStateException(
+                                            "the demo buys its tickets through the Stripe sandbox; it is not running"))
+                                    .apiBase(),
+                            tokens,
+                            out)
+                    .run();
         }
         boolean arrived = checks.everyEventArrived(sent, marks);
         boolean counted = checks.pipelineCountedEverything(sent, marks.get(Topic.TOPIC_ACTIVITY));
         boolean money = checks.revenueAndEntitlements(sent);
         boolean audience = checks.audience(sent);
         boolean replay = checks.replay(sent);
-        boolean playback = replay && checks.playback(sent, "http://127.0.0.1:" + stack.apiPort(), tokens);
-        return arrived & counted & money & audience & replay & playback & checks.lake(sent);
+        String api = "http://127.0.0.1:" + stack.apiPort();
+        boolean playback = replay && checks.playback(sent, api, tokens);
+        boolean dashboard = money && checks.dashboard(sent, api);
+        return arrived & counted & money & audience & replay & playback & dashboard & checks.lake(sent);
     }
 }

@@ -1,14 +1,25 @@
 package io.stagepass.launcher.demo;
 
-import io.stagepass.events.Ids;
-import io.stagepass.events.PaymentEventType;
-import io.stagepass.events.PaymentFact;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.StripeClient;
+import com.stripe.model.PaymentIntent;
+import com.stripe.model.checkout.Session;
+import com.stripe.param.PaymentIntentRetrieveParams;
+import com.stripe.param.RefundCreateParams;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.replay.creators.Catalog;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,13 +27,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 
 /**
- * What happens in the demo's live, as a creator, an encoder, viewers and Stripe would make it happen: a creator
- * schedules a live, an encoder built on the FFmpeg libraries streams it through ingest, viewers report through
- * ingest's beacon endpoint, tickets are bought and one refunded.
+ * What happens in the demo's live, through the paths a creator, an encoder, buyers and viewers take: the creator's
+ * account is registered (as {@code stagepass creators add} does) and the live is scheduled through the creators' API;
+ * an encoder built on the FFmpeg libraries streams it through ingest; viewers report through ingest's beacon endpoint;
+ * three buyers go through Stripe Checkout (the local sandbox stands in for Stripe, and sends the signed webhooks
+ * Stripe would), and the first ticket is refunded through Stripe's API.
  */
 final class DemoTraffic {
     /** Length of the demo's generated live. */
@@ -32,105 +44,170 @@ final class DemoTraffic {
     static final int TICKETS = 3;
     static final String CURRENCY = "EUR";
     static final long TICKET_PRICE_MINOR = 1500;
-    /** Stripe's fee on one ticket, as the balance transaction would say. */
-    static final long FEE_MINOR = 47;
-
+    static final long GUEST_PRICE_MINOR = 4500;
     static final int REPLAY_DAYS = 30;
     private static final Duration KEY_WAIT = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The live the traffic was about and how many events it sent to each topic. */
-    /** The live the traffic was about, its tickets (the first refunded) and how many events went to each topic. */
-    record Sent(String liveId, String creatorId, List<String> tickets, Map<Topic, Integer> counts) {}
+    /**
+     * The live the traffic was about, its creator's API key, its tickets (Checkout Session ids; the first refunded),
+     * Stripe's fees on them as the balance transactions say, and how many events went to each topic.
+     */
+    record Sent(
+            String liveId,
+            String creatorId,
+            String apiKey,
+            List<String> tickets,
+            long feesMinor,
+            Map<Topic, Integer> counts) {}
 
     private final EventPublisher publisher;
     private final String ingestUrl;
+    private final String apiUrl;
+    private final StripeClient stripe;
     private final PlaybackTokens tokens;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    DemoTraffic(EventPublisher publisher, String ingestUrl, PlaybackTokens tokens, PrintStream out) {
+    DemoTraffic(
+            EventPublisher publisher,
+            String ingestUrl,
+            String apiUrl,
+            String stripeApiBase,
+            PlaybackTokens tokens,
+            PrintStream out) {
         this.publisher = publisher;
         this.ingestUrl = ingestUrl;
+        this.apiUrl = apiUrl;
+        this.stripe = StripeClient.builder()
+                .setApiKey("sk_test_stagepass_demo")
+                .setApiBase(stripeApiBase)
+                .build();
         this.tokens = tokens;
         this.out = out;
     }
 
     Sent run() throws Exception {
         Map<Topic, Integer> sent = new EnumMap<>(Topic.class);
-        LiveScheduler.Scheduled live = LiveScheduler.schedule(
-                publisher, null, "Ada's Yoga", "Sunrise flow", "standard", TICKET_PRICE_MINOR, CURRENCY, REPLAY_DAYS);
+        Catalog.Account creator =
+                new Catalog(publisher, Clock.systemUTC()).register("Ada's Yoga", "ada@example.com", CURRENCY);
         sent.put(Topic.CREATORS, 1);
-        out.println("Demo live " + live.liveId() + " by " + live.creatorId() + " (scheduled, stream key issued)");
-        LiveScheduler.awaitIngestKnows(ingestUrl, live.streamKey(), KEY_WAIT);
+        JsonNode live = scheduleThroughTheApi(creator.apiKey());
+        String liveId = live.get("liveId").asText();
+        String streamKey = live.get("streamKey").asText();
+        out.println("Demo live " + liveId + " by " + creator.creator().getCreatorId()
+                + " (account registered; live scheduled and stream key issued through the creators' API)");
+        LiveScheduler.awaitIngestKnows(ingestUrl, streamKey, KEY_WAIT);
 
-        DemoViewers viewers = new DemoViewers(http, ingestUrl, tokens, live.liveId());
+        DemoViewers viewers = new DemoViewers(http, ingestUrl, tokens, liveId);
         int beacons = viewers.start(VIEWERS);
         long start = System.nanoTime();
         GeneratedLive.pushHls(
-                ingestUrl + "/live/" + live.streamKey() + "/index.m3u8",
+                ingestUrl + "/live/" + streamKey + "/index.m3u8",
                 GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
         out.printf(
                 "  pushed %d s of generated video through ingest as HLS (FFmpeg libraries: H.264 + AAC, 2 s segments) in %.1f s%n",
                 LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
-        sent.put(Topic.LIVES, 3); // scheduled by the demo, started and ended by ingest
+        sent.put(Topic.LIVES, 3); // scheduled through the API, started and ended by ingest
 
         List<String> tickets = new ArrayList<>();
-        sent.put(Topic.PAYMENTS, sellTickets(live.liveId(), live.creatorId(), tickets));
+        long fees = 0;
+        for (int i = 0; i < TICKETS; i++) {
+            String ticket = buy(liveId, "buyer" + (i + 1) + "@example.com");
+            tickets.add(ticket);
+            fees += fee(ticket);
+        }
+        refund(tickets.get(0));
+        sent.put(Topic.PAYMENTS, TICKETS + 1); // three checkout.session.completed, one charge.refunded
         out.printf(
-                "  %d tickets sold at %d %s cents, the first refunded (payment facts as ingest writes them from Stripe)%n",
+                "  %d tickets bought through Stripe Checkout (the sandbox) at %d %s cents, the first refunded through "
+                        + "Stripe's API; ingest got the signed webhooks%n",
                 TICKETS, TICKET_PRICE_MINOR, CURRENCY);
         sent.put(Topic.BEACONS, beacons + viewers.stop());
         out.printf(
                 "  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
                 VIEWERS);
-        return new Sent(live.liveId(), live.creatorId(), List.copyOf(tickets), sent);
+        return new Sent(liveId, creator.creator().getCreatorId(), creator.apiKey(), List.copyOf(tickets), fees, sent);
+    }
+
+    /** {@code POST /v1/lives} with the creator's key, as a creator's script would. */
+    private JsonNode scheduleThroughTheApi(String apiKey) throws Exception {
+        String body = JSON.writeValueAsString(Map.of(
+                "title",
+                "Sunrise flow",
+                "description",
+                "Twenty seconds of morning yoga, generated by the bundled FFmpeg libraries.",
+                "scheduledStart",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                "currency",
+                CURRENCY,
+                "tiers",
+                List.of(
+                        Map.of("tier", "viewer", "priceMinor", TICKET_PRICE_MINOR),
+                        Map.of("tier", "guest", "priceMinor", GUEST_PRICE_MINOR)),
+                "replayWindowDays",
+                REPLAY_DAYS));
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create(apiUrl + "/v1/lives"))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("POST /v1/lives answered " + created.statusCode() + ": " + created.body());
+        }
+        return JSON.readTree(created.body());
     }
 
     /**
-     * Stripe's API cannot be reached from here, so the demo writes the payment facts ingest derives from Stripe's
-     * webhooks (docs/ingest.md shows the webhook itself): three paid tickets, the first refunded in full.
+     * A buyer on the ticket page: the form posts to {@code /v1/lives/{id}/checkout}, which answers 303 to Stripe's
+     * hosted page; the buyer pays there (the sandbox's page, posted as a browser would), and Stripe sends them back.
      */
-    private int sellTickets(String liveId, String creatorId, List<String> tickets) throws Exception {
-        List<CompletableFuture<?>> acks = new ArrayList<>();
-        for (int i = 0; i < TICKETS; i++) {
-            tickets.add(Ids.newId("cs"));
-            acks.add(publisher.publish(
-                    Topic.PAYMENTS,
-                    liveId,
-                    payment(liveId, creatorId, tickets.get(i), PaymentEventType.CHECKOUT_COMPLETED)
-                            .setPaid(true)
-                            .setAmountMinor(TICKET_PRICE_MINOR)
-                            .setFeeMinor(FEE_MINOR)
-                            .setNetMinor(TICKET_PRICE_MINOR - FEE_MINOR)
-                            .build()));
+    private String buy(String liveId, String email) throws Exception {
+        String form = "tier=viewer&email=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&attempt="
+                + UUID.randomUUID();
+        HttpResponse<String> checkout = http.send(
+                HttpRequest.newBuilder(URI.create(apiUrl + "/v1/lives/" + liveId + "/checkout"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (checkout.statusCode() != 303) {
+            throw new IllegalStateException("checkout answered " + checkout.statusCode() + ": " + checkout.body());
         }
-        acks.add(publisher.publish(
-                Topic.PAYMENTS,
-                liveId,
-                payment(liveId, creatorId, tickets.get(0), PaymentEventType.CHARGE_REFUNDED)
-                        .setAmountMinor(TICKET_PRICE_MINOR)
-                        .setRefundedTotalMinor(TICKET_PRICE_MINOR)
-                        .setFullyRefunded(true)
-                        .build()));
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        return acks.size();
+        String hostedPage = checkout.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> paid = http.send(
+                HttpRequest.newBuilder(URI.create(hostedPage))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "email=" + URLEncoder.encode(email, StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (paid.statusCode() != 303) {
+            throw new IllegalStateException("the sandbox's checkout page answered " + paid.statusCode());
+        }
+        return JSON.readTree(checkout.body()).get("sessionId").asText();
     }
 
-    private static PaymentFact.Builder payment(
-            String liveId, String creatorId, String ticketId, PaymentEventType type) {
-        String stripeEventId = Ids.newId("evt");
-        return PaymentFact.newBuilder()
-                .setEventId(Ids.derivedEventId("stripe", stripeEventId))
-                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .setType(type)
-                .setStripeEventId(stripeEventId)
-                .setLiveId(liveId)
-                .setCreatorId(creatorId)
-                .setTicketId(ticketId)
-                .setTier("standard")
-                .setPaymentIntentId("pi_" + ticketId)
-                .setBuyerEmail("viewer@example.com")
-                .setCurrency(CURRENCY);
+    /** Stripe's fee on a ticket, from its balance transaction (what ingest reads too). */
+    private long fee(String sessionId) throws Exception {
+        Session session = stripe.checkout().sessions().retrieve(sessionId);
+        PaymentIntent intent = stripe.paymentIntents()
+                .retrieve(
+                        session.getPaymentIntent(),
+                        PaymentIntentRetrieveParams.builder()
+                                .addExpand("latest_charge.balance_transaction")
+                                .build());
+        return intent.getLatestChargeObject().getBalanceTransactionObject().getFee();
+    }
+
+    private void refund(String sessionId) throws Exception {
+        Session session = stripe.checkout().sessions().retrieve(sessionId);
+        stripe.refunds()
+                .create(RefundCreateParams.builder()
+                        .setPaymentIntent(session.getPaymentIntent())
+                        .build());
     }
 }

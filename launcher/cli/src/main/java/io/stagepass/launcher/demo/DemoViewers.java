@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** The demo's viewers, as their player pages report to ingest's beacon endpoint under playback tokens. */
-final class DemoViewers {
+public final class DemoViewers {
     /** Concurrency is sampled every 10 s of event time: the viewers watch across a sample so that they are seen. */
     private static final long SAMPLE_MILLIS = 10_000;
 
@@ -20,7 +20,7 @@ final class DemoViewers {
     private int viewers;
     private long startedAt;
 
-    DemoViewers(HttpClient http, String ingestUrl, PlaybackTokens tokens, String liveId) {
+    public DemoViewers(HttpClient http, String ingestUrl, PlaybackTokens tokens, String liveId) {
         this.http = http;
         this.ingestUrl = ingestUrl;
         this.tokens = tokens;
@@ -28,7 +28,7 @@ final class DemoViewers {
     }
 
     /** Each viewer opens the live's page anonymously, then starts watching with a ticket; returns the events sent. */
-    int start(int count) throws Exception {
+    public int start(int count) throws Exception {
         viewers = count;
         int events = 0;
         for (int viewer = 0; viewer < count; viewer++) {
@@ -41,7 +41,7 @@ final class DemoViewers {
     }
 
     /** A heartbeat and the end of each viewer's session, after the next concurrency sample; returns the events sent. */
-    int stop() throws Exception {
+    public int stop() throws Exception {
         long sampled = (startedAt / SAMPLE_MILLIS + 1) * SAMPLE_MILLIS + 200;
         Thread.sleep(Math.max(0, sampled - System.currentTimeMillis()));
         int events = 0;

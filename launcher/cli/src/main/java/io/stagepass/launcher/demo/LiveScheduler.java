@@ -1,32 +1,25 @@
 package io.stagepass.launcher.demo;
 
-import io.stagepass.events.Creator;
-import io.stagepass.events.CreatorEventType;
-import io.stagepass.events.Ids;
-import io.stagepass.events.Live;
-import io.stagepass.events.LiveEventType;
-import io.stagepass.events.Money;
-import io.stagepass.events.StreamKeys;
 import io.stagepass.events.TicketTier;
-import io.stagepass.events.Topic;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.replay.creators.Catalog;
+import io.stagepass.replay.creators.LiveSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/** Writes a scheduled live (and, when new, its creator) to the catalog, with a fresh stream key. */
+/**
+ * Schedules a live (and, when asked, registers its creator) through the catalog's one writer ({@link Catalog}, the
+ * same code the replay API's routes run), for the command line, the tests and the benchmarks.
+ */
 public final class LiveScheduler {
-    /** What was scheduled; the stream key exists only here, the catalog holds its hash. */
-    public record Scheduled(String creatorId, String liveId, String streamKey) {}
+    /** What was scheduled; the keys exist only here, the catalog holds their hashes. {@code apiKey} is null for an existing creator. */
+    public record Scheduled(String creatorId, String liveId, String streamKey, String apiKey) {}
 
     private LiveScheduler() {}
 
@@ -39,46 +32,26 @@ public final class LiveScheduler {
             String tier,
             long priceMinor,
             String currency,
-            int replayDays)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        String code = Money.requireCurrency(currency);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String creator = creatorId != null ? creatorId : Ids.newId("creator");
-        String liveId = Ids.newId("live");
-        String streamKey = StreamKeys.newKey();
-        if (creatorId == null) {
-            publisher
-                    .publish(
-                            Topic.CREATORS,
-                            creator,
-                            Creator.newBuilder()
-                                    .setEventId(Ids.newEventId())
-                                    .setOccurredAt(now)
-                                    .setType(CreatorEventType.REGISTERED)
-                                    .setCreatorId(creator)
-                                    .setDisplayName(creatorName)
-                                    .setDefaultCurrency(code)
-                                    .build())
-                    .get(30, TimeUnit.SECONDS);
+            int replayDays) {
+        Catalog catalog = new Catalog(publisher, Clock.systemUTC());
+        String creator = creatorId;
+        String apiKey = null;
+        if (creator == null) {
+            Catalog.Account account = catalog.register(creatorName, null, currency);
+            creator = account.creator().getCreatorId();
+            apiKey = account.apiKey();
         }
-        publisher
-                .publish(
-                        Topic.LIVES,
-                        liveId,
-                        Live.newBuilder()
-                                .setEventId(Ids.newEventId())
-                                .setOccurredAt(now)
-                                .setType(LiveEventType.SCHEDULED)
-                                .setLiveId(liveId)
-                                .setCreatorId(creator)
-                                .setTitle(title)
-                                .setCurrency(code)
-                                .setTiers(List.of(new TicketTier(tier, priceMinor)))
-                                .setStreamKeySha256(StreamKeys.sha256(streamKey))
-                                .setReplayWindowDays(replayDays)
-                                .build())
-                .get(30, TimeUnit.SECONDS);
-        return new Scheduled(creator, liveId, streamKey);
+        Catalog.Scheduled live = catalog.schedule(
+                creator,
+                LiveSpec.of(
+                        title,
+                        null,
+                        null,
+                        currency,
+                        List.of(new TicketTier(tier, priceMinor)),
+                        replayDays,
+                        Clock.systemUTC()));
+        return new Scheduled(creator, live.live().getLiveId(), live.streamKey(), apiKey);
     }
 
     /**

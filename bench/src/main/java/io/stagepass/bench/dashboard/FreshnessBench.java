@@ -1,0 +1,183 @@
+package io.stagepass.bench.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.RevenueMetricType;
+import io.stagepass.events.Topic;
+import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.StackConfig;
+import io.stagepass.launcher.testing.Shop;
+import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.sandbox.stripe.StripeSandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * bench/dashboard: how fresh a creator's revenue is. For each paid checkout (through the checkout route and the Stripe
+ * sandbox, whose webhook ingest answers), the time from the webhook's 2xx to (a) the new total on the live's events
+ * stream, which the replay API folds from the payment facts, and (b) the revenue job's new TOTAL visible to a
+ * read_committed consumer, the baseline, which waits for a checkpoint. Default configuration (10 s checkpoints).
+ */
+@Command(
+        name = "bench/dashboard",
+        mixinStandardHelpOptions = true,
+        version = "stagepass 0.1.0",
+        sortOptions = false,
+        description =
+                "Freshness of creators' numbers: webhook 2xx to the events stream, against the revenue job's topic.")
+public final class FreshnessBench implements Callable<Integer> {
+    @Option(
+            names = "--sales",
+            paramLabel = "N",
+            description = "paid checkouts, one after another (default ${DEFAULT-VALUE})")
+    int sales = 200;
+
+    @Option(names = "--pause-ms", paramLabel = "MS", description = "pause between sales (default ${DEFAULT-VALUE})")
+    int pauseMillis = 100;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FreshnessBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("stagepass-dashboard-bench");
+        try (Stack stack = Stack.start(
+                StackConfig.onFreePorts(work.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")),
+                line -> {})) {
+            StripeSandbox sandbox = stack.stripeSandbox().orElseThrow();
+            Shop shop = new Shop(stack, "Bench creator", "EUR");
+            String liveId =
+                    shop.live("Freshness bench", "EUR", 900).get("liveId").asText();
+            BlockingQueue<Shop.Event> events = shop.events(liveId);
+            if (events.poll(30, TimeUnit.SECONDS) == null) {
+                throw new IllegalStateException("the events stream did not open");
+            }
+            Map<Long, Long> pipelineSeen = new ConcurrentHashMap<>();
+            AtomicBoolean reading = new AtomicBoolean(true);
+            Thread pipeline =
+                    new Thread(() -> followPipeline(stack, liveId, pipelineSeen, reading), "bench-revenue-topic");
+            pipeline.start();
+            System.out.printf(
+                    "dashboard bench: %d paid checkouts, %d ms apart, default configuration (checkpoints every %s)%n",
+                    sales, pauseMillis, stack.config().serviceEnv().string("STAGEPASS_CHECKPOINT_INTERVAL", "10s"));
+            List<Long> acknowledged = new ArrayList<>();
+            List<Long> ours = new ArrayList<>();
+            for (int sale = 1; sale <= sales; sale++) {
+                String ticket = shop.buy(liveId, "fan" + sale + "@example.com");
+                long ack = sandbox.deliveries().stream()
+                        .filter(d -> d.objectId().equals(ticket) && d.type().equals("checkout.session.completed"))
+                        .findFirst()
+                        .orElseThrow()
+                        .acknowledgedNanos();
+                acknowledged.add(ack);
+                Shop.Event update;
+                do {
+                    update = events.poll(60, TimeUnit.SECONDS);
+                    if (update == null) {
+                        throw new IllegalStateException("no update on the events stream for sale " + sale);
+                    }
+                } while (!update.name().equals("revenue") || Shop.ticketsSold(update.data()) < sale);
+                ours.add(Math.max(0, update.receivedNanos() - ack));
+                Thread.sleep(pauseMillis);
+                if (sale % 50 == 0) {
+                    System.out.printf("  %d sales%n", sale);
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!pipelineSeen.containsKey((long) sales) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            reading.set(false);
+            pipeline.join(10_000);
+            List<Long> theirs = new ArrayList<>();
+            for (int sale = 1; sale <= sales; sale++) {
+                // The first TOTAL that counts this sale (a checkpoint commits several at once).
+                long first = Long.MAX_VALUE;
+                for (Map.Entry<Long, Long> seen : pipelineSeen.entrySet()) {
+                    if (seen.getKey() >= sale) {
+                        first = Math.min(first, seen.getValue());
+                    }
+                }
+                if (first != Long.MAX_VALUE) {
+                    theirs.add(Math.max(0, first - acknowledged.get(sale - 1)));
+                }
+            }
+            JsonNode route = shop.get("/v1/lives/" + liveId + "/revenue");
+            System.out.println();
+            System.out.println("==== dashboard bench report ====");
+            report("events stream (replay API folds payments)", ours, sales);
+            report("revenue job TOTAL, read_committed (baseline)", theirs, sales);
+            double ratio = percentile(ours, 99) / Math.max(1.0, percentile(theirs, 99));
+            System.out.printf("ratio p99 ours / baseline  %.3f%n", ratio);
+            System.out.printf(
+                    "route total after the run: %d tickets, gross %d EUR cents%n",
+                    Shop.ticketsSold(route),
+                    route.path("currencies")
+                            .path(0)
+                            .path("totals")
+                            .path("grossMinor")
+                            .asLong());
+            System.out.printf(
+                    "goal: p99 <= 2 s from the webhook's 2xx to the new total on the events stream (%s)%n",
+                    percentile(ours, 99) <= 2e9 ? "met" : "NOT met");
+            return 0;
+        }
+    }
+
+    private static void followPipeline(Stack stack, String liveId, Map<Long, Long> seen, AtomicBoolean reading) {
+        EventCodec<RevenueMetric> codec = EventCodec.of(RevenueMetric.class);
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.assignedReader(stack.kafka())) {
+            List<TopicPartition> partitions = KafkaClients.partitions(consumer, Topic.REVENUE_METRICS);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            String key = liveId + "/EUR";
+            while (reading.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    if (key.equals(record.key())) {
+                        RevenueMetric metric = codec.decode(record.value());
+                        if (metric.getType() == RevenueMetricType.TOTAL) {
+                            seen.putIfAbsent(metric.getTicketsSold(), System.nanoTime());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void report(String name, List<Long> delays, int expected) {
+        System.out.printf(
+                "%-46s p50 %7.0f ms  p99 %7.0f ms  max %7.0f ms  (n=%d of %d)%n",
+                name,
+                percentile(delays, 50) / 1e6,
+                percentile(delays, 99) / 1e6,
+                percentile(delays, 100) / 1e6,
+                delays.size(),
+                expected);
+    }
+
+    private static double percentile(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        int index = Math.max(0, (int) Math.ceil(sorted.size() * p / 100.0) - 1);
+        return sorted.get(Math.min(index, sorted.size() - 1));
+    }
+}

@@ -1,0 +1,176 @@
+package io.stagepass.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.launcher.demo.DemoViewers;
+import io.stagepass.launcher.testing.Browser;
+import io.stagepass.launcher.testing.Shop;
+import io.stagepass.platform.lifecycle.Await;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Year;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+
+/**
+ * The creators' dashboard in headless Chromium against the whole stack: sign in with the key, open the live, see the
+ * numbers the JSON routes give, and see a new sale arrive without a reload.
+ */
+class DashboardEndToEndIT {
+    private static final Duration AUDIENCE_WAIT = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path dir;
+
+    static Stack stack;
+    static Shop shop;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browser.assumeAvailable();
+        stack = Stack.start(
+                StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
+        shop = new Shop(stack, "Dashboard creator", "EUR");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theDashboardShowsTheRoutesNumbersAndANewSaleWithoutAReload() throws Exception {
+        JsonNode live = shop.live("Dashboard live", "EUR", 1500);
+        String liveId = live.get("liveId").asText();
+        DemoViewers viewers = new DemoViewers(
+                HttpClient.newHttpClient(), shop.ingest(), new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET), liveId);
+        viewers.start(3);
+        GeneratedLive.pushHls(
+                shop.ingest() + "/live/" + live.get("streamKey").asText() + "/index.m3u8",
+                GeneratedLive.Spec.demo(Duration.ofSeconds(6)));
+        shop.buy(liveId, "one@example.com");
+        shop.buy(liveId, "two@example.com");
+        viewers.stop();
+        JsonNode audience = Await.until(
+                AUDIENCE_WAIT,
+                Duration.ofMillis(500),
+                () -> shop.get("/v1/lives/" + liveId + "/audience"),
+                a -> a.path("live").path("views").asLong() == 3
+                        && a.path("conversion").path("pageVisitors").asLong() == 3);
+        assertThat(audience.get("live").get("peak").get("viewers").asLong()).isEqualTo(3);
+
+        try (Browser browser = Browser.start(dir)) {
+            browser.open(shop.api() + "/dashboard");
+            assertThat(browser.driver().getCurrentUrl())
+                    .as("signed out: sent to sign in")
+                    .endsWith("/login");
+            browser.driver().findElement(By.id("key")).sendKeys(shop.creator.apiKey());
+            browser.driver().findElement(By.id("sign-in")).click();
+            Await.expect(
+                    "the dashboard after sign-in",
+                    Browser.timeout(),
+                    () -> browser.driver().getCurrentUrl().endsWith("/dashboard"));
+            assertThat((String) browser.script("return document.cookie"))
+                    .as("the session cookie is HttpOnly")
+                    .doesNotContain("stagepass_session");
+            assertThat(browser.driver().getPageSource())
+                    .as("the key is not in the page")
+                    .doesNotContain(shop.creator.apiKey());
+            browser.open(shop.api() + "/dashboard#" + liveId);
+            Await.expect(
+                    "the page shows the two sales",
+                    Browser.timeout(),
+                    () -> "2".equals(browser.script("return document.getElementById('kpi-tickets').dataset.minor")));
+            Await.expect(
+                    "the page shows the audience",
+                    Browser.timeout(),
+                    () -> "3".equals(browser.script("return document.getElementById('kpi-peak').dataset.peak")));
+
+            JsonNode revenue = shop.get("/v1/lives/" + liveId + "/revenue")
+                    .get("currencies")
+                    .get(0)
+                    .get("totals");
+            assertThat(minor(browser, "kpi-net"))
+                    .isEqualTo(revenue.get("netMinor").asText());
+            assertThat(minor(browser, "kpi-gross"))
+                    .isEqualTo(revenue.get("grossMinor").asText());
+            assertThat(minor(browser, "kpi-tickets"))
+                    .isEqualTo(revenue.get("ticketsSold").asText());
+            assertThat(text(browser, "kpi-gross")).isEqualTo("€30.00");
+            // The audience job publishes on its own clock: compare the page and the route at the same moment.
+            Await.expect("the page's audience numbers equal the route's", Browser.timeout(), () -> {
+                JsonNode now = shop.get("/v1/lives/" + liveId + "/audience");
+                return minor(browser, "kpi-watch")
+                                .equals(Long.toString(
+                                        now.get("live").get("watchTimeMillis").asLong()
+                                                + now.get("replay")
+                                                        .get("watchTimeMillis")
+                                                        .asLong()))
+                        && minor(browser, "kpi-conversion")
+                                .equals(now.get("conversion").get("basisPoints").asText())
+                        && minor(browser, "kpi-concurrent")
+                                .equals(now.get("live").get("current").asText())
+                        && Integer.parseInt(browser.script(
+                                        "return document.getElementById('chart-concurrency').dataset.points"))
+                                == now.get("live").get("concurrency").size();
+            });
+            assertThat((String) browser.script("return document.getElementById('connection').textContent"))
+                    .isEqualTo("live updates");
+            assertThat(text(browser, "live-when"))
+                    .as("the start, read from the route's ISO-8601 time")
+                    .startsWith("started ")
+                    .contains(Integer.toString(Year.now(ZoneOffset.UTC).getValue()));
+            for (String chart : new String[] {"revenue", "concurrency"}) {
+                assertThat((Boolean) browser.script("const d = stagepassStudio.charts['" + chart + "'].data[0];"
+                                + " return d.length > 0 && d.every(Number.isFinite)"))
+                        .as("the %s chart has points on its time axis", chart)
+                        .isTrue();
+            }
+
+            browser.script("window.stagepassNoReload = 'still here'");
+            shop.buy(liveId, "three@example.com");
+            Await.expect(
+                    "the third sale, pushed to the open page",
+                    Browser.timeout(),
+                    () -> "3".equals(browser.script("return document.getElementById('kpi-tickets').dataset.minor")));
+            assertThat((String) browser.script("return window.stagepassNoReload"))
+                    .as("no reload")
+                    .isEqualTo("still here");
+            assertThat(text(browser, "kpi-gross")).isEqualTo("€45.00");
+            JsonNode summary = shop.get("/v1/creator/summary");
+            Await.expect(
+                    "the creator-wide net follows the new sale",
+                    Browser.timeout(),
+                    () -> summary.at("/currencies/0/totals/netMinor")
+                            .asText()
+                            .equals(browser.script("return document.querySelector('#summary .amount').dataset.minor")));
+            assertThat(summary.at("/currencies/0/totals/grossMinor").asLong()).isEqualTo(4500);
+
+            Path shot = Path.of("target", "screenshots", "dashboard.png");
+            assertThat(browser.screenshot(shot))
+                    .as("distinct colours of the screenshot")
+                    .isGreaterThan(50);
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+        }
+    }
+
+    private static String minor(Browser browser, String id) {
+        return browser.script("return document.getElementById('" + id + "').dataset.minor");
+    }
+
+    private static String text(Browser browser, String id) {
+        return browser.script("return document.getElementById('" + id + "').textContent");
+    }
+}
