@@ -52,7 +52,9 @@ public final class Sessions {
         }
         try {
             byte[] claims = DECODER.decode(cookie.substring(0, dot));
-            if (!MessageDigest.isEqual(mac(claims), DECODER.decode(cookie.substring(dot + 1)))) {
+            // Compared as text, so a signature that only differs in base64's unused trailing bits is refused too.
+            byte[] expected = ENCODER.encodeToString(mac(claims)).getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(expected, cookie.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) {
                 return Optional.empty();
             }
             String[] parts = new String(claims, StandardCharsets.UTF_8).split("\\|", -1);

@@ -21,7 +21,9 @@ import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
 import io.stagepass.replay.playback.ObjectRoutes;
+import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -417,6 +419,119 @@ class CreatorApiIT {
             JsonNode audience = json(call(client, "GET", "/v1/lives/" + liveId + "/audience", ada.apiKey(), null));
             assertThat(audience.get("live").get("concurrency")).isEmpty();
         });
+    }
+
+    @Test
+    void theDashboardSignInSetsAStrictHttpOnlyCookieAndTheKeyNeverReachesThePage() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                    .build();
+            String base = "http://127.0.0.1:" + server.port();
+            var signedOut = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/dashboard")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(signedOut.statusCode()).isEqualTo(303);
+            assertThat(signedOut.headers().firstValue("Location")).hasValue("/login");
+
+            var wrong =
+                    http.send(form(base + "/login", "key=spk_" + "x".repeat(43)), HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.body()).contains("current API key");
+            assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+            var signedIn =
+                    http.send(form(base + "/login", "key=" + ada.apiKey()), HttpResponse.BodyHandlers.ofString());
+            assertThat(signedIn.statusCode()).isEqualTo(303);
+            assertThat(signedIn.headers().firstValue("Location")).hasValue("/dashboard");
+            String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(setCookie)
+                    .startsWith(Sessions.COOKIE + "=")
+                    .contains("; HttpOnly")
+                    .contains("; SameSite=Strict")
+                    .contains("; Path=/")
+                    .doesNotContain("Secure") // plain http here; Secure when the public URL is https
+                    .doesNotContain(ada.apiKey());
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+            var page = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/dashboard"))
+                            .header("Cookie", cookie)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body())
+                    .contains(ada.creator().getCreatorId())
+                    .contains("/webjars/uplot/")
+                    .doesNotContain(ada.apiKey())
+                    .doesNotContain("https://cdn");
+            var lives = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/lives"))
+                            .header("Cookie", cookie)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(lives.statusCode())
+                    .as("the JSON routes take the cookie too")
+                    .isEqualTo(200);
+            String tampered = cookie.substring(0, cookie.length() - 1) + (cookie.endsWith("A") ? "B" : "A");
+            var forged = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/lives"))
+                            .header("Cookie", tampered)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode())
+                    .as("a cookie whose signature does not match")
+                    .isEqualTo(401);
+
+            var signOut = http.send(form(base + "/logout", ""), HttpResponse.BodyHandlers.ofString());
+            assertThat(signOut.statusCode()).isEqualTo(303);
+            assertThat(signOut.headers().firstValue("Set-Cookie").orElseThrow())
+                    .startsWith(Sessions.COOKIE + "=;")
+                    .contains("Max-Age=0");
+        });
+    }
+
+    @Test
+    void aCheckoutNamesAWrongTierAndEmailAndSaysSoWhenStripeDoesNotAnswer() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String liveId = created(client, ada.apiKey(), liveBody("For sale", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            Response wrong = call(
+                    client,
+                    "POST",
+                    "/v1/lives/" + liveId + "/checkout",
+                    null,
+                    "{\"tier\": \"vip\", \"email\": \"not-an-address\"}");
+            assertThat(wrong.code()).isEqualTo(400);
+            JsonNode fields = json(wrong).get("fields");
+            assertThat(fields.get("tier").asText()).isEqualTo("'vip' is not a tier of this live (viewer)");
+            assertThat(fields.get("email").asText()).contains("e-mail address");
+
+            Response missing = call(client, "POST", "/v1/lives/live_" + "0".repeat(32) + "/checkout", null, "{}");
+            assertThat(missing.code()).isEqualTo(404);
+
+            Response unreachable =
+                    call(client, "POST", "/v1/lives/" + liveId + "/checkout", null, "{\"tier\": \"viewer\"}");
+            assertThat(unreachable.code())
+                    .as("Stripe's API does not answer here")
+                    .isEqualTo(502);
+            assertThat(json(unreachable).get("detail").asText()).contains("nothing was charged");
+
+            Response pending = call(client, "GET", "/v1/lives/" + liveId + "/tickets/cs_test_unknown", null, null);
+            assertThat(pending.code()).isEqualTo(200);
+            assertThat(json(pending).get("status").asText()).isEqualTo("pending");
+            Response garbled = call(client, "GET", "/v1/lives/" + liveId + "/tickets/not-a-session", null, null);
+            assertThat(garbled.code()).isEqualTo(400);
+            assertThat(json(garbled).get("fields").has("ticketId")).isTrue();
+        });
+    }
+
+    private static HttpRequest form(String url, String body) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     static String liveBody(String title, String currency, long price) {
