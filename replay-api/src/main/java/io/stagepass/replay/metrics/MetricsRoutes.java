@@ -2,6 +2,8 @@ package io.stagepass.replay.metrics;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
@@ -69,7 +71,15 @@ public final class MetricsRoutes implements AutoCloseable {
         config.routes.get("/v1/lives/{liveId}/audience", ctx -> ctx.json(dashboards.audience(own(ctx).getLiveId())));
         config.routes.get("/v1/lives/{liveId}/replay", ctx -> ctx.json(dashboards.replay(own(ctx).getLiveId())));
         // Refused before the stream starts, as any route refuses: 401 without a key, 404 for another creator's live.
-        config.routes.before("/v1/lives/{liveId}/events", this::own);
+        config.routes.before("/v1/lives/{liveId}/events", ctx -> {
+            own(ctx);
+            // Javalin starts a stream only for this exact Accept header (EventSource sends it); say so, not 200 empty.
+            if (!"text/event-stream".equals(ctx.header("Accept"))) {
+                throw new HttpResponseException(
+                        HttpStatus.NOT_ACCEPTABLE.getCode(),
+                        "this is a server-sent events stream: send Accept: text/event-stream");
+            }
+        });
         config.routes.sse("/v1/lives/{liveId}/events", this::subscribe);
     }
 

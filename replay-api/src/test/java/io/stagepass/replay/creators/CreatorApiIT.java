@@ -143,6 +143,11 @@ class CreatorApiIT {
                         .isEqualTo(404);
                 assertThat(json(other).get("detail").asText()).isEqualTo("no live " + live);
             }
+            Response plain = call(client, "GET", "/v1/lives/" + live + "/events", ada.apiKey(), null);
+            assertThat(plain.code())
+                    .as("the events stream without Accept: text/event-stream")
+                    .isEqualTo(406);
+            assertThat(json(plain).get("detail").asText()).contains("Accept: text/event-stream");
             Response mine = call(client, "GET", "/v1/lives/" + live, ada.apiKey(), null);
             assertThat(mine.code()).isEqualTo(200);
             assertThat(json(mine).get("title").asText()).isEqualTo("Morning flow");
