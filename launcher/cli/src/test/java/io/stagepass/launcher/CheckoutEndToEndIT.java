@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.RefundCreateParams;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckoutEndToEndIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -174,6 +176,40 @@ class CheckoutEndToEndIT {
                         .get("grossMinor")
                         .asLong())
                 .isEqualTo(20 * 900);
+    }
+
+    /** A stream key rotated through the creators' API: ingest takes the new one and refuses the old one. */
+    @Test
+    void ingestHonoursARotatedStreamKeyWithinSeconds() throws Exception {
+        JsonNode live = shop.live("Rotation live", "EUR", 1500);
+        String liveId = live.get("liveId").asText();
+        String old = live.get("streamKey").asText();
+        assertThat(probe(old)).as("the first key, before the rotation").isEqualTo(204);
+        HttpResponse<String> rotated = HTTP.send(
+                HttpRequest.newBuilder(URI.create(shop.api() + "/v1/lives/" + liveId + "/stream-key"))
+                        .header("Authorization", "Bearer " + shop.creator.apiKey())
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(rotated.statusCode()).isEqualTo(201);
+        long answered = System.nanoTime();
+        String fresh = JSON.readTree(rotated.body()).get("streamKey").asText();
+        assertThat(fresh).isNotEqualTo(old);
+        Await.expect("ingest refuses the old key", DEADLINE, () -> probe(old) == 403);
+        Await.expect("ingest takes the new key", DEADLINE, () -> probe(fresh) == 204);
+        System.out.printf(
+                "stream key rotation: ingest refused the old key and took the new one %d ms after the API answered%n",
+                (System.nanoTime() - answered) / 1_000_000);
+    }
+
+    /** What ingest answers for a stream key: 204 when it knows it (a harmless delete), 403 when it does not. */
+    private static int probe(String streamKey) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(shop.ingest() + "/live/" + streamKey + "/index0.ts"))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static int master(String liveId, String token) throws Exception {
