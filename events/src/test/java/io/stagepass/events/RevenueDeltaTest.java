@@ -27,29 +27,15 @@ class RevenueDeltaTest {
     @Test
     void aConvertedChargeCountsFeesAndNetInTheSettlementCurrency() {
         // A 20.00 USD ticket on a EUR account: Stripe settles 18.40 EUR and takes 0.53 EUR.
-        PaymentFact usd = SampleEvents.payment("live_1", "cs_1")
-                .setCurrency("USD")
-                .setAmountMinor(2000)
-                .setSettlementCurrency("EUR")
-                .setSettlementAmountMinor(1840L)
-                .setFeeMinor(53L)
-                .setNetMinor(1787L)
-                .setExchangeRate("0.92")
-                .build();
+        PaymentFact usd = SampleEvents.convertedSale("live_1", "cs_1").build();
         RevenueDelta sold = RevenueDelta.of(usd);
         assertThat(sold.grossMinor()).as("gross stays in the charge's currency").isEqualTo(2000);
         assertThat(sold.feesMinor()).isEqualTo(53);
         assertThat(sold.netMinor()).as("the balance transaction's net").isEqualTo(1787);
         assertThat(RevenueDelta.settlementCurrency(usd)).isEqualTo("EUR");
 
-        RevenueDelta partial = RevenueDelta.of(SampleEvents.payment("live_1", "cs_1")
-                .setType(PaymentEventType.CHARGE_REFUNDED)
-                .setCurrency("USD")
-                .setAmountMinor(500)
-                .setSettlementCurrency("EUR")
-                .setSettlementAmountMinor(460L)
-                .setFeeMinor(null)
-                .build());
+        RevenueDelta partial =
+                RevenueDelta.of(SampleEvents.convertedRefund("live_1", "cs_1").build());
         RevenueDelta total = sold.plus(partial);
         assertThat(total.refundsMinor()).isEqualTo(500);
         assertThat(total.netMinor()).isEqualTo(1840 - 53 - 460);

@@ -98,6 +98,32 @@ public final class SampleEvents {
                 .setReceivedAt(now());
     }
 
+    /**
+     * A 20.00 USD ticket on a EUR Stripe account, as its balance transaction says: Stripe settled 18.40 EUR at 0.92 and
+     * took a 0.53 EUR fee.
+     */
+    public static PaymentFact.Builder convertedSale(String liveId, String ticketId) {
+        return payment(liveId, ticketId)
+                .setCurrency("USD")
+                .setAmountMinor(2000)
+                .setSettlementCurrency("EUR")
+                .setSettlementAmountMinor(1840L)
+                .setFeeMinor(53L)
+                .setNetMinor(1787L)
+                .setExchangeRate("0.92");
+    }
+
+    /** A 5.00 USD partial refund of {@link #convertedSale}: 4.60 EUR at the charge's rate. */
+    public static PaymentFact.Builder convertedRefund(String liveId, String ticketId) {
+        return payment(liveId, ticketId)
+                .setType(PaymentEventType.CHARGE_REFUNDED)
+                .setCurrency("USD")
+                .setAmountMinor(500)
+                .setSettlementCurrency("EUR")
+                .setSettlementAmountMinor(460L)
+                .setFeeMinor(null);
+    }
+
     public static PaymentFact.Builder payment(String liveId, String ticketId) {
         String stripeEventId = "evt_" + Ids.newId("t");
         return PaymentFact.newBuilder()

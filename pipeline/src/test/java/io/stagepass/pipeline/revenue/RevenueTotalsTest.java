@@ -2,7 +2,6 @@ package io.stagepass.pipeline.revenue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
 import io.stagepass.events.SampleEvents;
@@ -13,23 +12,8 @@ class RevenueTotalsTest {
     @Test
     void aConvertedChargeKeepsGrossInItsCurrencyAndFeesAndNetInTheSettlementCurrency() {
         RevenueTotals totals = new RevenueTotals();
-        totals.add(SampleEvents.payment("live_1", "cs_1")
-                .setCurrency("USD")
-                .setAmountMinor(2000)
-                .setSettlementCurrency("EUR")
-                .setSettlementAmountMinor(1840L)
-                .setFeeMinor(53L)
-                .setNetMinor(1787L)
-                .setExchangeRate("0.92")
-                .build());
-        totals.add(SampleEvents.payment("live_1", "cs_1")
-                .setType(PaymentEventType.CHARGE_REFUNDED)
-                .setCurrency("USD")
-                .setAmountMinor(500)
-                .setSettlementCurrency("EUR")
-                .setSettlementAmountMinor(460L)
-                .setFeeMinor(null)
-                .build());
+        totals.add(SampleEvents.convertedSale("live_1", "cs_1").build());
+        totals.add(SampleEvents.convertedRefund("live_1", "cs_1").build());
 
         RevenueMetric metric = totals.toMetric(RevenueMetricType.TOTAL, "live_1", null, "USD", null)
                 .setEventId("e")

@@ -36,7 +36,7 @@ import java.util.UUID;
  * three buyers go through Stripe Checkout (the local sandbox stands in for Stripe, and sends the signed webhooks
  * Stripe would), and the first ticket is refunded through Stripe's API.
  */
-final class DemoTraffic {
+public final class DemoTraffic {
     /** Length of the demo's generated live. */
     static final int LIVE_SECONDS = 20;
 
@@ -166,6 +166,14 @@ final class DemoTraffic {
      * hosted page; the buyer pays there (the sandbox's page, posted as a browser would), and Stripe sends them back.
      */
     private String buy(String liveId, String email) throws Exception {
+        HttpResponse<String> checkout = checkout(http, apiUrl, liveId, email);
+        payOnHostedPage(http, checkout, email);
+        return JSON.readTree(checkout.body()).get("sessionId").asText();
+    }
+
+    /** The ticket page's form, posted: the checkout route's 303 to the hosted page (its body names the session). */
+    public static HttpResponse<String> checkout(HttpClient http, String apiUrl, String liveId, String email)
+            throws Exception {
         String form = "tier=viewer&email=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&attempt="
                 + UUID.randomUUID();
         HttpResponse<String> checkout = http.send(
@@ -177,6 +185,12 @@ final class DemoTraffic {
         if (checkout.statusCode() != 303) {
             throw new IllegalStateException("checkout answered " + checkout.statusCode() + ": " + checkout.body());
         }
+        return checkout;
+    }
+
+    /** Pays on the sandbox's hosted page, as the buyer's browser would; returns where Stripe sends them back. */
+    public static String payOnHostedPage(HttpClient http, HttpResponse<String> checkout, String email)
+            throws Exception {
         String hostedPage = checkout.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> paid = http.send(
                 HttpRequest.newBuilder(URI.create(hostedPage))
@@ -188,7 +202,7 @@ final class DemoTraffic {
         if (paid.statusCode() != 303) {
             throw new IllegalStateException("the sandbox's checkout page answered " + paid.statusCode());
         }
-        return JSON.readTree(checkout.body()).get("sessionId").asText();
+        return paid.headers().firstValue("Location").orElseThrow();
     }
 
     /** Stripe's fee on a ticket, from its balance transaction (what ingest reads too). */

@@ -3,19 +3,17 @@ package io.stagepass.launcher.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.demo.DemoTraffic;
 import io.stagepass.launcher.demo.LiveScheduler;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.replay.creators.Catalog;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
@@ -68,29 +66,12 @@ public final class Shop {
 
     /** The checkout route's answer to a buyer's form: 303 to the hosted page. */
     public HttpResponse<String> checkout(String liveId, String email) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(api() + "/v1/lives/" + liveId + "/checkout"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("tier=viewer&email="
-                                + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&attempt=" + UUID.randomUUID()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return DemoTraffic.checkout(HTTP, api(), liveId, email);
     }
 
     /** Pays on the sandbox's hosted page, as the buyer's browser would; returns where Stripe sends them back. */
     public String pay(HttpResponse<String> checkout, String email) throws Exception {
-        HttpResponse<String> paid = HTTP.send(
-                HttpRequest.newBuilder(URI.create(
-                                checkout.headers().firstValue("Location").orElseThrow()))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "email=" + URLEncoder.encode(email, StandardCharsets.UTF_8)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (paid.statusCode() != 303) {
-            throw new IllegalStateException("the hosted page answered " + paid.statusCode());
-        }
-        return paid.headers().firstValue("Location").orElseThrow();
+        return DemoTraffic.payOnHostedPage(HTTP, checkout, email);
     }
 
     /** Buys a ticket; its id (the Checkout Session's). */
