@@ -110,11 +110,7 @@ public final class ReplayApiService implements AutoCloseable {
         CheckoutRoutes checkout = new CheckoutRoutes(views, new Checkout(config.stripe(), links), tokens, links, clock);
         TicketPages tickets = new TicketPages(views, tokens, config.ingestPublicUrl(), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
-                views,
-                auth,
-                sessions,
-                config.publicUrl() != null && config.publicUrl().startsWith("https:"),
-                clock);
+                auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
             operations.register(routes);
             playback.register(routes);

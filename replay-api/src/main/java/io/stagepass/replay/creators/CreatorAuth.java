@@ -8,6 +8,8 @@ import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
 import io.stagepass.replay.views.Views;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Who is asking, on every creator route: {@code Authorization: Bearer spk_...} (scripts) or the dashboard's signed
@@ -15,6 +17,8 @@ import java.time.Clock;
  * that does not exist, so that ids do not leak.
  */
 public final class CreatorAuth {
+    static final Duration NEW_KEY_WAIT = Duration.ofSeconds(1);
+
     private final Views views;
     private final Sessions sessions;
     private final Clock clock;
@@ -35,7 +39,7 @@ public final class CreatorAuth {
             if (!ApiKeys.wellFormed(key)) {
                 throw new UnauthorizedResponse("that is not a Stagepass API key (spk_ and 43 characters)");
             }
-            return views.creatorByKeyHash(ApiKeys.sha256(key))
+            return byKey(key)
                     .orElseThrow(() -> new UnauthorizedResponse("the API key is not valid: mistyped, or rotated"));
         }
         String cookie = ctx.cookie(Sessions.COOKIE);
@@ -50,6 +54,30 @@ public final class CreatorAuth {
         }
         throw new UnauthorizedResponse(
                 "an API key is required: Authorization: Bearer spk_... (or sign in to the dashboard at /login)");
+    }
+
+    /**
+     * The creator whose current key this is. A key made a moment ago ({@code stagepass creators add}, a rotation) is
+     * known once the views have read its fact, which takes milliseconds: a key the views do not know yet is looked up
+     * again for up to {@link #NEW_KEY_WAIT} before it is refused, so that a script may use a key as soon as it has it.
+     */
+    public Optional<Creator> byKey(String key) {
+        if (!ApiKeys.wellFormed(key)) {
+            return Optional.empty();
+        }
+        String hash = ApiKeys.sha256(key);
+        long deadline = System.nanoTime() + NEW_KEY_WAIT.toNanos();
+        Optional<Creator> creator = views.creatorByKeyHash(hash);
+        while (creator.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            creator = views.creatorByKeyHash(hash);
+        }
+        return creator;
     }
 
     /** The creator's own live, else 404 (another creator's live looks like none). */

@@ -4,12 +4,10 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.stagepass.events.ApiKeys;
 import io.stagepass.events.Creator;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.creators.Sessions;
-import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +22,6 @@ public final class DashboardRoutes {
     /** The chart library's WebJar (uPlot), served from the class path. */
     public static final String UPLOT_VERSION = "1.6.30";
 
-    private final Views views;
     private final CreatorAuth auth;
     private final Sessions sessions;
     private final boolean secure;
@@ -32,8 +29,7 @@ public final class DashboardRoutes {
     private final String loginPage = Pages.template("login.html");
     private final String dashboardPage = Pages.template("dashboard.html");
 
-    public DashboardRoutes(Views views, CreatorAuth auth, Sessions sessions, boolean secure, Clock clock) {
-        this.views = views;
+    public DashboardRoutes(CreatorAuth auth, Sessions sessions, boolean secure, Clock clock) {
         this.auth = auth;
         this.sessions = sessions;
         this.secure = secure;
@@ -54,8 +50,7 @@ public final class DashboardRoutes {
     private void signIn(Context ctx) {
         String key =
                 Optional.ofNullable(ctx.formParam("key")).map(String::strip).orElse("");
-        Optional<Creator> creator =
-                ApiKeys.wellFormed(key) ? views.creatorByKeyHash(ApiKeys.sha256(key)) : Optional.empty();
+        Optional<Creator> creator = auth.byKey(key);
         if (creator.isEmpty()) {
             ctx.status(HttpStatus.UNAUTHORIZED);
             login(

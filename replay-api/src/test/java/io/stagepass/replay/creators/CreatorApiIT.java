@@ -341,6 +341,18 @@ class CreatorApiIT {
     }
 
     @Test
+    void aKeyWorksAsSoonAsItIsMadeAsAScriptUsesIt() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            for (int i = 0; i < 5; i++) {
+                // No wait for the views: `stagepass creators add` and then a request at once.
+                Catalog.Account fresh = new Catalog(publisher, Clock.systemUTC()).register("Eve " + i, null, "EUR");
+                Response account = call(client, "GET", "/v1/creator", fresh.apiKey(), null);
+                assertThat(account.code()).as(account.body().string()).isEqualTo(200);
+            }
+        });
+    }
+
+    @Test
     void aRotatedKeyStopsWorkingAtOnce() {
         JavalinTest.test(api.app(), (server, client) -> {
             Catalog.Account dan = new Catalog(publisher, Clock.systemUTC()).register("Dan", null, "EUR");
