@@ -8,6 +8,8 @@ import io.stagepass.pipeline.kafka.KafkaIo;
 import java.util.Arrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -53,9 +55,23 @@ public final class LakeJob implements PipelineJob {
                 new LakeSink.Settings(LakeStore.Endpoint.of(config.s3()), config.lakeCloseAfter(), TARGET_FILE_BYTES));
     }
 
-    /** Writes events to the lake; the sink's stages carry uids so a restored job finds its pending files. */
+    /**
+     * Writes events to the lake, each fact once ({@link FirstOfEachEvent}); the stages carry uids so a restored job
+     * finds what it remembered and its pending files.
+     */
     public static void sinkTo(DataStream<SpecificRecord> events, PipelineConfig config) {
-        events.sinkTo(sink(config)).uid("lake-sink").name("lake (Parquet)");
+        events.map(FirstOfEachEvent.Encoded::of)
+                .returns(FirstOfEachEvent.Encoded.class)
+                .uid("lake-encode")
+                .name("encode")
+                .keyBy(encoded -> encoded.key, Types.STRING)
+                .process(new FirstOfEachEvent())
+                .returns(new GenericTypeInfo<>(SpecificRecord.class))
+                .uid("lake-dedupe")
+                .name("each fact once")
+                .sinkTo(sink(config))
+                .uid("lake-sink")
+                .name("lake (Parquet)");
     }
 
     @Override
