@@ -46,10 +46,15 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
             Encoded encoded = new Encoded();
             encoded.key = key(event);
             encoded.topic = topic.ordinal();
-            encoded.bytes = ((EventCodec) EventCodec.of(topic.valueType())).encode(event);
+            encoded.bytes =
+                    ((EventCodec) CODECS.get().computeIfAbsent(topic, t -> EventCodec.of(t.valueType()))).encode(event);
             return encoded;
         }
     }
+
+    /** A codec reads its schema's history when made: one per topic and thread, not one per event. */
+    private static final ThreadLocal<Map<Topic, EventCodec<? extends SpecificRecord>>> CODECS =
+            ThreadLocal.withInitial(() -> new EnumMap<>(Topic.class));
 
     static final Duration FACTS = Duration.ofDays(7);
     static final Duration STREAMS = Duration.ofHours(1);
