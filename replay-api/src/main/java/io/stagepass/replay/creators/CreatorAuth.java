@@ -6,6 +6,7 @@ import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
+import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
  */
 public final class CreatorAuth {
     static final Duration NEW_KEY_WAIT = Duration.ofSeconds(1);
+    private static final Duration KEY_POLL = Duration.ofMillis(20);
 
     private final Views views;
     private final Sessions sessions;
@@ -66,18 +68,14 @@ public final class CreatorAuth {
             return Optional.empty();
         }
         String hash = ApiKeys.sha256(key);
-        long deadline = System.nanoTime() + NEW_KEY_WAIT.toNanos();
-        Optional<Creator> creator = views.creatorByKeyHash(hash);
-        while (creator.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            creator = views.creatorByKeyHash(hash);
+        try {
+            return Await.until(NEW_KEY_WAIT, KEY_POLL, () -> views.creatorByKeyHash(hash), Optional::isPresent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return views.creatorByKeyHash(hash);
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the probe reads a map: it does not throw
         }
-        return creator;
     }
 
     /** The creator's own live, else 404 (another creator's live looks like none). */

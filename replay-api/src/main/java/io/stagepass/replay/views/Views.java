@@ -13,6 +13,7 @@ import io.stagepass.events.TicketLedger;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.lifecycle.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class Views implements AutoCloseable {
     }
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration APPLIED_POLL = Duration.ofMillis(5);
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(2);
 
@@ -174,14 +176,17 @@ public final class Views implements AutoCloseable {
      */
     public boolean awaitApplied(RecordMetadata written, Duration timeout) throws InterruptedException {
         TopicPartition partition = new TopicPartition(written.topic(), written.partition());
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (positions.getOrDefault(partition, -1L) <= written.offset()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(5);
+        try {
+            return Await.until(
+                    timeout,
+                    APPLIED_POLL,
+                    () -> positions.getOrDefault(partition, -1L) > written.offset(),
+                    Boolean.TRUE::equals);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the probe reads a map: it does not throw
         }
-        return true;
     }
 
     public Optional<TicketLedger> ticket(String liveId, String ticketId) {
