@@ -56,6 +56,7 @@ final class BenchJobs {
                 defaults.parallelism(),
                 defaults.s3(),
                 defaults.lakeCheckpointInterval(),
+                defaults.lakePublishEvery(),
                 defaults.lakeCloseAfter());
     }
 

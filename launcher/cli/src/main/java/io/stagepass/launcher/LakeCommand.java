@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Query the Parquet lake with DuckDB (SQL).",
             "Copies the published *.parquet objects of the 'lake' bucket at STAGEPASS_S3_ENDPOINT (only files not copied "
-                    + "yet) into DATA/lake, then runs the query. Views: lake (every topic, with the Hive partition "
+                    + "yet; files a compaction replaced are removed) into DATA/lake, then runs the query. Views: lake (every topic, with the Hive partition "
                     + "columns topic, date, hour) and one per topic that has files: creators, lives, replays, entitlements, "
                     + "segments, beacons, payments, revenue, audience, topic_activity, deadletter.",
             "Example: stagepass lake \"select topic, count(*) from lake group by topic\""
@@ -53,10 +53,14 @@ final class LakeCommand implements Callable<Integer> {
         if (!noSync) {
             S3Settings s3 = S3Settings.fromEnv(env);
             try (MinioClient client = ObjectStore.client(s3)) {
-                int copied = Lake.sync(client, root);
+                Lake.Synced synced = Lake.sync(client, root);
                 System.err.printf(
-                        "lake: %d new file(s) copied from %s/%s to %s%n",
-                        copied, s3.endpoint(), Bucket.LAKE.bucketName(), root);
+                        "lake: %d new file(s) copied from %s/%s to %s%s%n",
+                        synced.copied(),
+                        s3.endpoint(),
+                        Bucket.LAKE.bucketName(),
+                        root,
+                        synced.removed() == 0 ? "" : ", " + synced.removed() + " compacted away removed");
             } catch (Exception e) {
                 System.err.println("stagepass: cannot read the lake bucket at " + s3.endpoint() + " ("
                         + S3Settings.ENDPOINT + "; is 'stagepass up' running?): " + e.getMessage());
@@ -66,8 +70,8 @@ final class LakeCommand implements Callable<Integer> {
         try (Lake lake = Lake.open(root)) {
             if (lake.views().isEmpty()) {
                 System.err.println(
-                        "stagepass: the lake has no files yet (the lake job publishes a partition-hour once it "
-                                + "has been quiet for STAGEPASS_LAKE_CLOSE_AFTER)");
+                        "stagepass: the lake has no files yet (the lake job publishes a busy partition-hour every "
+                                + "STAGEPASS_LAKE_PUBLISH_EVERY, and a quiet one after STAGEPASS_LAKE_CLOSE_AFTER)");
                 return 1;
             }
             String query = sql != null

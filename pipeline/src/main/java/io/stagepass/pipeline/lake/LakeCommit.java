@@ -1,5 +1,6 @@
 package io.stagepass.pipeline.lake;
 
+import io.stagepass.platform.lake.LakeFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,46 +11,88 @@ import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Publish one finished file once its checkpoint is complete: copy the staged object {@code source} to its place
- * in the lake, {@code target}, then delete the staged objects. Repeating it changes nothing.
+ * What the committer does once a checkpoint is complete, in this order: write the record of a {@code compaction}
+ * (if any), copy the staged object {@code source} to its place in the lake, {@code target} (if any), then delete
+ * {@code deletes} (staged objects, files a compaction replaced, records no reader needs any more). Repeating it
+ * changes nothing.
+ *
+ * @param records events published for the first time (a compaction's rewritten rows are not counted again)
  */
-record LakeCommit(String source, String target, List<String> deletes, long records) {
+record LakeCommit(String source, String target, List<String> deletes, long records, LakeFiles.Compaction compaction) {
+    LakeCommit(String source, String target, List<String> deletes, long records) {
+        this(source, target, deletes, records, null);
+    }
+
+    /** Only deletes. */
+    static LakeCommit deleting(List<String> keys) {
+        return new LakeCommit(null, null, List.copyOf(keys), 0, null);
+    }
+
     static final class Serializer implements SimpleVersionedSerializer<LakeCommit> {
         @Override
         public int getVersion() {
-            return 1;
+            return 2;
         }
 
         @Override
         public byte[] serialize(LakeCommit commit) throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeUTF(commit.source());
-                out.writeUTF(commit.target());
+                writeOptional(out, commit.source());
+                writeOptional(out, commit.target());
                 out.writeLong(commit.records());
-                out.writeInt(commit.deletes().size());
-                for (String key : commit.deletes()) {
-                    out.writeUTF(key);
+                writeStrings(out, commit.deletes());
+                out.writeBoolean(commit.compaction() != null);
+                if (commit.compaction() != null) {
+                    out.writeUTF(commit.compaction().added());
+                    writeStrings(out, commit.compaction().replaced());
                 }
             }
             return bytes.toByteArray();
         }
 
+        /** Version 1 always had a source and a target, and no compaction. */
         @Override
         public LakeCommit deserialize(int version, byte[] serialized) throws IOException {
-            if (version != 1) {
+            if (version != 1 && version != 2) {
                 throw new IOException("unknown lake commit version " + version);
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-                String source = in.readUTF();
-                String target = in.readUTF();
+                String source = version == 1 ? in.readUTF() : readOptional(in);
+                String target = version == 1 ? in.readUTF() : readOptional(in);
                 long records = in.readLong();
-                List<String> deletes = new ArrayList<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    deletes.add(in.readUTF());
-                }
-                return new LakeCommit(source, target, deletes, records);
+                List<String> deletes = readStrings(in);
+                LakeFiles.Compaction compaction = version == 2 && in.readBoolean()
+                        ? new LakeFiles.Compaction(in.readUTF(), readStrings(in))
+                        : null;
+                return new LakeCommit(source, target, deletes, records, compaction);
             }
+        }
+
+        private static void writeOptional(DataOutputStream out, String value) throws IOException {
+            out.writeBoolean(value != null);
+            if (value != null) {
+                out.writeUTF(value);
+            }
+        }
+
+        private static String readOptional(DataInputStream in) throws IOException {
+            return in.readBoolean() ? in.readUTF() : null;
+        }
+
+        private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
+            out.writeInt(strings.size());
+            for (String string : strings) {
+                out.writeUTF(string);
+            }
+        }
+
+        private static List<String> readStrings(DataInputStream in) throws IOException {
+            List<String> strings = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                strings.add(in.readUTF());
+            }
+            return strings;
         }
     }
 }

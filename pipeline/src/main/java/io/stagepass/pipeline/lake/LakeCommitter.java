@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves staged files into the lake once the checkpoint that staged them is complete. Idempotent: after a restore
- * the same commit may come again, and finds its target already there.
+ * Moves staged files into the lake once the checkpoint that staged them is complete, and carries out compactions
+ * ({@link LakeCommit}). Idempotent: after a restore the same commit may come again, and finds its target already
+ * there.
  */
 final class LakeCommitter implements Committer<LakeCommit> {
     private static final Logger LOG = LoggerFactory.getLogger(LakeCommitter.class);
@@ -32,11 +33,25 @@ final class LakeCommitter implements Committer<LakeCommit> {
         for (CommitRequest<LakeCommit> request : requests) {
             LakeCommit commit = request.getCommittable();
             try {
-                if (store.exists(commit.source())) {
+                if (commit.compaction() != null) {
+                    // first the record, so a reader that sees the added file knows which files it replaces
+                    store.put(
+                            commit.compaction().recordKey(), commit.compaction().toJson());
+                }
+                if (commit.source() == null) {
+                    // only deletes
+                } else if (store.exists(commit.source())) {
                     store.copy(commit.source(), commit.target());
                     filesPublished.inc();
                     recordsPublished.inc(commit.records());
-                    LOG.info("lake: published {} ({} events)", commit.target(), commit.records());
+                    LOG.info(
+                            "lake: published {} ({} events{})",
+                            commit.target(),
+                            commit.records(),
+                            commit.compaction() == null
+                                    ? ""
+                                    : "; compacts "
+                                            + commit.compaction().replaced().size() + " file(s)");
                 } else if (store.exists(commit.target())) {
                     request.signalAlreadyCommitted(); // a repeat after a restore
                 } else {
@@ -49,12 +64,19 @@ final class LakeCommitter implements Committer<LakeCommit> {
                             commit.target(),
                             commit.records());
                     request.signalAlreadyCommitted();
+                    if (commit.compaction() != null) {
+                        continue; // the files it would replace stay: their rows are still needed
+                    }
                 }
                 for (String key : commit.deletes()) {
-                    store.delete(key); // deleting a missing key is not an error in S3
+                    store.delete(key); // deleting a missing key is not an error in S3; replaced files go first,
+                    // records last
                 }
             } catch (IOException e) {
-                LOG.warn("lake: publishing {} failed, will retry: {}", commit.target(), e.getMessage());
+                LOG.warn(
+                        "lake: publishing {} failed, will retry: {}",
+                        commit.target() != null ? commit.target() : commit.deletes(),
+                        e.getMessage());
                 request.retryLater();
             }
         }

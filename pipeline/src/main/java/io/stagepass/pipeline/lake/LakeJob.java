@@ -17,14 +17,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Every topic's events, exactly once, as Parquet in the {@code lake} bucket under
- * {@code topic=<topic>/date=YYYY-MM-DD/hour=HH/} (the event's time, UTC), one file per partition-hour and writer
- * unless it grows past {@link #TARGET_FILE_BYTES} or late events arrive after it was published. Runs on its own,
- * longer checkpoint interval. See docs/lake.md.
+ * {@code topic=<topic>/date=YYYY-MM-DD/hour=HH/} (the event's time, UTC): rolling files every few minutes while an
+ * hour is busy, compacted into one file per partition-hour and writer once it is quiet (unless it grows past
+ * {@link #TARGET_FILE_BYTES} or late events arrive after that). Runs on its own, longer checkpoint interval. See
+ * docs/lake.md.
  */
 public final class LakeJob implements PipelineJob {
     public static final String NAME = "lake";
     /** Staged parts of a partition-hour are published as one file once they reach this size. */
     public static final long TARGET_FILE_BYTES = 128L * 1024 * 1024;
+    /** A compaction's record is kept for this many checkpoint intervals (10 minutes at the defaults). */
+    static final int RETIRE_AFTER_CHECKPOINTS = 10;
 
     @Override
     public String name() {
@@ -51,8 +54,12 @@ public final class LakeJob implements PipelineJob {
     }
 
     public static LakeSink sink(PipelineConfig config) {
-        return new LakeSink(
-                new LakeSink.Settings(LakeStore.Endpoint.of(config.s3()), config.lakeCloseAfter(), TARGET_FILE_BYTES));
+        return new LakeSink(new LakeSink.Settings(
+                LakeStore.Endpoint.of(config.s3()),
+                config.lakePublishEvery(),
+                config.lakeCloseAfter(),
+                TARGET_FILE_BYTES,
+                config.lakeCheckpointInterval().multipliedBy(RETIRE_AFTER_CHECKPOINTS)));
     }
 
     /**

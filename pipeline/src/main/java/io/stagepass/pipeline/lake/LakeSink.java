@@ -29,10 +29,19 @@ public final class LakeSink
     }
 
     /**
-     * @param closeAfter      a partition-hour is published when no event arrived for it this long
+     * @param publishEvery    a partition-hour that keeps receiving events gets a rolling file this often
+     * @param closeAfter      a partition-hour is published (and its rolling files compacted) when no event arrived
+     *                        for it this long
      * @param targetFileBytes ... or when its staged parts reach this size
+     * @param retireAfter     a compaction's record is deleted this long after it (readers that listed the files it
+     *                        replaced need it until then)
      */
-    public record Settings(LakeStore.Endpoint endpoint, Duration closeAfter, long targetFileBytes)
+    public record Settings(
+            LakeStore.Endpoint endpoint,
+            Duration publishEvery,
+            Duration closeAfter,
+            long targetFileBytes,
+            Duration retireAfter)
             implements Serializable {}
 
     @Override

@@ -4,6 +4,7 @@ import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.UploadObjectArgs;
@@ -11,7 +12,9 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.stagepass.events.Bucket;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.lake.LakeFiles;
 import io.stagepass.platform.s3.ObjectStore;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -22,7 +25,7 @@ import java.security.GeneralSecurityException;
 final class LakeStore implements AutoCloseable {
     static final String BUCKET = Bucket.LAKE.bucketName();
     /** Staged objects: not {@code *.parquet}, and under a folder Spark and Trino skip, so no reader sees them. */
-    static final String STAGING = "_staging/";
+    static final String STAGING = LakeFiles.STAGING;
 
     private final MinioClient client;
 
@@ -39,6 +42,15 @@ final class LakeStore implements AutoCloseable {
                         .contentType("application/vnd.apache.parquet")
                         .build()),
                 "upload " + key);
+    }
+
+    void put(String key, byte[] content) throws IOException {
+        call(
+                () -> client.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(
+                                new ByteArrayInputStream(content), content.length, -1)
+                        .contentType("application/json")
+                        .build()),
+                "write " + key);
     }
 
     /** Downloads an object; false when there is no such object. */

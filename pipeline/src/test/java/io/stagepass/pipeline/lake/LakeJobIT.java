@@ -6,6 +6,7 @@ import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;
@@ -20,6 +21,7 @@ import io.stagepass.pipeline.PipelineJobs;
 import io.stagepass.pipeline.testing.FailOnce;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.lake.LakeFiles;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.InputStream;
@@ -35,10 +37,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -95,12 +101,14 @@ class LakeJobIT {
                 MinioClient client = ObjectStore.client(s3.settings());
                 EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
             ObjectStore.ensureBuckets(client);
+            // rolling files every second while the hours are busy, compacted 5 s after their last event
             PipelineConfig config = new PipelineConfig(
                     kafka.settings(),
                     Duration.ofMillis(300),
                     2,
                     s3.settings(),
                     Duration.ofMillis(500),
+                    Duration.ofSeconds(1),
                     Duration.ofSeconds(5));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             PipelineJobs.configure(env, config);
@@ -111,6 +119,9 @@ class LakeJobIT {
                             .uid("fail-once"),
                     config);
             flink.submit(env.getStreamGraph());
+            ConcurrentReader reader = new ConcurrentReader(client, dir.resolve("reader"));
+            Thread readerThread = new Thread(reader, "lake-reader");
+            readerThread.start();
 
             try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test");
                     KafkaProducer<String, byte[]> raw =
@@ -118,6 +129,12 @@ class LakeJobIT {
                 raw.send(new ProducerRecord<>(
                                 Topic.BEACONS.topicName(), "live_0", "not an event".getBytes(StandardCharsets.UTF_8)))
                         .get();
+                // The job is up once the poison record is in the lake; the events then arrive while it runs.
+                Await.expect(
+                        "the dead letter in the lake",
+                        DEADLINE,
+                        () -> LakeFiles.list(client, "topic=" + Topic.DEAD_LETTERS.topicName()),
+                        files -> !files.isEmpty());
                 for (int i = 0; i < sent.size(); i++) {
                     SpecificRecord event = sent.get(i);
                     Topic topic = event instanceof Beacon ? Topic.BEACONS : Topic.PAYMENTS;
@@ -125,9 +142,9 @@ class LakeJobIT {
                             topic,
                             event instanceof Beacon b ? b.getLiveId() : ((PaymentFact) event).getLiveId(),
                             event);
-                    if (i % 400 == 0) {
+                    if (i % 50 == 0) {
                         publisher.flush();
-                        Thread.sleep(100); // spread the input over several checkpoints
+                        Thread.sleep(100); // spread the input over several checkpoints and rolling files
                     }
                 }
                 publisher.flush();
@@ -147,6 +164,49 @@ class LakeJobIT {
                     .containsEntry(Topic.BEACONS.topicName(), (long) beacons.size())
                     .containsEntry(Topic.PAYMENTS.topicName(), (long) payments.size())
                     .containsEntry(Topic.DEAD_LETTERS.topicName(), 1L);
+            // Compaction is over when each partition-hour has one file per writer and no record is left (each is
+            // deleted 10 lake checkpoints after its compaction).
+            List<String> leftover = Await.until(
+                    DEADLINE,
+                    Duration.ofSeconds(1),
+                    () -> {
+                        List<String> left = new ArrayList<>(objects(client).stream()
+                                .filter(LakeFiles::isRecord)
+                                .toList());
+                        Map<String, Long> perHour = new TreeMap<>();
+                        LakeFiles.list(client, "").forEach(file -> perHour.merge(file.partition(), 1L, Long::sum));
+                        perHour.forEach((hour, files) -> {
+                            if (files > 2) {
+                                left.add(hour + " has " + files + " files");
+                            }
+                        });
+                        return left;
+                    },
+                    List::isEmpty);
+            reader.stop();
+            readerThread.join();
+            assertThat(leftover)
+                    .as("hours compacted, and their records deleted once no reader needs them")
+                    .isEmpty();
+            assertThat(reader.problems)
+                    .as("what the reader saw while files were compacted")
+                    .isEmpty();
+            assertThat(reader.queries)
+                    .as("queries run while the job published and compacted")
+                    .isGreaterThan(5);
+            assertThat(reader.mostFilesInAnHour)
+                    .as("rolling files were published while the hours were busy")
+                    .isGreaterThan(2);
+            assertThat(reader.recordsSeen)
+                    .as("the reader saw compactions under way")
+                    .isPositive();
+            assertThat(objects(client).stream()
+                            .filter(key -> key.endsWith(".parquet"))
+                            .toList())
+                    .as("replaced files are deleted: a reader of *.parquet sees only the compacted files")
+                    .containsExactlyInAnyOrderElementsOf(LakeFiles.list(client, "").stream()
+                            .map(LakeFiles.LakeFile::key)
+                            .toList());
             // Published parts are deleted; a checkpoint that failed with the injected failure may leave some behind,
             // under names no reader of *.parquet or of Hive partitions picks up.
             assertThat(staged(client))
@@ -192,10 +252,90 @@ class LakeJobIT {
                                         "select max(files) from (select count(distinct filename) as files from read_parquet('"
                                                 + lake
                                                 + "/**/*.parquet', hive_partitioning=true, union_by_name=true, filename=true) group by topic, date, hour)"))
-                        .as("at most one file per partition-hour and writer")
+                        .as("compacted: at most one file per partition-hour and writer")
                         .isLessThanOrEqualTo(2);
             }
         }
+    }
+
+    /**
+     * Freshness on data: the hour is kept open (it would close after an hour of quiet), so only rolling files can
+     * make its events queryable, and each wave of events must become queryable before the next is sent.
+     */
+    @Test
+    void aBusyHourIsQueryableWhileItIsStillOpen() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+                EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, "lake-test", "lake-test-secret");
+                MinioClient client = ObjectStore.client(s3.settings());
+                EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
+            ObjectStore.ensureBuckets(client);
+            PipelineConfig config = new PipelineConfig(
+                    kafka.settings(),
+                    Duration.ofMillis(300),
+                    2,
+                    s3.settings(),
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(2),
+                    Duration.ofHours(1));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            PipelineJobs.configure(env, config);
+            env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
+            LakeJob.sinkTo(LakeJob.events(env, config), config);
+            flink.submit(env.getStreamGraph());
+
+            Set<String> sent = new HashSet<>();
+            List<Duration> lags = new ArrayList<>();
+            try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+                for (int wave = 0; wave < 3; wave++) {
+                    Instant sentAt = Instant.now();
+                    for (int i = 0; i < 100; i++) {
+                        Beacon beacon = SampleEvents.beacon("live_fresh", "s" + i)
+                                .setType(BeaconType.HEARTBEAT)
+                                .setOccurredAt(Instant.now())
+                                .build();
+                        publisher.publish(Topic.BEACONS, beacon.getLiveId(), beacon);
+                        sent.add(beacon.getEventId());
+                    }
+                    publisher.flush();
+                    Set<String> visible = Await.until(
+                            DEADLINE,
+                            Duration.ofMillis(250),
+                            () -> beaconIds(mirror(client)),
+                            ids -> ids.containsAll(sent));
+                    assertThat(visible)
+                            .as("wave %d queryable while its hour is open", wave)
+                            .containsAll(sent);
+                    Instant newest = LakeFiles.list(client, "").stream()
+                            .map(LakeFiles.LakeFile::lastModified)
+                            .max(Instant::compareTo)
+                            .orElseThrow();
+                    lags.add(Duration.between(sentAt, newest));
+                }
+            }
+            List<LakeFiles.LakeFile> files = LakeFiles.list(client, "topic=" + Topic.BEACONS.topicName());
+            assertThat(files.size())
+                    .as("one rolling file or more per wave, none compacted: the hour is still open")
+                    .isGreaterThanOrEqualTo(3);
+            System.out.printf(
+                    "lake freshness: publishEvery %s, checkpoint %s: waves queryable after %s (object time minus send time)%n",
+                    config.lakePublishEvery(), config.lakeCheckpointInterval(), lags);
+        }
+    }
+
+    private static Set<String> beaconIds(Path lake) throws Exception {
+        Set<String> ids = new HashSet<>();
+        Path folder = lake.resolve("topic=" + Topic.BEACONS.topicName());
+        if (!Files.isDirectory(folder)) {
+            return ids;
+        }
+        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                Statement sql = duck.createStatement();
+                ResultSet rows = sql.executeQuery("select eventId from read_parquet('" + folder + "/**/*.parquet')")) {
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+        }
+        return ids;
     }
 
     private static String hourOf(Instant time) {
@@ -226,15 +366,14 @@ class LakeJobIT {
         return counts;
     }
 
-    /** Downloads every object a reader of {@code s3://lake/**}{@code /*.parquet} would read into a fresh folder. */
+    /** Downloads the files a reader reads ({@link LakeFiles#list}) into a fresh folder. */
     private Path mirror(MinioClient client) throws Exception {
-        Path target = Files.createTempDirectory(dir, "lake-");
-        for (Result<Item> result : client.listObjects(
-                ListObjectsArgs.builder().bucket("lake").recursive(true).build())) {
-            String key = result.get().objectName();
-            if (!key.endsWith(".parquet")) {
-                continue;
-            }
+        return download(client, LakeFiles.list(client, ""), Files.createTempDirectory(dir, "lake-"));
+    }
+
+    private static Path download(MinioClient client, List<LakeFiles.LakeFile> files, Path target) throws Exception {
+        for (LakeFiles.LakeFile published : files) {
+            String key = published.key();
             assertThat(key)
                     .as("only published files match *.parquet")
                     .startsWith("topic=")
@@ -248,6 +387,101 @@ class LakeJobIT {
             Files.writeString(target.resolve("lake-has-files"), "");
         }
         return target;
+    }
+
+    private static List<String> objects(MinioClient client) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (Result<Item> result : client.listObjects(
+                ListObjectsArgs.builder().bucket("lake").recursive(true).build())) {
+            keys.add(result.get().objectName());
+        }
+        return keys;
+    }
+
+    /**
+     * An analyst querying the lake over and over while the job publishes and compacts: each query lists the files
+     * to read, downloads them and counts with DuckDB. No query may see an event twice, or miss one an earlier query
+     * saw. A file deleted between the listing and its download fails that query (the analyst runs it again); that is
+     * counted, not a problem.
+     */
+    private static final class ConcurrentReader implements Runnable {
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        volatile int queries;
+        volatile int retried;
+        volatile int recordsSeen;
+        volatile long mostFilesInAnHour;
+        private final MinioClient client;
+        private final Path root;
+        private final Map<String, Set<String>> seen = new HashMap<>();
+        private volatile boolean stopped;
+
+        ConcurrentReader(MinioClient client, Path root) {
+            this.client = client;
+            this.root = root;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                try {
+                    query();
+                } catch (ErrorResponseException e) {
+                    retried++; // a file compacted away between listing and download
+                } catch (Exception e) {
+                    problems.add("query " + queries + " failed: " + e);
+                    return;
+                }
+            }
+        }
+
+        private void query() throws Exception {
+            recordsSeen +=
+                    (int) objects(client).stream().filter(LakeFiles::isRecord).count();
+            List<LakeFiles.LakeFile> files = LakeFiles.list(client, "");
+            if (files.isEmpty()) {
+                return;
+            }
+            Map<String, Long> perHour = new HashMap<>();
+            files.forEach(file -> perHour.merge(file.partition(), 1L, Long::sum));
+            mostFilesInAnHour = Math.max(
+                    mostFilesInAnHour,
+                    perHour.values().stream().mapToLong(n -> n).max().orElse(0));
+            Path copy = download(client, files, Files.createTempDirectory(root.getParent(), "query-"));
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement sql = duck.createStatement()) {
+                for (Topic topic : List.of(Topic.PAYMENTS, Topic.BEACONS)) {
+                    Path folder = copy.resolve("topic=" + topic.topicName());
+                    if (!Files.isDirectory(folder)) {
+                        continue;
+                    }
+                    Set<String> ids = new HashSet<>();
+                    long rows = 0;
+                    try (ResultSet result =
+                            sql.executeQuery("select eventId from read_parquet('" + folder + "/**/*.parquet')")) {
+                        while (result.next()) {
+                            ids.add(result.getString(1));
+                            rows++;
+                        }
+                    }
+                    if (rows != ids.size()) {
+                        problems.add("query " + queries + ": " + (rows - ids.size()) + " duplicate rows in " + topic);
+                    }
+                    Set<String> before = seen.getOrDefault(topic.topicName(), Set.of());
+                    if (!ids.containsAll(before)) {
+                        long missing =
+                                before.stream().filter(id -> !ids.contains(id)).count();
+                        problems.add("query " + queries + ": " + missing + " rows of " + topic
+                                + " an earlier query saw are missing");
+                    }
+                    seen.put(topic.topicName(), ids);
+                }
+            }
+            queries++;
+        }
     }
 
     private static List<String> staged(MinioClient client) throws Exception {

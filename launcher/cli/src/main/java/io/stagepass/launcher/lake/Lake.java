@@ -1,12 +1,11 @@
 package io.stagepass.launcher.lake;
 
 import io.minio.DownloadObjectArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
+import io.minio.errors.ErrorResponseException;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.Topic;
+import io.stagepass.platform.lake.LakeFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,14 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * A local copy of the Parquet lake and DuckDB over it: the published files of the {@code lake} bucket are copied
- * into a folder (only new ones: a published file never changes), and an in-process DuckDB connection gets one view
+ * A local copy of the Parquet lake and DuckDB over it: the files a reader of the {@code lake} bucket reads are
+ * copied into a folder (only new ones: a published file never changes; compacted-away ones are removed), and an in-process DuckDB connection gets one view
  * per topic plus {@code lake} over all of them, with the Hive partition columns {@code topic}, {@code date} and
  * {@code hour}.
  */
@@ -34,16 +36,37 @@ public final class Lake implements AutoCloseable {
         this.views = views;
     }
 
-    /** Copies published files not copied yet into {@code root}; returns how many it copied. */
-    public static int sync(MinioClient client, Path root) throws Exception {
+    /** What a sync did: files copied, and local files removed because a compaction replaced them. */
+    public record Synced(int copied, int removed) {}
+
+    /**
+     * Makes {@code root} hold exactly the files a reader of the lake reads now ({@link LakeFiles}): copies those not
+     * copied yet (a published file never changes) and removes those a compaction replaced. A file compacted away
+     * between the listing and its download makes it list again.
+     */
+    public static Synced sync(MinioClient client, Path root) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return syncOnce(client, root);
+            } catch (ErrorResponseException e) {
+                if (!"NoSuchKey".equals(e.errorResponse().code()) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Synced syncOnce(MinioClient client, Path root) throws Exception {
         int copied = 0;
-        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder()
-                .bucket(Bucket.LAKE.bucketName())
-                .recursive(true)
-                .build())) {
-            String key = result.get().objectName();
+        Set<Path> live = new HashSet<>();
+        for (LakeFiles.LakeFile published : LakeFiles.list(client, "")) {
+            String key = published.key();
             Path file = root.resolve(key).normalize();
-            if (!key.endsWith(".parquet") || !file.startsWith(root) || Files.exists(file)) {
+            if (!file.startsWith(root)) {
+                continue;
+            }
+            live.add(file);
+            if (Files.exists(file)) {
                 continue;
             }
             Files.createDirectories(file.getParent());
@@ -57,7 +80,17 @@ public final class Lake implements AutoCloseable {
             Files.move(partial, file);
             copied++;
         }
-        return copied;
+        int removed = 0;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file :
+                    files.filter(path -> path.toString().endsWith(".parquet")).toList()) {
+                if (!live.contains(file)) {
+                    Files.delete(file);
+                    removed++;
+                }
+            }
+        }
+        return new Synced(copied, removed);
     }
 
     /** DuckDB over the files under {@code root}, with a view per topic that has files. */
