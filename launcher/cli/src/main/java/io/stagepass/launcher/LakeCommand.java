@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,13 +27,14 @@ import picocli.CommandLine.Parameters;
             "Copies the published *.parquet objects of the 'lake' bucket at STAGEPASS_S3_ENDPOINT (only files not copied "
                     + "yet; files a compaction replaced are removed) into DATA/lake, then runs the query. Views: lake (every topic, with the Hive partition "
                     + "columns topic, date, hour) and one per topic that has files: creators, lives, replays, entitlements, "
-                    + "segments, beacons, payments, revenue, audience, topic_activity, deadletter.",
+                    + "segments, beacons, payments, revenue, audience, topic_activity, deadletter; and the curated "
+                    + "tables tickets, revenue_totals, revenue_by_minute, audience_by_live (docs/analysts.md).",
             "Example: stagepass lake \"select topic, count(*) from lake group by topic\""
         })
 final class LakeCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "SQL",
-            description = "The query; omit it to list the views and their row counts.",
+            description = "The query; omit it to list the views and curated tables with their row counts.",
             arity = "0..1")
     String sql;
 
@@ -78,7 +80,7 @@ final class LakeCommand implements Callable<Integer> {
                     ? sql
                     : String.join(
                             " union all ",
-                            lake.views().stream()
+                            Stream.concat(lake.views().stream(), lake.curated().stream())
                                     .map(view -> "select '" + view + "' as view, count(*) as rows from " + view)
                                     .toList());
             try {

@@ -6,7 +6,11 @@ import io.minio.errors.ErrorResponseException;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.lake.LakeFiles;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,10 +36,46 @@ import java.util.stream.Stream;
 public final class Lake implements AutoCloseable {
     private final Connection duck;
     private final List<String> views;
+    private final List<String> curated;
 
-    private Lake(Connection duck, List<String> views) {
+    private Lake(Connection duck, List<String> views, List<String> curated) {
         this.duck = duck;
         this.views = views;
+        this.curated = curated;
+    }
+
+    /**
+     * A curated table of {@code curated.sql}: a view over topic views, made when they all have files.
+     *
+     * @param needs the topic views it reads
+     */
+    record Curated(String name, List<String> needs, String sql) {
+        private static final Pattern CREATE = Pattern.compile("(?m)^create view (\\w+) as");
+
+        /** The statements of {@code curated.sql}, each after a {@code -- needs: view ...} line. */
+        static List<Curated> load() {
+            List<Curated> tables = new ArrayList<>();
+            for (String block : curatedSql().split("(?m)^-- needs:")) {
+                Matcher create = CREATE.matcher(block);
+                if (!create.find()) {
+                    continue; // the header
+                }
+                List<String> needs =
+                        List.of(block.lines().findFirst().orElseThrow().trim().split("\\s+"));
+                String sql = block.substring(block.indexOf('\n') + 1).trim();
+                tables.add(new Curated(create.group(1), needs, sql.replaceFirst(";\\s*$", "")));
+            }
+            return tables;
+        }
+    }
+
+    /** The whole of {@code curated.sql}, for DuckDB's own CLI over a copy of the lake. */
+    public static String curatedSql() {
+        try (InputStream in = Lake.class.getResourceAsStream("curated.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** What a sync did: files copied, and local files removed because a compaction replaced them. */
@@ -57,6 +99,7 @@ public final class Lake implements AutoCloseable {
     }
 
     private static Synced syncOnce(MinioClient client, Path root) throws Exception {
+        Files.createDirectories(root);
         int copied = 0;
         Set<Path> live = new HashSet<>();
         for (LakeFiles.LakeFile published : LakeFiles.list(client, "")) {
@@ -111,7 +154,14 @@ public final class Lake implements AutoCloseable {
                 statement.execute("create view lake as select * from read_parquet('" + root
                         + "/**/*.parquet', hive_partitioning = true, union_by_name = true)");
             }
-            return new Lake(duck, List.copyOf(views));
+            List<String> curated = new ArrayList<>();
+            for (Curated table : Curated.load()) {
+                if (views.containsAll(table.needs())) {
+                    statement.execute(table.sql());
+                    curated.add(table.name());
+                }
+            }
+            return new Lake(duck, List.copyOf(views), List.copyOf(curated));
         } catch (SQLException | RuntimeException e) {
             duck.close();
             throw e;
@@ -130,6 +180,11 @@ public final class Lake implements AutoCloseable {
         return views;
     }
 
+    /** The curated tables defined ({@code curated.sql}): those whose topics have files. */
+    public List<String> curated() {
+        return curated;
+    }
+
     /** Runs a query and prints its rows as an aligned table. */
     public void print(String sql, PrintStream out) throws SQLException {
         // a statement of DuckDB's driver is closed by a failed query, so one per query
@@ -137,6 +192,24 @@ public final class Lake implements AutoCloseable {
                 ResultSet rows = statement.executeQuery(sql)) {
             print(rows, out);
         }
+    }
+
+    /** A query's rows, each as its values separated by two spaces ({@code NULL} for null). */
+    public List<String> rows(String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement statement = duck.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int c = 1; c <= columns; c++) {
+                    Object value = result.getObject(c);
+                    values.add(value == null ? "NULL" : value.toString());
+                }
+                rows.add(String.join("  ", values));
+            }
+        }
+        return rows;
     }
 
     /** The single number a query like {@code select count(*) ...} answers. */
