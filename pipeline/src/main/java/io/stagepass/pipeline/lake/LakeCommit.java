@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
@@ -41,11 +40,11 @@ record LakeCommit(String source, String target, List<String> deletes, long recor
                 writeOptional(out, commit.source());
                 writeOptional(out, commit.target());
                 out.writeLong(commit.records());
-                writeStrings(out, commit.deletes());
+                StateStrings.write(out, commit.deletes());
                 out.writeBoolean(commit.compaction() != null);
                 if (commit.compaction() != null) {
                     out.writeUTF(commit.compaction().added());
-                    writeStrings(out, commit.compaction().replaced());
+                    StateStrings.write(out, commit.compaction().replaced());
                 }
             }
             return bytes.toByteArray();
@@ -61,9 +60,9 @@ record LakeCommit(String source, String target, List<String> deletes, long recor
                 String source = version == 1 ? in.readUTF() : readOptional(in);
                 String target = version == 1 ? in.readUTF() : readOptional(in);
                 long records = in.readLong();
-                List<String> deletes = readStrings(in);
+                List<String> deletes = StateStrings.read(in);
                 LakeFiles.Compaction compaction = version == 2 && in.readBoolean()
-                        ? new LakeFiles.Compaction(in.readUTF(), readStrings(in))
+                        ? new LakeFiles.Compaction(in.readUTF(), StateStrings.read(in))
                         : null;
                 return new LakeCommit(source, target, deletes, records, compaction);
             }
@@ -78,21 +77,6 @@ record LakeCommit(String source, String target, List<String> deletes, long recor
 
         private static String readOptional(DataInputStream in) throws IOException {
             return in.readBoolean() ? in.readUTF() : null;
-        }
-
-        private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
-            out.writeInt(strings.size());
-            for (String string : strings) {
-                out.writeUTF(string);
-            }
-        }
-
-        private static List<String> readStrings(DataInputStream in) throws IOException {
-            List<String> strings = new ArrayList<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                strings.add(in.readUTF());
-            }
-            return strings;
         }
     }
 }

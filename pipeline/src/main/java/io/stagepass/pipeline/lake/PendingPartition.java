@@ -75,7 +75,7 @@ final class PendingPartition {
                 out.writeLong(pending.bytes);
                 out.writeLong(pending.records);
                 out.writeLong(pending.lastWriteMillis);
-                writeStrings(out, pending.partKeys);
+                StateStrings.write(out, pending.partKeys);
                 out.writeLong(pending.firstStagedMillis);
                 out.writeInt(pending.published.size());
                 for (Published file : pending.published) {
@@ -84,7 +84,7 @@ final class PendingPartition {
                     out.writeLong(file.bytes());
                     out.writeLong(file.records());
                 }
-                writeStrings(out, pending.retiring);
+                StateStrings.write(out, pending.retiring);
                 out.writeLong(pending.retireAtMillis);
             }
             return bytes.toByteArray();
@@ -102,7 +102,7 @@ final class PendingPartition {
                 pending.bytes = in.readLong();
                 pending.records = in.readLong();
                 pending.lastWriteMillis = in.readLong();
-                pending.partKeys.addAll(readStrings(in));
+                pending.partKeys.addAll(StateStrings.read(in));
                 if (version == 1) {
                     pending.firstStagedMillis = pending.partKeys.isEmpty() ? 0 : pending.lastWriteMillis;
                     return pending;
@@ -111,25 +111,10 @@ final class PendingPartition {
                 for (int i = in.readInt(); i > 0; i--) {
                     pending.published.add(new Published(in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
                 }
-                pending.retiring.addAll(readStrings(in));
+                pending.retiring.addAll(StateStrings.read(in));
                 pending.retireAtMillis = in.readLong();
                 return pending;
             }
-        }
-
-        private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {
-            out.writeInt(strings.size());
-            for (String string : strings) {
-                out.writeUTF(string);
-            }
-        }
-
-        private static List<String> readStrings(DataInputStream in) throws IOException {
-            List<String> strings = new ArrayList<>();
-            for (int i = in.readInt(); i > 0; i--) {
-                strings.add(in.readUTF());
-            }
-            return strings;
         }
     }
 }

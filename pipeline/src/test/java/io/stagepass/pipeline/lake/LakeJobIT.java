@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -102,23 +103,8 @@ class LakeJobIT {
                 EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
             ObjectStore.ensureBuckets(client);
             // rolling files every second while the hours are busy, compacted 5 s after their last event
-            PipelineConfig config = new PipelineConfig(
-                    kafka.settings(),
-                    Duration.ofMillis(300),
-                    2,
-                    s3.settings(),
-                    Duration.ofMillis(500),
-                    Duration.ofSeconds(1),
-                    Duration.ofSeconds(5));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            PipelineJobs.configure(env, config);
-            env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
-            LakeJob.sinkTo(
-                    LakeJob.events(env, config)
-                            .map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500))
-                            .uid("fail-once"),
-                    config);
-            flink.submit(env.getStreamGraph());
+            PipelineConfig config = config(kafka, s3, Duration.ofSeconds(1), Duration.ofSeconds(5));
+            submit(flink, config, true);
             ConcurrentReader reader = new ConcurrentReader(client, dir.resolve("reader"));
             Thread readerThread = new Thread(reader, "lake-reader");
             readerThread.start();
@@ -188,6 +174,11 @@ class LakeJobIT {
             assertThat(leftover)
                     .as("hours compacted, and their records deleted once no reader needs them")
                     .isEmpty();
+            System.out.printf(
+                    "lake reader: %d queries while publishing and compacting, %d run again (a file compacted away "
+                            + "between listing and download), at most %d files in an hour, %d compaction records seen, "
+                            + "problems: %s%n",
+                    reader.queries, reader.retried, reader.mostFilesInAnHour, reader.recordsSeen, reader.problems);
             assertThat(reader.problems)
                     .as("what the reader saw while files were compacted")
                     .isEmpty();
@@ -269,19 +260,8 @@ class LakeJobIT {
                 MinioClient client = ObjectStore.client(s3.settings());
                 EmbeddedFlink flink = EmbeddedFlink.start(dir.resolve("flink"), 0, 2)) {
             ObjectStore.ensureBuckets(client);
-            PipelineConfig config = new PipelineConfig(
-                    kafka.settings(),
-                    Duration.ofMillis(300),
-                    2,
-                    s3.settings(),
-                    Duration.ofMillis(500),
-                    Duration.ofSeconds(2),
-                    Duration.ofHours(1));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            PipelineJobs.configure(env, config);
-            env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
-            LakeJob.sinkTo(LakeJob.events(env, config), config);
-            flink.submit(env.getStreamGraph());
+            PipelineConfig config = config(kafka, s3, Duration.ofSeconds(2), Duration.ofHours(1));
+            submit(flink, config, false);
 
             Set<String> sent = new HashSet<>();
             List<Duration> lags = new ArrayList<>();
@@ -320,6 +300,34 @@ class LakeJobIT {
                     "lake freshness: publishEvery %s, checkpoint %s: waves queryable after %s (object time minus send time)%n",
                     config.lakePublishEvery(), config.lakeCheckpointInterval(), lags);
         }
+    }
+
+    /** Lake checkpoints every 500 ms, at parallelism 2. */
+    private static PipelineConfig config(
+            EmbeddedKafka kafka, EmbeddedS3 s3, Duration publishEvery, Duration closeAfter) {
+        return new PipelineConfig(
+                kafka.settings(),
+                Duration.ofMillis(300),
+                2,
+                s3.settings(),
+                Duration.ofMillis(500),
+                publishEvery,
+                closeAfter);
+    }
+
+    /** Submits the lake job, with the failure injected after 1,500 records if asked. */
+    private static void submit(EmbeddedFlink flink, PipelineConfig config, boolean failOnce) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineJobs.configure(env, config);
+        env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
+        SingleOutputStreamOperator<SpecificRecord> events = LakeJob.events(env, config);
+        LakeJob.sinkTo(
+                failOnce
+                        ? events.map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500))
+                                .uid("fail-once")
+                        : events,
+                config);
+        flink.submit(env.getStreamGraph());
     }
 
     private static Set<String> beaconIds(Path lake) throws Exception {

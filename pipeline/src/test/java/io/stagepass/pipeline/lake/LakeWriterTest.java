@@ -3,6 +3,7 @@ package io.stagepass.pipeline.lake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Topic;
+import io.stagepass.platform.lake.LakeFiles;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,6 +74,23 @@ class LakeWriterTest {
         assertThat(copy.partKeys).isEqualTo(original.partKeys);
         assertThat(copy.records).isEqualTo(3);
         assertThat(copy.partition.prefix()).isEqualTo("topic=stagepass.payments/date=2026-01-01/hour=10/");
+    }
+
+    @Test
+    void commitsSurviveTheirSerializerWithACompactionOrOnlyDeletes() throws Exception {
+        String hour = "topic=stagepass.payments/date=2026-01-01/hour=10/";
+        LakeCommit compaction = new LakeCommit(
+                "_staging/m.merged",
+                hour + "part-3.parquet",
+                List.of("_staging/m.merged", hour + "part-1.parquet"),
+                9,
+                new LakeFiles.Compaction(hour + "part-3.parquet", List.of(hour + "part-1.parquet")));
+        LakeCommit deletes = LakeCommit.deleting(List.of(hour + "part-3.parquet.compaction.json"));
+        LakeCommit.Serializer serializer = new LakeCommit.Serializer();
+        for (LakeCommit commit : List.of(compaction, deletes)) {
+            assertThat(serializer.deserialize(serializer.getVersion(), serializer.serialize(commit)))
+                    .isEqualTo(commit);
+        }
     }
 
     private static PendingPartition pending(LakePartition partition, long records, String... parts) {
