@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "lake",
         mixinStandardHelpOptions = true,
+        subcommands = LakeCommand.Sync.class,
         description = {
             "Query the Parquet lake with DuckDB (SQL).",
             "Copies the published *.parquet objects of the 'lake' bucket at STAGEPASS_S3_ENDPOINT (only files not copied "
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
                     + "columns topic, date, hour) and one per topic that has files: creators, lives, replays, entitlements, "
                     + "segments, beacons, payments, revenue, audience, topic_activity, deadletter; and the curated "
                     + "tables tickets, revenue_totals, revenue_by_minute, audience_by_live (docs/analysts.md).",
-            "Example: stagepass lake \"select topic, count(*) from lake group by topic\""
+            "Example: stagepass lake \"select topic, count(*) from lake group by topic\"",
+            "'stagepass lake sync DIR' copies the lake into DIR for tools that cannot sign S3 requests."
         })
 final class LakeCommand implements Callable<Integer> {
     @Parameters(
@@ -46,6 +48,48 @@ final class LakeCommand implements Callable<Integer> {
 
     @Option(names = "--no-sync", description = "Query the local copy as it is, without contacting the object store.")
     boolean noSync;
+
+    /**
+     * {@code stagepass lake sync DIR}: the files a reader of the lake reads, copied into a folder (Hive layout),
+     * for Spark, pandas or DuckDB's own CLI.
+     */
+    @Command(
+            name = "sync",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Copy the lake into DIR, for tools that cannot sign S3 requests.",
+                "DIR then holds exactly the Parquet files a reader of the 'lake' bucket at STAGEPASS_S3_ENDPOINT should "
+                        + "read now, as topic=<topic>/date=YYYY-MM-DD/hour=HH/*.parquet: files not copied yet are "
+                        + "downloaded (a published file never changes), files a compaction replaced are removed. Run it "
+                        + "again to bring DIR up to date."
+            })
+    static final class Sync implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "Where the copy goes; created if missing.")
+        Path target;
+
+        @Override
+        public Integer call() {
+            S3Settings s3 = S3Settings.fromEnv(Env.system());
+            Path root = target.toAbsolutePath().normalize();
+            try (MinioClient client = ObjectStore.client(s3)) {
+                Lake.Synced synced = Lake.sync(client, root);
+                System.out.printf(
+                        "lake: %d new file(s) copied from %s/%s to %s, %d compacted away removed; %d file(s), %s in all%n",
+                        synced.copied(),
+                        s3.endpoint(),
+                        Bucket.LAKE.bucketName(),
+                        root,
+                        synced.removed(),
+                        synced.files(),
+                        Lake.megabytes(synced.bytes()));
+                return 0;
+            } catch (Exception e) {
+                System.err.println("stagepass: cannot copy the lake bucket at " + s3.endpoint() + " ("
+                        + S3Settings.ENDPOINT + "; is 'stagepass up' running?): " + e.getMessage());
+                return 1;
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -78,8 +78,16 @@ public final class Lake implements AutoCloseable {
         }
     }
 
-    /** What a sync did: files copied, and local files removed because a compaction replaced them. */
-    public record Synced(int copied, int removed) {}
+    /**
+     * What a sync did: files copied, and local files removed because a compaction replaced them; then how many files
+     * the copy holds, and their bytes.
+     */
+    public record Synced(int copied, int removed, int files, long bytes) {}
+
+    /** Bytes as megabytes with one decimal, for progress lines. */
+    public static String megabytes(long bytes) {
+        return String.format("%.1f MB", bytes / 1e6);
+    }
 
     /**
      * Makes {@code root} hold exactly the files a reader of the lake reads now ({@link LakeFiles}): copies those not
@@ -101,6 +109,7 @@ public final class Lake implements AutoCloseable {
     private static Synced syncOnce(MinioClient client, Path root) throws Exception {
         Files.createDirectories(root);
         int copied = 0;
+        long bytes = 0;
         Set<Path> live = new HashSet<>();
         for (LakeFiles.LakeFile published : LakeFiles.list(client, "")) {
             String key = published.key();
@@ -109,6 +118,7 @@ public final class Lake implements AutoCloseable {
                 continue;
             }
             live.add(file);
+            bytes += published.size();
             if (Files.exists(file)) {
                 continue;
             }
@@ -133,7 +143,7 @@ public final class Lake implements AutoCloseable {
                 }
             }
         }
-        return new Synced(copied, removed);
+        return new Synced(copied, removed, live.size(), bytes);
     }
 
     /** DuckDB over the files under {@code root}, with a view per topic that has files. */

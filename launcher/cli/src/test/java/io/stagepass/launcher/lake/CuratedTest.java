@@ -1,0 +1,26 @@
+package io.stagepass.launcher.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** curated.sql reads as one statement per curated table, each with the topic views it needs. */
+class CuratedTest {
+    @Test
+    void curatedSqlHoldsTheFourTablesWithWhatEachNeeds() {
+        List<Lake.Curated> tables = Lake.Curated.load();
+        assertThat(tables)
+                .extracting(Lake.Curated::name)
+                .containsExactly("tickets", "revenue_totals", "revenue_by_minute", "audience_by_live");
+        assertThat(tables)
+                .extracting(Lake.Curated::needs)
+                .containsExactly(List.of("payments"), List.of("revenue"), List.of("revenue"), List.of("audience"));
+        assertThat(tables)
+                .allSatisfy(table -> assertThat(table.sql())
+                        .startsWith("-- ")
+                        .contains("create view " + table.name() + " as")
+                        .doesNotEndWith(";")
+                        .doesNotContain("-- needs:"));
+    }
+}
