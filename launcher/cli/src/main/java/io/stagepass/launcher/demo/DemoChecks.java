@@ -474,7 +474,53 @@ final class DemoChecks {
         }
         out.println("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");
         found.forEach((view, rows) -> out.printf("  %-32s %3d%n", view, rows));
-        return true;
+        return pipelineRevenue == null || curatedRevenue(sent);
+    }
+
+    /**
+     * The lake's curated tables hold the pipeline's revenue: {@code revenue_totals} (the revenue job's latest total)
+     * and {@code tickets} summed (the facts folded by the same rules), both equal to the total the dashboard showed.
+     */
+    private boolean curatedRevenue(DemoTraffic.Sent sent) throws Exception {
+        RevenueMetric t = pipelineRevenue;
+        String expected = t.getGrossMinor() + " " + t.getFeesMinor() + " " + t.getRefundsMinor() + " " + t.getNetMinor()
+                + " " + t.getTicketsSold();
+        String where = " where live_id = '" + sent.liveId() + "' and currency = '" + t.getCurrency() + "'";
+        List<String> seen;
+        try (MinioClient client = ObjectStore.client(s3)) {
+            seen = Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        Lake.sync(client, lakeCopy);
+                        try (Lake lake = Lake.open(lakeCopy)) {
+                            if (!lake.curated().containsAll(List.of("tickets", "revenue_totals"))) {
+                                return List.of("", "");
+                            }
+                            return List.of(
+                                    String.join(
+                                            "",
+                                            lake.rows("select gross_minor || ' ' || fees_minor || ' ' || refunds_minor"
+                                                    + " || ' ' || net_minor || ' ' || tickets_sold from revenue_totals"
+                                                    + where + " and tier is null")),
+                                    String.join(
+                                            "",
+                                            lake.rows("select sum(amount_minor) || ' ' || sum(fee_minor) || ' ' ||"
+                                                    + " sum(refunded_minor) || ' ' || sum(net_minor) || ' ' ||"
+                                                    + " count(*) filter (where paid) from tickets" + where)));
+                        }
+                    },
+                    both -> both.equals(List.of(expected, expected)));
+        }
+        boolean same = seen.equals(List.of(expected, expected));
+        out.printf(
+                "Lake (curated tables, stagepass lake): revenue_totals and tickets give gross fees refunds net sold = %s"
+                        + " / %s (%s cents): %s%n",
+                seen.get(0),
+                seen.get(1),
+                t.getCurrency(),
+                same ? "the same as the pipeline's" : "NOT the pipeline's " + expected);
+        return same;
     }
 
     private Map<String, Long> lakeCounts(String liveId) throws SQLException {
