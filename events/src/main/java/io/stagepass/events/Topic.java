@@ -45,7 +45,9 @@ public enum Topic {
             Duration.ofDays(7),
             "topic/windowStart",
             TopicActivity.class),
-    DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class);
+    DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class),
+    // New topics go last: the lake job's state names a topic by its position here.
+    ANALYSTS("stagepass.catalog.analysts", 1, Cleanup.COMPACT, null, "analystId", Analyst.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
     public enum Cleanup {
@@ -117,6 +119,23 @@ public enum Topic {
 
     public NewTopic newTopic(short replicationFactor) {
         return new NewTopic(topicName, partitions, replicationFactor).configs(configs());
+    }
+
+    /**
+     * The topic's table in the lake, as {@code stagepass lake}, the exports API and the docs name it: the last part of
+     * its name, {@code -} written {@code _} ({@code payments}, {@code topic_activity}).
+     */
+    public String tableName() {
+        return topicName.substring(topicName.lastIndexOf('.') + 1).replace('-', '_');
+    }
+
+    public static Optional<Topic> byTable(String table) {
+        for (Topic topic : values()) {
+            if (topic.tableName().equals(table)) {
+                return Optional.of(topic);
+            }
+        }
+        return Optional.empty();
     }
 
     public static Optional<Topic> byName(String name) {

@@ -27,6 +27,7 @@ class EventCodecTest {
     static Stream<SpecificRecord> everyEventType() {
         return Stream.of(
                 SampleEvents.creator("creator_1").build(),
+                SampleEvents.analyst("analyst_1").build(),
                 SampleEvents.creator("creator_2")
                         .setEmail(null)
                         .setType(CreatorEventType.UPDATED)

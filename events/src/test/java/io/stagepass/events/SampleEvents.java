@@ -193,4 +193,14 @@ public final class SampleEvents {
                 .setReason("not Avro")
                 .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3}));
     }
+
+    public static Analyst.Builder analyst(String analystId) {
+        return Analyst.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(AnalystEventType.ADDED)
+                .setAnalystId(analystId)
+                .setName("Grace (finance)")
+                .setApiKeySha256(ApiKeys.sha256(ApiKeys.newAnalystKey()));
+    }
 }

@@ -82,5 +82,13 @@ class TopicTest {
                 .isEqualTo(Topic.values().length);
         assertThat(Topic.byName("stagepass.payments")).contains(Topic.PAYMENTS);
         assertThat(Topic.byName("nope")).isEmpty();
+        assertThat(Arrays.stream(Topic.values())
+                        .map(Topic::tableName)
+                        .distinct()
+                        .count())
+                .isEqualTo(Topic.values().length);
+        assertThat(Topic.byTable("topic_activity")).contains(Topic.TOPIC_ACTIVITY);
+        assertThat(Topic.byTable("analysts")).contains(Topic.ANALYSTS);
+        assertThat(Topic.byTable("stagepass.payments")).isEmpty();
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             DemoCommand.class,
             CreatorsCommand.class,
+            AnalystsCommand.class,
             LivesCommand.class,
             TokenCommand.class,
             TopicsCommand.class,

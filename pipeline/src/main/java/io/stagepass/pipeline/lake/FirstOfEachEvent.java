@@ -59,7 +59,13 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
     static final Duration FACTS = Duration.ofDays(7);
     static final Duration STREAMS = Duration.ofHours(1);
     private static final Set<Topic> FACT_TOPICS = EnumSet.of(
-            Topic.PAYMENTS, Topic.ENTITLEMENTS, Topic.CREATORS, Topic.LIVES, Topic.REPLAYS, Topic.DEAD_LETTERS);
+            Topic.PAYMENTS,
+            Topic.ENTITLEMENTS,
+            Topic.CREATORS,
+            Topic.LIVES,
+            Topic.REPLAYS,
+            Topic.DEAD_LETTERS,
+            Topic.ANALYSTS);
     private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS);
 
     private transient Map<Topic, EventCodec<? extends SpecificRecord>> codecs;

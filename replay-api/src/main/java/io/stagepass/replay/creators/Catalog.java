@@ -1,5 +1,7 @@
 package io.stagepass.replay.creators;
 
+import io.stagepass.events.Analyst;
+import io.stagepass.events.AnalystEventType;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.events.Creator;
 import io.stagepass.events.CreatorEventType;
@@ -26,8 +28,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The one place catalog facts about creators and lives are made: the API's routes, {@code stagepass creators add},
- * {@code stagepass lives create}, the demo and the tests all write through here. Each fact is the whole state after the
+ * The one place catalog facts about creators, lives and analysts are made: the API's routes,
+ * {@code stagepass creators add}, {@code stagepass lives create}, {@code stagepass analysts add}, the demo and the
+ * tests all write through here. Each fact is the whole state after the
  * change, keyed by its id, on a compacted topic; secrets (API keys, stream keys) are returned once and only their
  * SHA-256 is written. A write returns once Kafka has acknowledged it, or throws {@link NotDurableException}.
  */
@@ -37,6 +40,9 @@ public final class Catalog {
 
     /** A creator account and, when it was just issued, its API key (shown once). */
     public record Account(Creator creator, String apiKey, RecordMetadata written) {}
+
+    /** An analyst's access and, when it was just issued, its key (shown once). */
+    public record AnalystAccess(Analyst analyst, String apiKey, RecordMetadata written) {}
 
     /** A live and, when it was just issued, its stream key (shown once). */
     public record Scheduled(Live live, String streamKey, RecordMetadata written) {}
@@ -95,6 +101,39 @@ public final class Catalog {
                 .setApiKeySha256(ApiKeys.sha256(key))
                 .build();
         return new Account(creator, key, write(Topic.CREATORS, creator.getCreatorId(), creator));
+    }
+
+    /** Gives an analyst a key to the exports API; {@code name} says who or what it is for. */
+    public AnalystAccess addAnalyst(String name) {
+        if (name == null || name.isBlank() || name.strip().length() > 80) {
+            throw new InvalidFieldsException(Map.of("name", "1 to 80 characters"));
+        }
+        String key = ApiKeys.newAnalystKey();
+        Analyst analyst = Analyst.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(AnalystEventType.ADDED)
+                .setAnalystId(Ids.newId("analyst"))
+                .setName(name.strip())
+                .setApiKeySha256(ApiKeys.sha256(key))
+                .build();
+        return new AnalystAccess(analyst, key, write(Topic.ANALYSTS, analyst.getAnalystId(), analyst));
+    }
+
+    /** Revokes an analyst's key: the exports API refuses it as soon as its views have this fact. */
+    public AnalystAccess revokeAnalyst(String analystId) {
+        if (analystId == null || !analystId.matches("analyst_[0-9a-f]{32}")) {
+            throw new InvalidFieldsException(Map.of("id", "an analyst id, analyst_ and 32 hex digits"));
+        }
+        Analyst analyst = Analyst.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(AnalystEventType.REVOKED)
+                .setAnalystId(analystId)
+                .setName(null)
+                .setApiKeySha256(null)
+                .build();
+        return new AnalystAccess(analyst, null, write(Topic.ANALYSTS, analyst.getAnalystId(), analyst));
     }
 
     /** Schedules a live of {@code creatorId} with a new stream key. */

@@ -1,5 +1,6 @@
 package io.stagepass.replay.views;
 
+import io.stagepass.events.Analyst;
 import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.Creator;
 import io.stagepass.events.EventCodec;
@@ -35,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replay API's views, rebuilt at start from the topics and kept current as facts arrive: creators and their key
- * hashes, lives, their stored segments, their replays, their audience as the audience job publishes it, and every
+ * The replay API's views, rebuilt at start from the topics and kept current as facts arrive: creators, analysts and
+ * their key hashes, lives, their stored segments, their replays, their audience as the audience job publishes it, and every
  * ticket and the revenue folded from the payment facts through the contract's {@link TicketLedger} and
  * {@link io.stagepass.events.RevenueDelta}. Reading payments itself (not waiting for the entitlements and revenue jobs'
  * checkpoints) is what makes a refund stop playback, and a sale show on a dashboard, within a second of Stripe's
@@ -44,8 +45,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Views implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Views.class);
-    private static final List<Topic> TOPICS =
-            List.of(Topic.CREATORS, Topic.LIVES, Topic.SEGMENTS, Topic.REPLAYS, Topic.PAYMENTS, Topic.AUDIENCE_METRICS);
+    private static final List<Topic> TOPICS = List.of(
+            Topic.CREATORS,
+            Topic.LIVES,
+            Topic.SEGMENTS,
+            Topic.REPLAYS,
+            Topic.PAYMENTS,
+            Topic.AUDIENCE_METRICS,
+            Topic.ANALYSTS);
 
     /** What changed for a live: what a dashboard listening to it reloads. */
     public enum Change {
@@ -75,6 +82,9 @@ public final class Views implements AutoCloseable {
     private final EventCodec<AudienceMetric> audienceMetrics = EventCodec.of(AudienceMetric.class);
     private final Map<String, Creator> creatorById = new ConcurrentHashMap<>();
     private final Map<String, String> creatorByKeyHash = new ConcurrentHashMap<>();
+    private final EventCodec<Analyst> analysts = EventCodec.of(Analyst.class);
+    private final Map<String, Analyst> analystById = new ConcurrentHashMap<>();
+    private final Map<String, String> analystByKeyHash = new ConcurrentHashMap<>();
     private final Map<String, LiveRevenue> revenue = new ConcurrentHashMap<>();
     private final Map<String, LiveAudience> audience = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
@@ -142,6 +152,11 @@ public final class Views implements AutoCloseable {
     }
 
     /** The creator whose current API key has this SHA-256; a rotated key finds nobody. */
+    /** The analyst whose current key has this hash (none once revoked). */
+    public Optional<Analyst> analystByKeyHash(String keyHash) {
+        return Optional.ofNullable(analystByKeyHash.get(keyHash)).map(analystById::get);
+    }
+
     public Optional<Creator> creatorByKeyHash(String keyHash) {
         return Optional.ofNullable(creatorByKeyHash.get(keyHash)).map(creatorById::get);
     }
@@ -259,6 +274,16 @@ public final class Views implements AutoCloseable {
                     }
                     if (creator.getApiKeySha256() != null) {
                         creatorByKeyHash.put(creator.getApiKeySha256(), creator.getCreatorId());
+                    }
+                }
+                case ANALYSTS -> {
+                    Analyst analyst = analysts.decode(record.value());
+                    Analyst previous = analystById.put(analyst.getAnalystId(), analyst);
+                    if (previous != null && previous.getApiKeySha256() != null) {
+                        analystByKeyHash.remove(previous.getApiKeySha256(), previous.getAnalystId());
+                    }
+                    if (analyst.getApiKeySha256() != null) {
+                        analystByKeyHash.put(analyst.getApiKeySha256(), analyst.getAnalystId());
                     }
                 }
                 case LIVES -> {

@@ -180,9 +180,7 @@ public final class Lake implements AutoCloseable {
 
     /** The view of a topic: the last part of its name ({@code stagepass.viewer.beacons} is {@code beacons}). */
     public static String viewName(Topic topic) {
-        return topic.topicName()
-                .substring(topic.topicName().lastIndexOf('.') + 1)
-                .replace('-', '_');
+        return topic.tableName();
     }
 
     /** The views defined, one per topic with files. */
