@@ -16,6 +16,8 @@ import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.creators.CreatorRoutes;
 import io.stagepass.replay.creators.Sessions;
 import io.stagepass.replay.dashboard.DashboardRoutes;
+import io.stagepass.replay.exports.ExportRoutes;
+import io.stagepass.replay.exports.LakeExports;
 import io.stagepass.replay.metrics.MetricsRoutes;
 import io.stagepass.replay.ops.Operations;
 import io.stagepass.replay.playback.Access;
@@ -32,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replay API: playback for ticket holders (live and replay playlists, signed object links, the player page) and
- * what operators need. Its views are rebuilt from the topics at start; it answers before they are complete
- * ({@code /ready} says when they are).
+ * The replay API: playback for ticket holders (live and replay playlists, signed object links, the player page), the
+ * creators' API and dashboard, checkout, the analysts' exports listing and what operators need. Its views are rebuilt
+ * from the topics at start; it answers before they are complete ({@code /ready} says when they are).
  */
 public final class ReplayApiService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayApiService.class);
@@ -109,6 +111,7 @@ public final class ReplayApiService implements AutoCloseable {
         metrics = resources.add(new MetricsRoutes(auth, views));
         CheckoutRoutes checkout = new CheckoutRoutes(views, new Checkout(config.stripe(), links), tokens, links, clock);
         TicketPages tickets = new TicketPages(views, tokens, config.ingestPublicUrl(), clock);
+        ExportRoutes exports = new ExportRoutes(views, new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
                 auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
@@ -121,6 +124,7 @@ public final class ReplayApiService implements AutoCloseable {
             checkout.register(routes);
             tickets.register(routes);
             dashboard.register(routes);
+            exports.register(routes);
         })));
         resources.add(metrics::endStreams); // closed first: the streams end while the server can still answer
         this.links = links;

@@ -18,9 +18,11 @@ import io.stagepass.launcher.lake.Lake;
 import io.stagepass.pipeline.activity.TopicActivityJob;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.replay.creators.Catalog;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -29,14 +31,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -58,6 +69,7 @@ final class DemoChecks {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Pattern PARTITION_HOUR = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/");
 
     private final KafkaSettings kafka;
     private final S3Settings s3;
@@ -521,6 +533,115 @@ final class DemoChecks {
                 t.getCurrency(),
                 same ? "the same as the pipeline's" : "NOT the pipeline's " + expected);
         return same;
+    }
+
+    /**
+     * An analyst's key lists the lake's payments files through {@code GET /v1/exports}, every page of it: the same files
+     * and row counts as the lake sync's copy (read by DuckDB), and a presigned URL downloads the same bytes.
+     */
+    boolean exports(String apiUrl) throws Exception {
+        Catalog.AnalystAccess analyst;
+        try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-demo")) {
+            analyst = new Catalog(publisher, Clock.systemUTC()).addAnalyst("demo analyst");
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        Instant to = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.HOURS);
+        Instant from = to.minus(Duration.ofDays(1));
+        String first = apiUrl + "/v1/exports?table=payments&from=" + from + "&to=" + to;
+        List<String> problems;
+        long[] totals = new long[3];
+        try (MinioClient client = ObjectStore.client(s3)) {
+            problems = Await.until(
+                    PIPELINE_WAIT,
+                    POLL,
+                    () -> {
+                        Lake.sync(client, lakeCopy);
+                        return exportProblems(http, first, analyst.apiKey(), from, to, totals);
+                    },
+                    List::isEmpty);
+        }
+        out.printf(
+                "Exports (GET /v1/exports, an analyst key from stagepass analysts add): payments: %d file(s) in %d"
+                        + " page(s), %d rows, with presigned URLs: %s%n",
+                totals[0],
+                totals[1],
+                totals[2],
+                problems.isEmpty() ? "the same files and rows as the lake's" : "NOT the lake's: " + problems);
+        return problems.isEmpty();
+    }
+
+    /** What differs between the exports listing and the lake's copy; counts files, pages and rows into totals. */
+    private List<String> exportProblems(
+            HttpClient http, String first, String key, Instant from, Instant to, long[] totals) throws Exception {
+        List<String> problems = new ArrayList<>();
+        Arrays.fill(totals, 0);
+        Set<String> listed = new HashSet<>();
+        boolean downloaded = false;
+        String next = first;
+        try (Lake lake = Lake.open(lakeCopy)) {
+            while (next != null) {
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(next))
+                                .header("Authorization", "Bearer " + key)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() != 200) {
+                    return List.of(answer.statusCode() + " " + answer.body());
+                }
+                JsonNode page = JSON.readTree(answer.body());
+                totals[1]++;
+                for (JsonNode file : page.get("data")) {
+                    String fileKey = file.get("key").asText();
+                    listed.add(fileKey);
+                    totals[0]++;
+                    totals[2] += file.get("rows").asLong();
+                    Path copy = lakeCopy.resolve(fileKey);
+                    if (!Files.exists(copy)) {
+                        problems.add(fileKey + " is not in the lake's copy");
+                        continue;
+                    }
+                    long rows = lake.number("select count(*) from read_parquet('" + copy + "')");
+                    if (rows != file.get("rows").asLong()) {
+                        problems.add(fileKey + ": " + file.get("rows") + " rows listed, " + rows + " in the file");
+                    }
+                    if (!downloaded) {
+                        byte[] bytes = http.send(
+                                        HttpRequest.newBuilder(URI.create(
+                                                        file.get("url").asText()))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofByteArray())
+                                .body();
+                        if (!Arrays.equals(bytes, Files.readAllBytes(copy))) {
+                            problems.add(fileKey + ": its presigned URL gave other bytes");
+                        }
+                        downloaded = true;
+                    }
+                }
+                next = page.get("next").isNull()
+                        ? null
+                        : apiUrl(first) + page.get("next").asText();
+            }
+        }
+        Path payments = lakeCopy.resolve("topic=" + Topic.PAYMENTS.topicName());
+        try (var files = Files.walk(payments)) {
+            files.filter(file -> file.toString().endsWith(".parquet"))
+                    .map(file -> lakeCopy.relativize(file).toString())
+                    .filter(file -> !listed.contains(file))
+                    .filter(file -> {
+                        Matcher hour = PARTITION_HOUR.matcher(file);
+                        if (!hour.find()) {
+                            return false;
+                        }
+                        Instant start = Instant.parse(hour.group(1) + "T" + hour.group(2) + ":00:00Z");
+                        return !start.isBefore(from) && start.isBefore(to);
+                    })
+                    .forEach(file -> problems.add(file + " is in the lake's copy but not listed"));
+        }
+        return problems;
+    }
+
+    private static String apiUrl(String url) {
+        return url.substring(0, url.indexOf("/v1/"));
     }
 
     private Map<String, Long> lakeCounts(String liveId) throws SQLException {

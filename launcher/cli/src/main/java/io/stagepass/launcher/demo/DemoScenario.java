@@ -64,6 +64,8 @@ public final class DemoScenario {
         String api = "http://127.0.0.1:" + stack.apiPort();
         boolean playback = replay && checks.playback(sent, api, tokens);
         boolean dashboard = money && checks.dashboard(sent, api);
-        return arrived & counted & money & audience & replay & playback & dashboard & checks.lake(sent);
+        boolean lake = checks.lake(sent);
+        boolean exports = lake && checks.exports(api);
+        return arrived & counted & money & audience & replay & playback & dashboard & lake & exports;
     }
 }
