@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             LivesCommand.class,
             TokenCommand.class,
             TopicsCommand.class,
+            BucketsCommand.class,
             LakeCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class
