@@ -1,15 +1,6 @@
 package io.stagepass.launcher;
 
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.http.InvalidFieldsException;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.NotDurableException;
-import io.stagepass.replay.creators.Catalog;
-import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +43,7 @@ final class AnalystsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return write(catalog -> catalog.addAnalyst(name), access -> {
+            return CatalogWrites.write(catalog -> catalog.addAnalyst(name), field -> field, access -> {
                 String api = apiUrl.replaceAll("/+$", "");
                 System.out.println("analyst:  " + access.analyst().getAnalystId() + " ("
                         + access.analyst().getName() + ")");
@@ -77,27 +68,11 @@ final class AnalystsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return write(
+            return CatalogWrites.write(
                     catalog -> catalog.revokeAnalyst(analystId),
+                    field -> field,
                     access -> System.out.println(
                             "revoked the key of " + access.analyst().getAnalystId()));
         }
-    }
-
-    private static int write(Function<Catalog, Catalog.AnalystAccess> change, Consumer<Catalog.AnalystAccess> show) {
-        KafkaSettings kafka = KafkaSettings.fromEnv(Env.system());
-        Catalog.AnalystAccess access;
-        try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-cli")) {
-            access = change.apply(new Catalog(publisher, Clock.systemUTC()));
-        } catch (InvalidFieldsException e) {
-            e.fields().forEach((field, problem) -> System.err.println("stagepass: " + field + ": " + problem));
-            return 2;
-        } catch (NotDurableException e) {
-            System.err.println("stagepass: cannot write to Kafka at " + kafka.bootstrapServers() + " ("
-                    + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");
-            return 1;
-        }
-        show.accept(access);
-        return 0;
     }
 }

@@ -1,12 +1,6 @@
 package io.stagepass.launcher;
 
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.http.InvalidFieldsException;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.NotDurableException;
 import io.stagepass.replay.creators.Catalog;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,18 +53,11 @@ final class CreatorsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            KafkaSettings kafka = KafkaSettings.fromEnv(Env.system());
-            Catalog.Account account;
-            try (EventPublisher publisher = new EventPublisher(kafka, "stagepass-cli")) {
-                account = new Catalog(publisher, Clock.systemUTC()).register(name, email, currency);
-            } catch (InvalidFieldsException e) {
-                e.fields().forEach((field, problem) -> System.err.println("stagepass: --" + field + ": " + problem));
-                return 2;
-            } catch (NotDurableException e) {
-                System.err.println("stagepass: cannot write to Kafka at " + kafka.bootstrapServers() + " ("
-                        + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");
-                return 1;
-            }
+            return CatalogWrites.write(
+                    catalog -> catalog.register(name, email, currency), field -> "--" + field, this::show);
+        }
+
+        private void show(Catalog.Account account) {
             String api = apiUrl.replaceAll("/+$", "");
             System.out.println("creator:  " + account.creator().getCreatorId() + " ("
                     + account.creator().getDisplayName() + ")");
@@ -83,7 +70,6 @@ final class CreatorsCommand implements Runnable {
             System.out.println("    -d '{\"title\": \"Sunrise flow\", \"currency\": \""
                     + account.creator().getDefaultCurrency()
                     + "\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}]}' " + api + "/v1/lives");
-            return 0;
         }
     }
 }

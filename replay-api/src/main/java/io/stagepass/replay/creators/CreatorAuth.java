@@ -11,6 +11,7 @@ import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Who is asking, on every creator route: {@code Authorization: Bearer spk_...} (scripts) or the dashboard's signed
@@ -68,13 +69,21 @@ public final class CreatorAuth {
             return Optional.empty();
         }
         String hash = ApiKeys.sha256(key);
+        return knownSoon(() -> views.creatorByKeyHash(hash));
+    }
+
+    /**
+     * What {@code lookup} finds in the views, looked up again for up to {@link #NEW_KEY_WAIT} while it finds nothing:
+     * a key made a moment ago is known once the views have read its fact. Every kind of API key is looked up so.
+     */
+    public static <T> Optional<T> knownSoon(Supplier<Optional<T>> lookup) {
         try {
-            return Await.until(NEW_KEY_WAIT, KEY_POLL, () -> views.creatorByKeyHash(hash), Optional::isPresent);
+            return Await.until(NEW_KEY_WAIT, KEY_POLL, lookup::get, Optional::isPresent);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return views.creatorByKeyHash(hash);
+            return lookup.get();
         } catch (Exception e) {
-            throw new IllegalStateException(e); // the probe reads a map: it does not throw
+            throw new IllegalStateException(e); // the lookup reads a map: it does not throw
         }
     }
 

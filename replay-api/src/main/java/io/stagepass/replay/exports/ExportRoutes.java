@@ -6,13 +6,12 @@ import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.Analyst;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.platform.http.ServiceUnavailableException;
-import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.views.Views;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRoutes.class);
-    private static final Duration NEW_KEY_WAIT = Duration.ofSeconds(1);
 
     private final Views views;
     private final LakeExports exports;
@@ -46,7 +44,7 @@ public final class ExportRoutes {
         config.routes.get("/v1/exports", this::list);
     }
 
-    private void list(Context ctx) throws InterruptedException {
+    private void list(Context ctx) {
         Analyst analyst = analyst(ctx);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         ExportQuery query = ExportQuery.parse(
@@ -100,7 +98,7 @@ public final class ExportRoutes {
         ctx.json(body);
     }
 
-    private Analyst analyst(Context ctx) throws InterruptedException {
+    private Analyst analyst(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null) {
             throw new UnauthorizedResponse(
@@ -118,16 +116,7 @@ public final class ExportRoutes {
             throw new UnauthorizedResponse("that is not a Stagepass analyst key (sak_ and 43 characters)");
         }
         String hash = ApiKeys.sha256(key);
-        // A key made a moment ago is known once the views have read its fact: milliseconds, waited for briefly.
-        Optional<Analyst> analyst;
-        try {
-            analyst = Await.until(
-                    NEW_KEY_WAIT, Duration.ofMillis(20), () -> views.analystByKeyHash(hash), Optional::isPresent);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // the probe reads a map: it does not throw
-        }
+        Optional<Analyst> analyst = CreatorAuth.knownSoon(() -> views.analystByKeyHash(hash));
         return analyst.orElseThrow(
                 () -> new UnauthorizedResponse("the analyst key is not valid: mistyped, or revoked"));
     }
