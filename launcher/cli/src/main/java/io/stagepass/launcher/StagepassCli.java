@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             TopicsCommand.class,
             BucketsCommand.class,
+            StripeSandboxCommand.class,
             LakeCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class

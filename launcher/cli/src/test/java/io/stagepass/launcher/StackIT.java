@@ -65,7 +65,9 @@ class StackIT {
                     .as("the Flink web UI")
                     .contains("<html");
 
-            boolean arrived = new DemoScenario(stack, new PrintStream(demoOutput, true, StandardCharsets.UTF_8)).run();
+            boolean arrived = new DemoScenario(
+                            DemoScenario.target(stack), new PrintStream(demoOutput, true, StandardCharsets.UTF_8))
+                    .run();
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();
             assertThat(Loader.getLoadedLibraries().keySet())
                     .as("native libraries loaded by the demo's push")

@@ -45,7 +45,7 @@ public final class StripeSandbox implements AutoCloseable {
     private static final int WEBHOOK_ATTEMPTS = 30;
 
     private final Account account;
-    private final String webhookUrl;
+    private final List<String> webhookUrls;
     private final String webhookSecret;
     private final Map<String, Map<String, Object>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> intents = new ConcurrentHashMap<>();
@@ -61,15 +61,27 @@ public final class StripeSandbox implements AutoCloseable {
     });
     private HttpServices.Running server;
 
-    private StripeSandbox(Account account, String webhookUrl, String webhookSecret) {
+    private StripeSandbox(Account account, List<String> webhookUrls, String webhookSecret) {
+        if (webhookUrls.isEmpty()) {
+            throw new IllegalArgumentException("the sandbox needs a webhook URL");
+        }
         this.account = account;
-        this.webhookUrl = webhookUrl;
+        this.webhookUrls = List.copyOf(webhookUrls);
         this.webhookSecret = webhookSecret;
     }
 
     /** Starts on 127.0.0.1:{@code port} (0: a free port), sending webhooks to {@code webhookUrl} signed with {@code webhookSecret}. */
     public static StripeSandbox start(int port, String webhookUrl, String webhookSecret, String accountCurrency) {
-        StripeSandbox sandbox = new StripeSandbox(new Account(accountCurrency), webhookUrl, webhookSecret);
+        return start(port, List.of(webhookUrl), webhookSecret, accountCurrency);
+    }
+
+    /**
+     * As {@link #start(int, String, String, String)}, with several webhook endpoints standing for the instances behind
+     * one load-balanced URL: a failed attempt is retried on the next one, as a load balancer would route it.
+     */
+    public static StripeSandbox start(
+            int port, List<String> webhookUrls, String webhookSecret, String accountCurrency) {
+        StripeSandbox sandbox = new StripeSandbox(new Account(accountCurrency), webhookUrls, webhookSecret);
         sandbox.server = HttpServices.start("stripe-sandbox", "127.0.0.1", port, sandbox::routes);
         return sandbox;
     }
@@ -365,7 +377,7 @@ public final class StripeSandbox implements AutoCloseable {
     private void deliver(String type, String objectId, String payload, int attempt) {
         try {
             HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(webhookUrl))
+                    HttpRequest.newBuilder(URI.create(webhookUrls.get((attempt - 1) % webhookUrls.size())))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json; charset=utf-8")
                             .header(

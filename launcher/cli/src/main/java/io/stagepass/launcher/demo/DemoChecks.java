@@ -74,12 +74,14 @@ final class DemoChecks {
     private final KafkaSettings kafka;
     private final S3Settings s3;
     private final Path lakeCopy;
+    private final Duration lakeWait;
     private final PrintStream out;
 
-    DemoChecks(KafkaSettings kafka, S3Settings s3, Path lakeCopy, PrintStream out) {
+    DemoChecks(KafkaSettings kafka, S3Settings s3, Path lakeCopy, Duration lakeWait, PrintStream out) {
         this.kafka = kafka;
         this.s3 = s3;
         this.lakeCopy = lakeCopy;
+        this.lakeWait = lakeWait;
         this.out = out;
     }
 
@@ -467,7 +469,7 @@ final class DemoChecks {
         Map<String, Long> found;
         try (MinioClient client = ObjectStore.client(s3)) {
             found = Await.until(
-                    PIPELINE_WAIT,
+                    lakeWait,
                     POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);
@@ -480,8 +482,8 @@ final class DemoChecks {
         if (!topics.stream()
                 .allMatch(t -> found.getOrDefault(Lake.viewName(t), 0L)
                         >= sent.counts().get(t))) {
-            out.println("  the lake did not hold every event of the live within " + PIPELINE_WAIT.toSeconds()
-                    + " s; found: " + found);
+            out.println("  the lake did not hold every event of the live within " + lakeWait.toSeconds() + " s; found: "
+                    + found);
             return false;
         }
         out.println("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");
@@ -501,7 +503,7 @@ final class DemoChecks {
         List<String> seen;
         try (MinioClient client = ObjectStore.client(s3)) {
             seen = Await.until(
-                    PIPELINE_WAIT,
+                    lakeWait,
                     POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);
@@ -552,7 +554,7 @@ final class DemoChecks {
         long[] totals = new long[3];
         try (MinioClient client = ObjectStore.client(s3)) {
             problems = Await.until(
-                    PIPELINE_WAIT,
+                    lakeWait,
                     POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);

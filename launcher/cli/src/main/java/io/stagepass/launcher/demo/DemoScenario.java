@@ -27,33 +27,40 @@ public final class DemoScenario {
             StackConfig.STRIPE_SANDBOX,
             "true");
 
-    private final Stack stack;
+    private final DemoTarget target;
     private final PrintStream out;
 
-    public DemoScenario(Stack stack, PrintStream out) {
-        this.stack = stack;
+    public DemoScenario(DemoTarget target, PrintStream out) {
+        this.target = target;
         this.out = out;
+    }
+
+    /** The embedded stack as the demo's target. */
+    public static DemoTarget target(Stack stack) {
+        return new DemoTarget(
+                stack.kafka(),
+                stack.s3(),
+                "http://127.0.0.1:" + stack.ingestPort(),
+                "http://127.0.0.1:" + stack.apiPort(),
+                stack.stripeSandbox()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "the demo buys its tickets through the Stripe sandbox; it is not running"))
+                        .apiBase(),
+                new PlaybackTokens(stack.config()
+                        .serviceEnv()
+                        .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET)),
+                stack.config().dataDir().resolve("lake"),
+                DemoChecks.PIPELINE_WAIT);
     }
 
     /** Runs the scenario; true when every event arrived and the pipeline counted it. */
     public boolean run() throws Exception {
-        DemoChecks checks = new DemoChecks(
-                stack.kafka(), stack.s3(), stack.config().dataDir().resolve("lake"), out);
+        DemoChecks checks = new DemoChecks(target.kafka(), target.s3(), target.lakeCopy(), target.lakeWait(), out);
         Map<Topic, Map<TopicPartition, Long>> marks = checks.marks();
         DemoTraffic.Sent sent;
-        PlaybackTokens tokens = new PlaybackTokens(
-                stack.config().serviceEnv().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
-        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "stagepass-demo")) {
-            sent = new DemoTraffic(
-                            publisher,
-                            "http://127.0.0.1:" + stack.ingestPort(),
-                            "http://127.0.0.1:" + stack.apiPort(),
-                            stack.stripeSandbox()
-                                    .orElseThrow(() -> new IllegalStateException(
-                                            "the demo buys its tickets through the Stripe sandbox; it is not running"))
-                                    .apiBase(),
-                            tokens,
-                            out)
+        PlaybackTokens tokens = target.tokens();
+        try (EventPublisher publisher = new EventPublisher(target.kafka(), "stagepass-demo")) {
+            sent = new DemoTraffic(publisher, target.ingestUrl(), target.apiUrl(), target.stripeApiBase(), tokens, out)
                     .run();
         }
         boolean arrived = checks.everyEventArrived(sent, marks);
@@ -61,7 +68,7 @@ public final class DemoScenario {
         boolean money = checks.revenueAndEntitlements(sent);
         boolean audience = checks.audience(sent);
         boolean replay = checks.replay(sent);
-        String api = "http://127.0.0.1:" + stack.apiPort();
+        String api = target.apiUrl();
         boolean playback = replay && checks.playback(sent, api, tokens);
         boolean dashboard = money && checks.dashboard(sent, api);
         boolean lake = checks.lake(sent);
