@@ -1,17 +1,12 @@
 package io.stagepass.launcher;
 
-import io.stagepass.events.PlaybackTokens;
 import io.stagepass.launcher.demo.DemoScenario;
 import io.stagepass.launcher.demo.DemoTarget;
 import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.lifecycle.Directories;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -47,38 +42,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Leave the stack up after the scenario, until Ctrl-C.")
     boolean keepRunning;
 
-    @Option(
-            names = "--ingest-url",
-            paramLabel = "URL",
-            description = "Ingest of an existing deployment (HLS pushes, beacons, Stripe webhooks), e.g. "
-                    + "http://127.0.0.1:19090. No stack is started.")
-    URI ingestUrl;
-
-    @Option(
-            names = "--api-url",
-            paramLabel = "URL",
-            description = "The replay API of an existing deployment, e.g. http://127.0.0.1:19080.")
-    URI apiUrl;
-
-    @Option(
-            names = "--stripe-api-base",
-            paramLabel = "URL",
-            description = "The Stripe sandbox the deployment's ingest and replay API talk to "
-                    + "(their STAGEPASS_STRIPE_API_BASE), e.g. http://127.0.0.1:19070.")
-    URI stripeApiBase;
-
-    @Option(
-            names = "--kafka",
-            paramLabel = "HOST:PORT,...",
-            description = "The deployment's Kafka brokers (default: env STAGEPASS_KAFKA_BOOTSTRAP).")
-    String kafka;
-
-    @Option(
-            names = "--s3-endpoint",
-            paramLabel = "URL",
-            description = "The deployment's S3 endpoint (default: env STAGEPASS_S3_ENDPOINT; keys from "
-                    + "STAGEPASS_S3_ACCESS_KEY and STAGEPASS_S3_SECRET_KEY).")
-    URI s3Endpoint;
+    @Mixin
+    DeploymentOptions deployment;
 
     @Option(
             names = "--lake-wait",
@@ -90,14 +55,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (ingestUrl != null || apiUrl != null) {
+        if (deployment.any()) {
             return againstDeployment();
-        }
-        if (stripeApiBase != null || kafka != null || s3Endpoint != null) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--stripe-api-base, --kafka and --s3-endpoint describe an existing deployment: give --ingest-url "
-                            + "and --api-url too");
         }
         Env env = Env.of(DemoScenario.STACK_DEFAULTS).with(System.getenv()); // the environment still decides
         StackConfig config = options.toConfig(env);
@@ -121,36 +80,21 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int againstDeployment() throws Exception {
-        if (ingestUrl == null || apiUrl == null || stripeApiBase == null) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "against an existing deployment, give all of --ingest-url, --api-url and --stripe-api-base"
-                            + " (missing: " + (ingestUrl == null ? "--ingest-url " : "")
-                            + (apiUrl == null ? "--api-url " : "") + (stripeApiBase == null ? "--stripe-api-base" : "")
-                            + ")");
-        }
+        deployment.requireComplete(spec.commandLine());
         if (keepRunning) {
             throw new ParameterException(
                     spec.commandLine(), "--keep-running keeps the embedded stack up; a deployment stays up anyway");
         }
-        Map<String, String> overrides = new HashMap<>();
-        if (kafka != null) {
-            overrides.put(KafkaSettings.BOOTSTRAP, kafka);
-        }
-        if (s3Endpoint != null) {
-            overrides.put(S3Settings.ENDPOINT, s3Endpoint.toString());
-        }
-        Env env = Env.system().with(overrides);
         Duration lakeTimeout = Env.of(Map.of("--lake-wait", lakeWait)).duration("--lake-wait", Duration.ofMinutes(6));
         Path lakeCopy = Files.createTempDirectory("stagepass-demo-lake");
         try {
             DemoTarget target = new DemoTarget(
-                    KafkaSettings.fromEnv(env),
-                    S3Settings.fromEnv(env),
-                    trimmed(ingestUrl),
-                    trimmed(apiUrl),
-                    trimmed(stripeApiBase),
-                    new PlaybackTokens(env.string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET)),
+                    deployment.kafkaSettings(),
+                    deployment.s3Settings(),
+                    deployment.ingest().get(0),
+                    deployment.api(),
+                    deployment.stripe(),
+                    deployment.tokens(),
                     lakeCopy,
                     lakeTimeout);
             System.out.println("Demo against the deployment at ingest " + target.ingestUrl() + ", API "
@@ -165,10 +109,5 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             Directories.deleteRecursively(lakeCopy);
         }
-    }
-
-    private static String trimmed(URI url) {
-        String s = url.toString();
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

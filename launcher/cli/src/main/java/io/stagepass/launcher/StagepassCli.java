@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             TopicsCommand.class,
             BucketsCommand.class,
             StripeSandboxCommand.class,
+            LoadCommand.class,
             LakeCommand.class,
             ReplayCommand.class,
             CommandLine.HelpCommand.class

@@ -50,6 +50,52 @@ class StagepassCliTest {
     }
 
     @Test
+    void aDemoAgainstADeploymentNeedsEveryAddress() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = StagepassCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        // No stack is started: the usage error comes first, naming what is missing.
+        assertThat(cli.execute("demo", "--api-url", "http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("give all of --ingest-url, --api-url and --stripe-api-base")
+                .contains("missing: --ingest-url --stripe-api-base");
+    }
+
+    @Test
+    void theLoadChecksItsShapeBeforeSendingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = StagepassCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+        String[] deployment = {
+            "load",
+            "--ingest-url",
+            "http://127.0.0.1:1,http://127.0.0.1:2",
+            "--api-url",
+            "http://127.0.0.1:3",
+            "--stripe-api-base",
+            "http://127.0.0.1:4"
+        };
+
+        assertThat(cli.execute("load")).isEqualTo(2);
+        assertThat(cli.execute(concat(deployment, "--seconds", "5"))).isEqualTo(2);
+        assertThat(cli.execute(concat(deployment, "--beacons-per-request", "26")))
+                .isEqualTo(2);
+        assertThat(cli.execute(concat(deployment, "--tickets-per-second", "0"))).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("missing: --ingest-url --api-url --stripe-api-base")
+                .contains("--seconds must be 10 to 3600, got 5")
+                .contains("--beacons-per-request 1 to 25")
+                .contains("--tickets-per-second must be above 0");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void aMalformedVariableNamesItself() {
         assertThatThrownBy(() -> StackConfig.fromEnv(Env.of(Map.of(StackConfig.S3_PORT, "nine thousand"))))
                 .isInstanceOf(ConfigException.class)
