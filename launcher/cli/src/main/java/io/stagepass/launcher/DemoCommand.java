@@ -7,7 +7,6 @@ import io.stagepass.platform.lifecycle.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -46,12 +45,13 @@ final class DemoCommand implements Callable<Integer> {
     DeploymentOptions deployment;
 
     @Option(
+            converter = DurationConverter.class,
             names = "--lake-wait",
             paramLabel = "DURATION",
             description = "Against a deployment: how long to wait for the lake, which publishes a busy hour every "
                     + "STAGEPASS_LAKE_PUBLISH_EVERY (default ${DEFAULT-VALUE}, ISO-8601 or e.g. 6m).",
             defaultValue = "6m")
-    String lakeWait;
+    Duration lakeWait;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +85,6 @@ final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--keep-running keeps the embedded stack up; a deployment stays up anyway");
         }
-        Duration lakeTimeout = Env.of(Map.of("--lake-wait", lakeWait)).duration("--lake-wait", Duration.ofMinutes(6));
         Path lakeCopy = Files.createTempDirectory("stagepass-demo-lake");
         try {
             DemoTarget target = new DemoTarget(
@@ -96,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                     deployment.stripe(),
                     deployment.tokens(),
                     lakeCopy,
-                    lakeTimeout);
+                    lakeWait);
             System.out.println("Demo against the deployment at ingest " + target.ingestUrl() + ", API "
                     + target.apiUrl() + ", Kafka " + target.kafka().bootstrapServers() + ", S3 "
                     + target.s3().endpoint() + ", Stripe sandbox " + target.stripeApiBase());

@@ -1,9 +1,7 @@
 package io.stagepass.launcher;
 
 import io.stagepass.launcher.load.LoadRun;
-import io.stagepass.platform.config.Env;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,11 +67,12 @@ final class LoadCommand implements Callable<Integer> {
     int refundEvery;
 
     @Option(
+            converter = DurationConverter.class,
             names = "--wait",
             paramLabel = "DURATION",
             defaultValue = "5m",
             description = "How long to wait for the deployment's results after the load (default ${DEFAULT-VALUE}).")
-    String wait;
+    Duration wait;
 
     @Override
     public Integer call() throws Exception {
@@ -90,7 +89,6 @@ final class LoadCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--tickets-per-second must be above 0 and at most 20, --refund-every at least 1");
         }
-        Duration waitFor = Env.of(Map.of("--wait", wait)).duration("--wait", Duration.ofMinutes(5));
         boolean equal = new LoadRun(
                         deployment.kafkaSettings(),
                         deployment.s3Settings(),
@@ -101,7 +99,7 @@ final class LoadCommand implements Callable<Integer> {
                         new LoadRun.Shape(
                                 Duration.ofSeconds(seconds), viewers, beaconsPerRequest, ticketsPerSecond, refundEvery),
                         System.out)
-                .run(waitFor);
+                .run(wait);
         return equal ? 0 : 1;
     }
 }

@@ -89,6 +89,17 @@ class StagepassCliTest {
                 .contains("--tickets-per-second must be above 0");
     }
 
+    @Test
+    void durationOptionsAreWrittenAsTheVariablesAre() {
+        DurationConverter durations = new DurationConverter();
+
+        assertThat(durations.convert("90s")).hasSeconds(90);
+        assertThat(durations.convert("PT6M")).hasMinutes(6);
+        assertThatThrownBy(() -> durations.convert("soon"))
+                .isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
     private static String[] concat(String[] first, String... more) {
         String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
         System.arraycopy(more, 0, all, first.length, more.length);

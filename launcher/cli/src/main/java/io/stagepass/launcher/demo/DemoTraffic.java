@@ -213,7 +213,11 @@ public final class DemoTraffic {
 
     /** Stripe's fee on a ticket, from its balance transaction (what ingest reads too). */
     public static long fee(StripeClient stripe, String sessionId) throws Exception {
-        Session session = stripe.checkout().sessions().retrieve(sessionId);
+        return fee(stripe, stripe.checkout().sessions().retrieve(sessionId));
+    }
+
+    /** Stripe's fee on a ticket whose Checkout Session is at hand. */
+    public static long fee(StripeClient stripe, Session session) throws Exception {
         PaymentIntent intent = stripe.paymentIntents()
                 .retrieve(
                         session.getPaymentIntent(),

@@ -3,6 +3,7 @@ package io.stagepass.launcher.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
+import com.stripe.model.checkout.Session;
 import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -427,9 +428,10 @@ public final class LoadRun {
         long fees = 0;
         List<String> paid = new ArrayList<>();
         for (String session : tickets) {
-            if ("paid".equals(stripe.checkout().sessions().retrieve(session).getPaymentStatus())) {
+            Session checkout = stripe.checkout().sessions().retrieve(session);
+            if ("paid".equals(checkout.getPaymentStatus())) {
                 paid.add(session);
-                fees += DemoTraffic.fee(stripe, session);
+                fees += DemoTraffic.fee(stripe, checkout);
             }
         }
         long gross = paid.size() * price;
