@@ -78,7 +78,7 @@ public final class SampleEvents {
                 .setDurationMicros(2_000_000L)
                 .setByteSize(188 * 1000)
                 .setSha256("f".repeat(64))
-                .setObjectKey(liveId + "/" + String.format("%08d", sequence) + ".ts")
+                .setObjectKey(SegmentKeys.media(liveId, sequence, "ts"))
                 .setContainer(SegmentContainer.MPEG_TS)
                 .setReceivedAt(now())
                 .setDiscontinuity(false);

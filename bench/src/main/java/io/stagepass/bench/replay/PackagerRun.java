@@ -14,6 +14,7 @@ import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.TicketTier;
@@ -132,7 +133,7 @@ final class PackagerRun {
                 long sequence = i;
                 facts.add(uploads.submit(() -> {
                     byte[] bytes = Files.readAllBytes(file);
-                    String key = String.format("%s/%08d.ts", liveId, sequence);
+                    String key = SegmentKeys.media(liveId, sequence, "ts");
                     client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
                                     new ByteArrayInputStream(bytes), bytes.length, -1)
                             .build());

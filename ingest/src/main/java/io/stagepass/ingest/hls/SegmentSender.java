@@ -8,6 +8,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.lives.LiveCatalog;
@@ -215,16 +216,12 @@ public final class SegmentSender implements AutoCloseable {
                         .build());
     }
 
-    /**
-     * {@code LIVE_ID/00000042.ts}: the same live and sequence always land on the same object. An fMP4 init section
-     * is named by its content ({@code LIVE_ID/init-SHA256PREFIX.mp4}): encoders resend the same one.
-     */
+    /** Where a spooled file goes in the segments bucket ({@link SegmentKeys}). */
     public static String objectKey(SpoolEntry entry) {
         if (entry.kind() == HlsFile.Kind.INIT) {
-            return entry.liveId() + "/init-" + entry.sha256().substring(0, 16) + ".mp4";
+            return SegmentKeys.init(entry.liveId(), entry.sha256());
         }
-        return entry.liveId() + "/" + String.format("%08d", entry.sequence()) + "."
-                + entry.kind().extension();
+        return SegmentKeys.media(entry.liveId(), entry.sequence(), entry.kind().extension());
     }
 
     private static String contentType(HlsFile.Kind kind) {

@@ -73,7 +73,8 @@ class ConvertedChargeIT {
                             .build());
 
             List<PaymentFact> facts = Await.until(
-                    IngestFixture.DEADLINE, Duration.ofMillis(200), () -> payments(fixture), f -> f.size() >= 2);
+                            IngestFixture.DEADLINE, Duration.ofMillis(200), () -> payments(fixture), f -> f.size() >= 2)
+                    .value();
             PaymentFact sale = facts.stream()
                     .filter(f -> f.getType() == PaymentEventType.CHECKOUT_COMPLETED)
                     .findFirst()

@@ -17,6 +17,7 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
@@ -206,7 +207,7 @@ public final class ReplayFixture implements AutoCloseable {
                     continue;
                 }
                 byte[] bytes = storedAs.getOrDefault(sequence, Files.readAllBytes(file));
-                String key = String.format("%s/%08d.%s", liveId, sequence, fmp4 ? "m4s" : "ts");
+                String key = SegmentKeys.media(liveId, sequence, fmp4 ? "m4s" : "ts");
                 put(key, replaced.getOrDefault(sequence, bytes));
                 send(
                         Topic.SEGMENTS,

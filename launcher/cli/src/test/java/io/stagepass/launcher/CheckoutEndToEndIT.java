@@ -100,10 +100,11 @@ class CheckoutEndToEndIT {
         assertThat(page.body()).contains("Confirming your payment").doesNotContain("token=");
 
         JsonNode granted = Await.until(
-                DEADLINE,
-                Duration.ofMillis(100),
-                () -> shop.get("/v1/lives/" + liveId + "/tickets/" + ticket),
-                t -> "granted".equals(t.path("status").asText()));
+                        DEADLINE,
+                        Duration.ofMillis(100),
+                        () -> shop.get("/v1/lives/" + liveId + "/tickets/" + ticket),
+                        t -> "granted".equals(t.path("status").asText()))
+                .value();
         String watch = granted.get("watchUrl").asText();
         String token = URLDecoder.decode(watch.substring(watch.indexOf("token=") + 6), StandardCharsets.UTF_8);
         assertThat(master(liveId, token)).as("the ticket link plays").isEqualTo(200);
@@ -118,10 +119,11 @@ class CheckoutEndToEndIT {
                         .setPaymentIntent(session.getPaymentIntent())
                         .build());
         JsonNode revoked = Await.until(
-                DEADLINE,
-                Duration.ofMillis(100),
-                () -> shop.get("/v1/lives/" + liveId + "/tickets/" + ticket),
-                t -> "revoked".equals(t.path("status").asText()));
+                        DEADLINE,
+                        Duration.ofMillis(100),
+                        () -> shop.get("/v1/lives/" + liveId + "/tickets/" + ticket),
+                        t -> "revoked".equals(t.path("status").asText()))
+                .value();
         assertThat(revoked.get("detail").asText()).isEqualTo("the ticket was refunded");
         assertThat(master(liveId, token)).as("the same link, after the refund").isEqualTo(403);
         assertThat(HTTP.send(

@@ -64,11 +64,12 @@ class DashboardEndToEndIT {
         shop.buy(liveId, "two@example.com");
         viewers.stop();
         JsonNode audience = Await.until(
-                AUDIENCE_WAIT,
-                Duration.ofMillis(500),
-                () -> shop.get("/v1/lives/" + liveId + "/audience"),
-                a -> a.path("live").path("views").asLong() == 3
-                        && a.path("conversion").path("pageVisitors").asLong() == 3);
+                        AUDIENCE_WAIT,
+                        Duration.ofMillis(500),
+                        () -> shop.get("/v1/lives/" + liveId + "/audience"),
+                        a -> a.path("live").path("views").asLong() == 3
+                                && a.path("conversion").path("pageVisitors").asLong() == 3)
+                .value();
         assertThat(audience.get("live").get("peak").get("viewers").asLong()).isEqualTo(3);
 
         try (Browser browser = Browser.start(dir)) {

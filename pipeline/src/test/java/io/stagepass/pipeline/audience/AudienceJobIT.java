@@ -108,10 +108,11 @@ class AudienceJobIT {
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(300), 2)));
 
             List<AudienceMetric> metrics = Await.until(
-                    DEADLINE,
-                    Duration.ofSeconds(1),
-                    () -> read(kafka),
-                    read -> totals(read).equals(truth) && samples(read).equals(truthSamples));
+                            DEADLINE,
+                            Duration.ofSeconds(1),
+                            () -> read(kafka),
+                            read -> totals(read).equals(truth) && samples(read).equals(truthSamples))
+                    .value();
             Map<String, String> totals = totals(metrics);
             Map<String, Long> samples = samples(metrics);
             assertThat(totals).isEqualTo(truth);

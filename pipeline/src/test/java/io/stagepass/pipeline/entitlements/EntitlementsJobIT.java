@@ -81,8 +81,9 @@ class EntitlementsJobIT {
                     new EntitlementsJob(),
                     new PipelineConfig(kafka.settings(), Duration.ofMillis(500), 2)));
 
-            Map<String, String> latest =
-                    Await.until(DEADLINE, Duration.ofMillis(500), () -> latestEntitlements(kafka), expected::equals);
+            Map<String, String> latest = Await.until(
+                            DEADLINE, Duration.ofMillis(500), () -> latestEntitlements(kafka), expected::equals)
+                    .value();
             assertThat(latest).isEqualTo(expected);
             try (TopicReader reader = new TopicReader(kafka.settings())) {
                 List<ConsumerRecord<String, byte[]>> letters =

@@ -137,12 +137,13 @@ class LakeJobIT {
             }
 
             Map<String, Long> counts = Await.until(
-                    DEADLINE,
-                    Duration.ofSeconds(1),
-                    () -> countsByTopic(mirror(client)),
-                    seen -> seen.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
-                            && seen.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
-                            && seen.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1);
+                            DEADLINE,
+                            Duration.ofSeconds(1),
+                            () -> countsByTopic(mirror(client)),
+                            seen -> seen.getOrDefault(Topic.BEACONS.topicName(), 0L) >= beacons.size()
+                                    && seen.getOrDefault(Topic.PAYMENTS.topicName(), 0L) >= payments.size()
+                                    && seen.getOrDefault(Topic.DEAD_LETTERS.topicName(), 0L) >= 1)
+                    .value();
             assertThat(FailOnce.happened(FAILURE))
                     .as("the injected failure happened")
                     .isTrue();
@@ -153,22 +154,24 @@ class LakeJobIT {
             // Compaction is over when each partition-hour has one file per writer and no record is left (each is
             // deleted 10 lake checkpoints after its compaction).
             List<String> leftover = Await.until(
-                    DEADLINE,
-                    Duration.ofSeconds(1),
-                    () -> {
-                        List<String> left = new ArrayList<>(objects(client).stream()
-                                .filter(LakeFiles::isRecord)
-                                .toList());
-                        Map<String, Long> perHour = new TreeMap<>();
-                        LakeFiles.list(client, "").forEach(file -> perHour.merge(file.partition(), 1L, Long::sum));
-                        perHour.forEach((hour, files) -> {
-                            if (files > 2) {
-                                left.add(hour + " has " + files + " files");
-                            }
-                        });
-                        return left;
-                    },
-                    List::isEmpty);
+                            DEADLINE,
+                            Duration.ofSeconds(1),
+                            () -> {
+                                List<String> left = new ArrayList<>(objects(client).stream()
+                                        .filter(LakeFiles::isRecord)
+                                        .toList());
+                                Map<String, Long> perHour = new TreeMap<>();
+                                LakeFiles.list(client, "")
+                                        .forEach(file -> perHour.merge(file.partition(), 1L, Long::sum));
+                                perHour.forEach((hour, files) -> {
+                                    if (files > 2) {
+                                        left.add(hour + " has " + files + " files");
+                                    }
+                                });
+                                return left;
+                            },
+                            List::isEmpty)
+                    .value();
             reader.stop();
             readerThread.join();
             assertThat(leftover)
@@ -278,10 +281,11 @@ class LakeJobIT {
                     }
                     publisher.flush();
                     Set<String> visible = Await.until(
-                            DEADLINE,
-                            Duration.ofMillis(250),
-                            () -> beaconIds(mirror(client)),
-                            ids -> ids.containsAll(sent));
+                                    DEADLINE,
+                                    Duration.ofMillis(250),
+                                    () -> beaconIds(mirror(client)),
+                                    ids -> ids.containsAll(sent))
+                            .value();
                     assertThat(visible)
                             .as("wave %d queryable while its hour is open", wave)
                             .containsAll(sent);

@@ -93,16 +93,18 @@ class RevenueJobIT {
             }
 
             List<Map<String, long[]>> seen = Await.until(
-                    DEADLINE,
-                    Duration.ofMillis(500),
-                    () -> {
-                        Map<String, long[]> minutesNow = latest(kafka, RevenueMetricType.WINDOW);
-                        minutesNow
-                                .keySet()
-                                .removeIf(key -> key.startsWith("live_later/")); // its minute closes only on the clock
-                        return List.of(latest(kafka, RevenueMetricType.TOTAL), minutesNow);
-                    },
-                    both -> equal(both.get(0), truth) && equal(both.get(1), minuteTruth));
+                            DEADLINE,
+                            Duration.ofMillis(500),
+                            () -> {
+                                Map<String, long[]> minutesNow = latest(kafka, RevenueMetricType.WINDOW);
+                                minutesNow
+                                        .keySet()
+                                        .removeIf(key ->
+                                                key.startsWith("live_later/")); // its minute closes only on the clock
+                                return List.of(latest(kafka, RevenueMetricType.TOTAL), minutesNow);
+                            },
+                            both -> equal(both.get(0), truth) && equal(both.get(1), minuteTruth))
+                    .value();
             Map<String, long[]> totals = seen.get(0);
             Map<String, long[]> minutes = seen.get(1);
             assertThat(FailOnce.happened(FAILURE))

@@ -78,7 +78,8 @@ public final class CreatorAuth {
      */
     public static <T> Optional<T> knownSoon(Supplier<Optional<T>> lookup) {
         try {
-            return Await.until(NEW_KEY_WAIT, KEY_POLL, lookup::get, Optional::isPresent);
+            return Await.until(NEW_KEY_WAIT, KEY_POLL, lookup::get, Optional::isPresent)
+                    .value();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return lookup.get();

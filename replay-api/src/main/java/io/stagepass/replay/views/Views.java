@@ -193,10 +193,11 @@ public final class Views implements AutoCloseable {
         TopicPartition partition = new TopicPartition(written.topic(), written.partition());
         try {
             return Await.until(
-                    timeout,
-                    APPLIED_POLL,
-                    () -> positions.getOrDefault(partition, -1L) > written.offset(),
-                    Boolean.TRUE::equals);
+                            timeout,
+                            APPLIED_POLL,
+                            () -> positions.getOrDefault(partition, -1L) > written.offset(),
+                            Boolean.TRUE::equals)
+                    .met();
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {

@@ -403,16 +403,17 @@ class CreatorApiIT {
                                     .build())
                     .get(10, TimeUnit.SECONDS);
             JsonNode revenue = Await.until(
-                    DEADLINE,
-                    Duration.ofMillis(100),
-                    () -> json(call(client, "GET", "/v1/lives/" + liveId + "/revenue", ada.apiKey(), null)),
-                    r -> r.get("currencies").size() == 2
-                            && r.get("currencies")
-                                            .get(0)
-                                            .get("totals")
-                                            .get("ticketsRefunded")
-                                            .asLong()
-                                    == 1);
+                            DEADLINE,
+                            Duration.ofMillis(100),
+                            () -> json(call(client, "GET", "/v1/lives/" + liveId + "/revenue", ada.apiKey(), null)),
+                            r -> r.get("currencies").size() == 2
+                                    && r.get("currencies")
+                                                    .get(0)
+                                                    .get("totals")
+                                                    .get("ticketsRefunded")
+                                                    .asLong()
+                                            == 1)
+                    .value();
             JsonNode eur = revenue.get("currencies").get(0);
             assertThat(eur.get("currency").asText()).isEqualTo("EUR");
             assertThat(eur.get("totals").get("grossMinor").asLong()).isEqualTo(1500);

@@ -260,10 +260,11 @@ class ExportsIT {
                 .isEqualTo(200);
         catalog.revokeAnalyst(leaving.analyst().getAnalystId());
         assertThat(Await.until(
-                        Duration.ofSeconds(10),
-                        Duration.ofMillis(50),
-                        () -> get("/v1/exports?table=payments", leaving.apiKey()),
-                        response -> response.statusCode() == 401))
+                                Duration.ofSeconds(10),
+                                Duration.ofMillis(50),
+                                () -> get("/v1/exports?table=payments", leaving.apiKey()),
+                                response -> response.statusCode() == 401)
+                        .value())
                 .extracting(HttpResponse::body)
                 .asString()
                 .contains("revoked");

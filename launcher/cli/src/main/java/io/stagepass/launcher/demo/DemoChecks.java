@@ -104,10 +104,11 @@ final class DemoChecks {
             for (Map.Entry<Topic, Integer> entry : sent.counts().entrySet()) {
                 Topic topic = entry.getKey();
                 List<ConsumerRecord<String, byte[]>> records = Await.until(
-                        INGEST_WAIT,
-                        Duration.ofMillis(250),
-                        () -> reader.readFrom(topic, marks.get(topic), READ_TIMEOUT),
-                        read -> read.size() >= entry.getValue());
+                                INGEST_WAIT,
+                                Duration.ofMillis(250),
+                                () -> reader.readFrom(topic, marks.get(topic), READ_TIMEOUT),
+                                read -> read.size() >= entry.getValue())
+                        .value();
                 EventCodec<?> codec = EventCodec.of(topic.valueType());
                 records.forEach(record -> codec.decode(record.value()));
                 boolean ok = records.size() == entry.getValue();
@@ -129,18 +130,19 @@ final class DemoChecks {
         Map<String, Long> counted;
         try (TopicReader reader = new TopicReader(kafka)) {
             counted = Await.until(
-                    PIPELINE_WAIT,
-                    POLL,
-                    () -> {
-                        Map<String, Long> totals = new TreeMap<>();
-                        for (ConsumerRecord<String, byte[]> record :
-                                reader.readFrom(Topic.TOPIC_ACTIVITY, activityMark, READ_TIMEOUT)) {
-                            TopicActivity activity = codec.decode(record.value());
-                            totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
-                        }
-                        return totals;
-                    },
-                    totals -> covers(totals, sent));
+                            PIPELINE_WAIT,
+                            POLL,
+                            () -> {
+                                Map<String, Long> totals = new TreeMap<>();
+                                for (ConsumerRecord<String, byte[]> record :
+                                        reader.readFrom(Topic.TOPIC_ACTIVITY, activityMark, READ_TIMEOUT)) {
+                                    TopicActivity activity = codec.decode(record.value());
+                                    totals.merge(activity.getTopicName(), activity.getRecords(), Long::sum);
+                                }
+                                return totals;
+                            },
+                            totals -> covers(totals, sent))
+                    .value();
         }
         if (!covers(counted, sent)) {
             out.println("  the pipeline did not count every event within " + PIPELINE_WAIT.toSeconds() + " s; counted: "
@@ -169,35 +171,36 @@ final class DemoChecks {
         Map<String, String> verdicts = new TreeMap<>();
         try (TopicReader reader = new TopicReader(kafka)) {
             Await.until(
-                    PIPELINE_WAIT,
-                    POLL,
-                    () -> {
-                        for (ConsumerRecord<String, byte[]> record :
-                                reader.readFrom(Topic.REVENUE_METRICS, Map.of(), READ_TIMEOUT)) {
-                            if (record.key().equals(sent.liveId() + "/" + DemoTraffic.CURRENCY)) {
-                                total[0] = revenue.decode(record.value());
-                            }
-                        }
-                        for (ConsumerRecord<String, byte[]> record :
-                                reader.readFrom(Topic.ENTITLEMENTS, Map.of(), READ_TIMEOUT)) {
-                            if (record.key().startsWith(sent.liveId() + "/")) {
-                                verdicts.put(
-                                        record.key(),
-                                        entitlements
-                                                .decode(record.value())
-                                                .getType()
-                                                .name());
-                            }
-                        }
-                        return total[0] != null
-                                && total[0].getNetMinor() == expectedNet
-                                && verdicts.size() == DemoTraffic.TICKETS
-                                && verdicts.values().stream()
-                                                .filter("GRANTED"::equals)
-                                                .count()
-                                        == DemoTraffic.TICKETS - 1;
-                    },
-                    Boolean.TRUE::equals);
+                            PIPELINE_WAIT,
+                            POLL,
+                            () -> {
+                                for (ConsumerRecord<String, byte[]> record :
+                                        reader.readFrom(Topic.REVENUE_METRICS, Map.of(), READ_TIMEOUT)) {
+                                    if (record.key().equals(sent.liveId() + "/" + DemoTraffic.CURRENCY)) {
+                                        total[0] = revenue.decode(record.value());
+                                    }
+                                }
+                                for (ConsumerRecord<String, byte[]> record :
+                                        reader.readFrom(Topic.ENTITLEMENTS, Map.of(), READ_TIMEOUT)) {
+                                    if (record.key().startsWith(sent.liveId() + "/")) {
+                                        verdicts.put(
+                                                record.key(),
+                                                entitlements
+                                                        .decode(record.value())
+                                                        .getType()
+                                                        .name());
+                                    }
+                                }
+                                return total[0] != null
+                                        && total[0].getNetMinor() == expectedNet
+                                        && verdicts.size() == DemoTraffic.TICKETS
+                                        && verdicts.values().stream()
+                                                        .filter("GRANTED"::equals)
+                                                        .count()
+                                                == DemoTraffic.TICKETS - 1;
+                            },
+                            Boolean.TRUE::equals)
+                    .met();
         }
         RevenueMetric t = total[0];
         boolean ok = t != null
@@ -233,20 +236,21 @@ final class DemoChecks {
         AudienceMetric[] found = new AudienceMetric[2]; // live, page
         try (TopicReader reader = new TopicReader(kafka)) {
             Await.until(
-                    PIPELINE_WAIT,
-                    POLL,
-                    () -> {
-                        for (ConsumerRecord<String, byte[]> record :
-                                reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), READ_TIMEOUT)) {
-                            if (record.key().equals(sent.liveId() + "/LIVE/TOTAL")) {
-                                found[0] = codec.decode(record.value());
-                            } else if (record.key().equals(sent.liveId() + "/PAGE/TOTAL")) {
-                                found[1] = codec.decode(record.value());
-                            }
-                        }
-                        return expectedAudience(found[0], found[1]);
-                    },
-                    Boolean.TRUE::equals);
+                            PIPELINE_WAIT,
+                            POLL,
+                            () -> {
+                                for (ConsumerRecord<String, byte[]> record :
+                                        reader.readFrom(Topic.AUDIENCE_METRICS, Map.of(), READ_TIMEOUT)) {
+                                    if (record.key().equals(sent.liveId() + "/LIVE/TOTAL")) {
+                                        found[0] = codec.decode(record.value());
+                                    } else if (record.key().equals(sent.liveId() + "/PAGE/TOTAL")) {
+                                        found[1] = codec.decode(record.value());
+                                    }
+                                }
+                                return expectedAudience(found[0], found[1]);
+                            },
+                            Boolean.TRUE::equals)
+                    .met();
         }
         AudienceMetric live = found[0];
         AudienceMetric page = found[1];
@@ -292,13 +296,14 @@ final class DemoChecks {
         Instant ended;
         try (TopicReader reader = new TopicReader(kafka)) {
             statuses = Await.until(
-                    PIPELINE_WAIT,
-                    Duration.ofMillis(250),
-                    () -> reader.readFrom(Topic.REPLAYS, Map.of(), READ_TIMEOUT).stream()
-                            .filter(r -> sent.liveId().equals(r.key()))
-                            .map(r -> codec.decode(r.value()))
-                            .toList(),
-                    DemoChecks::finished);
+                            PIPELINE_WAIT,
+                            Duration.ofMillis(250),
+                            () -> reader.readFrom(Topic.REPLAYS, Map.of(), READ_TIMEOUT).stream()
+                                    .filter(r -> sent.liveId().equals(r.key()))
+                                    .map(r -> codec.decode(r.value()))
+                                    .toList(),
+                            DemoChecks::finished)
+                    .value();
             ended = reader.readFrom(Topic.LIVES, Map.of(), READ_TIMEOUT).stream()
                     .filter(r -> sent.liveId().equals(r.key()))
                     .map(r -> lives.decode(r.value()))
@@ -372,14 +377,15 @@ final class DemoChecks {
         String refunded = sent.tickets().get(0);
         String ticketRoute = apiUrl + "/v1/lives/" + sent.liveId() + "/tickets/";
         JsonNode holderTicket = Await.until(
-                PIPELINE_WAIT,
-                Duration.ofMillis(250),
-                () -> JSON.readTree(http.send(
-                                HttpRequest.newBuilder(URI.create(ticketRoute + holder))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body()),
-                ticket -> "granted".equals(ticket.path("status").asText()));
+                        PIPELINE_WAIT,
+                        Duration.ofMillis(250),
+                        () -> JSON.readTree(http.send(
+                                        HttpRequest.newBuilder(URI.create(ticketRoute + holder))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body()),
+                        ticket -> "granted".equals(ticket.path("status").asText()))
+                .value();
         JsonNode refundedTicket = JSON.readTree(http.send(
                         HttpRequest.newBuilder(URI.create(ticketRoute + refunded))
                                 .build(),
@@ -391,15 +397,16 @@ final class DemoChecks {
                 tokens.issue(sent.liveId(), refunded, Instant.now().plus(Duration.ofDays(1)));
         String master = apiUrl + "/v1/lives/" + sent.liveId() + "/master.m3u8?token=";
         int granted = Await.until(
-                PIPELINE_WAIT,
-                Duration.ofMillis(250),
-                () -> http.send(
-                                HttpRequest.newBuilder(URI.create(
-                                                master + URLEncoder.encode(holderToken, StandardCharsets.UTF_8)))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode(),
-                status -> status == 200);
+                        PIPELINE_WAIT,
+                        Duration.ofMillis(250),
+                        () -> http.send(
+                                        HttpRequest.newBuilder(URI.create(master
+                                                        + URLEncoder.encode(holderToken, StandardCharsets.UTF_8)))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode(),
+                        status -> status == 200)
+                .value();
         int refusedStatus = http.send(
                         HttpRequest.newBuilder(URI.create(master + refundedToken))
                                 .build(),
@@ -469,15 +476,16 @@ final class DemoChecks {
         Map<String, Long> found;
         try (MinioClient client = ObjectStore.client(s3)) {
             found = Await.until(
-                    lakeWait,
-                    POLL,
-                    () -> {
-                        Lake.sync(client, lakeCopy);
-                        return lakeCounts(sent.liveId());
-                    },
-                    counts -> topics.stream()
-                            .allMatch(t -> counts.getOrDefault(Lake.viewName(t), 0L)
-                                    >= sent.counts().get(t)));
+                            lakeWait,
+                            POLL,
+                            () -> {
+                                Lake.sync(client, lakeCopy);
+                                return lakeCounts(sent.liveId());
+                            },
+                            counts -> topics.stream()
+                                    .allMatch(t -> counts.getOrDefault(Lake.viewName(t), 0L)
+                                            >= sent.counts().get(t)))
+                    .value();
         }
         if (!topics.stream()
                 .allMatch(t -> found.getOrDefault(Lake.viewName(t), 0L)
@@ -503,28 +511,32 @@ final class DemoChecks {
         List<String> seen;
         try (MinioClient client = ObjectStore.client(s3)) {
             seen = Await.until(
-                    lakeWait,
-                    POLL,
-                    () -> {
-                        Lake.sync(client, lakeCopy);
-                        try (Lake lake = Lake.open(lakeCopy)) {
-                            if (!lake.curated().containsAll(List.of("tickets", "revenue_totals"))) {
-                                return List.of("", "");
-                            }
-                            return List.of(
-                                    String.join(
-                                            "",
-                                            lake.rows("select gross_minor || ' ' || fees_minor || ' ' || refunds_minor"
-                                                    + " || ' ' || net_minor || ' ' || tickets_sold from revenue_totals"
-                                                    + where + " and tier is null")),
-                                    String.join(
-                                            "",
-                                            lake.rows("select sum(amount_minor) || ' ' || sum(fee_minor) || ' ' ||"
-                                                    + " sum(refunded_minor) || ' ' || sum(net_minor) || ' ' ||"
-                                                    + " count(*) filter (where paid) from tickets" + where)));
-                        }
-                    },
-                    both -> both.equals(List.of(expected, expected)));
+                            lakeWait,
+                            POLL,
+                            () -> {
+                                Lake.sync(client, lakeCopy);
+                                try (Lake lake = Lake.open(lakeCopy)) {
+                                    if (!lake.curated().containsAll(List.of("tickets", "revenue_totals"))) {
+                                        return List.of("", "");
+                                    }
+                                    return List.of(
+                                            String.join(
+                                                    "",
+                                                    lake.rows(
+                                                            "select gross_minor || ' ' || fees_minor || ' ' || refunds_minor"
+                                                                    + " || ' ' || net_minor || ' ' || tickets_sold from revenue_totals"
+                                                                    + where + " and tier is null")),
+                                            String.join(
+                                                    "",
+                                                    lake.rows(
+                                                            "select sum(amount_minor) || ' ' || sum(fee_minor) || ' ' ||"
+                                                                    + " sum(refunded_minor) || ' ' || sum(net_minor) || ' ' ||"
+                                                                    + " count(*) filter (where paid) from tickets"
+                                                                    + where)));
+                                }
+                            },
+                            both -> both.equals(List.of(expected, expected)))
+                    .value();
         }
         boolean same = seen.equals(List.of(expected, expected));
         out.printf(
@@ -554,13 +566,14 @@ final class DemoChecks {
         long[] totals = new long[3];
         try (MinioClient client = ObjectStore.client(s3)) {
             problems = Await.until(
-                    lakeWait,
-                    POLL,
-                    () -> {
-                        Lake.sync(client, lakeCopy);
-                        return exportProblems(http, first, analyst.apiKey(), from, to, totals);
-                    },
-                    List::isEmpty);
+                            lakeWait,
+                            POLL,
+                            () -> {
+                                Lake.sync(client, lakeCopy);
+                                return exportProblems(http, first, analyst.apiKey(), from, to, totals);
+                            },
+                            List::isEmpty)
+                    .value();
         }
         out.printf(
                 "Exports (GET /v1/exports, an analyst key from stagepass analysts add): payments: %d file(s) in %d"

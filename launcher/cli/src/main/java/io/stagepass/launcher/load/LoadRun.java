@@ -447,17 +447,18 @@ public final class LoadRun {
         try (TopicReader reader = new TopicReader(kafka);
                 MinioClient s3Client = ObjectStore.client(s3)) {
             Await.until(
-                    wait,
-                    Duration.ofSeconds(2),
-                    () -> {
-                        seen.read(reader, liveId, marks);
-                        return seen.revenue().equals(expected)
-                                && seen.verdicts.equals(expectedVerdicts)
-                                && seen.beacons.containsAll(ackedBeacons)
-                                && seen.segments.keySet().containsAll(ackedSegments.keySet())
-                                && seen.readyAt != null;
-                    },
-                    Boolean.TRUE::equals);
+                            wait,
+                            Duration.ofSeconds(2),
+                            () -> {
+                                seen.read(reader, liveId, marks);
+                                return seen.revenue().equals(expected)
+                                        && seen.verdicts.equals(expectedVerdicts)
+                                        && seen.beacons.containsAll(ackedBeacons)
+                                        && seen.segments.keySet().containsAll(ackedSegments.keySet())
+                                        && seen.readyAt != null;
+                            },
+                            Boolean.TRUE::equals)
+                    .met();
             boolean revenueOk = seen.revenue().equals(expected);
             out.printf(
                     "  revenue (gross fees refunds net sold refunded, EUR cents): pipeline %s, ground truth %s: %s%n",

@@ -101,27 +101,30 @@ class LakeCuratedIT {
                     .filter(f -> !f.getLiveId().equals("live_later")) // its minute closes only on the clock
                     .toList());
             List<String> seen = Await.until(
-                    DEADLINE,
-                    Duration.ofSeconds(1),
-                    () -> {
-                        Lake.sync(client, root);
-                        try (Lake lake = Lake.open(root)) {
-                            return lake.curated().containsAll(List.of("tickets", "revenue_totals", "revenue_by_minute"))
-                                    ? List.of(
-                                            describe(root, "revenue_totals"),
-                                            describe(root, "revenue_by_minute_summed"),
-                                            describe(root, "tickets"),
-                                            String.join(
-                                                    "\n",
-                                                    lake.rows(
-                                                            "select ticket_id, entitlement, entitlement_reason"
-                                                                    + " from tickets where entitlement is not null order by 1")),
-                                            entitlementsJob(kafka))
-                                    : List.of("", "", "", "", "-");
-                        }
-                    },
-                    tables -> tables.subList(0, 3).equals(List.of(truth, minuteTruth, truth))
-                            && tables.get(3).equals(tables.get(4)));
+                            DEADLINE,
+                            Duration.ofSeconds(1),
+                            () -> {
+                                Lake.sync(client, root);
+                                try (Lake lake = Lake.open(root)) {
+                                    return lake.curated()
+                                                    .containsAll(
+                                                            List.of("tickets", "revenue_totals", "revenue_by_minute"))
+                                            ? List.of(
+                                                    describe(root, "revenue_totals"),
+                                                    describe(root, "revenue_by_minute_summed"),
+                                                    describe(root, "tickets"),
+                                                    String.join(
+                                                            "\n",
+                                                            lake.rows(
+                                                                    "select ticket_id, entitlement, entitlement_reason"
+                                                                            + " from tickets where entitlement is not null order by 1")),
+                                                    entitlementsJob(kafka))
+                                            : List.of("", "", "", "", "-");
+                                }
+                            },
+                            tables -> tables.subList(0, 3).equals(List.of(truth, minuteTruth, truth))
+                                    && tables.get(3).equals(tables.get(4)))
+                    .value();
             assertThat(seen.get(0))
                     .as("revenue_totals: the latest total of each live and currency")
                     .isEqualTo(truth);

@@ -1,0 +1,25 @@
+package io.stagepass.events;
+
+/**
+ * The object keys of a live's segments in {@link Bucket#SEGMENTS}, written once: ingest stores under them, the segment
+ * facts carry them, and the packager, tests and benchmarks find the bytes by them.
+ */
+public final class SegmentKeys {
+    private SegmentKeys() {}
+
+    /** {@code LIVE_ID/00000042.ts}: the same live and sequence always land on the same object. */
+    public static String media(String liveId, long sequence, String extension) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("a segment's sequence is never negative: " + sequence);
+        }
+        return liveId + "/" + String.format("%08d", sequence) + "." + extension;
+    }
+
+    /**
+     * {@code LIVE_ID/init-SHA256PREFIX.mp4}: an fMP4 init section is named by its content, since encoders resend the
+     * same one.
+     */
+    public static String init(String liveId, String sha256) {
+        return liveId + "/init-" + sha256.substring(0, 16) + ".mp4";
+    }
+}
