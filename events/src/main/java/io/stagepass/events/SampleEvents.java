@@ -6,8 +6,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * Builders of every event with sensible defaults, for the demo and for tests: each returns the Avro builder,
- * so a caller overrides what matters to it ({@code SampleEvents.payment("live_1").setAmountMinor(900).build()}).
+ * Builders of every event with sensible defaults, for tests and benchmarks (the services never use them): each
+ * returns the Avro builder, so a caller overrides what matters to it ({@code SampleEvents.payment("live_1").setAmountMinor(900).build()}).
  */
 public final class SampleEvents {
     public static final String CURRENCY = "EUR";
