@@ -19,6 +19,11 @@ public final class Links {
         this.ingest = ingestPublicUrl.replaceAll("/+$", "");
     }
 
+    /** The API's own addresses, for a client or a command that has no ingest to point encoders at. */
+    public static Links ofApi(String apiPublicUrl) {
+        return new Links(() -> apiPublicUrl, "");
+    }
+
     public String api() {
         return apiUrl.get().replaceAll("/+$", "");
     }

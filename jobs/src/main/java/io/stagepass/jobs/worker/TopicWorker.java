@@ -11,8 +11,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -52,6 +56,9 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
     private final Topic topic;
     private final EventCodec<T> codec;
     private final Handler<T> handler;
+    private static final AtomicInteger WORKERS = new AtomicInteger();
+    private static final Pattern CLIENT_PID = Pattern.compile("-pid(\\d+)-\\d+$");
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> deadLetters;
     private final EventCodec<DeadLetter> deadLetterCodec = EventCodec.of(DeadLetter.class);
@@ -71,9 +78,23 @@ public final class TopicWorker<T extends SpecificRecord> implements AutoCloseabl
         // A worker that dies (kill -9, a lost machine) hands its lives to the others after 10 s, not the default 45 s.
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // Which process owns which lives, as kafka-consumer-groups --describe shows it: the pid is in the client id.
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId(groupId, topic));
         this.consumer = new KafkaConsumer<>(props);
         this.deadLetters = new KafkaProducer<>(KafkaClients.durableProducer(kafka, groupId + "-deadletters"));
         this.thread = new Thread(this::run, groupId + "-" + topic.topicName());
+    }
+
+    /** {@code GROUP-TOPIC-pidPID-N}: unique in the process (N counts its workers), the process found by its pid. */
+    static String clientId(String groupId, Topic topic) {
+        return groupId + "-" + topic.topicName() + "-pid"
+                + ProcessHandle.current().pid() + "-" + WORKERS.incrementAndGet();
+    }
+
+    /** The pid of the process whose worker has this client id, if it is one of ours. */
+    public static OptionalLong pidOf(String clientId) {
+        Matcher pid = CLIENT_PID.matcher(clientId);
+        return pid.find() ? OptionalLong.of(Long.parseLong(pid.group(1))) : OptionalLong.empty();
     }
 
     public TopicWorker<T> start() {

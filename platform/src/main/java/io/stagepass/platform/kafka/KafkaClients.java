@@ -94,9 +94,14 @@ public final class KafkaClients {
      * the key bytes): a reader of one entity's facts reads one partition, not the topic.
      */
     public static TopicPartition partitionOf(Consumer<?, ?> consumer, Topic topic, String key) {
-        int partitions = consumer.partitionsFor(topic.topicName()).size();
         return new TopicPartition(
-                topic.topicName(), Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+                topic.topicName(),
+                partitionOf(key, consumer.partitionsFor(topic.topicName()).size()));
+    }
+
+    /** The partition number of a key among {@code partitions}, as every Kafka producer places it. */
+    public static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     public static Admin admin(KafkaSettings kafka) {
