@@ -1,14 +1,21 @@
 package io.stagepass.bench.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagepass.acceptance.client.ApiClient;
+import io.stagepass.acceptance.client.Buyer;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.LiveRequest;
+import io.stagepass.acceptance.client.Operator;
+import io.stagepass.acceptance.client.StripeSandboxClient;
+import io.stagepass.acceptance.facts.RevenueTotals;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
 import io.stagepass.events.Topic;
-import io.stagepass.launcher.Stack;
-import io.stagepass.launcher.StackConfig;
-import io.stagepass.launcher.testing.Shop;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.replay.creators.Catalog;
 import io.stagepass.sandbox.stripe.StripeSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +58,8 @@ public final class FreshnessBench implements Callable<Integer> {
     @Option(names = "--pause-ms", paramLabel = "MS", description = "pause between sales (default ${DEFAULT-VALUE})")
     int pauseMillis = 100;
 
+    private static final Duration KEY_WAIT = Duration.ofSeconds(30);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new FreshnessBench()).execute(args));
     }
@@ -62,10 +71,14 @@ public final class FreshnessBench implements Callable<Integer> {
                 StackConfig.onFreePorts(work.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")),
                 line -> {})) {
             StripeSandbox sandbox = stack.stripeSandbox().orElseThrow();
-            Shop shop = new Shop(stack, "Bench creator", "EUR");
-            String liveId =
-                    shop.live("Freshness bench", "EUR", 900).get("liveId").asText();
-            BlockingQueue<Shop.Event> events = shop.events(liveId);
+            Catalog.Account creator = new Operator(stack.kafka()).registerCreator("Bench creator", null, "EUR");
+            ApiClient api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
+            Buyer buyer = new Buyer(api, new StripeSandboxClient(sandbox.apiBase()));
+            ApiClient.ScheduledLive live =
+                    api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Freshness bench", "EUR", 900));
+            IngestClient.of("http://127.0.0.1:" + stack.ingestPort()).awaitKnows(live.streamKey(), KEY_WAIT);
+            String liveId = live.liveId();
+            BlockingQueue<ApiClient.ServerEvent> events = api.events(creator.apiKey(), liveId);
             if (events.poll(30, TimeUnit.SECONDS) == null) {
                 throw new IllegalStateException("the events stream did not open");
             }
@@ -80,20 +93,20 @@ public final class FreshnessBench implements Callable<Integer> {
             List<Long> acknowledged = new ArrayList<>();
             List<Long> ours = new ArrayList<>();
             for (int sale = 1; sale <= sales; sale++) {
-                String ticket = shop.buy(liveId, "fan" + sale + "@example.com");
+                String ticket = buyer.buy(liveId, "fan" + sale + "@example.com").id();
                 long ack = sandbox.deliveries().stream()
                         .filter(d -> d.objectId().equals(ticket) && d.type().equals("checkout.session.completed"))
                         .findFirst()
                         .orElseThrow()
                         .acknowledgedNanos();
                 acknowledged.add(ack);
-                Shop.Event update;
+                ApiClient.ServerEvent update;
                 do {
                     update = events.poll(60, TimeUnit.SECONDS);
                     if (update == null) {
                         throw new IllegalStateException("no update on the events stream for sale " + sale);
                     }
-                } while (!update.name().equals("revenue") || Shop.ticketsSold(update.data()) < sale);
+                } while (!update.name().equals("revenue") || ticketsSold(update.data()) < sale);
                 ours.add(Math.max(0, update.receivedNanos() - ack));
                 Thread.sleep(pauseMillis);
                 if (sale % 50 == 0) {
@@ -119,7 +132,7 @@ public final class FreshnessBench implements Callable<Integer> {
                     theirs.add(Math.max(0, first - acknowledged.get(sale - 1)));
                 }
             }
-            JsonNode route = shop.get("/v1/lives/" + liveId + "/revenue");
+            JsonNode route = api.revenue(creator.apiKey(), liveId);
             System.out.println();
             System.out.println("==== dashboard bench report ====");
             report("events stream (replay API folds payments)", ours, sales);
@@ -128,7 +141,7 @@ public final class FreshnessBench implements Callable<Integer> {
             System.out.printf("ratio p99 ours / baseline  %.3f%n", ratio);
             System.out.printf(
                     "route total after the run: %d tickets, gross %d EUR cents%n",
-                    Shop.ticketsSold(route),
+                    ticketsSold(route),
                     route.path("currencies")
                             .path(0)
                             .path("totals")
@@ -159,6 +172,14 @@ public final class FreshnessBench implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Tickets sold in the first currency of a revenue answer or event. */
+    private static long ticketsSold(JsonNode revenue) {
+        JsonNode currencies = revenue.path("currencies");
+        return currencies.isEmpty()
+                ? 0
+                : RevenueTotals.ofApi(currencies.get(0).path("totals")).sold();
     }
 
     private static void report(String name, List<Long> delays, int expected) {

@@ -1,17 +1,17 @@
 package io.stagepass.bench.ingest;
 
+import io.stagepass.acceptance.client.BeaconReport;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.RefusedException;
+import io.stagepass.acceptance.client.UnavailableException;
 import io.stagepass.bench.Latencies;
 import io.stagepass.events.Beacon;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
-import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.stack.Stack;
 import io.stagepass.platform.kafka.KafkaClients;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ final class BeaconLoad {
 
     private final Stack stack;
     private final PlaybackTokens tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
-    private final HttpClient http = HttpClient.newHttpClient();
     private final Latencies latencies = new Latencies();
     private final AtomicLong accepted = new AtomicLong();
 
@@ -61,42 +60,33 @@ final class BeaconLoad {
 
     /** One sender: a request after the other until {@code endNanos}, or until one fails. */
     private void send(int sender, long endNanos) {
+        IngestClient ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
         int session = 0;
         while (System.nanoTime() < endNanos) {
             // A fresh session per request: the per-session rate limit is not what is measured here.
             String sessionId = "bench-" + sender + "-" + session++;
             String token =
                     tokens.issue("live_bench", "cs_" + sender, Instant.now().plusSeconds(3600));
-            String body = batch(sessionId);
+            List<BeaconReport> batch = batch(sessionId);
             long start = System.nanoTime();
             try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.ingestPort() + "/v1/beacons"))
-                                .header("Authorization", "Bearer " + token)
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                latencies.add((System.nanoTime() - start) / 1000);
-                if (response.statusCode() == 202) {
-                    accepted.addAndGet(BATCH);
-                }
+                ingest.beacons(token, batch);
+                accepted.addAndGet(BATCH);
+            } catch (RefusedException | UnavailableException answeredOtherwise) {
+                // answered, but not accepted: counts in the latencies, not in the rate
             } catch (Exception e) {
                 return;
             }
+            latencies.add((System.nanoTime() - start) / 1000);
         }
     }
 
-    private static String batch(String sessionId) {
-        StringBuilder body = new StringBuilder("[");
+    private static List<BeaconReport> batch(String sessionId) {
+        List<BeaconReport> batch = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
-            body.append(i == 0 ? "" : ",")
-                    .append("{\"type\":\"heartbeat\",\"sessionId\":\"")
-                    .append(sessionId)
-                    .append("\",\"mode\":\"live\",\"positionMs\":")
-                    .append(i * 10_000)
-                    .append('}');
+            batch.add(BeaconReport.of("heartbeat", sessionId, "live", i * 10_000L));
         }
-        return body.append(']').toString();
+        return batch;
     }
 
     /** Beacons/s a plain durable producer writes for {@code seconds}, sending as fast as it can. */

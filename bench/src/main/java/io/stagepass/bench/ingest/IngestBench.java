@@ -1,8 +1,8 @@
 package io.stagepass.bench.ingest;
 
 import io.stagepass.bench.Latencies;
-import io.stagepass.launcher.Stack;
-import io.stagepass.launcher.StackConfig;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.http.HttpServices;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,12 +1,13 @@
 package io.stagepass.bench.ingest;
 
-import io.stagepass.bench.Sleep;
+import io.stagepass.acceptance.client.IngestClient;
 import io.stagepass.events.Ids;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
-import io.stagepass.launcher.Stack;
+import io.stagepass.launcher.stack.Stack;
 import io.stagepass.platform.kafka.EventPublisher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * name the lives.
  */
 record ScheduledLives(List<String> keys, Map<String, String> keyByLive) {
+    private static final Duration KEY_WAIT = Duration.ofSeconds(30);
+
+    /** Schedules {@code lives} lives and returns once ingest knows every stream key. */
     static ScheduledLives schedule(Stack stack, int lives) throws Exception {
         List<String> keys = new ArrayList<>();
         Map<String, String> keyByLive = new ConcurrentHashMap<>();
@@ -37,7 +41,10 @@ record ScheduledLives(List<String> keys, Map<String, String> keyByLive) {
                 keyByLive.put(liveId, key);
             }
         }
-        Sleep.millis(2000); // ingest's catalog view picks the keys up
+        IngestClient ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
+        for (String key : keys) {
+            ingest.awaitKnows(key, KEY_WAIT);
+        }
         return new ScheduledLives(keys, keyByLive);
     }
 }

@@ -2,6 +2,8 @@ package io.stagepass.bench.serve;
 
 import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.Operator;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.EventCodec;
@@ -11,9 +13,8 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.GeneratedLive;
-import io.stagepass.launcher.Stack;
-import io.stagepass.launcher.StackConfig;
-import io.stagepass.launcher.demo.LiveScheduler;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
@@ -21,6 +22,7 @@ import io.stagepass.platform.lifecycle.Directories;
 import io.stagepass.platform.s3.ObjectStore;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
+import io.stagepass.replay.creators.Catalog;
 import io.stagepass.replay.playback.SignedUrls;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -149,31 +151,33 @@ public final class ServeBench implements Callable<Integer> {
     }
 
     private static String replayWithTicket(Stack stack, String ticket) throws Exception {
-        LiveScheduler.Scheduled live;
+        Operator operator = new Operator(stack.kafka());
+        String creatorId =
+                operator.registerCreator("Bench", null, "EUR").creator().getCreatorId();
+        Catalog.Scheduled scheduled = operator.scheduleLive(creatorId, "Serve bench", "viewer", 1500, "EUR", 30);
+        String liveId = scheduled.live().getLiveId();
         try (EventPublisher publisher = new EventPublisher(stack.kafka(), "serve-bench")) {
-            live = LiveScheduler.schedule(publisher, null, "Bench", "Serve bench", "viewer", 1500, "EUR", 30);
             publisher
                     .publish(
                             Topic.PAYMENTS,
-                            live.liveId(),
-                            SampleEvents.payment(live.liveId(), ticket).build())
+                            liveId,
+                            SampleEvents.payment(liveId, ticket).build())
                     .get(30, TimeUnit.SECONDS);
         }
-        String ingest = "http://127.0.0.1:" + stack.ingestPort();
-        HttpClient http = HttpClient.newHttpClient();
-        LiveScheduler.awaitIngestKnows(ingest, live.streamKey(), DEADLINE);
+        IngestClient ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
+        ingest.awaitKnows(scheduled.streamKey(), DEADLINE);
         GeneratedLive.pushHls(
-                ingest + "/live/" + live.streamKey() + "/index.m3u8", GeneratedLive.Spec.hd(Duration.ofSeconds(20)));
+                ingest.pushUrl(scheduled.streamKey(), "index.m3u8"), GeneratedLive.Spec.hd(Duration.ofSeconds(20)));
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
         try (TopicReader reader = new TopicReader(stack.kafka())) {
             Await.expect(
                     "the replay READY",
                     DEADLINE,
                     () -> reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
-                            .filter(r -> live.liveId().equals(r.key()))
+                            .filter(r -> liveId.equals(r.key()))
                             .anyMatch(r -> codec.decode(r.value()).getType() == ReplayEventType.READY));
         }
-        return live.liveId();
+        return liveId;
     }
 
     private void report(List<Wrk.Result> results) {

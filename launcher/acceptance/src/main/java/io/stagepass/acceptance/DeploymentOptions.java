@@ -1,5 +1,6 @@
-package io.stagepass.launcher;
+package io.stagepass.acceptance;
 
+import io.stagepass.acceptance.load.LoadRun;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
@@ -14,7 +15,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The addresses of an existing deployment, for the commands that drive one ({@code demo}, {@code load}): its ingest
+ * The addresses of an existing deployment, for the commands that drive one ({@code stagepass demo}, {@code stagepass
+ * load}, the local cluster's failure scenarios): its ingest
  * instances, replay API and Stripe sandbox as options, its Kafka and S3 as options or the services' own variables, the
  * playback token secret from the services' variable only (a secret on a command line ends up in the shell history).
  */
@@ -54,12 +56,12 @@ public final class DeploymentOptions {
     URI s3Endpoint;
 
     /** Whether any address of a deployment was given. */
-    boolean any() {
+    public boolean any() {
         return ingestUrls != null || apiUrl != null || stripeApiBase != null || kafka != null || s3Endpoint != null;
     }
 
     /** A usage error unless ingest, the API and the Stripe sandbox were all given. */
-    void requireComplete(CommandLine commandLine) {
+    public void requireComplete(CommandLine commandLine) {
         if (ingestUrls == null || apiUrl == null || stripeApiBase == null) {
             throw new CommandLine.ParameterException(
                     commandLine,
@@ -76,7 +78,7 @@ public final class DeploymentOptions {
     }
 
     /** The environment with --kafka and --s3-endpoint on top. */
-    Env env() {
+    public Env env() {
         Map<String, String> overrides = new HashMap<>();
         if (kafka != null) {
             overrides.put(KafkaSettings.BOOTSTRAP, kafka);
@@ -87,28 +89,33 @@ public final class DeploymentOptions {
         return Env.system().with(overrides);
     }
 
-    List<String> ingest() {
+    public List<String> ingest() {
         return ingestUrls.stream().map(DeploymentOptions::trimmed).toList();
     }
 
-    String api() {
+    public String api() {
         return trimmed(apiUrl);
     }
 
-    String stripe() {
+    public String stripe() {
         return trimmed(stripeApiBase);
     }
 
-    KafkaSettings kafkaSettings() {
+    public KafkaSettings kafkaSettings() {
         return KafkaSettings.fromEnv(env());
     }
 
-    S3Settings s3Settings() {
+    public S3Settings s3Settings() {
         return S3Settings.fromEnv(env());
     }
 
-    PlaybackTokens tokens() {
+    public PlaybackTokens tokens() {
         return new PlaybackTokens(env().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+    }
+
+    /** The deployment as the load drives it. */
+    public LoadRun.Deployment loadTarget() {
+        return new LoadRun.Deployment(kafkaSettings(), s3Settings(), ingest(), api(), stripe(), tokens());
     }
 
     private static String trimmed(URI url) {

@@ -1,15 +1,22 @@
-package io.stagepass.launcher;
+package io.stagepass.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stagepass.acceptance.client.ApiClient;
+import io.stagepass.acceptance.client.Buyer;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.LiveRequest;
+import io.stagepass.acceptance.client.Operator;
+import io.stagepass.acceptance.client.StripeSandboxClient;
+import io.stagepass.acceptance.demo.DemoViewers;
+import io.stagepass.acceptance.testing.Browser;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.jobs.media.GeneratedLive;
-import io.stagepass.launcher.demo.DemoViewers;
-import io.stagepass.launcher.testing.Browser;
-import io.stagepass.launcher.testing.Shop;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.lifecycle.Await;
-import java.net.http.HttpClient;
+import io.stagepass.replay.creators.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,14 +40,21 @@ class DashboardEndToEndIT {
     static Path dir;
 
     static Stack stack;
-    static Shop shop;
+    static Catalog.Account creator;
+    static ApiClient api;
+    static IngestClient ingest;
+    static Buyer buyer;
 
     @BeforeAll
     static void start() throws Exception {
         Browser.assumeAvailable();
         stack = Stack.start(
                 StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
-        shop = new Shop(stack, "Dashboard creator", "EUR");
+        creator = new Operator(stack.kafka()).registerCreator("Dashboard creator", null, "EUR");
+        api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
+        ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
+        buyer = new Buyer(
+                api, new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase()));
     }
 
     @AfterAll
@@ -52,32 +66,31 @@ class DashboardEndToEndIT {
 
     @Test
     void theDashboardShowsTheRoutesNumbersAndANewSaleWithoutAReload() throws Exception {
-        JsonNode live = shop.live("Dashboard live", "EUR", 1500);
-        String liveId = live.get("liveId").asText();
-        DemoViewers viewers = new DemoViewers(
-                HttpClient.newHttpClient(), shop.ingest(), new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET), liveId);
+        ApiClient.ScheduledLive live =
+                api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Dashboard live", "EUR", 1500));
+        String liveId = live.liveId();
+        ingest.awaitKnows(live.streamKey(), AUDIENCE_WAIT);
+        DemoViewers viewers = new DemoViewers(ingest, new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET), liveId);
         viewers.start(3);
         GeneratedLive.pushHls(
-                shop.ingest() + "/live/" + live.get("streamKey").asText() + "/index.m3u8",
-                GeneratedLive.Spec.demo(Duration.ofSeconds(6)));
-        shop.buy(liveId, "one@example.com");
-        shop.buy(liveId, "two@example.com");
+                ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(6)));
+        buyer.buy(liveId, "one@example.com");
+        buyer.buy(liveId, "two@example.com");
         viewers.stop();
-        JsonNode audience = Await.until(
-                        AUDIENCE_WAIT,
-                        Duration.ofMillis(500),
-                        () -> shop.get("/v1/lives/" + liveId + "/audience"),
-                        a -> a.path("live").path("views").asLong() == 3
-                                && a.path("conversion").path("pageVisitors").asLong() == 3)
-                .value();
+        JsonNode audience = Await.expect(
+                "the audience of the three viewers",
+                AUDIENCE_WAIT,
+                () -> api.json(creator.apiKey(), "/v1/lives/" + liveId + "/audience"),
+                a -> a.path("live").path("views").asLong() == 3
+                        && a.path("conversion").path("pageVisitors").asLong() == 3);
         assertThat(audience.get("live").get("peak").get("viewers").asLong()).isEqualTo(3);
 
         try (Browser browser = Browser.start(dir)) {
-            browser.open(shop.api() + "/dashboard");
+            browser.open(api.url() + "/dashboard");
             assertThat(browser.driver().getCurrentUrl())
                     .as("signed out: sent to sign in")
                     .endsWith("/login");
-            browser.driver().findElement(By.id("key")).sendKeys(shop.creator.apiKey());
+            browser.driver().findElement(By.id("key")).sendKeys(creator.apiKey());
             browser.driver().findElement(By.id("sign-in")).click();
             Await.expect(
                     "the dashboard after sign-in",
@@ -88,8 +101,8 @@ class DashboardEndToEndIT {
                     .doesNotContain("stagepass_session");
             assertThat(browser.driver().getPageSource())
                     .as("the key is not in the page")
-                    .doesNotContain(shop.creator.apiKey());
-            browser.open(shop.api() + "/dashboard#" + liveId);
+                    .doesNotContain(creator.apiKey());
+            browser.open(api.url() + "/dashboard#" + liveId);
             Await.expect(
                     "the page shows the two sales",
                     Browser.timeout(),
@@ -99,7 +112,7 @@ class DashboardEndToEndIT {
                     Browser.timeout(),
                     () -> "3".equals(browser.script("return document.getElementById('kpi-peak').dataset.peak")));
 
-            JsonNode revenue = shop.get("/v1/lives/" + liveId + "/revenue")
+            JsonNode revenue = api.json(creator.apiKey(), "/v1/lives/" + liveId + "/revenue")
                     .get("currencies")
                     .get(0)
                     .get("totals");
@@ -112,7 +125,7 @@ class DashboardEndToEndIT {
             assertThat(text(browser, "kpi-gross")).isEqualTo("€30.00");
             // The audience job publishes on its own clock: compare the page and the route at the same moment.
             Await.expect("the page's audience numbers equal the route's", Browser.timeout(), () -> {
-                JsonNode now = shop.get("/v1/lives/" + liveId + "/audience");
+                JsonNode now = api.json(creator.apiKey(), "/v1/lives/" + liveId + "/audience");
                 return minor(browser, "kpi-watch")
                                 .equals(Long.toString(
                                         now.get("live").get("watchTimeMillis").asLong()
@@ -141,7 +154,7 @@ class DashboardEndToEndIT {
             }
 
             browser.script("window.stagepassNoReload = 'still here'");
-            shop.buy(liveId, "three@example.com");
+            buyer.buy(liveId, "three@example.com");
             Await.expect(
                     "the third sale, pushed to the open page",
                     Browser.timeout(),
@@ -150,7 +163,7 @@ class DashboardEndToEndIT {
                     .as("no reload")
                     .isEqualTo("still here");
             assertThat(text(browser, "kpi-gross")).isEqualTo("€45.00");
-            JsonNode summary = shop.get("/v1/creator/summary");
+            JsonNode summary = api.json(creator.apiKey(), "/v1/creator/summary");
             Await.expect(
                     "the creator-wide net follows the new sale",
                     Browser.timeout(),

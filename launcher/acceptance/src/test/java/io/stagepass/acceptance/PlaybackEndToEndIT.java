@@ -1,11 +1,13 @@
-package io.stagepass.launcher;
+package io.stagepass.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.stripe.StripeClient;
-import com.stripe.model.checkout.Session;
-import com.stripe.param.RefundCreateParams;
-import com.stripe.param.checkout.SessionCreateParams;
+import io.stagepass.acceptance.client.ApiClient;
+import io.stagepass.acceptance.client.Buyer;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.Operator;
+import io.stagepass.acceptance.client.StripeSandboxClient;
+import io.stagepass.acceptance.testing.Browser;
 import io.stagepass.events.Beacon;
 import io.stagepass.events.BeaconType;
 import io.stagepass.events.EventCodec;
@@ -16,14 +18,11 @@ import io.stagepass.events.Topic;
 import io.stagepass.events.ViewMode;
 import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.jobs.testing.FfmpegCli;
-import io.stagepass.launcher.demo.LiveScheduler;
-import io.stagepass.launcher.testing.Browser;
-import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.stagepass.replay.creators.Catalog;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,23 +44,25 @@ import org.junit.jupiter.api.io.TempDir;
 class PlaybackEndToEndIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final Duration REVOCATION_GOAL = Duration.ofSeconds(5);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     static Path dir;
 
     static Stack stack;
-    static StripeClient stripe;
+    static StripeSandboxClient stripe;
+    static ApiClient api;
+    static IngestClient ingest;
+    static Buyer buyer;
     static PlaybackTokens tokens;
 
     @BeforeAll
     static void start() throws Exception {
         stack = Stack.start(
                 StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
-        stripe = StripeClient.builder()
-                .setApiKey("sk_test_e2e")
-                .setApiBase(stack.stripeSandbox().orElseThrow().apiBase())
-                .build();
+        stripe = new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase());
+        api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
+        ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
+        buyer = new Buyer(api, stripe);
         tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
     }
 
@@ -72,61 +73,18 @@ class PlaybackEndToEndIT {
         }
     }
 
-    /** A ticket bought as a viewer buys one: a Checkout Session, paid on its page; returns the session (the ticket). */
-    static Session buy(LiveScheduler.Scheduled live, String email) throws Exception {
-        Session session = stripe.checkout()
-                .sessions()
-                .create(SessionCreateParams.builder()
-                        .setMode(SessionCreateParams.Mode.PAYMENT)
-                        .setSuccessUrl("http://127.0.0.1/ok")
-                        .setCancelUrl("http://127.0.0.1/cancel")
-                        .setCustomerEmail(email)
-                        .addLineItem(SessionCreateParams.LineItem.builder()
-                                .setQuantity(1L)
-                                .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
-                                        .setCurrency("eur")
-                                        .setUnitAmount(1500L)
-                                        .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
-                                                .setName("E2E")
-                                                .build())
-                                        .build())
-                                .build())
-                        .putMetadata("live_id", live.liveId())
-                        .putMetadata("tier", "viewer")
-                        .putMetadata("creator_id", live.creatorId())
-                        .build());
-        HttpResponse<Void> paid = HTTP.send(
-                HttpRequest.newBuilder(URI.create(session.getUrl()))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("email=" + email.replace("@", "%40")))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        assertThat(paid.statusCode()).as("the sandbox's checkout page").isEqualTo(303);
-        return stripe.checkout().sessions().retrieve(session.getId());
-    }
-
-    static LiveScheduler.Scheduled schedule(String title) throws Exception {
-        LiveScheduler.Scheduled live;
-        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
-            live = LiveScheduler.schedule(publisher, null, "E2E", title, "viewer", 1500, "EUR", 30);
-        }
-        LiveScheduler.awaitIngestKnows(ingest(), live.streamKey(), DEADLINE);
+    /** A live of one viewer tier at 1500 EUR cents, scheduled as {@code stagepass lives create} does. */
+    static Catalog.Scheduled schedule(String title) throws Exception {
+        Operator operator = new Operator(stack.kafka());
+        String creatorId =
+                operator.registerCreator("E2E", null, "EUR").creator().getCreatorId();
+        Catalog.Scheduled live = operator.scheduleLive(creatorId, title, "viewer", 1500, "EUR", 30);
+        ingest.awaitKnows(live.streamKey(), DEADLINE);
         return live;
     }
 
-    static String ingest() {
-        return "http://127.0.0.1:" + stack.ingestPort();
-    }
-
-    static String api() {
-        return "http://127.0.0.1:" + stack.apiPort();
-    }
-
     static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url.startsWith("/") ? api() + url : url))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return api.page(url);
     }
 
     static long mediaSequence(String playlist) {
@@ -140,16 +98,14 @@ class PlaybackEndToEndIT {
     @Test
     void aTicketHolderWatchesTheLiveAsFfmpegPushesItAndARefundStopsThemWithinSeconds() throws Exception {
         FfmpegCli.assumeAvailable();
-        LiveScheduler.Scheduled live = schedule("Live playback");
-        Session ticket = buy(live, "live-viewer@example.com");
-        String token = tokens.issue(live.liveId(), ticket.getId(), Instant.now().plusSeconds(3600));
-        String master = "/v1/lives/" + live.liveId() + "/master.m3u8?token=" + token;
+        Catalog.Scheduled live = schedule("Live playback");
+        String ticket =
+                buyer.buy(live.live().getLiveId(), "live-viewer@example.com").id();
+        String token =
+                tokens.issue(live.live().getLiveId(), ticket, Instant.now().plusSeconds(3600));
+        String master = "/v1/lives/" + live.live().getLiveId() + "/master.m3u8?token=" + token;
         Process ffmpeg = FfmpegCli.push(
-                ingest() + "/live/" + live.streamKey() + "/index.m3u8",
-                36,
-                true,
-                List.of(),
-                dir.resolve("ffmpeg-live.log"));
+                ingest.pushUrl(live.streamKey(), "index.m3u8"), 36, true, List.of(), dir.resolve("ffmpeg-live.log"));
         try {
             String liveUrl = Await.expect(
                             "the live's master playlist", DEADLINE, () -> get(master), r -> r.statusCode() == 200)
@@ -170,17 +126,12 @@ class PlaybackEndToEndIT {
                     .filter(l -> l.startsWith("/v1/"))
                     .reduce((a, b) -> b)
                     .orElseThrow();
-            HttpResponse<byte[]> bytes = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(api() + segment)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> bytes = api.bytes(segment);
             assertThat(bytes.statusCode()).isEqualTo(200);
             assertThat(bytes.body()[0]).as("MPEG-TS").isEqualTo((byte) 0x47);
 
             // The refund goes through Stripe (the sandbox), whose signed charge.refunded webhook ingest answers 2xx.
-            stripe.refunds()
-                    .create(RefundCreateParams.builder()
-                            .setPaymentIntent(ticket.getPaymentIntent())
-                            .build());
+            stripe.refund(ticket);
             long refunded = System.nanoTime();
             HttpResponse<String> refused = Await.expect(
                     "the refunded ticket refused", DEADLINE, () -> get(master), r -> r.statusCode() == 403);
@@ -197,14 +148,15 @@ class PlaybackEndToEndIT {
     @Test
     void thePlayerPagePlaysAndSeeksTheReplaySendsBeaconsAndRefusesARefundedTicket() throws Exception {
         Browser.assumeAvailable();
-        LiveScheduler.Scheduled live = schedule("Browser replay");
-        Session ticket = buy(live, "browser-viewer@example.com");
+        Catalog.Scheduled live = schedule("Browser replay");
+        String ticket =
+                buyer.buy(live.live().getLiveId(), "browser-viewer@example.com").id();
         GeneratedLive.pushHls(
-                ingest() + "/live/" + live.streamKey() + "/index.m3u8",
-                GeneratedLive.Spec.demo(Duration.ofSeconds(30)));
-        Await.expect("the replay READY", DEADLINE, () -> replayReady(live.liveId()));
-        String token = tokens.issue(live.liveId(), ticket.getId(), Instant.now().plusSeconds(3600));
-        String watch = TokenCommand.watchUrl(api(), live.liveId(), token);
+                ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(30)));
+        Await.expect("the replay READY", DEADLINE, () -> replayReady(live.live().getLiveId()));
+        String token =
+                tokens.issue(live.live().getLiveId(), ticket, Instant.now().plusSeconds(3600));
+        String watch = api.links().watch(live.live().getLiveId(), token);
 
         try (Browser browser = Browser.start(dir)) {
             browser.open(watch);
@@ -233,21 +185,18 @@ class PlaybackEndToEndIT {
             });
             browser.script("document.getElementById('video').play()");
             Await.expect("VIEW_START and PAGE_VIEW beacons on Kafka", DEADLINE, () -> {
-                List<Beacon> beacons = beacons(live.liveId());
+                List<Beacon> beacons = beacons(live.live().getLiveId());
                 return beacons.stream()
                                 .anyMatch(b -> b.getType() == BeaconType.VIEW_START
                                         && b.getMode() == ViewMode.REPLAY
-                                        && ticket.getId().equals(b.getTicketId()))
+                                        && ticket.equals(b.getTicketId()))
                         && beacons.stream().anyMatch(b -> b.getType() == BeaconType.PAGE_VIEW);
             });
             assertThat(browser.screenshot(Path.of("target", "screenshots", "player-replay.png")))
                     .as("distinct colours of the screenshot")
                     .isGreaterThan(50);
 
-            stripe.refunds()
-                    .create(RefundCreateParams.builder()
-                            .setPaymentIntent(ticket.getPaymentIntent())
-                            .build());
+            stripe.refund(ticket);
             Await.expect(
                     "the refunded ticket refused", DEADLINE, () -> get(watch).statusCode() == 403);
             browser.open(watch);

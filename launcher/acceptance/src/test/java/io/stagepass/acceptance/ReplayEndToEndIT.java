@@ -1,9 +1,11 @@
-package io.stagepass.launcher;
+package io.stagepass.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.Operator;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.ReplayEventType;
@@ -11,14 +13,14 @@ import io.stagepass.events.ReplayObject;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.FfmpegCli;
-import io.stagepass.launcher.demo.LiveScheduler;
-import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.replay.creators.Catalog;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,15 +76,15 @@ class ReplayEndToEndIT {
     }
 
     private void assertReplayOfAPush(String name, List<String> extra) throws Exception {
-        LiveScheduler.Scheduled live;
-        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "e2e")) {
-            live = LiveScheduler.schedule(publisher, null, "E2E", "Replay " + name, "viewer", 1500, "EUR", 30);
-        }
-        String ingest = "http://127.0.0.1:" + stack.ingestPort();
-        HttpClient http = HttpClient.newHttpClient();
-        LiveScheduler.awaitIngestKnows(ingest, live.streamKey(), DEADLINE);
+        Operator operator = new Operator(stack.kafka());
+        String creatorId =
+                operator.registerCreator("E2E", null, "EUR").creator().getCreatorId();
+        Catalog.Scheduled scheduled = operator.scheduleLive(creatorId, "Replay " + name, "viewer", 1500, "EUR", 30);
+        String liveId = scheduled.live().getLiveId();
+        IngestClient ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
+        ingest.awaitKnows(scheduled.streamKey(), DEADLINE);
         Process ffmpeg = FfmpegCli.push(
-                ingest + "/live/" + live.streamKey() + "/index.m3u8",
+                ingest.pushUrl(scheduled.streamKey(), "index.m3u8"),
                 SECONDS,
                 false,
                 extra,
@@ -93,9 +95,9 @@ class ReplayEndToEndIT {
                 .isZero();
 
         ReplayStatus ready = Await.expect(
-                "the replay of " + live.liveId(),
+                "the replay of " + liveId,
                 DEADLINE,
-                () -> latest(live.liveId()),
+                () -> latest(liveId),
                 status -> status != null
                         && (status.getType() == ReplayEventType.READY || status.getType() == ReplayEventType.FAILED));
         assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);

@@ -1,4 +1,4 @@
-package io.stagepass.launcher;
+package io.stagepass.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.stagepass.acceptance.demo.DemoScenario;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.MediaProbe;
-import io.stagepass.launcher.demo.DemoScenario;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.s3.ObjectStore;
@@ -65,9 +67,9 @@ class StackIT {
                     .as("the Flink web UI")
                     .contains("<html");
 
-            boolean arrived = new DemoScenario(
+            boolean arrived = DemoScenario.allHeld(new DemoScenario(
                             DemoScenario.target(stack), new PrintStream(demoOutput, true, StandardCharsets.UTF_8))
-                    .run();
+                    .run());
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();
             assertThat(Loader.getLoadedLibraries().keySet())
                     .as("native libraries loaded by the demo's push")

@@ -1,7 +1,10 @@
 package io.stagepass.launcher;
 
-import io.stagepass.launcher.demo.DemoScenario;
-import io.stagepass.launcher.demo.DemoTarget;
+import io.stagepass.acceptance.DeploymentOptions;
+import io.stagepass.acceptance.demo.DemoScenario;
+import io.stagepass.acceptance.demo.DemoTarget;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.lifecycle.Directories;
 import java.nio.file.Files;
@@ -63,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Stack stack = Stack.start(config, line -> System.out.println("  " + line))) {
             UpCommand.printReady(stack, Duration.ofNanos(System.nanoTime() - start));
-            boolean ok = new DemoScenario(DemoScenario.target(stack), System.out).run();
+            boolean ok = DemoScenario.allHeld(new DemoScenario(DemoScenario.target(stack), System.out).run());
             System.out.println(
                     ok
                             ? "Demo complete: every event arrived and the pipeline counted it."
@@ -99,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Demo against the deployment at ingest " + target.ingestUrl() + ", API "
                     + target.apiUrl() + ", Kafka " + target.kafka().bootstrapServers() + ", S3 "
                     + target.s3().endpoint() + ", Stripe sandbox " + target.stripeApiBase());
-            boolean ok = new DemoScenario(target, System.out).run();
+            boolean ok = DemoScenario.allHeld(new DemoScenario(target, System.out).run());
             System.out.println(
                     ok
                             ? "Demo complete: every event arrived and the deployment counted it."

@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import io.minio.MinioClient;
 import io.stagepass.events.Bucket;
 import io.stagepass.launcher.lake.Lake;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.s3.ObjectStore;

@@ -1,6 +1,8 @@
 package io.stagepass.launcher;
 
-import io.stagepass.launcher.load.LoadRun;
+import io.stagepass.acceptance.DeploymentOptions;
+import io.stagepass.acceptance.load.LoadRun;
+import io.stagepass.acceptance.load.LoadShape;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -89,17 +91,8 @@ final class LoadCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--tickets-per-second must be above 0 and at most 20, --refund-every at least 1");
         }
-        boolean equal = new LoadRun(
-                        deployment.kafkaSettings(),
-                        deployment.s3Settings(),
-                        deployment.ingest(),
-                        deployment.api(),
-                        deployment.stripe(),
-                        deployment.tokens(),
-                        new LoadRun.Shape(
-                                Duration.ofSeconds(seconds), viewers, beaconsPerRequest, ticketsPerSecond, refundEvery),
-                        System.out)
-                .run(wait);
-        return equal ? 0 : 1;
+        LoadShape shape =
+                new LoadShape(Duration.ofSeconds(seconds), viewers, beaconsPerRequest, ticketsPerSecond, refundEvery);
+        return new LoadRun(deployment.loadTarget(), shape, System.out).run(wait).equal() ? 0 : 1;
     }
 }

@@ -1,5 +1,6 @@
 package io.stagepass.launcher;
 
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.config.ConfigException;
 import java.nio.file.Path;
 import picocli.CommandLine;

@@ -3,8 +3,7 @@ package io.stagepass.launcher;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.stagepass.replay.Links;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -57,14 +56,8 @@ final class TokenCommand implements Callable<Integer> {
         String token = tokens.issue(liveId, ticketId, Instant.now().plus(validity));
         System.out.println(token); // alone on standard output, for TOKEN=$(stagepass token ...)
         if (ticketId != null) {
-            System.err.println("watch URL: " + watchUrl(apiUrl, liveId, token));
+            System.err.println("watch URL: " + Links.ofApi(apiUrl).watch(liveId, token));
         }
         return 0;
-    }
-
-    /** The player page of a live for a token. */
-    static String watchUrl(String apiUrl, String liveId, String token) {
-        return apiUrl.replaceAll("/+$", "") + "/watch/" + liveId + "?token="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }
 }

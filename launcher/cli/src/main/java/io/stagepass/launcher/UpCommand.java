@@ -1,5 +1,7 @@
 package io.stagepass.launcher;
 
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.config.Env;
 import java.time.Duration;
 import java.util.concurrent.Callable;

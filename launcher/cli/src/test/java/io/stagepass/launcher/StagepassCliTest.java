@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import java.io.PrintWriter;

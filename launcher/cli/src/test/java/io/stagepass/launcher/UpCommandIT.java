@@ -3,6 +3,7 @@ package io.stagepass.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.embedded.Ports;
+import io.stagepass.launcher.stack.StackConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.stagepass.launcher.load;
+package io.stagepass.acceptance.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.stagepass.launcher.testing;
+package io.stagepass.acceptance.testing;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -229,6 +229,20 @@ public final class Lake implements AutoCloseable {
         }
     }
 
+    /** The numbers of a query's first row, column by column (a null is 0); empty when it has no row. */
+    public List<Long> numbers(String sql) throws SQLException {
+        List<Long> numbers = new ArrayList<>();
+        try (Statement statement = duck.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            if (rows.next()) {
+                for (int c = 1; c <= rows.getMetaData().getColumnCount(); c++) {
+                    numbers.add(rows.getLong(c));
+                }
+            }
+        }
+        return numbers;
+    }
+
     private static void print(ResultSet rows, PrintStream out) throws SQLException {
         ResultSetMetaData meta = rows.getMetaData();
         int columns = meta.getColumnCount();

@@ -1,4 +1,4 @@
-package io.stagepass.launcher;
+package io.stagepass.launcher.stack;
 
 import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;

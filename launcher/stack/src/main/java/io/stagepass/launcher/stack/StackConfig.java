@@ -1,4 +1,4 @@
-package io.stagepass.launcher;
+package io.stagepass.launcher.stack;
 
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.platform.config.ConfigException;

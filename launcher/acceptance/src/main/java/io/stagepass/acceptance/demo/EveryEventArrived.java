@@ -1,0 +1,65 @@
+package io.stagepass.acceptance.demo;
+
+import io.stagepass.acceptance.check.Check;
+import io.stagepass.acceptance.check.CheckResult;
+import io.stagepass.acceptance.facts.Marks;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.Topic;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Every event the traffic sent is on its topic since the marks, once, and decodes. */
+final class EveryEventArrived implements Check {
+    private final KafkaSettings kafka;
+    private final Sent sent;
+    private final Marks marks;
+
+    EveryEventArrived(KafkaSettings kafka, Sent sent, Marks marks) {
+        this.kafka = kafka;
+        this.sent = sent;
+        this.marks = marks;
+    }
+
+    @Override
+    public String name() {
+        return "every event arrived";
+    }
+
+    @Override
+    public Optional<String> announcement() {
+        return Optional.of("Reading every topic back (read_committed):");
+    }
+
+    @Override
+    public CheckResult run() throws Exception {
+        List<String> lines = new ArrayList<>();
+        boolean all = true;
+        try (TopicReader reader = new TopicReader(kafka)) {
+            for (Map.Entry<Topic, Integer> entry : sent.counts().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .toList()) {
+                Topic topic = entry.getKey();
+                List<ConsumerRecord<String, byte[]>> records = Await.until(
+                                Waits.INGEST,
+                                Waits.FAST_POLL,
+                                () -> reader.readFrom(topic, marks.of(topic), Waits.READ_TIMEOUT),
+                                read -> read.size() >= entry.getValue())
+                        .value();
+                EventCodec<?> codec = EventCodec.of(topic.valueType());
+                records.forEach(record -> codec.decode(record.value()));
+                boolean ok = records.size() == entry.getValue();
+                all &= ok;
+                lines.add(String.format(
+                        "  %-32s sent %3d  read back %3d  %s",
+                        topic.topicName(), entry.getValue(), records.size(), ok ? "ok" : "MISSING"));
+            }
+        }
+        return CheckResult.of(name(), all, lines);
+    }
+}

@@ -1,0 +1,119 @@
+package io.stagepass.acceptance.demo;
+
+import io.stagepass.acceptance.check.Check;
+import io.stagepass.acceptance.check.CheckResult;
+import io.stagepass.acceptance.facts.LiveOutputs;
+import io.stagepass.acceptance.facts.Marks;
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.platform.config.KafkaSettings;
+import io.stagepass.platform.lifecycle.Await;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The jobs worker packaged the live into its replay once it ended: the statuses it published on the way (the progress
+ * a creator's dashboard shows) and the READY package.
+ */
+final class ReplayPackaged implements Check {
+    /** The replay's statuses, and when the live ended. */
+    private record Seen(List<ReplayStatus> statuses, Optional<Instant> ended) {
+        Optional<ReplayStatus> outcome() {
+            return statuses.stream()
+                    .filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
+                    .findFirst();
+        }
+    }
+
+    private final KafkaSettings kafka;
+    private final Sent sent;
+    private final Marks marks;
+
+    ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) {
+        this.kafka = kafka;
+        this.sent = sent;
+        this.marks = marks;
+    }
+
+    @Override
+    public String name() {
+        return "replay";
+    }
+
+    @Override
+    public Optional<String> announcement() {
+        return Optional.of("Waiting for the replay (the jobs worker packages the live when it ends)...");
+    }
+
+    @Override
+    public CheckResult run() throws Exception {
+        Await.Outcome<Seen> seen;
+        try (LiveOutputs outputs = new LiveOutputs(kafka, sent.liveId(), marks)) {
+            seen = Await.until(
+                    Waits.PIPELINE,
+                    Waits.FAST_POLL,
+                    () -> {
+                        outputs.refresh();
+                        return new Seen(outputs.replayStatuses(), outputs.endedAt());
+                    },
+                    now -> now.outcome().isPresent());
+        }
+        if (!seen.met()) {
+            return CheckResult.failed(
+                    name(),
+                    List.of("  the replay was not packaged within " + Waits.PIPELINE.toSeconds() + " s; statuses: "
+                            + seen.value().statuses()));
+        }
+        ReplayStatus last = seen.value().outcome().orElseThrow();
+        List<String> lines = new ArrayList<>();
+        lines.add(path(seen.value().statuses(), last, seen.value().ended()));
+        if (last.getType() != ReplayEventType.READY) {
+            lines.add("  the replay FAILED: " + last.getError());
+            return CheckResult.failed(name(), lines);
+        }
+        lines.add(String.format(
+                "  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
+                        + "%d thumbnail sprite%s); %s, %dx%d",
+                last.getVersion(),
+                last.getDurationMillis() / 1000.0,
+                last.getSizeBytes() / 1e6,
+                last.getObjects().size(),
+                last.getLiveId() + "/v" + last.getVersion() + "/",
+                last.getSpriteKeys().size(),
+                last.getSpriteKeys().size() == 1 ? "" : "s",
+                last.getRenditions().get(0).getCodecs(),
+                last.getRenditions().get(0).getWidth(),
+                last.getRenditions().get(0).getHeight()));
+        return CheckResult.held(name(), lines);
+    }
+
+    /** {@code PACKAGING v1 -> fetching 0% -> READY 1.5 s after the live ended}: each stage once, in order. */
+    private static String path(List<ReplayStatus> statuses, ReplayStatus last, Optional<Instant> ended) {
+        StringBuilder path = new StringBuilder("  ");
+        String stage = null;
+        for (ReplayStatus status : statuses) {
+            if (status.getType() == ReplayEventType.PACKAGING) {
+                path.append("PACKAGING v").append(status.getVersion());
+            } else if (status.getType() == ReplayEventType.PROGRESS
+                    && !status.getStage().equals(stage)) {
+                path.append(" -> ")
+                        .append(status.getStage())
+                        .append(' ')
+                        .append(status.getProgressPercent())
+                        .append('%');
+                stage = status.getStage();
+            }
+            if (status == last) {
+                break;
+            }
+        }
+        path.append(" -> ").append(last.getType());
+        ended.ifPresent(at -> path.append(String.format(
+                " %.1f s after the live ended",
+                Duration.between(at, last.getOccurredAt()).toMillis() / 1000.0)));
+        return path.toString();
+    }
+}
