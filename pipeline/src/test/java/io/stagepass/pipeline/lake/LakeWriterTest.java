@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Topic;
 import io.stagepass.platform.lake.LakeFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -13,12 +16,25 @@ import org.junit.jupiter.api.Test;
 /** What a writer restores: nothing the object store is needed for (no part is published here). */
 class LakeWriterTest {
     private static final long NOW = 2_000_000_000_000L;
+    /** 2026-01-01T10:00Z */
+    private static final long HOUR = 1_767_261_600_000L;
+
     private static final LakeSink.Settings SETTINGS = new LakeSink.Settings(
             new LakeStore.Endpoint("http://127.0.0.1:9", "k", "s", "us-east-1"),
             Duration.ofMinutes(2),
             Duration.ofMinutes(5),
             128L << 20,
             Duration.ofMinutes(10));
+    /**
+     * A writer's state for one hour as checkpoints and savepoints of the lake job hold it (serializer version 2,
+     * with rolling files and compaction): two parts, one rolling file, one compaction record to delete.
+     */
+    private static final String CHECKPOINTED_V2 =
+            "AAhQQVlNRU5UUwAAAZt4//kAAAAAAAAAAB4AAAAAAAAAAwAAAZt5AX+gAAAAAgAPX3N0YWdpbmcveC5wYXJ0AA9fc3RhZ2luZy95"
+                    + "LnBhcnQAAAGbeQC8UAAAAAEAVnRvcGljPXN0YWdlcGFzcy5wYXltZW50cy9kYXRlPTIwMjYtMDEtMDEvaG91cj0xMC9wYXJ0LTE3"
+                    + "NjcyNjE2MDAwMDAtMC1hYmNkMTIzNC5wYXJxdWV0ABFfc3RhZ2luZy93Lm1lcmdlZAAAAAAAAAgAAAAAAAAAAAcAAAABAGZ0b3Bp"
+                    + "Yz1zdGFnZXBhc3MucGF5bWVudHMvZGF0ZT0yMDI2LTAxLTAxL2hvdXI9MTAvcGFydC0xNzY3MjYxNjAwMDAxLTAtYWJjZDEyMzUu"
+                    + "cGFycXVldC5jb21wYWN0aW9uLmpzb24AAAGbeQYTgA==";
 
     @Test
     void mergesTheStatesOfSeveralWritersForTheSameHourWhenParallelismShrinks() throws Exception {
@@ -74,6 +90,50 @@ class LakeWriterTest {
         assertThat(copy.partKeys).isEqualTo(original.partKeys);
         assertThat(copy.records).isEqualTo(3);
         assertThat(copy.partition.prefix()).isEqualTo("topic=stagepass.payments/date=2026-01-01/hour=10/");
+    }
+
+    @Test
+    void readsAndWritesTheStateThatCheckpointsHoldByteForByte() throws Exception {
+        PendingPartition.Serializer serializer = new PendingPartition.Serializer();
+        byte[] checkpointed = Base64.getDecoder().decode(CHECKPOINTED_V2);
+        PendingPartition restored = serializer.deserialize(2, checkpointed);
+
+        assertThat(restored.partition).isEqualTo(new LakePartition(Topic.PAYMENTS, HOUR));
+        assertThat(restored.partKeys).containsExactly("_staging/x.part", "_staging/y.part");
+        assertThat(List.of(restored.bytes, restored.records, restored.lastWriteMillis, restored.firstStagedMillis))
+                .containsExactly(30L, 3L, HOUR + 100_000, HOUR + 50_000);
+        assertThat(restored.published)
+                .containsExactly(new PendingPartition.Published(
+                        "topic=stagepass.payments/date=2026-01-01/hour=10/part-1767261600000-0-abcd1234.parquet",
+                        "_staging/w.merged",
+                        2048,
+                        7));
+        assertThat(restored.retiring)
+                .containsExactly("topic=stagepass.payments/date=2026-01-01/hour=10/"
+                        + "part-1767261600001-0-abcd1235.parquet.compaction.json");
+        assertThat(restored.retireAtMillis).isEqualTo(HOUR + 400_000);
+        assertThat(serializer.getVersion()).isEqualTo(2);
+        assertThat(serializer.serialize(restored)).isEqualTo(checkpointed);
+    }
+
+    @Test
+    void readsTheStateOfVersion1WhoseOldestPartCountsFromTheLastWrite() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(Topic.BEACONS.name());
+            out.writeLong(HOUR);
+            out.writeLong(30); // bytes
+            out.writeLong(3); // records
+            out.writeLong(HOUR + 100_000); // last write
+            StateStrings.write(out, List.of("_staging/x.part"));
+        }
+        PendingPartition restored = new PendingPartition.Serializer().deserialize(1, bytes.toByteArray());
+
+        assertThat(restored.partKeys).containsExactly("_staging/x.part");
+        assertThat(List.of(restored.bytes, restored.records, restored.lastWriteMillis, restored.firstStagedMillis))
+                .containsExactly(30L, 3L, HOUR + 100_000, HOUR + 100_000);
+        assertThat(restored.published).isEmpty();
+        assertThat(restored.retiring).isEmpty();
     }
 
     @Test
