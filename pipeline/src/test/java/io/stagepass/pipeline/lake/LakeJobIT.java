@@ -325,12 +325,12 @@ class LakeJobIT {
         PipelineJobs.configure(env, config);
         env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
         SingleOutputStreamOperator<SpecificRecord> events = LakeJob.events(env, config);
-        LakeJob.sinkTo(
+        LakeJob.defineWorkflow(
                 failOnce
                         ? events.map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500))
                                 .uid("fail-once")
                         : events,
-                config);
+                LakeJob.sink(config));
         flink.submit(env.getStreamGraph());
     }
 
