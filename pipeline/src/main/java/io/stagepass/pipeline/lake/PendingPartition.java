@@ -17,7 +17,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * them), the rolling files it published for the hour (to compact them once the hour is quiet), and the compaction
  * records it will delete once readers no longer need them. A value: each step makes a new one.
  *
- * @param lastWriteMillis when a part was last staged for the hour (or the writer restored): its quiet time starts
+ * @param lastWriteMillis when a part was last staged for the hour, or the writer restored: its quiet time counts
+ *                        from then
  * @param published       rolling files published for the hour and not compacted yet
  * @param retiring        objects to delete at {@code retireAtMillis}
  */
