@@ -162,11 +162,11 @@ public final class LakeFreshnessBench implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         PipelineJobs.configure(env, config);
         env.enableCheckpointing(config.lakeCheckpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        LakeJob.sinkTo(
+        LakeJob.defineWorkflow(
                 KafkaIo.decodedSource(env, config, name, Topic.BEACONS, Beacon.class)
                         .map(beacon -> (SpecificRecord) beacon)
                         .returns(new GenericTypeInfo<>(SpecificRecord.class)),
-                config);
+                LakeJob.sink(config));
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(name);
         flink.submit(graph);

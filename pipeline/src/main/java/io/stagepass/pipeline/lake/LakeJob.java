@@ -9,9 +9,11 @@ import java.util.Arrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -53,6 +55,27 @@ public final class LakeJob implements PipelineJob {
         return events;
     }
 
+    /**
+     * The topology, free of sources and sinks: each fact once ({@link FirstOfEachEvent}), into {@code sink}. The
+     * stages carry uids so a restored job finds what it remembered and its pending files.
+     */
+    public static DataStreamSink<SpecificRecord> defineWorkflow(
+            DataStream<SpecificRecord> events, Sink<SpecificRecord> sink) {
+        return events.map(FirstOfEachEvent.Encoded::of)
+                .returns(FirstOfEachEvent.Encoded.class)
+                .uid("lake-encode")
+                .name("encode")
+                .keyBy(encoded -> encoded.key, Types.STRING)
+                .process(new FirstOfEachEvent())
+                .returns(new GenericTypeInfo<>(SpecificRecord.class))
+                .uid("lake-dedupe")
+                .name("each fact once")
+                .sinkTo(sink)
+                .uid("lake-sink")
+                .name("lake (Parquet)");
+    }
+
+    /** Parquet in the lake bucket, exactly once. */
     public static LakeSink sink(PipelineConfig config) {
         return new LakeSink(new LakeSink.Settings(
                 LakeStore.Endpoint.of(config.s3()),
@@ -62,28 +85,9 @@ public final class LakeJob implements PipelineJob {
                 config.lakeCheckpointInterval().multipliedBy(RETIRE_AFTER_CHECKPOINTS)));
     }
 
-    /**
-     * Writes events to the lake, each fact once ({@link FirstOfEachEvent}); the stages carry uids so a restored job
-     * finds what it remembered and its pending files.
-     */
-    public static void sinkTo(DataStream<SpecificRecord> events, PipelineConfig config) {
-        events.map(FirstOfEachEvent.Encoded::of)
-                .returns(FirstOfEachEvent.Encoded.class)
-                .uid("lake-encode")
-                .name("encode")
-                .keyBy(encoded -> encoded.key, Types.STRING)
-                .process(new FirstOfEachEvent())
-                .returns(new GenericTypeInfo<>(SpecificRecord.class))
-                .uid("lake-dedupe")
-                .name("each fact once")
-                .sinkTo(sink(config))
-                .uid("lake-sink")
-                .name("lake (Parquet)");
-    }
-
     @Override
     public void define(StreamExecutionEnvironment env, PipelineConfig config) {
         env.enableCheckpointing(config.lakeCheckpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        sinkTo(events(env, config), config);
+        defineWorkflow(events(env, config), sink(config));
     }
 }

@@ -42,7 +42,11 @@ public final class LakeSink
             Duration closeAfter,
             long targetFileBytes,
             Duration retireAfter)
-            implements Serializable {}
+            implements Serializable {
+        LakePolicy policy() {
+            return new LakePolicy(publishEvery, closeAfter, targetFileBytes, retireAfter);
+        }
+    }
 
     @Override
     public LakeWriter createWriter(WriterInitContext context) throws IOException {

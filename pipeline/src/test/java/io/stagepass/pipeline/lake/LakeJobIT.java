@@ -62,6 +62,8 @@ class LakeJobIT {
     private static final Instant BASE = Instant.parse("2026-03-01T09:00:00Z");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String FAILURE = "lake-mid-stream";
+    /** A mirror lists the lake again this many times at most when compactions keep removing what it listed. */
+    private static final int LISTINGS = 10;
 
     @TempDir
     Path dir;
@@ -325,12 +327,12 @@ class LakeJobIT {
         PipelineJobs.configure(env, config);
         env.enableCheckpointing(config.lakeCheckpointInterval().toMillis());
         SingleOutputStreamOperator<SpecificRecord> events = LakeJob.events(env, config);
-        LakeJob.sinkTo(
+        LakeJob.defineWorkflow(
                 failOnce
                         ? events.map(FailOnce.<SpecificRecord>afterRecords(FAILURE, 1500))
                                 .uid("fail-once")
                         : events,
-                config);
+                LakeJob.sink(config));
         flink.submit(env.getStreamGraph());
     }
 
@@ -378,9 +380,20 @@ class LakeJobIT {
         return counts;
     }
 
-    /** Downloads the files a reader reads ({@link LakeFiles#list}) into a fresh folder. */
+    /**
+     * Downloads the files a reader reads ({@link LakeFiles#list}) into a fresh folder. A file compacted away between
+     * the listing and its download is "no such key": like every reader (docs/lake.md), list again.
+     */
     private Path mirror(MinioClient client) throws Exception {
-        return download(client, LakeFiles.list(client, ""), Files.createTempDirectory(dir, "lake-"));
+        for (int listing = 1; ; listing++) {
+            try {
+                return download(client, LakeFiles.list(client, ""), Files.createTempDirectory(dir, "lake-"));
+            } catch (ErrorResponseException e) {
+                if (!"NoSuchKey".equals(e.errorResponse().code()) || listing == LISTINGS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Path download(MinioClient client, List<LakeFiles.LakeFile> files, Path target) throws Exception {

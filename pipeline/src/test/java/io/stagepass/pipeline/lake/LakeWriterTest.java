@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.Topic;
 import io.stagepass.platform.lake.LakeFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -13,20 +16,33 @@ import org.junit.jupiter.api.Test;
 /** What a writer restores: nothing the object store is needed for (no part is published here). */
 class LakeWriterTest {
     private static final long NOW = 2_000_000_000_000L;
+    /** 2026-01-01T10:00Z */
+    private static final long HOUR = 1_767_261_600_000L;
+
     private static final LakeSink.Settings SETTINGS = new LakeSink.Settings(
             new LakeStore.Endpoint("http://127.0.0.1:9", "k", "s", "us-east-1"),
             Duration.ofMinutes(2),
             Duration.ofMinutes(5),
             128L << 20,
             Duration.ofMinutes(10));
+    /**
+     * A writer's state for one hour as checkpoints and savepoints of the lake job hold it (serializer version 2,
+     * with rolling files and compaction): two parts, one rolling file, one compaction record to delete.
+     */
+    private static final String CHECKPOINTED_V2 =
+            "AAhQQVlNRU5UUwAAAZt4//kAAAAAAAAAAB4AAAAAAAAAAwAAAZt5AX+gAAAAAgAPX3N0YWdpbmcveC5wYXJ0AA9fc3RhZ2luZy95"
+                    + "LnBhcnQAAAGbeQC8UAAAAAEAVnRvcGljPXN0YWdlcGFzcy5wYXltZW50cy9kYXRlPTIwMjYtMDEtMDEvaG91cj0xMC9wYXJ0LTE3"
+                    + "NjcyNjE2MDAwMDAtMC1hYmNkMTIzNC5wYXJxdWV0ABFfc3RhZ2luZy93Lm1lcmdlZAAAAAAAAAgAAAAAAAAAAAcAAAABAGZ0b3Bp"
+                    + "Yz1zdGFnZXBhc3MucGF5bWVudHMvZGF0ZT0yMDI2LTAxLTAxL2hvdXI9MTAvcGFydC0xNzY3MjYxNjAwMDAxLTAtYWJjZDEyMzUu"
+                    + "cGFycXVldC5jb21wYWN0aW9uLmpzb24AAAGbeQYTgA==";
 
     @Test
     void mergesTheStatesOfSeveralWritersForTheSameHourWhenParallelismShrinks() throws Exception {
-        LakePartition hour = new LakePartition(Topic.BEACONS, 1_767_261_600_000L);
+        LakePartition hour = new LakePartition(Topic.BEACONS, HOUR);
         PendingPartition fromWriter0 = pending(hour, 100, "_staging/a.part", "_staging/b.part");
         PendingPartition fromWriter1 = pending(hour, 50, "_staging/c.part");
-        PendingPartition otherHour =
-                pending(new LakePartition(Topic.BEACONS, 1_767_265_200_000L), 7, "_staging/d.part");
+        PendingPartition otherHour = pending(
+                new LakePartition(Topic.BEACONS, HOUR + Duration.ofHours(1).toMillis()), 7, "_staging/d.part");
         AtomicLong clock = new AtomicLong(NOW);
 
         try (LakeWriter writer = new LakeWriter(
@@ -38,13 +54,13 @@ class LakeWriterTest {
             List<PendingPartition> state = writer.snapshotState(1);
             assertThat(state).hasSize(2);
             PendingPartition merged = state.stream()
-                    .filter(p -> p.partition.equals(hour))
+                    .filter(p -> p.partition().equals(hour))
                     .findFirst()
                     .orElseThrow();
-            assertThat(merged.partKeys)
+            assertThat(merged.parts().keys())
                     .containsExactlyInAnyOrder("_staging/a.part", "_staging/b.part", "_staging/c.part");
-            assertThat(merged.records).isEqualTo(150);
-            assertThat(merged.lastWriteMillis)
+            assertThat(merged.parts().records()).isEqualTo(150);
+            assertThat(merged.lastWriteMillis())
                     .as("quiet time starts again at the restore")
                     .isEqualTo(clock.get());
             assertThat(writer.prepareCommit())
@@ -55,25 +71,72 @@ class LakeWriterTest {
 
     @Test
     void writerStateSurvivesItsSerializer() throws Exception {
-        PendingPartition original =
-                pending(new LakePartition(Topic.PAYMENTS, 1_767_261_600_000L), 3, "_staging/x.part");
-        original.published.add(new PendingPartition.Published(
-                "topic=stagepass.payments/date=2026-01-01/hour=10/part-1767261600000-0-abcd1234.parquet",
-                "_staging/w.part",
-                2048,
-                7));
-        original.retiring.add("topic=stagepass.payments/date=2026-01-01/hour=10/part-x.parquet.compaction.json");
-        original.retireAtMillis = 42;
+        PendingPartition staged = pending(new LakePartition(Topic.PAYMENTS, HOUR), 3, "_staging/x.part");
+        PendingPartition original = new PendingPartition(
+                staged.partition(),
+                staged.parts(),
+                staged.lastWriteMillis(),
+                List.of(new PendingPartition.Published(
+                        "topic=stagepass.payments/date=2026-01-01/hour=10/part-1767261600000-0-abcd1234.parquet",
+                        "_staging/w.part",
+                        2048,
+                        7)),
+                List.of("topic=stagepass.payments/date=2026-01-01/hour=10/part-x.parquet.compaction.json"),
+                42);
         PendingPartition.Serializer serializer = new PendingPartition.Serializer();
         PendingPartition copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(original));
-        assertThat(copy.published).isEqualTo(original.published);
-        assertThat(copy.retiring).isEqualTo(original.retiring);
-        assertThat(copy.retireAtMillis).isEqualTo(42);
-        assertThat(copy.firstStagedMillis).isEqualTo(original.firstStagedMillis);
-        assertThat(copy.partition).isEqualTo(original.partition);
-        assertThat(copy.partKeys).isEqualTo(original.partKeys);
-        assertThat(copy.records).isEqualTo(3);
-        assertThat(copy.partition.prefix()).isEqualTo("topic=stagepass.payments/date=2026-01-01/hour=10/");
+        assertThat(copy).isEqualTo(original);
+        assertThat(copy.published()).hasSize(1);
+        assertThat(copy.retiring()).hasSize(1);
+        assertThat(copy.retireAtMillis()).isEqualTo(42);
+        assertThat(copy.parts().records()).isEqualTo(3);
+        assertThat(copy.partition().prefix()).isEqualTo("topic=stagepass.payments/date=2026-01-01/hour=10/");
+    }
+
+    @Test
+    void readsAndWritesTheStateThatCheckpointsHoldByteForByte() throws Exception {
+        PendingPartition.Serializer serializer = new PendingPartition.Serializer();
+        byte[] checkpointed = Base64.getDecoder().decode(CHECKPOINTED_V2);
+        PendingPartition restored = serializer.deserialize(2, checkpointed);
+
+        assertThat(restored)
+                .isEqualTo(new PendingPartition(
+                        new LakePartition(Topic.PAYMENTS, HOUR),
+                        new PendingPartition.Parts(List.of("_staging/x.part", "_staging/y.part"), 30, 3, HOUR + 50_000),
+                        HOUR + 100_000,
+                        List.of(new PendingPartition.Published(
+                                "topic=stagepass.payments/date=2026-01-01/hour=10/part-1767261600000-0-abcd1234.parquet",
+                                "_staging/w.merged",
+                                2048,
+                                7)),
+                        List.of("topic=stagepass.payments/date=2026-01-01/hour=10/"
+                                + "part-1767261600001-0-abcd1235.parquet.compaction.json"),
+                        HOUR + 400_000));
+        assertThat(serializer.getVersion()).isEqualTo(2);
+        assertThat(serializer.serialize(restored)).isEqualTo(checkpointed);
+    }
+
+    @Test
+    void readsTheStateOfVersion1WhoseOldestPartCountsFromTheLastWrite() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(Topic.BEACONS.name());
+            out.writeLong(HOUR);
+            out.writeLong(30); // bytes
+            out.writeLong(3); // records
+            out.writeLong(HOUR + 100_000); // last write
+            StateStrings.write(out, List.of("_staging/x.part"));
+        }
+        PendingPartition restored = new PendingPartition.Serializer().deserialize(1, bytes.toByteArray());
+
+        assertThat(restored)
+                .isEqualTo(new PendingPartition(
+                        new LakePartition(Topic.BEACONS, HOUR),
+                        new PendingPartition.Parts(List.of("_staging/x.part"), 30, 3, HOUR + 100_000),
+                        HOUR + 100_000,
+                        List.of(),
+                        List.of(),
+                        0));
     }
 
     @Test
@@ -93,13 +156,9 @@ class LakeWriterTest {
         }
     }
 
+    /** A writer's state for the hour: parts staged a second before the restore, so no rolling file is due yet. */
     private static PendingPartition pending(LakePartition partition, long records, String... parts) {
-        PendingPartition pending = new PendingPartition(partition);
-        pending.partKeys.addAll(List.of(parts));
-        pending.records = records;
-        pending.bytes = records * 10;
-        pending.lastWriteMillis = 1;
-        pending.firstStagedMillis = NOW - 1000; // staged a second before the restore: no rolling file due yet
-        return pending;
+        PendingPartition.Parts staged = new PendingPartition.Parts(List.of(parts), records * 10, records, NOW - 1000);
+        return new PendingPartition(partition, staged, 1, List.of(), List.of(), 0);
     }
 }
