@@ -5,6 +5,7 @@ import io.stagepass.platform.config.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -97,6 +98,16 @@ public final class KafkaClients {
         int partitions = consumer.partitionsFor(topic.topicName()).size();
         return new TopicPartition(
                 topic.topicName(), Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions);
+    }
+
+    /** Whether the (assigned) consumer's position in each partition is at or past the offset given for it. */
+    public static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (consumer.position(partition.getKey()) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Admin admin(KafkaSettings kafka) {
