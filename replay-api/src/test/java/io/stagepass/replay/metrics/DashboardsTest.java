@@ -3,21 +3,20 @@ package io.stagepass.replay.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.replay.views.Views;
-import org.junit.jupiter.api.AfterEach;
+import io.stagepass.events.SampleEvents;
+import io.stagepass.replay.views.Audience;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Replays;
+import io.stagepass.replay.views.Revenue;
 import org.junit.jupiter.api.Test;
 
 class DashboardsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Views views = new Views(new KafkaSettings("127.0.0.1:1"));
-    private final Dashboards dashboards = new Dashboards(views);
-
-    @AfterEach
-    void close() throws Exception {
-        views.close();
-    }
+    private final Lives lives = new Lives();
+    private final Revenue revenue = new Revenue();
+    private final Audience audience = new Audience();
+    private final Dashboards dashboards = new Dashboards(lives, new Replays(), revenue, audience);
 
     @Test
     void aLiveWithNoPaymentsNoAudienceAndNoReplayAnswersEmptyNumbers() throws Exception {
@@ -35,5 +34,17 @@ class DashboardsTest {
                         "{\"liveId\":\"live_quiet\",\"status\":\"none\",\"detail\":\"packaged when the live ends\"}");
         assertThat(JSON.writeValueAsString(dashboards.summary("creator_quiet")))
                 .isEqualTo("{\"creatorId\":\"creator_quiet\",\"lives\":0,\"currencies\":[]}");
+
+        assertThat(revenue.of("live_quiet")).as("reading made no revenue").isEmpty();
+        assertThat(audience.of("live_quiet")).as("reading made no audience").isEmpty();
+    }
+
+    @Test
+    void aCreatorsLiveWithNoPaymentsCountsInTheSummaryWithNoCurrency() throws Exception {
+        lives.put("live_quiet", SampleEvents.live("live_quiet", "creator_quiet").build());
+
+        assertThat(JSON.writeValueAsString(dashboards.summary("creator_quiet")))
+                .isEqualTo("{\"creatorId\":\"creator_quiet\",\"lives\":1,\"currencies\":[]}");
+        assertThat(revenue.of("live_quiet")).isEmpty();
     }
 }
