@@ -73,17 +73,28 @@ public final class Projections {
             }
             return true;
         }
-        SpecificRecord value;
-        try {
-            value = codecs.get(topic).decode(record.value());
-        } catch (MalformedEventException e) {
-            skip(record, e.getMessage());
+        Optional<? extends SpecificRecord> value = decode(codecs.get(topic), record);
+        if (value.isEmpty()) {
             return false;
         }
         for (Projection<?> projection : byTopic.get(topic)) {
-            put(projection, record.key(), value).ifPresent(id -> changes.changed(projection, id));
+            put(projection, record.key(), value.get()).ifPresent(id -> changes.changed(projection, id));
         }
         return true;
+    }
+
+    /**
+     * A record's value decoded, or empty (and logged) when it is not a readable event: the same skip for a reader that
+     * keeps every fact of a topic rather than the latest per key.
+     */
+    public static <T extends SpecificRecord> Optional<T> decode(
+            EventCodec<T> codec, ConsumerRecord<String, byte[]> record) {
+        try {
+            return Optional.of(codec.decode(record.value()));
+        } catch (MalformedEventException e) {
+            skip(record, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @SuppressWarnings("unchecked") // decoded with the codec of the projection's own topic: the value is a T
