@@ -18,6 +18,7 @@ import io.stagepass.replay.creators.Sessions;
 import io.stagepass.replay.dashboard.DashboardRoutes;
 import io.stagepass.replay.exports.ExportRoutes;
 import io.stagepass.replay.exports.LakeExports;
+import io.stagepass.replay.metrics.Dashboards;
 import io.stagepass.replay.metrics.MetricsRoutes;
 import io.stagepass.replay.ops.Operations;
 import io.stagepass.replay.playback.Access;
@@ -82,7 +83,7 @@ public final class ReplayApiService implements AutoCloseable {
     private void startAll(ReplayApiConfig config) throws Exception {
         Clock clock = Clock.systemUTC();
         views = resources.add(new Views(config.kafka()).start());
-        if (!views.awaitReady(VIEWS_WAIT)) {
+        if (!views.topicView().awaitReady(VIEWS_WAIT)) {
             LOG.warn(
                     "the replay API's views did not load within {} s; /ready says when they have",
                     VIEWS_WAIT.toSeconds());
@@ -96,22 +97,25 @@ public final class ReplayApiService implements AutoCloseable {
         MediaObjects objects = new MediaObjects(s3, presigner, config.cacheBytes());
         SignedUrls urls = new SignedUrls(config.tokenSecret(), config.linkTtl());
         PlaybackTokens tokens = new PlaybackTokens(config.tokenSecret());
-        Access access = new Access(tokens, views, clock);
-        PlaybackRoutes playback = new PlaybackRoutes(access, views, objects, urls, clock);
+        Access access = new Access(tokens, views.lives(), views.tickets(), clock);
+        PlaybackRoutes playback = new PlaybackRoutes(access, views.replays(), views.media(), objects, urls, clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
-        Operations operations = new Operations(views);
+        Operations operations = new Operations(views.topicView());
         Links links = new Links(
                 () -> config.publicUrl() != null ? config.publicUrl() : "http://127.0.0.1:" + port(),
                 config.ingestPublicUrl());
         publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
         Sessions sessions = new Sessions(config.tokenSecret());
-        CreatorAuth auth = new CreatorAuth(views, sessions, clock);
-        CreatorRoutes creators = new CreatorRoutes(auth, views, new Catalog(publisher, clock), links, clock);
-        metrics = resources.add(new MetricsRoutes(auth, views));
-        CheckoutRoutes checkout = new CheckoutRoutes(views, new Checkout(config.stripe(), links), tokens, links, clock);
-        TicketPages tickets = new TicketPages(views, tokens, config.ingestPublicUrl(), clock);
-        ExportRoutes exports = new ExportRoutes(views, new LakeExports(s3, presigner), clock);
+        CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, clock);
+        CreatorRoutes creators = new CreatorRoutes(
+                auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
+        Dashboards dashboards = new Dashboards(views.lives(), views.replays(), views.revenue(), views.audience());
+        metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
+        CheckoutRoutes checkout = new CheckoutRoutes(
+                views.lives(), views.tickets(), new Checkout(config.stripe(), links), tokens, links, clock);
+        TicketPages tickets = new TicketPages(views.lives(), views.creators(), tokens, config.ingestPublicUrl(), clock);
+        ExportRoutes exports = new ExportRoutes(views.analysts(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
                 auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {

@@ -2,26 +2,24 @@ package io.stagepass.jobs.replay;
 
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Live;
-import io.stagepass.events.MalformedEventException;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.views.LatestValues;
+import io.stagepass.platform.views.Projections;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the topics say about one live, read on demand from the one partition its key lives in: its segment facts
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * live's ENDED is below the end offsets read here, since ingest publishes ENDED only after them.
  */
 final class LiveFacts implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LiveFacts.class);
     /** Segment facts are appended after the live started; this much earlier covers clocks that disagree. */
     private static final Duration BEFORE_START = Duration.ofMinutes(10);
 
@@ -38,8 +35,6 @@ final class LiveFacts implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec<SegmentStored> segments = EventCodec.of(SegmentStored.class);
-    private final EventCodec<ReplayStatus> replays = EventCodec.of(ReplayStatus.class);
-    private final EventCodec<Live> lives = EventCodec.of(Live.class);
 
     LiveFacts(KafkaSettings kafka) {
         this.consumer = KafkaClients.assignedReader(kafka);
@@ -60,7 +55,7 @@ final class LiveFacts implements AutoCloseable {
         List<SegmentStored> facts = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : readToEnd(partition)) {
             if (live.getLiveId().equals(record.key())) {
-                decode(segments, record).ifPresent(facts::add);
+                Projections.decode(segments, record).ifPresent(facts::add);
             }
         }
         return facts;
@@ -68,42 +63,17 @@ final class LiveFacts implements AutoCloseable {
 
     /** The latest status of the live's replay (the compacted topic's last record for its key), if any. */
     Optional<ReplayStatus> latestReplay(String liveId) {
-        return latest(Topic.REPLAYS, liveId, replays);
+        return LatestValues.read(consumer, Topic.REPLAYS, liveId, ReplayStatus.class, READ_TIMEOUT);
     }
 
     /** The latest record of a live in the lives catalog. */
     Optional<Live> latestLive(String liveId) {
-        return latest(Topic.LIVES, liveId, lives);
+        return LatestValues.read(consumer, Topic.LIVES, liveId, Live.class, READ_TIMEOUT);
     }
 
-    /** Every live's latest record, and every replay's latest status: what retention looks at. */
-    <T extends SpecificRecord> Map<String, T> all(Topic topic, EventCodec<T> codec) {
-        Map<String, T> latest = new TreeMap<>();
-        for (TopicPartition partition : KafkaClients.partitions(consumer, topic)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            for (ConsumerRecord<String, byte[]> record : readToEnd(partition)) {
-                if (record.value() == null) {
-                    latest.remove(record.key());
-                } else {
-                    decode(codec, record).ifPresent(value -> latest.put(record.key(), value));
-                }
-            }
-        }
-        return latest;
-    }
-
-    private <T extends SpecificRecord> Optional<T> latest(Topic topic, String key, EventCodec<T> codec) {
-        TopicPartition partition = KafkaClients.partitionOf(consumer, topic, key);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        T latest = null;
-        for (ConsumerRecord<String, byte[]> record : readToEnd(partition)) {
-            if (key.equals(record.key())) {
-                latest = record.value() == null ? null : decode(codec, record).orElse(latest);
-            }
-        }
-        return Optional.ofNullable(latest);
+    /** Every live's latest record, or every replay's latest status: what retention looks at. */
+    <T extends SpecificRecord> Map<String, T> all(Topic topic, Class<T> type) {
+        return LatestValues.read(consumer, topic, type, READ_TIMEOUT);
     }
 
     /** The records from the current position of the (assigned) partition to its end as it is now. */
@@ -119,21 +89,6 @@ final class LiveFacts implements AutoCloseable {
             consumer.poll(POLL).records(partition).forEach(records::add);
         }
         return records;
-    }
-
-    private static <T extends SpecificRecord> Optional<T> decode(
-            EventCodec<T> codec, ConsumerRecord<String, byte[]> record) {
-        try {
-            return Optional.of(codec.decode(record.value()));
-        } catch (MalformedEventException e) {
-            LOG.warn(
-                    "skipping unreadable record {}-{}@{}: {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    e.getMessage());
-            return Optional.empty();
-        }
     }
 
     @Override

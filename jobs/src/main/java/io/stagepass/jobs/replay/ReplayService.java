@@ -24,6 +24,18 @@ import org.slf4j.LoggerFactory;
 public final class ReplayService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
 
+    /** What packaging a live did, and the status that says so. */
+    public record Packaged(Outcome outcome, ReplayStatus status) {
+        public enum Outcome {
+            /** A version was built: {@code status} is its READY or FAILED. */
+            BUILT,
+            /** A version was READY for the same segments already: {@code status} is that READY, left alone. */
+            ALREADY_READY,
+            /** Nothing was done, the replay window has closed: {@code status} is the latest one, null if none. */
+            WINDOW_CLOSED
+        }
+    }
+
     private final LiveFacts facts;
     private final ReplayFacts replays;
     private final Packager packager;
@@ -42,7 +54,7 @@ public final class ReplayService implements AutoCloseable {
     }
 
     /** Packages the live with this id as the catalog has it now. */
-    public ReplayStatus packageLive(String liveId, boolean newVersion, Packager.Progress listener) throws Exception {
+    public Packaged packageLive(String liveId, boolean newVersion, Packager.Progress listener) throws Exception {
         Live live = facts.latestLive(liveId)
                 .orElseThrow(() -> new IllegalArgumentException("no live " + liveId + " in the catalog"));
         if (live.getType() != LiveEventType.ENDED) {
@@ -52,10 +64,11 @@ public final class ReplayService implements AutoCloseable {
     }
 
     /**
-     * Packages an ended live; returns its READY or FAILED status, or the existing one when there is nothing to do.
-     * Throws only when the outcome could not be recorded (Kafka away): the worker then retries the ENDED fact.
+     * Packages an ended live; says whether it built a version (READY or FAILED), found one READY for the same segments,
+     * or did nothing because the replay window has closed. Throws only when the outcome could not be recorded (Kafka
+     * away): the worker then retries the ENDED fact.
      */
-    public ReplayStatus packageLive(Live live, boolean newVersion, Packager.Progress listener) throws Exception {
+    public Packaged packageLive(Live live, boolean newVersion, Packager.Progress listener) throws Exception {
         ReplayInput input = ReplayInput.of(live.getLiveId(), facts.segments(live));
         String contentHash = input.contentHash();
         Optional<ReplayStatus> latest = facts.latestReplay(live.getLiveId());
@@ -64,11 +77,11 @@ public final class ReplayService implements AutoCloseable {
                     "live {}: its replay window closed at {}; not packaging",
                     live.getLiveId(),
                     ReplayFacts.expiresAt(live));
-            return latest.orElse(null);
+            return new Packaged(Packaged.Outcome.WINDOW_CLOSED, latest.orElse(null));
         }
         if (latest.isPresent() && latest.get().getType() == ReplayEventType.EXPIRED) {
             LOG.info("live {}: its replay window has closed; not packaging", live.getLiveId());
-            return latest.get();
+            return new Packaged(Packaged.Outcome.WINDOW_CLOSED, latest.get());
         }
         if (latest.isPresent()
                 && latest.get().getType() == ReplayEventType.READY
@@ -78,7 +91,7 @@ public final class ReplayService implements AutoCloseable {
                     "live {}: replay v{} is READY for this content already",
                     live.getLiveId(),
                     latest.get().getVersion());
-            return latest.get();
+            return new Packaged(Packaged.Outcome.ALREADY_READY, latest.get());
         }
         int served = latest.map(ReplayStatus::getServedVersion).orElse(0);
         int version = latest.map(status -> !newVersion && contentHash.equals(status.getContentHash())
@@ -121,7 +134,7 @@ public final class ReplayService implements AutoCloseable {
                     outcome.getDurationMillis() / 1000,
                     outcome.getSizeBytes() >> 20);
         }
-        return outcome;
+        return new Packaged(Packaged.Outcome.BUILT, outcome);
     }
 
     private static ReplayStatus ready(Live live, String contentHash, Packager.Result result) {

@@ -2,7 +2,6 @@ package io.stagepass.jobs.replay;
 
 import io.minio.MinioClient;
 import io.stagepass.events.Bucket;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
@@ -41,8 +40,8 @@ public final class Retention implements AutoCloseable {
 
     /** Expires every ended live whose window closed before {@code now} and is not expired yet. */
     public List<Expired> run(Instant now, boolean dryRun) throws Exception {
-        Map<String, Live> lives = facts.all(Topic.LIVES, EventCodec.of(Live.class));
-        Map<String, ReplayStatus> statuses = facts.all(Topic.REPLAYS, EventCodec.of(ReplayStatus.class));
+        Map<String, Live> lives = facts.all(Topic.LIVES, Live.class);
+        Map<String, ReplayStatus> statuses = facts.all(Topic.REPLAYS, ReplayStatus.class);
         List<Expired> expired = new ArrayList<>();
         for (Live live : lives.values()) {
             ReplayStatus status = statuses.get(live.getLiveId());

@@ -77,10 +77,17 @@ class ReplayWorkerKillIT {
             try (MinioClient s3 = ObjectStore.client(fixture.s3.settings());
                     EventPublisher publisher = new EventPublisher(config.kafka(), "kill-test");
                     ReplayService replays = new ReplayService(config.kafka(), s3, publisher, dir.resolve("clean"), 4)) {
-                ReplayStatus clean = replays.packageLive(liveId, true, (stage, percent) -> {});
+                ReplayService.Packaged built = replays.packageLive(liveId, true, (stage, percent) -> {});
+                assertThat(built.outcome()).isEqualTo(ReplayService.Packaged.Outcome.BUILT);
+                ReplayStatus clean = built.status();
                 assertThat(clean.getVersion()).isEqualTo(2);
                 assertThat(byName(clean.getObjects())).isEqualTo(byName(ready.getObjects()));
                 assertThat(clean.getPackageHash()).isEqualTo(ready.getPackageHash());
+
+                // Asked again without --new-version: the packager says it found v2 READY, and builds nothing.
+                ReplayService.Packaged again = replays.packageLive(liveId, false, (stage, percent) -> {});
+                assertThat(again.outcome()).isEqualTo(ReplayService.Packaged.Outcome.ALREADY_READY);
+                assertThat(again.status().getVersion()).isEqualTo(2);
             }
         }
     }

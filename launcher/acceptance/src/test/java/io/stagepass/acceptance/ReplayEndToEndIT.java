@@ -7,7 +7,6 @@ import io.minio.MinioClient;
 import io.stagepass.acceptance.client.IngestClient;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.events.Bucket;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayObject;
 import io.stagepass.events.ReplayStatus;
@@ -15,9 +14,10 @@ import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
-import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.platform.views.LatestValues;
 import io.stagepass.replay.creators.Catalog;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,16 +155,10 @@ class ReplayEndToEndIT {
     }
 
     private static ReplayStatus latest(String liveId) {
-        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
-        ReplayStatus latest = null;
-        try (TopicReader reader = new TopicReader(stack.kafka())) {
-            for (var record : reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10))) {
-                if (liveId.equals(record.key())) {
-                    latest = codec.decode(record.value());
-                }
-            }
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.assignedReader(stack.kafka())) {
+            return LatestValues.read(consumer, Topic.REPLAYS, liveId, ReplayStatus.class, Duration.ofSeconds(10))
+                    .orElse(null);
         }
-        return latest;
     }
 
     private static List<String> boxes(byte[] mp4) {

@@ -1,28 +1,20 @@
 package io.stagepass.launcher;
 
-import io.minio.MinioClient;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
-import io.stagepass.events.Topic;
-import io.stagepass.jobs.JobsConfig;
 import io.stagepass.jobs.replay.ReplayService;
 import io.stagepass.jobs.replay.Retention;
-import io.stagepass.platform.config.Env;
-import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.TopicReader;
-import io.stagepass.platform.s3.ObjectStore;
-import java.io.PrintStream;
-import java.time.Duration;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code stagepass replay}: package a live's replay in the foreground, look at replays, expire old ones. */
 @Command(
@@ -39,9 +31,22 @@ import picocli.CommandLine.Option;
             ReplayCommand.RetentionRun.class
         })
 final class ReplayCommand implements Runnable {
+    private final ReplayBackend backend;
+
+    @Spec
+    CommandSpec spec;
+
+    ReplayCommand() {
+        this(new ReplayBackend.OfEnvironment());
+    }
+
+    ReplayCommand(ReplayBackend backend) {
+        this.backend = backend;
+    }
+
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     @Command(
@@ -52,6 +57,12 @@ final class ReplayCommand implements Runnable {
                         + "when a live ends). A live whose replay is READY for the same segments is left alone unless --new-version."
             })
     static final class Package implements Callable<Integer> {
+        @ParentCommand
+        ReplayCommand replay;
+
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--live", required = true, paramLabel = "LIVE_ID", description = "The live to package.")
         String liveId;
 
@@ -63,51 +74,39 @@ final class ReplayCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JobsConfig config = JobsConfig.fromEnv(Env.system());
-            ProgressBar bar = new ProgressBar(System.err);
-            try (MinioClient s3 = ObjectStore.client(config.s3());
-                    EventPublisher publisher = new EventPublisher(config.kafka(), "stagepass-cli-replay");
-                    ReplayService replays = new ReplayService(
-                            config.kafka(),
-                            s3,
-                            publisher,
-                            config.workDir().resolve("replays-cli"),
-                            config.fetchers())) {
-                long start = System.nanoTime();
-                Instant asked = Instant.now();
-                ReplayStatus status;
-                try {
-                    status = replays.packageLive(liveId, newVersion, bar::show);
-                } catch (IllegalArgumentException e) {
-                    System.err.println("stagepass: " + e.getMessage());
-                    return 2;
-                }
-                bar.done();
-                if (status == null) {
-                    System.err.println("stagepass: the replay window of " + liveId + " has closed; nothing to package");
-                    return 1;
-                }
-                if (status.getType() == ReplayEventType.FAILED) {
-                    System.err.println("stagepass: replay v" + status.getVersion() + " FAILED: " + status.getError());
-                    return 1;
-                }
-                if (status.getType() == ReplayEventType.READY
-                        && status.getOccurredAt().isBefore(asked)) {
-                    System.out.printf(
-                            "already READY: replay v%d of %s, for the same segments (--new-version builds another)%n",
-                            status.getVersion(), liveId);
-                    Status.print(status, System.out);
-                    return 0;
-                }
-                System.out.printf(
-                        "%s replay v%d of %s in %.1f s%n",
-                        status.getType() == ReplayEventType.READY ? "READY:" : status.getType() + ":",
-                        status.getVersion(),
-                        liveId,
-                        (System.nanoTime() - start) / 1e9);
-                Status.print(status, System.out);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ProgressBar bar = new ProgressBar(err);
+            long start = System.nanoTime();
+            ReplayService.Packaged packaged;
+            try {
+                packaged = replay.backend.packageLive(liveId, newVersion, bar::show);
+            } catch (IllegalArgumentException e) {
+                err.println("stagepass: " + e.getMessage());
+                return 2;
+            }
+            bar.done();
+            ReplayStatus status = packaged.status();
+            if (packaged.outcome() == ReplayService.Packaged.Outcome.WINDOW_CLOSED) {
+                err.println("stagepass: the replay window of " + liveId + " has closed; nothing to package");
+                return 1;
+            }
+            if (packaged.outcome() == ReplayService.Packaged.Outcome.ALREADY_READY) {
+                out.printf(
+                        "already READY: replay v%d of %s, for the same segments (--new-version builds another)%n",
+                        status.getVersion(), liveId);
+                Status.print(status, out);
                 return 0;
             }
+            if (status.getType() == ReplayEventType.FAILED) {
+                err.println("stagepass: replay v" + status.getVersion() + " FAILED: " + status.getError());
+                return 1;
+            }
+            out.printf(
+                    "READY: replay v%d of %s in %.1f s%n",
+                    status.getVersion(), liveId, (System.nanoTime() - start) / 1e9);
+            Status.print(status, out);
+            return 0;
         }
     }
 
@@ -116,23 +115,30 @@ final class ReplayCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Where a live's replay stands: its latest status, objects, gaps and skips.")
     static final class Status implements Callable<Integer> {
+        @ParentCommand
+        ReplayCommand replay;
+
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--live", required = true, paramLabel = "LIVE_ID", description = "The live.")
         String liveId;
 
         @Override
         public Integer call() {
-            Map<String, ReplayStatus> latest = latest(KafkaSettings.fromEnv(Env.system()));
-            ReplayStatus status = latest.get(liveId);
-            if (status == null) {
-                System.err.println("stagepass: no replay status for " + liveId
-                        + " (has the live ended? is the jobs worker running?)");
+            Optional<ReplayStatus> status = replay.backend.status(liveId);
+            if (status.isEmpty()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("stagepass: no replay status for " + liveId
+                                + " (has the live ended? is the jobs worker running?)");
                 return 1;
             }
-            print(status, System.out);
+            print(status.get(), spec.commandLine().getOut());
             return 0;
         }
 
-        static void print(ReplayStatus s, PrintStream out) {
+        static void print(ReplayStatus s, PrintWriter out) {
             out.printf("live:          %s (creator %s)%n", s.getLiveId(), s.getCreatorId());
             out.printf(
                     "status:        %s v%d%s at %s%n",
@@ -181,12 +187,19 @@ final class ReplayCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Every live's replay: status, version, length, size, expiry.")
     static final class ListReplays implements Callable<Integer> {
+        @ParentCommand
+        ReplayCommand replay;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            Map<String, ReplayStatus> latest = latest(KafkaSettings.fromEnv(Env.system()));
-            System.out.printf("%-38s %-9s %4s %9s %9s  %s%n", "LIVE", "STATUS", "VER", "LENGTH", "SIZE", "EXPIRES");
+            Map<String, ReplayStatus> latest = replay.backend.statuses();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-38s %-9s %4s %9s %9s  %s%n", "LIVE", "STATUS", "VER", "LENGTH", "SIZE", "EXPIRES");
             for (ReplayStatus s : latest.values()) {
-                System.out.printf(
+                out.printf(
                         "%-38s %-9s %4s %9s %9s  %s%n",
                         s.getLiveId(),
                         s.getType(),
@@ -195,7 +208,7 @@ final class ReplayCommand implements Runnable {
                         s.getSizeBytes() == null ? "-" : String.format("%.1f MB", s.getSizeBytes() / 1e6),
                         s.getExpiresAt() == null ? "-" : s.getExpiresAt());
             }
-            System.out.printf("(%d replay%s)%n", latest.size(), latest.size() == 1 ? "" : "s");
+            out.printf("(%d replay%s)%n", latest.size(), latest.size() == 1 ? "" : "s");
             return 0;
         }
     }
@@ -208,59 +221,44 @@ final class ReplayCommand implements Runnable {
                         + "publish EXPIRED for each. The jobs worker runs this every STAGEPASS_JOBS_RETENTION_INTERVAL (1h)."
             })
     static final class RetentionRun implements Callable<Integer> {
+        @ParentCommand
+        ReplayCommand replay;
+
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--dry-run", description = "Only list what would be deleted.")
         boolean dryRun;
 
         @Override
         public Integer call() throws Exception {
-            JobsConfig config = JobsConfig.fromEnv(Env.system());
-            try (MinioClient s3 = ObjectStore.client(config.s3());
-                    EventPublisher publisher = new EventPublisher(config.kafka(), "stagepass-cli-retention");
-                    Retention retention = new Retention(config.kafka(), s3, publisher)) {
-                List<Retention.Expired> expired = retention.run(Instant.now(), dryRun);
-                for (Retention.Expired e : expired) {
-                    System.out.printf(
-                            "%s %s: window closed %s; %d replay objects, %d segment objects%n",
-                            dryRun ? "would expire" : "expired",
-                            e.liveId(),
-                            e.expiredAt(),
-                            e.replayObjects(),
-                            e.segmentObjects());
-                }
-                System.out.printf(
-                        "%d live%s %s%n",
-                        expired.size(),
-                        expired.size() == 1 ? "" : "s",
-                        dryRun ? "would expire (dry run: nothing deleted)" : "expired");
-                return 0;
+            List<Retention.Expired> expired = replay.backend.expire(Instant.now(), dryRun);
+            PrintWriter out = spec.commandLine().getOut();
+            for (Retention.Expired e : expired) {
+                out.printf(
+                        "%s %s: window closed %s; %d replay objects, %d segment objects%n",
+                        dryRun ? "would expire" : "expired",
+                        e.liveId(),
+                        e.expiredAt(),
+                        e.replayObjects(),
+                        e.segmentObjects());
             }
+            out.printf(
+                    "%d live%s %s%n",
+                    expired.size(),
+                    expired.size() == 1 ? "" : "s",
+                    dryRun ? "would expire (dry run: nothing deleted)" : "expired");
+            return 0;
         }
-    }
-
-    /** Every live's latest replay status, from the compacted topic. */
-    static Map<String, ReplayStatus> latest(KafkaSettings kafka) {
-        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
-        Map<String, ReplayStatus> latest = new TreeMap<>();
-        try (TopicReader reader = new TopicReader(kafka)) {
-            for (ConsumerRecord<String, byte[]> record :
-                    reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(30))) {
-                if (record.value() == null) {
-                    latest.remove(record.key());
-                } else {
-                    latest.put(record.key(), codec.decode(record.value()));
-                }
-            }
-        }
-        return latest;
     }
 
     /** A one-line progress bar on a terminal: {@code [#########.........] 45% remuxing}. */
     static final class ProgressBar {
         private static final int WIDTH = 30;
-        private final PrintStream out;
+        private final PrintWriter out;
         private String last = "";
 
-        ProgressBar(PrintStream out) {
+        ProgressBar(PrintWriter out) {
             this.out = out;
         }
 

@@ -5,6 +5,7 @@ import io.stagepass.platform.config.KafkaSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -102,6 +103,16 @@ public final class KafkaClients {
     /** The partition number of a key among {@code partitions}, as every Kafka producer places it. */
     public static int partitionOf(String key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** Whether the (assigned) consumer's position in each partition is at or past the offset given for it. */
+    public static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (consumer.position(partition.getKey()) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Admin admin(KafkaSettings kafka) {

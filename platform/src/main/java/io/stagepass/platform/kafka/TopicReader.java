@@ -38,22 +38,13 @@ public final class TopicReader implements AutoCloseable {
         }
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!reached(end) && System.nanoTime() < deadline) {
+        while (!KafkaClients.reached(consumer, end) && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 records.add(record);
             }
         }
         consumer.unsubscribe();
         return records;
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            if (consumer.position(entry.getKey()) < entry.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private List<TopicPartition> partitions(Topic topic) {

@@ -17,7 +17,8 @@ import io.stagepass.events.TicketTier;
 import io.stagepass.platform.http.InvalidFieldsException;
 import io.stagepass.replay.Links;
 import io.stagepass.replay.playback.Access;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Tickets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,14 +44,17 @@ public final class CheckoutRoutes {
     /** Watch links outlive a live that starts late: they are re-issued each time the ticket page is opened. */
     private static final Duration LINK_MARGIN = Duration.ofDays(2);
 
-    private final Views views;
+    private final Lives lives;
+    private final Tickets tickets;
     private final Checkout checkout;
     private final PlaybackTokens tokens;
     private final Links links;
     private final Clock clock;
 
-    public CheckoutRoutes(Views views, Checkout checkout, PlaybackTokens tokens, Links links, Clock clock) {
-        this.views = views;
+    public CheckoutRoutes(
+            Lives lives, Tickets tickets, Checkout checkout, PlaybackTokens tokens, Links links, Clock clock) {
+        this.lives = lives;
+        this.tickets = tickets;
         this.checkout = checkout;
         this.tokens = tokens;
         this.links = links;
@@ -129,7 +133,7 @@ public final class CheckoutRoutes {
     private void ticket(Context ctx) {
         String liveId = ctx.pathParam("liveId");
         String ticketId = ctx.pathParam("ticketId");
-        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        Live live = lives.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
         if (!TICKET.matcher(ticketId).matches()) {
             throw new InvalidFieldsException(Map.of("ticketId", "a Checkout Session id (cs_...)"));
         }
@@ -141,7 +145,7 @@ public final class CheckoutRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", live.getLiveId());
         body.put("ticketId", ticketId);
-        Optional<TicketLedger> ledger = views.ticket(live.getLiveId(), ticketId);
+        Optional<TicketLedger> ledger = tickets.ticket(live.getLiveId(), ticketId);
         if (ledger.isEmpty()) {
             body.put("status", "pending");
             body.put("detail", "waiting for Stripe to confirm the payment (its webhook); this page updates by itself");
@@ -185,7 +189,7 @@ public final class CheckoutRoutes {
     }
 
     private Live saleable(String liveId) {
-        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        Live live = lives.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
         Instant closes = Access.windowClosesAt(live);
         if (closes != null && !clock.instant().isBefore(closes)) {
             throw new HttpResponseException(

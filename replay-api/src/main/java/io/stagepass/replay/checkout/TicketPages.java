@@ -7,11 +7,12 @@ import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.TicketTier;
+import io.stagepass.platform.views.KeyHashIndex;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorRoutes;
 import io.stagepass.replay.creators.Prices;
 import io.stagepass.replay.playback.Access;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Lives;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,8 @@ public final class TicketPages {
             .withZone(ZoneOffset.UTC);
     private static final Duration VISITOR_TOKEN = Duration.ofHours(2);
 
-    private final Views views;
+    private final Lives lives;
+    private final KeyHashIndex<Creator> creators;
     private final PlaybackTokens tokens;
     private final String ingestUrl;
     private final Clock clock;
@@ -41,8 +43,10 @@ public final class TicketPages {
     private final String ticketPage = Pages.template("ticket.html");
     private final String missingPage = Pages.template("refused.html");
 
-    public TicketPages(Views views, PlaybackTokens tokens, String ingestUrl, Clock clock) {
-        this.views = views;
+    public TicketPages(
+            Lives lives, KeyHashIndex<Creator> creators, PlaybackTokens tokens, String ingestUrl, Clock clock) {
+        this.lives = lives;
+        this.creators = creators;
         this.tokens = tokens;
         this.ingestUrl = ingestUrl.replaceAll("/+$", "");
         this.clock = clock;
@@ -54,7 +58,7 @@ public final class TicketPages {
     }
 
     private void live(Context ctx) {
-        Live live = views.live(ctx.pathParam("liveId")).orElse(null);
+        Live live = lives.live(ctx.pathParam("liveId")).orElse(null);
         if (live == null) {
             missing(ctx);
             return;
@@ -76,7 +80,7 @@ public final class TicketPages {
         Instant closes = Access.windowClosesAt(live);
         boolean closed = closes != null && !clock.instant().isBefore(closes);
         String creator =
-                views.creator(live.getCreatorId()).map(Creator::getDisplayName).orElse("");
+                creators.byId(live.getCreatorId()).map(Creator::getDisplayName).orElse("");
         String page = Pages.fill(
                         livePage,
                         Map.of(
@@ -106,7 +110,7 @@ public final class TicketPages {
     }
 
     private void ticket(Context ctx) {
-        Live live = views.live(ctx.pathParam("liveId")).orElse(null);
+        Live live = lives.live(ctx.pathParam("liveId")).orElse(null);
         String session = ctx.queryParam("session_id");
         if (live == null || session == null || !session.startsWith("cs_")) {
             missing(ctx);

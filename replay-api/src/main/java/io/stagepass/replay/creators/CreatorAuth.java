@@ -7,7 +7,8 @@ import io.stagepass.events.ApiKeys;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
 import io.stagepass.platform.lifecycle.Await;
-import io.stagepass.replay.views.Views;
+import io.stagepass.platform.views.KeyHashIndex;
+import io.stagepass.replay.views.Lives;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,12 +23,14 @@ public final class CreatorAuth {
     static final Duration NEW_KEY_WAIT = Duration.ofSeconds(1);
     private static final Duration KEY_POLL = Duration.ofMillis(20);
 
-    private final Views views;
+    private final KeyHashIndex<Creator> creators;
+    private final Lives lives;
     private final Sessions sessions;
     private final Clock clock;
 
-    public CreatorAuth(Views views, Sessions sessions, Clock clock) {
-        this.views = views;
+    public CreatorAuth(KeyHashIndex<Creator> creators, Lives lives, Sessions sessions, Clock clock) {
+        this.creators = creators;
+        this.lives = lives;
         this.sessions = sessions;
         this.clock = clock;
     }
@@ -49,7 +52,7 @@ public final class CreatorAuth {
         if (cookie != null) {
             Sessions.Claims claims = sessions.verify(cookie, clock.instant())
                     .orElseThrow(() -> new UnauthorizedResponse("the session has expired: sign in again at /login"));
-            return views.creator(claims.creatorId())
+            return creators.byId(claims.creatorId())
                     .filter(c ->
                             c.getApiKeySha256() != null && c.getApiKeySha256().startsWith(claims.keyHashPrefix()))
                     .orElseThrow(() -> new UnauthorizedResponse(
@@ -69,7 +72,7 @@ public final class CreatorAuth {
             return Optional.empty();
         }
         String hash = ApiKeys.sha256(key);
-        return knownSoon(() -> views.creatorByKeyHash(hash));
+        return knownSoon(() -> creators.byKeyHash(hash));
     }
 
     /**
@@ -91,7 +94,7 @@ public final class CreatorAuth {
     /** The creator's own live, else 404 (another creator's live looks like none). */
     public Live ownLive(Context ctx, Creator creator) {
         String liveId = ctx.pathParam("liveId");
-        return views.live(liveId)
+        return lives.live(liveId)
                 .filter(live -> live.getCreatorId().equals(creator.getCreatorId()))
                 .orElseThrow(() -> new NotFoundResponse("no live " + liveId));
     }

@@ -11,8 +11,10 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.TicketTier;
 import io.stagepass.platform.http.InvalidFieldsException;
+import io.stagepass.platform.views.TopicView;
 import io.stagepass.replay.Links;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Revenue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +37,25 @@ public final class CreatorRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CreatorAuth auth;
-    private final Views views;
+    private final Lives lives;
+    private final Revenue revenue;
+    private final TopicView views;
     private final Catalog catalog;
     private final Links links;
     private final Clock clock;
 
-    public CreatorRoutes(CreatorAuth auth, Views views, Catalog catalog, Links links, Clock clock) {
+    /** {@code views} is the one {@code lives} and {@code revenue} are part of: the answer to a write waits for it. */
+    public CreatorRoutes(
+            CreatorAuth auth,
+            Lives lives,
+            Revenue revenue,
+            TopicView views,
+            Catalog catalog,
+            Links links,
+            Clock clock) {
         this.auth = auth;
+        this.lives = lives;
+        this.revenue = revenue;
         this.views = views;
         this.catalog = catalog;
         this.links = links;
@@ -74,7 +88,7 @@ public final class CreatorRoutes {
     private void list(Context ctx) {
         Creator creator = auth.creator(ctx);
         int limit = limit(ctx.queryParam("limit"));
-        List<Live> lives = views.livesOf(creator.getCreatorId());
+        List<Live> lives = this.lives.livesOf(creator.getCreatorId());
         int from = 0;
         String cursor = ctx.queryParam("cursor");
         if (cursor != null) {
@@ -122,8 +136,10 @@ public final class CreatorRoutes {
         Live current = auth.ownLive(ctx, creator);
         JsonNode body = body(ctx);
         LiveSpec spec = LiveSpec.update(body, current, clock);
-        boolean sold = views.revenue(current.getLiveId()).lines().stream()
-                .anyMatch(line -> line.totals().ticketsSold() > 0);
+        boolean sold = revenue.of(current.getLiveId())
+                .map(live ->
+                        live.lines().stream().anyMatch(line -> line.totals().ticketsSold() > 0))
+                .orElse(false);
         boolean started = current.getType() == LiveEventType.STARTED || current.getType() == LiveEventType.ENDED;
         if (!spec.currency().equals(current.getCurrency()) && (sold || started)) {
             throw new InvalidFieldsException(Map.of(

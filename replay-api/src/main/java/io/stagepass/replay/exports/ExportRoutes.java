@@ -6,8 +6,8 @@ import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.Analyst;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.platform.http.ServiceUnavailableException;
+import io.stagepass.platform.views.KeyHashIndex;
 import io.stagepass.replay.creators.CreatorAuth;
-import io.stagepass.replay.views.Views;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class ExportRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRoutes.class);
 
-    private final Views views;
+    private final KeyHashIndex<Analyst> analysts;
     private final LakeExports exports;
     private final Clock clock;
 
-    public ExportRoutes(Views views, LakeExports exports, Clock clock) {
-        this.views = views;
+    public ExportRoutes(KeyHashIndex<Analyst> analysts, LakeExports exports, Clock clock) {
+        this.analysts = analysts;
         this.exports = exports;
         this.clock = clock;
     }
@@ -116,7 +116,7 @@ public final class ExportRoutes {
             throw new UnauthorizedResponse("that is not a Stagepass analyst key (sak_ and 43 characters)");
         }
         String hash = ApiKeys.sha256(key);
-        Optional<Analyst> analyst = CreatorAuth.knownSoon(() -> views.analystByKeyHash(hash));
+        Optional<Analyst> analyst = CreatorAuth.knownSoon(() -> analysts.byKeyHash(hash));
         return analyst.orElseThrow(
                 () -> new UnauthorizedResponse("the analyst key is not valid: mistyped, or revoked"));
     }

@@ -6,13 +6,17 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.RevenueDelta;
 import io.stagepass.events.ViewMode;
 import io.stagepass.replay.creators.CreatorRoutes;
+import io.stagepass.replay.views.Audience;
 import io.stagepass.replay.views.LiveAudience;
 import io.stagepass.replay.views.LiveRevenue;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Replays;
+import io.stagepass.replay.views.Revenue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -21,16 +25,23 @@ import java.util.TreeMap;
  * The JSON routes and the SSE stream send exactly these, so the page and the API never disagree.
  */
 public final class Dashboards {
-    private final Views views;
+    private final Lives lives;
+    private final Replays replays;
+    private final Revenue revenue;
+    private final Audience audience;
 
-    public Dashboards(Views views) {
-        this.views = views;
+    public Dashboards(Lives lives, Replays replays, Revenue revenue, Audience audience) {
+        this.lives = lives;
+        this.replays = replays;
+        this.revenue = revenue;
+        this.audience = audience;
     }
 
     public Map<String, Object> revenue(String liveId) {
-        LiveRevenue revenue = views.revenue(liveId);
+        Optional<LiveRevenue> revenue = this.revenue.of(liveId);
+        List<LiveRevenue.Line> lines = lines(revenue);
         List<Map<String, Object>> currencies = new ArrayList<>();
-        for (LiveRevenue.Line line : revenue.lines()) {
+        for (LiveRevenue.Line line : lines) {
             Map<String, Object> currency = new LinkedHashMap<>();
             currency.put("currency", line.currency());
             currency.put("settlementCurrency", line.settlementCurrency());
@@ -46,7 +57,7 @@ public final class Dashboards {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", liveId);
-        body.put("lastPaymentAt", revenue.lines().isEmpty() ? null : revenue.lastAt());
+        body.put("lastPaymentAt", lines.isEmpty() ? null : revenue.get().lastAt());
         body.put(
                 "note", "gross, refunds and disputes in each charge currency; fees and net in the settlement currency");
         body.put("currencies", currencies);
@@ -54,12 +65,12 @@ public final class Dashboards {
     }
 
     public Map<String, Object> audience(String liveId) {
-        LiveAudience audience = views.audience(liveId);
+        Optional<LiveAudience> audience = this.audience.of(liveId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", liveId);
-        body.put("live", mode(audience.mode(ViewMode.LIVE)));
-        body.put("replay", mode(audience.mode(ViewMode.REPLAY)));
-        AudienceMetric page = audience.mode(ViewMode.PAGE).totals();
+        body.put("live", mode(modeOf(audience, ViewMode.LIVE)));
+        body.put("replay", mode(modeOf(audience, ViewMode.REPLAY)));
+        AudienceMetric page = modeOf(audience, ViewMode.PAGE).totals();
         Map<String, Object> conversion = new LinkedHashMap<>();
         long visitors = page == null || page.getPageVisitors() == null ? 0 : page.getPageVisitors();
         long buyers = page == null || page.getBuyers() == null ? 0 : page.getBuyers();
@@ -73,7 +84,7 @@ public final class Dashboards {
     public Map<String, Object> replay(String liveId) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", liveId);
-        ReplayStatus status = views.latestReplay(liveId).orElse(null);
+        ReplayStatus status = replays.latest(liveId).orElse(null);
         if (status == null) {
             body.put("status", "none");
             body.put("detail", "packaged when the live ends");
@@ -91,6 +102,11 @@ public final class Dashboards {
         return body;
     }
 
+    /** The live as the events stream sends it; empty once the live is gone from the catalog. */
+    public Map<String, Object> live(String liveId) {
+        return lives.live(liveId).map(this::live).orElse(Map.of());
+    }
+
     public Map<String, Object> live(Live live) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", live.getLiveId());
@@ -105,11 +121,11 @@ public final class Dashboards {
 
     /** A creator's lives together, per charge and settlement currency (amounts never summed across currencies). */
     public Map<String, Object> summary(String creatorId) {
-        List<Live> lives = views.livesOf(creatorId);
+        List<Live> lives = this.lives.livesOf(creatorId);
         Map<String, RevenueDelta> totals = new TreeMap<>();
         Map<String, Integer> livesPer = new TreeMap<>();
         for (Live live : lives) {
-            for (LiveRevenue.Line line : views.revenue(live.getLiveId()).lines()) {
+            for (LiveRevenue.Line line : lines(revenue.of(live.getLiveId()))) {
                 String key = line.currency() + ">" + line.settlementCurrency();
                 totals.merge(key, line.totals(), RevenueDelta::plus);
                 livesPer.merge(key, 1, Integer::sum);
@@ -130,6 +146,16 @@ public final class Dashboards {
         body.put("lives", lives.size());
         body.put("currencies", currencies);
         return body;
+    }
+
+    /** A live's revenue lines; none before its first payment. */
+    private static List<LiveRevenue.Line> lines(Optional<LiveRevenue> revenue) {
+        return revenue.map(LiveRevenue::lines).orElse(List.of());
+    }
+
+    /** A live's audience in one mode; nothing watched before the audience job's first record. */
+    private static LiveAudience.Mode modeOf(Optional<LiveAudience> audience, ViewMode mode) {
+        return audience.map(live -> live.mode(mode)).orElse(LiveAudience.Mode.NONE);
     }
 
     static Map<String, Object> amounts(RevenueDelta d) {

@@ -7,8 +7,15 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseClient;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
+import io.stagepass.platform.views.ChangeListener;
+import io.stagepass.platform.views.Projection;
+import io.stagepass.platform.views.TopicView;
 import io.stagepass.replay.creators.CreatorAuth;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Audience;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Replays;
+import io.stagepass.replay.views.Revenue;
+import io.stagepass.replay.views.Tickets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -28,12 +35,20 @@ import org.slf4j.LoggerFactory;
  * {@code live}, {@code revenue}, {@code audience}, {@code replay}; each carries the same JSON as its route.
  */
 public final class MetricsRoutes implements AutoCloseable {
+    /** The events of the stream, each the JSON of one route. */
+    enum Event {
+        LIVE,
+        REVENUE,
+        AUDIENCE,
+        REPLAY
+    }
+
     static final Duration FLUSH_EVERY = Duration.ofMillis(100);
     static final Duration PING_EVERY = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRoutes.class);
 
     private final CreatorAuth auth;
-    private final Views views;
+    private final TopicView views;
     private final Dashboards dashboards;
     private final Map<SseClient, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -42,11 +57,11 @@ public final class MetricsRoutes implements AutoCloseable {
         return thread;
     });
     private final AtomicLong sent = new AtomicLong();
-    private final Views.Listener listener = this::changed;
+    private final ChangeListener listener = this::changed;
 
     private static final class Subscriber {
         final String liveId;
-        final Set<Views.Change> pending = EnumSet.noneOf(Views.Change.class);
+        final Set<Event> pending = EnumSet.noneOf(Event.class);
         long lastPing = System.nanoTime();
 
         Subscriber(String liveId) {
@@ -54,10 +69,10 @@ public final class MetricsRoutes implements AutoCloseable {
         }
     }
 
-    public MetricsRoutes(CreatorAuth auth, Views views) {
+    public MetricsRoutes(CreatorAuth auth, Dashboards dashboards, TopicView views) {
         this.auth = auth;
         this.views = views;
-        this.dashboards = new Dashboards(views);
+        this.dashboards = dashboards;
         views.listen(listener);
         flusher.scheduleWithFixedDelay(
                 this::flush, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,8 +125,7 @@ public final class MetricsRoutes implements AutoCloseable {
         client.ctx().header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
         Subscriber subscriber = new Subscriber(live.getLiveId());
         synchronized (subscriber) {
-            subscriber.pending.addAll(
-                    EnumSet.of(Views.Change.LIVE, Views.Change.REVENUE, Views.Change.AUDIENCE, Views.Change.REPLAY));
+            subscriber.pending.addAll(EnumSet.allOf(Event.class));
         }
         client.onClose(() -> subscribers.remove(client));
         subscribers.put(client, subscriber);
@@ -119,25 +133,39 @@ public final class MetricsRoutes implements AutoCloseable {
         flusher.execute(this::flush);
     }
 
-    private void changed(String liveId, Views.Change change) {
+    private void changed(Projection<?> projection, String liveId) {
+        Event event = eventOf(projection);
+        if (event == null) {
+            return;
+        }
         for (Subscriber subscriber : subscribers.values()) {
             if (subscriber.liveId.equals(liveId)) {
                 synchronized (subscriber) {
-                    subscriber.pending.add(change == Views.Change.TICKETS ? Views.Change.REVENUE : change);
+                    subscriber.pending.add(event);
                 }
             }
         }
+    }
+
+    /** The event a change to this projection sends again; null for what no dashboard shows (keys, segments). */
+    private static Event eventOf(Projection<?> projection) {
+        return switch (projection.name()) {
+            case Lives.NAME -> Event.LIVE;
+            case Revenue.NAME, Tickets.NAME -> Event.REVENUE;
+            case Audience.NAME -> Event.AUDIENCE;
+            case Replays.NAME -> Event.REPLAY;
+            default -> null;
+        };
     }
 
     private void flush() {
         for (Map.Entry<SseClient, Subscriber> entry : subscribers.entrySet()) {
             SseClient client = entry.getKey();
             Subscriber subscriber = entry.getValue();
-            Set<Views.Change> changes;
+            Set<Event> changes;
             synchronized (subscriber) {
-                changes = subscriber.pending.isEmpty()
-                        ? EnumSet.noneOf(Views.Change.class)
-                        : EnumSet.copyOf(subscriber.pending);
+                changes =
+                        subscriber.pending.isEmpty() ? EnumSet.noneOf(Event.class) : EnumSet.copyOf(subscriber.pending);
                 subscriber.pending.clear();
             }
             try {
@@ -145,7 +173,7 @@ public final class MetricsRoutes implements AutoCloseable {
                     subscribers.remove(client);
                     continue;
                 }
-                for (Views.Change change : changes) {
+                for (Event change : changes) {
                     send(client, subscriber.liveId, change);
                 }
                 if (changes.isEmpty() && System.nanoTime() - subscriber.lastPing > PING_EVERY.toNanos()) {
@@ -159,10 +187,10 @@ public final class MetricsRoutes implements AutoCloseable {
         }
     }
 
-    private void send(SseClient client, String liveId, Views.Change change) {
+    private void send(SseClient client, String liveId, Event change) {
         Object data = switch (change) {
-            case LIVE -> views.live(liveId).map(dashboards::live).orElse(Map.of());
-            case REVENUE, TICKETS -> dashboards.revenue(liveId);
+            case LIVE -> dashboards.live(liveId);
+            case REVENUE -> dashboards.revenue(liveId);
             case AUDIENCE -> dashboards.audience(liveId);
             case REPLAY -> dashboards.replay(liveId);
         };

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.stagepass.replay.views.Views;
+import io.stagepass.platform.views.TopicView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class Operations {
     private static final Logger REQUESTS = LoggerFactory.getLogger("io.stagepass.replay.requests");
 
-    private final Views views;
+    private final TopicView views;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final String openApi = resource("/openapi.json");
 
-    public Operations(Views views) {
+    public Operations(TopicView views) {
         this.views = views;
-        Gauge.builder("stagepass_view_lag_records", views, Views::lag)
+        Gauge.builder("stagepass_view_lag_records", views, TopicView::lag)
                 .description(
                         "Records on the lives, segments, replays and payments topics the views have not applied yet")
                 .register(registry);

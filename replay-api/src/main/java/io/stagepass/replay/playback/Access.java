@@ -8,7 +8,8 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.TicketLedger;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.Tickets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +22,17 @@ import java.util.Optional;
  */
 public final class Access {
     private final PlaybackTokens tokens;
-    private final Views views;
+    private final Lives lives;
+    private final Tickets tickets;
     private final Clock clock;
 
     /** A viewer let in: the live and the ticket. */
     public record Viewer(Live live, String ticketId, String token) {}
 
-    public Access(PlaybackTokens tokens, Views views, Clock clock) {
+    public Access(PlaybackTokens tokens, Lives lives, Tickets tickets, Clock clock) {
         this.tokens = tokens;
-        this.views = views;
+        this.lives = lives;
+        this.tickets = tickets;
         this.clock = clock;
     }
 
@@ -55,8 +58,8 @@ public final class Access {
         }
         String ticketId = claims.ticketId()
                 .orElseThrow(() -> new ForbiddenResponse("this token carries no ticket: buy one to watch"));
-        Live live = views.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
-        TicketLedger ledger = views.ticket(liveId, ticketId)
+        Live live = lives.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
+        TicketLedger ledger = tickets.ticket(liveId, ticketId)
                 .orElseThrow(
                         () -> new ForbiddenResponse("no payment is recorded for ticket " + ticketId + " of this live"));
         if (!ledger.granted()) {

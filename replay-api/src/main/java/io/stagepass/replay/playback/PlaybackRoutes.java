@@ -8,7 +8,8 @@ import io.stagepass.events.LiveEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.replay.views.LiveMedia;
-import io.stagepass.replay.views.Views;
+import io.stagepass.replay.views.Media;
+import io.stagepass.replay.views.Replays;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,14 +36,17 @@ public final class PlaybackRoutes {
     static final String NO_CACHE = "no-cache";
 
     private final Access access;
-    private final Views views;
+    private final Replays replays;
+    private final Media media;
     private final MediaObjects objects;
     private final SignedUrls urls;
     private final Clock clock;
 
-    public PlaybackRoutes(Access access, Views views, MediaObjects objects, SignedUrls urls, Clock clock) {
+    public PlaybackRoutes(
+            Access access, Replays replays, Media media, MediaObjects objects, SignedUrls urls, Clock clock) {
         this.access = access;
-        this.views = views;
+        this.replays = replays;
+        this.media = media;
         this.objects = objects;
         this.urls = urls;
         this.clock = clock;
@@ -68,13 +72,11 @@ public final class PlaybackRoutes {
     }
 
     private int servedVersion(String liveId) {
-        Optional<ReplayStatus> ready = views.readyReplay(liveId);
+        Optional<ReplayStatus> ready = replays.ready(liveId);
         if (ready.isPresent()) {
             return ready.get().getVersion();
         }
-        return views.latestReplay(liveId)
-                .map(ReplayStatus::getServedVersion)
-                .orElse(0); // the READY record compacted away
+        return replays.latest(liveId).map(ReplayStatus::getServedVersion).orElse(0); // the READY record compacted away
     }
 
     private void master(Context ctx) throws Exception {
@@ -97,11 +99,10 @@ public final class PlaybackRoutes {
     private void live(Context ctx) {
         Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
         String liveId = viewer.live().getLiveId();
-        LiveMedia media = views.media(liveId);
-        List<SegmentStored> all = media.segments(0);
-        if (all.isEmpty()) {
-            throw new NotFoundResponse("the live has not started streaming yet");
-        }
+        LiveMedia stored = media.of(liveId)
+                .filter(live -> !live.isEmpty())
+                .orElseThrow(() -> new NotFoundResponse("the live has not started streaming yet"));
+        List<SegmentStored> all = stored.segments(0);
         boolean ended = viewer.live().getType() == LiveEventType.ENDED;
         Instant now = clock.instant();
         String body = LivePlaylists.media(
@@ -109,7 +110,7 @@ public final class PlaybackRoutes {
                 ended,
                 segment -> sign("segments", segment.getObjectKey(), liveId, viewer.ticketId(), now),
                 segment -> {
-                    SegmentStored init = media.initFor(segment);
+                    SegmentStored init = stored.initFor(segment);
                     return init == null ? null : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
                 });
         playlist(ctx, state(viewer.live()), body);
@@ -167,8 +168,7 @@ public final class PlaybackRoutes {
             body.put("thumbnails", "/v1/lives/" + live.getLiveId() + "/thumbnails.vtt" + token);
             body.put("poster", sign("replays", prefix + "poster.jpg", live.getLiveId(), viewer.ticketId(), now));
             body.put("download", sign("replays", prefix + "download.mp4", live.getLiveId(), viewer.ticketId(), now));
-            views.readyReplay(live.getLiveId())
-                    .ifPresent(ready -> body.put("durationMillis", ready.getDurationMillis()));
+            replays.ready(live.getLiveId()).ifPresent(ready -> body.put("durationMillis", ready.getDurationMillis()));
         }
         Instant closes = Access.windowClosesAt(live);
         if (closes != null) {
@@ -178,7 +178,7 @@ public final class PlaybackRoutes {
     }
 
     private List<SegmentStored> segments(String liveId) {
-        return views.media(liveId).segments(0);
+        return media.of(liveId).map(live -> live.segments(0)).orElse(List.of());
     }
 
     private String sign(String bucket, String key, String liveId, String ticketId, Instant now) {

@@ -1,8 +1,10 @@
 package io.stagepass.replay.views;
 
 import io.stagepass.events.AudienceMetric;
+import io.stagepass.events.AudienceMetricType;
 import io.stagepass.events.ViewMode;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,7 +25,10 @@ public final class LiveAudience {
     public record Point(int minute, int basisPoints) {}
 
     /** What a dashboard shows for one mode. {@code totals} is null before the first total. */
-    public record Mode(List<Sample> concurrency, AudienceMetric totals, List<Point> retention) {}
+    public record Mode(List<Sample> concurrency, AudienceMetric totals, List<Point> retention) {
+        /** A mode nobody has watched in yet. */
+        public static final Mode NONE = new Mode(List.of(), null, List.of());
+    }
 
     private static final class Series {
         final TreeMap<Instant, Long> concurrency = new TreeMap<>();
@@ -56,10 +61,35 @@ public final class LiveAudience {
         }
     }
 
+    /**
+     * Forgets the entry of one of the live's metric keys, {@code liveId/mode/type[/at | /minute]} as the audience job
+     * writes them (a tombstone); false when there was none, or the key is not one of those.
+     */
+    synchronized boolean remove(String key) {
+        String[] parts = key.split("/", 4);
+        try {
+            Series series = parts.length < 3 ? null : modes.get(ViewMode.valueOf(parts[1]));
+            if (series == null) {
+                return false;
+            }
+            return switch (AudienceMetricType.valueOf(parts[2])) {
+                case CONCURRENCY -> parts.length == 4 && series.concurrency.remove(Instant.parse(parts[3])) != null;
+                case RETENTION -> parts.length == 4 && series.retention.remove(Integer.parseInt(parts[3])) != null;
+                case TOTAL -> {
+                    boolean had = series.totals != null;
+                    series.totals = null;
+                    yield had;
+                }
+            };
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            return false; // not a key the audience job writes: nothing of it is held
+        }
+    }
+
     public synchronized Mode mode(ViewMode mode) {
         Series series = modes.get(mode);
         if (series == null) {
-            return new Mode(List.of(), null, List.of());
+            return Mode.NONE;
         }
         List<Sample> samples = new ArrayList<>(series.concurrency.size());
         series.concurrency.forEach((at, viewers) -> samples.add(new Sample(at, viewers)));

@@ -94,7 +94,7 @@ class CreatorApiIT {
                 16L * 1024 * 1024,
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1")));
-        assertThat(api.views().awaitReady(DEADLINE)).isTrue();
+        assertThat(api.views().topicView().awaitReady(DEADLINE)).isTrue();
     }
 
     @AfterEach
@@ -177,7 +177,7 @@ class CreatorApiIT {
             assertThat(live.get("stream").get("obs").get("Muxer Settings").asText())
                     .contains("method=PUT");
 
-            Live fact = api.views().live(liveId).orElseThrow();
+            Live fact = api.views().lives().live(liveId).orElseThrow();
             assertThat(fact.getStreamKeySha256()).isEqualTo(StreamKeys.sha256(streamKey));
             assertThat(fact.getReplayWindowDays()).isEqualTo(7);
             assertThat(fact.getTiers()).hasSize(2);
@@ -188,7 +188,7 @@ class CreatorApiIT {
             assertThat(rotated.code()).isEqualTo(201);
             String newKey = json(rotated).get("streamKey").asText();
             assertThat(newKey).isNotEqualTo(streamKey);
-            assertThat(api.views().live(liveId).orElseThrow().getStreamKeySha256())
+            assertThat(api.views().lives().live(liveId).orElseThrow().getStreamKeySha256())
                     .isEqualTo(StreamKeys.sha256(newKey));
         });
     }
@@ -246,7 +246,10 @@ class CreatorApiIT {
             Await.expect(
                     "the views know carol",
                     DEADLINE,
-                    () -> api.views().creator(carol.creator().getCreatorId()).isPresent());
+                    () -> api.views()
+                            .creators()
+                            .byId(carol.creator().getCreatorId())
+                            .isPresent());
             List<String> made = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 made.add(created(client, carol.apiKey(), """
@@ -311,7 +314,8 @@ class CreatorApiIT {
             assertThat(json(renamed).get("title").asText()).isEqualTo("After");
             assertThat(json(renamed).get("tiers").get(0).get("priceMinor").asLong())
                     .isEqualTo(1500);
-            assertThat(api.views().live(liveId).orElseThrow().getDescription()).isEqualTo("New.");
+            assertThat(api.views().lives().live(liveId).orElseThrow().getDescription())
+                    .isEqualTo("New.");
 
             publisher
                     .publish(
@@ -324,7 +328,11 @@ class CreatorApiIT {
             Await.expect(
                     "the views count the sale",
                     DEADLINE,
-                    () -> !api.views().revenue(liveId).lines().isEmpty());
+                    () -> api.views()
+                            .revenue()
+                            .of(liveId)
+                            .map(revenue -> !revenue.lines().isEmpty())
+                            .orElse(false));
             Response recurrency = call(client, "PATCH", "/v1/lives/" + liveId, ada.apiKey(), "{\"currency\": \"USD\"}");
             assertThat(recurrency.code()).isEqualTo(400);
             assertThat(json(recurrency).get("fields").get("currency").asText()).contains("tickets are sold");
@@ -359,7 +367,10 @@ class CreatorApiIT {
             Await.expect(
                     "the views know dan",
                     DEADLINE,
-                    () -> api.views().creator(dan.creator().getCreatorId()).isPresent());
+                    () -> api.views()
+                            .creators()
+                            .byId(dan.creator().getCreatorId())
+                            .isPresent());
             Response rotated = call(client, "POST", "/v1/creator/key", dan.apiKey(), "");
             assertThat(rotated.code()).isEqualTo(201);
             String fresh = json(rotated).get("apiKey").asText();

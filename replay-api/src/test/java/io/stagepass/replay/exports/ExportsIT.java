@@ -99,7 +99,7 @@ class ExportsIT {
                 16L * 1024 * 1024,
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1")));
-        assertThat(api.views().awaitReady(Duration.ofSeconds(30))).isTrue();
+        assertThat(api.views().topicView().awaitReady(Duration.ofSeconds(30))).isTrue();
     }
 
     @AfterAll
