@@ -41,14 +41,7 @@ public final class IngestService implements AutoCloseable {
     private IngestService() {}
 
     public static IngestService start(IngestConfig config) throws Exception {
-        IngestService service = new IngestService();
-        try {
-            service.startAll(config);
-            return service;
-        } catch (Exception | Error e) {
-            service.close();
-            throw e;
-        }
+        return Resources.startOrClose(new IngestService(), service -> service.startAll(config));
     }
 
     private void startAll(IngestConfig config) throws Exception {

@@ -53,27 +53,15 @@ public final class ReplayApiService implements AutoCloseable {
     private ReplayApiService() {}
 
     public static ReplayApiService start(ReplayApiConfig config) throws Exception {
-        ReplayApiService service = create(config);
-        try {
+        return Resources.startOrClose(create(config), service -> {
             service.http.app().start(config.host(), config.port());
             LOG.info("replay-api listening on http://{}:{}", config.host(), service.port());
-            return service;
-        } catch (RuntimeException | Error e) {
-            service.close();
-            throw e;
-        }
+        });
     }
 
     /** Everything but the listening server: {@link #app()} is started by the caller (JavalinTest, say). */
     public static ReplayApiService create(ReplayApiConfig config) throws Exception {
-        ReplayApiService service = new ReplayApiService();
-        try {
-            service.startAll(config);
-            return service;
-        } catch (Exception | Error e) {
-            service.close();
-            throw e;
-        }
+        return Resources.startOrClose(new ReplayApiService(), service -> service.startAll(config));
     }
 
     public Javalin app() {

@@ -55,14 +55,7 @@ public final class Stack implements AutoCloseable {
 
     /** Starts everything; {@code progress} hears one line per step. On failure, what started is stopped. */
     public static Stack start(StackConfig config, Consumer<String> progress) throws Exception {
-        Stack stack = new Stack(config);
-        try {
-            stack.startAll(progress);
-            return stack;
-        } catch (Exception | Error e) {
-            stack.close();
-            throw e;
-        }
+        return Resources.startOrClose(new Stack(config), stack -> stack.startAll(progress));
     }
 
     private void startAll(Consumer<String> progress) throws Exception {
