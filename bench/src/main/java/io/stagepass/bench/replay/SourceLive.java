@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,17 +39,7 @@ final class SourceLive {
                     minutes, dir);
             long start = System.nanoTime();
             Files.createDirectories(dir);
-            GeneratedLive.write(
-                    "hls",
-                    playlist().toString(),
-                    Map.of(
-                            "hls_time",
-                            "2",
-                            "hls_list_size",
-                            "0",
-                            "hls_segment_filename",
-                            dir.resolve("index%d.ts").toString()),
-                    GeneratedLive.Spec.hd(Duration.ofMinutes(minutes)));
+            GeneratedLive.writeHls(dir, GeneratedLive.Spec.hd(Duration.ofMinutes(minutes)));
             Files.writeString(dir.resolve("complete"), "");
             System.out.printf("  generated in %.0f s%n", (System.nanoTime() - start) / 1e9);
         }

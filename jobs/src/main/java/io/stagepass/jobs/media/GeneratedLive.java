@@ -17,6 +17,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
@@ -61,6 +62,26 @@ public final class GeneratedLive {
      */
     public static void pushHls(String playlistUrl, Spec spec) {
         write("hls", playlistUrl, Map.of("hls_time", Integer.toString(spec.keyframeSeconds()), "method", "PUT"), spec);
+    }
+
+    /**
+     * Writes the pattern as a whole HLS live into {@code dir}, as an encoder would have pushed it: {@code index.m3u8}
+     * listing {@code index0.ts}, {@code index1.ts}... of {@code keyframeSeconds} each; returns the playlist.
+     */
+    public static Path writeHls(Path dir, Spec spec) {
+        Path playlist = dir.resolve("index.m3u8");
+        write(
+                "hls",
+                playlist.toString(),
+                Map.of(
+                        "hls_time",
+                        Integer.toString(spec.keyframeSeconds()),
+                        "hls_list_size",
+                        "0",
+                        "hls_segment_filename",
+                        dir.resolve("index%d.ts").toString()),
+                spec);
+        return playlist;
     }
 
     /** Encodes the pattern into the output {@code url} of {@code format} with these muxer options. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +19,7 @@ class GeneratedLiveIT {
 
     @Test
     void writesH264AndAacHlsInTwoSecondSegmentsWithoutLoadingLibavdevice() throws Exception {
-        Path playlist = dir.resolve("index.m3u8");
-        GeneratedLive.write(
-                "hls",
-                playlist.toString(),
-                Map.of(
-                        "hls_time",
-                        "2",
-                        "hls_list_size",
-                        "0",
-                        "hls_segment_filename",
-                        dir.resolve("index%d.ts").toString()),
-                GeneratedLive.Spec.demo(LENGTH));
+        Path playlist = GeneratedLive.writeHls(dir, GeneratedLive.Spec.demo(LENGTH));
 
         String text = Files.readString(playlist);
         assertThat(text).contains("#EXT-X-ENDLIST");

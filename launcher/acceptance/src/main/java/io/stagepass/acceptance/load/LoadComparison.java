@@ -34,30 +34,9 @@ import java.util.TreeMap;
  * its size), and the ended live's replay READY. Waits until all of it holds or time is up, then answers one result
  * per part.
  */
-final class LoadComparison {
+record LoadComparison(
+        KafkaSettings kafka, S3Settings s3, StripeSandboxClient stripe, String liveId, Marks marks, GroundTruth truth) {
     private static final Duration POLL = Duration.ofSeconds(2);
-
-    private final KafkaSettings kafka;
-    private final S3Settings s3;
-    private final StripeSandboxClient stripe;
-    private final String liveId;
-    private final Marks marks;
-    private final GroundTruth truth;
-
-    LoadComparison(
-            KafkaSettings kafka,
-            S3Settings s3,
-            StripeSandboxClient stripe,
-            String liveId,
-            Marks marks,
-            GroundTruth truth) {
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.stripe = stripe;
-        this.liveId = liveId;
-        this.marks = marks;
-        this.truth = truth;
-    }
 
     /** The expected money and verdicts: Stripe's record of what was paid is the ground truth for money. */
     private record Expected(RevenueTotals revenue, Map<String, EntitlementEventType> verdicts) {}

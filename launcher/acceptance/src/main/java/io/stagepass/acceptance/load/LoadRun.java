@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -102,12 +101,7 @@ public final class LoadRun {
         Path hls = Files.createTempDirectory("stagepass-load-hls");
         try {
             long encodeStart = System.nanoTime();
-            GeneratedLive.write(
-                    "hls",
-                    hls.resolve("index.m3u8").toString(),
-                    Map.of("hls_time", "2", "hls_list_size", "0"),
-                    GeneratedLive.Spec.demo(shape.length()));
-            Playlist playlist = Playlist.read(hls.resolve("index.m3u8"));
+            Playlist playlist = Playlist.read(GeneratedLive.writeHls(hls, GeneratedLive.Spec.demo(shape.length())));
             out.printf(
                     "%s load on live %s for %d s: %d viewers sending %d beacons every 5 s, %.1f tickets/s (1 in %d"
                             + " refunded), %d HLS segments (encoded in %.1f s) pushed in real time; ingest %s%n",
@@ -123,8 +117,12 @@ public final class LoadRun {
                     ingest.instances());
             live.complete(liveId);
             GroundTruth truth = new GroundTruth();
-            LoadTraffic traffic =
-                    new LoadTraffic(api, ingest, stripe, deployment.tokens(), shape, interruptions, truth, out);
+            LoadTraffic traffic = new LoadTraffic(
+                    new LoadTraffic.Clients(api, ingest, stripe, deployment.tokens()),
+                    shape,
+                    interruptions,
+                    truth,
+                    out);
             drive(traffic, hls, playlist, scheduled.streamKey(), liveId, truth, interruptions);
             List<String> summary = new ArrayList<>();
             summary.add(String.format(

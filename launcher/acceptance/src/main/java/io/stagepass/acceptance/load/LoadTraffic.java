@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * checkout that fails is not retried (the buyer would start again, and the comparison asks Stripe what was paid).
  */
 final class LoadTraffic {
+    /** The doors the load's people use: the replay API, ingest (failing over), Stripe, and the players' tokens. */
+    record Clients(ApiClient api, IngestClient ingest, StripeSandboxClient stripe, PlaybackTokens tokens) {}
+
     /** How often one player reports. */
     static final int EVERY_SECONDS = 5;
 
@@ -34,29 +37,15 @@ final class LoadTraffic {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TOKEN_VALIDITY = Duration.ofHours(6);
 
-    private final ApiClient api;
-    private final IngestClient ingest;
-    private final StripeSandboxClient stripe;
-    private final PlaybackTokens tokens;
+    private final Clients clients;
     private final LoadShape shape;
     private final Interruptions interruptions;
     private final GroundTruth truth;
     private final PrintStream out;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    LoadTraffic(
-            ApiClient api,
-            IngestClient ingest,
-            StripeSandboxClient stripe,
-            PlaybackTokens tokens,
-            LoadShape shape,
-            Interruptions interruptions,
-            GroundTruth truth,
-            PrintStream out) {
-        this.api = api;
-        this.ingest = ingest;
-        this.stripe = stripe;
-        this.tokens = tokens;
+    LoadTraffic(Clients clients, LoadShape shape, Interruptions interruptions, GroundTruth truth, PrintStream out) {
+        this.clients = clients;
         this.shape = shape;
         this.interruptions = interruptions;
         this.truth = truth;
@@ -72,14 +61,14 @@ final class LoadTraffic {
                 Playlist.Segment segment = all.get(i);
                 sleepUntil(start + (long) (segment.startSeconds() * 1e9));
                 byte[] bytes = Files.readAllBytes(hls.resolve(segment.file()));
-                HttpResponse<String> stored =
-                        acknowledged(IngestClient.SEGMENTS, () -> ingest.put(streamKey, segment.file(), bytes));
+                HttpResponse<String> stored = acknowledged(
+                        IngestClient.SEGMENTS, () -> clients.ingest().put(streamKey, segment.file(), bytes));
                 if (stored != null) {
                     truth.segmentStored(
                             JSON.readTree(stored.body()).get("sequence").asLong(), bytes.length);
                 }
                 byte[] listing = playlist.upTo(i + 1, i == all.size() - 1).getBytes();
-                acknowledged(IngestClient.SEGMENTS, () -> ingest.put(streamKey, "index.m3u8", listing));
+                acknowledged(IngestClient.SEGMENTS, () -> clients.ingest().put(streamKey, "index.m3u8", listing));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -95,8 +84,8 @@ final class LoadTraffic {
     void sendBeacons(String liveId) {
         List<String> viewerTokens = new ArrayList<>();
         for (int v = 0; v < shape.viewers(); v++) {
-            viewerTokens.add(
-                    tokens.issue(liveId, "cs_load_viewer_" + v, Instant.now().plus(TOKEN_VALIDITY)));
+            viewerTokens.add(clients.tokens()
+                    .issue(liveId, "cs_load_viewer_" + v, Instant.now().plus(TOKEN_VALIDITY)));
         }
         long start = System.nanoTime();
         try {
@@ -123,7 +112,7 @@ final class LoadTraffic {
             reports.add(
                     BeaconReport.of(type, session, "live", second * 1000L + b).withId(id));
         }
-        if (acknowledged(IngestClient.BEACONS, () -> ingest.beacons(token, reports, viewer)) != null) {
+        if (acknowledged(IngestClient.BEACONS, () -> clients.ingest().beacons(token, reports, viewer)) != null) {
             truth.beaconsAcknowledged(ids);
         }
     }
@@ -137,9 +126,9 @@ final class LoadTraffic {
                 String email = "buyer" + n + "@example.com";
                 String session;
                 try {
-                    ApiClient.Checkout checkout = api.checkout(liveId, "viewer", email);
+                    ApiClient.Checkout checkout = clients.api().checkout(liveId, "viewer", email);
                     session = checkout.sessionId();
-                    stripe.pay(checkout, email);
+                    clients.stripe().pay(checkout, email);
                     interruptions.succeeded(CHECKOUT);
                 } catch (IOException | RuntimeException e) {
                     interruptions.failed(CHECKOUT, e.toString());
@@ -147,7 +136,7 @@ final class LoadTraffic {
                 }
                 truth.ticketPaid(session);
                 if (n % shape.refundEvery() == shape.refundEvery() - 1) {
-                    stripe.refund(session);
+                    clients.stripe().refund(session);
                     truth.ticketRefunded(session);
                 }
             }
