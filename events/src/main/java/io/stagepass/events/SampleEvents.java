@@ -3,7 +3,9 @@ package io.stagepass.events;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Builders of every event with sensible defaults, for tests and benchmarks (the services never use them): each
@@ -142,6 +144,42 @@ public final class SampleEvents {
                 .setFeeMinor(47L)
                 .setNetMinor(TICKET_PRICE_MINOR - 47)
                 .setLivemode(false);
+    }
+
+    /**
+     * What befalls a paid ticket afterwards, at random, as Stripe's facts tell it: nothing (one time in three), a refund
+     * of a third, a full refund, a dispute still open, or a dispute won or lost. Each fact is new (its own Stripe
+     * event) and carries the ticket's live, currency and price; a test sets the times and anything else it needs.
+     */
+    public static List<PaymentFact.Builder> aftermath(
+            Random random, String liveId, String ticketId, String currency, long price) {
+        List<PaymentFact.Builder> facts = new ArrayList<>();
+        switch (random.nextInt(6)) {
+            case 0 ->
+                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(price / 3));
+            case 1 ->
+                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
+                        .setAmountMinor(price)
+                        .setFullyRefunded(true));
+            case 2 ->
+                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
+                        .setAmountMinor(price));
+            case 3 -> {
+                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
+                        .setAmountMinor(price));
+                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_CLOSED)
+                        .setAmountMinor(price)
+                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST));
+            }
+            default -> {}
+        }
+        return facts;
+    }
+
+    private static PaymentFact.Builder followUp(
+            String liveId, String ticketId, String currency, PaymentEventType type) {
+        return payment(liveId, ticketId).setType(type).setCurrency(currency).setTier(null);
     }
 
     public static RevenueMetric.Builder revenue(String liveId) {

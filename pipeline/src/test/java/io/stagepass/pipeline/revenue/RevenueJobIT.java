@@ -123,30 +123,8 @@ class RevenueJobIT {
                 .setAmountMinor(price)
                 .setFeeMinor(fee)
                 .build());
-        switch (random.nextInt(6)) {
-            case 0 ->
-                history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
-                        .setAmountMinor(price / 3)
-                        .build());
-            case 1 ->
-                history.add(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
-                        .setAmountMinor(price)
-                        .setFullyRefunded(true)
-                        .build());
-            case 2 ->
-                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
-                        .setAmountMinor(price)
-                        .build());
-            case 3 -> {
-                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
-                        .setAmountMinor(price)
-                        .build());
-                history.add(fact(live, ticket, currency, PaymentEventType.DISPUTE_CLOSED)
-                        .setAmountMinor(price)
-                        .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST)
-                        .build());
-            }
-            default -> {}
+        for (PaymentFact.Builder next : SampleEvents.aftermath(random, live, ticket, currency, price)) {
+            history.add(next.setOccurredAt(randomTime()).build());
         }
         return history;
     }
@@ -156,7 +134,12 @@ class RevenueJobIT {
                 .setType(type)
                 .setCurrency(currency)
                 .setTier(null)
-                .setOccurredAt(BASE.plusMillis(RANDOM_TIME.nextInt(600_000)));
+                .setOccurredAt(randomTime());
+    }
+
+    /** A time within ten minutes (the facts of a ticket arrive shuffled with all the others). */
+    private static Instant randomTime() {
+        return BASE.plusMillis(RANDOM_TIME.nextInt(600_000));
     }
 
     private static final Random RANDOM_TIME = new Random(11);

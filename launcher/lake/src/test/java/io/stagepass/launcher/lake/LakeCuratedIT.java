@@ -240,37 +240,15 @@ class LakeCuratedIT {
                             .setFeeMinor(fee))
                     .build());
         }
-        switch (random.nextInt(6)) {
-            case 0 ->
-                history.add(settled(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
-                                .setAmountMinor(price / 3)
-                                .setFeeMinor(null))
-                        .build());
-            case 1 -> {
-                history.add(settled(fact(live, ticket, currency, PaymentEventType.CHARGE_REFUNDED)
-                                .setAmountMinor(price)
-                                .setFeeMinor(null)
-                                .setFullyRefunded(true))
-                        .build());
-                entitlement.put(ticket, "REVOKED");
-            }
-            case 2 ->
-                history.add(settled(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
-                                .setAmountMinor(price)
-                                .setFeeMinor(null))
-                        .build());
-            case 3 -> {
-                history.add(settled(fact(live, ticket, currency, PaymentEventType.DISPUTE_OPENED)
-                                .setAmountMinor(price)
-                                .setFeeMinor(null))
-                        .build());
-                history.add(settled(fact(live, ticket, currency, PaymentEventType.DISPUTE_CLOSED)
-                                .setAmountMinor(price)
-                                .setFeeMinor(null)
-                                .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST))
-                        .build());
-            }
-            default -> entitlement.put(ticket, "GRANTED");
+        List<PaymentFact.Builder> aftermath = SampleEvents.aftermath(random, live, ticket, currency, price);
+        for (PaymentFact.Builder next : aftermath) {
+            history.add(settled(next.setFeeMinor(null).setNetMinor(null).setOccurredAt(randomTime()))
+                    .build());
+        }
+        if (aftermath.isEmpty()) {
+            entitlement.put(ticket, "GRANTED");
+        } else if (aftermath.get(0).getFullyRefunded()) {
+            entitlement.put(ticket, "REVOKED");
         }
         return history;
     }
@@ -282,7 +260,12 @@ class LakeCuratedIT {
                 .setCurrency(currency)
                 .setTier(null)
                 .setNetMinor(null)
-                .setOccurredAt(BASE.plusMillis(TIME.nextInt(600_000)));
+                .setOccurredAt(randomTime());
+    }
+
+    /** A time within ten minutes (the facts of a ticket arrive shuffled with all the others). */
+    private static Instant randomTime() {
+        return BASE.plusMillis(TIME.nextInt(600_000));
     }
 
     /** USD is settled in EUR at 0.92 (rounded down), as Stripe converts for a EUR account. */
