@@ -8,6 +8,7 @@ import io.stagepass.acceptance.client.LiveRequest;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.acceptance.client.StripeSandboxClient;
 import io.stagepass.acceptance.facts.RevenueTotals;
+import io.stagepass.bench.Percentiles;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.RevenueMetric;
 import io.stagepass.events.RevenueMetricType;
@@ -137,7 +138,7 @@ public final class FreshnessBench implements Callable<Integer> {
             System.out.println("==== dashboard bench report ====");
             report("events stream (replay API folds payments)", ours, sales);
             report("revenue job TOTAL, read_committed (baseline)", theirs, sales);
-            double ratio = percentile(ours, 99) / Math.max(1.0, percentile(theirs, 99));
+            double ratio = Percentiles.of(ours, 99) / Math.max(1.0, Percentiles.of(theirs, 99));
             System.out.printf("ratio p99 ours / baseline  %.3f%n", ratio);
             System.out.printf(
                     "route total after the run: %d tickets, gross %d EUR cents%n",
@@ -149,7 +150,7 @@ public final class FreshnessBench implements Callable<Integer> {
                             .asLong());
             System.out.printf(
                     "goal: p99 <= 2 s from the webhook's 2xx to the new total on the events stream (%s)%n",
-                    percentile(ours, 99) <= 2e9 ? "met" : "NOT met");
+                    Percentiles.of(ours, 99) <= 2e9 ? "met" : "NOT met");
             return 0;
         }
     }
@@ -186,19 +187,10 @@ public final class FreshnessBench implements Callable<Integer> {
         System.out.printf(
                 "%-46s p50 %7.0f ms  p99 %7.0f ms  max %7.0f ms  (n=%d of %d)%n",
                 name,
-                percentile(delays, 50) / 1e6,
-                percentile(delays, 99) / 1e6,
-                percentile(delays, 100) / 1e6,
+                Percentiles.of(delays, 50) / 1e6,
+                Percentiles.of(delays, 99) / 1e6,
+                Percentiles.of(delays, 100) / 1e6,
                 delays.size(),
                 expected);
-    }
-
-    private static double percentile(List<Long> values, int p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Long> sorted = values.stream().sorted().toList();
-        int index = Math.max(0, (int) Math.ceil(sorted.size() * p / 100.0) - 1);
-        return sorted.get(Math.min(index, sorted.size() - 1));
     }
 }
