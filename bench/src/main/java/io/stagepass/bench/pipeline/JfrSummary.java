@@ -107,11 +107,12 @@ final class JfrSummary {
 
     /** Thread names without their numbers: the subtasks of an operator, the threads of a pool, count as one. */
     static String threadGroup(String name) {
-        return name.replaceAll(" \\(\\d+/\\d+\\)(#\\d+)?", " (n/N)")
+        // The UUID first: the rules for trailing numbers would eat the digits it ends with.
+        return name.replaceAll("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "-<uuid>")
+                .replaceAll(" \\(\\d+/\\d+\\)(#\\d+)?", " (n/N)")
                 .replaceAll("-\\d+$", "-N")
                 .replaceAll("\\d+$", "N")
-                .replaceAll("producer-\\d+", "producer-N")
-                .replaceAll("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "-<uuid>");
+                .replaceAll("producer-\\d+", "producer-N");
     }
 
     private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {

@@ -29,6 +29,8 @@ class JfrSummaryTest {
                 "data-plane-kafka-request-handler-5           = data-plane-kafka-request-handler-N",
                 "kafka-producer-network-thread | producer-12  = kafka-producer-network-thread | producer-N",
                 "mini-cluster-io-thread-9f4c1d2e-8b3a-4c5d-9e6f-0a1b2c3d4e5f = mini-cluster-io-thread-<uuid>",
+                "mini-cluster-io-thread-9f4c1d2e-8b3a-4c5d-9e6f-0a1b2c3d4e51 = mini-cluster-io-thread-<uuid>",
+                "mini-cluster-io-thread-9f4c1d2e-8b3a-4c5d-9e6f-012345678901 = mini-cluster-io-thread-<uuid>",
                 "main                                         = main"
             })
     void threadNamesLoseTheirNumbers(String name, String group) {
