@@ -18,15 +18,11 @@ public final class Latencies {
         return size;
     }
 
-    /** The p-th percentile (0-100) in milliseconds. */
+    /** The p-th percentile (0-100) in milliseconds, as {@link Percentiles} defines it; NaN when there are none. */
     public synchronized double percentileMillis(double p) {
-        if (size == 0) {
-            return Double.NaN;
-        }
         long[] sorted = Arrays.copyOf(values, size);
         Arrays.sort(sorted);
-        int index = (int) Math.min(size - 1, Math.max(0, Math.ceil(p / 100.0 * size) - 1));
-        return sorted[index] / 1000.0;
+        return Percentiles.ofSorted(sorted, p) / 1000.0;
     }
 
     public String summary() {

@@ -97,25 +97,31 @@ public final class IngestBench implements Callable<Integer> {
 
     private void printSegments(PushResult baseline, Latencies kafkaRoundTrip, PushResult ingest) {
         System.out.println();
-        System.out.println("PUT to answer     baseline (discarding server) " + baseline.answers.summary());
-        System.out.println("PUT to answer     ingest (fsync'd spool)       " + ingest.answers.summary());
-        System.out.printf(
-                "  ratio p99 ingest / baseline: %.2f%n",
-                ingest.answers.percentileMillis(99) / baseline.answers.percentileMillis(99));
-        System.out.println("event round trip  baseline (produce->consume)  " + kafkaRoundTrip.summary());
-        System.out.println("PUT to event      ingest (S3 + Kafka, async)   " + ingest.events.summary());
-        System.out.printf(
-                "  ratio p99 ingest / baseline: %.2f%n",
-                ingest.events.percentileMillis(99) / kafkaRoundTrip.percentileMillis(99));
-        System.out.printf(
-                "segments sent %d, answered 201 %d, events %d, lost %d, non-201 answers %d%n",
-                ingest.sent.get(),
-                ingest.created.get(),
-                ingest.events.count(),
-                ingest.sent.get() - ingest.events.count(),
-                ingest.failed.get());
-        System.out.printf(
-                "goal: p99 PUT-to-event <= 300 ms at %d lives: %s%n",
-                lives, ingest.events.percentileMillis(99) <= 300 ? "met" : "NOT met");
+        segmentLines(baseline, kafkaRoundTrip, ingest, lives).forEach(System.out::println);
+    }
+
+    /** Ingest's PUT-to-answer and PUT-to-event against their baselines, lost segments, and the goal at this many lives. */
+    static List<String> segmentLines(PushResult baseline, Latencies kafkaRoundTrip, PushResult ingest, int lives) {
+        return List.of(
+                "PUT to answer     baseline (discarding server) " + baseline.answers.summary(),
+                "PUT to answer     ingest (fsync'd spool)       " + ingest.answers.summary(),
+                String.format(
+                        "  ratio p99 ingest / baseline: %.2f",
+                        ingest.answers.percentileMillis(99) / baseline.answers.percentileMillis(99)),
+                "event round trip  baseline (produce->consume)  " + kafkaRoundTrip.summary(),
+                "PUT to event      ingest (S3 + Kafka, async)   " + ingest.events.summary(),
+                String.format(
+                        "  ratio p99 ingest / baseline: %.2f",
+                        ingest.events.percentileMillis(99) / kafkaRoundTrip.percentileMillis(99)),
+                String.format(
+                        "segments sent %d, answered 201 %d, events %d, lost %d, non-201 answers %d",
+                        ingest.sent.get(),
+                        ingest.created.get(),
+                        ingest.events.count(),
+                        ingest.sent.get() - ingest.events.count(),
+                        ingest.failed.get()),
+                String.format(
+                        "goal: p99 PUT-to-event <= 300 ms at %d lives: %s",
+                        lives, ingest.events.percentileMillis(99) <= 300 ? "met" : "NOT met"));
     }
 }

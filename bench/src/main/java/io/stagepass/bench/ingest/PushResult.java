@@ -12,9 +12,22 @@ final class PushResult {
     /** PUT to the segment's event in Kafka (ingest only). */
     final Latencies events = new Latencies();
     /** When each segment's PUT started, by "key/sequence". */
-    final Map<String, Long> putStartNanos = new ConcurrentHashMap<>();
+    private final Map<String, Long> putStartNanos = new ConcurrentHashMap<>();
 
     final AtomicLong sent = new AtomicLong();
     final AtomicLong created = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+
+    /** Notes when the PUT of a stream key's segment started. */
+    void putStarted(String key, long sequence, long nanos) {
+        putStartNanos.put(key + "/" + sequence, nanos);
+    }
+
+    /** Times a segment's event from its PUT; the event of a segment this push did not PUT is left out. */
+    void eventSeen(String key, long sequence, long nanos) {
+        Long start = putStartNanos.get(key + "/" + sequence);
+        if (start != null) {
+            events.add((nanos - start) / 1000);
+        }
+    }
 }

@@ -48,11 +48,7 @@ final class SegmentEvents {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     SegmentStored stored = codec.decode(record.value());
-                    Long start =
-                            result.putStartNanos.get(keyByLive.get(stored.getLiveId()) + "/" + stored.getSequence());
-                    if (start != null) {
-                        result.events.add((now - start) / 1000);
-                    }
+                    result.eventSeen(keyByLive.get(stored.getLiveId()), stored.getSequence(), now);
                 }
             }
         }

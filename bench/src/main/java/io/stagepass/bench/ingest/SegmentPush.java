@@ -84,7 +84,7 @@ final class SegmentPush {
 
     private void putSegment(String key, int sequence) {
         long start = System.nanoTime();
-        result.putStartNanos.put(key + "/" + sequence, start);
+        result.putStarted(key, sequence, start);
         result.sent.incrementAndGet();
         http.sendAsync(
                         HttpRequest.newBuilder(URI.create(url.of(key, "index" + sequence + ".ts")))

@@ -2,7 +2,6 @@ package io.stagepass.bench.lake;
 
 import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
-import io.stagepass.bench.Latencies;
 import io.stagepass.embedded.EmbeddedFlink;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
@@ -120,30 +119,35 @@ public final class LakeFreshnessBench implements Callable<Integer> {
                         nextPoll = System.nanoTime() + Duration.ofSeconds(5).toNanos();
                         System.out.printf(
                                 "  %d sent; queryable: %d (shipped), %d (baseline)%n",
-                                sent, shippedReader.seen.size(), baselineReader.seen.size());
+                                sent, shippedReader.events.count(), baselineReader.events.count());
                     }
                     Thread.sleep(Math.max(0, 1000 - (System.nanoTime() - second) / 1_000_000));
                 }
             }
             System.out.println("sending stopped; waiting until both lakes hold every event");
             long deadline = System.nanoTime() + Duration.ofMinutes(12).toNanos();
-            while ((shippedReader.seen.size() < sent || baselineReader.seen.size() < sent)
+            while ((shippedReader.events.count() < sent || baselineReader.events.count() < sent)
                     && System.nanoTime() < deadline) {
                 Thread.sleep(5000);
                 shippedReader.poll();
                 baselineReader.poll();
                 System.out.printf(
                         "  queryable: %d (shipped), %d (baseline) of %d%n",
-                        shippedReader.seen.size(), baselineReader.seen.size(), sent);
+                        shippedReader.events.count(), baselineReader.events.count(), sent);
             }
-            System.out.println("shipped:  lag " + shippedReader.summary());
-            System.out.println("baseline: lag " + baselineReader.summary());
-            System.out.printf(
-                    "ratio p99 shipped/baseline: %.3f; shipped max %.0f s against the goal of 300 s%n",
-                    shippedReader.lags.percentileMillis(99) / baselineReader.lags.percentileMillis(99),
-                    shippedReader.lags.percentileMillis(100) / 1000);
-            return shippedReader.seen.size() == sent && baselineReader.seen.size() == sent ? 0 : 1;
+            System.out.println("shipped:  lag " + shippedReader.events.summary());
+            System.out.println("baseline: lag " + baselineReader.events.summary());
+            System.out.println(ratio(shippedReader.events, baselineReader.events));
+            return shippedReader.events.count() == sent && baselineReader.events.count() == sent ? 0 : 1;
         }
+    }
+
+    /** The shipped lake's p99 lag against the baseline's, and its largest lag against the goal. */
+    static String ratio(FirstListed shipped, FirstListed baseline) {
+        return String.format(
+                "ratio p99 shipped/baseline: %.3f; shipped max %.0f s against the goal of 300 s",
+                shipped.lags().percentileMillis(99) / baseline.lags().percentileMillis(99),
+                shipped.lags().percentileMillis(100) / 1000);
     }
 
     private static PipelineConfig config(PipelineConfig defaults, EmbeddedKafka kafka, EmbeddedS3 s3, Duration every) {
@@ -174,8 +178,7 @@ public final class LakeFreshnessBench implements Callable<Integer> {
 
     /** Lists the lake by the readers' rule; each file seen for the first time is read once for its events. */
     private static final class Reader {
-        final Set<String> seen = new HashSet<>();
-        final Latencies lags = new Latencies();
+        final FirstListed events = new FirstListed();
         private final Set<String> files = new HashSet<>();
         private final MinioClient client;
         private final Path dir;
@@ -202,17 +205,11 @@ public final class LakeFreshnessBench implements Callable<Integer> {
                         ResultSet rows = sql.executeQuery(
                                 "select eventId, epoch_ms(occurredAt) from read_parquet('" + local + "')")) {
                     while (rows.next()) {
-                        if (seen.add(rows.getString(1))) {
-                            lags.add((listedAt.toEpochMilli() - rows.getLong(2)) * 1000);
-                        }
+                        events.listed(rows.getString(1), rows.getLong(2), listedAt.toEpochMilli());
                     }
                 }
                 Files.delete(local);
             }
-        }
-
-        String summary() {
-            return String.format("%s, max %.1f s", lags.summary(), lags.percentileMillis(100) / 1000);
         }
     }
 }

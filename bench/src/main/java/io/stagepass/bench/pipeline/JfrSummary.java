@@ -1,6 +1,7 @@
 package io.stagepass.bench.pipeline;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +20,12 @@ import jdk.jfr.consumer.RecordingFile;
  * --events jdk.ExecutionSample} shows), by thread, by top frame, and by component anywhere on the stack.
  */
 final class JfrSummary {
+    /** One execution sample: the name of the thread on CPU, and its stack from the top frame down. */
+    record Sample(String thread, List<Frame> frames) {}
+
+    /** A frame of a stack: the class name and the method name. */
+    record Frame(String type, String method) {}
+
     /** Components by the class name prefixes of their frames, in the order they are listed. */
     private static final Map<String, List<String>> COMPONENTS = components();
 
@@ -27,14 +34,14 @@ final class JfrSummary {
     private final Map<String, Long> components = new LinkedHashMap<>();
     private long samples;
 
-    private JfrSummary() {
+    JfrSummary() {
         COMPONENTS.keySet().forEach(k -> components.put(k, 0L));
     }
 
     static void summarize(Path file) throws IOException {
         JfrSummary summary = new JfrSummary();
         summary.read(file);
-        summary.print(file);
+        summary.print(file, System.out);
     }
 
     private void read(Path file) throws IOException {
@@ -42,26 +49,36 @@ final class JfrSummary {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
                 if (event.getEventType().getName().equals("jdk.ExecutionSample")) {
-                    count(event);
+                    count(sample(event));
                 }
             }
         }
     }
 
-    private void count(RecordedEvent sample) {
+    private static Sample sample(RecordedEvent event) {
+        RecordedThread thread = event.getThread("sampledThread");
+        RecordedStackTrace stack = event.getStackTrace();
+        List<Frame> frames = stack == null
+                ? List.of()
+                : stack.getFrames().stream()
+                        .map(RecordedFrame::getMethod)
+                        .map(method -> new Frame(method.getType().getName(), method.getName()))
+                        .toList();
+        return new Sample(thread == null ? "?" : thread.getJavaName(), frames);
+    }
+
+    /** Counts a sample for its thread group, its top frame and each component anywhere on its stack, once. */
+    void count(Sample sample) {
         samples++;
-        RecordedThread thread = sample.getThread("sampledThread");
-        threads.merge(threadGroup(thread == null ? "?" : thread.getJavaName()), 1L, Long::sum);
-        RecordedStackTrace stack = sample.getStackTrace();
-        if (stack == null || stack.getFrames().isEmpty()) {
+        threads.merge(threadGroup(sample.thread()), 1L, Long::sum);
+        if (sample.frames().isEmpty()) {
             return;
         }
-        RecordedFrame top = stack.getFrames().get(0);
-        methods.merge(
-                top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1L, Long::sum);
+        Frame top = sample.frames().get(0);
+        methods.merge(top.type() + "." + top.method(), 1L, Long::sum);
         Set<String> hit = new HashSet<>();
-        for (RecordedFrame frame : stack.getFrames()) {
-            String type = frame.getMethod().getType().getName();
+        for (Frame frame : sample.frames()) {
+            String type = frame.type();
             COMPONENTS.forEach((component, prefixes) -> {
                 if (prefixes.stream().anyMatch(type::startsWith)) {
                     hit.add(component);
@@ -71,30 +88,31 @@ final class JfrSummary {
         hit.forEach(component -> components.merge(component, 1L, Long::sum));
     }
 
-    private void print(Path file) {
-        System.out.printf("  %,d execution samples (Java threads on CPU, every 10-20 ms)%n", samples);
-        System.out.println("  by thread (normalized name):");
-        top(threads, 12).forEach(this::printShare);
-        System.out.println("  by top frame (self time):");
-        top(methods, 20).forEach(this::printShare);
-        System.out.println("  by component anywhere on the stack (inclusive; overlaps):");
+    void print(Path file, PrintStream out) {
+        out.printf("  %,d execution samples (Java threads on CPU, every 10-20 ms)%n", samples);
+        out.println("  by thread (normalized name):");
+        top(threads, 12).forEach(count -> printShare(count, out));
+        out.println("  by top frame (self time):");
+        top(methods, 20).forEach(count -> printShare(count, out));
+        out.println("  by component anywhere on the stack (inclusive; overlaps):");
         components.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(this::printShare);
-        System.out.printf("  (more: jfr print --events jdk.ExecutionSample %s)%n", file);
+                .forEach(count -> printShare(count, out));
+        out.printf("  (more: jfr print --events jdk.ExecutionSample %s)%n", file);
     }
 
-    private void printShare(Map.Entry<String, Long> count) {
-        System.out.printf("    %5.1f%%  %s%n", 100.0 * count.getValue() / samples, count.getKey());
+    private void printShare(Map.Entry<String, Long> count, PrintStream out) {
+        out.printf("    %5.1f%%  %s%n", 100.0 * count.getValue() / samples, count.getKey());
     }
 
     /** Thread names without their numbers: the subtasks of an operator, the threads of a pool, count as one. */
-    private static String threadGroup(String name) {
-        return name.replaceAll(" \\(\\d+/\\d+\\)(#\\d+)?", " (n/N)")
+    static String threadGroup(String name) {
+        // The UUID first: the rules for trailing numbers would eat the digits it ends with.
+        return name.replaceAll("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "-<uuid>")
+                .replaceAll(" \\(\\d+/\\d+\\)(#\\d+)?", " (n/N)")
                 .replaceAll("-\\d+$", "-N")
                 .replaceAll("\\d+$", "N")
-                .replaceAll("producer-\\d+", "producer-N")
-                .replaceAll("-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "-<uuid>");
+                .replaceAll("producer-\\d+", "producer-N");
     }
 
     private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {

@@ -145,7 +145,7 @@ public final class PipelineBench implements Callable<Integer> {
     }
 
     /** The checkpoint intervals to measure latency with: as given, or the checkpoint interval, then 1s. */
-    private List<Duration> measuredIntervals() {
+    List<Duration> measuredIntervals() {
         if (latencyIntervals != null) {
             return latencyIntervals;
         }

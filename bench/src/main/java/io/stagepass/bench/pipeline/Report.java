@@ -55,8 +55,13 @@ final class Report {
         lines.forEach(System.out::println);
     }
 
+    /** The lines so far, as {@link #print} prints them. */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
     /** Returns false when the jobs did not consume everything: then there is nothing to compare. */
-    private boolean addThroughput(
+    boolean addThroughput(
             Produced produced, Consumed baseline, Consumed decoding, JobsRun run, List<PipelineJob> jobs) {
         double jobsSeconds = run.allConsumedAt();
         double jobsRate = produced.events() / jobsSeconds;

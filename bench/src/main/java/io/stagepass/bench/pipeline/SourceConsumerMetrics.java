@@ -47,9 +47,17 @@ final class SourceConsumerMetrics {
 
     /** Records consumed so far by each job's sources. */
     Map<String, Long> consumedByJob() {
+        return byJob(consumedByClientTopic());
+    }
+
+    /**
+     * Records by job from records by "client|topic": a client id that holds a job's Flink name is that job's; when a
+     * client belongs to no job, each job gets its share of the total.
+     */
+    Map<String, Long> byJob(Map<String, Long> byClientTopic) {
         Map<String, Long> byJob = new HashMap<>();
         long unattributed = 0;
-        for (Map.Entry<String, Long> entry : consumedByClientTopic().entrySet()) {
+        for (Map.Entry<String, Long> entry : byClientTopic.entrySet()) {
             String client = entry.getKey().substring(0, entry.getKey().indexOf('|'));
             clients.add(client);
             String job = jobs.stream()

@@ -83,6 +83,14 @@ final class CliBaseline {
         return runs;
     }
 
+    /**
+     * Peak resident memory in KB from what {@code /usr/bin/time -f %M} wrote: its last line, after any note of its own
+     * ("Command exited with non-zero status 1"); 0 when it wrote nothing.
+     */
+    static long maxRssKb(String timeOutput) {
+        return Long.parseLong(timeOutput.strip().lines().reduce((a, b) -> b).orElse("0"));
+    }
+
     private static Run time(String output, Path out, List<String> arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         Path rss = out.resolve("rss.txt");
@@ -102,13 +110,7 @@ final class CliBaseline {
                     "ffmpeg failed making " + output + ": " + Files.readString(out.resolve("ffmpeg.log")));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long maxRss = timed
-                ? Long.parseLong(Files.readString(rss)
-                        .strip()
-                        .lines()
-                        .reduce((a, b) -> b)
-                        .orElse("0"))
-                : 0;
+        long maxRss = timed ? maxRssKb(Files.readString(rss)) : 0;
         System.out.printf("  %-14s %6.1f s  peak RSS %4d MB%n", output, seconds, maxRss / 1024);
         return new Run(output, seconds, maxRss);
     }

@@ -215,7 +215,12 @@ final class PackagerRun {
 
     /** The most memory the process has held at once (Linux's VmHWM), in KB. */
     private static long peakRssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        return vmHwmKb(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")));
+    }
+
+    /** The VmHWM of a /proc/PID/status ("VmHWM:\t  812344 kB"), in KB; 0 when it has none. */
+    static long vmHwmKb(List<String> status) {
+        for (String line : status) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
             }

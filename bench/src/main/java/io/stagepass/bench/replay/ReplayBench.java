@@ -58,7 +58,6 @@ public final class ReplayBench implements Callable<Integer> {
         }
         SourceLive source = new SourceLive(cache, minutes);
         List<Path> segments = source.segments();
-        double liveSeconds = segments.size() * 2.0;
         System.out.printf(
                 "replay bench: a %d min live, %d segments, %.0f MB; %d cores%n",
                 minutes,
@@ -90,29 +89,9 @@ public final class ReplayBench implements Callable<Integer> {
             long cliPeak =
                     cli.stream().mapToLong(CliBaseline.Run::maxRssKb).max().orElse(0);
             System.out.println("\n==== replay bench report ====");
-            System.out.printf(
-                    "live                      %d min (%d segments of 2 s, 1280x720 H.264 + AAC)%n",
-                    minutes, segments.size());
-            System.out.printf("ffmpeg CLI, 4 runs        %.1f s (peak RSS %d MB)%n", cliSeconds, cliPeak / 1024);
-            System.out.printf(
-                    "our packager              %.1f s (peak RSS %d MB)%n",
-                    ours.packagingSeconds(), ours.peakRssKb() / 1024);
-            System.out.printf(
-                    "ratio ours / CLI          %.2f   (goal <= 1.0: %s)%n",
-                    ours.packagingSeconds() / cliSeconds, ours.packagingSeconds() <= cliSeconds ? "met" : "NOT met");
-            System.out.printf(
-                    "speed                     %.0fx realtime   (goal >= 500x: %s)%n",
-                    liveSeconds / ours.packagingSeconds(),
-                    liveSeconds / ours.packagingSeconds() >= 500 ? "met" : "NOT met");
-            System.out.printf(
-                    "ENDED to READY            %.1f s   (goal <= 60 s for a 1-hour live: %s)%n",
-                    ours.endedToReadySeconds(),
-                    minutes < 60 ? "live shorter than an hour" : ours.endedToReadySeconds() <= 60 ? "met" : "NOT met");
-            if (rendition != null) {
-                System.out.printf(
-                        "360p rendition (openh264) %.0fx realtime on a %.0f s sample: %.0f s more per hour of live%n",
-                        rendition.realtime(), rendition.liveSeconds(), 3600 / rendition.realtime());
-            }
+            new ReplayReport(minutes, segments.size(), cliSeconds, cliPeak, ours, rendition)
+                    .lines()
+                    .forEach(System.out::println);
             return 0;
         } finally {
             Directories.deleteRecursively(work);

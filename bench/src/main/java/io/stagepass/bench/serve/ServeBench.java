@@ -180,22 +180,29 @@ public final class ServeBench implements Callable<Integer> {
         return liveId;
     }
 
-    private void report(List<Wrk.Result> results) {
+    private static void report(List<Wrk.Result> results) {
+        System.out.println("\n==== serve bench report ====");
+        reportLines(results).forEach(System.out::println);
+    }
+
+    /** Each target's numbers and its ratio to nginx (the first), then the goals of the streaming route (the second). */
+    static List<String> reportLines(List<Wrk.Result> results) {
         Wrk.Result nginx = results.get(0);
         Wrk.Result stream = results.get(1);
-        System.out.println("\n==== serve bench report ====");
+        List<String> lines = new ArrayList<>();
         for (Wrk.Result r : results) {
-            System.out.printf(
-                    "%-34s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  ratio to nginx %.2f%n",
+            lines.add(String.format(
+                    "%-34s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  ratio to nginx %.2f",
                     r.name(),
                     r.requestsPerSecond(),
                     r.p50Millis(),
                     r.p99Millis(),
-                    r.requestsPerSecond() / nginx.requestsPerSecond());
+                    r.requestsPerSecond() / nginx.requestsPerSecond()));
         }
-        System.out.printf(
-                "goal: object route >= 0.5x nginx (%s), p99 <= 20 ms (%s)%n",
+        lines.add(String.format(
+                "goal: object route >= 0.5x nginx (%s), p99 <= 20 ms (%s)",
                 stream.requestsPerSecond() >= 0.5 * nginx.requestsPerSecond() ? "met" : "NOT met",
-                stream.p99Millis() <= 20 ? "met" : "NOT met");
+                stream.p99Millis() <= 20 ? "met" : "NOT met"));
+        return lines;
     }
 }

@@ -26,15 +26,7 @@ final class Wrk {
         if (wrk.waitFor() != 0) {
             throw new IllegalStateException("wrk failed on " + name + ": " + Files.readString(log));
         }
-        String out = Files.readString(log);
-        Result result = new Result(
-                name,
-                number(out, "Requests/sec:\\s+([0-9.]+)"),
-                millis(out, "50%"),
-                millis(out, "99%"),
-                out.contains("Non-2xx or 3xx responses:")
-                        ? (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)")
-                        : 0);
+        Result result = parse(name, Files.readString(log));
         System.out.printf(
                 "  %-34s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms%s%n",
                 name,
@@ -43,6 +35,18 @@ final class Wrk {
                 result.p99Millis(),
                 result.non2xx() > 0 ? "   (" + result.non2xx() + " non-2xx/3xx!)" : "");
         return result;
+    }
+
+    /** Reads what wrk --latency printed: Requests/sec, the 50% and 99% of its Latency Distribution, non-2xx/3xx. */
+    static Result parse(String name, String out) {
+        return new Result(
+                name,
+                number(out, "Requests/sec:\\s+([0-9.]+)"),
+                millis(out, "50%"),
+                millis(out, "99%"),
+                out.contains("Non-2xx or 3xx responses:")
+                        ? (long) number(out, "Non-2xx or 3xx responses:\\s+(\\d+)")
+                        : 0);
     }
 
     private static double number(String out, String pattern) {
