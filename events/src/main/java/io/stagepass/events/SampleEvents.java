@@ -156,19 +156,19 @@ public final class SampleEvents {
         List<PaymentFact.Builder> facts = new ArrayList<>();
         switch (random.nextInt(6)) {
             case 0 ->
-                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
+                facts.add(payment(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
                         .setAmountMinor(price / 3));
             case 1 ->
-                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
+                facts.add(payment(liveId, ticketId, currency, PaymentEventType.CHARGE_REFUNDED)
                         .setAmountMinor(price)
                         .setFullyRefunded(true));
             case 2 ->
-                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
+                facts.add(payment(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
                         .setAmountMinor(price));
             case 3 -> {
-                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
+                facts.add(payment(liveId, ticketId, currency, PaymentEventType.DISPUTE_OPENED)
                         .setAmountMinor(price));
-                facts.add(followUp(liveId, ticketId, currency, PaymentEventType.DISPUTE_CLOSED)
+                facts.add(payment(liveId, ticketId, currency, PaymentEventType.DISPUTE_CLOSED)
                         .setAmountMinor(price)
                         .setDisputeOutcome(random.nextBoolean() ? DisputeOutcome.WON : DisputeOutcome.LOST));
             }
@@ -177,8 +177,8 @@ public final class SampleEvents {
         return facts;
     }
 
-    private static PaymentFact.Builder followUp(
-            String liveId, String ticketId, String currency, PaymentEventType type) {
+    /** A payment fact of {@code type} in {@code currency}, of no tier (as Stripe's later facts of a ticket are). */
+    public static PaymentFact.Builder payment(String liveId, String ticketId, String currency, PaymentEventType type) {
         return payment(liveId, ticketId).setType(type).setCurrency(currency).setTier(null);
     }
 

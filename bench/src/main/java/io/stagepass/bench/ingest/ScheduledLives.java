@@ -1,18 +1,14 @@
 package io.stagepass.bench.ingest;
 
 import io.stagepass.acceptance.client.IngestClient;
-import io.stagepass.events.Ids;
-import io.stagepass.events.SampleEvents;
-import io.stagepass.events.StreamKeys;
-import io.stagepass.events.Topic;
+import io.stagepass.acceptance.client.Operator;
 import io.stagepass.launcher.stack.Stack;
-import io.stagepass.platform.kafka.EventPublisher;
+import io.stagepass.replay.creators.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lives scheduled for the bench, each with its stream key: the encoders push with the keys, the segments' events
@@ -25,21 +21,13 @@ record ScheduledLives(List<String> keys, Map<String, String> keyByLive) {
     static ScheduledLives schedule(Stack stack, int lives) throws Exception {
         List<String> keys = new ArrayList<>();
         Map<String, String> keyByLive = new ConcurrentHashMap<>();
-        try (EventPublisher publisher = new EventPublisher(stack.kafka(), "bench")) {
-            for (int i = 0; i < lives; i++) {
-                String liveId = Ids.newId("live");
-                String key = StreamKeys.newKey();
-                publisher
-                        .publish(
-                                Topic.LIVES,
-                                liveId,
-                                SampleEvents.live(liveId, "creator_bench")
-                                        .setStreamKeySha256(StreamKeys.sha256(key))
-                                        .build())
-                        .get(30, TimeUnit.SECONDS);
-                keys.add(key);
-                keyByLive.put(liveId, key);
-            }
+        Operator operator = new Operator(stack.kafka());
+        String creatorId =
+                operator.registerCreator("Bench creator", null, "EUR").creator().getCreatorId();
+        for (int i = 0; i < lives; i++) {
+            Catalog.Scheduled live = operator.scheduleLive(creatorId, "Ingest bench " + i, "viewer", 1500, "EUR", 30);
+            keys.add(live.streamKey());
+            keyByLive.put(live.live().getLiveId(), live.streamKey());
         }
         IngestClient ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
         for (String key : keys) {

@@ -130,11 +130,7 @@ class RevenueJobIT {
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, String currency, PaymentEventType type) {
-        return SampleEvents.payment(live, ticket)
-                .setType(type)
-                .setCurrency(currency)
-                .setTier(null)
-                .setOccurredAt(randomTime());
+        return SampleEvents.payment(live, ticket, currency, type).setOccurredAt(randomTime());
     }
 
     /** A time within ten minutes (the facts of a ticket arrive shuffled with all the others). */

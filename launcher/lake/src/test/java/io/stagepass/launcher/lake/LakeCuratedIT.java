@@ -255,10 +255,7 @@ class LakeCuratedIT {
 
     /** A fact at a random time within ten minutes (the facts of a ticket arrive shuffled with all the others). */
     private static PaymentFact.Builder fact(String live, String ticket, String currency, PaymentEventType type) {
-        return SampleEvents.payment(live, ticket)
-                .setType(type)
-                .setCurrency(currency)
-                .setTier(null)
+        return SampleEvents.payment(live, ticket, currency, type)
                 .setNetMinor(null)
                 .setOccurredAt(randomTime());
     }
