@@ -81,18 +81,21 @@ final class RunningLoad {
      * its tickets: the stream and the pipeline's state are what a failure now can lose.
      */
     void awaitUnderWay() throws Exception {
-        try (LiveOutputs outputs = new LiveOutputs(cluster.deployment().kafka(), liveId, marks)) {
-            boolean underWay = Await.until(UNDER_WAY_WAIT, () -> {
-                outputs.refresh();
-                return outputs.segments().size() >= UNDER_WAY
-                        && outputs.revenueTotal(LoadRun.CURRENCY)
-                                .map(total -> total.getTicketsSold() >= UNDER_WAY)
-                                .orElse(false);
-            });
-            if (!underWay) {
-                throw new IllegalStateException("the load on " + liveId + " did not get under way within "
-                        + UNDER_WAY_WAIT.toSeconds() + " s (" + log + ")");
-            }
+        boolean underWay = LiveOutputs.await(
+                        cluster.deployment().kafka(),
+                        liveId,
+                        marks,
+                        UNDER_WAY_WAIT,
+                        Await.DEFAULT_POLL,
+                        outputs -> outputs.segments().size() >= UNDER_WAY
+                                && outputs.revenueTotal(LoadRun.CURRENCY)
+                                        .map(total -> total.getTicketsSold() >= UNDER_WAY)
+                                        .orElse(false),
+                        Boolean.TRUE::equals)
+                .met();
+        if (!underWay) {
+            throw new ScenarioFailure("the load on " + liveId + " did not get under way within "
+                    + UNDER_WAY_WAIT.toSeconds() + " s (" + log + ")");
         }
     }
 

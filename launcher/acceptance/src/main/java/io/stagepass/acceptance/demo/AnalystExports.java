@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * An analyst's key lists the lake's payments files through {@code GET /v1/exports}, every page of it: the same files
  * and row counts as the lake sync's copy (read by DuckDB), and a presigned URL downloads the same bytes.
  */
-final class AnalystExports implements Check {
+record AnalystExports(ApiClient api, KafkaSettings kafka, S3Settings s3, Path lakeCopy, Duration lakeWait)
+        implements Check {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARTITION_HOUR = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/");
 
@@ -42,20 +43,6 @@ final class AnalystExports implements Check {
         static Listing refused(HttpResponse<String> answer) {
             return new Listing(0, 0, 0, List.of(answer.statusCode() + " " + answer.body()));
         }
-    }
-
-    private final ApiClient api;
-    private final KafkaSettings kafka;
-    private final S3Settings s3;
-    private final Path lakeCopy;
-    private final Duration wait;
-
-    AnalystExports(ApiClient api, KafkaSettings kafka, S3Settings s3, Path lakeCopy, Duration wait) {
-        this.api = api;
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.lakeCopy = lakeCopy;
-        this.wait = wait;
     }
 
     @Override
@@ -72,7 +59,7 @@ final class AnalystExports implements Check {
         Await.Outcome<Listing> listing;
         try (MinioClient client = ObjectStore.client(s3)) {
             listing = Await.until(
-                    wait,
+                    lakeWait,
                     Waits.POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);

@@ -16,19 +16,9 @@ import java.util.Optional;
  * a page visitor, and the buyers. They are emitted when event time passes a 10 s boundary, which, once the beacons
  * stop, happens when the quiet partitions follow the clock (30 s).
  */
-final class AudienceNumbers implements Check {
+record AudienceNumbers(KafkaSettings kafka, Sent sent, Marks marks) implements Check {
     /** The live's totals: while watching, and on its ticket page. */
     private record Seen(Optional<AudienceMetric> live, Optional<AudienceMetric> page) {}
-
-    private final KafkaSettings kafka;
-    private final Sent sent;
-    private final Marks marks;
-
-    AudienceNumbers(KafkaSettings kafka, Sent sent, Marks marks) {
-        this.kafka = kafka;
-        this.sent = sent;
-        this.marks = marks;
-    }
 
     @Override
     public String name() {
@@ -43,17 +33,14 @@ final class AudienceNumbers implements Check {
 
     @Override
     public CheckResult run() throws Exception {
-        Await.Outcome<Seen> seen;
-        try (LiveOutputs outputs = new LiveOutputs(kafka, sent.liveId(), marks)) {
-            seen = Await.until(
-                    Waits.PIPELINE,
-                    Waits.POLL,
-                    () -> {
-                        outputs.refresh();
-                        return new Seen(outputs.audienceTotal(ViewMode.LIVE), outputs.audienceTotal(ViewMode.PAGE));
-                    },
-                    this::expected);
-        }
+        Await.Outcome<Seen> seen = LiveOutputs.await(
+                kafka,
+                sent.liveId(),
+                marks,
+                Waits.PIPELINE,
+                Waits.POLL,
+                outputs -> new Seen(outputs.audienceTotal(ViewMode.LIVE), outputs.audienceTotal(ViewMode.PAGE)),
+                this::expected);
         if (!seen.met()) {
             return CheckResult.failed(
                     name(),

@@ -11,15 +11,7 @@ import java.util.List;
  * The creator's side: the dashboard's revenue route (with the creator's key) shows the live's revenue exactly, the
  * same total the pipeline was checked against. Prints where to sign in.
  */
-final class CreatorDashboard implements Check {
-    private final ApiClient api;
-    private final Sent sent;
-
-    CreatorDashboard(ApiClient api, Sent sent) {
-        this.api = api;
-        this.sent = sent;
-    }
-
+record CreatorDashboard(ApiClient api, Sent sent) implements Check {
     @Override
     public String name() {
         return "dashboard";

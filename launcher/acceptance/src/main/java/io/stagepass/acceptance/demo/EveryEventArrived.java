@@ -15,17 +15,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Every event the traffic sent is on its topic since the marks, once, and decodes. */
-final class EveryEventArrived implements Check {
-    private final KafkaSettings kafka;
-    private final Sent sent;
-    private final Marks marks;
-
-    EveryEventArrived(KafkaSettings kafka, Sent sent, Marks marks) {
-        this.kafka = kafka;
-        this.sent = sent;
-        this.marks = marks;
-    }
-
+record EveryEventArrived(KafkaSettings kafka, Sent sent, Marks marks) implements Check {
     @Override
     public String name() {
         return "every event arrived";

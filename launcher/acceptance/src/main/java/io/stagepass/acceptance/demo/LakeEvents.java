@@ -18,20 +18,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The lake holds every event of the live that carries a live id, as DuckDB reads the published Parquet files. */
-final class LakeEvents implements Check {
+record LakeEvents(S3Settings s3, Path lakeCopy, Duration lakeWait, Sent sent) implements Check {
     private static final List<Topic> TOPICS = List.of(Topic.LIVES, Topic.SEGMENTS, Topic.BEACONS, Topic.PAYMENTS);
-
-    private final S3Settings s3;
-    private final Path lakeCopy;
-    private final Duration wait;
-    private final Sent sent;
-
-    LakeEvents(S3Settings s3, Path lakeCopy, Duration wait, Sent sent) {
-        this.s3 = s3;
-        this.lakeCopy = lakeCopy;
-        this.wait = wait;
-        this.sent = sent;
-    }
 
     @Override
     public String name() {
@@ -49,7 +37,7 @@ final class LakeEvents implements Check {
         Await.Outcome<Map<String, Long>> found;
         try (MinioClient client = ObjectStore.client(s3)) {
             found = Await.until(
-                    wait,
+                    lakeWait,
                     Waits.POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);
@@ -60,8 +48,8 @@ final class LakeEvents implements Check {
         if (!found.met()) {
             return CheckResult.failed(
                     name(),
-                    List.of("  the lake did not hold every event of the live within " + wait.toSeconds() + " s; found: "
-                            + found.value()));
+                    List.of("  the lake did not hold every event of the live within " + lakeWait.toSeconds()
+                            + " s; found: " + found.value()));
         }
         List<String> lines = new ArrayList<>();
         lines.add("  DuckDB on the lake, this live's events per topic (stagepass lake \"select ...\"):");

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code tickets} summed (the facts folded by the same rules), both equal to the total the pipeline and the dashboard
  * were checked against.
  */
-final class LakeRevenue implements Check {
+record LakeRevenue(S3Settings s3, Path lakeCopy, Duration lakeWait, Sent sent) implements Check {
     /** What both tables give: gross, fees, refunds, net, tickets sold. */
     private record Figures(long gross, long fees, long refunds, long net, long sold) {
         static Figures of(RevenueTotals t) {
@@ -37,18 +37,6 @@ final class LakeRevenue implements Check {
     /** The two tables' figures, null where a table has none yet. */
     private record Seen(Figures totals, Figures tickets) {}
 
-    private final S3Settings s3;
-    private final Path lakeCopy;
-    private final Duration wait;
-    private final Sent sent;
-
-    LakeRevenue(S3Settings s3, Path lakeCopy, Duration wait, Sent sent) {
-        this.s3 = s3;
-        this.lakeCopy = lakeCopy;
-        this.wait = wait;
-        this.sent = sent;
-    }
-
     @Override
     public String name() {
         return "lake revenue";
@@ -61,7 +49,7 @@ final class LakeRevenue implements Check {
         Await.Outcome<Seen> seen;
         try (MinioClient client = ObjectStore.client(s3)) {
             seen = Await.until(
-                    wait,
+                    lakeWait,
                     Waits.POLL,
                     () -> {
                         Lake.sync(client, lakeCopy);

@@ -17,17 +17,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The topic-activity job counted at least what the traffic sent to each topic. */
-final class PipelineCounted implements Check {
-    private final KafkaSettings kafka;
-    private final Sent sent;
-    private final Marks marks;
-
-    PipelineCounted(KafkaSettings kafka, Sent sent, Marks marks) {
-        this.kafka = kafka;
-        this.sent = sent;
-        this.marks = marks;
-    }
-
+record PipelineCounted(KafkaSettings kafka, Sent sent, Marks marks) implements Check {
     @Override
     public String name() {
         return "the pipeline counted every event";

@@ -18,7 +18,7 @@ import java.util.Optional;
  * The jobs worker packaged the live into its replay once it ended: the statuses it published on the way (the progress
  * a creator's dashboard shows) and the READY package.
  */
-final class ReplayPackaged implements Check {
+record ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) implements Check {
     /** The replay's statuses, and when the live ended. */
     private record Seen(List<ReplayStatus> statuses, Optional<Instant> ended) {
         Optional<ReplayStatus> outcome() {
@@ -26,16 +26,6 @@ final class ReplayPackaged implements Check {
                     .filter(s -> s.getType() == ReplayEventType.READY || s.getType() == ReplayEventType.FAILED)
                     .findFirst();
         }
-    }
-
-    private final KafkaSettings kafka;
-    private final Sent sent;
-    private final Marks marks;
-
-    ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) {
-        this.kafka = kafka;
-        this.sent = sent;
-        this.marks = marks;
     }
 
     @Override
@@ -50,17 +40,14 @@ final class ReplayPackaged implements Check {
 
     @Override
     public CheckResult run() throws Exception {
-        Await.Outcome<Seen> seen;
-        try (LiveOutputs outputs = new LiveOutputs(kafka, sent.liveId(), marks)) {
-            seen = Await.until(
-                    Waits.PIPELINE,
-                    Waits.FAST_POLL,
-                    () -> {
-                        outputs.refresh();
-                        return new Seen(outputs.replayStatuses(), outputs.endedAt());
-                    },
-                    now -> now.outcome().isPresent());
-        }
+        Await.Outcome<Seen> seen = LiveOutputs.await(
+                kafka,
+                sent.liveId(),
+                marks,
+                Waits.PIPELINE,
+                Waits.FAST_POLL,
+                outputs -> new Seen(outputs.replayStatuses(), outputs.endedAt()),
+                now -> now.outcome().isPresent());
         if (!seen.met()) {
             return CheckResult.failed(
                     name(),

@@ -17,19 +17,9 @@ import java.util.Optional;
  * fee, one refunded in full) to the cent, and the entitlements job's verdicts are every ticket granted but the refunded
  * one, revoked.
  */
-final class RevenueAndEntitlements implements Check {
+record RevenueAndEntitlements(KafkaSettings kafka, Sent sent, Marks marks) implements Check {
     /** What the pipeline published, as far as this check looks. */
     private record Seen(Optional<RevenueTotals> revenue, Map<String, EntitlementEventType> verdicts) {}
-
-    private final KafkaSettings kafka;
-    private final Sent sent;
-    private final Marks marks;
-
-    RevenueAndEntitlements(KafkaSettings kafka, Sent sent, Marks marks) {
-        this.kafka = kafka;
-        this.sent = sent;
-        this.marks = marks;
-    }
 
     @Override
     public String name() {
@@ -39,20 +29,16 @@ final class RevenueAndEntitlements implements Check {
     @Override
     public CheckResult run() throws Exception {
         RevenueTotals expected = sent.revenue();
-        Await.Outcome<Seen> seen;
-        try (LiveOutputs outputs = new LiveOutputs(kafka, sent.liveId(), marks)) {
-            seen = Await.until(
-                    Waits.PIPELINE,
-                    Waits.POLL,
-                    () -> {
-                        outputs.refresh();
-                        return new Seen(
-                                outputs.revenueTotal(DemoTraffic.CURRENCY).map(RevenueTotals::of),
-                                outputs.entitlements());
-                    },
-                    now -> now.revenue().equals(Optional.of(expected))
-                            && now.verdicts().equals(sent.entitlements()));
-        }
+        Await.Outcome<Seen> seen = LiveOutputs.await(
+                kafka,
+                sent.liveId(),
+                marks,
+                Waits.PIPELINE,
+                Waits.POLL,
+                outputs -> new Seen(
+                        outputs.revenueTotal(DemoTraffic.CURRENCY).map(RevenueTotals::of), outputs.entitlements()),
+                now -> now.revenue().equals(Optional.of(expected))
+                        && now.verdicts().equals(sent.entitlements()));
         if (!seen.met()) {
             return CheckResult.failed(
                     name(),

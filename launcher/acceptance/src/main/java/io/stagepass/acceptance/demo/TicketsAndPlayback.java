@@ -17,17 +17,7 @@ import java.util.List;
  * from the webhook's ticket), and the refunded ticket none. The holder's master playlist answers 200, the refunded
  * ticket's 403. Prints the pages to open in a browser.
  */
-final class TicketsAndPlayback implements Check {
-    private final ApiClient api;
-    private final Sent sent;
-    private final PlaybackTokens tokens;
-
-    TicketsAndPlayback(ApiClient api, Sent sent, PlaybackTokens tokens) {
-        this.api = api;
-        this.sent = sent;
-        this.tokens = tokens;
-    }
-
+record TicketsAndPlayback(ApiClient api, Sent sent, PlaybackTokens tokens) implements Check {
     @Override
     public String name() {
         return "tickets and playback";

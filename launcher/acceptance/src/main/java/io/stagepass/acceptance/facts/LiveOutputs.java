@@ -18,6 +18,7 @@ import io.stagepass.events.Topic;
 import io.stagepass.events.ViewMode;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -138,6 +141,24 @@ public final class LiveOutputs implements AutoCloseable {
                 }
             }
             default -> throw new IllegalStateException("not followed: " + topic);
+        }
+    }
+
+    /**
+     * Follows a live's outputs until {@code done} holds for what {@code seen} makes of them, refreshing every
+     * {@code poll} for at most {@code timeout}: how a check waits for what the deployment made of its traffic.
+     */
+    public static <T> Await.Outcome<T> await(
+            KafkaSettings kafka,
+            String liveId,
+            Marks marks,
+            Duration timeout,
+            Duration poll,
+            Function<LiveOutputs, T> seen,
+            Predicate<? super T> done)
+            throws Exception {
+        try (LiveOutputs outputs = new LiveOutputs(kafka, liveId, marks)) {
+            return Await.until(timeout, poll, () -> seen.apply(outputs.refresh()), done);
         }
     }
 

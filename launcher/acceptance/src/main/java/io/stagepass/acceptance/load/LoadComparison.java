@@ -15,7 +15,6 @@ import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
-import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -55,19 +54,19 @@ record LoadComparison(
         Expected expected = expected();
         Set<String> beacons = truth.beacons();
         Map<Long, Long> segments = truth.segments();
-        Await.Outcome<Seen> outcome;
-        try (LiveOutputs outputs = new LiveOutputs(kafka, liveId, marks)) {
-            outcome = Await.until(
-                    wait,
-                    POLL,
-                    () -> seen(outputs.refresh()),
-                    seen -> seen.revenue().equals(Optional.of(expected.revenue()))
-                            && seen.verdicts().equals(expected.verdicts())
-                            && seen.beacons().containsAll(beacons)
-                            && seen.segments().keySet().containsAll(segments.keySet())
-                            && seen.readyAt().isPresent());
-        }
-        Seen seen = outcome.value();
+        Seen seen = LiveOutputs.await(
+                        kafka,
+                        liveId,
+                        marks,
+                        wait,
+                        POLL,
+                        LoadComparison::seen,
+                        now -> now.revenue().equals(Optional.of(expected.revenue()))
+                                && now.verdicts().equals(expected.verdicts())
+                                && now.beacons().containsAll(beacons)
+                                && now.segments().keySet().containsAll(segments.keySet())
+                                && now.readyAt().isPresent())
+                .value();
         return List.of(
                 revenue(expected, seen),
                 entitlements(expected, seen),
