@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>its value is decoded once, with the topic's codec, and given to each projection of the topic;
- *   <li>a tombstone (a null value) removes the key's entry in every projection of the topic. A compacted topic
- *       forgets a deleted key, so each view of it must too: a deleted live is unknown everywhere, its stream key
- *       included, exactly as after a restart that reads the compacted topic without the key;
+ *   <li>on a compacted topic, a tombstone (a null value) removes the key's entry in every projection of the topic.
+ *       The topic forgets a deleted key, so each view of it must too: a deleted live is unknown everywhere, its
+ *       stream key included, exactly as after a restart that reads the compacted topic without the key. On a topic
+ *       that keeps facts (payments, segments), a null value deletes nothing in Kafka, so it is not an event and is
+ *       skipped like any unreadable record: a stray null must not erase a live's tickets;
  *   <li>a value that is not a readable event ({@link MalformedEventException}) is logged and skipped: reading it
  *       again would not make it readable, and a view stuck on it would serve nothing;
  *   <li>a record without a key is skipped the same way: no entry can be found by it (compacted topics refuse one).
@@ -65,6 +67,10 @@ public final class Projections {
                 .orElseThrow(() -> new IllegalArgumentException("no projection is built from " + record.topic()));
         if (record.key() == null) {
             skip(record, "it has no key");
+            return false;
+        }
+        if (record.value() == null && topic.cleanup() != Topic.Cleanup.COMPACT) {
+            skip(record, "a null value deletes nothing on a topic that keeps facts");
             return false;
         }
         if (record.value() == null) {

@@ -7,6 +7,7 @@ import io.stagepass.events.EventCodec;
 import io.stagepass.events.Live;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SampleEvents;
+import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,24 @@ class ProjectionsTest {
 
         assertThat(lives.size()).isZero();
         assertThat(changes).isEmpty();
+    }
+
+    @Test
+    void aNullOnATopicThatKeepsFactsIsSkippedNotADeletion() {
+        LatestByKey<SegmentStored> segments = new LatestByKey<>("segments", Topic.SEGMENTS);
+        Projections facts = new Projections(List.of(segments));
+        facts.apply(
+                record(
+                        Topic.SEGMENTS,
+                        "live_1",
+                        EventCodec.of(SegmentStored.class)
+                                .encode(SampleEvents.segment("live_1", 0).build())),
+                (projection, id) -> changes.add(id));
+
+        assertThat(facts.apply(record(Topic.SEGMENTS, "live_1", null), (projection, id) -> changes.add(id)))
+                .isFalse();
+        assertThat(segments.get("live_1")).as("the fact stays").isPresent();
+        assertThat(changes).containsExactly("live_1");
     }
 
     @Test

@@ -41,7 +41,7 @@ abstract class PerLive<T extends SpecificRecord, V> implements Projection<T> {
         return add(byLive.computeIfAbsent(liveId, id -> empty()), record) ? Optional.of(liveId) : Optional.empty();
     }
 
-    /** The topic is keyed by live id: a tombstone forgets the live. */
+    /** A tombstone of a compacted topic keyed by live id forgets the live (fact topics never send one here). */
     @Override
     public Optional<String> remove(String liveId) {
         return byLive.remove(liveId) == null ? Optional.empty() : Optional.of(liveId);
