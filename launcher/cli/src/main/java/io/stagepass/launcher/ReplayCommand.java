@@ -87,11 +87,12 @@ final class ReplayCommand implements Runnable {
             }
             bar.done();
             ReplayStatus status = packaged.status();
-            if (packaged.outcome() == ReplayService.Packaged.Outcome.WINDOW_CLOSED) {
+            boolean stillServed = status != null && status.getType() == ReplayEventType.READY;
+            if (packaged.outcome() == ReplayService.Packaged.Outcome.WINDOW_CLOSED && !stillServed) {
                 err.println("stagepass: the replay window of " + liveId + " has closed; nothing to package");
                 return 1;
             }
-            if (packaged.outcome() == ReplayService.Packaged.Outcome.ALREADY_READY) {
+            if (packaged.outcome() != ReplayService.Packaged.Outcome.BUILT) { // READY already, or kept until retention
                 out.printf(
                         "already READY: replay v%d of %s, for the same segments (--new-version builds another)%n",
                         status.getVersion(), liveId);

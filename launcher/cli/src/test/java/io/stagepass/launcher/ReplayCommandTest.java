@@ -137,11 +137,22 @@ class ReplayCommandTest {
         assertThat(failed.err()).endsWith("stagepass: replay v3 FAILED: no segment could be read\n");
         assertThat(failed.out()).isEmpty();
 
-        stack.packaged = new ReplayService.Packaged(Outcome.WINDOW_CLOSED, ready(1));
+        stack.packaged = new ReplayService.Packaged(
+                Outcome.WINDOW_CLOSED,
+                SampleEvents.replay("live_1", "creator_1")
+                        .setType(ReplayEventType.EXPIRED)
+                        .build());
         Run closed = run("package", "--live", "live_1");
         assertThat(closed.status()).isEqualTo(1);
         assertThat(closed.err()).endsWith("stagepass: the replay window of live_1 has closed; nothing to package\n");
         assertThat(closed.out()).isEmpty();
+
+        stack.packaged = new ReplayService.Packaged(Outcome.WINDOW_CLOSED, ready(1));
+        Run servedUntilRetention = run("package", "--live", "live_1");
+        assertThat(servedUntilRetention.status())
+                .as("a READY replay is served until retention expires it, as before")
+                .isZero();
+        assertThat(servedUntilRetention.out()).startsWith("already READY: replay v1 of live_1");
 
         stack.refusal = new IllegalArgumentException("live live_1 has not ended (it is STARTED)");
         Run refused = run("package", "--live", "live_1");
