@@ -7,13 +7,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Runs one pipeline job: inside a Flink cluster when submitted with {@code flink run}, or in a local
- * MiniCluster when started with {@code java -jar}. Usage: {@code PipelineMain JOB}.
+ * MiniCluster when started with {@code java -jar}. Usage: {@code PipelineMain JOB}; {@code PipelineMain --list} prints
+ * every job's name, one a line (what a deployment script submits).
  */
 public final class PipelineMain {
     private PipelineMain() {}
 
     public static void main(String[] args) throws Exception {
         String names = PipelineJobs.all().stream().map(PipelineJob::name).collect(Collectors.joining(", "));
+        if (args.length == 1 && args[0].equals("--list")) {
+            PipelineJobs.all().forEach(job -> System.out.println(job.name()));
+            return;
+        }
         if (args.length != 1 || args[0].equals("--help") || args[0].equals("-h")) {
             System.err.println("Usage: PipelineMain JOB   (jobs: " + names + ")");
             System.exit(args.length == 1 ? 0 : 2);

@@ -32,8 +32,11 @@ final class BrokerLoss implements Scenario {
         cluster.processes().kill(VICTIM);
         cluster.log("kill -9 " + VICTIM + " (2 of 3 brokers left: min.insync.replicas 2 still met); restarting it in "
                 + OUTAGE.toSeconds() + " s...");
-        Thread.sleep(OUTAGE.toMillis());
-        cluster.processes().respawn(VICTIM);
+        try {
+            Thread.sleep(OUTAGE.toMillis());
+        } finally {
+            cluster.processes().respawn(VICTIM);
+        }
         long restarted = System.nanoTime();
         cluster.awaitListening(VICTIM, cluster.brokerPorts().get(1));
         cluster.within(

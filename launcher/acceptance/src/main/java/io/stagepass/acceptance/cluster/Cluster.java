@@ -8,6 +8,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What a failure scenario has at hand: the cluster's processes, its Flink REST API, its Kafka admin API, the deployment
@@ -44,9 +45,35 @@ record Cluster(
 
     /** As {@link #within(Duration, String, Await.Probe)}, asking every {@code poll}. */
     void within(Duration limit, Duration poll, String what, Await.Probe<Boolean> condition) throws Exception {
-        if (!Await.until(limit, poll, condition, Boolean.TRUE::equals).met()) {
-            throw new ScenarioFailure(what + ": not within " + limit.toSeconds() + " s");
+        AtomicReference<Exception> lastError = new AtomicReference<>();
+        if (!eventually(limit, poll, condition, lastError)) {
+            throw new ScenarioFailure(what + ": not within " + limit.toSeconds() + " s"
+                    + (lastError.get() == null ? "" : " (last error: " + lastError.get() + ")"));
         }
+    }
+
+    /**
+     * Whether {@code condition} became true within {@code limit}. A probe that fails (a REST API or a broker that is
+     * itself recovering) counts as "not yet"; its last error is kept in {@code lastError}.
+     */
+    static boolean eventually(
+            Duration limit, Duration poll, Await.Probe<Boolean> condition, AtomicReference<Exception> lastError)
+            throws Exception {
+        return Await.until(
+                        limit,
+                        poll,
+                        () -> {
+                            try {
+                                return condition.get();
+                            } catch (InterruptedException e) {
+                                throw e;
+                            } catch (Exception e) {
+                                lastError.set(e);
+                                return false;
+                            }
+                        },
+                        Boolean.TRUE::equals)
+                .met();
     }
 
     /** Waits until process {@code name}, started again, accepts connections on {@code port}. */

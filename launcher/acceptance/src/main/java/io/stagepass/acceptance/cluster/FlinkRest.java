@@ -2,6 +2,7 @@ package io.stagepass.acceptance.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stagepass.acceptance.client.Urls;
 import io.stagepass.pipeline.PipelineJob;
 import io.stagepass.pipeline.PipelineJobs;
 import java.net.URI;
@@ -40,7 +41,7 @@ final class FlinkRest {
             HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     FlinkRest(String url) {
-        this.url = url.replaceAll("/+$", "");
+        this.url = Urls.trimmed(url);
     }
 
     /** The pipeline's jobs that have not ended. */

@@ -38,10 +38,16 @@ final class IngestLoss implements Scenario {
         } finally {
             processes.resume("s3");
         }
-        cluster.log("kill -9 " + VICTIM + " with " + spooled + " segment(s) in its spool; S3 resumed; the encoder and"
-                + " players go to ingest-2; restarting " + VICTIM + " in " + OUTAGE.toSeconds() + " s...");
-        Thread.sleep(OUTAGE.toMillis());
-        processes.respawn(VICTIM);
+        try {
+            if (spooled == 0) {
+                throw new ScenarioFailure(VICTIM + "'s spool was empty at the kill: the scenario did not test a spool");
+            }
+            cluster.log("kill -9 " + VICTIM + " with " + spooled + " segment(s) in its spool; S3 resumed; the encoder"
+                    + " and players go to ingest-2; restarting " + VICTIM + " in " + OUTAGE.toSeconds() + " s...");
+            Thread.sleep(OUTAGE.toMillis());
+        } finally {
+            processes.respawn(VICTIM);
+        }
         long restarted = System.nanoTime();
         cluster.awaitListening(VICTIM, cluster.ingestPort(1));
         cluster.within(RECOVERY, VICTIM + "'s spool delivered", () -> processes.spooled(VICTIM) == 0);

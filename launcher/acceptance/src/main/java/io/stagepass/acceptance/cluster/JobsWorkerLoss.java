@@ -38,18 +38,22 @@ final class JobsWorkerLoss implements Scenario {
                             + PACKAGING_WAIT.toSeconds() + " s"));
             String victim = owner(cluster, liveId);
             cluster.processes().kill(victim);
-            long killed = System.nanoTime();
-            Instant killedAt = Instant.now();
-            cluster.log("kill -9 " + victim + " while it packaged the replay; waiting for the other worker...");
-            Instant ready = replay.next(ReplayEventType.READY, RECOVERY)
-                    .orElseThrow(
-                            () -> new ScenarioFailure("the replay READY: not within " + RECOVERY.toSeconds() + " s"));
-            if (ready.isBefore(killedAt)) {
-                throw new ScenarioFailure(victim + " made the replay READY before the kill landed: no takeover to see");
+            try {
+                long killed = System.nanoTime();
+                Instant killedAt = Instant.now();
+                cluster.log("kill -9 " + victim + " while it packaged the replay; waiting for the other worker...");
+                Instant ready = replay.next(ReplayEventType.READY, RECOVERY)
+                        .orElseThrow(() ->
+                                new ScenarioFailure("the replay READY: not within " + RECOVERY.toSeconds() + " s"));
+                if (ready.isBefore(killedAt)) {
+                    throw new ScenarioFailure(
+                            victim + " made the replay READY before the kill landed: no takeover to see");
+                }
+                cluster.log("  RECOVERED: " + owner(cluster, liveId) + " made the replay READY " + Cluster.since(killed)
+                        + " s after the kill");
+            } finally {
+                cluster.processes().respawn(victim);
             }
-            cluster.log("  RECOVERED: " + owner(cluster, liveId) + " made the replay READY " + Cluster.since(killed)
-                    + " s after the kill");
-            cluster.processes().respawn(victim);
         }
     }
 

@@ -25,12 +25,13 @@ final class ReplayWatch implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
     private final String liveId;
+    private final TopicPartition partition;
 
     /** Watches from {@code from}: where the replays topic ended before the live began. */
     ReplayWatch(KafkaSettings kafka, String liveId, Map<TopicPartition, Long> from) {
         this.consumer = KafkaClients.assignedReader(kafka);
         this.liveId = liveId;
-        TopicPartition partition = KafkaClients.partitionOf(consumer, Topic.REPLAYS, liveId);
+        this.partition = KafkaClients.partitionOf(consumer, Topic.REPLAYS, liveId);
         consumer.assign(List.of(partition));
         consumer.seek(partition, from.getOrDefault(partition, 0L));
     }
@@ -43,6 +44,7 @@ final class ReplayWatch implements AutoCloseable {
                 if (liveId.equals(record.key())
                         && record.value() != null
                         && codec.decode(record.value()).getType() == type) {
+                    consumer.seek(partition, record.offset() + 1); // the rest of the batch is for the next call
                     return Optional.of(Instant.ofEpochMilli(record.timestamp()));
                 }
             }

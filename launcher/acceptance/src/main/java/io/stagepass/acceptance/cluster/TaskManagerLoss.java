@@ -1,8 +1,8 @@
 package io.stagepass.acceptance.cluster;
 
-import io.stagepass.platform.lifecycle.Await;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** kill -9 of the TaskManager running the most tasks: the jobs restart on the other from their last checkpoint. */
 final class TaskManagerLoss implements Scenario {
@@ -34,21 +34,23 @@ final class TaskManagerLoss implements Scenario {
                 .id();
         long killed = System.nanoTime();
         cluster.processes().kill(victim);
-        cluster.log("kill -9 " + victim + " (the one running the most tasks); waiting for the jobs to fail over to"
-                + " the other...");
-        FlinkRest flink = cluster.flink();
-        if (Await.until(NOTICE, POLL, () -> !flink.allJobsRunning(), Boolean.TRUE::equals)
-                .met()) {
-            cluster.log("  the JobManager saw the loss " + Cluster.since(killed) + " s after the kill");
-        } else {
-            cluster.log("  no job had a task on it (" + NOTICE.toSeconds() + " s without a restart)");
+        try {
+            cluster.log("kill -9 " + victim + " (the one running the most tasks); waiting for the jobs to fail over"
+                    + " to the other...");
+            FlinkRest flink = cluster.flink();
+            if (Cluster.eventually(NOTICE, POLL, () -> !flink.allJobsRunning(), new AtomicReference<>())) {
+                cluster.log("  the JobManager saw the loss " + Cluster.since(killed) + " s after the kill");
+            } else {
+                cluster.log("  no job had a task on it (" + NOTICE.toSeconds() + " s without a restart)");
+            }
+            cluster.within(RECOVERY, "the jobs running again", flink::allJobsRunning);
+            cluster.log("  RECOVERED: all " + flink.jobs().size() + " jobs RUNNING with every task again "
+                    + Cluster.since(killed) + " s after the kill; restored from:");
+            for (FlinkRest.Job job : flink.jobs()) {
+                flink.restoredFrom(job.id()).ifPresent(path -> cluster.out().println("      " + path));
+            }
+        } finally {
+            cluster.processes().respawn(victim);
         }
-        cluster.within(RECOVERY, "the jobs running again", flink::allJobsRunning);
-        cluster.log("  RECOVERED: all " + flink.jobs().size() + " jobs RUNNING with every task again "
-                + Cluster.since(killed) + " s after the kill; restored from:");
-        for (FlinkRest.Job job : flink.jobs()) {
-            flink.restoredFrom(job.id()).ifPresent(path -> cluster.out().println("      " + path));
-        }
-        cluster.processes().respawn(victim);
     }
 }

@@ -5,6 +5,8 @@ import java.time.Duration;
 /** The upgrade path under load: every job stopped with a savepoint and resubmitted from it while the services go on. */
 final class Upgrade implements Scenario {
     private static final Duration RECOVERY = Duration.ofMinutes(5);
+    /** Where deploy/local-cluster's stop-jobs takes savepoints. */
+    private static final String SAVEPOINTS = "/savepoints/";
 
     @Override
     public String name() {
@@ -20,6 +22,12 @@ final class Upgrade implements Scenario {
         cluster.processes().stopJobsWithSavepoints();
         cluster.processes().submitJobs();
         cluster.within(RECOVERY, "the jobs running again", cluster.flink()::allJobsRunning);
+        for (FlinkRest.Job job : cluster.flink().jobs()) {
+            String restored = cluster.flink().restoredFrom(job.id()).orElse("nothing");
+            if (!restored.contains(SAVEPOINTS)) {
+                throw new ScenarioFailure("job " + job.name() + " started from " + restored + ", not a savepoint");
+            }
+        }
         cluster.log("  RECOVERED: all " + cluster.flink().jobs().size() + " jobs RUNNING from their savepoints "
                 + Cluster.since(stopped) + " s after the first stop");
     }
