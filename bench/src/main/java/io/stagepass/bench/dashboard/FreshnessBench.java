@@ -3,6 +3,7 @@ package io.stagepass.bench.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.acceptance.client.Buyer;
+import io.stagepass.acceptance.client.EventStream;
 import io.stagepass.acceptance.client.IngestClient;
 import io.stagepass.acceptance.client.LiveRequest;
 import io.stagepass.acceptance.client.Operator;
@@ -24,10 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,8 +79,8 @@ public final class FreshnessBench implements Callable<Integer> {
                     api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Freshness bench", "EUR", 900));
             IngestClient.of("http://127.0.0.1:" + stack.ingestPort()).awaitKnows(live.streamKey(), KEY_WAIT);
             String liveId = live.liveId();
-            BlockingQueue<ApiClient.ServerEvent> events = api.events(creator.apiKey(), liveId);
-            if (events.poll(30, TimeUnit.SECONDS) == null) {
+            EventStream events = api.events(creator.apiKey(), liveId);
+            if (events.next(Duration.ofSeconds(30)) == null) {
                 throw new IllegalStateException("the events stream did not open");
             }
             Map<Long, Long> pipelineSeen = new ConcurrentHashMap<>();
@@ -102,9 +101,9 @@ public final class FreshnessBench implements Callable<Integer> {
                         .orElseThrow()
                         .acknowledgedNanos();
                 acknowledged.add(ack);
-                ApiClient.ServerEvent update;
+                EventStream.ServerEvent update;
                 do {
-                    update = events.poll(60, TimeUnit.SECONDS);
+                    update = events.next(Duration.ofSeconds(60));
                     if (update == null) {
                         throw new IllegalStateException("no update on the events stream for sale " + sale);
                     }
@@ -163,10 +162,7 @@ public final class FreshnessBench implements Callable<Integer> {
 
     /** Tickets sold in the first currency of a revenue answer or event. */
     private static long ticketsSold(JsonNode revenue) {
-        JsonNode currencies = revenue.path("currencies");
-        return currencies.isEmpty()
-                ? 0
-                : RevenueTotals.ofApi(currencies.get(0).path("totals")).sold();
+        return RevenueTotals.ofFirstCurrency(revenue).sold();
     }
 
     /**

@@ -2,34 +2,30 @@ package io.stagepass.bench.serve;
 
 import io.minio.DownloadObjectArgs;
 import io.minio.MinioClient;
+import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.acceptance.client.IngestClient;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SampleEvents;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.media.GeneratedLive;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.platform.kafka.EventPublisher;
-import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.lifecycle.Directories;
 import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.platform.views.LatestValues;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
 import io.stagepass.replay.creators.Catalog;
 import io.stagepass.replay.playback.SignedUrls;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +52,7 @@ import picocli.CommandLine.Option;
         description = "wrk against nginx and the replay API's object and playlist routes, in the same run.")
 public final class ServeBench implements Callable<Integer> {
     private static final Duration DEADLINE = Duration.ofMinutes(3);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     @Option(names = "--connections", paramLabel = "N", description = "wrk connections (default ${DEFAULT-VALUE})")
     int connections = 64;
@@ -77,27 +75,18 @@ public final class ServeBench implements Callable<Integer> {
             String ticket = "cs_bench";
             String liveId = replayWithTicket(stack, ticket);
             PlaybackTokens tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
-            String token = URLEncoder.encode(
-                    tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600)), StandardCharsets.UTF_8);
+            String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
             String api = "http://127.0.0.1:" + stack.apiPort();
-            Await.expect(
-                    "the ticket granted",
-                    DEADLINE,
-                    () -> HttpClient.newHttpClient()
-                                    .send(
-                                            HttpRequest.newBuilder(URI.create(api + "/v1/lives/" + liveId
-                                                            + "/master.m3u8?token=" + token))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            == 200);
+            ApiClient player = new ApiClient(api);
+            Await.expect("the ticket granted", DEADLINE, () -> player.masterPlaylist(liveId, token) == 200);
 
-            String segment = "00000003.ts";
+            String key = SegmentKeys.media(liveId, 3, "ts");
+            String segment = key.substring(key.lastIndexOf('/') + 1);
             Path root = Files.createDirectories(work.resolve("www"));
             try (MinioClient s3 = ObjectStore.client(stack.s3())) {
                 s3.downloadObject(DownloadObjectArgs.builder()
                         .bucket(Bucket.SEGMENTS.bucketName())
-                        .object(liveId + "/" + segment)
+                        .object(key)
                         .filename(root.resolve(segment).toString())
                         .build());
             }
@@ -168,14 +157,13 @@ public final class ServeBench implements Callable<Integer> {
         ingest.awaitKnows(scheduled.streamKey(), DEADLINE);
         GeneratedLive.pushHls(
                 ingest.pushUrl(scheduled.streamKey(), "index.m3u8"), GeneratedLive.Spec.hd(Duration.ofSeconds(20)));
-        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
-        try (TopicReader reader = new TopicReader(stack.kafka())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.assignedReader(stack.kafka())) {
             Await.expect(
                     "the replay READY",
                     DEADLINE,
-                    () -> reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
-                            .filter(r -> liveId.equals(r.key()))
-                            .anyMatch(r -> codec.decode(r.value()).getType() == ReplayEventType.READY));
+                    () -> LatestValues.read(consumer, Topic.REPLAYS, liveId, ReplayStatus.class, READ_TIMEOUT)
+                            .map(status -> status.getType() == ReplayEventType.READY)
+                            .orElse(false));
         }
         return liveId;
     }

@@ -1,5 +1,6 @@
 package io.stagepass.acceptance;
 
+import io.stagepass.acceptance.client.Urls;
 import io.stagepass.acceptance.load.LoadRun;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.Env;
@@ -90,15 +91,15 @@ public final class DeploymentOptions {
     }
 
     public List<String> ingest() {
-        return ingestUrls.stream().map(DeploymentOptions::trimmed).toList();
+        return ingestUrls.stream().map(Urls::trimmed).toList();
     }
 
     public String api() {
-        return trimmed(apiUrl);
+        return Urls.trimmed(apiUrl);
     }
 
     public String stripe() {
-        return trimmed(stripeApiBase);
+        return Urls.trimmed(stripeApiBase);
     }
 
     public KafkaSettings kafkaSettings() {
@@ -116,10 +117,5 @@ public final class DeploymentOptions {
     /** The deployment as the load drives it. */
     public LoadRun.Deployment loadTarget() {
         return new LoadRun.Deployment(kafkaSettings(), s3Settings(), ingest(), api(), stripe(), tokens());
-    }
-
-    private static String trimmed(URI url) {
-        String s = url.toString();
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.demo.DemoScenario;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
@@ -67,7 +68,7 @@ class StackIT {
                     .as("the Flink web UI")
                     .contains("<html");
 
-            boolean arrived = DemoScenario.allHeld(new DemoScenario(
+            boolean arrived = CheckResult.allHeld(new DemoScenario(
                             DemoScenario.target(stack), new PrintStream(demoOutput, true, StandardCharsets.UTF_8))
                     .run());
             assertThat(arrived).as(demoOutput.toString(StandardCharsets.UTF_8)).isTrue();

@@ -1,6 +1,7 @@
 package io.stagepass.launcher;
 
 import io.stagepass.acceptance.DeploymentOptions;
+import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.demo.DemoScenario;
 import io.stagepass.acceptance.demo.DemoTarget;
 import io.stagepass.launcher.stack.Stack;
@@ -66,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (Stack stack = Stack.start(config, line -> System.out.println("  " + line))) {
             UpCommand.printReady(stack, Duration.ofNanos(System.nanoTime() - start));
-            boolean ok = DemoScenario.allHeld(new DemoScenario(DemoScenario.target(stack), System.out).run());
+            boolean ok = CheckResult.allHeld(new DemoScenario(DemoScenario.target(stack), System.out).run());
             System.out.println(
                     ok
                             ? "Demo complete: every event arrived and the pipeline counted it."
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Demo against the deployment at ingest " + target.ingestUrl() + ", API "
                     + target.apiUrl() + ", Kafka " + target.kafka().bootstrapServers() + ", S3 "
                     + target.s3().endpoint() + ", Stripe sandbox " + target.stripeApiBase());
-            boolean ok = DemoScenario.allHeld(new DemoScenario(target, System.out).run());
+            boolean ok = CheckResult.allHeld(new DemoScenario(target, System.out).run());
             System.out.println(
                     ok
                             ? "Demo complete: every event arrived and the deployment counted it."

@@ -34,7 +34,8 @@ public final class Operations {
         this.views = views;
         Gauge.builder("stagepass_view_lag_records", views, TopicView::lag)
                 .description(
-                        "Records on the lives, segments, replays and payments topics the views have not applied yet")
+                        "Records on the topics the views follow (catalog, segments, replays, payments, audience) not"
+                                + " applied yet")
                 .register(registry);
         Gauge.builder("stagepass_view_ready", views, v -> v.ready() ? 1 : 0)
                 .description("1 once the views hold what the topics held at start")

@@ -24,7 +24,7 @@ public final class Tickets implements Projection<PaymentFact> {
     }
 
     @Override
-    public Optional<String> put(String liveId, PaymentFact fact) {
+    public Optional<String> put(String key, PaymentFact fact) {
         byLive.computeIfAbsent(fact.getLiveId(), id -> new ConcurrentHashMap<>())
                 .merge(fact.getTicketId(), TicketLedger.empty().apply(fact), (ledger, ignored) -> ledger.apply(fact));
         return Optional.of(fact.getLiveId());

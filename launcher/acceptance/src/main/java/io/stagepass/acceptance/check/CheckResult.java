@@ -22,4 +22,9 @@ public record CheckResult(String name, boolean held, List<String> lines) {
     public static CheckResult of(String name, boolean held, List<String> lines) {
         return new CheckResult(name, held, lines);
     }
+
+    /** Whether every result held: a run with no result did not. */
+    public static boolean allHeld(List<CheckResult> results) {
+        return !results.isEmpty() && results.stream().allMatch(CheckResult::held);
+    }
 }

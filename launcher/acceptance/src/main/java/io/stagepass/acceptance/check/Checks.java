@@ -49,6 +49,6 @@ public final class Checks {
 
     /** Whether every check run held (and none was skipped). */
     public boolean allHeld() {
-        return results.stream().allMatch(CheckResult::held);
+        return CheckResult.allHeld(results);
     }
 }

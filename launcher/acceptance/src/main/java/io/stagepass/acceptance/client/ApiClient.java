@@ -3,7 +3,6 @@ package io.stagepass.acceptance.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagepass.replay.Links;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,9 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.stream.Stream;
 
 /**
  * The replay API as its people reach it: a creator with an API key (lives, numbers, the events stream), a buyer on a
@@ -31,9 +27,6 @@ public final class ApiClient {
      * and the answer itself.
      */
     public record Checkout(String sessionId, URI hostedPage, HttpResponse<String> answer) {}
-
-    /** One server-sent event, and when it arrived ({@link System#nanoTime()}). */
-    public record ServerEvent(String name, JsonNode data, long receivedNanos) {}
 
     private final String base;
     private final HttpClient http =
@@ -73,9 +66,13 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(uri(pathOrUrl)).header("Authorization", "Bearer " + apiKey));
     }
 
-    /** A GET with a key, its body as JSON. */
+    /** A GET with a key, its body as JSON; an error unless it answered 200. */
     public JsonNode json(String apiKey, String path) throws Exception {
-        return JSON.readTree(get(apiKey, path).body());
+        HttpResponse<String> answer = get(apiKey, path);
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return JSON.readTree(answer.body());
     }
 
     /** {@code GET /v1/lives/{id}/revenue} with the creator's key: the live's revenue per currency. */
@@ -90,32 +87,13 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
-    /** The live's events stream, as the dashboard opens it; events queue up until taken. */
-    public BlockingQueue<ServerEvent> events(String apiKey, String liveId) {
-        BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
+    /** The live's events stream, as the dashboard opens it; close it when done. */
+    public EventStream events(String apiKey, String liveId) {
         HttpRequest request = HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/events"))
                 .header("Authorization", "Bearer " + apiKey)
                 .header("Accept", "text/event-stream")
                 .build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(response -> readEvents(response.body(), events));
-        return events;
-    }
-
-    private static void readEvents(Stream<String> lines, BlockingQueue<ServerEvent> events) {
-        try (lines) {
-            String name = null;
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (line.startsWith("event:")) {
-                    name = line.substring("event:".length()).strip();
-                } else if (line.startsWith("data:") && name != null) {
-                    events.add(new ServerEvent(
-                            name, JSON.readTree(line.substring("data:".length()).strip()), System.nanoTime()));
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable event on the events stream", e);
-        }
+        return new EventStream(http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()));
     }
 
     // --- buyers and ticket holders --------------------------------------------------------------------------

@@ -133,16 +133,22 @@ public final class IngestClient {
     }
 
     private HttpResponse<String> send(String kind, int first, RequestTo request) throws Exception {
-        HttpResponse<String> answer = retry.attempt(kind, Answers::retriable, attempt -> {
-            String instance = instances.get(Math.floorMod(first + attempt, instances.size()));
-            HttpResponse<String> sent;
-            try {
-                sent = http.send(request.to(instance), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new IOException(instance + ": " + e, e); // refused or reset: the instance is away
-            }
-            return Answers.successful(kind, instance, sent);
-        });
+        HttpResponse<String> answer;
+        try {
+            answer = retry.attempt(kind, Answers::retriable, attempt -> {
+                String instance = instances.get(Math.floorMod(first + attempt, instances.size()));
+                HttpResponse<String> sent;
+                try {
+                    sent = http.send(request.to(instance), HttpResponse.BodyHandlers.ofString());
+                } catch (IOException e) {
+                    throw new IOException(instance + ": " + e, e); // refused or reset: the instance is away
+                }
+                return Answers.successful(kind, instance, sent);
+            });
+        } catch (IOException lastFailure) {
+            interruptions.failed(kind, lastFailure.getMessage()); // the attempt the client gave up after
+            throw lastFailure;
+        }
         interruptions.succeeded(kind);
         return answer;
     }

@@ -3,14 +3,14 @@ package io.stagepass.acceptance.client;
 import java.net.URI;
 
 /** Base addresses as the clients keep them: no trailing slash, so that a path is appended as is. */
-final class Urls {
+public final class Urls {
     private Urls() {}
 
-    static String trimmed(String url) {
+    public static String trimmed(String url) {
         return url.replaceAll("/+$", "");
     }
 
-    static String trimmed(URI url) {
+    public static String trimmed(URI url) {
         return trimmed(url.toString());
     }
 }

@@ -100,7 +100,9 @@ record AnalystExports(ApiClient api, KafkaSettings kafka, S3Settings s3, Path la
                 pages++;
                 for (JsonNode file : page.get("data")) {
                     String fileKey = file.get("key").asText();
-                    listed.add(fileKey);
+                    if (!listed.add(fileKey)) {
+                        problems.add(fileKey + " is listed twice");
+                    }
                     rows += file.get("rows").asLong();
                     Path copy = lakeCopy.resolve(fileKey);
                     if (!Files.exists(copy)) {

@@ -80,9 +80,4 @@ public final class DemoScenario {
                 "the lake does not hold the live's events and revenue");
         return checks.results();
     }
-
-    /** Whether every check of a run held. */
-    public static boolean allHeld(List<CheckResult> results) {
-        return results.stream().allMatch(CheckResult::held);
-    }
 }

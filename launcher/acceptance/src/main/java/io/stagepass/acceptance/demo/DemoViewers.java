@@ -10,6 +10,8 @@ import java.util.List;
 public final class DemoViewers {
     /** Concurrency is sampled every 10 s of event time: the viewers watch across a sample so that they are seen. */
     private static final long SAMPLE_MILLIS = 10_000;
+    /** Ingest's answer once Kafka has the beacons. */
+    private static final int ACCEPTED = 202;
 
     private final IngestClient ingest;
     private final PlaybackTokens tokens;
@@ -65,7 +67,10 @@ public final class DemoViewers {
     }
 
     private int send(String token, List<BeaconReport> events) throws Exception {
-        ingest.beacons(token, events);
+        int status = ingest.beacons(token, events).statusCode();
+        if (status != ACCEPTED) {
+            throw new IllegalStateException("ingest answered the beacons " + status + ", not " + ACCEPTED);
+        }
         return events.size();
     }
 }

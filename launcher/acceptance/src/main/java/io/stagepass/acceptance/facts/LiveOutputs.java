@@ -38,8 +38,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * What a deployment made of one live, read from its topics (read_committed) since {@link Marks} taken before the
  * live's traffic: its lifecycle, stored segments, beacons, the revenue job's totals, the entitlements job's verdicts,
- * the audience job's totals and the replay's statuses. Each {@link #refresh} reads what arrived since the last one;
- * the demo's checks, the load's comparison and the failure scenarios all read a live's outputs here, the one way.
+ * the audience job's totals and the replay's statuses. Each {@link #refresh} reads what arrived since the last one.
+ * The demo's checks, the load's comparison and the failure scenarios read a live's outputs here; what is not about one
+ * live (every topic's counts, the topic-activity job) or must be seen within milliseconds (a replay's PACKAGING, for a
+ * kill in the middle of it) is read where it is needed.
  */
 public final class LiveOutputs implements AutoCloseable {
     private static final List<Topic> TOPICS = List.of(

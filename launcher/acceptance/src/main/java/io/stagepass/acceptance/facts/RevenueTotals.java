@@ -37,6 +37,17 @@ public record RevenueTotals(long gross, long fees, long refunds, long net, long 
                 totals.path("ticketsRefunded").asLong());
     }
 
+    /**
+     * The totals of the first currency of a revenue answer or event ({@code {"currencies": [{"totals": ...}]}}), all
+     * zero while the live has no sale.
+     */
+    public static RevenueTotals ofFirstCurrency(JsonNode revenue) {
+        JsonNode currencies = revenue.path("currencies");
+        return currencies.isEmpty()
+                ? new RevenueTotals(0, 0, 0, 0, 0, 0)
+                : ofApi(currencies.get(0).path("totals"));
+    }
+
     /** {@code gross fees refunds net sold refunded}, as the load prints the pipeline's and the ground truth's. */
     @Override
     public String toString() {

@@ -15,6 +15,6 @@ public record LoadReport(String liveId, List<CheckResult> comparison, int givenU
 
     /** Whether the deployment's results equal the ground truth and no client gave a request up. */
     public boolean equal() {
-        return givenUp == 0 && !comparison.isEmpty() && comparison.stream().allMatch(CheckResult::held);
+        return givenUp == 0 && CheckResult.allHeld(comparison);
     }
 }
