@@ -1,12 +1,10 @@
 package io.stagepass.acceptance.cluster;
 
+import io.stagepass.acceptance.TimeOfDay;
 import io.stagepass.acceptance.load.LoadRun;
 import io.stagepass.platform.lifecycle.Await;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,7 +24,7 @@ record Cluster(
     static final Duration LISTEN_WAIT = Duration.ofSeconds(120);
 
     void log(String line) {
-        out.println(LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + " " + line);
+        out.println(TimeOfDay.now() + " " + line);
     }
 
     int brokers() {

@@ -1,5 +1,6 @@
 package io.stagepass.acceptance.load;
 
+import io.stagepass.acceptance.TimeOfDay;
 import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.acceptance.client.IngestClient;
@@ -19,9 +20,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -225,6 +223,6 @@ public final class LoadRun {
     }
 
     static String clock() {
-        return LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        return TimeOfDay.now();
     }
 }
