@@ -2,11 +2,11 @@ package io.stagepass.bench.replay;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
-import io.stagepass.jobs.media.Decoder;
-import io.stagepass.jobs.media.Demuxer;
-import io.stagepass.jobs.media.Encoder;
-import io.stagepass.jobs.media.Muxer;
-import io.stagepass.jobs.media.Pictures;
+import io.stagepass.media.Decoder;
+import io.stagepass.media.Demuxer;
+import io.stagepass.media.Encoder;
+import io.stagepass.media.Muxer;
+import io.stagepass.media.Pictures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.stagepass.bench.replay;
 
-import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.media.GeneratedLive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,10 +11,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
-import io.stagepass.jobs.media.Av;
-import io.stagepass.jobs.media.BitstreamFilter;
-import io.stagepass.jobs.media.Demuxer;
-import io.stagepass.jobs.media.Muxer;
+import io.stagepass.media.Av;
+import io.stagepass.media.BitstreamFilter;
+import io.stagepass.media.Demuxer;
+import io.stagepass.media.Muxer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

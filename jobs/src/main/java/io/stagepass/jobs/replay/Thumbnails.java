@@ -1,7 +1,7 @@
 package io.stagepass.jobs.replay;
 
-import io.stagepass.jobs.media.Decoder;
-import io.stagepass.jobs.media.Pictures;
+import io.stagepass.media.Decoder;
+import io.stagepass.media.Pictures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
-import io.stagepass.jobs.media.MediaProbe;
 import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.media.MediaProbe;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

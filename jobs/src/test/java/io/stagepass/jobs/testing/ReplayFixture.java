@@ -23,7 +23,7 @@ import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.JobsConfig;
 import io.stagepass.jobs.JobsWorker;
-import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;

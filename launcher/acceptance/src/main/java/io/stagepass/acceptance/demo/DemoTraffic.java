@@ -7,7 +7,7 @@ import io.stagepass.acceptance.client.LiveRequest;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.acceptance.client.StripeSandboxClient;
 import io.stagepass.events.Topic;
-import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.media.GeneratedLive;
 import io.stagepass.replay.creators.Catalog;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import io.stagepass.acceptance.client.Operator;
 import io.stagepass.acceptance.client.StripeSandboxClient;
 import io.stagepass.acceptance.facts.Marks;
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.jobs.media.GeneratedLive;
+import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.lifecycle.Directories;

@@ -1,4 +1,4 @@
-package io.stagepass.jobs.media;
+package io.stagepass.media;
 
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_frame;
 import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_time_base;
@@ -28,7 +28,7 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 /**
  * A generated live, as an encoder would send it: FFmpeg's {@code testsrc2} picture and a 440 Hz {@code sine} tone,
  * drained from a libavfilter graph (no capture device library: libavdevice needs PulseAudio, which a fresh machine
- * lacks), encoded to H.264 + AAC and written to any FFmpeg output, typically the HLS muxer pushing to ingest.
+ * lacks), encoded to H.264 + AAC and written to any FFmpeg output, typically RTMP or the HLS muxer pushing to ingest.
  */
 public final class GeneratedLive {
     private static final int SAMPLE_RATE = 48_000;
@@ -62,6 +62,14 @@ public final class GeneratedLive {
      */
     public static void pushHls(String playlistUrl, Spec spec) {
         write("hls", playlistUrl, Map.of("hls_time", Integer.toString(spec.keyframeSeconds()), "method", "PUT"), spec);
+    }
+
+    /**
+     * Streams the pattern over RTMP as OBS does (FLV to {@code rtmp://HOST:PORT/live/STREAM_KEY}), as fast as it is
+     * encoded; returns when the publisher has stopped (FCUnpublish and deleteStream sent: the live ends).
+     */
+    public static void pushRtmp(String url, Spec spec) {
+        write("flv", url, Map.of(), spec);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.stagepass.jobs.media;
+package io.stagepass.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_QSCALE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;

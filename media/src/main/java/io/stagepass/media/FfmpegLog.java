@@ -1,4 +1,4 @@
-package io.stagepass.jobs.media;
+package io.stagepass.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;

@@ -1,4 +1,4 @@
-package io.stagepass.jobs.media;
+package io.stagepass.media;
 
 /** An FFmpeg call failed; {@link #code()} is FFmpeg's (negative) error code, 0 when the failure is ours. */
 public final class MediaException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.stagepass.jobs.media;
+package io.stagepass.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
