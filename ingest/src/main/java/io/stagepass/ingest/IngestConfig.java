@@ -1,6 +1,9 @@
 package io.stagepass.ingest;
 
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.ingest.rtmp.RtmpServer;
+import io.stagepass.ingest.rtmp.TlsFiles;
+import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
@@ -24,6 +27,7 @@ import java.util.Set;
  * @param senders         {@code STAGEPASS_INGEST_SENDERS}, default 8: lives delivered to S3 and Kafka in parallel
  * @param beacons         viewer beacon settings
  * @param stripe          Stripe webhook settings
+ * @param rtmp            RTMP ingest settings
  */
 public record IngestConfig(
         String host,
@@ -37,7 +41,28 @@ public record IngestConfig(
         Duration durationWait,
         int senders,
         Beacons beacons,
-        Stripe stripe) {
+        Stripe stripe,
+        Rtmp rtmp) {
+
+    /**
+     * @param port            {@code STAGEPASS_RTMP_PORT}, default 1935 (0: any free port), on the ingest host
+     * @param limits          {@code STAGEPASS_RTMP_MAX_CONNECTIONS} (default 64) and fixed bounds per connection
+     * @param tlsPort         {@code STAGEPASS_RTMPS_PORT}, default 443: RTMPS, when a certificate is given
+     * @param certificateFile {@code STAGEPASS_RTMPS_CERT}: PEM certificate chain; unset, there is no RTMPS listener
+     *                        (a TLS-terminating proxy in front of the RTMP port is the other way)
+     * @param keyFile         {@code STAGEPASS_RTMPS_KEY}: its PEM (PKCS#8) private key
+     */
+    public record Rtmp(int port, RtmpServer.Limits limits, int tlsPort, Path certificateFile, Path keyFile) {
+        public Rtmp(int port, RtmpServer.Limits limits) {
+            this(port, limits, 0, null, null);
+        }
+
+        public java.util.Optional<javax.net.ssl.SSLContext> tls() {
+            return certificateFile == null
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of(TlsFiles.serverContext(certificateFile, keyFile));
+        }
+    }
 
     /**
      * @param tokenSecret    {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with the replay API;
@@ -72,7 +97,13 @@ public record IngestConfig(
     public static final String STRIPE_WEBHOOK_SECRET = "STAGEPASS_STRIPE_WEBHOOK_SECRET";
     public static final String STRIPE_API_KEY = StripeSettings.API_KEY;
     public static final String STRIPE_API_BASE = StripeSettings.API_BASE;
+    public static final String RTMP_PORT = "STAGEPASS_RTMP_PORT";
+    public static final String RTMP_MAX_CONNECTIONS = "STAGEPASS_RTMP_MAX_CONNECTIONS";
+    public static final String RTMPS_PORT = "STAGEPASS_RTMPS_PORT";
+    public static final String RTMPS_CERT = "STAGEPASS_RTMPS_CERT";
+    public static final String RTMPS_KEY = "STAGEPASS_RTMPS_KEY";
     public static final int DEFAULT_PORT = 8090;
+    public static final int DEFAULT_RTMP_PORT = 1935;
 
     private static final String EMBEDDED_WEBHOOK_SECRET = "whsec_embedded_stagepass_test_secret";
 
@@ -98,7 +129,31 @@ public record IngestConfig(
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                stripe(env, host));
+                stripe(env, host),
+                rtmp(env));
+    }
+
+    private static Rtmp rtmp(Env env) {
+        RtmpServer.Limits defaults = RtmpServer.Limits.defaults();
+        Path certificate = env.string(RTMPS_CERT, null) == null ? null : env.path(RTMPS_CERT, null);
+        Path key = env.string(RTMPS_KEY, null) == null ? null : env.path(RTMPS_KEY, null);
+        if ((certificate == null) != (key == null)) {
+            throw new ConfigException(
+                    RTMPS_CERT + " and " + RTMPS_KEY + " go together: set both for RTMPS, or neither");
+        }
+        return new Rtmp(
+                env.port(RTMP_PORT, DEFAULT_RTMP_PORT),
+                new RtmpServer.Limits(
+                        env.integer(RTMP_MAX_CONNECTIONS, defaults.maxConnections(), 1, 10_000),
+                        defaults.maxMessageBytes(),
+                        defaults.maxChunkStreams(),
+                        defaults.handshakeTimeout(),
+                        defaults.idleTimeout(),
+                        defaults.writeTimeout(),
+                        defaults.segmentTarget()),
+                env.port(RTMPS_PORT, 443),
+                certificate,
+                key);
     }
 
     private static Stripe stripe(Env env, String host) {

@@ -10,6 +10,8 @@ import io.stagepass.ingest.hls.LiveSessions;
 import io.stagepass.ingest.hls.SegmentSender;
 import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
+import io.stagepass.ingest.rtmp.RtmpIngest;
+import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.ingest.stripe.PaymentFacts;
 import io.stagepass.ingest.stripe.StripeLookups;
 import io.stagepass.ingest.stripe.StripeWebhookRoutes;
@@ -24,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge through which everything enters Stagepass: HLS pushed by encoders, viewer beacons from players,
- * and Stripe's webhooks. Stateless apart from its spool and its view of the lives catalog.
+ * The edge through which everything enters Stagepass: HLS pushed by encoders over HTTP and RTMP from OBS and other
+ * encoders, viewer beacons from players, and Stripe's webhooks. Stateless apart from its spool and its view of the lives catalog.
  */
 public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -34,6 +36,7 @@ public final class IngestService implements AutoCloseable {
 
     private final Resources resources = new Resources();
     private HttpServices.Running http;
+    private RtmpServer rtmp;
     private SegmentSender sender;
     private LiveCatalog catalog;
     private Spool spool;
@@ -77,6 +80,14 @@ public final class IngestService implements AutoCloseable {
             beacons.register(routes);
             stripe.register(routes);
         }));
+        // Last in, first closed: publishers store their last segments while the sender still runs.
+        rtmp = push(RtmpServer.start(
+                config.host(),
+                config.rtmp().port(),
+                config.rtmp().tlsPort(),
+                config.rtmp().tls(),
+                new RtmpIngest(catalog, ingest, sender, spool),
+                config.rtmp().limits()));
         LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
     }
 
@@ -86,6 +97,20 @@ public final class IngestService implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    public int rtmpPort() {
+        return rtmp.port();
+    }
+
+    /** The RTMPS port, when RTMPS is on. */
+    public java.util.Optional<Integer> rtmpsPort() {
+        return rtmp.tlsPort();
+    }
+
+    /** RTMP connections open now. */
+    public int rtmpConnections() {
+        return rtmp.connections();
     }
 
     /** Bytes waiting in the spool for delivery. */

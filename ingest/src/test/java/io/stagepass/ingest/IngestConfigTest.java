@@ -20,6 +20,29 @@ class IngestConfigTest {
         assertThat(config.maxBody()).isEqualTo(64L * 1024 * 1024);
         assertThat(config.reconnectWindow()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.beacons().allowedOrigins()).contains("http://127.0.0.1:8080");
+        assertThat(config.rtmp().port()).isEqualTo(1935);
+        assertThat(config.rtmp().certificateFile())
+                .as("no RTMPS without a certificate")
+                .isNull();
+        assertThat(config.rtmp().limits().maxConnections()).isEqualTo(64);
+    }
+
+    @Test
+    void rtmpsNeedsBothItsCertificateAndItsKey() {
+        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STAGEPASS_RTMPS_KEY");
+        IngestConfig.Rtmp rtmp = IngestConfig.fromEnv(Env.of(Map.of(
+                        IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem",
+                        IngestConfig.RTMPS_KEY, "/etc/ingest/key.pem",
+                        IngestConfig.RTMPS_PORT, "1936")))
+                .rtmp();
+        assertThat(rtmp.tlsPort()).isEqualTo(1936);
+        assertThat(rtmp.keyFile()).hasToString("/etc/ingest/key.pem");
+        assertThatThrownBy(rtmp::tls)
+                .as("a missing file is named at start-up")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("/etc/ingest/cert.pem");
     }
 
     @Test

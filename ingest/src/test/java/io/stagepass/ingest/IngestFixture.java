@@ -15,6 +15,7 @@ import io.stagepass.events.SampleEvents;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
+import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
@@ -57,6 +58,22 @@ public final class IngestFixture implements AutoCloseable {
     /** With Stripe's API answered by a stand-in at {@code stripeApiBase}. */
     public IngestFixture(Path dir, Duration reconnectWindow, long spoolMaxBytes, String stripeApiBase)
             throws Exception {
+        this(
+                dir,
+                reconnectWindow,
+                spoolMaxBytes,
+                stripeApiBase,
+                new IngestConfig.Rtmp(0, RtmpServer.Limits.defaults()));
+    }
+
+    /** With these RTMP settings (RTMPS, limits). */
+    public IngestFixture(Path dir, Duration reconnectWindow, IngestConfig.Rtmp rtmp) throws Exception {
+        this(dir, reconnectWindow, 2L * 1024 * 1024 * 1024, "http://127.0.0.1:1", rtmp);
+    }
+
+    private IngestFixture(
+            Path dir, Duration reconnectWindow, long spoolMaxBytes, String stripeApiBase, IngestConfig.Rtmp rtmp)
+            throws Exception {
         this.dir = dir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
         kafkaPort = kafka.port();
@@ -73,7 +90,8 @@ public final class IngestFixture implements AutoCloseable {
                 Duration.ofSeconds(3),
                 4,
                 new IngestConfig.Beacons(TOKEN_SECRET, Set.of(PLAYER_ORIGIN), 30),
-                new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase));
+                new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase),
+                rtmp);
         ingest = IngestService.start(config);
     }
 
@@ -96,6 +114,11 @@ public final class IngestFixture implements AutoCloseable {
                 DEADLINE,
                 () -> ingest.catalog().byStreamKey(key).isPresent());
         return new String[] {liveId, key};
+    }
+
+    /** The RTMP server URL OBS's "Server" field takes; the stream key goes in "Stream Key". */
+    public String rtmpServer() {
+        return "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live";
     }
 
     public String url(String streamKey, String file) {
@@ -140,6 +163,40 @@ public final class IngestFixture implements AutoCloseable {
             throw new IllegalStateException("cannot list objects of " + liveId, e);
         }
         return keys;
+    }
+
+    /** Writes the object at {@code key} of the segments bucket to {@code file}. */
+    public Path download(String key, Path file) throws Exception {
+        try (MinioClient client = ObjectStore.client(s3.settings());
+                java.io.InputStream in = client.getObject(io.minio.GetObjectArgs.builder()
+                        .bucket(Bucket.SEGMENTS.bucketName())
+                        .object(key)
+                        .build())) {
+            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
+    /** Gives a live a new stream key, as a creator's rotation does; returns the new key once ingest refuses the old. */
+    public String rotateStreamKey(String liveId, String oldKey) throws Exception {
+        String key = StreamKeys.newKey();
+        try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+            publisher
+                    .publish(
+                            Topic.LIVES,
+                            liveId,
+                            SampleEvents.live(liveId, "creator_1")
+                                    .setType(LiveEventType.UPDATED)
+                                    .setStreamKeySha256(StreamKeys.sha256(key))
+                                    .build())
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Await.expect(
+                "ingest knows the rotated stream key",
+                DEADLINE,
+                () -> ingest.catalog().byStreamKey(key).isPresent()
+                        && ingest.catalog().byStreamKey(oldKey).isEmpty());
+        return key;
     }
 
     public void stopS3() throws Exception {

@@ -12,16 +12,21 @@ import java.util.function.Supplier;
 public final class Links {
     private final Supplier<String> apiUrl;
     private final String ingest;
+    private final String rtmp;
 
-    /** {@code apiPublicUrl} is asked each time: a server on a free port knows its address only once it listens. */
-    public Links(Supplier<String> apiPublicUrl, String ingestPublicUrl) {
+    /**
+     * {@code apiPublicUrl} is asked each time: a server on a free port knows its address only once it listens.
+     * {@code rtmpServer} is the server URL encoders take (rtmp://HOST/live).
+     */
+    public Links(Supplier<String> apiPublicUrl, String ingestPublicUrl, String rtmpServer) {
         this.apiUrl = apiPublicUrl;
         this.ingest = ingestPublicUrl.replaceAll("/+$", "");
+        this.rtmp = rtmpServer.replaceAll("/+$", "");
     }
 
     /** The API's own addresses, for a client or a command that has no ingest to point encoders at. */
     public static Links ofApi(String apiPublicUrl) {
-        return new Links(() -> apiPublicUrl, "");
+        return new Links(() -> apiPublicUrl, "", "");
     }
 
     public String api() {
@@ -59,6 +64,6 @@ public final class Links {
     }
 
     public StreamSetup streamSetup(String streamKey) {
-        return StreamSetup.of(ingest, streamKey);
+        return StreamSetup.of(rtmp, ingest, streamKey);
     }
 }

@@ -32,6 +32,8 @@ import java.util.Locale;
  *                         cookie Secure)
  * @param stripe           {@code STAGEPASS_STRIPE_API_KEY} and {@code STAGEPASS_STRIPE_API_BASE}: creates Checkout
  *                         Sessions
+ * @param rtmpPublicUrl    {@code STAGEPASS_RTMP_PUBLIC_URL}, default rtmp://INGEST_HOST:1935/live: the server URL
+ *                         creators put in OBS (rtmps://... behind a TLS-terminating proxy)
  */
 public record ReplayApiConfig(
         String host,
@@ -45,7 +47,8 @@ public record ReplayApiConfig(
         String ingestPublicUrl,
         long cacheBytes,
         String publicUrl,
-        StripeSettings stripe) {
+        StripeSettings stripe,
+        String rtmpPublicUrl) {
     public static final String HOST = "STAGEPASS_API_HOST";
     public static final String PORT = "STAGEPASS_API_PORT";
     public static final String LINK_TTL = "STAGEPASS_SIGNED_URL_TTL";
@@ -54,6 +57,7 @@ public record ReplayApiConfig(
     public static final String INGEST_PUBLIC_URL = "STAGEPASS_INGEST_PUBLIC_URL";
     public static final String CACHE = "STAGEPASS_API_CACHE";
     public static final String PUBLIC_URL = "STAGEPASS_API_PUBLIC_URL";
+    public static final String RTMP_PUBLIC_URL = "STAGEPASS_RTMP_PUBLIC_URL";
     public static final int DEFAULT_PORT = 8080;
 
     public static ReplayApiConfig fromEnv(Env env) {
@@ -68,6 +72,13 @@ public record ReplayApiConfig(
             throw new ConfigException(DELIVERY + " must be stream or redirect, got '" + env.string(DELIVERY, "") + "'");
         }
         int port = env.port(PORT, DEFAULT_PORT);
+        URI ingest = env.httpUrl(INGEST_PUBLIC_URL, "http://127.0.0.1:8090");
+        String rtmp = env.string(RTMP_PUBLIC_URL, "rtmp://" + ingest.getHost() + ":1935/live")
+                .replaceAll("/+$", "");
+        if (!rtmp.matches("^rtmps?://[^/\\s?#]+/[A-Za-z0-9_./-]+$")) {
+            throw new ConfigException(
+                    RTMP_PUBLIC_URL + " must be rtmp://HOST[:PORT]/live or rtmps://..., got '" + rtmp + "'");
+        }
         return new ReplayApiConfig(
                 host,
                 port,
@@ -77,11 +88,12 @@ public record ReplayApiConfig(
                 ttl,
                 ObjectRoutes.Delivery.valueOf(delivery),
                 env.httpUrl(S3_PUBLIC_ENDPOINT, s3.endpoint().toString()),
-                env.httpUrl(INGEST_PUBLIC_URL, "http://127.0.0.1:8090").toString(),
+                ingest.toString(),
                 env.bytes(CACHE, 256L * 1024 * 1024),
                 env.string(PUBLIC_URL, null) == null
                         ? null
                         : env.httpUrl(PUBLIC_URL, null).toString().replaceAll("/+$", ""),
-                StripeSettings.fromEnv(env));
+                StripeSettings.fromEnv(env),
+                rtmp);
     }
 }

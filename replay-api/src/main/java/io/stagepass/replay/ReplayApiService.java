@@ -92,7 +92,8 @@ public final class ReplayApiService implements AutoCloseable {
         Operations operations = new Operations(views.topicView());
         Links links = new Links(
                 () -> config.publicUrl() != null ? config.publicUrl() : "http://127.0.0.1:" + port(),
-                config.ingestPublicUrl());
+                config.ingestPublicUrl(),
+                config.rtmpPublicUrl());
         publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
         Sessions sessions = new Sessions(config.tokenSecret());
         CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, clock);

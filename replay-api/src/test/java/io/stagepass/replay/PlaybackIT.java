@@ -154,7 +154,8 @@ class PlaybackIT {
                 "http://127.0.0.1:1",
                 64L * 1024 * 1024,
                 null,
-                new StripeSettings(StripeSettings.EMBEDDED_API_KEY, "http://127.0.0.1:1"));
+                new StripeSettings(StripeSettings.EMBEDDED_API_KEY, "http://127.0.0.1:1"),
+                "rtmp://127.0.0.1:1935/live");
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, PaymentEventType type) {

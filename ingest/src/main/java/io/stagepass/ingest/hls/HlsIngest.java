@@ -5,6 +5,8 @@ import io.stagepass.events.LiveEventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +54,38 @@ public final class HlsIngest {
     public long acceptSegment(String liveId, HlsFile file, InputStream body)
             throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
         Spool.Staged staged = spool.stage(liveId, body, maxBody); // outside the lock: uploads can be slow
+        return acceptStaged(liveId, file, staged, null);
+    }
+
+    /**
+     * Spools a segment that ingest cut itself from an RTMP push, with the duration it measured (no playlist will
+     * bring one): a {@link Spool#scratch} file, taken over by the spool, or deleted if it is refused.
+     */
+    public long acceptCutSegment(String liveId, HlsFile file, Path scratch, long durationMicros)
+            throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
+        Spool.Staged staged;
+        try {
+            staged = spool.adopt(scratch, maxBody);
+        } catch (IOException | SpoolFullException | BodyTooLargeException | RuntimeException e) {
+            Files.deleteIfExists(scratch);
+            throw e;
+        }
+        return acceptStaged(liveId, file, staged, durationMicros);
+    }
+
+    /** Ends the live because its encoder said so (an HLS #EXT-X-ENDLIST, an RTMP publisher's FCUnpublish/deleteStream). */
+    public void endByEncoder(String liveId) throws IOException {
+        LiveSession session = sessions.get(liveId);
+        synchronized (session) {
+            if (session.startedSpooled && !session.endedSpooled) {
+                end(session, LiveEndReason.ENDLIST);
+                sessions.save(session);
+            }
+        }
+    }
+
+    private long acceptStaged(String liveId, HlsFile file, Spool.Staged staged, Long durationMicros)
+            throws IOException, LiveEndedException {
         boolean committed = false;
         LiveSession session = sessions.get(liveId);
         try {
@@ -90,6 +124,9 @@ public final class HlsIngest {
                     session.segmentsInConnection++;
                     session.maxSequence = Math.max(session.maxSequence, sequence);
                     session.markReceived(sequence);
+                    if (durationMicros != null) {
+                        session.durations.put(sequence, durationMicros);
+                    }
                     endIfEndlistComplete(session);
                 }
                 session.lastSegmentAtMillis = now.toEpochMilli();

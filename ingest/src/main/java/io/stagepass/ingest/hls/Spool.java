@@ -114,6 +114,36 @@ public final class Spool {
         return new Staged(tmp, written, HexFormat.of().formatHex(sha256.digest()));
     }
 
+    /**
+     * A fresh temporary file in the live's folder for a segment written by ingest itself (an RTMP push cut into
+     * segments); {@link #adopt} stages it. Like every temporary file, it is deleted if a restart finds it.
+     */
+    public Path scratch(String liveId, String extension) throws IOException {
+        return Files.createDirectories(liveDir(liveId)).resolve(TMP_PREFIX + UUID.randomUUID() + "." + extension);
+    }
+
+    /** Stages a finished {@link #scratch} file in place: hashed, size-checked and fsynced, as {@link #stage} does. */
+    public Staged adopt(Path scratch, long maxBody) throws IOException, SpoolFullException, BodyTooLargeException {
+        long size = Files.size(scratch);
+        if (size > maxBody) {
+            throw new BodyTooLargeException(maxBody);
+        }
+        if (usedBytes.get() + size > maxBytes) {
+            throw new SpoolFullException("spool is full (" + usedBytes.get() + " of " + maxBytes + " bytes)");
+        }
+        MessageDigest sha256 = sha256();
+        try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                sha256.update(buffer);
+                buffer.clear();
+            }
+            channel.force(true);
+        }
+        return new Staged(scratch, size, HexFormat.of().formatHex(sha256.digest()));
+    }
+
     /** Makes a staged body a segment entry (one atomic rename) and returns it. */
     public SpoolEntry commitSegment(
             String liveId, Staged staged, long sequence, HlsFile.Kind kind, Instant receivedAt, boolean discontinuity)

@@ -91,8 +91,15 @@ final class LivesCommand implements Runnable {
                 names = "--ingest-url",
                 paramLabel = "URL",
                 defaultValue = "http://127.0.0.1:8090",
-                description = "Where encoders reach ingest (default: ${DEFAULT-VALUE}).")
+                description = "Where encoders reach ingest over HTTP (default: ${DEFAULT-VALUE}).")
         String ingestUrl;
+
+        @Option(
+                names = "--rtmp-url",
+                paramLabel = "URL",
+                defaultValue = "rtmp://127.0.0.1:1935/live",
+                description = "The RTMP server encoders stream to (default: ${DEFAULT-VALUE}).")
+        String rtmpUrl;
 
         @Override
         public Integer call() {
@@ -125,7 +132,7 @@ final class LivesCommand implements Runnable {
                         + KafkaSettings.BOOTSTRAP + "); is `stagepass up` running?");
                 return 1;
             }
-            StreamSetup stream = StreamSetup.of(ingestUrl, live.streamKey());
+            StreamSetup stream = StreamSetup.of(rtmpUrl, ingestUrl, live.streamKey());
             System.out.println("live:       " + live.live().getLiveId());
             System.out.println("creator:    " + live.live().getCreatorId());
             if (account != null) {
@@ -134,11 +141,17 @@ final class LivesCommand implements Runnable {
             }
             System.out.println("stream key: " + live.streamKey() + "   (shown once; only its SHA-256 is stored)");
             System.out.println();
-            System.out.println("Push with ffmpeg (MPEG-TS segments):");
+            System.out.println(
+                    "Stream from OBS: Settings → Stream → Service \"Custom...\", Server " + stream.rtmpServer()
+                            + ", Stream Key the key above; H.264 (x264 or hardware), keyframe interval 2 s, AAC audio.");
+            System.out.println("or with ffmpeg over RTMP:");
+            System.out.println("  " + stream.ffmpegRtmp());
+            System.out.println("or push HLS over HTTP PUT (MPEG-TS segments):");
             System.out.println("  " + stream.ffmpeg());
             System.out.println("or fragmented MP4 segments:");
             System.out.println("  " + stream.ffmpegFmp4());
-            System.out.println("End it explicitly (an #EXT-X-ENDLIST or 60 s of silence also ends it):");
+            System.out.println(
+                    "End it explicitly (Stop Streaming, an #EXT-X-ENDLIST or 60 s of silence also ends it):");
             System.out.println("  " + stream.end());
             return 0;
         }

@@ -46,6 +46,13 @@ public final class StackOptions {
     Integer ingestPort;
 
     @Option(
+            names = "--rtmp-port",
+            paramLabel = "PORT",
+            description =
+                    "RTMP ingest port, where OBS and other encoders stream (env STAGEPASS_RTMP_PORT, default 1935).")
+    Integer rtmpPort;
+
+    @Option(
             names = "--stripe-sandbox",
             description =
                     "Also start the local Stripe sandbox (Checkout pages and signed webhooks to ingest) and point "
@@ -62,6 +69,7 @@ public final class StackOptions {
         put(overrides, StackConfig.API_PORT, apiPort);
         put(overrides, StackConfig.FLINK_PORT, flinkPort);
         put(overrides, StackConfig.INGEST_PORT, ingestPort);
+        put(overrides, StackConfig.RTMP_PORT, rtmpPort);
         put(overrides, StackConfig.STRIPE_SANDBOX, stripeSandbox);
         return StackConfig.fromEnv(env.with(overrides));
     }

@@ -93,7 +93,8 @@ class CreatorApiIT {
                 "http://127.0.0.1:8090",
                 16L * 1024 * 1024,
                 null,
-                new StripeSettings("sk_test_it", "http://127.0.0.1:1")));
+                new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
+                "rtmp://127.0.0.1:1935/live"));
         assertThat(api.views().topicView().awaitReady(DEADLINE)).isTrue();
     }
 
@@ -174,8 +175,10 @@ class CreatorApiIT {
             assertThat(live.get("tiers").get(1).get("price").asText()).isEqualTo("€45.00");
             assertThat(live.get("stream").get("ffmpeg").asText())
                     .contains("-method PUT http://127.0.0.1:8090/live/" + streamKey + "/index.m3u8");
-            assertThat(live.get("stream").get("obs").get("Muxer Settings").asText())
-                    .contains("method=PUT");
+            assertThat(live.get("stream").get("obs").get("Server").asText()).isEqualTo("rtmp://127.0.0.1:1935/live");
+            assertThat(live.get("stream").get("obs").get("Stream Key").asText()).isEqualTo(streamKey);
+            assertThat(live.get("stream").get("ffmpegRtmp").asText())
+                    .endsWith("-f flv rtmp://127.0.0.1:1935/live/" + streamKey);
 
             Live fact = api.views().lives().live(liveId).orElseThrow();
             assertThat(fact.getStreamKeySha256()).isEqualTo(StreamKeys.sha256(streamKey));

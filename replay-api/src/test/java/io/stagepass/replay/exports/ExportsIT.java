@@ -98,7 +98,8 @@ class ExportsIT {
                 "http://127.0.0.1:8090",
                 16L * 1024 * 1024,
                 null,
-                new StripeSettings("sk_test_it", "http://127.0.0.1:1")));
+                new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
+                "rtmp://127.0.0.1:1935/live"));
         assertThat(api.views().topicView().awaitReady(Duration.ofSeconds(30))).isTrue();
     }
 

@@ -20,7 +20,12 @@ public final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A live as {@code POST /v1/lives} answered it: its id, its stream key (shown once), the whole answer. */
-    public record ScheduledLive(String liveId, String streamKey, JsonNode answer) {}
+    public record ScheduledLive(String liveId, String streamKey, JsonNode answer) {
+        /** The RTMP URL an encoder streams to, as the answer tells the creator: OBS's Server, then the stream key. */
+        public String rtmpUrl() {
+            return answer.path("stream").path("rtmpServer").asText() + "/" + streamKey;
+        }
+    }
 
     /**
      * The checkout route's 303 to Stripe's hosted page: the Checkout Session (the ticket to be), where the buyer pays,

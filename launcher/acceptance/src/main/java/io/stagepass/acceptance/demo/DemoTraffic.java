@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * What happens in the demo's live, through the paths a creator, an encoder, buyers and viewers take: the creator's
  * account is registered (as {@code stagepass creators add} does) and the live is scheduled through the creators' API;
- * an encoder built on the FFmpeg libraries streams it through ingest; viewers report through ingest's beacon endpoint;
+ * an encoder built on the FFmpeg libraries streams it to ingest over RTMP, as OBS does; viewers report through ingest's beacon endpoint;
  * three buyers go through Stripe Checkout (the local sandbox stands in for Stripe, and sends the signed webhooks
  * Stripe would), and the first ticket is refunded through Stripe's API.
  */
@@ -67,11 +67,10 @@ final class DemoTraffic {
         DemoViewers viewers = new DemoViewers(ingest, target.tokens(), liveId);
         int beacons = viewers.start(VIEWERS);
         long start = System.nanoTime();
-        GeneratedLive.pushHls(
-                ingest.pushUrl(live.streamKey(), "index.m3u8"),
-                GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
+        // The path creators take: OBS's "Custom" service with the server and stream key the API answered.
+        GeneratedLive.pushRtmp(live.rtmpUrl(), GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
         out.printf(
-                "  pushed %d s of generated video through ingest as HLS (FFmpeg libraries: H.264 + AAC, 2 s segments) in %.1f s%n",
+                "  streamed %d s of generated video to ingest over RTMP as OBS does (FFmpeg libraries: H.264 + AAC; ingest cut 2 s segments) in %.1f s%n",
                 LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
         sent.put(Topic.LIVES, 3); // scheduled through the API, started and ended by ingest

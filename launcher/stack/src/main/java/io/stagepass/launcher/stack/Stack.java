@@ -65,6 +65,7 @@ public final class Stack implements AutoCloseable {
         requireFree(config.s3Port(), "S3", StackConfig.S3_PORT);
         requireFree(config.flinkPort(), "Flink REST", StackConfig.FLINK_PORT);
         requireFree(config.ingestPort(), "ingest", StackConfig.INGEST_PORT);
+        requireFree(config.rtmpPort(), "RTMP ingest", StackConfig.RTMP_PORT);
         requireFree(config.apiPort(), "replay API", StackConfig.API_PORT);
 
         progress.accept("starting Kafka broker (KRaft)...");
@@ -77,11 +78,13 @@ public final class Stack implements AutoCloseable {
         // other's address before either starts, so "any free port" is chosen here.
         int ingestPort = config.ingestPort() == 0 ? Ports.free() : config.ingestPort();
         int apiPort = config.apiPort() == 0 ? Ports.free() : config.apiPort();
+        int rtmpPort = config.rtmpPort() == 0 ? Ports.free() : config.rtmpPort(); // the API tells creators
         // Every service reads the same variables as when it runs alone, pointed at the embedded servers.
         Map<String, String> embedded = new HashMap<>();
         embedded.put(KafkaSettings.BOOTSTRAP, kafka.bootstrapServers());
         embedded.put(S3Settings.ENDPOINT, s3.settings().endpoint().toString());
         embedded.put(IngestConfig.PORT, Integer.toString(ingestPort));
+        embedded.put(IngestConfig.RTMP_PORT, Integer.toString(rtmpPort));
         embedded.put(ReplayApiConfig.PORT, Integer.toString(apiPort));
         embedded.put(JobsConfig.WORK_DIR, config.dataDir().resolve("jobs").toString());
         embedded.put(
@@ -100,6 +103,9 @@ public final class Stack implements AutoCloseable {
         }
         if (user.string(ReplayApiConfig.INGEST_PUBLIC_URL, null) == null) {
             embedded.put(ReplayApiConfig.INGEST_PUBLIC_URL, "http://127.0.0.1:" + ingestPort);
+        }
+        if (user.string(ReplayApiConfig.RTMP_PUBLIC_URL, null) == null) {
+            embedded.put(ReplayApiConfig.RTMP_PUBLIC_URL, "rtmp://127.0.0.1:" + rtmpPort + "/live");
         }
         if (user.string(IngestConfig.PLAYER_ORIGINS, null) == null) {
             embedded.put(IngestConfig.PLAYER_ORIGINS, "http://127.0.0.1:" + apiPort + ",http://localhost:" + apiPort);
@@ -186,6 +192,8 @@ public final class Stack implements AutoCloseable {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("replay API", "http://127.0.0.1:" + api.port());
         endpoints.put("ingest", "http://127.0.0.1:" + ingest.port());
+        endpoints.put(
+                "RTMP ingest", "rtmp://127.0.0.1:" + ingest.rtmpPort() + "/live  (OBS: Custom server, stream key)");
         endpoints.put("Flink web UI", "http://127.0.0.1:" + flink.restPort());
         endpoints.put("Kafka", kafka.bootstrapServers());
         if (stripe != null) {
@@ -209,6 +217,11 @@ public final class Stack implements AutoCloseable {
 
     public int ingestPort() {
         return ingest.port();
+    }
+
+    /** Where encoders stream RTMP: {@code rtmp://127.0.0.1:PORT/live}, with the stream key as the stream name. */
+    public int rtmpPort() {
+        return ingest.rtmpPort();
     }
 
     @Override

@@ -22,6 +22,7 @@ public record StackConfig(
         int apiPort,
         int flinkPort,
         int ingestPort,
+        int rtmpPort,
         String s3AccessKey,
         String s3SecretKey,
         boolean stripeSandbox,
@@ -33,6 +34,7 @@ public record StackConfig(
     public static final String API_PORT = "STAGEPASS_API_PORT";
     public static final String FLINK_PORT = "STAGEPASS_FLINK_PORT";
     public static final String INGEST_PORT = "STAGEPASS_INGEST_PORT";
+    public static final String RTMP_PORT = IngestConfig.RTMP_PORT;
     public static final String STRIPE_SANDBOX = "STAGEPASS_STRIPE_SANDBOX";
     public static final String STRIPE_SANDBOX_PORT = "STAGEPASS_STRIPE_SANDBOX_PORT";
     public static final String STRIPE_SANDBOX_CURRENCY = "STAGEPASS_STRIPE_SANDBOX_CURRENCY";
@@ -45,7 +47,8 @@ public record StackConfig(
     public static StackConfig onFreePorts(Path dataDir, Map<String, String> overrides) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put(DATA_DIR, dataDir.toString());
-        for (String port : List.of(KAFKA_PORT, S3_PORT, FLINK_PORT, INGEST_PORT, API_PORT, STRIPE_SANDBOX_PORT)) {
+        for (String port :
+                List.of(KAFKA_PORT, S3_PORT, FLINK_PORT, INGEST_PORT, RTMP_PORT, API_PORT, STRIPE_SANDBOX_PORT)) {
             values.put(port, "0");
         }
         values.putAll(overrides);
@@ -63,6 +66,7 @@ public record StackConfig(
                 env.port(API_PORT, ReplayApiConfig.DEFAULT_PORT),
                 env.port(FLINK_PORT, DEFAULT_FLINK_PORT),
                 env.port(INGEST_PORT, IngestConfig.DEFAULT_PORT),
+                env.port(RTMP_PORT, IngestConfig.DEFAULT_RTMP_PORT),
                 env.string(S3Settings.ACCESS_KEY, S3Settings.DEFAULT_ACCESS_KEY),
                 env.string(S3Settings.SECRET_KEY, S3Settings.DEFAULT_SECRET_KEY),
                 env.bool(STRIPE_SANDBOX, false),
@@ -75,6 +79,8 @@ public record StackConfig(
     private void requireDistinctPorts() {
         Map<Integer, String> seen = new LinkedHashMap<>();
         Map<String, Integer> ports = Map.of(
+                RTMP_PORT,
+                rtmpPort,
                 KAFKA_PORT,
                 kafkaPort,
                 S3_PORT,

@@ -1,0 +1,505 @@
+package io.stagepass.ingest.rtmp;
+
+import io.stagepass.events.Live;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One publisher's connection, on its own thread: the handshake, then the commands OBS and FFmpeg send ({@code
+ * connect}, {@code releaseStream}, {@code FCPublish}, {@code createStream}, {@code publish}, {@code @setDataFrame},
+ * {@code FCUnpublish}, {@code deleteStream}), then media until the publisher stops or goes away.
+ *
+ * <ul>
+ *   <li>{@code publish} checks the stream key. A wrong, rotated or ended live's key gets {@code
+ *       NetStream.Publish.BadName} with the reason, and the connection closes.
+ *   <li>A codec browsers cannot play gets {@code NetStream.Publish.Rejected} saying what to set, and the connection
+ *       closes. What was stored before stays.
+ *   <li>{@code FCUnpublish} or {@code deleteStream} ends the live, as an HLS #EXT-X-ENDLIST does. A publisher that just
+ *       goes away leaves the live open for the reconnect window; the next publish with its key continues it after a
+ *       discontinuity.
+ *   <li>A second publish of the same live takes over: the older connection is closed first, and its last segment
+ *       stored.
+ * </ul>
+ */
+final class RtmpConnection implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpConnection.class);
+    /** Acknowledgement window we ask of the publisher, and its bandwidth limit (which publishers ignore). */
+    private static final long WINDOW = 2_500_000;
+    /** Commands and data a connection may send before it publishes: OBS and FFmpeg need 5. */
+    private static final int MAX_MESSAGES_BEFORE_PUBLISH = 64;
+    /** How long a refused publisher may go on sending before its connection closes, so it reads why. */
+    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(3);
+
+    private final Socket socket;
+    private final RtmpServer server;
+    private final RtmpIngest ingest;
+    private final RtmpServer.Limits limits;
+    private final String peer;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile long writeStartedNanos;
+    private ChunkWriter writer;
+    private CountingInput counted;
+    private long peerWindow;
+    private long acknowledged;
+    private boolean connected;
+    private int nextStreamId = 1;
+    private int messagesBeforePublish;
+    private Live live;
+    private int publishStreamId;
+    private Segmenter segmenter;
+    private Map<String, Object> metadata = Map.of();
+
+    RtmpConnection(Socket socket, RtmpServer server, RtmpIngest ingest, RtmpServer.Limits limits) {
+        this.socket = socket;
+        this.server = server;
+        this.ingest = ingest;
+        this.limits = limits;
+        this.peer = socket.getRemoteSocketAddress().toString();
+    }
+
+    @Override
+    public void run() {
+        try {
+            socket.setSoTimeout((int) limits.handshakeTimeout().toMillis());
+            socket.setTcpNoDelay(true);
+            counted = new CountingInput(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+            OutputStream out = new WatchedOutput(new BufferedOutputStream(socket.getOutputStream()));
+            Handshake.serve(counted, out);
+            writer = new ChunkWriter(out);
+            socket.setSoTimeout((int) limits.idleTimeout().toMillis());
+            ChunkReader reader = new ChunkReader(
+                    counted, limits.maxMessageBytes(), limits.maxChunkStreams(), 2L * limits.maxMessageBytes());
+            while (!socket.isClosed()) {
+                RtmpMessage message = reader.next();
+                acknowledge();
+                if (!handle(message, reader)) {
+                    break;
+                }
+            }
+        } catch (EOFException e) {
+            if (live != null) {
+                LOG.info(
+                        "live {}: publisher {} went away ({}); the live stays open for the reconnect window",
+                        live.getLiveId(),
+                        peer,
+                        e.getMessage());
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.warn(
+                    "{}: nothing received for {} s, closing{}",
+                    peer,
+                    limits.idleTimeout().toSeconds(),
+                    liveSuffix());
+        } catch (ProtocolException e) {
+            LOG.warn("{}: closing, {}{}", peer, e.getMessage(), liveSuffix());
+        } catch (IOException e) {
+            if (!socket.isClosed()) {
+                LOG.info("{}: connection lost ({}){}", peer, e.getMessage(), liveSuffix());
+            }
+        } catch (Exception e) {
+            LOG.error("{}: publishing failed{}", peer, liveSuffix(), e);
+        } finally {
+            stop();
+            flushSegment();
+            if (live != null) {
+                server.released(live.getLiveId(), this);
+            }
+            done.countDown();
+        }
+    }
+
+    /** Whether to go on reading. */
+    private boolean handle(RtmpMessage message, ChunkReader reader) throws Exception {
+        switch (message.type()) {
+            case RtmpMessage.SET_CHUNK_SIZE -> reader.setChunkSize(u32(message, "Set Chunk Size"));
+            case RtmpMessage.ABORT -> reader.abort((int) u32(message, "Abort"));
+            case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = u32(message, "Window Acknowledgement Size");
+            case RtmpMessage.ACKNOWLEDGEMENT, RtmpMessage.USER_CONTROL, RtmpMessage.SET_PEER_BANDWIDTH -> {}
+            case RtmpMessage.COMMAND_AMF0, RtmpMessage.COMMAND_AMF3 -> {
+                countBeforePublish();
+                return command(Amf0.decodeAll(message.payload(), message.type() == RtmpMessage.COMMAND_AMF3 ? 1 : 0));
+            }
+            case RtmpMessage.DATA_AMF0, RtmpMessage.DATA_AMF3 -> {
+                countBeforePublish();
+                data(Amf0.decodeAll(message.payload(), message.type() == RtmpMessage.DATA_AMF3 ? 1 : 0));
+            }
+            case RtmpMessage.VIDEO, RtmpMessage.AUDIO -> {
+                return media(message);
+            }
+            default -> LOG.debug("{}: ignoring message type {}", peer, message.type());
+        }
+        return true;
+    }
+
+    private void countBeforePublish() throws ProtocolException {
+        if (live == null && ++messagesBeforePublish > MAX_MESSAGES_BEFORE_PUBLISH) {
+            throw new ProtocolException(MAX_MESSAGES_BEFORE_PUBLISH + " commands without publishing");
+        }
+    }
+
+    private boolean command(List<Object> values) throws Exception {
+        if (values.isEmpty() || !(values.get(0) instanceof String name)) {
+            throw new ProtocolException("a command without a name");
+        }
+        Object transaction = values.size() > 1 ? values.get(1) : 0.0;
+        switch (name) {
+            case "connect" -> {
+                return connect(transaction, values.size() > 2 ? values.get(2) : null);
+            }
+            case "createStream" -> {
+                requireConnected(name);
+                writer.command(0, "_result", transaction, null, (double) nextStreamId++);
+            }
+            case "releaseStream", "FCPublish" -> {
+                requireConnected(name);
+                writer.command(0, "_result", transaction, null, null);
+            }
+            case "publish" -> {
+                requireConnected(name);
+                return publish(values.size() > 3 ? values.get(3) : null);
+            }
+            case "FCUnpublish", "deleteStream", "closeStream" -> {
+                if (live != null) {
+                    unpublish(name);
+                }
+                return name.equals("FCUnpublish"); // after deleteStream a publisher only closes
+            }
+            default -> LOG.debug("{}: ignoring command {}", peer, name);
+        }
+        return true;
+    }
+
+    private boolean connect(Object transaction, Object commandObject) throws IOException {
+        String app = commandObject instanceof Map<?, ?> map && map.get("app") instanceof String a ? a : "";
+        String bare = app.replaceFirst("\\?.*$", "").replaceFirst("/+$", "");
+        if (!bare.equals("live")) {
+            writer.command(
+                    0,
+                    "_error",
+                    transaction,
+                    null,
+                    status(
+                            "error",
+                            "NetConnection.Connect.Rejected",
+                            "the server URL must end in /live (rtmp://HOST/live), with the stream key as the stream name"));
+            LOG.info("{}: refused connect to application '{}'", peer, printable(bare));
+            return false;
+        }
+        writer.windowAckSize(WINDOW);
+        writer.peerBandwidth(WINDOW);
+        writer.setChunkSize(ChunkWriter.CHUNK_SIZE);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("fmsVer", "FMS/3,0,1,123");
+        properties.put("capabilities", 31.0);
+        Map<String, Object> information = status("status", "NetConnection.Connect.Success", "Connection succeeded.");
+        information.put("objectEncoding", 0.0);
+        writer.command(0, "_result", transaction, properties, information);
+        connected = true;
+        return true;
+    }
+
+    private boolean publish(Object streamName) throws Exception {
+        int streamId = nextStreamId - 1;
+        if (live != null) {
+            throw new ProtocolException("a second publish on one connection");
+        }
+        String key = streamName instanceof String s ? s.replaceFirst("\\?.*$", "") : "";
+        Live authorized;
+        try {
+            authorized = ingest.authorize(key);
+        } catch (RtmpIngest.Refusal refusal) {
+            writer.command(
+                    streamId,
+                    "onStatus",
+                    0.0,
+                    null,
+                    status("error", "NetStream.Publish.BadName", refusal.getMessage()));
+            LOG.info("{}: publish refused, {}", peer, refusal.getMessage());
+            return false;
+        }
+        server.claim(authorized.getLiveId(), this); // an older connection of this live is closed and drained first
+        live = authorized;
+        publishStreamId = streamId;
+        String liveId = live.getLiveId();
+        segmenter = new Segmenter(
+                limits.segmentTarget().toMillis(),
+                () -> ingest.scratch(liveId),
+                (sequence, file, micros) -> ingest.segment(liveId, sequence, file, micros));
+        writer.streamBegin(streamId);
+        writer.command(
+                streamId,
+                "onStatus",
+                0.0,
+                null,
+                status("status", "NetStream.Publish.Start", "Publishing live " + liveId + "."));
+        LOG.info("live {}: publishing over RTMP from {}", liveId, peer);
+        return true;
+    }
+
+    private void unpublish(String command) throws Exception {
+        String liveId = live.getLiveId();
+        long frames = segmenter.frames();
+        flushSegment();
+        ingest.ended(liveId);
+        LOG.info("live {}: the publisher stopped ({}) after {} frames; the live has ended", liveId, command, frames);
+        server.released(liveId, this);
+        live = null;
+    }
+
+    private void data(List<Object> values) {
+        int at = !values.isEmpty() && "@setDataFrame".equals(values.get(0)) ? 1 : 0;
+        if (values.size() > at + 1
+                && "onMetaData".equals(values.get(at))
+                && values.get(at + 1) instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+            metadata = copy;
+            LOG.info("{}: stream metadata {}", peer, describe(metadata));
+        }
+    }
+
+    private boolean media(RtmpMessage message) throws Exception {
+        if (live == null) {
+            throw new ProtocolException("media before publish");
+        }
+        if (message.streamId() != publishStreamId) {
+            return true;
+        }
+        try {
+            if (message.type() == RtmpMessage.VIDEO) {
+                FlvMedia.Video video = FlvMedia.video(message.payload());
+                switch (video.kind()) {
+                    case CONFIG -> segmenter.videoConfig(video.data());
+                    case FRAME ->
+                        segmenter.video(
+                                message.timestamp(), video.compositionTimeMillis(), video.keyframe(), video.data());
+                    case IGNORED -> {}
+                }
+            } else {
+                FlvMedia.Audio audio = FlvMedia.audio(message.payload());
+                switch (audio.kind()) {
+                    case CONFIG -> segmenter.audioConfig(audio.data());
+                    case FRAME -> segmenter.audio(message.timestamp(), audio.data());
+                    case IGNORED -> {}
+                }
+            }
+        } catch (UnsupportedMediaException e) {
+            writer.command(
+                    publishStreamId,
+                    "onStatus",
+                    0.0,
+                    null,
+                    status("error", "NetStream.Publish.Rejected", e.getMessage()));
+            LOG.warn("live {}: refused the stream from {}: {}", live.getLiveId(), peer, e.getMessage());
+            lingerForTheRefusal();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A publisher that is sending media reads the server's messages only between its writes: closing at once would
+     * break its next write before it read why. So its bytes are read and dropped for a moment (or until it closes),
+     * and the encoder shows our reason instead of "Broken pipe".
+     */
+    private void lingerForTheRefusal() {
+        long until = System.nanoTime() + LINGER.toNanos();
+        byte[] sink = new byte[16 * 1024];
+        try {
+            socket.setSoTimeout(100);
+            while (System.nanoTime() < until) {
+                try {
+                    if (counted.read(sink) < 0) {
+                        return;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // nothing sent for a moment: keep waiting for the close
+                }
+            }
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    private void requireConnected(String command) throws ProtocolException {
+        if (!connected) {
+            throw new ProtocolException(command + " before connect");
+        }
+    }
+
+    private void acknowledge() throws IOException {
+        if (peerWindow > 0 && counted.count - acknowledged >= peerWindow) {
+            acknowledged = counted.count;
+            writer.acknowledgement(acknowledged & 0xffffffffL);
+        }
+    }
+
+    /** Stores the segment in progress, once; a failure here loses only that segment, and says so. */
+    private void flushSegment() {
+        if (segmenter == null) {
+            return;
+        }
+        try {
+            segmenter.flush();
+        } catch (Exception e) {
+            LOG.error(
+                    "live {}: the last segment from {} could not be stored",
+                    live == null ? "?" : live.getLiveId(),
+                    peer,
+                    e);
+        } finally {
+            try {
+                segmenter.close();
+            } catch (IOException e) {
+                LOG.warn("{}: could not delete a temporary segment", peer, e);
+            }
+            segmenter = null;
+        }
+    }
+
+    /** Closes the socket: the connection's thread stops reading, stores its last segment and ends. */
+    void stop() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    boolean awaitDone(long millis) throws InterruptedException {
+        return done.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Nanos since a write to this publisher began and has not finished, or 0. */
+    long writeBlockedNanos(long now) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : now - started;
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    private String liveSuffix() {
+        return live == null ? "" : " (live " + live.getLiveId() + ")";
+    }
+
+    private static Map<String, Object> status(String level, String code, String description) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("level", level);
+        status.put("code", code);
+        status.put("description", description);
+        return status;
+    }
+
+    private static long u32(RtmpMessage message, String what) throws ProtocolException {
+        if (message.payload().length < 4) {
+            throw new ProtocolException(what + " of " + message.payload().length + " bytes");
+        }
+        return ByteBuffer.wrap(message.payload()).getInt() & 0xffffffffL;
+    }
+
+    private static String describe(Map<String, Object> metadata) {
+        StringBuilder text = new StringBuilder();
+        for (String name : List.of(
+                "encoder",
+                "width",
+                "height",
+                "framerate",
+                "videocodecid",
+                "videodatarate",
+                "audiocodecid",
+                "audiodatarate",
+                "audiosamplerate")) {
+            Object value = metadata.get(name);
+            if (value != null) {
+                text.append(text.length() == 0 ? "" : ", ")
+                        .append(name)
+                        .append('=')
+                        .append(printable(String.valueOf(value)));
+            }
+        }
+        return text.toString();
+    }
+
+    private static String printable(String text) {
+        String clean = text.replaceAll("[^ -~]", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+
+    /** Counts the bytes read, for acknowledgements. */
+    private static final class CountingInput extends FilterInputStream {
+        long count;
+
+        CountingInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Marks when a write starts, so that the server can close a publisher that stopped reading. */
+    private final class WatchedOutput extends OutputStream {
+        private final OutputStream out;
+
+        WatchedOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            writeStartedNanos = System.nanoTime() | 1;
+            try {
+                out.write(bytes, offset, length);
+            } finally {
+                writeStartedNanos = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            writeStartedNanos = System.nanoTime() | 1;
+            try {
+                out.flush();
+            } finally {
+                writeStartedNanos = 0;
+            }
+        }
+    }
+}

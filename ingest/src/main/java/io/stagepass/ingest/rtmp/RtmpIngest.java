@@ -1,0 +1,67 @@
+package io.stagepass.ingest.rtmp;
+
+import io.stagepass.events.Live;
+import io.stagepass.ingest.hls.HlsFile;
+import io.stagepass.ingest.hls.HlsIngest;
+import io.stagepass.ingest.hls.SegmentSender;
+import io.stagepass.ingest.hls.Spool;
+import io.stagepass.ingest.lives.LiveCatalog;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where an RTMP push joins the one path of every push: the stream key is checked against the lives catalog as for
+ * HLS, the segments ingest cuts enter the same durable spool through {@link HlsIngest} (so reconnects, gaps, the
+ * lifecycle, object keys and segment facts are the same), and the sender is woken for each.
+ */
+public final class RtmpIngest {
+    private final LiveCatalog catalog;
+    private final HlsIngest ingest;
+    private final SegmentSender sender;
+    private final Spool spool;
+
+    public RtmpIngest(LiveCatalog catalog, HlsIngest ingest, SegmentSender sender, Spool spool) {
+        this.catalog = catalog;
+        this.ingest = ingest;
+        this.sender = sender;
+        this.spool = spool;
+    }
+
+    /** The live a stream key publishes to; a refusal says why, without echoing the key. */
+    Live authorize(String streamKey) throws Refusal {
+        if (!HlsFile.isPlausibleStreamKey(streamKey)) {
+            throw new Refusal("unknown stream key: copy the stream key from your live's settings");
+        }
+        Live live = catalog.byStreamKey(streamKey)
+                .orElseThrow(() ->
+                        new Refusal("unknown or revoked stream key: copy the current key from your live's settings"));
+        if (ingest.hasEnded(live.getLiveId())) {
+            throw new Refusal("live " + live.getLiveId() + " has ended; schedule a new live for a new stream");
+        }
+        return live;
+    }
+
+    Path scratch(String liveId) throws IOException {
+        return spool.scratch(liveId, "ts");
+    }
+
+    /** A segment this connection cut, numbered from 0 in each connection as an encoder numbers its HLS segments. */
+    void segment(String liveId, long sequence, Path file, long durationMicros) throws Exception {
+        HlsFile name = new HlsFile("rtmp" + sequence + ".ts", HlsFile.Kind.SEGMENT_TS, sequence);
+        ingest.acceptCutSegment(liveId, name, file, durationMicros);
+        sender.nudge();
+    }
+
+    /** The publisher stopped (FCUnpublish, deleteStream): the live ends, as with an HLS #EXT-X-ENDLIST. */
+    void ended(String liveId) throws IOException {
+        ingest.endByEncoder(liveId);
+        sender.nudge();
+    }
+
+    /** A publish that is refused, with the description the encoder shows. */
+    static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message);
+        }
+    }
+}
