@@ -46,7 +46,9 @@ public record IngestConfig(
 
     /**
      * @param port            {@code STAGEPASS_RTMP_PORT}, default 1935 (0: any free port), on the ingest host
-     * @param limits          {@code STAGEPASS_RTMP_MAX_CONNECTIONS} (default 64) and fixed bounds per connection
+     * @param limits          {@code STAGEPASS_RTMP_MAX_CONNECTIONS} (default 64), {@code
+     *                        STAGEPASS_RTMP_MAX_CONNECTIONS_PER_ADDRESS} (default 16; raise it behind a TCP proxy, where
+     *                        every publisher comes from the proxy's address) and fixed bounds per connection
      * @param tlsPort         {@code STAGEPASS_RTMPS_PORT}, default 443: RTMPS, when a certificate is given
      * @param certificateFile {@code STAGEPASS_RTMPS_CERT}: PEM certificate chain; unset, there is no RTMPS listener
      *                        (a TLS-terminating proxy in front of the RTMP port is the other way)
@@ -99,6 +101,7 @@ public record IngestConfig(
     public static final String STRIPE_API_BASE = StripeSettings.API_BASE;
     public static final String RTMP_PORT = "STAGEPASS_RTMP_PORT";
     public static final String RTMP_MAX_CONNECTIONS = "STAGEPASS_RTMP_MAX_CONNECTIONS";
+    public static final String RTMP_MAX_PER_ADDRESS = "STAGEPASS_RTMP_MAX_CONNECTIONS_PER_ADDRESS";
     public static final String RTMPS_PORT = "STAGEPASS_RTMPS_PORT";
     public static final String RTMPS_CERT = "STAGEPASS_RTMPS_CERT";
     public static final String RTMPS_KEY = "STAGEPASS_RTMPS_KEY";
@@ -145,9 +148,11 @@ public record IngestConfig(
                 env.port(RTMP_PORT, DEFAULT_RTMP_PORT),
                 new RtmpServer.Limits(
                         env.integer(RTMP_MAX_CONNECTIONS, defaults.maxConnections(), 1, 10_000),
+                        env.integer(RTMP_MAX_PER_ADDRESS, defaults.maxConnectionsPerAddress(), 1, 10_000),
                         defaults.maxMessageBytes(),
                         defaults.maxChunkStreams(),
                         defaults.handshakeTimeout(),
+                        defaults.publishTimeout(),
                         defaults.idleTimeout(),
                         defaults.writeTimeout(),
                         defaults.segmentTarget()),

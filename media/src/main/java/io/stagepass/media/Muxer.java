@@ -1,11 +1,13 @@
 package io.stagepass.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avformat.AVFMT_GLOBALHEADER;
 import static org.bytedeco.ffmpeg.global.avformat.AVFMT_NOFILE;
 import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
@@ -105,6 +107,18 @@ public final class Muxer implements AutoCloseable {
     /** Writes a packet whose timestamps are in its stream's time base; the muxer takes over its data. */
     public void write(AVPacket packet) {
         Av.check(av_interleaved_write_frame(context, packet), "write a packet to " + url);
+    }
+
+    /**
+     * Writes a packet as it comes, without interleaving (its input is in order already: nothing is held back in
+     * memory waiting for another stream); the packet is emptied after.
+     */
+    public void writeInOrder(AVPacket packet) {
+        try {
+            Av.check(av_write_frame(context, packet), "write a packet to " + url);
+        } finally {
+            av_packet_unref(packet);
+        }
     }
 
     /** Flushes what is buffered and writes the trailer (an HLS muxer's #EXT-X-ENDLIST, an MP4's index). */

@@ -42,6 +42,11 @@ public final class HlsIngest {
         this.clock = clock;
     }
 
+    /** The largest segment accepted, in bytes. */
+    public long maxBody() {
+        return maxBody;
+    }
+
     /** The push of a live whose end was already recorded is refused: a stream key serves one live. */
     public boolean hasEnded(String liveId) {
         LiveSession session = sessions.get(liveId);

@@ -23,9 +23,9 @@ public final class ChunkReader {
     private static final int EXTENDED = 0xFFFFFF;
 
     private final InputStream in;
-    private final int maxMessageBytes;
+    private int maxMessageBytes;
     private final int maxChunkStreams;
-    private final long maxPendingBytes;
+    private long maxPendingBytes;
     private final Map<Integer, ChunkStream> streams = new HashMap<>();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private long pendingBytes;
@@ -48,6 +48,15 @@ public final class ChunkReader {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
         this.maxChunkStreams = maxChunkStreams;
+        this.maxPendingBytes = maxPendingBytes;
+    }
+
+    /**
+     * Raises (or lowers) the bounds: a connection gets small ones until it has published with a valid key, and room
+     * for video frames after.
+     */
+    public void setLimits(int maxMessageBytes, long maxPendingBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         this.maxPendingBytes = maxPendingBytes;
     }
 

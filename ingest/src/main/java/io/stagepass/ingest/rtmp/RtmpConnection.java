@@ -42,6 +42,20 @@ final class RtmpConnection implements Runnable {
     private static final long WINDOW = 2_500_000;
     /** Commands and data a connection may send before it publishes: OBS and FFmpeg need 5. */
     private static final int MAX_MESSAGES_BEFORE_PUBLISH = 64;
+    /** Before a valid publish, messages are commands: no room for more (a keyless client holds little). */
+    private static final int MAX_MESSAGE_BEFORE_PUBLISH = 64 * 1024;
+    /** The metadata kept (for the log and, later, stream health); anything else a publisher sends is dropped. */
+    private static final List<String> METADATA = List.of(
+            "encoder",
+            "width",
+            "height",
+            "framerate",
+            "videocodecid",
+            "videodatarate",
+            "audiocodecid",
+            "audiodatarate",
+            "audiosamplerate",
+            "audiochannels");
     /** How long a refused publisher may go on sending before its connection closes, so it reads why. */
     private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(3);
 
@@ -51,8 +65,11 @@ final class RtmpConnection implements Runnable {
     private final RtmpServer.Limits limits;
     private final String peer;
     private final CountDownLatch done = new CountDownLatch(1);
+    private final long acceptedNanos = System.nanoTime();
+    private volatile boolean published;
     private volatile long writeStartedNanos;
     private ChunkWriter writer;
+    private ChunkReader reader;
     private CountingInput counted;
     private long peerWindow;
     private long acknowledged;
@@ -82,12 +99,12 @@ final class RtmpConnection implements Runnable {
             Handshake.serve(counted, out);
             writer = new ChunkWriter(out);
             socket.setSoTimeout((int) limits.idleTimeout().toMillis());
-            ChunkReader reader = new ChunkReader(
-                    counted, limits.maxMessageBytes(), limits.maxChunkStreams(), 2L * limits.maxMessageBytes());
+            reader = new ChunkReader(
+                    counted, MAX_MESSAGE_BEFORE_PUBLISH, limits.maxChunkStreams(), 2L * MAX_MESSAGE_BEFORE_PUBLISH);
             while (!socket.isClosed()) {
                 RtmpMessage message = reader.next();
                 acknowledge();
-                if (!handle(message, reader)) {
+                if (!handle(message)) {
                     break;
                 }
             }
@@ -124,20 +141,19 @@ final class RtmpConnection implements Runnable {
     }
 
     /** Whether to go on reading. */
-    private boolean handle(RtmpMessage message, ChunkReader reader) throws Exception {
+    private boolean handle(RtmpMessage message) throws Exception {
+        countBeforePublish();
         switch (message.type()) {
             case RtmpMessage.SET_CHUNK_SIZE -> reader.setChunkSize(u32(message, "Set Chunk Size"));
             case RtmpMessage.ABORT -> reader.abort((int) u32(message, "Abort"));
             case RtmpMessage.WINDOW_ACK_SIZE -> peerWindow = u32(message, "Window Acknowledgement Size");
             case RtmpMessage.ACKNOWLEDGEMENT, RtmpMessage.USER_CONTROL, RtmpMessage.SET_PEER_BANDWIDTH -> {}
             case RtmpMessage.COMMAND_AMF0, RtmpMessage.COMMAND_AMF3 -> {
-                countBeforePublish();
-                return command(Amf0.decodeAll(message.payload(), message.type() == RtmpMessage.COMMAND_AMF3 ? 1 : 0));
+                return command(
+                        message, Amf0.decodeAll(message.payload(), message.type() == RtmpMessage.COMMAND_AMF3 ? 1 : 0));
             }
-            case RtmpMessage.DATA_AMF0, RtmpMessage.DATA_AMF3 -> {
-                countBeforePublish();
+            case RtmpMessage.DATA_AMF0, RtmpMessage.DATA_AMF3 ->
                 data(Amf0.decodeAll(message.payload(), message.type() == RtmpMessage.DATA_AMF3 ? 1 : 0));
-            }
             case RtmpMessage.VIDEO, RtmpMessage.AUDIO -> {
                 return media(message);
             }
@@ -148,11 +164,11 @@ final class RtmpConnection implements Runnable {
 
     private void countBeforePublish() throws ProtocolException {
         if (live == null && ++messagesBeforePublish > MAX_MESSAGES_BEFORE_PUBLISH) {
-            throw new ProtocolException(MAX_MESSAGES_BEFORE_PUBLISH + " commands without publishing");
+            throw new ProtocolException(MAX_MESSAGES_BEFORE_PUBLISH + " messages without publishing");
         }
     }
 
-    private boolean command(List<Object> values) throws Exception {
+    private boolean command(RtmpMessage message, List<Object> values) throws Exception {
         if (values.isEmpty() || !(values.get(0) instanceof String name)) {
             throw new ProtocolException("a command without a name");
         }
@@ -171,7 +187,7 @@ final class RtmpConnection implements Runnable {
             }
             case "publish" -> {
                 requireConnected(name);
-                return publish(values.size() > 3 ? values.get(3) : null);
+                return publish(message.streamId(), values.size() > 3 ? values.get(3) : null);
             }
             case "FCUnpublish", "deleteStream", "closeStream" -> {
                 if (live != null) {
@@ -197,7 +213,8 @@ final class RtmpConnection implements Runnable {
                             "error",
                             "NetConnection.Connect.Rejected",
                             "the server URL must end in /live (rtmp://HOST/live), with the stream key as the stream name"));
-            LOG.info("{}: refused connect to application '{}'", peer, printable(bare));
+            // not the application's name: a stream key pasted into OBS's Server field would be logged
+            LOG.info("{}: refused connect to an application other than 'live' ({} characters)", peer, bare.length());
             return false;
         }
         writer.windowAckSize(WINDOW);
@@ -213,8 +230,7 @@ final class RtmpConnection implements Runnable {
         return true;
     }
 
-    private boolean publish(Object streamName) throws Exception {
-        int streamId = nextStreamId - 1;
+    private boolean publish(int streamId, Object streamName) throws Exception {
         if (live != null) {
             throw new ProtocolException("a second publish on one connection");
         }
@@ -232,12 +248,28 @@ final class RtmpConnection implements Runnable {
             LOG.info("{}: publish refused, {}", peer, refusal.getMessage());
             return false;
         }
-        server.claim(authorized.getLiveId(), this); // an older connection of this live is closed and drained first
+        // An older connection of this live is closed and its last segment stored first: two connections never feed
+        // one live at once (their segment numbers would collide).
+        if (!server.claim(authorized.getLiveId(), this)) {
+            writer.command(
+                    streamId,
+                    "onStatus",
+                    0.0,
+                    null,
+                    status(
+                            "error",
+                            "NetStream.Publish.BadName",
+                            "the previous connection of this live is still closing: try again in a few seconds"));
+            return false;
+        }
         live = authorized;
+        published = true;
+        reader.setLimits(limits.maxMessageBytes(), 2L * limits.maxMessageBytes());
         publishStreamId = streamId;
         String liveId = live.getLiveId();
         segmenter = new Segmenter(
                 limits.segmentTarget().toMillis(),
+                ingest.maxSegmentBytes(),
                 () -> ingest.scratch(liveId),
                 (sequence, file, micros) -> ingest.segment(liveId, sequence, file, micros));
         writer.streamBegin(streamId);
@@ -266,9 +298,16 @@ final class RtmpConnection implements Runnable {
         if (values.size() > at + 1
                 && "onMetaData".equals(values.get(at))
                 && values.get(at + 1) instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), v));
-            metadata = copy;
+            Map<String, Object> kept = new LinkedHashMap<>();
+            for (String name : METADATA) {
+                Object value = map.get(name);
+                if (value instanceof Number
+                        || value instanceof Boolean
+                        || value instanceof String text && text.length() <= 200) {
+                    kept.put(name, value);
+                }
+            }
+            metadata = kept;
             LOG.info("{}: stream metadata {}", peer, describe(metadata));
         }
     }
@@ -363,17 +402,22 @@ final class RtmpConnection implements Runnable {
                     peer,
                     e);
         } finally {
-            try {
-                segmenter.close();
-            } catch (IOException e) {
-                LOG.warn("{}: could not delete a temporary segment", peer, e);
-            }
+            segmenter.close();
             segmenter = null;
         }
     }
 
-    /** Closes the socket: the connection's thread stops reading, stores its last segment and ends. */
+    /**
+     * Closes the socket: the connection's thread stops reading, stores its last segment and ends. No lingering: a TLS
+     * socket would otherwise wait for its write lock to send close_notify, which a writer blocked on a publisher
+     * that does not read holds forever.
+     */
     void stop() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // closing anyway
+        }
         try {
             socket.close();
         } catch (IOException e) {
@@ -385,6 +429,11 @@ final class RtmpConnection implements Runnable {
         return done.await(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Whether this connection has gone on for longer than {@code timeout} without publishing. */
+    boolean unpublishedFor(long now, java.time.Duration timeout) {
+        return !published && now - acceptedNanos > timeout.toNanos();
+    }
+
     /** Nanos since a write to this publisher began and has not finished, or 0. */
     long writeBlockedNanos(long now) {
         long started = writeStartedNanos;
@@ -393,6 +442,10 @@ final class RtmpConnection implements Runnable {
 
     String peer() {
         return peer;
+    }
+
+    java.net.InetAddress address() {
+        return socket.getInetAddress();
     }
 
     private String liveSuffix() {
@@ -416,16 +469,7 @@ final class RtmpConnection implements Runnable {
 
     private static String describe(Map<String, Object> metadata) {
         StringBuilder text = new StringBuilder();
-        for (String name : List.of(
-                "encoder",
-                "width",
-                "height",
-                "framerate",
-                "videocodecid",
-                "videodatarate",
-                "audiocodecid",
-                "audiodatarate",
-                "audiosamplerate")) {
+        for (String name : metadata.keySet()) {
             Object value = metadata.get(name);
             if (value != null) {
                 text.append(text.length() == 0 ? "" : ", ")

@@ -1,13 +1,17 @@
 package io.stagepass.ingest.rtmp;
 
 import io.stagepass.events.Live;
+import io.stagepass.ingest.hls.BodyTooLargeException;
 import io.stagepass.ingest.hls.HlsFile;
 import io.stagepass.ingest.hls.HlsIngest;
 import io.stagepass.ingest.hls.SegmentSender;
 import io.stagepass.ingest.hls.Spool;
+import io.stagepass.ingest.hls.SpoolFullException;
 import io.stagepass.ingest.lives.LiveCatalog;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where an RTMP push joins the one path of every push: the stream key is checked against the lives catalog as for
@@ -15,6 +19,7 @@ import java.nio.file.Path;
  * lifecycle, object keys and segment facts are the same), and the sender is woken for each.
  */
 public final class RtmpIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpIngest.class);
     private final LiveCatalog catalog;
     private final HlsIngest ingest;
     private final SegmentSender sender;
@@ -41,14 +46,28 @@ public final class RtmpIngest {
         return live;
     }
 
+    /** The largest segment the spool takes ({@code STAGEPASS_INGEST_MAX_BODY}), as for an HLS PUT. */
+    long maxSegmentBytes() {
+        return ingest.maxBody();
+    }
+
     Path scratch(String liveId) throws IOException {
         return spool.scratch(liveId, "ts");
     }
 
-    /** A segment this connection cut, numbered from 0 in each connection as an encoder numbers its HLS segments. */
+    /**
+     * A segment this connection cut, numbered from 0 in each connection as an encoder numbers its HLS segments. A
+     * segment the spool refuses (full, or larger than a segment may be) is lost, as a refused HLS PUT is: the live
+     * goes on and the missing number becomes a gap when it ends.
+     */
     void segment(String liveId, long sequence, Path file, long durationMicros) throws Exception {
         HlsFile name = new HlsFile("rtmp" + sequence + ".ts", HlsFile.Kind.SEGMENT_TS, sequence);
-        ingest.acceptCutSegment(liveId, name, file, durationMicros);
+        try {
+            ingest.acceptCutSegment(liveId, name, file, durationMicros);
+        } catch (SpoolFullException | BodyTooLargeException e) {
+            LOG.error("live {}: segment {} of this connection is lost: {}", liveId, sequence, e.getMessage());
+            return;
+        }
         sender.nudge();
     }
 

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * and each one's work is sequential (read a chunk, cut a segment, spool it), so a blocking thread per publisher is the
  * simplest thing that is correct; Netty's event loops would buy nothing here but a second I/O model in one service.
  *
- * <p>Bounds, all per connection and enforced here: at most {@code maxConnections} at once (more are closed on accept),
- * a handshake within {@code handshakeTimeout}, no silence longer than {@code idleTimeout}, messages up to {@code
- * maxMessageBytes}, a few chunk streams, and no write to a publisher blocked for longer than {@code writeTimeout} (a
- * publisher that stops reading is closed by a watchdog).
+ * <p>Bounds, enforced here: at most {@code maxConnections} at once and {@code maxConnectionsPerAddress} from one
+ * address (more are closed on accept); a valid publish within {@code publishTimeout} of connecting; no silence longer
+ * than {@code idleTimeout}; small messages until publish, then up to {@code maxMessageBytes}; a few chunk streams; and
+ * no write to a publisher blocked for longer than {@code writeTimeout}. The last two are a watchdog's work.
  */
 public final class RtmpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpServer.class);
@@ -38,27 +37,33 @@ public final class RtmpServer implements AutoCloseable {
 
     /**
      * @param maxConnections   connections served at once
+     * @param maxConnectionsPerAddress connections from one address at once
      * @param maxMessageBytes  the largest RTMP message (a video frame) accepted
      * @param maxChunkStreams  chunk streams one connection may use
-     * @param handshakeTimeout time to complete the handshake
+     * @param handshakeTimeout silence allowed during the handshake
+     * @param publishTimeout   time from connecting to a valid publish
      * @param idleTimeout      silence after which a connection is dropped (the live stays open for the reconnect window)
      * @param writeTimeout     how long a write to a publisher may block
      * @param segmentTarget    the shortest segment: segments are cut at the first keyframe after it
      */
     public record Limits(
             int maxConnections,
+            int maxConnectionsPerAddress,
             int maxMessageBytes,
             int maxChunkStreams,
             Duration handshakeTimeout,
+            Duration publishTimeout,
             Duration idleTimeout,
             Duration writeTimeout,
             Duration segmentTarget) {
         public static Limits defaults() {
             return new Limits(
                     64,
+                    16,
                     8 * 1024 * 1024,
                     16,
                     Duration.ofSeconds(10),
+                    Duration.ofSeconds(15),
                     Duration.ofSeconds(30),
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(2));
@@ -145,10 +150,12 @@ public final class RtmpServer implements AutoCloseable {
             Socket socket;
             try {
                 socket = listener.accept();
-            } catch (SocketException e) {
-                return; // closed
             } catch (IOException e) {
-                LOG.warn("RTMP accept failed: {}", e.getMessage());
+                if (listener.isClosed()) {
+                    return;
+                }
+                LOG.warn("RTMP accept failed ({}); going on", e.getMessage()); // e.g. out of file descriptors
+                sleepQuietly(100);
                 continue;
             }
             if (connections.size() >= limits.maxConnections()) {
@@ -156,6 +163,17 @@ public final class RtmpServer implements AutoCloseable {
                         "RTMP: refusing {}, already {} connections",
                         socket.getRemoteSocketAddress(),
                         connections.size());
+                closeQuietly(socket);
+                continue;
+            }
+            long fromSameAddress = connections.stream()
+                    .filter(c -> c.address().equals(socket.getInetAddress()))
+                    .count();
+            if (fromSameAddress >= limits.maxConnectionsPerAddress()) {
+                LOG.warn(
+                        "RTMP: refusing {}, already {} connections from that address",
+                        socket.getRemoteSocketAddress(),
+                        fromSameAddress);
                 closeQuietly(socket);
                 continue;
             }
@@ -177,9 +195,9 @@ public final class RtmpServer implements AutoCloseable {
 
     /**
      * Makes {@code connection} the publisher of a live. One that published it before is closed, and waited for, so its
-     * last segment is stored before the new connection's first one.
+     * last segment is stored before the new connection's first one; false (refuse the new one) if it does not finish.
      */
-    void claim(String liveId, RtmpConnection connection) throws InterruptedException {
+    boolean claim(String liveId, RtmpConnection connection) throws InterruptedException {
         RtmpConnection previous;
         synchronized (publishers) {
             previous = publishers.put(liveId, connection);
@@ -189,12 +207,17 @@ public final class RtmpServer implements AutoCloseable {
             previous.stop();
             if (!previous.awaitDone(TAKEOVER_WAIT_MILLIS)) {
                 LOG.warn(
-                        "live {}: the previous publisher {} did not finish within {} ms",
+                        "live {}: the previous publisher {} did not finish within {} ms; refusing the new one",
                         liveId,
                         previous.peer(),
                         TAKEOVER_WAIT_MILLIS);
+                synchronized (publishers) {
+                    publishers.remove(liveId, connection);
+                }
+                return false;
             }
         }
+        return true;
     }
 
     void released(String liveId, RtmpConnection connection) {
@@ -206,6 +229,14 @@ public final class RtmpServer implements AutoCloseable {
     private void closeStuckWriters() {
         long now = System.nanoTime();
         for (RtmpConnection connection : connections) {
+            if (connection.unpublishedFor(now, limits.publishTimeout())) {
+                LOG.warn(
+                        "{}: no publish within {} s of connecting, closing",
+                        connection.peer(),
+                        limits.publishTimeout().toSeconds());
+                connection.stop();
+                continue;
+            }
             if (connection.writeBlockedNanos(now) > limits.writeTimeout().toNanos()) {
                 LOG.warn(
                         "{}: a write has been blocked for over {} s (the publisher does not read), closing",
@@ -228,6 +259,14 @@ public final class RtmpServer implements AutoCloseable {
         }
         for (Thread acceptor : acceptors) {
             acceptor.join(TAKEOVER_WAIT_MILLIS);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

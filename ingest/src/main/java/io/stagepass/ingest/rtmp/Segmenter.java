@@ -22,7 +22,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * video is cut on its audio), so segments are as long as the encoder's keyframe interval allows. Each segment is a
  * complete MPEG-TS file (its own PAT/PMT, SPS/PPS before the keyframe, ADTS audio) on the RTMP timeline, handed to
  * the sink with its measured duration: the time to the next segment's first frame, or for the last one, to its last
- * frame plus one frame.
+ * frame plus one frame. A segment larger than {@code maxSegmentBytes} (no keyframe for too long) or a clock that jumps
+ * by more than 10 s refuses the stream: the scratch file never grows past the spool's largest segment.
  */
 final class Segmenter implements AutoCloseable {
     private static final AVRational MILLIS = av_make_q(1, 1000);
@@ -37,7 +38,11 @@ final class Segmenter implements AutoCloseable {
         Path next() throws IOException;
     }
 
+    /** A jump of the publisher's clock beyond this is not a live going on: the connection is refused. */
+    private static final long MAX_JUMP_MILLIS = 10_000;
+
     private final long targetMillis;
+    private final long maxSegmentBytes;
     private final Scratch scratch;
     private final Sink sink;
     private final AVPacket packet = av_packet_alloc();
@@ -60,6 +65,7 @@ final class Segmenter implements AutoCloseable {
         final long startMillis;
         long lastVideoDts = Long.MIN_VALUE;
         long lastAudioDts = Long.MIN_VALUE;
+        long bytes;
 
         Segment(Muxer muxer, Path file, int videoIndex, int audioIndex, long startMillis) {
             this.muxer = muxer;
@@ -70,8 +76,9 @@ final class Segmenter implements AutoCloseable {
         }
     }
 
-    Segmenter(long targetMillis, Scratch scratch, Sink sink) {
+    Segmenter(long targetMillis, long maxSegmentBytes, Scratch scratch, Sink sink) {
         this.targetMillis = targetMillis;
+        this.maxSegmentBytes = maxSegmentBytes;
         this.scratch = scratch;
         this.sink = sink;
     }
@@ -86,6 +93,7 @@ final class Segmenter implements AutoCloseable {
     void audioConfig(byte[] config) throws ProtocolException {
         if (!Arrays.equals(config, audioConfig)) {
             audio = AudioSpecificConfig.parse(config);
+            configChanged |= audioConfig != null; // its ADTS headers change: from the next keyframe on
             audioConfig = config;
         }
     }
@@ -103,7 +111,14 @@ final class Segmenter implements AutoCloseable {
         if (avcC == null) {
             return; // no configuration record yet: nothing could decode it
         }
-        if (keyframe && (current == null || configChanged || dts - current.startMillis >= targetMillis)) {
+        if (lastVideoDts != Long.MIN_VALUE && dts - lastVideoDts > MAX_JUMP_MILLIS) {
+            throw new ProtocolException("video timestamps jumped by " + (dts - lastVideoDts) + " ms");
+        }
+        if (keyframe
+                && (current == null
+                        || current.videoIndex < 0
+                        || configChanged
+                        || dts - current.startMillis >= targetMillis)) {
             cut(dts);
         }
         if (current == null || current.videoIndex < 0) {
@@ -136,11 +151,19 @@ final class Segmenter implements AutoCloseable {
         write(current.audioIndex, data, safeDts, safeDts, true);
     }
 
-    private void write(int index, byte[] data, long pts, long dts, boolean key) {
+    private void write(int index, byte[] data, long pts, long dts, boolean key) throws UnsupportedMediaException {
+        current.bytes += data.length;
+        if (current.bytes > maxSegmentBytes) {
+            long seconds = (dts - current.startMillis) / 1000;
+            discard(); // too large to store: it would be refused anyway
+            throw new UnsupportedMediaException("no keyframe for " + seconds
+                    + " s, and a segment would exceed " + maxSegmentBytes / (1024 * 1024)
+                    + " MB: set the encoder's keyframe interval to 2 s");
+        }
         AVRational timeBase = current.muxer.stream(index).time_base();
         ElementaryStreams.fill(
                 packet, data, index, av_rescale_q(pts, MILLIS, timeBase), av_rescale_q(dts, MILLIS, timeBase), key);
-        current.muxer.write(packet);
+        current.muxer.writeInOrder(packet); // RTMP is interleaved already: nothing waits in memory
         frames++;
     }
 
@@ -205,15 +228,24 @@ final class Segmenter implements AutoCloseable {
         }
     }
 
-    /** Drops the segment in progress without handing it over (the connection is being refused). */
-    @Override
-    public void close() throws IOException {
+    /** Drops the segment in progress, if any, without handing it over. */
+    private void discard() {
         Segment segment = current;
         current = null;
         if (segment != null) {
             segment.muxer.close();
-            Files.deleteIfExists(segment.file);
+            try {
+                Files.deleteIfExists(segment.file);
+            } catch (IOException e) {
+                // a temporary file: the spool deletes it at the next start
+            }
         }
+    }
+
+    /** Drops the segment in progress (after {@link #flush}, there is none) and frees the packet. */
+    @Override
+    public void close() {
+        discard();
         av_packet_free(packet);
     }
 }

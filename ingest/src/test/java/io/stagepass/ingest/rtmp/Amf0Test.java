@@ -75,6 +75,25 @@ class Amf0Test {
     }
 
     @Test
+    void aMessageOfManyTinyPropertiesIsRefused() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(3); // one object of 5000 properties of 4 bytes: small bytes, a large map
+        for (int i = 0; i < 5000; i++) {
+            out.writeBytes(new byte[] {0, 2, (byte) ('a' + i % 26), (byte) ('a' + i / 26 % 26), 5});
+        }
+        out.writeBytes(new byte[] {0, 0, 9});
+
+        assertThatThrownBy(() -> Amf0.decodeAll(out.toByteArray(), 0))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("more than 4096 AMF0 values");
+    }
+
+    @Test
+    void anEmptyAmf3MarkedMessageIsAProtocolError() {
+        assertThatThrownBy(() -> Amf0.decodeAll(new byte[0], 1)).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
     void anUnknownTypeIsRefused() {
         assertThatThrownBy(() -> Amf0.decodeAll(new byte[] {0x11}, 0))
                 .isInstanceOf(ProtocolException.class)

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -209,6 +210,8 @@ class RtmpIngestIT {
             first.destroyForcibly(); // kill -9: no FCUnpublish, the live stays open
             first.waitFor(30, TimeUnit.SECONDS);
             Await.expect(
+                    "the first connection closed", IngestFixture.DEADLINE, () -> fixture.ingest.rtmpConnections() == 0);
+            Await.expect(
                     "the cut-off segment of the first connection stored",
                     IngestFixture.DEADLINE,
                     () -> fixture.ingest.pendingEntries(live[0]) == 0
@@ -234,7 +237,7 @@ class RtmpIngestIT {
 
     @Test
     void aKilledPublisherLeavesALiveThatEndsAfterTheReconnectWindowWithEverySegment() throws Exception {
-        try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(3))) {
+        try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(6))) {
             String[] live = fixture.scheduleLive();
 
             Process ffmpeg = FfmpegCli.pushRtmp(
@@ -268,7 +271,7 @@ class RtmpIngestIT {
             String[] live = fixture.scheduleLive();
             int port = fixture.ingest.rtmpPort();
             Process honest = FfmpegCli.pushRtmp(
-                    fixture.rtmpServer() + "/" + live[1], 30, true, List.of(), dir.resolve("honest.log"));
+                    fixture.rtmpServer() + "/" + live[1], 60, true, List.of(), dir.resolve("honest.log"));
             Await.expect(
                     "the honest publisher's first segment",
                     IngestFixture.DEADLINE,
@@ -299,6 +302,17 @@ class RtmpIngestIT {
                         new Chunks().full(6, 0, 0xFFFFFF, RtmpMessage.VIDEO, 1).bytes(new byte[128]));
                 assertThat(large.closedByServer()).as("a 16 MiB message").isTrue();
             }
+            try (RawPublisher silent = new RawPublisher(port)) {
+                silent.handshake(); // then nothing: no publish within the deadline
+                assertThat(silent.closedByServer())
+                        .as("a connection that never publishes")
+                        .isTrue();
+            }
+            int before = fixture.segments(live[0]).size();
+            Await.expect(
+                    "the honest publisher goes on storing segments",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.segments(live[0]).size() > before);
             try (RawPublisher deaf = new RawPublisher(port)) {
                 deaf.handshake();
                 assertThat(deaf.publish(live[1]))
@@ -326,6 +340,7 @@ class RtmpIngestIT {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES) // a write that blocks for good would otherwise hang the build
     void aPublisherThatStopsReadingIsClosed() throws Exception {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String[] live = fixture.scheduleLive();
