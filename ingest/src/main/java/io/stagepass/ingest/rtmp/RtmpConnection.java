@@ -131,7 +131,13 @@ final class RtmpConnection implements Runnable {
         } catch (Exception e) {
             LOG.error("{}: publishing failed{}", peer, liveSuffix(), e);
         } finally {
-            stop();
+            // An orderly close: what was last said (a refusal's onStatus) still reaches the publisher. Only this
+            // thread writes, so a TLS close cannot wait on another writer here.
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
             flushSegment();
             if (live != null) {
                 server.released(live.getLiveId(), this);
@@ -408,9 +414,9 @@ final class RtmpConnection implements Runnable {
     }
 
     /**
-     * Closes the socket: the connection's thread stops reading, stores its last segment and ends. No lingering: a TLS
-     * socket would otherwise wait for its write lock to send close_notify, which a writer blocked on a publisher
-     * that does not read holds forever.
+     * Closes the socket from another thread (the watchdog, a takeover, shutdown): the connection's thread stops
+     * reading, stores its last segment and ends. Abortive (no lingering): a TLS socket would otherwise wait for its
+     * write lock to send close_notify, which a writer blocked on a publisher that does not read holds forever.
      */
     void stop() {
         try {
