@@ -99,21 +99,27 @@ public final class IngestFixture implements AutoCloseable {
     public String[] scheduleLive() throws Exception {
         String liveId = Ids.newId("live");
         String key = StreamKeys.newKey();
+        publishLive(liveId, LiveEventType.SCHEDULED, key);
+        Await.expect(
+                "ingest knows the new stream key",
+                DEADLINE,
+                () -> ingest.catalog().byStreamKey(key).isPresent());
+        return new String[] {liveId, key};
+    }
+
+    /** The catalog's fact of a live of creator_1 with this type and stream key. */
+    private void publishLive(String liveId, LiveEventType type, String streamKey) throws Exception {
         try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
             publisher
                     .publish(
                             Topic.LIVES,
                             liveId,
                             SampleEvents.live(liveId, "creator_1")
-                                    .setStreamKeySha256(StreamKeys.sha256(key))
+                                    .setType(type)
+                                    .setStreamKeySha256(StreamKeys.sha256(streamKey))
                                     .build())
                     .get(30, TimeUnit.SECONDS);
         }
-        Await.expect(
-                "ingest knows the new stream key",
-                DEADLINE,
-                () -> ingest.catalog().byStreamKey(key).isPresent());
-        return new String[] {liveId, key};
     }
 
     /** The RTMP server URL OBS's "Server" field takes; the stream key goes in "Stream Key". */
@@ -180,17 +186,7 @@ public final class IngestFixture implements AutoCloseable {
     /** Gives a live a new stream key, as a creator's rotation does; returns the new key once ingest refuses the old. */
     public String rotateStreamKey(String liveId, String oldKey) throws Exception {
         String key = StreamKeys.newKey();
-        try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
-            publisher
-                    .publish(
-                            Topic.LIVES,
-                            liveId,
-                            SampleEvents.live(liveId, "creator_1")
-                                    .setType(LiveEventType.UPDATED)
-                                    .setStreamKeySha256(StreamKeys.sha256(key))
-                                    .build())
-                    .get(30, TimeUnit.SECONDS);
-        }
+        publishLive(liveId, LiveEventType.UPDATED, key);
         Await.expect(
                 "ingest knows the rotated stream key",
                 DEADLINE,

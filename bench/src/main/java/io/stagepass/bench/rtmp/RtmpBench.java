@@ -136,33 +136,13 @@ public final class RtmpBench implements Callable<Integer> {
                         .creator()
                         .getCreatorId();
                 IngestClient client = IngestClient.of("http://127.0.0.1:" + httpPort);
+                Target target =
+                        new Target(dir, ingest, kafka.settings(), operator, creator, client, httpPort, rtmpPort);
                 for (int n : publishers) {
                     System.out.printf("%n%d publisher(s):%n", n);
                     List<Run> runs = new ArrayList<>();
-                    runs.add(pushToIngest(
-                            Mode.RTMP,
-                            n,
-                            clip,
-                            dir,
-                            ingest,
-                            kafka.settings(),
-                            operator,
-                            creator,
-                            client,
-                            httpPort,
-                            rtmpPort));
-                    runs.add(pushToIngest(
-                            Mode.HLS,
-                            n,
-                            clip,
-                            dir,
-                            ingest,
-                            kafka.settings(),
-                            operator,
-                            creator,
-                            client,
-                            httpPort,
-                            rtmpPort));
+                    runs.add(pushToIngest(Mode.RTMP, n, clip, target));
+                    runs.add(pushToIngest(Mode.HLS, n, clip, target));
                     runs.add(baseline(n, clip, dir));
                     for (Run run : runs) {
                         System.out.println("  " + line(run));
@@ -203,10 +183,8 @@ public final class RtmpBench implements Callable<Integer> {
                         run.delays().summary(), run.segments(), run.minStoredSeconds());
     }
 
-    private Run pushToIngest(
-            Mode mode,
-            int n,
-            Path clip,
+    /** Ingest under test (its own process) and what schedules lives on it and pushes to it. */
+    private record Target(
             Path dir,
             Process ingest,
             KafkaSettings kafka,
@@ -214,34 +192,36 @@ public final class RtmpBench implements Callable<Integer> {
             String creator,
             IngestClient client,
             int httpPort,
-            int rtmpPort)
-            throws Exception {
+            int rtmpPort) {}
+
+    private Run pushToIngest(Mode mode, int n, Path clip, Target target) throws Exception {
         Map<String, String> keyByLive = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            Catalog.Scheduled live = operator.scheduleLive(creator, mode + " bench " + i, "viewer", 1500, "EUR", 30);
+            Catalog.Scheduled live =
+                    target.operator().scheduleLive(target.creator(), mode + " bench " + i, "viewer", 1500, "EUR", 30);
             keyByLive.put(live.live().getLiveId(), live.streamKey());
         }
         for (String key : keyByLive.values()) {
-            client.awaitKnows(key, Duration.ofSeconds(30));
+            target.client().awaitKnows(key, Duration.ofSeconds(30));
         }
-        Facts facts = new Facts(kafka, keyByLive.keySet());
+        Facts facts = new Facts(target.kafka(), keyByLive.keySet());
         facts.start();
         List<Process> pushers = new ArrayList<>();
-        double cpu0 = ProcStat.cpuSeconds(ingest.pid());
+        double cpu0 = ProcStat.cpuSeconds(target.ingest().pid());
         long t0 = System.nanoTime();
         int i = 0;
         for (String key : keyByLive.values()) {
-            String target = mode == Mode.RTMP
-                    ? "rtmp://127.0.0.1:" + rtmpPort + "/live/" + key
-                    : "http://127.0.0.1:" + httpPort + "/live/" + key + "/index.m3u8";
+            String url = mode == Mode.RTMP
+                    ? "rtmp://127.0.0.1:" + target.rtmpPort() + "/live/" + key
+                    : "http://127.0.0.1:" + target.httpPort() + "/live/" + key + "/index.m3u8";
             pushers.add(push(
                     clip,
-                    target,
+                    url,
                     mode == Mode.RTMP ? List.of("-f", "flv") : List.of("-f", "hls", "-hls_time", "2", "-method", "PUT"),
-                    dir.resolve(mode + "-" + n + "-" + i++ + ".log")));
+                    target.dir().resolve(mode + "-" + n + "-" + i++ + ".log")));
         }
-        double rss = awaitAll(pushers, List.of(ingest.pid()));
-        double cpu = ProcStat.cpuSeconds(ingest.pid()) - cpu0;
+        double rss = awaitAll(pushers, List.of(target.ingest().pid()));
+        double cpu = ProcStat.cpuSeconds(target.ingest().pid()) - cpu0;
         double elapsed = (System.nanoTime() - t0) / 1e9;
         facts.awaitStored(seconds, Duration.ofSeconds(60));
         facts.stop();
