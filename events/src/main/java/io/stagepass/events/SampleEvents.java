@@ -241,4 +241,30 @@ public final class SampleEvents {
                 .setName("Grace (finance)")
                 .setApiKeySha256(ApiKeys.sha256(ApiKeys.newAnalystKey()));
     }
+
+    public static StreamHealth.Builder streamHealth(String liveId) {
+        return StreamHealth.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(StreamHealthType.MEASURED)
+                .setLiveId(liveId)
+                .setVerdict(HealthVerdict.POOR)
+                .setReasons(List.of("keyframe interval 10 s: set it to 2 s"))
+                .setProtocol("rtmp")
+                .setWindowMillis(30_000)
+                .setSegments(3)
+                .setVideoCodec("h264")
+                .setVideoProfile("High")
+                .setWidth(1280)
+                .setHeight(720)
+                .setFramesPerSecondX100(3000)
+                .setKeyframeIntervalMillis(10_000L)
+                .setVideoBitsPerSecond(3_000_000L)
+                .setAudioCodec("aac")
+                .setAudioSampleRate(48_000)
+                .setAudioChannels(2)
+                .setAudioBitsPerSecond(128_000L)
+                .setRealtimePermille(1000)
+                .setLastMediaAt(now());
+    }
 }

@@ -47,7 +47,8 @@ public enum Topic {
             TopicActivity.class),
     DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class),
     // New topics go last: the lake job's state names a topic by its position here.
-    ANALYSTS("stagepass.catalog.analysts", 1, Cleanup.COMPACT, null, "analystId", Analyst.class);
+    ANALYSTS("stagepass.catalog.analysts", 1, Cleanup.COMPACT, null, "analystId", Analyst.class),
+    STREAM_HEALTH("stagepass.stream.health", 6, Cleanup.DELETE, Duration.ofDays(7), "liveId", StreamHealth.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
     public enum Cleanup {

@@ -28,6 +28,13 @@ class EventCodecTest {
         return Stream.of(
                 SampleEvents.creator("creator_1").build(),
                 SampleEvents.analyst("analyst_1").build(),
+                SampleEvents.streamHealth("live_1").build(),
+                SampleEvents.streamHealth("live_2")
+                        .setVerdict(HealthVerdict.EXCELLENT)
+                        .setReasons(List.of())
+                        .setVideoCodec(null)
+                        .setLastMediaAt(null)
+                        .build(),
                 SampleEvents.creator("creator_2")
                         .setEmail(null)
                         .setType(CreatorEventType.UPDATED)

@@ -4,6 +4,8 @@ import io.minio.MinioClient;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.ingest.beacons.BeaconRoutes;
 import io.stagepass.ingest.beacons.RateLimiter;
+import io.stagepass.ingest.health.HealthReporter;
+import io.stagepass.ingest.health.StreamHealthMeter;
 import io.stagepass.ingest.hls.HlsIngest;
 import io.stagepass.ingest.hls.HlsRoutes;
 import io.stagepass.ingest.hls.LiveSessions;
@@ -57,9 +59,11 @@ public final class IngestService implements AutoCloseable {
         }
         spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
         LiveSessions sessions = new LiveSessions(spool);
-        HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock);
+        StreamHealthMeter health = new StreamHealthMeter(clock);
+        HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock, health);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
+        HealthReporter reporter = push(new HealthReporter(health, publisher).start());
         sender = push(new SegmentSender(
                         spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock, config.senders())
                 .start());
@@ -86,7 +90,7 @@ public final class IngestService implements AutoCloseable {
                 config.rtmp().port(),
                 config.rtmp().tlsPort(),
                 config.rtmp().tls(),
-                new RtmpIngest(catalog, ingest, sender, spool),
+                new RtmpIngest(catalog, ingest, sender, spool, reporter),
                 config.rtmp().limits()));
         LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
     }

@@ -13,6 +13,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamHealth;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.rtmp.RtmpServer;
@@ -144,6 +145,15 @@ public final class IngestFixture implements AutoCloseable {
         return read(Topic.LIVES).stream()
                 .map(codec::decode)
                 .filter(l -> l.getLiveId().equals(liveId) && l.getType() != LiveEventType.SCHEDULED)
+                .toList();
+    }
+
+    /** The stream health facts of a live, oldest first. */
+    public List<StreamHealth> health(String liveId) {
+        EventCodec<StreamHealth> codec = EventCodec.of(StreamHealth.class);
+        return read(Topic.STREAM_HEALTH).stream()
+                .map(codec::decode)
+                .filter(h -> h.getLiveId().equals(liveId))
                 .toList();
     }
 

@@ -2,6 +2,9 @@ package io.stagepass.ingest.hls;
 
 import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
+import io.stagepass.ingest.health.SegmentMedia;
+import io.stagepass.ingest.health.SegmentProbe;
+import io.stagepass.ingest.health.StreamHealthMeter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +36,26 @@ public final class HlsIngest {
     private final long maxBody;
     private final Duration reconnectWindow;
     private final Clock clock;
+    private final StreamHealthMeter health;
 
-    public HlsIngest(Spool spool, LiveSessions sessions, long maxBody, Duration reconnectWindow, Clock clock) {
+    public HlsIngest(
+            Spool spool,
+            LiveSessions sessions,
+            long maxBody,
+            Duration reconnectWindow,
+            Clock clock,
+            StreamHealthMeter health) {
         this.spool = spool;
         this.sessions = sessions;
         this.maxBody = maxBody;
         this.reconnectWindow = reconnectWindow;
         this.clock = clock;
+        this.health = health;
+    }
+
+    /** What each live's encoder sends, measured from the segments as they are spooled. */
+    public StreamHealthMeter health() {
+        return health;
     }
 
     /** The largest segment accepted, in bytes. */
@@ -59,14 +75,14 @@ public final class HlsIngest {
     public long acceptSegment(String liveId, HlsFile file, InputStream body)
             throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
         Spool.Staged staged = spool.stage(liveId, body, maxBody); // outside the lock: uploads can be slow
-        return acceptStaged(liveId, file, staged, null);
+        return acceptStaged(liveId, file, staged, null, "hls", measure(liveId, file, staged));
     }
 
     /**
      * Spools a segment that ingest cut itself from an RTMP push, with the duration it measured (no playlist will
      * bring one): a {@link Spool#scratch} file, taken over by the spool, or deleted if it is refused.
      */
-    public long acceptCutSegment(String liveId, HlsFile file, Path scratch, long durationMicros)
+    public long acceptCutSegment(String liveId, HlsFile file, Path scratch, long durationMicros, String protocol)
             throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
         Spool.Staged staged;
         try {
@@ -75,7 +91,14 @@ public final class HlsIngest {
             Files.deleteIfExists(scratch);
             throw e;
         }
-        return acceptStaged(liveId, file, staged, durationMicros);
+        return acceptStaged(liveId, file, staged, durationMicros, protocol, measure(liveId, file, staged));
+    }
+
+    /** The segment's media, read before it is committed (the sender may deliver and delete it right after). */
+    private SegmentMedia measure(String liveId, HlsFile file, Spool.Staged staged) {
+        return file.kind() == HlsFile.Kind.SEGMENT_TS
+                ? SegmentProbe.mpegTs(staged.tmp(), health.wantsParameters(liveId))
+                : null;
     }
 
     /** Ends the live because its encoder said so (an HLS #EXT-X-ENDLIST, an RTMP publisher's FCUnpublish/deleteStream). */
@@ -89,7 +112,8 @@ public final class HlsIngest {
         }
     }
 
-    private long acceptStaged(String liveId, HlsFile file, Spool.Staged staged, Long durationMicros)
+    private long acceptStaged(
+            String liveId, HlsFile file, Spool.Staged staged, Long durationMicros, String protocol, SegmentMedia media)
             throws IOException, LiveEndedException {
         boolean committed = false;
         LiveSession session = sessions.get(liveId);
@@ -132,6 +156,7 @@ public final class HlsIngest {
                     if (durationMicros != null) {
                         session.durations.put(sequence, durationMicros);
                     }
+                    health.segment(liveId, protocol, sequence, newConnection, media);
                     endIfEndlistComplete(session);
                 }
                 session.lastSegmentAtMillis = now.toEpochMilli();
@@ -236,6 +261,7 @@ public final class HlsIngest {
         }
         spool.writeLifecycle(session.liveId, LiveEventType.ENDED, reason, now);
         session.endedSpooled = true;
+        health.ended(session.liveId);
         LOG.info("live {} ended ({}), {} segments", session.liveId, reason, session.maxSequence + 1);
     }
 }

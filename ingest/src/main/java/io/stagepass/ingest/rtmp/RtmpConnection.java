@@ -277,7 +277,7 @@ final class RtmpConnection implements Runnable {
                 limits.segmentTarget().toMillis(),
                 ingest.maxSegmentBytes(),
                 () -> ingest.scratch(liveId),
-                (sequence, file, micros) -> ingest.segment(liveId, sequence, file, micros));
+                (sequence, file, micros) -> ingest.segment(liveId, protocol(), sequence, file, micros));
         writer.streamBegin(streamId);
         writer.command(
                 streamId,
@@ -287,6 +287,11 @@ final class RtmpConnection implements Runnable {
                 status("status", "NetStream.Publish.Start", "Publishing live " + liveId + "."));
         LOG.info("live {}: publishing over RTMP from {}", liveId, peer);
         return true;
+    }
+
+    /** How this publisher reached us, as stream health reports it. */
+    private String protocol() {
+        return socket instanceof javax.net.ssl.SSLSocket ? "rtmps" : "rtmp";
     }
 
     private void unpublish(String command) throws Exception {
@@ -351,6 +356,7 @@ final class RtmpConnection implements Runnable {
                     null,
                     status("error", "NetStream.Publish.Rejected", e.getMessage()));
             LOG.warn("live {}: refused the stream from {}: {}", live.getLiveId(), peer, e.getMessage());
+            ingest.refused(live.getLiveId(), protocol(), e.getMessage());
             lingerForTheRefusal();
             return false;
         }

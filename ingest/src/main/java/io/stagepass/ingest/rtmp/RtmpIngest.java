@@ -1,6 +1,7 @@
 package io.stagepass.ingest.rtmp;
 
 import io.stagepass.events.Live;
+import io.stagepass.ingest.health.HealthReporter;
 import io.stagepass.ingest.hls.BodyTooLargeException;
 import io.stagepass.ingest.hls.HlsFile;
 import io.stagepass.ingest.hls.HlsIngest;
@@ -24,12 +25,15 @@ public final class RtmpIngest {
     private final HlsIngest ingest;
     private final SegmentSender sender;
     private final Spool spool;
+    private final HealthReporter reporter;
 
-    public RtmpIngest(LiveCatalog catalog, HlsIngest ingest, SegmentSender sender, Spool spool) {
+    public RtmpIngest(
+            LiveCatalog catalog, HlsIngest ingest, SegmentSender sender, Spool spool, HealthReporter reporter) {
         this.catalog = catalog;
         this.ingest = ingest;
         this.sender = sender;
         this.spool = spool;
+        this.reporter = reporter;
     }
 
     /** The live a stream key publishes to; a refusal says why, without echoing the key. */
@@ -60,15 +64,21 @@ public final class RtmpIngest {
      * segment the spool refuses (full, or larger than a segment may be) is lost, as a refused HLS PUT is: the live
      * goes on and the missing number becomes a gap when it ends.
      */
-    void segment(String liveId, long sequence, Path file, long durationMicros) throws Exception {
+    void segment(String liveId, String protocol, long sequence, Path file, long durationMicros) throws Exception {
         HlsFile name = new HlsFile("rtmp" + sequence + ".ts", HlsFile.Kind.SEGMENT_TS, sequence);
         try {
-            ingest.acceptCutSegment(liveId, name, file, durationMicros);
+            ingest.acceptCutSegment(liveId, name, file, durationMicros, protocol);
         } catch (SpoolFullException | BodyTooLargeException e) {
             LOG.error("live {}: segment {} of this connection is lost: {}", liveId, sequence, e.getMessage());
             return;
         }
         sender.nudge();
+    }
+
+    /** The publisher's media was refused (a codec browsers cannot play): the creator's stream health says why. */
+    void refused(String liveId, String protocol, String reason) {
+        ingest.health().refused(liveId, protocol, reason);
+        reporter.nudge();
     }
 
     /** The publisher stopped (FCUnpublish, deleteStream): the live ends, as with an HLS #EXT-X-ENDLIST. */

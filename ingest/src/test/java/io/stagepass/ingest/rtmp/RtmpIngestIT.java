@@ -2,11 +2,13 @@ package io.stagepass.ingest.rtmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagepass.events.HealthVerdict;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamHealth;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.ingest.IngestFixture;
@@ -180,6 +182,17 @@ class RtmpIngestIT {
                     List.of("-c:v", "libx264", "-preset", "ultrafast", "-c:a", "libmp3lame"),
                     dir.resolve("mp3.log"));
             assertRefused(mp3, dir.resolve("mp3.log"), "audio codec MP3 is not supported");
+            StreamHealth refused = Await.expect(
+                            "the refusal in the live's stream health",
+                            IngestFixture.DEADLINE,
+                            () -> fixture.health(live[0]),
+                            facts -> !facts.isEmpty())
+                    .get(0);
+            assertThat(refused.getVerdict()).isEqualTo(HealthVerdict.POOR);
+            assertThat(refused.getReasons())
+                    .singleElement()
+                    .asString()
+                    .startsWith("refused: audio codec MP3 is not supported: set the encoder's audio to AAC");
 
             // HEVC over Enhanced RTMP, as OBS 30 sends it (ffmpeg 5's FLV muxer cannot)
             try (RawPublisher raw = new RawPublisher(fixture.ingest.rtmpPort())) {
@@ -194,6 +207,76 @@ class RtmpIngestIT {
             }
             assertThat(fixture.segments(live[0])).isEmpty();
         }
+    }
+
+    @Test
+    void streamHealthIsPoorForKeyframesTenSecondsApartAndForNoAudioAndExcellentOtherwise() throws Exception {
+        try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
+            String[] longGop = fixture.scheduleLive();
+            String[] noAudio = fixture.scheduleLive();
+            String[] good = fixture.scheduleLive();
+            List<String> x264 = List.of("-c:v", "libx264", "-preset", "ultrafast", "-sc_threshold", "0");
+            Process tenSeconds = FfmpegCli.pushRtmp(
+                    fixture.rtmpServer() + "/" + longGop[1],
+                    30,
+                    false,
+                    concat(x264, List.of("-g", "250", "-keyint_min", "250", "-c:a", "aac")),
+                    dir.resolve("gop.log"));
+            Process silent = FfmpegCli.pushRtmp(
+                    fixture.rtmpServer() + "/" + noAudio[1],
+                    10,
+                    false,
+                    concat(x264, List.of("-g", "50", "-keyint_min", "50", "-an")),
+                    dir.resolve("silent.log"));
+            Process honest = FfmpegCli.pushRtmp(
+                    fixture.rtmpServer() + "/" + good[1], 10, false, List.of(), dir.resolve("good.log"));
+            assertFinished(tenSeconds, 0, dir.resolve("gop.log"));
+            assertFinished(silent, 0, dir.resolve("silent.log"));
+            assertFinished(honest, 0, dir.resolve("good.log"));
+
+            StreamHealth gop = measured(fixture, longGop[0], 3);
+            assertThat(gop.getVerdict()).isEqualTo(HealthVerdict.POOR);
+            assertThat(gop.getKeyframeIntervalMillis()).isBetween(9_900L, 10_100L);
+            assertThat(gop.getReasons())
+                    .containsExactly(
+                            "keyframe interval 10 s: set it to 2 s (OBS: Settings → Output → Keyframe Interval 2)");
+            assertThat(gop.getProtocol()).isEqualTo("rtmp");
+
+            StreamHealth mute = measured(fixture, noAudio[0], 5);
+            assertThat(mute.getVerdict()).isEqualTo(HealthVerdict.POOR);
+            assertThat(mute.getAudioCodec()).isNull();
+            assertThat(mute.getReasons()).singleElement().asString().startsWith("no audio:");
+
+            StreamHealth fine = measured(fixture, good[0], 5);
+            assertThat(fine.getReasons()).isEmpty();
+            assertThat(fine.getVerdict()).isEqualTo(HealthVerdict.EXCELLENT);
+            assertThat(fine.getVideoCodec()).isEqualTo("h264");
+            assertThat(fine.getWidth()).isEqualTo(320);
+            assertThat(fine.getHeight()).isEqualTo(180);
+            assertThat(fine.getFramesPerSecondX100()).isEqualTo(2500);
+            assertThat(fine.getKeyframeIntervalMillis()).isEqualTo(2_000L);
+            assertThat(fine.getAudioCodec()).isEqualTo("aac");
+            assertThat(fine.getAudioSampleRate()).isEqualTo(44_100);
+        }
+    }
+
+    /** The first health fact of a live that measured all of its {@code segments}. */
+    private static StreamHealth measured(IngestFixture fixture, String liveId, int segments) throws Exception {
+        return Await.expect(
+                        "stream health of " + segments + " segments of live " + liveId,
+                        IngestFixture.DEADLINE,
+                        () -> fixture.health(liveId),
+                        facts -> facts.stream().anyMatch(f -> f.getSegments() == segments))
+                .stream()
+                .filter(f -> f.getSegments() == segments)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test

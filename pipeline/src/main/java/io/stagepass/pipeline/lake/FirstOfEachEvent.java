@@ -66,7 +66,7 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
             Topic.REPLAYS,
             Topic.DEAD_LETTERS,
             Topic.ANALYSTS);
-    private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS);
+    private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS, Topic.STREAM_HEALTH);
 
     private transient Map<Topic, EventCodec<? extends SpecificRecord>> codecs;
     private transient ValueState<Boolean> seenFact;
