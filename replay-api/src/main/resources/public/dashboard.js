@@ -5,7 +5,7 @@
   'use strict';
   const $ = (id) => document.getElementById(id);
   const studio = $('studio');
-  const state = { lives: [], live: null, revenue: null, audience: null, replay: null, source: null, charts: {} };
+  const state = { lives: [], live: null, revenue: null, audience: null, replay: null, health: null, source: null, charts: {} };
   window.stagepassStudio = state;
 
   // Money arrives as integer minor units; it is shown through Intl with an exact decimal string, never a float.
@@ -28,10 +28,13 @@
   }
   const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
 
-  async function get(path) {
-    const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+  async function get(path, method) {
+    const response = await fetch(path, { method: method || 'GET', credentials: 'same-origin', cache: 'no-store' });
     if (response.status === 401) { location.href = '/login'; throw new Error('signed out'); }
-    if (!response.ok) { throw new Error(path + ': HTTP ' + response.status); }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.detail || problem.title || (path + ': HTTP ' + response.status));
+    }
     return response.json();
   }
 
@@ -86,7 +89,10 @@
     if (!summary.currencies.length) { const none = document.createElement('div'); none.className = 'amount'; none.textContent = money(0, studio.dataset.currency); box.append(none); }
   }
 
-  function select(liveId) {
+  async function select(liveId) {
+    if (liveId && !state.lives.some((l) => l.liveId === liveId)) {
+      await loadLives(); // a live made since the page loaded
+    }
     const live = state.lives.find((l) => l.liveId === liveId) || state.lives[0];
     if (!live) { return; }
     state.live = live;
@@ -97,7 +103,49 @@
     $('ticket-link').href = live.ticketPage;
     $('ticket-link').textContent = 'ticket page ↗';
     state.painted = false;
+    state.health = null;
+    paintHealth();
+    $('new-key-out') && $('new-key-out').remove();
+    get('/v1/lives/' + live.liveId).then((detail) => paintGoLive(detail, null)).catch(() => {});
     subscribe(live.liveId);
+  }
+
+  // How to stream this live: OBS's settings and the ffmpeg lines, from the API (the key itself was shown once).
+  function paintGoLive(detail, key) {
+    const card = $('go-live');
+    card.hidden = !detail.stream;
+    if (!detail.stream) { return; }
+    const obs = $('obs');
+    obs.innerHTML = '';
+    for (const [name, value] of Object.entries(detail.stream.obs)) {
+      const dt = document.createElement('dt'); dt.textContent = name;
+      const dd = document.createElement('dd'); dd.textContent = value;
+      if (name === 'Stream Key' && !key) { dd.textContent = 'the key you were given when the live was made'; dd.className = 'muted'; }
+      obs.append(dt, dd);
+    }
+    $('ffmpeg-rtmp').textContent = detail.stream.ffmpegRtmp;
+    $('ffmpeg-hls').textContent = detail.stream.ffmpeg;
+  }
+
+  async function newStreamKey() {
+    const live = state.live;
+    if (!live || !confirm('Make a new stream key for "' + live.title + '"? The old key stops working at once; an encoder streaming with it is refused when it reconnects.')) { return; }
+    $('new-key').disabled = true;
+    try {
+      const made = await get('/v1/lives/' + live.liveId + '/stream-key', 'POST');
+      if (state.live !== live) { return; }
+      let out = $('new-key-out');
+      if (!out) { out = document.createElement('div'); out.id = 'new-key-out'; $('go-live').querySelector('.key-row').after(out); }
+      out.innerHTML = '';
+      const label = document.createElement('div'); label.className = 'muted'; label.textContent = 'Your new stream key, shown this once (OBS: Stream Key):';
+      const value = document.createElement('div'); value.className = 'new-key'; value.id = 'new-key-value'; value.textContent = made.streamKey;
+      out.append(label, value);
+      paintGoLive(made, made.streamKey);
+    } catch (e) {
+      $('new-key-note').textContent = 'No new key: ' + e.message;
+    } finally {
+      $('new-key').disabled = false;
+    }
   }
 
   function paintStatus(status) {
@@ -115,10 +163,12 @@
     source.addEventListener('revenue', (e) => { state.revenue = JSON.parse(e.data); paintRevenue(); refreshSummary(); });
     source.addEventListener('audience', (e) => { state.audience = JSON.parse(e.data); paintAudience(); });
     source.addEventListener('replay', (e) => { state.replay = JSON.parse(e.data); paintReplay(); });
+    source.addEventListener('health', (e) => { state.health = JSON.parse(e.data); paintHealth(); });
     source.addEventListener('live', (e) => {
       const live = JSON.parse(e.data);
       if (!live.status) { return; }
       paintStatus(live.status);
+      Object.assign(state.live, { status: live.status, startedAt: live.startedAt, endedAt: live.endedAt });
       const item = document.querySelector('#lives a[data-live="' + liveId + '"] .s');
       if (item) { item.textContent = live.status + (live.status === 'scheduled' && live.scheduledStart ? ' · ' + when(live.scheduledStart) : ''); }
       $('live-when').textContent = live.status === 'scheduled' ? when(live.scheduledStart) : (live.startedAt ? 'started ' + when(live.startedAt) : '');
@@ -163,7 +213,7 @@
       { label: 'gross (' + cur + ')', stroke: '#7c5cff', fill: 'rgba(124,92,255,.35)', paths: uPlot.paths.bars({ size: [0.6, 48] }), points: { show: false } },
       { label: 'net (' + settle + ')', stroke: '#3ccf91' },
       { label: 'tickets', stroke: '#ffb547', scale: 'n' }
-    ], 200, { pad: 30 });
+    ], 200);
     state.painted = true;
   }
 
@@ -202,20 +252,84 @@
     $('replay-bar').style.width = (r.status === 'ready' ? 100 : r.status === 'progress' ? r.progressPercent || 0 : 0) + '%';
   }
 
+  // What the encoder sends, as ingest measured it over its last 30 s: a verdict, why, and the numbers behind it.
+  function paintHealth() {
+    const h = state.health;
+    const verdict = $('health-verdict');
+    const reasons = $('health-reasons');
+    const facts = $('health-facts');
+    reasons.innerHTML = '';
+    facts.innerHTML = '';
+    if (!h || h.status === 'none') {
+      verdict.dataset.verdict = 'none';
+      verdict.textContent = state.live && state.live.status === 'ended' ? 'no media measured' : 'waiting for media';
+      tickHealth();
+      return;
+    }
+    verdict.dataset.verdict = h.verdict;
+    verdict.textContent = h.verdict;
+    for (const reason of h.reasons) { const li = document.createElement('li'); li.textContent = reason; reasons.append(li); }
+    const v = h.video;
+    const a = h.audio;
+    const rows = [
+      ['Input', (h.protocol || '–').toUpperCase()],
+      ['Video', v ? [v.codec, v.profile, v.width && v.height ? v.width + '×' + v.height : null].filter(Boolean).join(' · ') : 'none'],
+      ['Frame rate', v && v.framesPerSecondX100 !== null ? fps(v.framesPerSecondX100) + ' fps' : '–'],
+      ['Keyframes', v && v.keyframeIntervalMillis !== null ? 'every ' + seconds(v.keyframeIntervalMillis) : '–'],
+      ['Video bitrate', v && v.bitsPerSecond !== null ? bits(v.bitsPerSecond) : '–'],
+      ['Audio', a ? [a.codec, a.sampleRate ? (a.sampleRate / 1000) + ' kHz' : null, a.channels === 1 ? 'mono' : a.channels === 2 ? 'stereo' : a.channels ? a.channels + ' channels' : null, a.bitsPerSecond !== null ? bits(a.bitsPerSecond) : null].filter(Boolean).join(' · ') : 'none'],
+      ['Real time', h.realtimePermille !== null ? (h.realtimePermille / 1000).toFixed(2) + '×' : '–'],
+      ['Reconnects (5 min)', String(h.reconnects)],
+      ['Missing segments', String(h.missingSegments)]
+    ];
+    for (const [label, value] of rows) {
+      const dt = document.createElement('dt'); dt.textContent = label; const dd = document.createElement('dd'); dd.textContent = value; facts.append(dt, dd);
+    }
+    tickHealth();
+  }
+  const fps = (x100) => (x100 % 100 ? (x100 / 100).toFixed(2) : String(x100 / 100));
+  const seconds = (ms) => { const s = (ms / 1000).toFixed(1); return (s.endsWith('.0') ? s.slice(0, -2) : s) + ' s'; };
+  const bits = (b) => (b >= 1e6 ? (b / 1e6).toFixed(1) + ' Mb/s' : Math.round(b / 1000) + ' kb/s');
+
+  // "updated 3 s ago"; a report older than 20 s while the live streams means ingest is not reporting.
+  function tickHealth() {
+    const h = state.health;
+    const when = $('health-when');
+    if (!h || h.status === 'none') { when.textContent = ''; return; }
+    const age = Math.max(0, Math.round((Date.now() - Date.parse(h.at)) / 1000));
+    const streaming = state.live && state.live.status === 'live';
+    when.textContent = streaming && age > 20 ? 'no report for ' + age + ' s' : 'measured ' + (age < 90 ? age + ' s' : duration(age * 1000)) + ' ago';
+  }
+  setInterval(tickHealth, 1000);
+
+  /**
+   * A time axis covers the live's span: from its first sale or its start, whichever came first, to its end, or now
+   * while it is on sale or streaming (never years around one point).
+   */
+  function liveSpan(xs) {
+    const live = state.live || {};
+    const at = (iso) => (iso ? Date.parse(iso) / 1000 : null);
+    const starts = [at(live.startedAt), xs.length ? xs[0] : null].filter((t) => t !== null);
+    const now = Date.now() / 1000;
+    const end = live.status === 'ended' && live.endedAt ? at(live.endedAt) : now;
+    const from = starts.length ? Math.min(...starts) : now - 3600;
+    const to = Math.max(end, xs.length ? xs[xs.length - 1] + 60 : end, from + 120);
+    return [from - 30, to];
+  }
+
   function chart(name, data, series, height, options) {
     const el = $('chart-' + name);
     const width = Math.max(200, el.clientWidth);
     const time = !options || options.time !== false;
-    const pad = (options && options.pad) || 0;
     let plot = state.charts[name];
     if (!plot || plot.series.length !== series.length + 1) {
       if (plot) { plot.destroy(); }
       el.innerHTML = '';
       plot = new uPlot({
         width, height,
-        // Amounts and counts from zero; one sample still gets a readable time axis (a minute either side).
+        // Amounts and counts from zero; time axes cover the live's span.
         scales: {
-          x: { time, range: (u, min, max) => (min === max ? [min - 60, max + 60] : [min - pad, max + pad]) },
+          x: { time, range: time ? (u) => liveSpan(u.data[0]) : (u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) },
           y: { range: (u, min, max) => [Math.min(0, min), max > 0 ? max * 1.15 : 1] },
           n: { range: (u, min, max) => [0, max > 0 ? Math.ceil(max * 1.15) : 1] }
         },
@@ -230,7 +344,8 @@
     el.dataset.points = String(data[0].length);
   }
 
-  window.addEventListener('hashchange', () => select(location.hash.slice(1)));
+  $('new-key').addEventListener('click', newStreamKey);
+  window.addEventListener('hashchange', () => select(location.hash.slice(1)).catch(() => {}));
   window.addEventListener('resize', () => { for (const plot of Object.values(state.charts)) { plot.setSize({ width: Math.max(200, plot.root.parentElement.clientWidth), height: plot.height }); } });
   loadLives().then(() => select(location.hash.slice(1))).catch((e) => { $('live-title').textContent = 'Could not load your lives: ' + e.message; });
 })();

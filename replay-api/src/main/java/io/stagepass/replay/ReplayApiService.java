@@ -99,7 +99,8 @@ public final class ReplayApiService implements AutoCloseable {
         CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, clock);
         CreatorRoutes creators = new CreatorRoutes(
                 auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
-        Dashboards dashboards = new Dashboards(views.lives(), views.replays(), views.revenue(), views.audience());
+        Dashboards dashboards =
+                new Dashboards(views.lives(), views.replays(), views.revenue(), views.audience(), views.health());
         metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
         CheckoutRoutes checkout = new CheckoutRoutes(
                 views.lives(), views.tickets(), new Checkout(config.stripe(), links), tokens, links, clock);

@@ -22,12 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Year;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 
 /**
  * The creators' dashboard in headless Chromium against the whole stack: sign in with the key, open the live, see the
@@ -172,11 +174,99 @@ class DashboardEndToEndIT {
                             .equals(browser.script("return document.querySelector('#summary .amount').dataset.minor")));
             assertThat(summary.at("/currencies/0/totals/grossMinor").asLong()).isEqualTo(4500);
 
+            // Stream health: what ingest measured of the HLS push, the same on the page as on the route.
+            JsonNode health = Await.expect(
+                    "the stream health of the push",
+                    AUDIENCE_WAIT,
+                    () -> api.json(creator.apiKey(), "/v1/lives/" + liveId + "/health"),
+                    h -> h.path("segments").asInt() == 3);
+            assertThat(health.get("verdict").asText()).isEqualTo("excellent");
+            assertThat(health.get("protocol").asText()).isEqualTo("hls");
+            assertThat(health.at("/video/width").asInt()).isEqualTo(640);
+            assertThat(health.at("/video/keyframeIntervalMillis").asLong()).isEqualTo(2_000);
+            Await.expect(
+                    "the page shows the stream health",
+                    Browser.timeout(),
+                    () -> "excellent"
+                            .equals(browser.script(
+                                    "return document.getElementById('health-verdict').dataset.verdict")));
+            assertThat(text(browser, "health-facts"))
+                    .contains("h264")
+                    .contains("640×360")
+                    .contains("25 fps")
+                    .contains("every 2 s")
+                    .contains("aac · 48 kHz");
+            assertThat((Boolean) browser.script("return document.getElementById('go-live').hidden"))
+                    .as("an ended live has no stream settings: its key works no more")
+                    .isTrue();
+            for (String chart : new String[] {"revenue", "concurrency"}) {
+                double span = ((Number) browser.script(
+                                "const x = stagepassStudio.charts['" + chart + "'].scales.x; return x.max - x.min"))
+                        .doubleValue();
+                assertThat(span)
+                        .as("the %s chart's time axis covers the live's minutes, not years", chart)
+                        .isBetween(60.0, 3600.0);
+            }
+
             Path shot = Path.of("target", "screenshots", "dashboard.png");
             assertThat(browser.screenshot(shot))
                     .as("distinct colours of the screenshot")
                     .isGreaterThan(50);
             assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+            // The next live: OBS's settings for this stack, and a new stream key that ingest takes.
+            ApiClient.ScheduledLive next =
+                    api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Next live", "EUR", 1500));
+            browser.open(api.url() + "/dashboard#" + next.liveId());
+            String server = "rtmp://127.0.0.1:" + stack.rtmpPort() + "/live";
+            Await.expect(
+                    "OBS's settings on the page",
+                    Browser.timeout(),
+                    () -> text(browser, "obs").contains(server));
+            assertThat(text(browser, "obs"))
+                    .contains("Custom...")
+                    .contains("Keyframe Interval2 s")
+                    .doesNotContain(next.streamKey());
+            browser.script("window.confirm = () => true");
+            browser.driver().findElement(By.id("new-key")).click();
+            String newKey = Await.expect(
+                    "the new stream key, shown once",
+                    Browser.timeout(),
+                    () -> browser.script(
+                            "const e = document.getElementById('new-key-value');" + " return e ? e.textContent : ''"),
+                    key -> !((String) key).isEmpty());
+            assertThat(newKey).hasSize(32).isNotEqualTo(next.streamKey());
+            assertThat(text(browser, "ffmpeg-rtmp")).endsWith(server + "/" + newKey);
+            ingest.awaitKnows(newKey, AUDIENCE_WAIT);
+
+            browser.open(api.url() + "/dashboard#" + liveId);
+            Await.expect(
+                    "the first live again",
+                    Browser.timeout(),
+                    () -> "excellent"
+                            .equals(browser.script(
+                                    "return document.getElementById('health-verdict').dataset.verdict")));
+
+            // On a phone: nothing wider than the screen, every number whole.
+            browser.driver().manage().window().setSize(new Dimension(390, 844));
+            Await.expect(
+                    "the page laid out at 390 px",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return window.innerWidth")).intValue() <= 390);
+            assertThat(((Number) browser.script("return document.documentElement.scrollWidth")).intValue())
+                    .as("no sideways scrolling")
+                    .isLessThanOrEqualTo(((Number) browser.script("return window.innerWidth")).intValue());
+            List<String> cut = browser.script("const w = window.innerWidth; return [...document.querySelectorAll("
+                    + "'.kpi .value, .kpi .sub, #summary .amount, #health-verdict, #health-facts dd, #tiers td')]"
+                    + ".filter(e => { const r = e.getBoundingClientRect();"
+                    + " return r.left < 0 || r.right > w || e.scrollWidth > e.clientWidth + 1; })"
+                    + ".map(e => (e.id || e.className) + ': ' + e.textContent)");
+            assertThat(cut).as("numbers cut off at 390 px").isEmpty();
+            int height = ((Number) browser.script("return document.documentElement.scrollHeight")).intValue();
+            browser.driver().manage().window().setSize(new Dimension(390, Math.min(height + 120, 4000)));
+            browser.script("window.scrollTo(0, 0)");
+            Path phone = Path.of("target", "screenshots", "dashboard-390.png");
+            assertThat(browser.screenshot(phone)).isGreaterThan(50);
         }
     }
 

@@ -126,9 +126,15 @@ public final class CreatorRoutes {
                 .json(withKey(scheduled));
     }
 
+    /** One live, with how to stream it: the settings with {@link StreamSetup#KEY_PLACEHOLDER} where the key goes. */
     private void get(Context ctx) {
         Creator creator = auth.creator(ctx);
-        ctx.json(live(auth.ownLive(ctx, creator)));
+        Live live = auth.ownLive(ctx, creator);
+        Map<String, Object> body = live(live);
+        if (live.getType() != LiveEventType.ENDED) {
+            body.put("stream", links.streamSetup(StreamSetup.KEY_PLACEHOLDER));
+        }
+        ctx.json(body);
     }
 
     private void update(Context ctx) throws InterruptedException {

@@ -22,6 +22,9 @@ public record StreamSetup(
         String ffmpegFmp4,
         String end,
         Map<String, String> obs) {
+    /** Stands for the key where it is not shown (it is shown once, when made): the creator pastes their own. */
+    public static final String KEY_PLACEHOLDER = "YOUR_STREAM_KEY";
+
     /** A keyframe every 2 s whatever the frame rate: segments are cut at keyframes. */
     private static final String KEYFRAMES = "-force_key_frames 'expr:gte(t,n_forced*2)'";
 

@@ -4,9 +4,11 @@ import io.stagepass.events.AudienceMetric;
 import io.stagepass.events.Live;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.RevenueDelta;
+import io.stagepass.events.StreamHealth;
 import io.stagepass.events.ViewMode;
 import io.stagepass.replay.creators.CreatorRoutes;
 import io.stagepass.replay.views.Audience;
+import io.stagepass.replay.views.Health;
 import io.stagepass.replay.views.LiveAudience;
 import io.stagepass.replay.views.LiveRevenue;
 import io.stagepass.replay.views.Lives;
@@ -29,12 +31,14 @@ public final class Dashboards {
     private final Replays replays;
     private final Revenue revenue;
     private final Audience audience;
+    private final Health health;
 
-    public Dashboards(Lives lives, Replays replays, Revenue revenue, Audience audience) {
+    public Dashboards(Lives lives, Replays replays, Revenue revenue, Audience audience, Health health) {
         this.lives = lives;
         this.replays = replays;
         this.revenue = revenue;
         this.audience = audience;
+        this.health = health;
     }
 
     public Map<String, Object> revenue(String liveId) {
@@ -99,6 +103,54 @@ public final class Dashboards {
         body.put("sizeBytes", status.getSizeBytes());
         body.put("error", status.getError());
         body.put("at", status.getOccurredAt());
+        return body;
+    }
+
+    /**
+     * The live's stream health as ingest last measured it: {@code status} {@code none} before any media, else
+     * {@code measured} or {@code refused}, with the verdict, its reasons and what was measured.
+     */
+    public Map<String, Object> health(String liveId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("liveId", liveId);
+        StreamHealth fact = health.of(liveId).orElse(null);
+        if (fact == null) {
+            body.put("status", "none");
+            body.put("detail", "measured once the encoder sends media");
+            return body;
+        }
+        body.put("status", fact.getType().name().toLowerCase());
+        body.put("verdict", fact.getVerdict().name().toLowerCase());
+        body.put("reasons", List.copyOf(fact.getReasons()));
+        body.put("at", fact.getOccurredAt());
+        body.put("lastMediaAt", fact.getLastMediaAt());
+        body.put("protocol", fact.getProtocol());
+        body.put("windowMillis", fact.getWindowMillis());
+        body.put("segments", fact.getSegments());
+        Map<String, Object> video = null;
+        if (fact.getVideoCodec() != null) {
+            video = new LinkedHashMap<>();
+            video.put("codec", fact.getVideoCodec());
+            video.put("profile", fact.getVideoProfile());
+            video.put("width", fact.getWidth());
+            video.put("height", fact.getHeight());
+            video.put("framesPerSecondX100", fact.getFramesPerSecondX100());
+            video.put("keyframeIntervalMillis", fact.getKeyframeIntervalMillis());
+            video.put("bitsPerSecond", fact.getVideoBitsPerSecond());
+        }
+        body.put("video", video);
+        Map<String, Object> audio = null;
+        if (fact.getAudioCodec() != null) {
+            audio = new LinkedHashMap<>();
+            audio.put("codec", fact.getAudioCodec());
+            audio.put("sampleRate", fact.getAudioSampleRate());
+            audio.put("channels", fact.getAudioChannels());
+            audio.put("bitsPerSecond", fact.getAudioBitsPerSecond());
+        }
+        body.put("audio", audio);
+        body.put("realtimePermille", fact.getRealtimePermille());
+        body.put("missingSegments", fact.getMissingSegments());
+        body.put("reconnects", fact.getReconnects());
         return body;
     }
 

@@ -12,6 +12,7 @@ import io.stagepass.platform.views.Projection;
 import io.stagepass.platform.views.TopicView;
 import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.views.Audience;
+import io.stagepass.replay.views.Health;
 import io.stagepass.replay.views.Lives;
 import io.stagepass.replay.views.Replays;
 import io.stagepass.replay.views.Revenue;
@@ -29,10 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A creator's numbers: {@code /v1/lives/{id}/revenue}, {@code /audience}, {@code /replay}, {@code /v1/creator/summary}
+ * A creator's numbers: {@code /v1/lives/{id}/revenue}, {@code /audience}, {@code /replay}, {@code /health},
+ * {@code /v1/creator/summary}
  * and the server-sent events stream {@code /v1/lives/{id}/events}, which sends each of those again whenever the views
  * see it change (a payment, an audience record, a replay status), coalesced over {@link #FLUSH_EVERY}. Events:
- * {@code live}, {@code revenue}, {@code audience}, {@code replay}; each carries the same JSON as its route.
+ * {@code live}, {@code revenue}, {@code audience}, {@code replay}, {@code health}; each carries the same JSON as its
+ * route.
  */
 public final class MetricsRoutes implements AutoCloseable {
     /** The events of the stream, each the JSON of one route. */
@@ -40,7 +43,8 @@ public final class MetricsRoutes implements AutoCloseable {
         LIVE,
         REVENUE,
         AUDIENCE,
-        REPLAY
+        REPLAY,
+        HEALTH
     }
 
     static final Duration FLUSH_EVERY = Duration.ofMillis(100);
@@ -85,6 +89,7 @@ public final class MetricsRoutes implements AutoCloseable {
         config.routes.get("/v1/lives/{liveId}/revenue", ctx -> ctx.json(dashboards.revenue(own(ctx).getLiveId())));
         config.routes.get("/v1/lives/{liveId}/audience", ctx -> ctx.json(dashboards.audience(own(ctx).getLiveId())));
         config.routes.get("/v1/lives/{liveId}/replay", ctx -> ctx.json(dashboards.replay(own(ctx).getLiveId())));
+        config.routes.get("/v1/lives/{liveId}/health", ctx -> ctx.json(dashboards.health(own(ctx).getLiveId())));
         // Refused before the stream starts, as any route refuses: 401 without a key, 404 for another creator's live.
         config.routes.before("/v1/lives/{liveId}/events", ctx -> {
             own(ctx);
@@ -154,6 +159,7 @@ public final class MetricsRoutes implements AutoCloseable {
             case Revenue.NAME, Tickets.NAME -> Event.REVENUE;
             case Audience.NAME -> Event.AUDIENCE;
             case Replays.NAME -> Event.REPLAY;
+            case Health.NAME -> Event.HEALTH;
             default -> null;
         };
     }
@@ -193,6 +199,7 @@ public final class MetricsRoutes implements AutoCloseable {
             case REVENUE -> dashboards.revenue(liveId);
             case AUDIENCE -> dashboards.audience(liveId);
             case REPLAY -> dashboards.replay(liveId);
+            case HEALTH -> dashboards.health(liveId);
         };
         client.sendEvent(change.name().toLowerCase(), data); // the routes' JSON mapper: the same JSON as the routes
         sent.incrementAndGet();

@@ -27,13 +27,14 @@ public final class Views implements AutoCloseable {
     private final Revenue revenue = new Revenue();
     private final Audience audience = new Audience();
     private final Media media = new Media();
+    private final Health health = new Health();
     private final TopicView topicView;
 
     public Views(KafkaSettings kafka) {
         this.topicView = new TopicView(
                 kafka,
                 "replay-api-views",
-                List.of(creators, analysts, lives, replays, tickets, revenue, audience, media));
+                List.of(creators, analysts, lives, replays, tickets, revenue, audience, media, health));
     }
 
     public Views start() {
@@ -78,6 +79,11 @@ public final class Views implements AutoCloseable {
 
     public Media media() {
         return media;
+    }
+
+    /** Each live's latest stream health, as ingest measured it. */
+    public Health health() {
+        return health;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.replay.views.Audience;
+import io.stagepass.replay.views.Health;
 import io.stagepass.replay.views.Lives;
 import io.stagepass.replay.views.Replays;
 import io.stagepass.replay.views.Revenue;
@@ -16,7 +17,7 @@ class DashboardsTest {
     private final Lives lives = new Lives();
     private final Revenue revenue = new Revenue();
     private final Audience audience = new Audience();
-    private final Dashboards dashboards = new Dashboards(lives, new Replays(), revenue, audience);
+    private final Dashboards dashboards = new Dashboards(lives, new Replays(), revenue, audience, new Health());
 
     @Test
     void aLiveWithNoPaymentsNoAudienceAndNoReplayAnswersEmptyNumbers() throws Exception {

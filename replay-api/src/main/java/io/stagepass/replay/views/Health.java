@@ -1,0 +1,73 @@
+package io.stagepass.replay.views;
+
+import io.stagepass.events.StreamHealth;
+import io.stagepass.events.StreamHealthType;
+import io.stagepass.events.Topic;
+import io.stagepass.platform.views.Projection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each live's latest stream health, as ingest measured it. When an encoder moves to another ingest instance, the
+ * one it left reports silence for a while: the report of the instance that received media last wins.
+ */
+public final class Health implements Projection<StreamHealth> {
+    public static final String NAME = "health";
+    /** Reports this close in time compete on who received media last; an older report never replaces a newer one. */
+    static final Duration OVERLAP = Duration.ofSeconds(30);
+
+    private final Map<String, StreamHealth> latest = new ConcurrentHashMap<>();
+
+    public Optional<StreamHealth> of(String liveId) {
+        return Optional.ofNullable(latest.get(liveId));
+    }
+
+    @Override
+    public Optional<String> put(String liveId, StreamHealth health) {
+        StreamHealth current = latest.get(liveId);
+        if (current != null && !replaces(health, current)) {
+            return Optional.empty();
+        }
+        latest.put(liveId, health);
+        return Optional.of(liveId);
+    }
+
+    static boolean replaces(StreamHealth next, StreamHealth current) {
+        if (next.getOccurredAt().isBefore(current.getOccurredAt())) {
+            return false;
+        }
+        if (next.getType() == StreamHealthType.REFUSED) {
+            return true; // the encoder's latest attempt, wherever it went
+        }
+        boolean overlapping =
+                next.getOccurredAt().isBefore(current.getOccurredAt().plus(OVERLAP));
+        return !overlapping || !mediaBefore(next.getLastMediaAt(), current.getLastMediaAt());
+    }
+
+    private static boolean mediaBefore(Instant next, Instant current) {
+        return current != null && (next == null || next.isBefore(current));
+    }
+
+    @Override
+    public Optional<String> remove(String liveId) {
+        return latest.remove(liveId) == null ? Optional.empty() : Optional.of(liveId);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Topic topic() {
+        return Topic.STREAM_HEALTH;
+    }
+
+    @Override
+    public int size() {
+        return latest.size();
+    }
+}
