@@ -6,10 +6,12 @@ import io.stagepass.ingest.beacons.BeaconRoutes;
 import io.stagepass.ingest.beacons.RateLimiter;
 import io.stagepass.ingest.health.HealthReporter;
 import io.stagepass.ingest.health.StreamHealthMeter;
+import io.stagepass.ingest.hls.Delivery;
 import io.stagepass.ingest.hls.HlsIngest;
 import io.stagepass.ingest.hls.HlsRoutes;
 import io.stagepass.ingest.hls.LiveSessions;
 import io.stagepass.ingest.hls.SegmentSender;
+import io.stagepass.ingest.hls.SilenceWatch;
 import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.ingest.rtmp.RtmpIngest;
@@ -64,9 +66,9 @@ public final class IngestService implements AutoCloseable {
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
         HealthReporter reporter = push(new HealthReporter(health, publisher).start());
-        sender = push(new SegmentSender(
-                        spool, sessions, ingest, s3, publisher, catalog, config.durationWait(), clock, config.senders())
-                .start());
+        Delivery delivery = new Delivery(spool, sessions, s3, publisher, catalog, config.durationWait(), clock);
+        sender = push(new SegmentSender(spool, delivery, clock, config.senders()).start());
+        push(new SilenceWatch(ingest, sender).start());
         HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
         BeaconRoutes beacons = new BeaconRoutes(
                 new PlaybackTokens(config.beacons().tokenSecret()),

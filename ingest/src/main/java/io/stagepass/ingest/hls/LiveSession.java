@@ -1,188 +1,263 @@
 package io.stagepass.ingest.hls;
 
+import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What ingest remembers about one live's push, persisted next to its spool entries so that a restart carries on:
- * how encoder segment numbers map to the live's sequence (a reconnecting encoder starts again at 0), which
- * sequences arrived, pending durations from playlists, the winning playlist, and whether STARTED / ENDED were
- * already spooled (each is emitted exactly once). Callers synchronize on the session.
+ * One live's push, as a state machine with its own lock, the same for every edge (an HLS PUT, an RTMP publisher):
+ *
+ * <pre>
+ *   WAITING --first segment--> STREAMING --ENDLIST and every segment, encoder stop, explicit end,
+ *                                           silence beyond the reconnect window--> ENDED
+ * </pre>
+ *
+ * Each transition writes what it decided to the spool (the segment, STARTED before the first one, gaps and ENDED at
+ * the end) and then saves the live's {@link LiveState}, all under the lock, so that the sender, which reads the
+ * live's entries through {@link #pendingEntries}, sees a transition whole or not at all, and a restart finds the
+ * state its entries imply. Nobody else touches the state.
  */
 public final class LiveSession {
-    static final String STATE_FILE = "session.properties";
+    private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
+    /** How many sequences back a playlist's durations are kept for the sender. */
+    private static final long KEPT_DURATIONS = 1000;
 
-    final String liveId;
-    int connection;
-    long connectionBase;
-    boolean seenZero;
-    long segmentsInConnection;
-    long maxSequence = -1;
-    long lastSegmentAtMillis;
-    boolean startedSpooled;
-    boolean endedSpooled;
-    long bestMediaSequence = -1;
-    long bestLastSequence = -1;
-    boolean bestEnded;
-    /** An #EXT-X-ENDLIST arrived: the live ends once every segment up to endlistSequence is here. */
-    boolean endlistSeen;
+    /** Where a live's push stands. */
+    public enum Phase {
+        /** Scheduled; nothing received yet. */
+        WAITING,
+        /** STARTED is spooled; segments arrive (or the encoder is away, within the reconnect window). */
+        STREAMING,
+        /** ENDED is spooled: the stream key publishes nothing more to this live. */
+        ENDED
+    }
 
-    long endlistSequence = -1;
-    long endlistAtMillis;
-    /** Received sequence ranges, start to end inclusive. */
-    final TreeMap<Long, Long> received = new TreeMap<>();
-    /** Durations (µs) of sequences not yet delivered. */
-    final TreeMap<Long, Long> durations = new TreeMap<>();
+    /** A segment the live took: its sequence, and whether the encoder had reconnected. */
+    public record Accepted(long sequence, boolean newConnection, boolean ended) {}
 
-    LiveSession(String liveId) {
-        this.liveId = liveId;
+    private final Object lock = new Object();
+    private final LiveState state;
+    private final Spool spool;
+
+    LiveSession(LiveState state, Spool spool) {
+        this.state = state;
+        this.spool = spool;
     }
 
     public String liveId() {
-        return liveId;
+        return state.liveId;
     }
 
-    /** The live's sequence number of an encoder segment number in the current connection. */
-    long sequenceOf(long encoderSequence) {
-        return connectionBase + encoderSequence;
-    }
-
-    void markReceived(long sequence) {
-        Map.Entry<Long, Long> before = received.floorEntry(sequence);
-        if (before != null && before.getValue() >= sequence) {
-            return;
+    public Phase phase() {
+        synchronized (lock) {
+            return state.endedSpooled ? Phase.ENDED : state.startedSpooled ? Phase.STREAMING : Phase.WAITING;
         }
-        long start = sequence;
-        long end = sequence;
-        if (before != null && before.getValue() == sequence - 1) {
-            start = before.getKey();
-        }
-        Long afterEnd = received.remove(sequence + 1);
-        if (afterEnd != null) {
-            end = afterEnd;
-        }
-        received.put(start, end);
-    }
-
-    /** Missing ranges in 0..last as {first, length} pairs. */
-    List<long[]> gaps(long last) {
-        List<long[]> gaps = new ArrayList<>();
-        long next = 0;
-        for (Map.Entry<Long, Long> range : received.entrySet()) {
-            if (range.getKey() > next) {
-                gaps.add(new long[] {next, range.getKey() - next});
-            }
-            next = Math.max(next, range.getValue() + 1);
-        }
-        if (last >= next) {
-            gaps.add(new long[] {next, last - next + 1});
-        }
-        return gaps;
     }
 
     /**
-     * Folds in entries found on disk: an entry is written before the session is saved, so after a crash between
-     * the two the entries tell what the saved state misses (a live started or ended, a segment received).
+     * Takes a staged segment or init section as the live's: numbers it (a reconnecting encoder numbers from 0 again:
+     * it continues after the highest sequence, marked as a discontinuity), commits it to the spool with STARTED before
+     * the first one, and ends the live if an ENDLIST was waiting for it. Refused once the live has ended.
      */
-    void reconcile(List<SpoolEntry> pending) {
-        for (SpoolEntry entry : pending) {
-            switch (entry.type()) {
-                case LIFECYCLE -> {
-                    startedSpooled |= entry.lifecycle() == LiveEventType.STARTED;
-                    endedSpooled |= entry.lifecycle() == LiveEventType.ENDED;
-                }
-                case SEGMENT -> {
-                    if (entry.kind() != HlsFile.Kind.INIT) {
-                        markReceived(entry.sequence());
-                        maxSequence = Math.max(maxSequence, entry.sequence());
-                    }
-                }
-                case GAP -> {}
+    Accepted acceptSegment(HlsFile file, Spool.Staged staged, Long durationMicros, Instant now)
+            throws IOException, LiveEndedException {
+        synchronized (lock) {
+            if (state.endedSpooled) {
+                throw new LiveEndedException(state.liveId);
             }
+            // A reconnecting encoder numbers from 0 again. (Its fMP4 init section says nothing: ffmpeg may send
+            // init.mp4 several times in one connection.)
+            boolean newConnection = file.kind() != HlsFile.Kind.INIT && file.sequence() == 0 && state.seenZero;
+            if (newConnection) {
+                reconnect();
+            }
+            long sequence = file.kind() == HlsFile.Kind.INIT ? state.connectionBase : state.sequenceOf(file.sequence());
+            // STARTED goes before the first segment in delivery order, written once that segment is committed.
+            long startedEntry = state.startedSpooled ? -1 : spool.reserveEntry();
+            spool.commitSegment(state.liveId, staged, sequence, file.kind(), now, newConnection);
+            if (startedEntry >= 0) {
+                spool.writeLifecycle(state.liveId, LiveEventType.STARTED, null, now, startedEntry);
+                state.startedSpooled = true;
+            }
+            boolean ended = false;
+            if (file.kind() != HlsFile.Kind.INIT) {
+                state.seenZero |= file.sequence() == 0;
+                state.segmentsInConnection++;
+                state.maxSequence = Math.max(state.maxSequence, sequence);
+                state.markReceived(sequence);
+                if (durationMicros != null) {
+                    state.durations.put(sequence, durationMicros);
+                }
+                ended = endIfEndlistComplete(now);
+            }
+            state.lastSegmentAtMillis = now.toEpochMilli();
+            save();
+            return new Accepted(sequence, newConnection, ended);
         }
     }
 
-    /** Whether every sequence from 0 to {@code last} has arrived. */
-    boolean hasAllUpTo(long last) {
-        Map.Entry<Long, Long> first = received.firstEntry();
-        return last < 0 || first != null && first.getKey() == 0 && first.getValue() >= last;
+    /** The encoder came back: its numbers continue after the highest sequence so far. */
+    private void reconnect() {
+        state.connection++;
+        state.connectionBase = state.maxSequence + 1;
+        state.seenZero = false;
+        state.segmentsInConnection = 0;
+        LOG.info(
+                "live {}: encoder reconnected (connection {}), continuing at sequence {}",
+                state.liveId,
+                state.connection,
+                state.connectionBase);
     }
 
+    /**
+     * Takes durations and the end of the list from a pushed playlist; the playlist that comes last by media sequence
+     * is kept (not the one that arrived last). Returns whether the live ended (an ENDLIST with every segment here).
+     */
+    boolean acceptPlaylist(Playlist playlist, byte[] body, Instant now) throws IOException, LiveEndedException {
+        synchronized (lock) {
+            if (state.endedSpooled) {
+                throw new LiveEndedException(state.liveId);
+            }
+            for (Playlist.Entry entry : playlist.entries()) {
+                state.durations.putIfAbsent(state.sequenceOf(entry.sequence()), entry.durationMicros());
+            }
+            // Durations of long-delivered segments come back in every sliding playlist; keep only recent ones.
+            state.durations.headMap(state.maxSequence - KEPT_DURATIONS).clear();
+            long lastSequence = playlist.lastSequence() < 0 ? -1 : state.sequenceOf(playlist.lastSequence());
+            long mediaSequence = state.sequenceOf(playlist.mediaSequence()); // comparable across reconnects
+            boolean newer = mediaSequence != state.bestMediaSequence
+                    ? mediaSequence > state.bestMediaSequence
+                    : lastSequence != state.bestLastSequence
+                            ? lastSequence > state.bestLastSequence
+                            : playlist.ended() && !state.bestEnded;
+            if (newer) {
+                state.bestMediaSequence = mediaSequence;
+                state.bestLastSequence = lastSequence;
+                state.bestEnded = playlist.ended();
+                spool.writeAtomically(spool.liveDir(state.liveId).resolve("playlist.m3u8"), body);
+            }
+            if (playlist.ended() && !state.endlistSeen) {
+                state.endlistSeen = true;
+                state.endlistSequence = lastSequence;
+                state.endlistAtMillis = now.toEpochMilli();
+            }
+            boolean ended = endIfEndlistComplete(now);
+            save();
+            return ended;
+        }
+    }
+
+    /** The encoder said it stopped (an RTMP FCUnpublish or deleteStream): a streaming live ends. */
+    boolean endByEncoder(Instant now) throws IOException {
+        synchronized (lock) {
+            if (!state.startedSpooled || state.endedSpooled) {
+                return false;
+            }
+            end(LiveEndReason.ENDLIST, now);
+            save();
+            return true;
+        }
+    }
+
+    /** The creator (or an operator) ends the live; false when it has not started (nothing to end). */
+    boolean endExplicitly(Instant now) throws IOException, LiveEndedException {
+        synchronized (lock) {
+            if (state.endedSpooled) {
+                throw new LiveEndedException(state.liveId);
+            }
+            if (!state.startedSpooled) {
+                return false;
+            }
+            end(LiveEndReason.EXPLICIT, now);
+            save();
+            return true;
+        }
+    }
+
+    /**
+     * Ends a streaming live whose ENDLIST is older than {@code endlistGrace} (its missing segments become gaps), or
+     * that has had no segment for longer than {@code reconnectWindow}. Returns the reason it ended, if it did.
+     */
+    Optional<LiveEndReason> endIfOverdue(Instant now, Duration reconnectWindow, Duration endlistGrace)
+            throws IOException {
+        synchronized (lock) {
+            if (!state.startedSpooled || state.endedSpooled) {
+                return Optional.empty();
+            }
+            long millis = now.toEpochMilli();
+            LiveEndReason reason = null;
+            if (state.endlistSeen && state.endlistAtMillis + endlistGrace.toMillis() < millis) {
+                reason = LiveEndReason.ENDLIST;
+            } else if (state.lastSegmentAtMillis + reconnectWindow.toMillis() < millis) {
+                reason = LiveEndReason.RECONNECT_TIMEOUT;
+            }
+            if (reason == null) {
+                return Optional.empty();
+            }
+            end(reason, now);
+            save();
+            return Optional.of(reason);
+        }
+    }
+
+    /** The live's spooled entries in delivery order, read whole: a transition adds related entries together. */
+    List<SpoolEntry> pendingEntries() throws IOException {
+        synchronized (lock) {
+            return spool.entries(state.liveId);
+        }
+    }
+
+    /** A segment's duration, from its playlist or as ingest measured it; null while unknown. */
     Long duration(long sequence) {
-        return durations.get(sequence);
+        synchronized (lock) {
+            return state.duration(sequence);
+        }
     }
 
-    byte[] serialize() throws IOException {
-        Properties props = new Properties();
-        props.setProperty("connection", Integer.toString(connection));
-        props.setProperty("connectionBase", Long.toString(connectionBase));
-        props.setProperty("seenZero", Boolean.toString(seenZero));
-        props.setProperty("segmentsInConnection", Long.toString(segmentsInConnection));
-        props.setProperty("maxSequence", Long.toString(maxSequence));
-        props.setProperty("lastSegmentAtMillis", Long.toString(lastSegmentAtMillis));
-        props.setProperty("startedSpooled", Boolean.toString(startedSpooled));
-        props.setProperty("endedSpooled", Boolean.toString(endedSpooled));
-        props.setProperty("bestMediaSequence", Long.toString(bestMediaSequence));
-        props.setProperty("bestLastSequence", Long.toString(bestLastSequence));
-        props.setProperty("bestEnded", Boolean.toString(bestEnded));
-        props.setProperty("endlistSeen", Boolean.toString(endlistSeen));
-        props.setProperty("endlistSequence", Long.toString(endlistSequence));
-        props.setProperty("endlistAtMillis", Long.toString(endlistAtMillis));
-        StringBuilder ranges = new StringBuilder();
-        received.forEach((start, end) -> ranges.append(ranges.length() == 0 ? "" : ",")
-                .append(start)
-                .append('-')
-                .append(end));
-        props.setProperty("received", ranges.toString());
-        durations.forEach((sequence, micros) -> props.setProperty("duration." + sequence, Long.toString(micros)));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        props.store(out, "ingest session of live " + liveId);
-        return out.toByteArray();
+    /** The segment's fact is on Kafka: its duration is no longer needed. */
+    void delivered(long sequence) {
+        synchronized (lock) {
+            state.durations.remove(sequence);
+        }
     }
 
-    static LiveSession load(String liveId, Path file) throws IOException {
-        LiveSession session = new LiveSession(liveId);
-        if (!Files.exists(file)) {
-            return session;
+    private boolean endIfEndlistComplete(Instant now) throws IOException {
+        if (state.endlistSeen && state.hasAllUpTo(state.endlistSequence)) {
+            end(LiveEndReason.ENDLIST, now);
+            return true;
         }
-        Properties props = new Properties();
-        props.load(new StringReader(Files.readString(file, StandardCharsets.ISO_8859_1)));
-        session.connection = Integer.parseInt(props.getProperty("connection", "0"));
-        session.connectionBase = Long.parseLong(props.getProperty("connectionBase", "0"));
-        session.seenZero = Boolean.parseBoolean(props.getProperty("seenZero"));
-        session.segmentsInConnection = Long.parseLong(props.getProperty("segmentsInConnection", "0"));
-        session.maxSequence = Long.parseLong(props.getProperty("maxSequence", "-1"));
-        session.lastSegmentAtMillis = Long.parseLong(props.getProperty("lastSegmentAtMillis", "0"));
-        session.startedSpooled = Boolean.parseBoolean(props.getProperty("startedSpooled"));
-        session.endedSpooled = Boolean.parseBoolean(props.getProperty("endedSpooled"));
-        session.bestMediaSequence = Long.parseLong(props.getProperty("bestMediaSequence", "-1"));
-        session.bestLastSequence = Long.parseLong(props.getProperty("bestLastSequence", "-1"));
-        session.bestEnded = Boolean.parseBoolean(props.getProperty("bestEnded"));
-        session.endlistSeen = Boolean.parseBoolean(props.getProperty("endlistSeen"));
-        session.endlistSequence = Long.parseLong(props.getProperty("endlistSequence", "-1"));
-        session.endlistAtMillis = Long.parseLong(props.getProperty("endlistAtMillis", "0"));
-        for (String range : props.getProperty("received", "").split(",")) {
-            if (!range.isBlank()) {
-                String[] bounds = range.split("-");
-                session.received.put(Long.parseLong(bounds[0]), Long.parseLong(bounds[1]));
-            }
+        return false;
+    }
+
+    /** STREAMING → ENDED: the missing sequences become gaps, then ENDED, exactly once. */
+    private void end(LiveEndReason reason, Instant now) throws IOException {
+        if (state.endedSpooled) {
+            return;
         }
-        for (String name : props.stringPropertyNames()) {
-            if (name.startsWith("duration.")) {
-                session.durations.put(
-                        Long.parseLong(name.substring("duration.".length())), Long.parseLong(props.getProperty(name)));
-            }
+        for (long[] gap : state.gaps(Math.max(state.maxSequence, state.endlistSequence))) {
+            spool.writeGap(state.liveId, gap[0], gap[1], now);
         }
-        return session;
+        spool.writeLifecycle(state.liveId, LiveEventType.ENDED, reason, now);
+        state.endedSpooled = true;
+        LOG.info("live {} ended ({}), {} segments", state.liveId, reason, state.maxSequence + 1);
+    }
+
+    private void save() throws IOException {
+        Files.createDirectories(spool.liveDir(state.liveId));
+        spool.writeAtomically(spool.liveDir(state.liveId).resolve(LiveState.STATE_FILE), state.serialize());
+    }
+
+    /** The state as saved, for tests. */
+    LiveState stateForTests() {
+        synchronized (lock) {
+            return state;
+        }
     }
 }

@@ -2,12 +2,14 @@ package io.stagepass.ingest.hls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every live's {@link LiveSession}, loaded from the spool on first use and saved after each change. */
+/**
+ * Every live's {@link LiveSession}, loaded from the spool on first use: its saved state, repaired from the entries
+ * written after the last save (a crash between the two).
+ */
 public final class LiveSessions {
     private final Spool spool;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
@@ -19,19 +21,13 @@ public final class LiveSessions {
     public LiveSession get(String liveId) {
         return sessions.computeIfAbsent(liveId, id -> {
             try {
-                LiveSession session = LiveSession.load(id, spool.liveDir(id).resolve(LiveSession.STATE_FILE));
-                session.reconcile(spool.entries(id));
-                return session;
+                LiveState state = LiveState.load(id, spool.liveDir(id).resolve(LiveState.STATE_FILE));
+                state.reconcile(spool.entries(id));
+                return new LiveSession(state, spool);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the ingest session of " + id, e);
             }
         });
-    }
-
-    /** Persists a session; call while holding its lock. */
-    public void save(LiveSession session) throws IOException {
-        Files.createDirectories(spool.liveDir(session.liveId));
-        spool.writeAtomically(spool.liveDir(session.liveId).resolve(LiveSession.STATE_FILE), session.serialize());
     }
 
     /** Sessions known on disk, for the reconnect-window check after a restart. */
