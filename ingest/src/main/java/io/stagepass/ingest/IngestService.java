@@ -60,9 +60,9 @@ public final class IngestService implements AutoCloseable {
                     CATALOG_WAIT.toSeconds());
         }
         spool = new Spool(config.spoolDir(), config.spoolMaxBytes());
-        LiveSessions sessions = new LiveSessions(spool);
+        LiveSessions sessions = new LiveSessions(spool, clock);
         StreamHealthMeter health = new StreamHealthMeter(clock);
-        HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), clock, health);
+        HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), health);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
         HealthReporter reporter = push(new HealthReporter(health, publisher).start());

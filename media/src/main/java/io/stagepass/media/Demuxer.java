@@ -11,7 +11,10 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
+import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
@@ -39,10 +42,24 @@ public final class Demuxer implements AutoCloseable {
      * a stream whose parameters are known already.
      */
     public static Demuxer open(String url, String format, boolean probe) {
+        return open(url, format, probe, Map.of());
+    }
+
+    /**
+     * As {@link #open(String, String, boolean)}, with FFmpeg's format options ({@code codec_whitelist}, {@code
+     * probesize}...): for input from outside, the decoders a probe may open can be limited.
+     */
+    public static Demuxer open(String url, String format, boolean probe, Map<String, String> options) {
         FfmpegLog.install();
         AVFormatContext context = new AVFormatContext(null);
         AVInputFormat input = format == null ? null : av_find_input_format(format);
-        Av.check(avformat_open_input(context, url, input, (AVDictionary) null), "open " + url);
+        AVDictionary dictionary = new AVDictionary(null);
+        try {
+            options.forEach((name, value) -> av_dict_set(dictionary, name, value, 0));
+            Av.check(avformat_open_input(context, url, input, dictionary), "open " + url);
+        } finally {
+            av_dict_free(dictionary);
+        }
         Demuxer demuxer = new Demuxer(context, url);
         try {
             if (probe) {

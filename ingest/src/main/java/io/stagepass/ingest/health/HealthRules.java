@@ -34,7 +34,8 @@ public final class HealthRules {
         if (m.refusal() != null) {
             poor.add("refused: " + m.refusal());
         }
-        if (m.silentMillis() > SILENCE_POOR_MILLIS) {
+        // Segments as long as the keyframe interval arrive that far apart: only longer silence is the encoder away.
+        if (m.silentMillis() > Math.max(SILENCE_POOR_MILLIS, m.lastSegmentMillis() * 3 / 2)) {
             poor.add("no media for " + m.silentMillis() / 1000 + " s: the encoder is not sending (check its network"
                     + " and that it is still streaming)");
         }
@@ -44,6 +45,9 @@ public final class HealthRules {
         }
         if (m.probed() > m.unreadable()) {
             judgeMedia(m, poor, good);
+        } else if (m.segments() > 0 && m.probed() == 0) {
+            good.add("codecs, frame rate and keyframes are not measured for fMP4 segments: push MPEG-TS (ffmpeg's HLS"
+                    + " default) or RTMP to have them checked");
         }
         if (m.reconnects() >= RECONNECTS_POOR) {
             poor.add(reconnected(m.reconnects()));

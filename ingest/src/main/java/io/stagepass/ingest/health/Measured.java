@@ -12,6 +12,7 @@ package io.stagepass.ingest.health;
  * @param keyframeIntervalMillis the longest time seen between two keyframes
  * @param realtimePermille   media seconds per wall second, times 1000
  * @param silentMillis       how long no segment has arrived, while the live goes on
+ * @param lastSegmentMillis  the media length of the last segment (segments arrive this far apart)
  * @param reconnects         connections again in the last five minutes
  * @param missingSegments    sequence numbers skipped in the window
  */
@@ -33,5 +34,6 @@ record Measured(
         Long audioBitsPerSecond,
         Integer realtimePermille,
         long silentMillis,
+        long lastSegmentMillis,
         int reconnects,
         int missingSegments) {}

@@ -12,6 +12,7 @@ import io.stagepass.media.MediaException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -25,6 +26,19 @@ import org.bytedeco.javacpp.BytePointer;
  */
 public final class SegmentProbe {
     private static final AVRational MILLIS = av_make_q(1, 1000);
+    /**
+     * A segment is whatever a stream key's holder sent: only the decoders of the codecs we take may be opened to read
+     * its parameters, with a bounded read-ahead. Another codec is still named (from the stream's header), not decoded.
+     */
+    static final Map<String, String> UNTRUSTED = Map.of(
+            "codec_whitelist",
+            "h264,aac",
+            "format_whitelist",
+            "mpegts",
+            "probesize",
+            Integer.toString(4 * 1024 * 1024),
+            "analyzeduration",
+            Long.toString(3_000_000));
 
     private SegmentProbe() {}
 
@@ -33,10 +47,12 @@ public final class SegmentProbe {
      * Without {@code parameters}, the picture size, profile, sample rate and channels are left 0 (or null).
      */
     public static SegmentMedia mpegTs(Path file, boolean parameters) {
-        try (Demuxer demuxer = Demuxer.open(file.toString(), "mpegts", parameters)) {
+        try (Demuxer demuxer = Demuxer.open(file.toString(), "mpegts", parameters, UNTRUSTED)) {
             return read(demuxer);
         } catch (MediaException e) {
             return SegmentMedia.unreadable(e.getMessage());
+        } catch (RuntimeException e) { // a measurement never refuses media
+            return SegmentMedia.unreadable("FFmpeg could not read it: " + e);
         }
     }
 

@@ -43,10 +43,18 @@ public final class StreamHealthMeter {
      * {@code media} is null for a segment that is not measured (fMP4, which needs its init section to be read).
      */
     public void segment(String liveId, String protocol, long sequence, boolean newConnection, SegmentMedia media) {
-        LiveMeter live = lives.computeIfAbsent(liveId, id -> new LiveMeter());
-        synchronized (live) {
-            live.segment(clock.millis(), protocol, sequence, newConnection, media);
-        }
+        record(liveId, live -> live.segment(clock.millis(), protocol, sequence, newConnection, media));
+    }
+
+    /** Changes a live's meter atomically with {@link #report}'s forgetting of it: nothing lands in a dropped meter. */
+    private void record(String liveId, java.util.function.Consumer<LiveMeter> change) {
+        lives.compute(liveId, (id, live) -> {
+            LiveMeter meter = live == null ? new LiveMeter() : live;
+            synchronized (meter) {
+                change.accept(meter);
+            }
+            return meter;
+        });
     }
 
     /** Whether the next segment of this live should be read with its parameters ({@link SegmentProbe}). */
@@ -62,38 +70,37 @@ public final class StreamHealthMeter {
 
     /** The encoder's media was refused (a codec browsers cannot play): reported at once, with why. */
     public void refused(String liveId, String protocol, String reason) {
-        LiveMeter live = lives.computeIfAbsent(liveId, id -> new LiveMeter());
-        synchronized (live) {
+        long now = clock.millis();
+        record(liveId, live -> {
             live.protocol = protocol;
             live.refusal = reason;
-            live.refusedAt = clock.millis();
-        }
+            live.refusedAt = now;
+        });
     }
 
-    /** The live has ended: reported while its last segments are in the window, then forgotten. */
+    /**
+     * The live has ended: reported while its last segments are in the window, then forgotten. A segment measured after
+     * this (its request committed it just before the end) does not make the live silent.
+     */
     public void ended(String liveId) {
-        LiveMeter live = lives.get(liveId);
-        if (live != null) {
-            synchronized (live) {
-                live.ended = true;
-            }
-        }
+        record(liveId, live -> live.ended = true);
     }
 
     /** One fact per live that streamed in the window, is silent but not ended, or was refused recently. */
     public List<StreamHealth> report() {
         long now = clock.millis();
         List<StreamHealth> facts = new ArrayList<>();
-        for (Map.Entry<String, LiveMeter> entry : lives.entrySet()) {
-            LiveMeter live = entry.getValue();
-            synchronized (live) {
-                live.trim(now);
-                if (live.forgettable(now)) {
-                    lives.remove(entry.getKey(), live);
-                    continue;
+        for (String liveId : List.copyOf(lives.keySet())) {
+            lives.computeIfPresent(liveId, (id, live) -> {
+                synchronized (live) {
+                    live.trim(now);
+                    if (live.forgettable(now)) {
+                        return null;
+                    }
+                    facts.add(live.fact(id, now));
+                    return live;
                 }
-                facts.add(live.fact(entry.getKey(), now));
-            }
+            });
         }
         return facts;
     }
@@ -103,7 +110,8 @@ public final class StreamHealthMeter {
         return lives.size();
     }
 
-    private record Arrival(long atMillis, long sequence, SegmentMedia media, long keyframeIntervalMillis) {}
+    private record Arrival(
+            long atMillis, long sequence, boolean newConnection, SegmentMedia media, long keyframeIntervalMillis) {}
 
     private static final class LiveMeter {
         final Deque<Arrival> arrivals = new ArrayDeque<>();
@@ -123,19 +131,21 @@ public final class StreamHealthMeter {
         long parametersAt;
 
         void segment(long now, String protocol, long sequence, boolean newConnection, SegmentMedia media) {
+            if (!newConnection && arrivals.stream().anyMatch(a -> a.sequence() == sequence)) {
+                return; // the same segment PUT again (an encoder's retry): measured once
+            }
             this.protocol = protocol;
             refusal = null;
-            ended = false;
-            lastMediaAt = now;
-            if (media != null && media.readable() && (media.width() > 0 || media.audioSampleRate() > 0)) {
-                parameters = media;
-                parametersAt = now;
-            }
+            lastMediaAt = now; // (an ended live takes no segment: ingest refuses it before it is measured)
             if (newConnection) {
                 reconnects.add(now);
                 parameters = null; // the encoder may come back with other settings
                 lastKeyframe = Long.MIN_VALUE; // a new encoder session: a new timeline
                 lastVideoEnd = Long.MIN_VALUE;
+            }
+            if (media != null && media.readable() && (media.width() > 0 || media.audioSampleRate() > 0)) {
+                parameters = media;
+                parametersAt = now;
             }
             long interval = -1;
             if (media != null && media.readable() && media.hasVideo()) {
@@ -155,7 +165,7 @@ public final class StreamHealthMeter {
                 lastKeyframe = previous;
                 lastVideoEnd = media.videoEndMillis();
             }
-            arrivals.add(new Arrival(now, sequence, media, interval));
+            arrivals.add(new Arrival(now, sequence, newConnection, media, interval));
         }
 
         void trim(long now) {
@@ -244,6 +254,9 @@ public final class StreamHealthMeter {
             SegmentMedia known = parameters != null ? parameters : latest; // sizes are read now and then
             int missing = arrivals.isEmpty() ? 0 : (int) Math.max(0, maxSequence - minSequence + 1 - arrivals.size());
             long silent = !ended && lastMediaAt >= 0 ? now - lastMediaAt : 0;
+            long lastSegmentMillis = arrivals.isEmpty() || arrivals.peekLast().media() == null
+                    ? 0
+                    : arrivals.peekLast().media().mediaMillis();
             return new Measured(
                     refusal,
                     arrivals.size(),
@@ -262,29 +275,35 @@ public final class StreamHealthMeter {
                     audio && audioMillis > 0 ? audioBytes * 8_000 / audioMillis : null,
                     realtime(),
                     silent,
+                    lastSegmentMillis,
                     reconnects.size(),
                     missing);
         }
 
         /**
-         * Media seconds per wall second: the media of every segment after the first, over the time from the first
-         * arrival to the last. Unknown with fewer than three segments or less than 4 s between them.
+         * Media seconds per wall second since the encoder's last (re)connection, within the window: the media of every
+         * segment after the first, over the time from the first arrival to the last (a reconnect's pause is not the
+         * encoder falling behind). Unknown with fewer than three segments or less than 4 s between them.
          */
         private Integer realtime() {
-            if (arrivals.size() < 3 || arrivals.stream().anyMatch(a -> a.media() == null)) {
+            List<Arrival> connection = new ArrayList<>();
+            for (Arrival arrival : arrivals) {
+                if (arrival.newConnection()) {
+                    connection.clear();
+                }
+                connection.add(arrival);
+            }
+            if (connection.size() < 3 || connection.stream().anyMatch(a -> a.media() == null)) {
                 return null;
             }
-            long span = arrivals.peekLast().atMillis() - arrivals.peekFirst().atMillis();
+            long span = connection.get(connection.size() - 1).atMillis()
+                    - connection.get(0).atMillis();
             if (span < 4_000) {
                 return null;
             }
             long media = 0;
-            boolean first = true;
-            for (Arrival arrival : arrivals) {
-                if (!first) {
-                    media += arrival.media().mediaMillis();
-                }
-                first = false;
+            for (Arrival arrival : connection.subList(1, connection.size())) {
+                media += arrival.media().mediaMillis();
             }
             return (int) Math.min(Integer.MAX_VALUE, media * 1000 / span);
         }

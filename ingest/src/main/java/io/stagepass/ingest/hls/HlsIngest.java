@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -28,21 +27,14 @@ public final class HlsIngest {
     private final LiveSessions sessions;
     private final long maxBody;
     private final Duration reconnectWindow;
-    private final Clock clock;
     private final StreamHealthMeter health;
 
     public HlsIngest(
-            Spool spool,
-            LiveSessions sessions,
-            long maxBody,
-            Duration reconnectWindow,
-            Clock clock,
-            StreamHealthMeter health) {
+            Spool spool, LiveSessions sessions, long maxBody, Duration reconnectWindow, StreamHealthMeter health) {
         this.spool = spool;
         this.sessions = sessions;
         this.maxBody = maxBody;
         this.reconnectWindow = reconnectWindow;
-        this.clock = clock;
         this.health = health;
     }
 
@@ -92,8 +84,7 @@ public final class HlsIngest {
             SegmentMedia media = file.kind() == HlsFile.Kind.SEGMENT_TS
                     ? SegmentProbe.mpegTs(staged.tmp(), health.wantsParameters(liveId))
                     : null;
-            LiveSession.Accepted accepted =
-                    sessions.get(liveId).acceptSegment(file, staged, durationMicros, clock.instant());
+            LiveSession.Accepted accepted = sessions.get(liveId).acceptSegment(file, staged, durationMicros);
             committed = true;
             if (file.kind() != HlsFile.Kind.INIT) {
                 health.segment(liveId, protocol, accepted.sequence(), accepted.newConnection(), media);
@@ -112,21 +103,21 @@ public final class HlsIngest {
     /** Takes durations and the end of the list from a pushed playlist. */
     public void acceptPlaylist(String liveId, byte[] body) throws IOException, LiveEndedException {
         Playlist playlist = Playlist.parse(new String(body, StandardCharsets.UTF_8));
-        if (sessions.get(liveId).acceptPlaylist(playlist, body, clock.instant())) {
+        if (sessions.get(liveId).acceptPlaylist(playlist, body)) {
             health.ended(liveId);
         }
     }
 
     /** Ends the live because its encoder said so (an HLS #EXT-X-ENDLIST, an RTMP publisher's FCUnpublish/deleteStream). */
     public void endByEncoder(String liveId) throws IOException {
-        if (sessions.get(liveId).endByEncoder(clock.instant())) {
+        if (sessions.get(liveId).endByEncoder()) {
             health.ended(liveId);
         }
     }
 
     /** The creator (or an operator) ends the live; false when it has not started (nothing to end). */
     public boolean endExplicitly(String liveId) throws IOException, LiveEndedException {
-        boolean ended = sessions.get(liveId).endExplicitly(clock.instant());
+        boolean ended = sessions.get(liveId).endExplicitly();
         if (ended) {
             health.ended(liveId);
         }
@@ -140,8 +131,7 @@ public final class HlsIngest {
     public boolean endSilentLives() throws IOException {
         boolean any = false;
         for (LiveSession session : sessions.all()) {
-            if (session.endIfOverdue(clock.instant(), reconnectWindow, ENDLIST_GRACE)
-                    .isPresent()) {
+            if (session.endIfOverdue(reconnectWindow, ENDLIST_GRACE).isPresent()) {
                 health.ended(session.liveId());
                 any = true;
             }

@@ -4,6 +4,7 @@ import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,10 +46,13 @@ public final class LiveSession {
     private final Object lock = new Object();
     private final LiveState state;
     private final Spool spool;
+    private final Clock clock;
 
-    LiveSession(LiveState state, Spool spool) {
+    /** {@code clock} is read under the lock: entries are stamped in the order they are spooled. */
+    LiveSession(LiveState state, Spool spool, Clock clock) {
         this.state = state;
         this.spool = spool;
+        this.clock = clock;
     }
 
     public String liveId() {
@@ -66,9 +70,10 @@ public final class LiveSession {
      * it continues after the highest sequence, marked as a discontinuity), commits it to the spool with STARTED before
      * the first one, and ends the live if an ENDLIST was waiting for it. Refused once the live has ended.
      */
-    Accepted acceptSegment(HlsFile file, Spool.Staged staged, Long durationMicros, Instant now)
+    Accepted acceptSegment(HlsFile file, Spool.Staged staged, Long durationMicros)
             throws IOException, LiveEndedException {
         synchronized (lock) {
+            Instant now = clock.instant();
             if (state.endedSpooled) {
                 throw new LiveEndedException(state.liveId);
             }
@@ -120,8 +125,9 @@ public final class LiveSession {
      * Takes durations and the end of the list from a pushed playlist; the playlist that comes last by media sequence
      * is kept (not the one that arrived last). Returns whether the live ended (an ENDLIST with every segment here).
      */
-    boolean acceptPlaylist(Playlist playlist, byte[] body, Instant now) throws IOException, LiveEndedException {
+    boolean acceptPlaylist(Playlist playlist, byte[] body) throws IOException, LiveEndedException {
         synchronized (lock) {
+            Instant now = clock.instant();
             if (state.endedSpooled) {
                 throw new LiveEndedException(state.liveId);
             }
@@ -155,19 +161,19 @@ public final class LiveSession {
     }
 
     /** The encoder said it stopped (an RTMP FCUnpublish or deleteStream): a streaming live ends. */
-    boolean endByEncoder(Instant now) throws IOException {
+    boolean endByEncoder() throws IOException {
         synchronized (lock) {
             if (!state.startedSpooled || state.endedSpooled) {
                 return false;
             }
-            end(LiveEndReason.ENDLIST, now);
+            end(LiveEndReason.ENDLIST, clock.instant());
             save();
             return true;
         }
     }
 
     /** The creator (or an operator) ends the live; false when it has not started (nothing to end). */
-    boolean endExplicitly(Instant now) throws IOException, LiveEndedException {
+    boolean endExplicitly() throws IOException, LiveEndedException {
         synchronized (lock) {
             if (state.endedSpooled) {
                 throw new LiveEndedException(state.liveId);
@@ -175,7 +181,7 @@ public final class LiveSession {
             if (!state.startedSpooled) {
                 return false;
             }
-            end(LiveEndReason.EXPLICIT, now);
+            end(LiveEndReason.EXPLICIT, clock.instant());
             save();
             return true;
         }
@@ -185,12 +191,12 @@ public final class LiveSession {
      * Ends a streaming live whose ENDLIST is older than {@code endlistGrace} (its missing segments become gaps), or
      * that has had no segment for longer than {@code reconnectWindow}. Returns the reason it ended, if it did.
      */
-    Optional<LiveEndReason> endIfOverdue(Instant now, Duration reconnectWindow, Duration endlistGrace)
-            throws IOException {
+    Optional<LiveEndReason> endIfOverdue(Duration reconnectWindow, Duration endlistGrace) throws IOException {
         synchronized (lock) {
             if (!state.startedSpooled || state.endedSpooled) {
                 return Optional.empty();
             }
+            Instant now = clock.instant();
             long millis = now.toEpochMilli();
             LiveEndReason reason = null;
             if (state.endlistSeen && state.endlistAtMillis + endlistGrace.toMillis() < millis) {

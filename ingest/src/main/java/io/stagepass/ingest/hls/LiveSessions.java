@@ -2,6 +2,7 @@ package io.stagepass.ingest.hls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LiveSessions {
     private final Spool spool;
+    private final Clock clock;
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
 
-    public LiveSessions(Spool spool) {
+    public LiveSessions(Spool spool, Clock clock) {
         this.spool = spool;
+        this.clock = clock;
     }
 
     public LiveSession get(String liveId) {
@@ -23,7 +26,7 @@ public final class LiveSessions {
             try {
                 LiveState state = LiveState.load(id, spool.liveDir(id).resolve(LiveState.STATE_FILE));
                 state.reconcile(spool.entries(id));
-                return new LiveSession(state, spool);
+                return new LiveSession(state, spool, clock);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the ingest session of " + id, e);
             }

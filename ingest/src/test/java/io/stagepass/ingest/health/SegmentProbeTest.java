@@ -1,11 +1,15 @@
 package io.stagepass.ingest.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_NONE;
 
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.media.Demuxer;
 import io.stagepass.media.GeneratedLive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +44,59 @@ class SegmentProbeTest {
                 .as("keyframes 2 s apart on the stream's timeline")
                 .isEqualTo(2_000);
         assertThat(second.videoStartMillis()).isEqualTo(first.videoEndMillis());
+    }
+
+    @Test
+    void aCodecWeDoNotTakeIsNamedButNeverDecoded() throws Exception {
+        FfmpegCli.assumeAvailable();
+        // HEVC video (not in the bundled FFmpeg's decoders at all) and Opus audio (whose decoder it has)
+        Path other = dir.resolve("other.ts");
+        Process ffmpeg = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=duration=2:size=320x180:rate=25",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=duration=2",
+                        "-c:v",
+                        "libx265",
+                        "-c:a",
+                        "libopus",
+                        "-f",
+                        "mpegts",
+                        other.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("ffmpeg.log").toFile())
+                .start();
+        assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS) && ffmpeg.exitValue() == 0)
+                .as("ffmpeg made the segment: %s", Files.readString(dir.resolve("ffmpeg.log")))
+                .isTrue();
+
+        SegmentMedia media = SegmentProbe.mpegTs(other, true);
+
+        assertThat(media.readable()).isTrue();
+        assertThat(media.videoCodec()).isEqualTo("hevc");
+        assertThat(media.videoFrames()).isEqualTo(50);
+        assertThat(media.audioCodec()).isEqualTo("opus");
+        // Only a decoder fills in the sample format: the Opus decoder is there, but not on the whitelist.
+        try (Demuxer demuxer = Demuxer.open(other.toString(), "mpegts", true, SegmentProbe.UNTRUSTED)) {
+            assertThat(demuxer.stream(demuxer.audioStream()).codecpar().format())
+                    .as("Opus: no decoder opened")
+                    .isEqualTo(AV_SAMPLE_FMT_NONE);
+        }
+        GeneratedLive.writeHls(dir, GeneratedLive.Spec.demo(Duration.ofSeconds(2)));
+        try (Demuxer demuxer =
+                Demuxer.open(dir.resolve("index0.ts").toString(), "mpegts", true, SegmentProbe.UNTRUSTED)) {
+            assertThat(demuxer.stream(demuxer.audioStream()).codecpar().format())
+                    .as("AAC: decoded")
+                    .isNotEqualTo(AV_SAMPLE_FMT_NONE);
+        }
     }
 
     @Test

@@ -129,6 +129,49 @@ class StreamHealthMeterTest {
     }
 
     @Test
+    void tenSecondSegmentsAreNotSilenceBetweenThem() {
+        stream("live_1", 2, 10_000, 10_000, true, 3_000_000);
+        clock.advance(12_000);
+
+        assertThat(only(meter.report()).getReasons())
+                .as("the next 10 s segment is not late yet")
+                .noneMatch(r -> r.startsWith("no media"));
+        clock.advance(4_000);
+        assertThat(only(meter.report()).getReasons()).anyMatch(r -> r.startsWith("no media for 16 s"));
+    }
+
+    @Test
+    void aLiveThatEndedBeforeItsLastSegmentWasMeasuredIsNotSilent() {
+        meter.ended("live_1"); // the end won the race with the segment's measurement
+        stream("live_1", 1, 2_000, 2_000, true, 3_000_000);
+        clock.advance(20_000);
+
+        assertThat(only(meter.report()).getReasons()).noneMatch(r -> r.startsWith("no media"));
+        clock.advance(StreamHealthMeter.WINDOW.toMillis());
+        assertThat(meter.report()).isEmpty();
+    }
+
+    @Test
+    void aSegmentPutTwiceIsMeasuredOnceAndAReconnectPauseIsNotSlowness() {
+        stream("live_1", 4, 2_000, 2_000, true, 3_000_000);
+        meter.segment("live_1", "hls", 3, false, segment(6_000, 8_000, List.of(6_000L), true, 3_000_000));
+        StreamHealth fact = only(meter.report());
+        assertThat(fact.getSegments()).isEqualTo(4);
+        assertThat(fact.getRealtimePermille()).isEqualTo(1000);
+
+        clock.advance(15_000); // the encoder was away, then streams again in real time
+        for (int i = 0; i < 4; i++) {
+            long start = i * 2_000L;
+            meter.segment(
+                    "live_1", "hls", 4 + i, i == 0, segment(start, start + 2_000, List.of(start), true, 3_000_000));
+            clock.advance(2_000);
+        }
+        assertThat(only(meter.report()).getRealtimePermille())
+                .as("measured since the reconnect")
+                .isEqualTo(1000);
+    }
+
+    @Test
     void reconnectsAndMissingSegmentsAreReported() {
         SegmentMedia segment = segment(0, 2_000, List.of(0L), true, 3_000_000);
         meter.segment("live_1", "hls", 0, false, segment);
@@ -181,7 +224,8 @@ class StreamHealthMeterTest {
                 .filter(f -> f.getLiveId().equals("live_2"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(fmp4.getVerdict()).isEqualTo(HealthVerdict.EXCELLENT);
+        assertThat(fmp4.getVerdict()).isEqualTo(HealthVerdict.GOOD);
+        assertThat(fmp4.getReasons()).singleElement().asString().startsWith("codecs, frame rate and keyframes are not");
         assertThat(fmp4.getVideoCodec()).isNull();
         assertThat(fmp4.getSegments()).isEqualTo(1);
     }

@@ -9,8 +9,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +25,8 @@ class LiveSessionTest {
 
     @TempDir
     Path dir;
+
+    private final Ticking clock = new Ticking();
 
     @Test
     void theStateSurvivesASaveAndLoad() throws Exception {
@@ -50,7 +55,7 @@ class LiveSessionTest {
         spool.writeSegment(
                 "live_1", 0, HlsFile.Kind.SEGMENT_TS, AT, false, new ByteArrayInputStream(new byte[10]), 100);
 
-        LiveSession session = new LiveSessions(new Spool(dir, Long.MAX_VALUE)).get("live_1");
+        LiveSession session = new LiveSessions(new Spool(dir, Long.MAX_VALUE), clock).get("live_1");
         assertThat(session.phase()).as("STARTED is not spooled twice").isEqualTo(LiveSession.Phase.STREAMING);
         assertThat(session.stateForTests().maxSequence).isZero();
         assertThat(session.stateForTests().hasAllUpTo(0)).isTrue();
@@ -59,13 +64,15 @@ class LiveSessionTest {
     @Test
     void waitingStreamingAReconnectAndTheEndlistThatEndsIt() throws Exception {
         Spool spool = new Spool(dir, Long.MAX_VALUE);
-        LiveSession session = new LiveSessions(spool).get("live_1");
+        LiveSession session = new LiveSessions(spool, clock).get("live_1");
         assertThat(session.phase()).isEqualTo(LiveSession.Phase.WAITING);
 
-        assertThat(accept(spool, session, 0, AT).sequence()).isZero();
+        assertThat(accept(spool, session, 0).sequence()).isZero();
         assertThat(session.phase()).isEqualTo(LiveSession.Phase.STREAMING);
-        accept(spool, session, 1, AT.plusSeconds(2));
-        LiveSession.Accepted again = accept(spool, session, 0, AT.plusSeconds(9)); // the encoder came back
+        clock.set(AT.plusSeconds(2));
+        accept(spool, session, 1);
+        clock.set(AT.plusSeconds(9));
+        LiveSession.Accepted again = accept(spool, session, 0); // the encoder came back
         assertThat(again.newConnection()).isTrue();
         assertThat(again.sequence()).as("continues after the highest sequence").isEqualTo(2);
 
@@ -74,11 +81,11 @@ class LiveSessionTest {
                 .containsExactly("LIFECYCLE", "SEGMENT 0", "SEGMENT 1", "SEGMENT 2");
         assertThat(session.pendingEntries().get(3).discontinuity()).isTrue();
 
+        clock.set(AT.plusSeconds(10));
         boolean ended = session.acceptPlaylist(
                 Playlist.parse("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.0,\nindex0.ts\n"
                         + "#EXT-X-ENDLIST\n"),
-                "playlist".getBytes(StandardCharsets.UTF_8),
-                AT.plusSeconds(10));
+                "playlist".getBytes(StandardCharsets.UTF_8));
         assertThat(ended).isTrue();
         assertThat(session.phase()).isEqualTo(LiveSession.Phase.ENDED);
         assertThat(session.duration(2))
@@ -86,24 +93,25 @@ class LiveSessionTest {
                 .isEqualTo(2_000_000L);
         List<SpoolEntry> entries = session.pendingEntries();
         assertThat(entries.get(entries.size() - 1).lifecycle()).isEqualTo(LiveEventType.ENDED);
-        assertThatThrownBy(() -> accept(spool, session, 1, AT.plusSeconds(11))).isInstanceOf(LiveEndedException.class);
-        assertThat(session.endByEncoder(AT.plusSeconds(12))).as("ENDED once").isFalse();
+        assertThatThrownBy(() -> accept(spool, session, 1)).isInstanceOf(LiveEndedException.class);
+        assertThat(session.endByEncoder()).as("ENDED once").isFalse();
     }
 
     @Test
     void silenceBeyondTheReconnectWindowEndsTheLiveWithItsGaps() throws Exception {
         Spool spool = new Spool(dir, Long.MAX_VALUE);
-        LiveSession session = new LiveSessions(spool).get("live_1");
-        assertThat(session.endIfOverdue(AT, WINDOW, HlsIngest.ENDLIST_GRACE))
+        LiveSession session = new LiveSessions(spool, clock).get("live_1");
+        assertThat(session.endIfOverdue(WINDOW, HlsIngest.ENDLIST_GRACE))
                 .as("a live that never started does not end")
                 .isEmpty();
-        accept(spool, session, 0, AT);
-        accept(spool, session, 2, AT.plusSeconds(4)); // 1 never arrives
+        accept(spool, session, 0);
+        clock.set(AT.plusSeconds(4));
+        accept(spool, session, 2); // 1 never arrives
 
-        assertThat(session.endIfOverdue(AT.plusSeconds(60), WINDOW, HlsIngest.ENDLIST_GRACE))
-                .isEmpty();
-        assertThat(session.endIfOverdue(AT.plusSeconds(65), WINDOW, HlsIngest.ENDLIST_GRACE))
-                .contains(LiveEndReason.RECONNECT_TIMEOUT);
+        clock.set(AT.plusSeconds(60));
+        assertThat(session.endIfOverdue(WINDOW, HlsIngest.ENDLIST_GRACE)).isEmpty();
+        clock.set(AT.plusSeconds(65));
+        assertThat(session.endIfOverdue(WINDOW, HlsIngest.ENDLIST_GRACE)).contains(LiveEndReason.RECONNECT_TIMEOUT);
         assertThat(session.pendingEntries())
                 .filteredOn(e -> e.type() == SpoolEntry.Type.GAP)
                 .singleElement()
@@ -111,14 +119,38 @@ class LiveSessionTest {
                     assertThat(gap.sequence()).isEqualTo(1);
                     assertThat(gap.gapLength()).isEqualTo(1);
                 });
-        LiveSession restarted = new LiveSessions(new Spool(dir, Long.MAX_VALUE)).get("live_1");
+        LiveSession restarted = new LiveSessions(new Spool(dir, Long.MAX_VALUE), clock).get("live_1");
         assertThat(restarted.phase()).as("after a restart").isEqualTo(LiveSession.Phase.ENDED);
     }
 
-    private static LiveSession.Accepted accept(Spool spool, LiveSession session, long encoderSequence, Instant at)
+    private static LiveSession.Accepted accept(Spool spool, LiveSession session, long encoderSequence)
             throws Exception {
         Spool.Staged staged = spool.stage("live_1", new ByteArrayInputStream(new byte[16]), 1024);
         HlsFile file = new HlsFile("index" + encoderSequence + ".ts", HlsFile.Kind.SEGMENT_TS, encoderSequence);
-        return session.acceptSegment(file, staged, null, at);
+        return session.acceptSegment(file, staged, null);
+    }
+
+    /** A clock the test sets. */
+    private static final class Ticking extends Clock {
+        private Instant now = AT;
+
+        void set(Instant to) {
+            now = to;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
