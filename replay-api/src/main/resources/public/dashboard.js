@@ -106,7 +106,8 @@
     state.health = null;
     paintHealth();
     $('new-key-out') && $('new-key-out').remove();
-    get('/v1/lives/' + live.liveId).then((detail) => paintGoLive(detail, null)).catch(() => {});
+    $('go-live').hidden = true;
+    get('/v1/lives/' + live.liveId).then((detail) => { if (state.live === live) { paintGoLive(detail, null); } }).catch(() => {});
     subscribe(live.liveId);
   }
 
@@ -169,6 +170,7 @@
       if (!live.status) { return; }
       paintStatus(live.status);
       Object.assign(state.live, { status: live.status, startedAt: live.startedAt, endedAt: live.endedAt });
+      if (live.status === 'ended') { $('go-live').hidden = true; } // its stream key works no more
       const item = document.querySelector('#lives a[data-live="' + liveId + '"] .s');
       if (item) { item.textContent = live.status + (live.status === 'scheduled' && live.scheduledStart ? ' · ' + when(live.scheduledStart) : ''); }
       $('live-when').textContent = live.status === 'scheduled' ? when(live.scheduledStart) : (live.startedAt ? 'started ' + when(live.startedAt) : '');

@@ -19,7 +19,11 @@ public final class Health implements Projection<StreamHealth> {
     /** Reports this close in time compete on who received media last; an older report never replaces a newer one. */
     static final Duration OVERLAP = Duration.ofSeconds(30);
 
+    /** Lives with no report for this long are forgotten (the topic keeps reports 7 days). */
+    static final Duration RETAIN = Duration.ofDays(7);
+
     private final Map<String, StreamHealth> latest = new ConcurrentHashMap<>();
+    private long puts;
 
     public Optional<StreamHealth> of(String liveId) {
         return Optional.ofNullable(latest.get(liveId));
@@ -32,6 +36,10 @@ public final class Health implements Projection<StreamHealth> {
             return Optional.empty();
         }
         latest.put(liveId, health);
+        if (++puts % 1000 == 0) { // the view's one thread: now and then, forget lives long gone quiet
+            Instant before = health.getOccurredAt().minus(RETAIN);
+            latest.values().removeIf(h -> h.getOccurredAt().isBefore(before));
+        }
         return Optional.of(liveId);
     }
 
