@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where every edge hands a live's push over, free of HTTP and RTMP: bodies are staged in the spool outside any lock
@@ -17,6 +19,7 @@ import java.time.Duration;
  * silence longer than the reconnect window).
  */
 public final class HlsIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsIngest.class);
     /**
      * Uploads overlap, so the playlist with #EXT-X-ENDLIST can arrive before the last segments it lists: the live
      * ends when they have all arrived, or this long after the ENDLIST, with the missing ones recorded as gaps.
@@ -86,11 +89,15 @@ public final class HlsIngest {
                     : null;
             LiveSession.Accepted accepted = sessions.get(liveId).acceptSegment(file, staged, durationMicros);
             committed = true;
-            if (file.kind() != HlsFile.Kind.INIT) {
-                health.segment(liveId, protocol, accepted.sequence(), accepted.newConnection(), media);
-            }
-            if (accepted.ended()) {
-                health.ended(liveId);
+            try { // the segment is durable: a measurement that fails must not fail its request
+                if (file.kind() != HlsFile.Kind.INIT) {
+                    health.segment(liveId, protocol, accepted.sequence(), accepted.newConnection(), media);
+                }
+                if (accepted.ended()) {
+                    health.ended(liveId);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("live {}: stream health not measured: {}", liveId, e.toString());
             }
             return accepted.sequence();
         } finally {
