@@ -109,6 +109,18 @@ public final class IngestFixture implements AutoCloseable {
     }
 
     /** The catalog's fact of a live of creator_1 with this type and stream key. */
+    /** Another ingest instance ended the live: its ENDED fact is on the catalog, this instance never saw it stream. */
+    public void endedElsewhere(String liveId, String streamKey) throws Exception {
+        publishLive(liveId, LiveEventType.ENDED, streamKey);
+        Await.expect(
+                "ingest knows the live ended",
+                DEADLINE,
+                () -> ingest.catalog()
+                        .byId(liveId)
+                        .map(l -> l.getType() == LiveEventType.ENDED)
+                        .orElse(false));
+    }
+
     private void publishLive(String liveId, LiveEventType type, String streamKey) throws Exception {
         try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
             publisher

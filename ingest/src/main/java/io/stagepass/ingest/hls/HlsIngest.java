@@ -1,5 +1,7 @@
 package io.stagepass.ingest.hls;
 
+import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
 import io.stagepass.ingest.health.SegmentMedia;
 import io.stagepass.ingest.health.SegmentProbe;
 import io.stagepass.ingest.health.StreamHealthMeter;
@@ -51,9 +53,14 @@ public final class HlsIngest {
         return maxBody;
     }
 
-    /** The push of a live whose end was already recorded is refused: a stream key serves one live. */
-    public boolean hasEnded(String liveId) {
-        return sessions.get(liveId).phase() == LiveSession.Phase.ENDED;
+    /**
+     * The push of a live whose end was recorded is refused: a stream key serves one live. Its end is known from this
+     * instance's own spool, or from the catalog when another instance ended it (an encoder that moved after its live
+     * timed out there must not start it again here).
+     */
+    public boolean hasEnded(Live live) {
+        return live.getType() == LiveEventType.ENDED
+                || sessions.get(live.getLiveId()).phase() == LiveSession.Phase.ENDED;
     }
 
     /** Spools a segment or an fMP4 init section; returns the live's sequence number it was given. */

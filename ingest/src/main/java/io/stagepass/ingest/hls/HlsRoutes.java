@@ -119,7 +119,7 @@ public final class HlsRoutes {
             throw new ForbiddenResponse("unknown stream key");
         }
         Live live = catalog.byStreamKey(key).orElseThrow(() -> new ForbiddenResponse("unknown or revoked stream key"));
-        if (ingest.hasEnded(live.getLiveId())) {
+        if (ingest.hasEnded(live)) {
             throw new LiveEndedException(live.getLiveId());
         }
         return live;

@@ -44,7 +44,7 @@ public final class RtmpIngest {
         Live live = catalog.byStreamKey(streamKey)
                 .orElseThrow(() ->
                         new Refusal("unknown or revoked stream key: copy the current key from your live's settings"));
-        if (ingest.hasEnded(live.getLiveId())) {
+        if (ingest.hasEnded(live)) {
             throw new Refusal("live " + live.getLiveId() + " has ended; schedule a new live for a new stream");
         }
         return live;

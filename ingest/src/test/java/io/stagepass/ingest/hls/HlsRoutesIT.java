@@ -82,6 +82,27 @@ class HlsRoutesIT {
     }
 
     @Test
+    void aLiveAnotherInstanceEndedIsRefusedHereAndNothingIsStored() throws Exception {
+        try (IngestFixture fixture = new IngestFixture(dir, WINDOW)) {
+            String[] live = fixture.scheduleLive();
+            fixture.endedElsewhere(live[0], live[1]);
+
+            HttpResponse<String> refused = put(fixture.url(live[1], "index0.ts"), SEGMENT);
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("has ended");
+
+            assertThat(fixture.ingest.pendingEntries(live[0]))
+                    .as("nothing spooled")
+                    .isZero();
+            assertThat(fixture.objects(live[0])).as("nothing stored").isEmpty();
+            assertThat(fixture.lifecycle(live[0]))
+                    .extracting(Live::getType)
+                    .as("not started again")
+                    .containsExactly(LiveEventType.ENDED);
+        }
+    }
+
+    @Test
     void anExplicitEndRecordsGapsEndsOnceAndRefusesFurtherPushes() throws Exception {
         try (IngestFixture fixture = new IngestFixture(dir, WINDOW)) {
             String[] live = fixture.scheduleLive();

@@ -161,6 +161,12 @@ class RtmpIngestIT {
                     fixture.rtmpServer() + "/" + live[1], 2, false, List.of(), dir.resolve("rotated.log"));
             assertRefused(rotated, dir.resolve("rotated.log"), "unknown or revoked stream key");
 
+            String[] endedElsewhere = fixture.scheduleLive();
+            fixture.endedElsewhere(endedElsewhere[0], endedElsewhere[1]);
+            Process ended = FfmpegCli.pushRtmp(
+                    fixture.rtmpServer() + "/" + endedElsewhere[1], 2, false, List.of(), dir.resolve("ended.log"));
+            assertRefused(ended, dir.resolve("ended.log"), "has ended");
+
             try (RawPublisher raw = new RawPublisher(fixture.ingest.rtmpPort())) {
                 raw.handshake();
                 assertThat(raw.publish("short")).isEqualTo("NetStream.Publish.BadName");
