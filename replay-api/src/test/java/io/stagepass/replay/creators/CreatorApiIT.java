@@ -121,6 +121,7 @@ class CreatorApiIT {
                     new String[] {"GET", "/v1/lives/" + live + "/revenue"},
                     new String[] {"GET", "/v1/lives/" + live + "/audience"},
                     new String[] {"GET", "/v1/lives/" + live + "/replay"},
+                    new String[] {"GET", "/v1/lives/" + live + "/health"},
                     new String[] {"GET", "/v1/lives/" + live + "/events"});
             for (String[] route : routes) {
                 Response none = call(client, route[0], route[1], null, "{}");
