@@ -1,10 +1,12 @@
 // The Stagepass player: hls.js on the replay API's playlists, the thumbnail track on the scrub bar, resume where
-// this ticket stopped, and the viewer beacons ingest counts (same token). No build step: plain browser JavaScript.
+// this ticket stopped, and the viewer beacons ingest counts (a beacon token of their own, short-lived and renewed with
+// every playback check: it can report, never play). No build step: plain browser JavaScript.
 (function () {
   'use strict';
   const root = document.getElementById('player');
   const live = root.dataset.live;
   const token = root.dataset.token;
+  let beaconToken = root.dataset.beaconToken;
   const beaconUrl = root.dataset.beacons + '/v1/beacons';
   const video = document.getElementById('video');
   const $ = (id) => document.getElementById(id);
@@ -25,10 +27,10 @@
   function beacon(type, beaconMode) {
     const body = JSON.stringify([{ type: type, sessionId: session, mode: beaconMode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) }]);
     if (type === 'view_end' && navigator.sendBeacon) {
-      navigator.sendBeacon(beaconUrl + '?token=' + encodeURIComponent(token), body);
+      navigator.sendBeacon(beaconUrl + '?token=' + encodeURIComponent(beaconToken), body);
       return;
     }
-    fetch(beaconUrl, { method: 'POST', headers: { 'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json' }, body: body, keepalive: true })
+    fetch(beaconUrl, { method: 'POST', headers: { 'Authorization': 'Bearer ' + beaconToken, 'Content-Type': 'application/json' }, body: body, keepalive: true })
       .catch(() => {});
   }
 
@@ -42,7 +44,9 @@
     if (!response.ok) {
       throw new Error('playback info: HTTP ' + response.status);
     }
-    return response.json();
+    const body = await response.json();
+    if (body.beaconToken) { beaconToken = body.beaconToken; }
+    return body;
   }
 
   function refuse(reason) {

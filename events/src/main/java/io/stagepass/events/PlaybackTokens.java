@@ -11,18 +11,16 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The token a player holds: which live it may report on and which ticket it plays for (none for an anonymous
- * page visitor), until when. Signed with HMAC-SHA256 under a secret shared by the replay API (which issues
- * tokens) and ingest (which trusts nothing else about a viewer). Format: {@code BASE64URL(claims).BASE64URL(mac)}
- * with claims {@code v1|liveId|ticketId or -|expiresEpochSeconds}.
+ * The tokens a player holds: which live it may watch or report on and which ticket it plays for (none for an anonymous
+ * page visitor), until when. Signed with HMAC-SHA256. Two kinds, under two different secrets: playback tokens (the
+ * replay API issues and checks them; they open media) and beacon tokens (the replay API issues them, ingest checks
+ * them; they only let a player report). Ingest holds the beacon secret alone, so it cannot make a token that plays.
+ * Format: {@code BASE64URL(claims).BASE64URL(mac)} with claims {@code v1|liveId|ticketId or -|expiresEpochSeconds}
+ * ({@code b1|...} for beacon tokens, whose MAC key is also derived apart).
  */
 public final class PlaybackTokens {
-    /** The shared secret's environment variable, read by the replay API and ingest. */
-    public static final String SECRET_VARIABLE = "STAGEPASS_PLAYBACK_TOKEN_SECRET";
-    /** For the embedded stack only: production deployments set their own secret. */
-    public static final String EMBEDDED_SECRET = "stagepass-embedded-playback-token-secret";
-
-    private static final String VERSION = "v1";
+    private static final String PLAYBACK = "v1";
+    private static final String BEACON = "b1";
     private static final int MIN_SECRET_LENGTH = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -31,13 +29,25 @@ public final class PlaybackTokens {
     public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {}
 
     private final SecretKeySpec key;
+    private final String version;
 
+    /** Playback tokens, under {@code STAGEPASS_PLAYBACK_TOKEN_SECRET}. */
     public PlaybackTokens(String secret) {
+        this(secret, PLAYBACK);
+    }
+
+    private PlaybackTokens(String secret, String version) {
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException(
-                    "the playback token secret must be at least " + MIN_SECRET_LENGTH + " characters");
+            throw new IllegalArgumentException("a token secret must be at least " + MIN_SECRET_LENGTH + " characters");
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        String keyMaterial = version.equals(PLAYBACK) ? secret : "stagepass-beacon|" + secret;
+        this.key = new SecretKeySpec(keyMaterial.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.version = version;
+    }
+
+    /** Beacon tokens, under {@code STAGEPASS_BEACON_SECRET}: they let a player report, never play. */
+    public static PlaybackTokens forBeacons(String secret) {
+        return new PlaybackTokens(secret, BEACON);
     }
 
     public String issue(String liveId, String ticketId, Instant expiresAt) {
@@ -45,7 +55,7 @@ public final class PlaybackTokens {
             throw new IllegalArgumentException("ids must not contain '|'");
         }
         String claims = String.join(
-                "|", VERSION, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
+                "|", version, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
         byte[] claimBytes = claims.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(claimBytes) + "." + ENCODER.encodeToString(mac(claimBytes));
     }
@@ -66,7 +76,7 @@ public final class PlaybackTokens {
                 return Optional.empty();
             }
             String[] parts = new String(claimBytes, StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != 4 || !parts[0].equals(VERSION)) {
+            if (parts.length != 4 || !parts[0].equals(version)) {
                 return Optional.empty();
             }
             Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));

@@ -47,4 +47,18 @@ class PlaybackTokensTest {
     void refusesAShortSecret() {
         assertThatThrownBy(() -> new PlaybackTokens("short")).hasMessageContaining("at least 32");
     }
+
+    @Test
+    void aBeaconTokenNeverPlaysAndAPlaybackTokenNeverReports() {
+        String secret = "one-secret-misused-for-both-kinds-of-token";
+        PlaybackTokens playback = new PlaybackTokens(secret);
+        PlaybackTokens beacons = PlaybackTokens.forBeacons(secret);
+        String beacon = beacons.issue("live_1", "cs_1", LATER);
+
+        assertThat(beacons.verify(beacon, NOW)).isPresent();
+        assertThat(playback.verify(beacon, NOW))
+                .as("even under the same secret, a beacon token is not a playback token")
+                .isEmpty();
+        assertThat(beacons.verify(playback.issue("live_1", "cs_1", LATER), NOW)).isEmpty();
+    }
 }

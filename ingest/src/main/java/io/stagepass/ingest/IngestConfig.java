@@ -1,16 +1,17 @@
 package io.stagepass.ingest;
 
-import io.stagepass.events.PlaybackTokens;
 import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.ingest.rtmp.TlsFiles;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.config.StripeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -67,15 +68,20 @@ public record IngestConfig(
     }
 
     /**
-     * @param tokenSecret    {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with the replay API;
-     *                       the embedded default is for one machine only
+     * @param tokenSecret    {@code STAGEPASS_BEACON_SECRET}, required ({@link Secret}): verifies the beacon tokens the
+     *                       replay API gives players (ingest holds no secret that opens playback)
      * @param allowedOrigins {@code STAGEPASS_PLAYER_ORIGINS}, comma-separated, default the replay API's own origins
      * @param perMinute      {@code STAGEPASS_BEACON_RATE}, default 30: requests per minute per player session (burst 10)
      */
-    public record Beacons(String tokenSecret, Set<String> allowedOrigins, int perMinute) {}
+    public record Beacons(String tokenSecret, Set<String> allowedOrigins, int perMinute) {
+        @Override
+        public String toString() {
+            return "Beacons[allowedOrigins=" + allowedOrigins + ", perMinute=" + perMinute + "]";
+        }
+    }
 
     /**
-     * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...): verifies every webhook
+     * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...), required: verifies every webhook
      * @param apiKey        {@code STAGEPASS_STRIPE_API_KEY} (sk_...): fetches fees and Checkout Sessions
      * @param apiBase       {@code STAGEPASS_STRIPE_API_BASE}, default https://api.stripe.com (a local stand-in in tests)
      */
@@ -96,7 +102,7 @@ public record IngestConfig(
     public static final String SENDERS = "STAGEPASS_INGEST_SENDERS";
     public static final String PLAYER_ORIGINS = "STAGEPASS_PLAYER_ORIGINS";
     public static final String BEACON_RATE = "STAGEPASS_BEACON_RATE";
-    public static final String STRIPE_WEBHOOK_SECRET = "STAGEPASS_STRIPE_WEBHOOK_SECRET";
+    public static final String STRIPE_WEBHOOK_SECRET = Secret.STRIPE_WEBHOOK.variable();
     public static final String STRIPE_API_KEY = StripeSettings.API_KEY;
     public static final String STRIPE_API_BASE = StripeSettings.API_BASE;
     public static final String RTMP_PORT = "STAGEPASS_RTMP_PORT";
@@ -108,14 +114,13 @@ public record IngestConfig(
     public static final int DEFAULT_PORT = 8090;
     public static final int DEFAULT_RTMP_PORT = 1935;
 
-    private static final String EMBEDDED_WEBHOOK_SECRET = "whsec_embedded_stagepass_test_secret";
-
     public static IngestConfig fromEnv(Env env) {
         return read(env);
     }
 
     private static IngestConfig read(Env env) {
         String host = env.string(HOST, "127.0.0.1");
+        Map<Secret, String> secrets = env.secrets(Secret.BEACONS, Secret.STRIPE_WEBHOOK);
         return new IngestConfig(
                 host,
                 env.port(PORT, DEFAULT_PORT),
@@ -128,11 +133,11 @@ public record IngestConfig(
                 env.duration(DURATION_WAIT, Duration.ofSeconds(3)),
                 env.integer(SENDERS, 8, 1, 256),
                 new Beacons(
-                        env.secret(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET, 32, host, HOST),
+                        secrets.get(Secret.BEACONS),
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                stripe(env, host),
+                stripe(env, secrets.get(Secret.STRIPE_WEBHOOK)),
                 rtmp(env));
     }
 
@@ -161,9 +166,8 @@ public record IngestConfig(
                 key);
     }
 
-    private static Stripe stripe(Env env, String host) {
+    private static Stripe stripe(Env env, String webhookSecret) {
         StripeSettings api = StripeSettings.fromEnv(env);
-        return new Stripe(
-                env.secret(STRIPE_WEBHOOK_SECRET, EMBEDDED_WEBHOOK_SECRET, 1, host, HOST), api.apiKey(), api.apiBase());
+        return new Stripe(webhookSecret, api.apiKey(), api.apiBase());
     }
 }

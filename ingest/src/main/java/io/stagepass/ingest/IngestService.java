@@ -71,7 +71,7 @@ public final class IngestService implements AutoCloseable {
         push(new SilenceWatch(ingest, sender).start());
         HlsRoutes hls = new HlsRoutes(catalog, ingest, sender, spool);
         BeaconRoutes beacons = new BeaconRoutes(
-                new PlaybackTokens(config.beacons().tokenSecret()),
+                PlaybackTokens.forBeacons(config.beacons().tokenSecret()),
                 publisher,
                 new RateLimiter(config.beacons().perMinute(), BEACON_BURST),
                 config.beacons().allowedOrigins(),

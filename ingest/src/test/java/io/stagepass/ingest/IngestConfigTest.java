@@ -3,18 +3,32 @@ package io.stagepass.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.Secret;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
+    /** Ingest's two secrets, as an operator makes them. */
+    private static final Map<String, String> SECRETS = Map.of(
+            Secret.BEACONS.variable(), Secret.BEACONS.random(),
+            Secret.STRIPE_WEBHOOK.variable(), Secret.STRIPE_WEBHOOK.random());
+
+    private static Env env(String... pairs) {
+        Map<String, String> values = new HashMap<>(SECRETS);
+        for (int i = 0; i < pairs.length; i += 2) {
+            values.put(pairs[i], pairs[i + 1]);
+        }
+        return Env.of(values);
+    }
 
     @Test
     void defaultsSuitTheEmbeddedStack() {
-        IngestConfig config = IngestConfig.fromEnv(Env.of(Map.of()));
+        IngestConfig config = IngestConfig.fromEnv(env());
 
         assertThat(config.port()).isEqualTo(8090);
         assertThat(config.maxBody()).isEqualTo(64L * 1024 * 1024);
@@ -29,13 +43,13 @@ class IngestConfigTest {
 
     @Test
     void rtmpsNeedsBothItsCertificateAndItsKey() {
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem"))))
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("STAGEPASS_RTMPS_KEY");
-        IngestConfig.Rtmp rtmp = IngestConfig.fromEnv(Env.of(Map.of(
+        IngestConfig.Rtmp rtmp = IngestConfig.fromEnv(env(
                         IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem",
                         IngestConfig.RTMPS_KEY, "/etc/ingest/key.pem",
-                        IngestConfig.RTMPS_PORT, "1936")))
+                        IngestConfig.RTMPS_PORT, "1936"))
                 .rtmp();
         assertThat(rtmp.tlsPort()).isEqualTo(1936);
         assertThat(rtmp.keyFile()).hasToString("/etc/ingest/key.pem");
@@ -46,32 +60,39 @@ class IngestConfigTest {
     }
 
     @Test
-    void refusesThePublicDefaultSecretsBeyondLoopback() {
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.HOST, "0.0.0.0"))))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(PlaybackTokens.SECRET_VARIABLE);
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(
-                        IngestConfig.HOST,
-                        "0.0.0.0",
-                        PlaybackTokens.SECRET_VARIABLE,
-                        "a-real-secret-of-at-least-32-characters"))))
-                .hasMessageContaining(IngestConfig.STRIPE_WEBHOOK_SECRET);
-        assertThat(IngestConfig.fromEnv(Env.of(Map.of(
-                                IngestConfig.HOST,
-                                "0.0.0.0",
-                                PlaybackTokens.SECRET_VARIABLE,
-                                "a-real-secret-of-at-least-32-characters",
-                                IngestConfig.STRIPE_WEBHOOK_SECRET,
-                                "whsec_real")))
-                        .host())
-                .isEqualTo("0.0.0.0");
+    void requiresItsTwoSecretsWhereverItListensAndHoldsNoOther() {
+        for (Secret secret : List.of(Secret.BEACONS, Secret.STRIPE_WEBHOOK)) {
+            Map<String, String> without = new HashMap<>(SECRETS);
+            without.remove(secret.variable());
+            assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(without)))
+                    .as("even on loopback: a reverse proxy on the same host makes it public")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(secret.variable() + " is required");
+        }
+        IngestConfig config = IngestConfig.fromEnv(env(IngestConfig.HOST, "0.0.0.0"));
+        assertThat(config.beacons().tokenSecret()).isEqualTo(SECRETS.get(Secret.BEACONS.variable()));
+        assertThat(config.stripe().webhookSecret()).isEqualTo(SECRETS.get(Secret.STRIPE_WEBHOOK.variable()));
+        assertThat(config.toString()).as("no secret in a printed configuration").doesNotContain(SECRETS.values());
+    }
+
+    @Test
+    void refusesPublishedPlaceholdersAndOneValueForTwoPurposes() {
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(Secret.STRIPE_WEBHOOK.variable(), "whsec_set_me")))
+                .hasMessageContaining(Secret.STRIPE_WEBHOOK.variable());
+        assertThatThrownBy(() ->
+                        IngestConfig.fromEnv(env(Secret.BEACONS.variable(), "change-me-to-a-secret-of-32-characters")))
+                .hasMessageContaining("published placeholder");
+        String shared = Secret.STRIPE_WEBHOOK.random();
+        assertThatThrownBy(() -> IngestConfig.fromEnv(
+                        env(Secret.BEACONS.variable(), shared, Secret.STRIPE_WEBHOOK.variable(), shared)))
+                .hasMessageContaining("one purpose");
     }
 
     @Test
     void namesAMalformedVariable() {
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(IngestConfig.MAX_BODY, "big"))))
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(IngestConfig.MAX_BODY, "big")))
                 .hasMessageContaining("STAGEPASS_INGEST_MAX_BODY");
-        assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(Map.of(PlaybackTokens.SECRET_VARIABLE, "short"))))
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(Secret.BEACONS.variable(), "short")))
                 .hasMessageContaining("at least 32");
     }
 }

@@ -44,7 +44,7 @@ public final class IngestFixture implements AutoCloseable {
     private int kafkaPort;
 
     public static final long MAX_BODY = 8L * 1024 * 1024;
-    public static final String TOKEN_SECRET = "fixture-playback-token-secret-32-chars";
+    public static final String TOKEN_SECRET = "fixture-beacon-token-secret-of-32-chars";
     public static final String PLAYER_ORIGIN = "https://player.example";
     public static final String WEBHOOK_SECRET = "whsec_fixture_secret";
 

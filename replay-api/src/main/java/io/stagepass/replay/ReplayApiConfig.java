@@ -1,24 +1,26 @@
 package io.stagepass.replay;
 
-import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.config.StripeSettings;
 import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.SignedUrls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Configuration of the replay API, read once at start-up.
  *
  * @param host             {@code STAGEPASS_API_HOST}, default 127.0.0.1 (0.0.0.0 in containers)
  * @param port             {@code STAGEPASS_API_PORT}, default 8080
- * @param tokenSecret      {@code STAGEPASS_PLAYBACK_TOKEN_SECRET} (at least 32 characters), shared with ingest; it
- *                         also signs the object links
+ * @param secrets          {@code STAGEPASS_PLAYBACK_TOKEN_SECRET}, {@code STAGEPASS_LINK_SECRET}, {@code
+ *                         STAGEPASS_SESSION_SECRET} and {@code STAGEPASS_BEACON_SECRET} (the last shared with ingest):
+ *                         required, one per purpose ({@link Secret})
  * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (at most 10m): how long an object link lives
  * @param delivery         {@code STAGEPASS_OBJECT_DELIVERY}, {@code stream} (default: the API sends the bytes) or
  *                         {@code redirect} (302 to a presigned URL of the object store)
@@ -40,7 +42,7 @@ public record ReplayApiConfig(
         int port,
         KafkaSettings kafka,
         S3Settings s3,
-        String tokenSecret,
+        Secrets secrets,
         Duration linkTtl,
         ObjectRoutes.Delivery delivery,
         URI s3PublicEndpoint,
@@ -49,6 +51,33 @@ public record ReplayApiConfig(
         String publicUrl,
         StripeSettings stripe,
         String rtmpPublicUrl) {
+    /** The API's secrets, one per purpose; never printed. */
+    public record Secrets(String playbackTokens, String objectLinks, String sessions, String beacons) {
+        /** Fresh random secrets, for a stack started in one process (tests, benchmarks). */
+        public static Secrets random() {
+            return new Secrets(
+                    Secret.PLAYBACK_TOKENS.random(),
+                    Secret.OBJECT_LINKS.random(),
+                    Secret.SESSIONS.random(),
+                    Secret.BEACONS.random());
+        }
+
+        static Secrets fromEnv(Env env) {
+            Map<Secret, String> values =
+                    env.secrets(Secret.PLAYBACK_TOKENS, Secret.OBJECT_LINKS, Secret.SESSIONS, Secret.BEACONS);
+            return new Secrets(
+                    values.get(Secret.PLAYBACK_TOKENS),
+                    values.get(Secret.OBJECT_LINKS),
+                    values.get(Secret.SESSIONS),
+                    values.get(Secret.BEACONS));
+        }
+
+        @Override
+        public String toString() {
+            return "Secrets[4, not shown]";
+        }
+    }
+
     public static final String HOST = "STAGEPASS_API_HOST";
     public static final String PORT = "STAGEPASS_API_PORT";
     public static final String LINK_TTL = "STAGEPASS_SIGNED_URL_TTL";
@@ -84,7 +113,7 @@ public record ReplayApiConfig(
                 port,
                 KafkaSettings.fromEnv(env),
                 s3,
-                env.secret(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET, 32, host, HOST),
+                Secrets.fromEnv(env),
                 ttl,
                 ObjectRoutes.Delivery.valueOf(delivery),
                 env.httpUrl(S3_PUBLIC_ENDPOINT, s3.endpoint().toString()),

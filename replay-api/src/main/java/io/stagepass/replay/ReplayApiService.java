@@ -83,9 +83,10 @@ public final class ReplayApiService implements AutoCloseable {
                 config.s3().secretKey(),
                 config.s3().region())));
         MediaObjects objects = new MediaObjects(s3, presigner, config.cacheBytes());
-        SignedUrls urls = new SignedUrls(config.tokenSecret(), config.linkTtl());
-        PlaybackTokens tokens = new PlaybackTokens(config.tokenSecret());
-        Access access = new Access(tokens, views.lives(), views.tickets(), clock);
+        SignedUrls urls = new SignedUrls(config.secrets().objectLinks(), config.linkTtl());
+        PlaybackTokens tokens = new PlaybackTokens(config.secrets().playbackTokens());
+        PlaybackTokens beaconTokens = PlaybackTokens.forBeacons(config.secrets().beacons());
+        Access access = new Access(tokens, beaconTokens, views.lives(), views.tickets(), clock);
         PlaybackRoutes playback = new PlaybackRoutes(access, views.replays(), views.media(), objects, urls, clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
@@ -95,7 +96,7 @@ public final class ReplayApiService implements AutoCloseable {
                 config.ingestPublicUrl(),
                 config.rtmpPublicUrl());
         publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
-        Sessions sessions = new Sessions(config.tokenSecret());
+        Sessions sessions = new Sessions(config.secrets().sessions());
         CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, clock);
         CreatorRoutes creators = new CreatorRoutes(
                 auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
@@ -104,7 +105,8 @@ public final class ReplayApiService implements AutoCloseable {
         metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
         CheckoutRoutes checkout = new CheckoutRoutes(
                 views.lives(), views.tickets(), new Checkout(config.stripe(), links), tokens, links, clock);
-        TicketPages tickets = new TicketPages(views.lives(), views.creators(), tokens, config.ingestPublicUrl(), clock);
+        TicketPages tickets =
+                new TicketPages(views.lives(), views.creators(), beaconTokens, config.ingestPublicUrl(), clock);
         ExportRoutes exports = new ExportRoutes(views.analysts(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
                 auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);

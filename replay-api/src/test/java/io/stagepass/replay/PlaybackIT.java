@@ -59,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the replayed states; what operators see.
  */
 class PlaybackIT {
-    private static final String SECRET = "playback-it-secret-that-is-long-enough";
+    private static final ReplayApiConfig.Secrets SECRETS = ReplayApiConfig.Secrets.random();
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -71,7 +71,7 @@ class PlaybackIT {
 
     static ReplayFixture fixture;
     static ReplayApiService api;
-    static PlaybackTokens tokens = new PlaybackTokens(SECRET);
+    static PlaybackTokens tokens = new PlaybackTokens(SECRETS.playbackTokens());
     static String replayed;
     static String expired;
     static ReplayFixture.LiveBuilder streaming;
@@ -147,7 +147,7 @@ class PlaybackIT {
                 0,
                 fixture.kafka.settings(),
                 fixture.s3.settings(),
-                SECRET,
+                SECRETS,
                 Duration.ofMinutes(10),
                 delivery,
                 fixture.s3.settings().endpoint(),
@@ -314,7 +314,7 @@ class PlaybackIT {
     void aLinkThatWasTamperedWithOrHasExpiredIsRefused() throws Exception {
         SignedUrls.ObjectRef object =
                 SignedUrls.parse(replayed, "replays", "v1/poster.jpg").orElseThrow();
-        SignedUrls urls = new SignedUrls(SECRET, Duration.ofMinutes(10));
+        SignedUrls urls = new SignedUrls(SECRETS.objectLinks(), Duration.ofMinutes(10));
         String good = urls.sign(object, "cs_paid", Instant.now());
         assertThat(status(good)).isEqualTo(200);
         assertThat(status(good.replace("poster.jpg", "download.mp4")))
@@ -423,7 +423,8 @@ class PlaybackIT {
         try (ReplayApiService redirecting = ReplayApiService.start(config(ObjectRoutes.Delivery.REDIRECT))) {
             SignedUrls.ObjectRef object =
                     SignedUrls.parse(replayed, "replays", "v1/poster.jpg").orElseThrow();
-            String link = new SignedUrls(SECRET, Duration.ofMinutes(10)).sign(object, "cs_paid", Instant.now());
+            String link = new SignedUrls(SECRETS.objectLinks(), Duration.ofMinutes(10))
+                    .sign(object, "cs_paid", Instant.now());
             HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + redirecting.port() + link))
                             .build(),

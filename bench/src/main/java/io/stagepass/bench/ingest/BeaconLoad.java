@@ -11,6 +11,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.Topic;
 import io.stagepass.launcher.stack.Stack;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.kafka.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +27,13 @@ final class BeaconLoad {
     private static final int BATCH = 20;
 
     private final Stack stack;
-    private final PlaybackTokens tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
+    private final PlaybackTokens tokens;
     private final Latencies latencies = new Latencies();
     private final AtomicLong accepted = new AtomicLong();
 
     BeaconLoad(Stack stack) {
         this.stack = stack;
+        this.tokens = PlaybackTokens.forBeacons(stack.secret(Secret.BEACONS));
     }
 
     /** Runs the load for {@code seconds}, then the baseline, and prints both. */

@@ -16,6 +16,7 @@ import io.stagepass.events.Topic;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.media.GeneratedLive;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.lifecycle.Await;
@@ -74,7 +75,7 @@ public final class ServeBench implements Callable<Integer> {
         try (Stack stack = Stack.start(config, line -> {})) {
             String ticket = "cs_bench";
             String liveId = replayWithTicket(stack, ticket);
-            PlaybackTokens tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
+            PlaybackTokens tokens = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS));
             String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
             String api = "http://127.0.0.1:" + stack.apiPort();
             ApiClient player = new ApiClient(api);
@@ -93,7 +94,7 @@ public final class ServeBench implements Callable<Integer> {
             System.out.printf(
                     "the object: a 2 s live segment (%d KB), the same bytes for every target%n",
                     Files.size(root.resolve(segment)) / 1024);
-            SignedUrls urls = new SignedUrls(PlaybackTokens.EMBEDDED_SECRET, SignedUrls.MAX_TTL);
+            SignedUrls urls = new SignedUrls(stack.secret(Secret.OBJECT_LINKS), SignedUrls.MAX_TTL);
             String link =
                     urls.sign(SignedUrls.parse(liveId, "segments", segment).orElseThrow(), ticket, Instant.now());
             List<Wrk.Result> results = new ArrayList<>();
@@ -107,8 +108,7 @@ public final class ServeBench implements Callable<Integer> {
             }
             results.add(Wrk.run(
                     "object route, streaming", api + link, connections, seconds, work.resolve("wrk-stream.txt")));
-            ReplayApiConfig redirectConfig = ReplayApiConfig.fromEnv(stack.config()
-                    .serviceEnv()
+            ReplayApiConfig redirectConfig = ReplayApiConfig.fromEnv(stack.serviceEnv()
                     .with(Map.of(
                             "STAGEPASS_KAFKA_BOOTSTRAP",
                             stack.kafka().bootstrapServers(),

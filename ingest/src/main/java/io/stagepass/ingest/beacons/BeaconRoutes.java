@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * {@code POST /v1/beacons}: a player's batch of viewer events. Validated whole (400 names the field), then the
- * playback token is checked (401), then the per-session rate (429), then every event is written to Kafka and only
+ * beacon token the replay API gave the player is checked (401), then the per-session rate (429), then every event is written to Kafka and only
  * once all are acknowledged, within 10 s, is the batch answered 202; otherwise 503 and the player sends it again.
  * CORS allows the player page's origins.
  */
@@ -65,8 +65,9 @@ public final class BeaconRoutes {
         byte[] body = ctx.req().getInputStream().readNBytes(BeaconParser.MAX_BYTES + 1);
         BeaconParser.validate(body); // validate, then authenticate, then store
         PlaybackTokens.Claims claims = tokens.verify(bearer(ctx), clock.instant())
-                .orElseThrow(() ->
-                        new UnauthorizedResponse("a valid playback token is required (Authorization: Bearer TOKEN)"));
+                .orElseThrow(
+                        () -> new UnauthorizedResponse(
+                                "a valid beacon token is required (Authorization: Bearer TOKEN): the player page gets one; it lasts 10 minutes and each playback check renews it"));
         List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant());
         Set<String> sessions = new LinkedHashSet<>();
         beacons.forEach(beacon -> sessions.add(beacon.getSessionId()));

@@ -24,7 +24,7 @@ class BeaconRoutesIT {
     private static final String HEARTBEAT =
             "{\"type\": \"heartbeat\", \"sessionId\": \"session-%s\", \"mode\": \"live\", \"positionMs\": 10000}";
     private final HttpClient http = HttpClient.newHttpClient();
-    private final PlaybackTokens tokens = new PlaybackTokens(IngestFixture.TOKEN_SECRET);
+    private final PlaybackTokens tokens = PlaybackTokens.forBeacons(IngestFixture.TOKEN_SECRET);
 
     @TempDir
     Path dir;
@@ -55,10 +55,16 @@ class BeaconRoutesIT {
             assertThat(post(fixture, null, "[" + HEARTBEAT.formatted("c1") + "]")
                             .statusCode())
                     .isEqualTo(401);
-            String otherSecret = new PlaybackTokens("somebody-elses-secret-of-32-characters")
+            String otherSecret = PlaybackTokens.forBeacons("somebody-elses-secret-of-32-characters")
                     .issue("live_1", "cs_9", Instant.now().plusSeconds(60));
             assertThat(post(fixture, otherSecret, "[" + HEARTBEAT.formatted("c1") + "]")
                             .statusCode())
+                    .isEqualTo(401);
+            String playbackToken = new PlaybackTokens(IngestFixture.TOKEN_SECRET)
+                    .issue("live_1", "cs_1", Instant.now().plusSeconds(60));
+            assertThat(post(fixture, playbackToken, "[" + HEARTBEAT.formatted("c1") + "]")
+                            .statusCode())
+                    .as("a playback token is not a beacon token, even under one secret")
                     .isEqualTo(401);
 
             List<Beacon> stored = beacons(fixture);

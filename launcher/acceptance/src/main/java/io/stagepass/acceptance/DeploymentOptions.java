@@ -6,6 +6,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.Secret;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -110,12 +111,18 @@ public final class DeploymentOptions {
         return S3Settings.fromEnv(env());
     }
 
+    /** Playback tokens as the deployment's replay API signs them ({@code STAGEPASS_PLAYBACK_TOKEN_SECRET}). */
     public PlaybackTokens tokens() {
-        return new PlaybackTokens(env().string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET));
+        return new PlaybackTokens(env().secret(Secret.PLAYBACK_TOKENS));
+    }
+
+    /** Beacon tokens as the deployment's replay API signs them ({@code STAGEPASS_BEACON_SECRET}). */
+    public PlaybackTokens beaconTokens() {
+        return PlaybackTokens.forBeacons(env().secret(Secret.BEACONS));
     }
 
     /** The deployment as the load drives it. */
     public LoadRun.Deployment loadTarget() {
-        return new LoadRun.Deployment(kafkaSettings(), s3Settings(), ingest(), api(), stripe(), tokens());
+        return new LoadRun.Deployment(kafkaSettings(), s3Settings(), ingest(), api(), stripe(), beaconTokens());
     }
 }

@@ -15,6 +15,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.media.GeneratedLive;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.creators.Catalog;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class DashboardEndToEndIT {
                 api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Dashboard live", "EUR", 1500));
         String liveId = live.liveId();
         ingest.awaitKnows(live.streamKey(), AUDIENCE_WAIT);
-        DemoViewers viewers = new DemoViewers(ingest, new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET), liveId);
+        DemoViewers viewers = new DemoViewers(ingest, PlaybackTokens.forBeacons(stack.secret(Secret.BEACONS)), liveId);
         viewers.start(3);
         GeneratedLive.pushHls(
                 ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(6)));

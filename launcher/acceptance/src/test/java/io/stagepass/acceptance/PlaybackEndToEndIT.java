@@ -20,6 +20,7 @@ import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.media.GeneratedLive;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.creators.Catalog;
@@ -63,7 +64,7 @@ class PlaybackEndToEndIT {
         api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
         ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
         buyer = new Buyer(api, stripe);
-        tokens = new PlaybackTokens(PlaybackTokens.EMBEDDED_SECRET);
+        tokens = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS));
     }
 
     @AfterAll

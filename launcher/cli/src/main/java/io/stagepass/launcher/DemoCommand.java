@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                     deployment.api(),
                     deployment.stripe(),
                     deployment.tokens(),
+                    deployment.beaconTokens(),
                     lakeCopy,
                     lakeWait);
             System.out.println("Demo against the deployment at ingest " + target.ingestUrl() + ", API "

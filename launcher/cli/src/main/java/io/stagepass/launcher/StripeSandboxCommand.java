@@ -1,7 +1,7 @@
 package io.stagepass.launcher;
 
-import io.stagepass.ingest.IngestConfig;
 import io.stagepass.platform.config.Env;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.sandbox.stripe.StripeSandbox;
 import java.net.URI;
 import java.util.List;
@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
                     + "payment intents with their balance transactions, refunds), a hosted checkout page, and signed "
                     + "webhooks to ingest, retried until answered 2xx. Point ingest and the replay API at it with "
                     + "STAGEPASS_STRIPE_API_BASE. It moves no money and keeps its sessions in memory only.",
-            "Webhooks are signed with STAGEPASS_STRIPE_WEBHOOK_SECRET, the variable ingest verifies them with "
-                    + "(the same default)."
+            "Webhooks are signed with STAGEPASS_STRIPE_WEBHOOK_SECRET (required), the variable ingest verifies "
+                    + "them with."
         })
 final class StripeSandboxCommand implements Callable<Integer> {
     @Option(
@@ -53,7 +53,7 @@ final class StripeSandboxCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Env env = Env.system();
-        String secret = IngestConfig.fromEnv(env).stripe().webhookSecret();
+        String secret = env.secret(Secret.STRIPE_WEBHOOK);
         try (StripeSandbox sandbox = StripeSandbox.start(
                 port, webhookUrls.stream().map(URI::toString).toList(), secret, currency)) {
             System.out.println("Stripe sandbox on " + sandbox.apiBase() + " (STAGEPASS_STRIPE_API_BASE), webhooks to "

@@ -9,7 +9,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads configuration from environment variables. Every accessor takes the variable name and a documented
@@ -190,19 +189,38 @@ public final class Env {
     }
 
     /**
-     * A secret: at least {@code minLength} characters, and never the public embedded default when the service listens
-     * beyond loopback ({@code host} as read from {@code hostVariable}): anyone could forge what it protects.
+     * A secret, required: at least 32 characters, not a published placeholder, random-looking ({@link Secret}). There
+     * is no default; the embedded stack passes its own.
      */
-    public String secret(String name, String embeddedDefault, int minLength, String host, String hostVariable) {
-        String secret = string(name, embeddedDefault);
-        if (secret.length() < minLength) {
-            throw new ConfigException(name + " must be at least " + minLength + " characters");
+    public String secret(Secret secret) {
+        String value = values.get(secret.variable());
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(secret.variable() + " is required (it " + secret.purpose() + "): "
+                    + secret.howToMake() + "; each secret has one purpose, so use a different value for each");
         }
-        boolean loopback = Set.of("127.0.0.1", "localhost", "::1").contains(host);
-        if (!loopback && secret.equals(embeddedDefault)) {
-            throw new ConfigException(name + " must be set when the service listens beyond loopback (" + hostVariable
-                    + "=" + host + "): the default is public");
+        String problem = secret.problem(value.trim());
+        if (problem != null) {
+            throw new ConfigException(secret.variable() + " " + problem);
         }
-        return secret;
+        return value.trim();
+    }
+
+    /**
+     * The secrets one service holds, each checked as {@link #secret(Secret)}, and all different: a value reused for
+     * two purposes would let whoever holds one forge the other.
+     */
+    public Map<Secret, String> secrets(Secret... wanted) {
+        java.util.EnumMap<Secret, String> found = new java.util.EnumMap<>(Secret.class);
+        Map<String, Secret> byValue = new HashMap<>();
+        for (Secret secret : wanted) {
+            String value = secret(secret);
+            Secret other = byValue.putIfAbsent(value, secret);
+            if (other != null) {
+                throw new ConfigException(secret.variable() + " equals " + other.variable()
+                        + ": each secret has one purpose; make a different one for each");
+            }
+            found.put(secret, value);
+        }
+        return found;
     }
 }

@@ -32,7 +32,7 @@ public final class TicketPages {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern(
                     "EEEE d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
-    private static final Duration VISITOR_TOKEN = Duration.ofHours(2);
+    private static final Duration VISITOR_TOKEN = Duration.ofMinutes(10); // the page reports its view at once
 
     private final Lives lives;
     private final KeyHashIndex<Creator> creators;

@@ -21,7 +21,11 @@ import java.util.Optional;
  * dispute ends playback at the next playlist load; segment links are only signed and short-lived.
  */
 public final class Access {
+    /** How long a player's beacon token lasts; the player gets a fresh one with every playback check. */
+    public static final Duration BEACON_TOKEN_TTL = Duration.ofMinutes(10);
+
     private final PlaybackTokens tokens;
+    private final PlaybackTokens beaconTokens;
     private final Lives lives;
     private final Tickets tickets;
     private final Clock clock;
@@ -29,8 +33,9 @@ public final class Access {
     /** A viewer let in: the live and the ticket. */
     public record Viewer(Live live, String ticketId, String token) {}
 
-    public Access(PlaybackTokens tokens, Lives lives, Tickets tickets, Clock clock) {
+    public Access(PlaybackTokens tokens, PlaybackTokens beaconTokens, Lives lives, Tickets tickets, Clock clock) {
         this.tokens = tokens;
+        this.beaconTokens = beaconTokens;
         this.lives = lives;
         this.tickets = tickets;
         this.clock = clock;
@@ -76,6 +81,15 @@ public final class Access {
             throw new ForbiddenResponse("the replay window of this live closed at " + closes);
         }
         return new Viewer(live, ticketId, presented);
+    }
+
+    /**
+     * A beacon token for a viewer just let in: short-lived, so a ticket that stops standing (refund, dispute) stops
+     * reporting within {@link #BEACON_TOKEN_TTL}; it cannot play anything.
+     */
+    public String beaconToken(Viewer viewer) {
+        return beaconTokens.issue(
+                viewer.live().getLiveId(), viewer.ticketId(), clock.instant().plus(BEACON_TOKEN_TTL));
     }
 
     /** When the replay stops being watchable: the live's end plus its replay days; null while it has not ended. */

@@ -161,6 +161,7 @@ public final class PlaybackRoutes {
         body.put("title", live.getTitle());
         body.put("mode", state.mode().name().toLowerCase());
         body.put("master", "/v1/lives/" + live.getLiveId() + "/master.m3u8" + token);
+        body.put("beaconToken", access.beaconToken(viewer));
         if (state.mode() == Mode.REPLAY) {
             Instant now = clock.instant();
             String prefix = live.getLiveId() + "/v" + state.replayVersion() + "/";

@@ -70,6 +70,8 @@ public final class PlayerPage {
                         viewer.live().getLiveId(),
                         "token",
                         viewer.token(),
+                        "beaconToken",
+                        access.beaconToken(viewer),
                         "beacons",
                         ingestUrl,
                         "hlsVersion",

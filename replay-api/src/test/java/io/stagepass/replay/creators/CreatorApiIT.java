@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * accepts to the catalog.
  */
 class CreatorApiIT {
-    private static final String SECRET = "creator-api-it-secret-that-is-long-enough";
+    private static final ReplayApiConfig.Secrets SECRETS = ReplayApiConfig.Secrets.random();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -86,7 +86,7 @@ class CreatorApiIT {
                 0,
                 kafka.settings(),
                 s3.settings(),
-                SECRET,
+                SECRETS,
                 Duration.ofMinutes(10),
                 ObjectRoutes.Delivery.STREAM,
                 s3.settings().endpoint(),

@@ -91,7 +91,7 @@ class ExportsIT {
                 0,
                 kafka.settings(),
                 s3.settings(),
-                "exports-it-secret-that-is-long-enough-000",
+                ReplayApiConfig.Secrets.random(),
                 Duration.ofMinutes(10),
                 ObjectRoutes.Delivery.STREAM,
                 s3.settings().endpoint(),

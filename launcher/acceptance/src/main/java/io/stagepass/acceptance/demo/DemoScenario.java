@@ -8,6 +8,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.pipeline.PipelineConfig;
+import io.stagepass.platform.config.Secret;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,8 @@ public final class DemoScenario {
                         .orElseThrow(() -> new IllegalStateException(
                                 "the demo buys its tickets through the Stripe sandbox; it is not running"))
                         .apiBase(),
-                new PlaybackTokens(stack.config()
-                        .serviceEnv()
-                        .string(PlaybackTokens.SECRET_VARIABLE, PlaybackTokens.EMBEDDED_SECRET)),
+                new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS)),
+                PlaybackTokens.forBeacons(stack.secret(Secret.BEACONS)),
                 stack.config().dataDir().resolve("lake"),
                 Waits.PIPELINE);
     }

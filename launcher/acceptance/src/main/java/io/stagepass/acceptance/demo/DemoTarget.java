@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param ingestUrl     where the encoder pushes HLS, viewers send beacons and Stripe sends webhooks
  * @param apiUrl        the replay API: creators' API, checkout, playback, dashboard, exports
  * @param stripeApiBase the Stripe sandbox the deployment's ingest and API talk to (the demo pays on its hosted page)
- * @param tokens        playback tokens signed with the deployment's secret
+ * @param tokens        playback tokens signed with the deployment's secret (to check a refunded ticket is refused)
+ * @param beaconTokens  beacon tokens signed with the deployment's beacon secret (the demo's viewers report with them)
  * @param lakeCopy      where the lake checks copy the Parquet files to read them with DuckDB
  * @param lakeWait      how long the lake checks wait: seconds on the demo's stack, minutes on a deployment that
  *                      publishes at its default pace
@@ -27,5 +28,6 @@ public record DemoTarget(
         String apiUrl,
         String stripeApiBase,
         PlaybackTokens tokens,
+        PlaybackTokens beaconTokens,
         Path lakeCopy,
         Duration lakeWait) {}

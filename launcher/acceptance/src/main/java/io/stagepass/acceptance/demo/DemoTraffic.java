@@ -64,7 +64,7 @@ final class DemoTraffic {
                 + " (account registered; live scheduled and stream key issued through the creators' API)");
         ingest.awaitKnows(live.streamKey(), KEY_WAIT);
 
-        DemoViewers viewers = new DemoViewers(ingest, target.tokens(), liveId);
+        DemoViewers viewers = new DemoViewers(ingest, target.beaconTokens(), liveId);
         int beacons = viewers.start(VIEWERS);
         long start = System.nanoTime();
         // The path creators take: OBS's "Custom" service with the server and stream key the API answered.

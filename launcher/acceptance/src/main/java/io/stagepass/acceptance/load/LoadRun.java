@@ -43,14 +43,14 @@ public final class LoadRun {
     private static final Duration KEY_WAIT = Duration.ofSeconds(30);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    /** Where the load runs: the deployment's Kafka and S3 (for the comparison), its services, its token secret. */
+    /** Where the load runs: the deployment's Kafka and S3 (for the comparison), its services, its beacon secret. */
     public record Deployment(
             KafkaSettings kafka,
             S3Settings s3,
             List<String> ingest,
             String apiUrl,
             String stripeApiBase,
-            PlaybackTokens tokens) {}
+            PlaybackTokens beaconTokens) {}
 
     private final Deployment deployment;
     private final LoadShape shape;
@@ -116,7 +116,7 @@ public final class LoadRun {
             live.complete(liveId);
             GroundTruth truth = new GroundTruth();
             LoadTraffic traffic = new LoadTraffic(
-                    new LoadTraffic.Clients(api, ingest, stripe, deployment.tokens()),
+                    new LoadTraffic.Clients(api, ingest, stripe, deployment.beaconTokens()),
                     shape,
                     interruptions,
                     truth,

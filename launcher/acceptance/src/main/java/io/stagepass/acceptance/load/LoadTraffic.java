@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * checkout that fails is not retried (the buyer would start again, and the comparison asks Stripe what was paid).
  */
 final class LoadTraffic {
-    /** The doors the load's people use: the replay API, ingest (failing over), Stripe, and the players' tokens. */
-    record Clients(ApiClient api, IngestClient ingest, StripeSandboxClient stripe, PlaybackTokens tokens) {}
+    /** The doors the load's people use: the replay API, ingest (failing over), Stripe, and the players' beacon tokens. */
+    record Clients(ApiClient api, IngestClient ingest, StripeSandboxClient stripe, PlaybackTokens beaconTokens) {}
 
     /** How often one player reports. */
     static final int EVERY_SECONDS = 5;
@@ -84,7 +84,7 @@ final class LoadTraffic {
     void sendBeacons(String liveId) {
         List<String> viewerTokens = new ArrayList<>();
         for (int v = 0; v < shape.viewers(); v++) {
-            viewerTokens.add(clients.tokens()
+            viewerTokens.add(clients.beaconTokens()
                     .issue(liveId, "cs_load_viewer_" + v, Instant.now().plus(TOKEN_VALIDITY)));
         }
         long start = System.nanoTime();

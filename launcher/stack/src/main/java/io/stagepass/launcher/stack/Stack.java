@@ -14,6 +14,7 @@ import io.stagepass.pipeline.PipelineJobs;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
+import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.lifecycle.Resources;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.ReplayApiService;
@@ -48,6 +49,7 @@ public final class Stack implements AutoCloseable {
     private IngestService ingest;
     private ReplayApiService api;
     private StripeSandbox stripe;
+    private Env env;
 
     private Stack(StackConfig config) {
         this.config = config;
@@ -110,7 +112,9 @@ public final class Stack implements AutoCloseable {
         if (user.string(IngestConfig.PLAYER_ORIGINS, null) == null) {
             embedded.put(IngestConfig.PLAYER_ORIGINS, "http://127.0.0.1:" + apiPort + ",http://localhost:" + apiPort);
         }
+        embedded.putAll(EmbeddedSecrets.missingFrom(user, config.dataDir()));
         Env env = user.with(embedded);
+        this.env = env;
 
         progress.accept("starting Flink MiniCluster...");
         PipelineConfig pipeline = PipelineConfig.fromEnv(env);
@@ -204,6 +208,19 @@ public final class Stack implements AutoCloseable {
                 "S3 (MinIO API)",
                 s3.settings().endpoint() + "  (access key " + s3.settings().accessKey() + ")");
         return endpoints;
+    }
+
+    /**
+     * A secret the services run with: the environment's, or the one made for this data directory (tests and the demo
+     * sign tokens with them as the replay API would).
+     */
+    public String secret(Secret secret) {
+        return env.secret(secret);
+    }
+
+    /** The environment the services run with (the user's, the embedded servers' addresses, the secrets). */
+    public Env serviceEnv() {
+        return env;
     }
 
     /** The Stripe sandbox, when the stack runs one. */
