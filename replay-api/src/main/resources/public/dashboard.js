@@ -29,7 +29,11 @@
   const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
 
   async function get(path, method) {
-    const response = await fetch(path, { method: method || 'GET', credentials: 'same-origin', cache: 'no-store' });
+    const write = method && method !== 'GET';
+    // A write with the session cookie must be JSON from this origin: the API refuses it otherwise (no cross-site forms).
+    const response = await fetch(path, write
+      ? { method: method, credentials: 'same-origin', cache: 'no-store', headers: { 'Content-Type': 'application/json' }, body: '{}' }
+      : { credentials: 'same-origin', cache: 'no-store' });
     if (response.status === 401) { location.href = '/login'; throw new Error('signed out'); }
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));

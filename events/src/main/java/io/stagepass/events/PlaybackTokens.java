@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  * replay API issues and checks them; they open media) and beacon tokens (the replay API issues them, ingest checks
  * them; they only let a player report). Ingest holds the beacon secret alone, so it cannot make a token that plays.
  * Format: {@code BASE64URL(claims).BASE64URL(mac)} with claims {@code v1|liveId|ticketId or -|expiresEpochSeconds}
- * ({@code b1|...} for beacon tokens, whose MAC key is also derived apart).
+ * ({@code b1|...|nonce} for beacon tokens, each one of a kind, whose MAC key is also derived apart).
  */
 public final class PlaybackTokens {
     private static final String PLAYBACK = "v1";
@@ -24,6 +24,7 @@ public final class PlaybackTokens {
     private static final int MIN_SECRET_LENGTH = 32;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
 
     /** What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page. */
     public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {}
@@ -56,6 +57,12 @@ public final class PlaybackTokens {
         }
         String claims = String.join(
                 "|", version, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
+        if (version.equals(BEACON)) {
+            // Each beacon token is one of a kind, so that two page loads in the same second are two visits.
+            byte[] nonce = new byte[12];
+            NONCES.nextBytes(nonce);
+            claims += "|" + ENCODER.encodeToString(nonce);
+        }
         byte[] claimBytes = claims.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(claimBytes) + "." + ENCODER.encodeToString(mac(claimBytes));
     }
@@ -76,7 +83,7 @@ public final class PlaybackTokens {
                 return Optional.empty();
             }
             String[] parts = new String(claimBytes, StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != 4 || !parts[0].equals(version)) {
+            if (parts.length != (version.equals(BEACON) ? 5 : 4) || !parts[0].equals(version)) {
                 return Optional.empty();
             }
             Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));

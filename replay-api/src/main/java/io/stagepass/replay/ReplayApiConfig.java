@@ -21,7 +21,8 @@ import java.util.Map;
  * @param secrets          {@code STAGEPASS_PLAYBACK_TOKEN_SECRET}, {@code STAGEPASS_LINK_SECRET}, {@code
  *                         STAGEPASS_SESSION_SECRET} and {@code STAGEPASS_BEACON_SECRET} (the last shared with ingest):
  *                         required, one per purpose ({@link Secret})
- * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (at most 10m): how long an object link lives
+ * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (10s to 10m): how long an object link lives, and
+ *                         so how long a revoked ticket can play on at most (in redirect mode too)
  * @param delivery         {@code STAGEPASS_OBJECT_DELIVERY}, {@code stream} (default: the API sends the bytes) or
  *                         {@code redirect} (302 to a presigned URL of the object store)
  * @param s3PublicEndpoint {@code STAGEPASS_S3_PUBLIC_ENDPOINT}, default the S3 endpoint: what presigned URLs name, for
@@ -36,6 +37,8 @@ import java.util.Map;
  *                         Sessions
  * @param rtmpPublicUrl    {@code STAGEPASS_RTMP_PUBLIC_URL}, default rtmp://INGEST_HOST:1935/live: the server URL
  *                         creators put in OBS (rtmps://... behind a TLS-terminating proxy)
+ * @param embedOrigins     {@code STAGEPASS_EMBED_ORIGINS}, comma-separated, default none: the sites that may show the
+ *                         player page in a frame (every other page may be framed by nobody)
  */
 public record ReplayApiConfig(
         String host,
@@ -50,7 +53,8 @@ public record ReplayApiConfig(
         long cacheBytes,
         String publicUrl,
         StripeSettings stripe,
-        String rtmpPublicUrl) {
+        String rtmpPublicUrl,
+        java.util.List<String> embedOrigins) {
     /** The API's secrets, one per purpose; never printed. */
     public record Secrets(String playbackTokens, String objectLinks, String sessions, String beacons) {
         /** Fresh random secrets, for a stack started in one process (tests, benchmarks). */
@@ -87,7 +91,25 @@ public record ReplayApiConfig(
     public static final String CACHE = "STAGEPASS_API_CACHE";
     public static final String PUBLIC_URL = "STAGEPASS_API_PUBLIC_URL";
     public static final String RTMP_PUBLIC_URL = "STAGEPASS_RTMP_PUBLIC_URL";
+    public static final String EMBED_ORIGINS = "STAGEPASS_EMBED_ORIGINS";
     public static final int DEFAULT_PORT = 8080;
+
+    private static java.util.List<String> embedOrigins(Env env) {
+        java.util.List<String> origins = new java.util.ArrayList<>();
+        for (String part : env.string(EMBED_ORIGINS, "").split(",")) {
+            if (!part.isBlank()) {
+                URI origin = env.with(Map.of(EMBED_ORIGINS, part.strip())).httpUrl(EMBED_ORIGINS, null);
+                if (origin.getPath() != null
+                        && !origin.getPath().isEmpty()
+                        && !origin.getPath().equals("/")) {
+                    throw new ConfigException(
+                            EMBED_ORIGINS + " lists origins (https://site.example), not pages: '" + part.strip() + "'");
+                }
+                origins.add(origin.getScheme() + "://" + origin.getRawAuthority());
+            }
+        }
+        return java.util.List.copyOf(origins);
+    }
 
     public static ReplayApiConfig fromEnv(Env env) {
         String host = env.string(HOST, "127.0.0.1");
@@ -123,6 +145,7 @@ public record ReplayApiConfig(
                         ? null
                         : env.httpUrl(PUBLIC_URL, null).toString().replaceAll("/+$", ""),
                 StripeSettings.fromEnv(env),
-                rtmp);
+                rtmp,
+                embedOrigins(env));
     }
 }

@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * from the topics at start; it answers before they are complete ({@code /ready} says when they are).
  */
 public final class ReplayApiService implements AutoCloseable {
+    /** Where Stripe's hosted Checkout pages are: ticket forms end there. */
+    static final String STRIPE_CHECKOUT = "https://checkout.stripe.com";
+
     private static final Logger LOG = LoggerFactory.getLogger(ReplayApiService.class);
     private static final Duration VIEWS_WAIT = Duration.ofSeconds(30);
 
@@ -97,7 +100,7 @@ public final class ReplayApiService implements AutoCloseable {
                 config.rtmpPublicUrl());
         publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
         Sessions sessions = new Sessions(config.secrets().sessions());
-        CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, clock);
+        CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, views.topicView(), clock);
         CreatorRoutes creators = new CreatorRoutes(
                 auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
         Dashboards dashboards =
@@ -107,10 +110,21 @@ public final class ReplayApiService implements AutoCloseable {
                 views.lives(), views.tickets(), new Checkout(config.stripe(), links), tokens, links, clock);
         TicketPages tickets =
                 new TicketPages(views.lives(), views.creators(), beaconTokens, config.ingestPublicUrl(), clock);
-        ExportRoutes exports = new ExportRoutes(views.analysts(), new LakeExports(s3, presigner), clock);
+        ExportRoutes exports =
+                new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
                 auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);
+        java.util.List<String> connectTo = new java.util.ArrayList<>(java.util.List.of(config.ingestPublicUrl()));
+        if (config.delivery() == ObjectRoutes.Delivery.REDIRECT) {
+            connectTo.add(config.s3PublicEndpoint().toString());
+        }
+        java.util.List<String> checkoutPages = new java.util.ArrayList<>(java.util.List.of(STRIPE_CHECKOUT));
+        if (!config.stripe().apiBase().startsWith("https://api.stripe.com")) {
+            checkoutPages.add(config.stripe().apiBase()); // the sandbox hosts its own Checkout page
+        }
+        PageSecurity security = new PageSecurity(connectTo, checkoutPages, config.embedOrigins());
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
+            security.register(routes);
             operations.register(routes);
             playback.register(routes);
             objectRoutes.register(routes);

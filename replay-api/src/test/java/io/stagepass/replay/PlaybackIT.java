@@ -155,7 +155,8 @@ class PlaybackIT {
                 64L * 1024 * 1024,
                 null,
                 new StripeSettings(StripeSettings.EMBEDDED_API_KEY, "http://127.0.0.1:1"),
-                "rtmp://127.0.0.1:1935/live");
+                "rtmp://127.0.0.1:1935/live",
+                java.util.List.of());
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, PaymentEventType type) {

@@ -65,6 +65,14 @@ public final class BeaconParser {
     }
 
     public static List<Beacon> parse(byte[] body, PlaybackTokens.Claims claims, Instant receivedAt) {
+        return parse(body, claims, receivedAt, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], PlaybackTokens.Claims, Instant)}, with every event's session set to {@code session}
+     * (when not null) whatever the batch says: a page visitor's session is its token's, so one page load counts once.
+     */
+    public static List<Beacon> parse(byte[] body, PlaybackTokens.Claims claims, Instant receivedAt, String session) {
         if (body.length > MAX_BYTES) {
             throw new BadRequestResponse("body: at most " + MAX_BYTES + " bytes");
         }
@@ -85,12 +93,13 @@ public final class BeaconParser {
         Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
         List<Beacon> beacons = new ArrayList<>(root.size());
         for (int i = 0; i < root.size(); i++) {
-            beacons.add(parseEvent(root.get(i), "events[" + i + "]", claims, received));
+            beacons.add(parseEvent(root.get(i), "events[" + i + "]", claims, received, session));
         }
         return beacons;
     }
 
-    private static Beacon parseEvent(JsonNode event, String path, PlaybackTokens.Claims claims, Instant received) {
+    private static Beacon parseEvent(
+            JsonNode event, String path, PlaybackTokens.Claims claims, Instant received, String session) {
         if (!event.isObject()) {
             throw new BadRequestResponse(path + ": must be an object");
         }
@@ -121,6 +130,9 @@ public final class BeaconParser {
         String sessionId = text(event, "sessionId", path);
         if (!SESSION_ID.matcher(sessionId).matches()) {
             throw new BadRequestResponse(path + ".sessionId: 8 to 64 letters, digits, '_' or '-'");
+        }
+        if (session != null) {
+            sessionId = session;
         }
         long position = 0;
         if (event.has("positionMs")) {

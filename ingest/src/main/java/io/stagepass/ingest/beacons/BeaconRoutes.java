@@ -8,10 +8,10 @@ import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.Beacon;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
+import io.stagepass.platform.http.RateLimiter;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +30,8 @@ public final class BeaconRoutes {
     private final RateLimiter rateLimiter;
     private final Set<String> allowedOrigins;
     private final Clock clock;
+    /** Page visits per client address: 10 at once, 20 a minute (a school's or an office's shared address). */
+    private final RateLimiter visitsPerAddress = new RateLimiter(20, 10);
 
     public BeaconRoutes(
             PlaybackTokens tokens,
@@ -68,19 +70,44 @@ public final class BeaconRoutes {
                 .orElseThrow(
                         () -> new UnauthorizedResponse(
                                 "a valid beacon token is required (Authorization: Bearer TOKEN): the player page gets one; it lasts 10 minutes and each playback check renews it"));
-        List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant());
-        Set<String> sessions = new LinkedHashSet<>();
-        beacons.forEach(beacon -> sessions.add(beacon.getSessionId()));
-        for (String session : sessions) {
-            if (!rateLimiter.tryAcquire(claims.liveId() + "/" + session, System.nanoTime())) {
-                ctx.header("Retry-After", "10");
-                throw new HttpResponseException(
-                        HttpStatus.TOO_MANY_REQUESTS.getCode(),
-                        "session " + session + " sends beacons too often; slow down");
-            }
+        // A page visitor's session is its token (one page load, one visit), whatever the batch says, and visits are
+        // limited per client address; a ticket holder's batches are limited per ticket, not per the session it names.
+        String token = bearer(ctx);
+        String visit = claims.ticketId().isEmpty() ? visitorSession(token) : null;
+        List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant(), visit);
+        String limited = claims.ticketId()
+                .map(ticket -> claims.liveId() + "/ticket/" + ticket)
+                .orElse(claims.liveId() + "/visitor/" + visit);
+        if (!rateLimiter.tryAcquire(limited, System.nanoTime())) {
+            ctx.header("Retry-After", "10");
+            throw new HttpResponseException(
+                    HttpStatus.TOO_MANY_REQUESTS.getCode(),
+                    claims.ticketId().isPresent()
+                            ? "this ticket's players send beacons too often; slow down"
+                            : "this page sends beacons too often; slow down");
+        }
+        if (visit != null && !visitsPerAddress.tryAcquire(ctx.ip(), System.nanoTime())) {
+            ctx.header("Retry-After", "60");
+            throw new HttpResponseException(
+                    HttpStatus.TOO_MANY_REQUESTS.getCode(), "too many page visits from this address; slow down");
         }
         publisher.publishAll(Topic.BEACONS, beacons, Beacon::getLiveId, ACK_TIMEOUT); // 503 when not durable in time
         ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", beacons.size()));
+    }
+
+    /** A page visitor's session: derived from its token, which the page got when it was loaded. */
+    static String visitorSession(String token) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "visit-"
+                    + java.util.Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(digest)
+                            .substring(0, 22);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
     }
 
     /**

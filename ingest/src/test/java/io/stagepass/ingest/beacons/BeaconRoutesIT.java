@@ -76,7 +76,7 @@ class BeaconRoutesIT {
     }
 
     @Test
-    void limitsEachSessionAndAllowsThePlayerOrigin() throws Exception {
+    void limitsEachTicketAndAllowsThePlayerOrigin() throws Exception {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String token = tokens.issue("live_1", "cs_1", Instant.now().plusSeconds(3600));
             int accepted = 0;
@@ -92,7 +92,12 @@ class BeaconRoutesIT {
             assertThat(last.headers().firstValue("Retry-After")).isPresent();
             assertThat(post(fixture, token, "[" + HEARTBEAT.formatted("r2") + "]")
                             .statusCode())
-                    .as("another session")
+                    .as("a session id the client made up is not a new allowance: the limit is the ticket's")
+                    .isEqualTo(429);
+            String another = tokens.issue("live_1", "cs_2", Instant.now().plusSeconds(3600));
+            assertThat(post(fixture, another, "[" + HEARTBEAT.formatted("r2") + "]")
+                            .statusCode())
+                    .as("another ticket")
                     .isEqualTo(202);
 
             HttpResponse<String> preflight = http.send(
@@ -120,6 +125,48 @@ class BeaconRoutesIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin"))
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void forgedPageViewsCountOncePerPageLoadAndVisitsAreLimitedPerAddress() throws Exception {
+        try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
+            String visitor = tokens.issue("live_v", null, Instant.now().plusSeconds(600));
+            for (int batch = 0; batch < 3; batch++) {
+                StringBuilder body = new StringBuilder("[");
+                for (int i = 0; i < 100; i++) {
+                    body.append(i == 0 ? "" : ",")
+                            .append("{\"type\": \"page_view\", \"sessionId\": \"made-up-")
+                            .append(batch * 100 + i)
+                            .append("\", \"mode\": \"page\"}");
+                }
+                assertThat(post(fixture, visitor, body.append("]").toString()).statusCode())
+                        .isEqualTo(202);
+            }
+            List<Beacon> views = beacons(fixture).stream()
+                    .filter(b -> b.getLiveId().equals("live_v"))
+                    .toList();
+            assertThat(views).hasSize(300);
+            assertThat(views.stream().map(Beacon::getSessionId).distinct())
+                    .as("300 page views with one page load's token are one visit")
+                    .hasSize(1)
+                    .allSatisfy(session -> assertThat(session).startsWith("visit-"));
+
+            int limited = 0;
+            for (int load = 0; load < 12; load++) {
+                String fresh = tokens.issue("live_v", null, Instant.now().plusSeconds(600));
+                HttpResponse<String> response = post(
+                        fixture,
+                        fresh,
+                        "[{\"type\": \"page_view\", \"sessionId\": \"x-" + load + "-abcdef\", \"mode\": \"page\"}]");
+                if (response.statusCode() == 429) {
+                    limited++;
+                    assertThat(response.body()).contains("from this address");
+                }
+            }
+            assertThat(limited)
+                    .as("10 visits at once from one address (3 used above), then 20 a minute")
+                    .isBetween(5, 6);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stagepass.platform.views;
 
+import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.lifecycle.Await;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicView.class);
-    private static final Duration POLL = Duration.ofMillis(100);
+    /** Short, so that a {@link #sync} starts within milliseconds even while the topics are quiet. */
+    private static final Duration POLL = Duration.ofMillis(20);
+
     private static final Duration APPLIED_POLL = Duration.ofMillis(5);
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
     private static final Duration RETRY = Duration.ofSeconds(2);
@@ -50,6 +53,11 @@ public final class TopicView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
+    /** Syncs asked for (by {@link #sync}) and done (by the view's thread), by number; guarded by {@code this}. */
+    private long syncsAsked;
+
+    private long syncsDone;
+    private final Map<Topic, Long> syncTopics = new ConcurrentHashMap<>();
 
     /** {@code name} names the thread and the log lines. */
     public TopicView(KafkaSettings kafka, String name, List<? extends Projection<?>> projections) {
@@ -106,6 +114,28 @@ public final class TopicView implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the view has applied every record that {@code topic} held when this was called: after a lookup
+     * missed, whether what it looked for was written a moment ago or does not exist. The view's thread asks the
+     * brokers for the topic's end offsets once for all callers waiting at that moment and reads up to them, which
+     * takes milliseconds when the view keeps up. False when that took longer than {@code timeout}.
+     */
+    public boolean sync(Topic topic, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            syncTopics.put(topic, 1L);
+            long ticket = ++syncsAsked;
+            while (syncsDone < ticket) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+
     public void listen(ChangeListener listener) {
         listeners.add(listener);
     }
@@ -140,12 +170,35 @@ public final class TopicView implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> start = consumer.endOffsets(partitions);
         long nextLag = System.nanoTime();
+        long syncing = 0; // the syncs asked for up to when syncTarget was read
+        Map<TopicPartition, Long> syncTarget = null;
         while (running) {
+            if (syncTarget == null) {
+                long asked;
+                synchronized (this) {
+                    asked = syncsAsked;
+                }
+                if (asked > syncing) {
+                    syncing = asked;
+                    List<TopicPartition> wanted = partitions.stream()
+                            .filter(tp -> syncTopics.keySet().stream()
+                                    .anyMatch(t -> t.topicName().equals(tp.topic())))
+                            .toList();
+                    syncTarget = consumer.endOffsets(wanted);
+                }
+            }
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 if (projections.apply(record, this::notify)) {
                     applied.incrementAndGet();
                 }
                 positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+            }
+            if (syncTarget != null && KafkaClients.reached(consumer, syncTarget)) {
+                syncTarget = null;
+                synchronized (this) {
+                    syncsDone = syncing;
+                    notifyAll();
+                }
             }
             if (!ready() && KafkaClients.reached(consumer, start)) {
                 caughtUp.countDown();

@@ -6,8 +6,10 @@ import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
-import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.views.KeyHashIndex;
+import io.stagepass.platform.views.Projection;
+import io.stagepass.platform.views.TopicView;
+import io.stagepass.replay.PageSecurity;
 import io.stagepass.replay.views.Lives;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,16 +22,20 @@ import java.util.function.Supplier;
  * that does not exist, so that ids do not leak.
  */
 public final class CreatorAuth {
+    /** How long a lookup waits at most for the view to be current (it takes milliseconds when Kafka is up). */
     static final Duration NEW_KEY_WAIT = Duration.ofSeconds(1);
-    private static final Duration KEY_POLL = Duration.ofMillis(20);
+
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS");
 
     private final KeyHashIndex<Creator> creators;
     private final Lives lives;
     private final Sessions sessions;
+    private final TopicView view;
     private final Clock clock;
 
-    public CreatorAuth(KeyHashIndex<Creator> creators, Lives lives, Sessions sessions, Clock clock) {
+    public CreatorAuth(KeyHashIndex<Creator> creators, Lives lives, Sessions sessions, TopicView view, Clock clock) {
         this.creators = creators;
+        this.view = view;
         this.lives = lives;
         this.sessions = sessions;
         this.clock = clock;
@@ -50,6 +56,9 @@ public final class CreatorAuth {
         }
         String cookie = ctx.cookie(Sessions.COOKIE);
         if (cookie != null) {
+            if (!SAFE_METHODS.contains(ctx.method().name())) {
+                PageSecurity.requireSameOrigin(ctx, true); // the cookie comes with any site's request: not a proof
+            }
             Sessions.Claims claims = sessions.verify(cookie, clock.instant())
                     .orElseThrow(() -> new UnauthorizedResponse("the session has expired: sign in again at /login"));
             return creators.byId(claims.creatorId())
@@ -64,31 +73,39 @@ public final class CreatorAuth {
 
     /**
      * The creator whose current key this is. A key made a moment ago ({@code stagepass creators add}, a rotation) is
-     * known once the views have read its fact, which takes milliseconds: a key the views do not know yet is looked up
-     * again for up to {@link #NEW_KEY_WAIT} before it is refused, so that a script may use a key as soon as it has it.
+     * known once the views have read its fact: a key the views do not know is looked up again once they have read
+     * everything on the creators' topic (milliseconds, {@link #knownSoon}), and only then refused.
      */
     public Optional<Creator> byKey(String key) {
         if (!ApiKeys.wellFormed(key)) {
             return Optional.empty();
         }
         String hash = ApiKeys.sha256(key);
-        return knownSoon(() -> creators.byKeyHash(hash));
+        return knownSoon(view, creators, () -> creators.byKeyHash(hash));
     }
 
     /**
-     * What {@code lookup} finds in the views, looked up again for up to {@link #NEW_KEY_WAIT} while it finds nothing:
-     * a key made a moment ago is known once the views have read its fact. Every kind of API key is looked up so.
+     * What {@code lookup} finds in the views; when it finds nothing, what it finds once the view has applied every
+     * record {@code index}'s topic held at that moment ({@link TopicView#sync}, one round trip to the brokers shared
+     * by every request waiting then). So a key made a moment ago works at once, and a bogus key is refused as soon as
+     * the view is known to be current, not after a fixed wait. Every kind of API key is looked up so.
      */
-    public static <T> Optional<T> knownSoon(Supplier<Optional<T>> lookup) {
+    public static <T> Optional<T> knownSoon(TopicView view, Projection<?> index, Supplier<Optional<T>> lookup) {
+        Optional<T> found = lookup.get();
+        if (found.isPresent()) {
+            return found;
+        }
         try {
-            return Await.until(NEW_KEY_WAIT, KEY_POLL, lookup::get, Optional::isPresent)
-                    .value();
+            view.sync(index.topic(), NEW_KEY_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return lookup.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // the lookup reads a map: it does not throw
         }
+        return lookup.get();
+    }
+
+    /** The hash of a creator's current API key; empty when the creator is gone or has none. */
+    public Optional<String> currentKeyHash(String creatorId) {
+        return creators.byId(creatorId).map(Creator::getApiKeySha256);
     }
 
     /** The creator's own live, else 404 (another creator's live looks like none). */

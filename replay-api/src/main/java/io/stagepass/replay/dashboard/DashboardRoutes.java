@@ -5,6 +5,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.stagepass.events.Creator;
+import io.stagepass.platform.http.RateLimiter;
+import io.stagepass.replay.PageSecurity;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.creators.Sessions;
@@ -27,6 +29,9 @@ public final class DashboardRoutes {
     private final boolean secure;
     private final Clock clock;
     private final String loginPage = Pages.template("login.html");
+    /** Sign-in attempts per client address: 10 at once, then 10 a minute. */
+    private final RateLimiter signIns = new RateLimiter(10, 10);
+
     private final String dashboardPage = Pages.template("dashboard.html");
 
     public DashboardRoutes(CreatorAuth auth, Sessions sessions, boolean secure, Clock clock) {
@@ -48,6 +53,12 @@ public final class DashboardRoutes {
     }
 
     private void signIn(Context ctx) {
+        PageSecurity.requireSameOrigin(ctx, false); // nobody else's page signs a browser in
+        if (!signIns.tryAcquire(ctx.ip(), System.nanoTime())) {
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", "60");
+            login(ctx, "Too many sign-in attempts from this address: wait a minute and try again.");
+            return;
+        }
         String key =
                 Optional.ofNullable(ctx.formParam("key")).map(String::strip).orElse("");
         Optional<Creator> creator = auth.byKey(key);
@@ -58,12 +69,13 @@ public final class DashboardRoutes {
                     "That key is not a creator's current API key (spk_ and 43 characters; a rotated key stops working).");
             return;
         }
-        ctx.header("Set-Cookie", cookie(sessions.issue(creator.get(), clock.instant()), Sessions.TTL.toSeconds()))
+        ctx.header("Set-Cookie", cookie(ctx, sessions.issue(creator.get(), clock.instant()), Sessions.TTL.toSeconds()))
                 .redirect("/dashboard", HttpStatus.SEE_OTHER);
     }
 
     private void signOut(Context ctx) {
-        ctx.header("Set-Cookie", cookie("", 0)).redirect("/login", HttpStatus.SEE_OTHER);
+        PageSecurity.requireSameOrigin(ctx, false);
+        ctx.header("Set-Cookie", cookie(ctx, "", 0)).redirect("/login", HttpStatus.SEE_OTHER);
     }
 
     private void dashboard(Context ctx) {
@@ -84,8 +96,9 @@ public final class DashboardRoutes {
                                 "uplot", UPLOT_VERSION)));
     }
 
-    private String cookie(String value, long maxAgeSeconds) {
+    /** Secure when the public URL is https, or when this request came over https (a TLS proxy says so). */
+    private String cookie(Context ctx, String value, long maxAgeSeconds) {
         return Sessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
-                + (secure ? "; Secure" : "");
+                + (secure || PageSecurity.https(ctx) ? "; Secure" : "");
     }
 }

@@ -7,6 +7,7 @@ import io.stagepass.events.Analyst;
 import io.stagepass.events.ApiKeys;
 import io.stagepass.platform.http.ServiceUnavailableException;
 import io.stagepass.platform.views.KeyHashIndex;
+import io.stagepass.platform.views.TopicView;
 import io.stagepass.replay.creators.CreatorAuth;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -31,11 +32,13 @@ public final class ExportRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRoutes.class);
 
     private final KeyHashIndex<Analyst> analysts;
+    private final TopicView view;
     private final LakeExports exports;
     private final Clock clock;
 
-    public ExportRoutes(KeyHashIndex<Analyst> analysts, LakeExports exports, Clock clock) {
+    public ExportRoutes(KeyHashIndex<Analyst> analysts, TopicView view, LakeExports exports, Clock clock) {
         this.analysts = analysts;
+        this.view = view;
         this.exports = exports;
         this.clock = clock;
     }
@@ -116,7 +119,7 @@ public final class ExportRoutes {
             throw new UnauthorizedResponse("that is not a Stagepass analyst key (sak_ and 43 characters)");
         }
         String hash = ApiKeys.sha256(key);
-        Optional<Analyst> analyst = CreatorAuth.knownSoon(() -> analysts.byKeyHash(hash));
+        Optional<Analyst> analyst = CreatorAuth.knownSoon(view, analysts, () -> analysts.byKeyHash(hash));
         return analyst.orElseThrow(
                 () -> new UnauthorizedResponse("the analyst key is not valid: mistyped, or revoked"));
     }

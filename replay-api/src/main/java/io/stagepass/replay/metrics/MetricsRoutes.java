@@ -17,6 +17,7 @@ import io.stagepass.replay.views.Lives;
 import io.stagepass.replay.views.Replays;
 import io.stagepass.replay.views.Revenue;
 import io.stagepass.replay.views.Tickets;
+import io.stagepass.replay.views.Views;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -65,11 +66,18 @@ public final class MetricsRoutes implements AutoCloseable {
 
     private static final class Subscriber {
         final String liveId;
+        final String creatorId;
+        /** The creator's key hash when the stream started: a rotation ends the stream. */
+        final String keyHash;
+
         final Set<Event> pending = EnumSet.noneOf(Event.class);
         long lastPing = System.nanoTime();
+        volatile boolean keyRotated;
 
-        Subscriber(String liveId) {
+        Subscriber(String liveId, String creatorId, String keyHash) {
             this.liveId = liveId;
+            this.creatorId = creatorId;
+            this.keyHash = keyHash;
         }
     }
 
@@ -119,8 +127,10 @@ public final class MetricsRoutes implements AutoCloseable {
 
     private void subscribe(SseClient client) {
         Live live;
+        Creator creator;
         try {
-            live = own(client.ctx());
+            creator = auth.creator(client.ctx());
+            live = auth.ownLive(client.ctx(), creator);
         } catch (RuntimeException refused) {
             // Refused before the stream starts: say why as one event, then close (EventSource shows no status).
             client.sendEvent("error", Map.of("detail", refused.getMessage()));
@@ -128,7 +138,7 @@ public final class MetricsRoutes implements AutoCloseable {
             return;
         }
         client.ctx().header("Cache-Control", "no-cache").header("X-Accel-Buffering", "no");
-        Subscriber subscriber = new Subscriber(live.getLiveId());
+        Subscriber subscriber = new Subscriber(live.getLiveId(), creator.getCreatorId(), creator.getApiKeySha256());
         synchronized (subscriber) {
             subscriber.pending.addAll(EnumSet.allOf(Event.class));
         }
@@ -139,6 +149,10 @@ public final class MetricsRoutes implements AutoCloseable {
     }
 
     private void changed(Projection<?> projection, String liveId) {
+        if (projection.name().equals(Views.CREATORS)) {
+            keyChanged(liveId); // the id of a creator, here
+            return;
+        }
         Event event = eventOf(projection);
         if (event == null) {
             return;
@@ -150,6 +164,17 @@ public final class MetricsRoutes implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A creator's key rotated (or the creator was removed): their streams end at the next flush. */
+    private void keyChanged(String creatorId) {
+        String current = auth.currentKeyHash(creatorId).orElse(null);
+        for (Subscriber subscriber : subscribers.values()) {
+            if (subscriber.creatorId.equals(creatorId) && !subscriber.keyHash.equals(current)) {
+                subscriber.keyRotated = true;
+            }
+        }
+        flusher.execute(this::flush);
     }
 
     /** The event a change to this projection sends again; null for what no dashboard shows (keys, segments). */
@@ -177,6 +202,14 @@ public final class MetricsRoutes implements AutoCloseable {
             try {
                 if (client.terminated()) {
                     subscribers.remove(client);
+                    continue;
+                }
+                if (subscriber.keyRotated) {
+                    subscribers.remove(client);
+                    client.sendEvent(
+                            "error",
+                            Map.of("detail", "the API key this stream was opened with was rotated: sign in again"));
+                    client.close();
                     continue;
                 }
                 for (Event change : changes) {

@@ -81,8 +81,13 @@ public final class ObjectRoutes {
             throw new ForbiddenResponse(refused.get());
         }
         if (delivery == Delivery.REDIRECT) {
+            // The presigned URL dies with the link (at least 1 s: S3's minimum), so a revoked ticket's last link
+            // opens nothing after the link's own expiry.
+            long left = Long.parseLong(ctx.queryParam("e")) - clock.instant().getEpochSecond();
             ctx.header("Cache-Control", "no-store")
-                    .redirect(objects.presigned(object.bucket(), object.key(), 300), HttpStatus.FOUND);
+                    .redirect(
+                            objects.presigned(object.bucket(), object.key(), (int) Math.max(1, left)),
+                            HttpStatus.FOUND);
             return;
         }
         ctx.header("Accept-Ranges", "bytes")

@@ -17,8 +17,11 @@ import java.util.List;
  * playback, and a sale show on a dashboard, within a second of Stripe's webhook.
  */
 public final class Views implements AutoCloseable {
+    /** The name of the creators' projection (a change names the creator). */
+    public static final String CREATORS = "creators";
+
     private final KeyHashIndex<Creator> creators =
-            new KeyHashIndex<>("creators", Topic.CREATORS, Creator::getApiKeySha256);
+            new KeyHashIndex<>(CREATORS, Topic.CREATORS, Creator::getApiKeySha256);
     private final KeyHashIndex<Analyst> analysts =
             new KeyHashIndex<>("analysts", Topic.ANALYSTS, Analyst::getApiKeySha256);
     private final Lives lives = new Lives();

@@ -94,7 +94,8 @@ class CreatorApiIT {
                 16L * 1024 * 1024,
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
-                "rtmp://127.0.0.1:1935/live"));
+                "rtmp://127.0.0.1:1935/live",
+                java.util.List.of()));
         assertThat(api.views().topicView().awaitReady(DEADLINE)).isTrue();
     }
 
@@ -525,6 +526,153 @@ class CreatorApiIT {
     }
 
     @Test
+    void cookieWritesComeOnlyFromTheApisOwnPagesAsJsonAndSignInIsThrottled() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                    .build();
+            String base = "http://127.0.0.1:" + server.port();
+            String liveId = created(client, ada.apiKey(), liveBody("Guarded", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            var elsewhere = http.send(
+                    formFrom(base + "/login", "key=" + ada.apiKey(), "https://evil.example"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(elsewhere.statusCode())
+                    .as("another site's form cannot sign a browser in")
+                    .isEqualTo(403);
+            assertThat(elsewhere.headers().firstValue("Set-Cookie")).isEmpty();
+            var signedIn =
+                    http.send(form(base + "/login", "key=" + ada.apiKey()), HttpResponse.BodyHandlers.ofString());
+            String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+            java.util.function.BiFunction<String, String, HttpRequest> rotate = (origin, type) -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(
+                                URI.create(base + "/v1/lives/" + liveId + "/stream-key"))
+                        .header("Cookie", cookie)
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"));
+                if (origin != null) {
+                    request.header("Origin", origin);
+                }
+                if (type != null) {
+                    request.header("Content-Type", type);
+                }
+                return request.build();
+            };
+            var crossSite = http.send(
+                    rotate.apply("https://evil.example", "application/json"), HttpResponse.BodyHandlers.ofString());
+            assertThat(crossSite.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(crossSite.body()).get("detail").asText()).contains("this site's own pages");
+            assertThat(http.send(rotate.apply(null, "application/json"), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("no Origin at all")
+                    .isEqualTo(403);
+            assertThat(http.send(
+                                    rotate.apply(base, "application/x-www-form-urlencoded"),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("a form's content type, even from our own origin")
+                    .isEqualTo(415);
+            String keyBefore = api.views().lives().live(liveId).orElseThrow().getStreamKeySha256();
+            assertThat(api.views().lives().live(liveId).orElseThrow().getStreamKeySha256())
+                    .as("nothing refused changed the key")
+                    .isEqualTo(keyBefore);
+            assertThat(http.send(rotate.apply(base, "application/json"), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(201);
+            assertThat(call(client, "POST", "/v1/lives/" + liveId + "/stream-key", ada.apiKey(), "")
+                            .code())
+                    .as("a script's API key needs no Origin: no browser sends it by itself")
+                    .isEqualTo(201);
+
+            int refused = 0;
+            for (int attempt = 0; attempt < 12; attempt++) {
+                var guess = http.send(
+                        form(base + "/login", "key=spk_" + "y".repeat(43)), HttpResponse.BodyHandlers.ofString());
+                if (guess.statusCode() == 429) {
+                    refused++;
+                    assertThat(guess.body()).contains("Too many sign-in attempts");
+                }
+            }
+            assertThat(refused)
+                    .as("10 attempts at once per address (1 made above, maybe 1 refilled since), then 429")
+                    .isBetween(2, 3);
+        });
+    }
+
+    @Test
+    void everyAnswerCarriesThePageProtections() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String liveId = created(client, ada.apiKey(), liveBody("Headers", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            for (String path :
+                    List.of("/login", "/dashboard", "/lives/" + liveId, "/watch/" + liveId + "?token=x", "/v1/lives")) {
+                Response response = call(client, "GET", path, null, null);
+                String csp = header(response, "Content-Security-Policy");
+                assertThat(csp)
+                        .as(path)
+                        .contains("script-src 'self';")
+                        .contains("frame-ancestors 'none'")
+                        .contains("object-src 'none'")
+                        .contains("connect-src 'self' http://127.0.0.1:8090")
+                        .doesNotContain("unsafe-inline");
+                assertThat(header(response, "X-Frame-Options")).as(path).isEqualTo("DENY");
+                assertThat(header(response, "X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+                assertThat(header(response, "Referrer-Policy")).as(path).isNotBlank();
+                assertThat(header(response, "Strict-Transport-Security"))
+                        .as("plain http: no HSTS")
+                        .isNull();
+            }
+            Response proxied = client.request(
+                    "/login", r -> r.header("X-Forwarded-Proto", "https").get());
+            assertThat(header(proxied, "Strict-Transport-Security")).isEqualTo("max-age=31536000");
+            Response login = call(client, "GET", "/login", null, null);
+            assertThat(login.body().string())
+                    .as("no inline script: the CSP would block it")
+                    .doesNotContain("<script>");
+        });
+    }
+
+    @Test
+    void aKeyMadeAMomentAgoWorksAtOnceAndARotatedKeyEndsItsEventStreams() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            Catalog.Account eve = new Catalog(publisher, Clock.systemUTC()).register("Eve", null, "EUR");
+            assertThat(call(client, "GET", "/v1/creator", eve.apiKey(), null).code())
+                    .as("no wait for the views: the lookup syncs them")
+                    .isEqualTo(200);
+            assertThat(call(client, "GET", "/v1/creator", "spk_" + "z".repeat(43), null)
+                            .code())
+                    .isEqualTo(401);
+            String liveId = created(client, eve.apiKey(), liveBody("Streamed", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            var lines = new java.util.concurrent.LinkedBlockingQueue<String>();
+            var stream = http.sendAsync(
+                    HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + server.port() + "/v1/lives/" + liveId + "/events"))
+                            .header("Authorization", "Bearer " + eve.apiKey())
+                            .header("Accept", "text/event-stream")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            stream.thenAccept(response -> {
+                response.body().forEach(lines::add);
+                lines.add("<end>");
+            });
+            Await.expect("the stream's first event", DEADLINE, () -> lines.contains("event: live"));
+
+            assertThat(call(client, "POST", "/v1/creator/key", eve.apiKey(), "").code())
+                    .isEqualTo(201);
+            Await.expect("the stream says why it ends", DEADLINE, () -> lines.contains("event: error"));
+            Await.expect("and ends", DEADLINE, () -> lines.contains("<end>"));
+            assertThat(lines.stream().filter(l -> l.startsWith("data:") && l.contains("rotated")))
+                    .hasSize(1);
+        });
+    }
+
+    @Test
     void aCheckoutNamesAWrongTierAndEmailAndSaysSoWhenStripeDoesNotAnswer() {
         JavalinTest.test(api.app(), (server, client) -> {
             String liveId = created(client, ada.apiKey(), liveBody("For sale", "EUR", 1500))
@@ -560,9 +708,18 @@ class CreatorApiIT {
         });
     }
 
+    /** A form a page of the API sends (browsers send Origin with every POST). */
     private static HttpRequest form(String url, String body) {
-        return HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+        URI uri = URI.create(url);
+        return formFrom(url, body, uri.getScheme() + "://" + uri.getRawAuthority());
+    }
+
+    private static HttpRequest formFrom(String url, String body, String origin) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return request.header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
     }
@@ -592,6 +749,11 @@ class CreatorApiIT {
             }
         };
         return client.request(path, request);
+    }
+
+    private static String header(Response response, String name) {
+        List<String> values = response.headers().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     static JsonNode json(Response response) throws Exception {

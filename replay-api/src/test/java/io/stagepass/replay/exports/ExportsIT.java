@@ -99,7 +99,8 @@ class ExportsIT {
                 16L * 1024 * 1024,
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
-                "rtmp://127.0.0.1:1935/live"));
+                "rtmp://127.0.0.1:1935/live",
+                java.util.List.of()));
         assertThat(api.views().topicView().awaitReady(Duration.ofSeconds(30))).isTrue();
     }
 

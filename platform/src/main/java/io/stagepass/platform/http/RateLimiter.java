@@ -1,10 +1,10 @@
-package io.stagepass.ingest.beacons;
+package io.stagepass.platform.http;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per key (a player session): {@code burst} requests at once, refilled at {@code perMinute}.
+ * A token bucket per key (a player session, a client address): {@code burst} requests at once, refilled at {@code perMinute}.
  * Idle buckets are dropped once many keys are tracked, so memory stays bounded.
  */
 public final class RateLimiter {

@@ -1,4 +1,4 @@
-package io.stagepass.ingest.beacons;
+package io.stagepass.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
