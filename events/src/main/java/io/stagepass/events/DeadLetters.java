@@ -36,6 +36,25 @@ public final class DeadLetters {
                 .build();
     }
 
+    /**
+     * A Stripe event about a live that cannot be a ticket (not an offer we signed, or charged otherwise than offered):
+     * the event's JSON as Stripe sent it, with the reason. One dead letter per Stripe event, however often it comes.
+     */
+    public static DeadLetter refusedPayment(String stripeEventId, String liveId, byte[] payload, String reason) {
+        return DeadLetter.newBuilder()
+                .setEventId(Ids.derivedEventId("dead-letter", "stripe/" + stripeEventId))
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setType(DeadLetterType.INVALID)
+                .setSourceTopic("stripe-webhook")
+                .setSourcePartition(-1)
+                .setSourceOffset(-1)
+                .setDetectedBy("ingest")
+                .setReason(reason)
+                .setOriginalKey(liveId == null ? null : ByteBuffer.wrap(liveId.getBytes(StandardCharsets.UTF_8)))
+                .setOriginalValue(ByteBuffer.wrap(payload))
+                .build();
+    }
+
     /** A record whose key is a string (every Stagepass topic's). */
     public static DeadLetter unreadable(
             String topic, int partition, long offset, String key, byte[] value, String detectedBy, String reason) {

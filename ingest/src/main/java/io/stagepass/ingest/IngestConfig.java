@@ -84,8 +84,10 @@ public record IngestConfig(
      * @param webhookSecret {@code STAGEPASS_STRIPE_WEBHOOK_SECRET} (whsec_...), required: verifies every webhook
      * @param apiKey        {@code STAGEPASS_STRIPE_API_KEY} (sk_...): fetches fees and Checkout Sessions
      * @param apiBase       {@code STAGEPASS_STRIPE_API_BASE}, default https://api.stripe.com (a local stand-in in tests)
+     * @param checkoutSecret {@code STAGEPASS_CHECKOUT_SECRET}, required: checks that a paid session is an offer the
+     *                       replay API signed, charged as offered
      */
-    public record Stripe(String webhookSecret, String apiKey, String apiBase) {
+    public record Stripe(String webhookSecret, String apiKey, String apiBase, String checkoutSecret) {
         @Override
         public String toString() {
             return "Stripe[apiBase=" + apiBase + "]";
@@ -120,7 +122,7 @@ public record IngestConfig(
 
     private static IngestConfig read(Env env) {
         String host = env.string(HOST, "127.0.0.1");
-        Map<Secret, String> secrets = env.secrets(Secret.BEACONS, Secret.STRIPE_WEBHOOK);
+        Map<Secret, String> secrets = env.secrets(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK);
         return new IngestConfig(
                 host,
                 env.port(PORT, DEFAULT_PORT),
@@ -137,7 +139,7 @@ public record IngestConfig(
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                stripe(env, secrets.get(Secret.STRIPE_WEBHOOK)),
+                stripe(env, secrets.get(Secret.STRIPE_WEBHOOK), secrets.get(Secret.CHECKOUT)),
                 rtmp(env));
     }
 
@@ -166,8 +168,8 @@ public record IngestConfig(
                 key);
     }
 
-    private static Stripe stripe(Env env, String webhookSecret) {
+    private static Stripe stripe(Env env, String webhookSecret, String checkoutSecret) {
         StripeSettings api = StripeSettings.fromEnv(env);
-        return new Stripe(webhookSecret, api.apiKey(), api.apiBase());
+        return new Stripe(webhookSecret, api.apiKey(), api.apiBase(), checkoutSecret);
     }
 }

@@ -2,6 +2,7 @@ package io.stagepass.ingest;
 
 import io.minio.MinioClient;
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.ingest.beacons.BeaconRoutes;
 import io.stagepass.ingest.health.HealthReporter;
 import io.stagepass.ingest.health.StreamHealthMeter;
@@ -78,8 +79,12 @@ public final class IngestService implements AutoCloseable {
                 clock);
         StripeWebhookRoutes stripe = new StripeWebhookRoutes(
                 config.stripe().webhookSecret(),
-                new PaymentFacts(StripeLookups.create(
-                        config.stripe().apiKey(), config.stripe().apiBase())),
+                new PaymentFacts(
+                        StripeLookups.create(
+                                config.stripe().apiKey(), config.stripe().apiBase()),
+                        new TicketOffers(
+                                config.stripe().checkoutSecret(),
+                                TicketOffers.livemode(config.stripe().apiKey()))),
                 publisher);
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);

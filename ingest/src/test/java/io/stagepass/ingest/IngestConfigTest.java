@@ -13,9 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
-    /** Ingest's two secrets, as an operator makes them. */
+    /** Ingest's three secrets, as an operator makes them. */
     private static final Map<String, String> SECRETS = Map.of(
             Secret.BEACONS.variable(), Secret.BEACONS.random(),
+            Secret.CHECKOUT.variable(), Secret.CHECKOUT.random(),
             Secret.STRIPE_WEBHOOK.variable(), Secret.STRIPE_WEBHOOK.random());
 
     private static Env env(String... pairs) {
@@ -60,8 +61,8 @@ class IngestConfigTest {
     }
 
     @Test
-    void requiresItsTwoSecretsWhereverItListensAndHoldsNoOther() {
-        for (Secret secret : List.of(Secret.BEACONS, Secret.STRIPE_WEBHOOK)) {
+    void requiresItsThreeSecretsWhereverItListensAndHoldsNoOther() {
+        for (Secret secret : List.of(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK)) {
             Map<String, String> without = new HashMap<>(SECRETS);
             without.remove(secret.variable());
             assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(without)))
@@ -72,6 +73,7 @@ class IngestConfigTest {
         IngestConfig config = IngestConfig.fromEnv(env(IngestConfig.HOST, "0.0.0.0"));
         assertThat(config.beacons().tokenSecret()).isEqualTo(SECRETS.get(Secret.BEACONS.variable()));
         assertThat(config.stripe().webhookSecret()).isEqualTo(SECRETS.get(Secret.STRIPE_WEBHOOK.variable()));
+        assertThat(config.stripe().checkoutSecret()).isEqualTo(SECRETS.get(Secret.CHECKOUT.variable()));
         assertThat(config.toString()).as("no secret in a printed configuration").doesNotContain(SECRETS.values());
     }
 

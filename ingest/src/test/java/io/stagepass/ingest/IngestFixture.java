@@ -15,6 +15,7 @@ import io.stagepass.events.SampleEvents;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamHealth;
 import io.stagepass.events.StreamKeys;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.platform.kafka.EventPublisher;
@@ -47,6 +48,9 @@ public final class IngestFixture implements AutoCloseable {
     public static final String TOKEN_SECRET = "fixture-beacon-token-secret-of-32-chars";
     public static final String PLAYER_ORIGIN = "https://player.example";
     public static final String WEBHOOK_SECRET = "whsec_fixture_secret";
+    public static final String CHECKOUT_SECRET = "fixture-checkout-offer-secret-32-chars";
+    /** Offers as the replay API signs them for this fixture's ingest (a test-mode deployment). */
+    public static final TicketOffers OFFERS = new TicketOffers(CHECKOUT_SECRET, false);
 
     public IngestFixture(Path dir, Duration reconnectWindow) throws Exception {
         this(dir, reconnectWindow, 2L * 1024 * 1024 * 1024);
@@ -91,7 +95,7 @@ public final class IngestFixture implements AutoCloseable {
                 Duration.ofSeconds(3),
                 4,
                 new IngestConfig.Beacons(TOKEN_SECRET, Set.of(PLAYER_ORIGIN), 30),
-                new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase),
+                new IngestConfig.Stripe(WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase, CHECKOUT_SECRET),
                 rtmp);
         ingest = IngestService.start(config);
     }

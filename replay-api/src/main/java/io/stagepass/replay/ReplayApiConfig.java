@@ -19,8 +19,9 @@ import java.util.Map;
  * @param host             {@code STAGEPASS_API_HOST}, default 127.0.0.1 (0.0.0.0 in containers)
  * @param port             {@code STAGEPASS_API_PORT}, default 8080
  * @param secrets          {@code STAGEPASS_PLAYBACK_TOKEN_SECRET}, {@code STAGEPASS_LINK_SECRET}, {@code
- *                         STAGEPASS_SESSION_SECRET} and {@code STAGEPASS_BEACON_SECRET} (the last shared with ingest):
- *                         required, one per purpose ({@link Secret})
+ *                         STAGEPASS_SESSION_SECRET}, {@code STAGEPASS_BEACON_SECRET} and {@code
+ *                         STAGEPASS_CHECKOUT_SECRET} (the last two shared with ingest): required, one per purpose
+ *                         ({@link Secret})
  * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (10s to 10m): how long an object link lives, and
  *                         so how long a revoked ticket can play on at most (in redirect mode too)
  * @param delivery         {@code STAGEPASS_OBJECT_DELIVERY}, {@code stream} (default: the API sends the bytes) or
@@ -56,29 +57,31 @@ public record ReplayApiConfig(
         String rtmpPublicUrl,
         java.util.List<String> embedOrigins) {
     /** The API's secrets, one per purpose; never printed. */
-    public record Secrets(String playbackTokens, String objectLinks, String sessions, String beacons) {
+    public record Secrets(String playbackTokens, String objectLinks, String sessions, String beacons, String checkout) {
         /** Fresh random secrets, for a stack started in one process (tests, benchmarks). */
         public static Secrets random() {
             return new Secrets(
                     Secret.PLAYBACK_TOKENS.random(),
                     Secret.OBJECT_LINKS.random(),
                     Secret.SESSIONS.random(),
-                    Secret.BEACONS.random());
+                    Secret.BEACONS.random(),
+                    Secret.CHECKOUT.random());
         }
 
         static Secrets fromEnv(Env env) {
-            Map<Secret, String> values =
-                    env.secrets(Secret.PLAYBACK_TOKENS, Secret.OBJECT_LINKS, Secret.SESSIONS, Secret.BEACONS);
+            Map<Secret, String> values = env.secrets(
+                    Secret.PLAYBACK_TOKENS, Secret.OBJECT_LINKS, Secret.SESSIONS, Secret.BEACONS, Secret.CHECKOUT);
             return new Secrets(
                     values.get(Secret.PLAYBACK_TOKENS),
                     values.get(Secret.OBJECT_LINKS),
                     values.get(Secret.SESSIONS),
-                    values.get(Secret.BEACONS));
+                    values.get(Secret.BEACONS),
+                    values.get(Secret.CHECKOUT));
         }
 
         @Override
         public String toString() {
-            return "Secrets[4, not shown]";
+            return "Secrets[5, not shown]";
         }
     }
 

@@ -3,6 +3,7 @@ package io.stagepass.replay;
 import io.javalin.Javalin;
 import io.minio.MinioClient;
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.http.HttpServices;
 import io.stagepass.platform.kafka.EventPublisher;
@@ -107,7 +108,17 @@ public final class ReplayApiService implements AutoCloseable {
                 new Dashboards(views.lives(), views.replays(), views.revenue(), views.audience(), views.health());
         metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
         CheckoutRoutes checkout = new CheckoutRoutes(
-                views.lives(), views.tickets(), new Checkout(config.stripe(), links), tokens, links, clock);
+                views.lives(),
+                views.tickets(),
+                new Checkout(
+                        config.stripe(),
+                        links,
+                        new TicketOffers(
+                                config.secrets().checkout(),
+                                TicketOffers.livemode(config.stripe().apiKey()))),
+                tokens,
+                links,
+                clock);
         TicketPages tickets =
                 new TicketPages(views.lives(), views.creators(), beaconTokens, config.ingestPublicUrl(), clock);
         ExportRoutes exports =

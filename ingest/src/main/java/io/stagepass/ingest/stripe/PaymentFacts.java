@@ -12,6 +12,7 @@ import io.stagepass.events.Ids;
 import io.stagepass.events.Money;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.TicketOffers;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +20,14 @@ import java.util.Optional;
 /**
  * Normalizes a verified Stripe event into the contract's payment fact. The fact's id is derived from the Stripe
  * event id, so a redelivery is the same fact. Events of other products on the same Stripe account (no
- * {@code live_id} in the Checkout Session metadata) give no fact.
+ * {@code live_id} in the Checkout Session metadata) give no fact. A session that names a live but is not an offer we
+ * signed, or was charged otherwise than offered ({@link TicketOffers}), is refused with the reason
+ * ({@link RefusedPaymentException}), and so are its refunds and disputes: it counts nowhere.
  */
 public final class PaymentFacts {
-    public static final String LIVE_ID = "live_id";
-    public static final String TIER = "tier";
-    public static final String CREATOR_ID = "creator_id";
+    public static final String LIVE_ID = TicketOffers.LIVE_ID;
+    public static final String TIER = TicketOffers.TIER;
+    public static final String CREATOR_ID = TicketOffers.CREATOR_ID;
 
     private static final Map<String, PaymentEventType> HANDLED = Map.of(
             "checkout.session.completed", PaymentEventType.CHECKOUT_COMPLETED,
@@ -36,9 +39,38 @@ public final class PaymentFacts {
             "charge.dispute.closed", PaymentEventType.DISPUTE_CLOSED);
 
     private final StripeLookups lookups;
+    private final TicketOffers offers;
 
-    public PaymentFacts(StripeLookups lookups) {
+    public PaymentFacts(StripeLookups lookups, TicketOffers offers) {
         this.lookups = lookups;
+        this.offers = offers;
+    }
+
+    /** A session that names a live but is not a ticket we offered, charged as offered. */
+    public static final class RefusedPaymentException extends Exception {
+        private final String liveId;
+
+        RefusedPaymentException(String liveId, String reason) {
+            super(reason);
+            this.liveId = liveId;
+        }
+
+        public String liveId() {
+            return liveId;
+        }
+    }
+
+    private void check(Session session, boolean livemode) throws RefusedPaymentException {
+        Optional<String> problem = offers.problem(
+                session.getMetadata(),
+                session.getClientReferenceId(),
+                session.getMode(),
+                session.getAmountTotal(),
+                session.getCurrency(),
+                livemode);
+        if (problem.isPresent()) {
+            throw new RefusedPaymentException(session.getMetadata().get(LIVE_ID), problem.get());
+        }
     }
 
     public static boolean handles(String eventType) {
@@ -46,7 +78,7 @@ public final class PaymentFacts {
     }
 
     /** The fact for a handled event type; empty when the event is not about a Stagepass ticket. */
-    public Optional<PaymentFact> toFact(Event event) throws StripeException {
+    public Optional<PaymentFact> toFact(Event event) throws StripeException, RefusedPaymentException {
         PaymentEventType type = HANDLED.get(event.getType());
         StripeObject object = dataObject(event);
         PaymentFact.Builder fact = PaymentFact.newBuilder()
@@ -56,11 +88,12 @@ public final class PaymentFacts {
                 .setStripeEventId(event.getId())
                 .setStripeApiVersion(event.getApiVersion())
                 .setLivemode(Boolean.TRUE.equals(event.getLivemode()));
+        boolean livemode = Boolean.TRUE.equals(event.getLivemode());
         return switch (type) {
             case CHECKOUT_COMPLETED, ASYNC_PAYMENT_SUCCEEDED, ASYNC_PAYMENT_FAILED, CHECKOUT_EXPIRED ->
-                fromSession((Session) object, type, fact);
-            case CHARGE_REFUNDED -> fromRefund(event, (Charge) object, fact);
-            case DISPUTE_OPENED, DISPUTE_CLOSED -> fromDispute((Dispute) object, fact);
+                fromSession((Session) object, type, fact, livemode);
+            case CHARGE_REFUNDED -> fromRefund(event, (Charge) object, fact, livemode);
+            case DISPUTE_OPENED, DISPUTE_CLOSED -> fromDispute((Dispute) object, fact, livemode);
         };
     }
 
@@ -85,12 +118,14 @@ public final class PaymentFacts {
         }
     }
 
-    private Optional<PaymentFact> fromSession(Session session, PaymentEventType type, PaymentFact.Builder fact)
-            throws StripeException {
+    private Optional<PaymentFact> fromSession(
+            Session session, PaymentEventType type, PaymentFact.Builder fact, boolean livemode)
+            throws StripeException, RefusedPaymentException {
         Map<String, String> metadata = session.getMetadata();
         if (metadata == null || metadata.get(LIVE_ID) == null) {
             return Optional.empty();
         }
+        check(session, livemode);
         boolean paid = type == PaymentEventType.ASYNC_PAYMENT_SUCCEEDED
                 || type == PaymentEventType.CHECKOUT_COMPLETED && "paid".equals(session.getPaymentStatus());
         fact.setLiveId(metadata.get(LIVE_ID))
@@ -117,8 +152,8 @@ public final class PaymentFacts {
         return Optional.of(fact.build());
     }
 
-    private Optional<PaymentFact> fromRefund(Event event, Charge charge, PaymentFact.Builder fact)
-            throws StripeException {
+    private Optional<PaymentFact> fromRefund(Event event, Charge charge, PaymentFact.Builder fact, boolean livemode)
+            throws StripeException, RefusedPaymentException {
         Optional<Session> session =
                 charge.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(charge.getPaymentIntent());
         if (session.isEmpty()
@@ -126,6 +161,7 @@ public final class PaymentFacts {
                 || session.get().getMetadata().get(LIVE_ID) == null) {
             return Optional.empty();
         }
+        check(session.get(), livemode);
         long total = charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded();
         // This refund = the total refunded now minus the total before it (data.previous_attributes); a partial
         // refund of an earlier-refunded charge is counted once.
@@ -144,7 +180,8 @@ public final class PaymentFacts {
                 charge.getPaymentIntent());
     }
 
-    private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact) throws StripeException {
+    private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact, boolean livemode)
+            throws StripeException, RefusedPaymentException {
         Optional<Session> session =
                 dispute.getPaymentIntent() == null ? Optional.empty() : lookups.sessionOf(dispute.getPaymentIntent());
         if (session.isEmpty()
@@ -152,6 +189,7 @@ public final class PaymentFacts {
                 || session.get().getMetadata().get(LIVE_ID) == null) {
             return Optional.empty();
         }
+        check(session.get(), livemode);
         DisputeOutcome outcome = switch (String.valueOf(dispute.getStatus())) {
             case "won" -> DisputeOutcome.WON;
             case "lost" -> DisputeOutcome.LOST;

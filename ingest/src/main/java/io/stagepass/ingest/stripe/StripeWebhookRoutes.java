@@ -7,6 +7,7 @@ import com.stripe.net.Webhook;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.stagepass.events.DeadLetters;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.http.ServiceUnavailableException;
@@ -52,6 +53,7 @@ public final class StripeWebhookRoutes {
                 }
             }));
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
 
     public StripeWebhookRoutes(String webhookSecret, PaymentFacts facts, EventPublisher publisher) {
@@ -109,6 +111,24 @@ public final class StripeWebhookRoutes {
                     e);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new BadRequestResponse("event " + event.getId() + " is malformed: " + e.getMessage());
+        } catch (PaymentFacts.RefusedPaymentException e) {
+            // Kept whole with its reason on the dead-letter topic, counted nowhere; Stripe is told it was received (a
+            // retry would be refused the same way).
+            LOG.warn(
+                    "Stripe event {} ({}) for live {} refused: {}",
+                    event.getId(),
+                    event.getType(),
+                    e.liveId(),
+                    e.getMessage());
+            publisher.publishAll(
+                    Topic.DEAD_LETTERS,
+                    List.of(DeadLetters.refusedPayment(event.getId(), e.liveId(), raw, e.getMessage())),
+                    letter -> e.liveId(),
+                    ACK_TIMEOUT);
+            refused.incrementAndGet();
+            acknowledged.add(event.getId());
+            ctx.json(Map.of("received", event.getId(), "handled", false, "reason", "refused: " + e.getMessage()));
+            return;
         }
         if (fact.isEmpty()) {
             ignored.incrementAndGet();
@@ -125,6 +145,11 @@ public final class StripeWebhookRoutes {
                 Topic.PAYMENTS, List.of(fact.get()), PaymentFact::getLiveId, ACK_TIMEOUT); // else 503: Stripe retries
         acknowledged.add(event.getId());
         ctx.json(Map.of("received", event.getId(), "handled", true));
+    }
+
+    /** Events about a live that were not a ticket we offered, charged as offered. */
+    public long refusedCount() {
+        return refused.get();
     }
 
     public long ignoredCount() {

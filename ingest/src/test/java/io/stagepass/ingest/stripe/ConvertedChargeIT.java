@@ -10,6 +10,7 @@ import io.stagepass.embedded.Ports;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.platform.kafka.TopicReader;
@@ -45,14 +46,14 @@ class ConvertedChargeIT {
                     .setApiKey("sk_test_converted")
                     .setApiBase(sandbox.apiBase())
                     .build();
+            Map<String, String> offer = TicketOffers.metadata("live_usd", "creator_usd", "viewer", 2000, "USD");
             Session session = stripe.checkout()
                     .sessions()
                     .create(SessionCreateParams.builder()
                             .setMode(SessionCreateParams.Mode.PAYMENT)
                             .setSuccessUrl("https://tickets.example/ok")
-                            .putMetadata("live_id", "live_usd")
-                            .putMetadata("tier", "viewer")
-                            .putMetadata("creator_id", "creator_usd")
+                            .putAllMetadata(offer)
+                            .setClientReferenceId(IngestFixture.OFFERS.reference(offer))
                             .addLineItem(SessionCreateParams.LineItem.builder()
                                     .setQuantity(1L)
                                     .setPriceData(SessionCreateParams.LineItem.PriceData.builder()

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stripe.Stripe;
 import com.stripe.net.Webhook;
+import io.stagepass.events.DeadLetter;
 import io.stagepass.events.DisputeOutcome;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -184,11 +187,120 @@ class StripeWebhookIT {
     }
 
     static String session(String id, String paymentIntent, String paymentStatus) {
+        return session(id, paymentIntent, paymentStatus, 1500, "eur", "payment", true);
+    }
+
+    /** A session of the VIP tier of live_1, offered at €15.00; {@code signed}: made by the replay API. */
+    static String session(
+            String id,
+            String paymentIntent,
+            String paymentStatus,
+            long amountTotal,
+            String currency,
+            String mode,
+            boolean signed) {
+        Map<String, String> offer = TicketOffers.metadata("live_1", "creator_1", "vip", 1500, "EUR");
         return """
-                {"id": "%s", "object": "checkout.session", "amount_subtotal": 1500, "amount_total": 1500, "currency": "eur",
+                {"id": "%s", "object": "checkout.session", "amount_subtotal": %d, "amount_total": %d, "currency": "%s",
                  "customer_details": {"email": "viewer@example.com", "name": "Viewer"}, "customer_email": null,
-                 "metadata": {"live_id": "live_1", "tier": "vip", "creator_id": "creator_1"}, "mode": "payment",
-                 "payment_intent": %s, "payment_status": "%s", "status": "complete", "livemode": false}""".formatted(id, paymentIntent == null ? "null" : "\"" + paymentIntent + "\"", paymentStatus);
+                 "metadata": {"live_id": "live_1", "tier": "vip", "creator_id": "creator_1", "price_minor": "1500",
+                 "currency": "EUR"}, "mode": "%s", "client_reference_id": %s,
+                 "payment_intent": %s, "payment_status": "%s", "status": "complete", "livemode": false}""".formatted(
+                        id,
+                        amountTotal,
+                        amountTotal,
+                        currency,
+                        mode,
+                        signed ? "\"" + IngestFixture.OFFERS.reference(offer) + "\"" : "null",
+                        paymentIntent == null ? "null" : "\"" + paymentIntent + "\"",
+                        paymentStatus);
+    }
+
+    @Test
+    void grantsOnlyTheSessionsWeOfferedChargedAsOfferedAndDeadLettersTheRest() throws Exception {
+        try (StripeStandIn stripe = new StripeStandIn();
+                IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60), 1L << 30, stripe.apiBase())) {
+            stripe.session("pi_usd", session("cs_usd", "pi_usd", "paid", 4900, "usd", "payment", true));
+            stripe.balance("pi_usd", 100, 4800);
+            Map<String, String> refused = new java.util.LinkedHashMap<>();
+            refused.put(
+                    event(
+                            "checkout.session.completed",
+                            Stripe.API_VERSION,
+                            session("cs_usd", "pi_usd", "paid", 4900, "usd", "payment", true),
+                            null),
+                    "charged 4900 where 1500 was offered");
+            refused.put(
+                    event(
+                            "checkout.session.completed",
+                            Stripe.API_VERSION,
+                            session("cs_jpy", null, "paid", 1500, "jpy", "payment", true),
+                            null),
+                    "charged in jpy where EUR was offered");
+            refused.put(
+                    event(
+                            "checkout.session.completed",
+                            Stripe.API_VERSION,
+                            session("cs_link", null, "paid", 1500, "eur", "payment", false),
+                            null),
+                    "not a session Stagepass made");
+            refused.put(
+                    event(
+                            "checkout.session.completed",
+                            Stripe.API_VERSION,
+                            session("cs_sub", null, "paid", 1500, "eur", "subscription", true),
+                            null),
+                    "mode subscription");
+            refused.put(
+                    event(
+                                    "checkout.session.completed",
+                                    Stripe.API_VERSION,
+                                    session("cs_live", null, "paid", 1500, "eur", "payment", true),
+                                    null)
+                            .replaceFirst("\"livemode\": false", "\"livemode\": true"),
+                    "live-mode payment on a test deployment");
+            refused.put(
+                    event(
+                            "charge.refunded",
+                            Stripe.API_VERSION,
+                            "{\"id\": \"ch_usd\", \"object\": \"charge\", \"amount\": 4900, \"amount_refunded\": 4900,"
+                                    + " \"currency\": \"usd\", \"payment_intent\": \"pi_usd\", \"refunded\": true}",
+                            "{\"amount_refunded\": 0}"),
+                    "charged 4900 where 1500 was offered");
+            for (Map.Entry<String, String> event : refused.entrySet()) {
+                HttpResponse<String> answer = deliver(fixture, event.getKey());
+                assertThat(answer.statusCode())
+                        .as("received, so that Stripe does not retry what would be refused again")
+                        .isEqualTo(200);
+                assertThat(answer.body()).contains("\"handled\":false").contains(event.getValue());
+            }
+            String honest =
+                    event("checkout.session.completed", Stripe.API_VERSION, session("cs_ok", null, "paid"), null);
+            assertThat(deliver(fixture, honest).statusCode()).isEqualTo(200);
+
+            List<PaymentFact> facts = Await.until(
+                            Duration.ofSeconds(30), Duration.ofMillis(200), () -> payments(fixture), f -> !f.isEmpty())
+                    .value();
+            assertThat(facts)
+                    .as("only the session charged as offered is a fact")
+                    .extracting(PaymentFact::getTicketId)
+                    .containsExactly("cs_ok");
+            EventCodec<DeadLetter> letters = EventCodec.of(DeadLetter.class);
+            List<DeadLetter> dead;
+            try (TopicReader reader = new TopicReader(fixture.kafka.settings())) {
+                dead = reader.readFrom(Topic.DEAD_LETTERS, Map.of(), Duration.ofSeconds(30)).stream()
+                        .map(r -> letters.decode(r.value()))
+                        .toList();
+            }
+            assertThat(dead).hasSize(refused.size()).allSatisfy(letter -> {
+                assertThat(letter.getSourceTopic()).isEqualTo("stripe-webhook");
+                assertThat(letter.getOriginalValue()).isNotNull();
+            });
+            assertThat(dead.stream().map(DeadLetter::getReason))
+                    .anySatisfy(reason -> assertThat(reason).contains("4900 where 1500"))
+                    .anySatisfy(reason -> assertThat(reason).contains("jpy"))
+                    .anySatisfy(reason -> assertThat(reason).contains("client_reference_id"));
+        }
     }
 
     static String dispute(String paymentIntent, String status) {

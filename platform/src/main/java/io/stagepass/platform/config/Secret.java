@@ -18,6 +18,11 @@ public enum Secret {
     SESSIONS("STAGEPASS_SESSION_SECRET", "signs dashboard sessions"),
     /** Signs the beacon tokens players report with: the replay API issues them, ingest verifies them. */
     BEACONS("STAGEPASS_BEACON_SECRET", "signs beacon tokens"),
+    /**
+     * Signs the ticket offer a Checkout Session is made for (its {@code client_reference_id}): the replay API signs,
+     * ingest checks that a paid session is one of ours, for the price offered.
+     */
+    CHECKOUT("STAGEPASS_CHECKOUT_SECRET", "signs checkout offers"),
     /** Stripe's signing secret of the webhook endpoint ({@code whsec_...}). Ingest only. */
     STRIPE_WEBHOOK("STAGEPASS_STRIPE_WEBHOOK_SECRET", "verifies Stripe's webhooks");
 

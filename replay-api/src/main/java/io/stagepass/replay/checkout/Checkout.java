@@ -7,22 +7,27 @@ import com.stripe.net.RequestOptions;
 import com.stripe.param.checkout.SessionCreateParams;
 import io.stagepass.events.Live;
 import io.stagepass.events.StreamKeys;
+import io.stagepass.events.TicketOffers;
 import io.stagepass.events.TicketTier;
 import io.stagepass.platform.config.StripeSettings;
 import io.stagepass.replay.Links;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Stripe Checkout for a ticket: one Checkout Session per purchase through an instance {@link StripeClient}, priced
- * inline from the live's tier, with the metadata ingest reads back from the webhook ({@code live_id}, {@code tier},
- * {@code creator_id}) and an idempotency key, so that a retried request makes one session. Fulfilment is the webhook's
- * job, never the redirect's.
+ * inline from the live's tier, with the offer as metadata (live, creator, tier, price, currency) signed in its {@code
+ * client_reference_id} ({@link TicketOffers}: ingest grants a ticket only for a session charged as offered) and an
+ * idempotency key, so that a retried request makes one session. Fulfilment is the webhook's job, never the
+ * redirect's.
  */
 public final class Checkout {
     private final StripeClient stripe;
     private final Links links;
+    private final TicketOffers offers;
 
-    public Checkout(StripeSettings settings, Links links) {
+    public Checkout(StripeSettings settings, Links links, TicketOffers offers) {
+        this.offers = offers;
         this.stripe = StripeClient.builder()
                 .setApiKey(settings.apiKey())
                 .setApiBase(settings.apiBase())
@@ -35,13 +40,14 @@ public final class Checkout {
 
     /** The session a buyer pays in; {@code attempt} names this purchase attempt (a retry of it gets the same). */
     public Session create(Live live, TicketTier tier, String email, String attempt) throws StripeException {
+        Map<String, String> offer = TicketOffers.metadata(
+                live.getLiveId(), live.getCreatorId(), tier.getTier(), tier.getPriceMinor(), live.getCurrency());
         SessionCreateParams.Builder params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setSuccessUrl(links.checkoutSuccess(live.getLiveId()))
                 .setCancelUrl(links.checkoutCancel(live.getLiveId()))
-                .putMetadata("live_id", live.getLiveId())
-                .putMetadata("tier", tier.getTier())
-                .putMetadata("creator_id", live.getCreatorId())
+                .putAllMetadata(offer)
+                .setClientReferenceId(offers.reference(offer))
                 .addLineItem(SessionCreateParams.LineItem.builder()
                         .setQuantity(1L)
                         .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
