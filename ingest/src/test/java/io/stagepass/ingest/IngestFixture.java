@@ -197,6 +197,15 @@ public final class IngestFixture implements AutoCloseable {
         return keys;
     }
 
+    /** Stores {@code bytes} at {@code key} of the segments bucket, as another writer would. */
+    public void storeObject(String key, byte[] bytes) throws Exception {
+        try (MinioClient client = ObjectStore.client(s3.settings())) {
+            client.putObject(io.minio.PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
+                            new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                    .build());
+        }
+    }
+
     /** Writes the object at {@code key} of the segments bucket to {@code file}. */
     public Path download(String key, Path file) throws Exception {
         try (MinioClient client = ObjectStore.client(s3.settings());

@@ -2,6 +2,9 @@ package io.stagepass.ingest.hls;
 
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
@@ -18,6 +21,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -25,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one live's spooled entries, in the order they were spooled: a segment's bytes to the object store under
- * a deterministic key (a re-delivery overwrites, never duplicates), then its fact to Kafka; a gap's fact; the live's
- * STARTED and ENDED on the catalog. Only then is the entry forgotten. A failure stops the live's delivery where it is
- * (the {@link SegmentSender} retries it); nothing is skipped.
+ * a deterministic key, written once (its SHA-256 in the object's metadata: a re-delivery of the same bytes after a
+ * crash finds them stored; other bytes under a stored key are refused, never written over), then its fact to Kafka; a
+ * gap's fact; the live's STARTED and ENDED on the catalog. Only then is the entry forgotten. A failure stops the
+ * live's delivery where it is (the {@link SegmentSender} retries it); nothing is skipped.
  */
 public final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -41,6 +47,9 @@ public final class Delivery {
     private final Duration durationWait;
     private final Clock clock;
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong refusedOverwrites = new AtomicLong();
+    /** The object metadata that names what a stored segment holds. */
+    static final String SHA256_METADATA = "sha256";
 
     /**
      * {@code durationWait}: how long a segment waits for the playlist that gives its duration before its fact goes
@@ -65,6 +74,11 @@ public final class Delivery {
 
     long deliveredCount() {
         return delivered.get();
+    }
+
+    /** Segments whose key already held other bytes: refused, the stored ones kept. */
+    public long refusedOverwrites() {
+        return refusedOverwrites.get();
     }
 
     /** Delivers what is ready of one live, in order; returns whether anything was delivered. */
@@ -97,10 +111,30 @@ public final class Delivery {
     private void deliverSegment(SpoolEntry entry, Long durationMicros) throws Exception {
         String key = objectKey(entry);
         long size = Files.size(entry.path());
-        try (InputStream in = Files.newInputStream(entry.path())) {
-            s3.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(in, size, -1)
-                    .contentType(contentType(entry.kind()))
-                    .build());
+        Optional<StatObjectResponse> stored = stat(key);
+        if (stored.isPresent()) {
+            String holds = stored.get().userMetadata().get(SHA256_METADATA);
+            boolean same =
+                    holds != null ? holds.equals(entry.sha256()) : stored.get().size() == size;
+            if (!same) {
+                // Another push already stored this number of this live (an encoder that restarted its numbering on
+                // another instance, or someone with the key): what viewers may have seen stays as it was.
+                refusedOverwrites.incrementAndGet();
+                LOG.warn(
+                        "live {}: segment {} is stored already with other bytes; refused, not written over",
+                        entry.liveId(),
+                        entry.sequence());
+                return;
+            }
+            // the same bytes: a delivery retried after a crash, stored before; its fact is sent again (same id)
+        } else {
+            try (InputStream in = Files.newInputStream(entry.path())) {
+                s3.putObject(
+                        PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(in, size, -1)
+                                .contentType(contentType(entry.kind()))
+                                .userMetadata(Map.of(SHA256_METADATA, entry.sha256()))
+                                .build());
+            }
         }
         publish(
                 entry.liveId(),
@@ -118,6 +152,21 @@ public final class Delivery {
                         .setReceivedAt(entry.at())
                         .setDiscontinuity(entry.discontinuity())
                         .build());
+    }
+
+    private Optional<StatObjectResponse> stat(String key) throws Exception {
+        try {
+            return Optional.of(s3.statObject(StatObjectArgs.builder()
+                    .bucket(Bucket.SEGMENTS.bucketName())
+                    .object(key)
+                    .build()));
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())
+                    || "NoSuchObject".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Where a spooled file goes in the segments bucket ({@link SegmentKeys}). */

@@ -41,6 +41,9 @@ public final class HlsRoutes {
                 LiveEndedException.class,
                 (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
         config.routes.exception(
+                SequenceOutOfRangeException.class,
+                (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        config.routes.exception(
                 BodyTooLargeException.class,
                 (e, ctx) -> HttpServices.writeError(ctx, HttpStatus.CONTENT_TOO_LARGE, e.getMessage()));
         config.routes.exception(SpoolFullException.class, (e, ctx) -> {

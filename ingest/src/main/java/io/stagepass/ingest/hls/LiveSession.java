@@ -29,6 +29,11 @@ public final class LiveSession {
     private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
     /** How many sequences back a playlist's durations are kept for the sender. */
     private static final long KEPT_DURATIONS = 1000;
+    /**
+     * How far ahead of the live's highest sequence a segment (or a playlist's entry) may be numbered: 150 segments,
+     * 5 minutes of 2 s segments lost in a row. Beyond it a segment is refused and a playlist's entry ignored.
+     */
+    public static final long SEQUENCE_WINDOW = 150;
 
     /** Where a live's push stands. */
     public enum Phase {
@@ -84,6 +89,12 @@ public final class LiveSession {
                 reconnect();
             }
             long sequence = file.kind() == HlsFile.Kind.INIT ? state.connectionBase : state.sequenceOf(file.sequence());
+            long highest = Math.max(state.maxSequence, state.connectionBase - 1);
+            if (sequence > highest + SEQUENCE_WINDOW) {
+                throw new SequenceOutOfRangeException("segment number " + file.sequence() + " is too far ahead: this "
+                        + "connection's segments must follow on (at most " + SEQUENCE_WINDOW
+                        + " past the highest so far)");
+            }
             // STARTED goes before the first segment in delivery order, written once that segment is committed.
             long startedEntry = state.startedSpooled ? -1 : spool.reserveEntry();
             spool.commitSegment(state.liveId, staged, sequence, file.kind(), now, newConnection);
@@ -131,8 +142,16 @@ public final class LiveSession {
             if (state.endedSpooled) {
                 throw new LiveEndedException(state.liveId);
             }
+            long limit = Math.max(state.maxSequence, state.connectionBase - 1) + SEQUENCE_WINDOW;
+            if (playlist.lastSequence() >= 0 && state.sequenceOf(playlist.lastSequence()) > limit) {
+                throw new SequenceOutOfRangeException("the playlist names segment " + playlist.lastSequence()
+                        + ", too far ahead of the segments this connection sent");
+            }
             for (Playlist.Entry entry : playlist.entries()) {
-                state.durations.putIfAbsent(state.sequenceOf(entry.sequence()), entry.durationMicros());
+                long sequence = state.sequenceOf(entry.sequence());
+                if (sequence <= limit) { // an entry far ahead names nothing that will come: not kept
+                    state.durations.putIfAbsent(sequence, entry.durationMicros());
+                }
             }
             // Durations of long-delivered segments come back in every sliding playlist; keep only recent ones.
             state.durations.headMap(state.maxSequence - KEPT_DURATIONS).clear();

@@ -6,6 +6,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEndReason;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.SegmentEventType;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.ingest.IngestFixture;
@@ -62,6 +63,15 @@ class HlsRoutesIT {
                 assertThat(rawStatus(fixture, "PUT " + raw)).as(raw).isIn(400, 404);
             }
 
+            HttpResponse<String> farAhead = put(fixture.url(live[1], "index4000000000.ts"), SEGMENT);
+            assertThat(farAhead.statusCode())
+                    .as("a number no encoder has reached: no state, no object key for it")
+                    .isEqualTo(400);
+            assertThat(farAhead.body()).contains("too far ahead");
+            assertThat(fixture.ingest.pendingBytes())
+                    .as("its bytes were discarded")
+                    .isZero();
+
             HttpResponse<String> oversize =
                     put(fixture.url(live[1], "index0.ts"), new byte[(int) IngestFixture.MAX_BODY + 1]);
             assertThat(oversize.statusCode()).isEqualTo(413);
@@ -78,6 +88,36 @@ class HlsRoutesIT {
                     .extracting(Live::getType)
                     .as("a refused push does not start the live")
                     .doesNotContain(LiveEventType.STARTED);
+        }
+    }
+
+    @Test
+    void aStoredSegmentIsNeverWrittenOver() throws Exception {
+        try (IngestFixture fixture = new IngestFixture(dir, WINDOW)) {
+            String[] live = fixture.scheduleLive();
+            String key = SegmentKeys.media(live[0], 0, "ts");
+            byte[] first = "bytes another push stored first".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            fixture.storeObject(key, first);
+
+            assertThat(put(fixture.url(live[1], "index0.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            assertThat(put(fixture.url(live[1], "index1.ts"), SEGMENT).statusCode())
+                    .isEqualTo(201);
+            Await.expect(
+                    "segment 1 stored",
+                    IngestFixture.DEADLINE,
+                    () -> fixture.segments(live[0]).stream().anyMatch(s -> s.getSequence() == 1));
+            Await.expect(
+                    "the spool emptied", IngestFixture.DEADLINE, () -> fixture.ingest.pendingEntries(live[0]) == 0);
+
+            assertThat(java.nio.file.Files.readAllBytes(fixture.download(key, dir.resolve("kept.ts"))))
+                    .as("the stored object is unchanged")
+                    .isEqualTo(first);
+            assertThat(fixture.segments(live[0]))
+                    .extracting(SegmentStored::getSequence)
+                    .as("no fact claims the refused bytes are segment 0")
+                    .doesNotContain(0L)
+                    .contains(1L);
         }
     }
 

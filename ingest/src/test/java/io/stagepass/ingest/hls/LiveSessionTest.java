@@ -123,6 +123,31 @@ class LiveSessionTest {
         assertThat(restarted.phase()).as("after a restart").isEqualTo(LiveSession.Phase.ENDED);
     }
 
+    @Test
+    void segmentsAndPlaylistEntriesFarAheadAreRefusedAndKeepNoState() throws Exception {
+        Spool spool = new Spool(dir, Long.MAX_VALUE);
+        LiveSession session = new LiveSessions(spool, clock).get("live_1");
+        accept(spool, session, 0);
+        accept(spool, session, 1);
+
+        assertThatThrownBy(() -> accept(spool, session, 1 + LiveSession.SEQUENCE_WINDOW + 1))
+                .isInstanceOf(SequenceOutOfRangeException.class)
+                .hasMessageContaining("too far ahead");
+        assertThat(accept(spool, session, 1 + LiveSession.SEQUENCE_WINDOW).sequence())
+                .as("a gap within the window is a gap, as before")
+                .isEqualTo(1 + LiveSession.SEQUENCE_WINDOW);
+        assertThatThrownBy(() -> session.acceptPlaylist(
+                        Playlist.parse("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:999999999\n"
+                                + "#EXTINF:2.0,\nindex999999999.ts\n#EXT-X-ENDLIST\n"),
+                        new byte[0]))
+                .isInstanceOf(SequenceOutOfRangeException.class);
+        assertThat(session.stateForTests().maxSequence).isEqualTo(1 + LiveSession.SEQUENCE_WINDOW);
+        assertThat(session.stateForTests().durations.keySet())
+                .as("nothing kept for numbers nobody streamed")
+                .allSatisfy(sequence -> assertThat(sequence).isLessThanOrEqualTo(1 + 2 * LiveSession.SEQUENCE_WINDOW));
+        assertThat(session.stateForTests().endlistSeen).isFalse();
+    }
+
     private static LiveSession.Accepted accept(Spool spool, LiveSession session, long encoderSequence)
             throws Exception {
         Spool.Staged staged = spool.stage("live_1", new ByteArrayInputStream(new byte[16]), 1024);

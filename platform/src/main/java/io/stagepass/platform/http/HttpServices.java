@@ -52,7 +52,7 @@ public final class HttpServices {
                     ServiceUnavailableException.class,
                     (e, ctx) -> unavailable(ctx, e.retryAfterSeconds(), e.getMessage()));
             config.routes.exception(NotDurableException.class, (e, ctx) -> {
-                LOG.warn("{}: {} {}: {}", serviceName, ctx.method(), ctx.path(), e.getMessage());
+                LOG.warn("{}: {} {}: {}", serviceName, ctx.method(), LogRedaction.path(ctx.path()), e.getMessage());
                 unavailable(
                         ctx,
                         NOT_DURABLE_RETRY_SECONDS,
@@ -60,7 +60,7 @@ public final class HttpServices {
                                 + "nothing was accepted: send the request again");
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("{}: unhandled error on {} {}", serviceName, ctx.method(), ctx.path(), e);
+                LOG.error("{}: unhandled error on {} {}", serviceName, ctx.method(), LogRedaction.path(ctx.path()), e);
                 writeError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "unexpected error; see the service log");
             });
             config.routes.error(404, ctx -> {

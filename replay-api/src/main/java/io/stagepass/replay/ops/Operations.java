@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.stagepass.platform.http.LogRedaction;
 import io.stagepass.platform.views.TopicView;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,10 +82,20 @@ public final class Operations {
         // Object fetches are most of the traffic (every segment of every viewer): logged at DEBUG, counted always.
         if (route.contains("/objects/")) {
             if (REQUESTS.isDebugEnabled()) {
-                REQUESTS.debug("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+                REQUESTS.debug(
+                        "{} {} {} {} ms",
+                        ctx.method(),
+                        LogRedaction.path(ctx.path()),
+                        ctx.statusCode(),
+                        Math.round(millis));
             }
         } else if (!route.equals("/metrics") && !route.equals("/health") && !route.equals("/ready")) {
-            REQUESTS.info("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(millis));
+            REQUESTS.info(
+                    "{} {} {} {} ms",
+                    ctx.method(),
+                    LogRedaction.path(ctx.path()),
+                    ctx.statusCode(),
+                    Math.round(millis));
         }
     }
 
