@@ -227,7 +227,7 @@
     const a = state.audience;
     const live = a.live;
     const replay = a.replay;
-    set('kpi-concurrent', number(live.current), live.current);
+    set('kpi-concurrent', number(a.watchingNow), a.watchingNow); // screens playing now: leases, within a second
     $('kpi-peak').textContent = 'peak ' + number(live.peak.viewers) + (live.peak.at ? ' at ' + new Date(live.peak.at).toLocaleTimeString() : '');
     $('kpi-peak').dataset.peak = String(live.peak.viewers);
     set('kpi-watch', duration(live.watchTimeMillis + replay.watchTimeMillis), live.watchTimeMillis + replay.watchTimeMillis);

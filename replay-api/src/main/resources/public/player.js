@@ -5,14 +5,16 @@
   'use strict';
   const root = document.getElementById('player');
   const live = root.dataset.live;
-  const token = root.dataset.token;
+  let token = root.dataset.token;
   let beaconToken = root.dataset.beaconToken;
   const beaconUrl = root.dataset.beacons + '/v1/beacons';
   const video = document.getElementById('video');
   const $ = (id) => document.getElementById(id);
-  const ticket = (() => { try { return atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/')).split('|')[2]; } catch (e) { return 'unknown'; } })();
-  const resumeKey = 'stagepass.position.' + live + '.' + ticket;
+  const resumeKey = 'stagepass.position.' + live + '.' + root.dataset.viewer; // an opaque ref: tokens say nothing
   const session = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
+  // This page's screen: the ticket's lease on it is renewed by every playlist and playback check (at most N screens).
+  const screen = 's' + session.replace(/[^A-Za-z0-9]/g, '').slice(0, 31);
+  const playbackQuery = () => '?token=' + encodeURIComponent(token) + '&screen=' + screen;
   let info = null;
   let hls = null;
   let cues = [];
@@ -34,8 +36,15 @@
       .catch(() => {});
   }
 
-  async function loadInfo() {
-    const response = await fetch('/v1/lives/' + live + '/playback?token=' + encodeURIComponent(token), { cache: 'no-store' });
+  async function loadInfo(takeOver) {
+    const response = takeOver
+      ? await fetch('/v1/lives/' + live + '/playback/takeover' + playbackQuery(), { method: 'POST', cache: 'no-store' })
+      : await fetch('/v1/lives/' + live + '/playback' + playbackQuery(), { cache: 'no-store' });
+    if (response.status === 409) { // the ticket plays on as many screens as it may: offer to move here
+      const problem = await response.json().catch(() => ({ detail: 'This ticket is playing on other screens.' }));
+      busy(problem.detail);
+      return null;
+    }
     if (response.status === 401 || response.status === 403) {
       const problem = await response.json().catch(() => ({ detail: 'You may not watch this live.' }));
       refuse(problem.detail);
@@ -46,8 +55,30 @@
     }
     const body = await response.json();
     if (body.beaconToken) { beaconToken = body.beaconToken; }
+    if (body.token) { token = body.token; } // renewed while the ticket stands
     return body;
   }
+
+  function busy(reason) {
+    if (hls) { hls.destroy(); hls = null; }
+    video.pause();
+    $('overlay-text').textContent = reason.charAt(0).toUpperCase() + reason.slice(1) + '.';
+    $('take-over').hidden = false;
+    $('overlay').hidden = false;
+    $('status').textContent = 'Playing on another screen.';
+    root.dataset.busy = 'true';
+  }
+
+  $('take-over').addEventListener('click', async () => {
+    const next = await loadInfo(true);
+    if (!next) { return; }
+    $('take-over').hidden = true;
+    $('overlay').hidden = true;
+    root.dataset.busy = 'false';
+    info = next;
+    attach(0);
+    video.play().catch(() => {});
+  });
 
   function refuse(reason) {
     if (hls) { hls.destroy(); hls = null; }
@@ -69,7 +100,7 @@
       hls = new Hls({ startPosition: startAt > 0 ? startAt : -1 });
       hls.on(Hls.Events.ERROR, (event, data) => {
         const code = data.response && data.response.code;
-        if (code === 401 || code === 403) {
+        if (code === 401 || code === 403 || code === 409) {
           // An expired link or a revoked ticket: fresh links, or the reason we may not play.
           reload(video.currentTime);
         } else if (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR) {
@@ -184,16 +215,18 @@
     if (mode() === 'replay' && video.currentTime > 0) { localStorage.setItem(resumeKey, String(video.currentTime)); }
     if (started) { beacon('view_end'); }
     if (heartbeat) { clearInterval(heartbeat); }
+    if (navigator.sendBeacon) { navigator.sendBeacon('/v1/lives/' + live + '/playback/release' + playbackQuery()); }
   });
-  // A refund or a dispute while watching: the next check stops playback and says why.
+  // A refund or a dispute while watching, or another screen taking over: the next check stops playback and says why.
   setInterval(async () => {
+    if (root.dataset.busy === 'true' || root.dataset.refused === 'true') { return; } // holds no screen meanwhile
     const next = await loadInfo().catch(() => null);
     if (next && next.mode !== info.mode && (next.mode === 'replay' || info.mode === 'live')) {
       const wasLive = info.mode !== 'replay';
       info = next;
       if (wasLive && next.mode === 'replay' && (video.paused || video.ended)) { attach(video.currentTime); }
     }
-  }, 15000);
+  }, 10000); // also renews this screen's lease (it lapses after 30 s)
 
   (async () => {
     beacon('page_view', 'page');

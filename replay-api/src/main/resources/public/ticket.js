@@ -26,7 +26,12 @@
       if (ticket.status === 'granted') {
         document.getElementById('pending').hidden = true;
         document.getElementById('granted').hidden = false;
-        document.getElementById('watch').href = ticket.watchUrl;
+        if (ticket.watchUrl) {
+          document.getElementById('watch').href = ticket.watchUrl;
+        } else { // another browser than the one that paid: the ticket stands, its link is not given here
+          document.getElementById('watch').hidden = true;
+          document.getElementById('elsewhere').hidden = false;
+        }
         page.dataset.status = 'granted';
         return;
       }

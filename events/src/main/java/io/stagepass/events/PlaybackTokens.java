@@ -1,30 +1,39 @@
 package io.stagepass.events;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The tokens a player holds: which live it may watch or report on and which ticket it plays for (none for an anonymous
- * page visitor), until when. Signed with HMAC-SHA256. Two kinds, under two different secrets: playback tokens (the
- * replay API issues and checks them; they open media) and beacon tokens (the replay API issues them, ingest checks
- * them; they only let a player report). Ingest holds the beacon secret alone, so it cannot make a token that plays.
- * Format: {@code BASE64URL(claims).BASE64URL(mac)} with claims {@code v1|liveId|ticketId or -|expiresEpochSeconds}
- * ({@code b1|...|nonce} for beacon tokens, each one of a kind, whose MAC key is also derived apart).
+ * page visitor), until when. Three kinds, each under its own key: playback tokens (the replay API issues and checks
+ * them; they open media), beacon tokens (the replay API issues them, ingest checks them; they only let a player
+ * report: ingest holds the beacon secret alone, so it cannot make a token that plays) and buyer tokens (the cookie the
+ * browser that paid keeps, to get its watch link again).
+ *
+ * <p>A token is opaque: {@code BASE64URL(nonce | AES-256-GCM(claims))} with claims {@code v1|liveId|ticketId or
+ * -|expiresEpochSeconds} ({@code b1|...} for beacon tokens, {@code k1|...} for buyer tokens), under a key derived from
+ * the secret and the kind. Nobody who sees a token (a shared screen, a log, a referrer) learns the live, the Stripe
+ * Checkout Session id of the ticket or the expiry, and GCM's tag makes any change to it a forgery.
  */
 public final class PlaybackTokens {
     private static final String PLAYBACK = "v1";
     private static final String BEACON = "b1";
+    private static final String BUYER = "k1";
     private static final int MIN_SECRET_LENGTH = 32;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+    private static final SecureRandom NONCES = new SecureRandom();
 
     /** What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page. */
     public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {}
@@ -41,8 +50,14 @@ public final class PlaybackTokens {
         if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
             throw new IllegalArgumentException("a token secret must be at least " + MIN_SECRET_LENGTH + " characters");
         }
-        String keyMaterial = version.equals(PLAYBACK) ? secret : "stagepass-beacon|" + secret;
-        this.key = new SecretKeySpec(keyMaterial.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] aesKey = derive.doFinal(("stagepass-token-key|" + version).getBytes(StandardCharsets.UTF_8));
+            this.key = new SecretKeySpec(aesKey, "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+        }
         this.version = version;
     }
 
@@ -51,39 +66,52 @@ public final class PlaybackTokens {
         return new PlaybackTokens(secret, BEACON);
     }
 
+    /**
+     * Buyer tokens, under the playback secret but a key of their own: the cookie a browser gets when it starts a
+     * Checkout, which alone may fetch that ticket's watch link again.
+     */
+    public static PlaybackTokens forBuyers(String secret) {
+        return new PlaybackTokens(secret, BUYER);
+    }
+
     public String issue(String liveId, String ticketId, Instant expiresAt) {
         if (liveId.contains("|") || ticketId != null && ticketId.contains("|")) {
             throw new IllegalArgumentException("ids must not contain '|'");
         }
         String claims = String.join(
                 "|", version, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
-        if (version.equals(BEACON)) {
-            // Each beacon token is one of a kind, so that two page loads in the same second are two visits.
-            byte[] nonce = new byte[12];
-            NONCES.nextBytes(nonce);
-            claims += "|" + ENCODER.encodeToString(nonce);
+        byte[] nonce = new byte[NONCE_BYTES];
+        NONCES.nextBytes(nonce); // also makes every token one of a kind: two page loads are two visits
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(version.getBytes(StandardCharsets.US_ASCII));
+            byte[] sealed = cipher.doFinal(claims.getBytes(StandardCharsets.UTF_8));
+            return ENCODER.encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is part of every JRE", e);
         }
-        byte[] claimBytes = claims.getBytes(StandardCharsets.UTF_8);
-        return ENCODER.encodeToString(claimBytes) + "." + ENCODER.encodeToString(mac(claimBytes));
     }
 
     /** The claims of a genuine, unexpired token; empty for anything else (forged, tampered, expired, garbled). */
     public Optional<Claims> verify(String token, Instant now) {
-        if (token == null) {
-            return Optional.empty();
-        }
-        int dot = token.indexOf('.');
-        if (dot <= 0 || dot != token.lastIndexOf('.')) {
+        if (token == null || token.length() > 1024) {
             return Optional.empty();
         }
         try {
-            byte[] claimBytes = DECODER.decode(token.substring(0, dot));
-            byte[] signature = DECODER.decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(signature, mac(claimBytes))) {
+            byte[] bytes = DECODER.decode(token);
+            if (bytes.length < NONCE_BYTES + TAG_BITS / 8 + 1) {
                 return Optional.empty();
             }
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
+            cipher.updateAAD(version.getBytes(StandardCharsets.US_ASCII));
+            byte[] claimBytes = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             String[] parts = new String(claimBytes, StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != (version.equals(BEACON) ? 5 : 4) || !parts[0].equals(version)) {
+            if (parts.length != 4 || !parts[0].equals(version)) {
                 return Optional.empty();
             }
             Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));
@@ -92,18 +120,8 @@ public final class PlaybackTokens {
             }
             return Optional.of(
                     new Claims(parts[1], parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]), expiresAt));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private byte[] mac(byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(data);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return Optional.empty(); // not base64, or its tag does not hold: forged or tampered with
         }
     }
 }

@@ -29,9 +29,12 @@ class PlaybackTokensTest {
         String forgedClaims = Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString("v1|live_1|cs_someone_else|9999999999".getBytes());
+        byte[] bytes = Base64.getUrlDecoder().decode(token);
+        bytes[bytes.length / 2] ^= 1;
+        String flipped = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 
-        assertThat(tokens.verify(forgedClaims + token.substring(token.indexOf('.')), NOW))
-                .isEmpty();
+        assertThat(tokens.verify(forgedClaims, NOW)).isEmpty();
+        assertThat(tokens.verify(flipped, NOW)).as("one bit changed").isEmpty();
         assertThat(tokens.verify(
                         new PlaybackTokens("another-secret-of-at-least-32-characters!").issue("live_1", "cs_1", LATER),
                         NOW))
@@ -41,6 +44,22 @@ class PlaybackTokensTest {
         assertThat(tokens.verify("a.b.c", NOW)).isEmpty();
         assertThat(tokens.verify("%%%.%%%", NOW)).isEmpty();
         assertThat(tokens.verify(null, NOW)).isEmpty();
+    }
+
+    @Test
+    void aTokenRevealsNeitherTheLiveNorTheTicketNorRepeats() {
+        String token = tokens.issue("live_1", "cs_test_a1B2c3D4e5F6", LATER);
+        String decoded = new String(Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.ISO_8859_1);
+
+        assertThat(token + decoded)
+                .doesNotContain("cs_test")
+                .doesNotContain("live_1")
+                .doesNotContain("a1B2c3");
+        assertThat(tokens.issue("live_1", "cs_test_a1B2c3D4e5F6", LATER)).isNotEqualTo(token);
+        assertThat(PlaybackTokens.forBuyers("a-shared-secret-of-at-least-32-characters")
+                        .verify(token, NOW))
+                .as("a playback token is no buyer token under the same secret")
+                .isEmpty();
     }
 
     @Test

@@ -27,11 +27,15 @@ import io.stagepass.replay.playback.MediaObjects;
 import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.PlaybackRoutes;
 import io.stagepass.replay.playback.PlayerPage;
+import io.stagepass.replay.playback.Screens;
 import io.stagepass.replay.playback.SignedUrls;
 import io.stagepass.replay.views.Views;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +95,9 @@ public final class ReplayApiService implements AutoCloseable {
         PlaybackTokens tokens = new PlaybackTokens(config.secrets().playbackTokens());
         PlaybackTokens beaconTokens = PlaybackTokens.forBeacons(config.secrets().beacons());
         Access access = new Access(tokens, beaconTokens, views.lives(), views.tickets(), clock);
-        PlaybackRoutes playback = new PlaybackRoutes(access, views.replays(), views.media(), objects, urls, clock);
+        Screens screens = new Screens(clock);
+        PlaybackRoutes playback =
+                new PlaybackRoutes(access, views.replays(), views.media(), objects, urls, screens, clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
         Operations operations = new Operations(views.topicView());
@@ -104,9 +110,17 @@ public final class ReplayApiService implements AutoCloseable {
         CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, views.topicView(), clock);
         CreatorRoutes creators = new CreatorRoutes(
                 auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
-        Dashboards dashboards =
-                new Dashboards(views.lives(), views.replays(), views.revenue(), views.audience(), views.health());
+        Dashboards dashboards = new Dashboards(
+                views.lives(), views.replays(), views.revenue(), views.audience(), views.health(), screens::watching);
         metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
+        screens.listen(metrics::audienceChanged); // "watching now" moves on the dashboard within a second
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "replay-api-screens");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(screens::sweep, 1, 1, TimeUnit.SECONDS);
+        resources.add(sweeper::shutdownNow);
         CheckoutRoutes checkout = new CheckoutRoutes(
                 views.lives(),
                 views.tickets(),
@@ -117,7 +131,9 @@ public final class ReplayApiService implements AutoCloseable {
                                 config.secrets().checkout(),
                                 TicketOffers.livemode(config.stripe().apiKey()))),
                 tokens,
+                PlaybackTokens.forBuyers(config.secrets().playbackTokens()),
                 links,
+                config.publicUrl() != null && config.publicUrl().startsWith("https:"),
                 clock);
         TicketPages tickets =
                 new TicketPages(views.lives(), views.creators(), beaconTokens, config.ingestPublicUrl(), clock);

@@ -24,6 +24,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,6 +94,7 @@ class PlaybackIT {
         streaming.start();
 
         pay(replayed, "cs_paid");
+        pay(replayed, "cs_screens");
         pay(replayed, "cs_refunded");
         fixture.send(
                 Topic.PAYMENTS,
@@ -177,10 +179,21 @@ class PlaybackIT {
         return "/v1/lives/" + live + "/master.m3u8";
     }
 
+    /** The screen this test's requests play on (each player names its own). */
+    static final String SCREEN = "it-screen-0001";
+
     static HttpResponse<String> get(String path, String token) throws Exception {
+        String query = token == null
+                ? ""
+                : (path.contains("?") ? "&" : "?") + "token=" + token
+                        + (path.contains("screen=") ? "" : "&screen=" + SCREEN);
+        return HTTP.send(HttpRequest.newBuilder(url(path + query)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> send(String method, String path) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(
-                                url(path + (token == null ? "" : (path.contains("?") ? "&" : "?") + "token=" + token)))
+                HttpRequest.newBuilder(url(path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -190,10 +203,50 @@ class PlaybackIT {
     }
 
     @Test
+    void aTicketPlaysOnTwoScreensAndAThirdMayTakeOverTheOldest() throws Exception {
+        String token = token(replayed, "cs_screens");
+        String q = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&screen=";
+        assertThat(get(master(replayed) + q + "screen-phone-01", null).statusCode())
+                .isEqualTo(200);
+        assertThat(get(master(replayed) + q + "screen-tv-000002", null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> third = get(master(replayed) + q + "screen-laptop-03", null);
+        assertThat(third.statusCode()).as("a third screen").isEqualTo(409);
+        assertThat(JSON.readTree(third.body()).get("detail").asText())
+                .contains("playing on 2 other screens")
+                .contains("watch here instead");
+        assertThat(get(master(replayed) + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null)
+                        .statusCode())
+                .as("no screen named: no way around the count")
+                .isEqualTo(400);
+        assertThat(get(master(replayed) + q + "screen-phone-01", null).statusCode())
+                .as("a screen that holds its lease renews it")
+                .isEqualTo(200);
+
+        HttpResponse<String> takeOver =
+                send("POST", "/v1/lives/" + replayed + "/playback/takeover" + q + "screen-laptop-03");
+        assertThat(takeOver.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(takeOver.body()).get("master").asText()).contains("screen=screen-laptop-03");
+        assertThat(get(master(replayed) + q + "screen-phone-01", null).statusCode())
+                .as("the oldest screen was ended")
+                .isEqualTo(409);
+        assertThat(get(master(replayed) + q + "screen-tv-000002", null).statusCode())
+                .isEqualTo(200);
+
+        assertThat(send("POST", "/v1/lives/" + replayed + "/playback/release" + q + "screen-tv-000002")
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(get(master(replayed) + q + "screen-phone-01", null).statusCode())
+                .as("a released screen is free at once")
+                .isEqualTo(200);
+    }
+
+    @Test
     void everyWrongTokenIsRefusedWithItsStatusAndReason() throws Exception {
         String good = token(replayed, "cs_paid");
-        String[] parts = good.split("\\.");
-        String forged = parts[0] + "." + new StringBuilder(parts[1]).reverse();
+        int middle = good.length() / 2;
+        String forged =
+                good.substring(0, middle) + (good.charAt(middle) == 'A' ? 'B' : 'A') + good.substring(middle + 1);
         Map<String, Object[]> cases = new LinkedHashMap<>();
         cases.put("missing", new Object[] {null, 401, "token is required"});
         cases.put("forged", new Object[] {forged, 401, "not valid"});
@@ -223,7 +276,7 @@ class PlaybackIT {
                 .as("a won dispute restores the ticket")
                 .isEqualTo(200);
         HttpResponse<String> bearer = HTTP.send(
-                HttpRequest.newBuilder(url(master(replayed)))
+                HttpRequest.newBuilder(url(master(replayed) + "?screen=" + SCREEN))
                         .header("Authorization", "Bearer " + good)
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -255,7 +308,7 @@ class PlaybackIT {
                 .orElseThrow();
         assertThat(link)
                 .matches("/v1/lives/" + replayed
-                        + "/objects/replays/v1/media-0\\.mp4\\?t=cs_paid&e=\\d+&s=[A-Za-z0-9_-]+");
+                        + "/objects/replays/v1/media-0\\.mp4\\?t=tk_[A-Za-z0-9_-]{22}&e=\\d+&s=[A-Za-z0-9_-]+");
         long expires = Long.parseLong(link.replaceAll(".*&e=(\\d+).*", "$1"));
         assertThat(expires - Instant.now().getEpochSecond())
                 .as("links live at most 10 minutes")
@@ -321,7 +374,9 @@ class PlaybackIT {
         assertThat(status(good.replace("poster.jpg", "download.mp4")))
                 .as("another object")
                 .isEqualTo(403);
-        assertThat(status(good.replace("t=cs_paid", "t=cs_other")))
+        SignedUrls links = new SignedUrls(SECRETS.objectLinks(), Duration.ofMinutes(10));
+        assertThat(status(good.replace(
+                        "t=" + links.ticketRef(replayed, "cs_paid"), "t=" + links.ticketRef(replayed, "cs_other"))))
                 .as("another ticket")
                 .isEqualTo(403);
         assertThat(status(good.substring(0, good.length() - 2) + "AA"))

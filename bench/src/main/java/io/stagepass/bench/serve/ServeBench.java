@@ -128,7 +128,7 @@ public final class ServeBench implements Callable<Integer> {
             }
             results.add(Wrk.run(
                     "replay media playlist",
-                    api + "/v1/lives/" + liveId + "/replay/1/media.m3u8?token=" + token,
+                    api + "/v1/lives/" + liveId + "/replay/1/media.m3u8?token=" + token + "&screen=bench-screen-01",
                     connections,
                     seconds,
                     work.resolve("wrk-playlist.txt")));

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,19 @@ class CheckoutEndToEndIT {
         assertThat(api.masterPlaylist(liveId, token))
                 .as("the ticket link plays")
                 .isEqualTo(200);
+        assertThat(watch)
+                .as("the watch link names no Stripe id")
+                .doesNotContain(ticket)
+                .doesNotContain("cs_");
+        assertThat(Instant.parse(granted.get("linkExpiresAt").asText()))
+                .as("a watch link lasts hours, not the replay window")
+                .isBefore(Instant.now().plus(Duration.ofHours(7)));
+        JsonNode someoneElse = new ApiClient(api.url()).ticket(liveId, ticket);
+        assertThat(someoneElse.path("status").asText())
+                .as("the Checkout Session id alone, without the buyer's cookie")
+                .isEqualTo("granted");
+        assertThat(someoneElse.has("watchUrl")).isFalse();
+        assertThat(someoneElse.path("detail").asText()).contains("browser that bought it");
 
         stripe.refund(ticket);
         JsonNode revoked = Await.expect(

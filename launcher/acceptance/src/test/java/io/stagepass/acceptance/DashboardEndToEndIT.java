@@ -138,7 +138,7 @@ class DashboardEndToEndIT {
                         && minor(browser, "kpi-conversion")
                                 .equals(now.get("conversion").get("basisPoints").asText())
                         && minor(browser, "kpi-concurrent")
-                                .equals(now.get("live").get("current").asText())
+                                .equals(now.get("watchingNow").asText())
                         && Integer.parseInt(browser.script(
                                         "return document.getElementById('chart-concurrency').dataset.points"))
                                 == now.get("live").get("concurrency").size();

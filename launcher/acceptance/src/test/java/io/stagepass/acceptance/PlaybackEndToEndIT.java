@@ -104,7 +104,8 @@ class PlaybackEndToEndIT {
                 buyer.buy(live.live().getLiveId(), "live-viewer@example.com").id();
         String token =
                 tokens.issue(live.live().getLiveId(), ticket, Instant.now().plusSeconds(3600));
-        String master = "/v1/lives/" + live.live().getLiveId() + "/master.m3u8?token=" + token;
+        String master =
+                "/v1/lives/" + live.live().getLiveId() + "/master.m3u8?token=" + token + "&screen=e2e-screen-01";
         Process ffmpeg = FfmpegCli.push(
                 ingest.pushUrl(live.streamKey(), "index.m3u8"), 36, true, List.of(), dir.resolve("ffmpeg-live.log"));
         try {

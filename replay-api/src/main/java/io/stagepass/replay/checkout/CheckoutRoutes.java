@@ -12,10 +12,12 @@ import io.javalin.http.NotFoundResponse;
 import io.stagepass.events.EntitlementReason;
 import io.stagepass.events.Live;
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.StreamKeys;
 import io.stagepass.events.TicketLedger;
 import io.stagepass.events.TicketTier;
 import io.stagepass.platform.http.InvalidFieldsException;
 import io.stagepass.replay.Links;
+import io.stagepass.replay.PageSecurity;
 import io.stagepass.replay.playback.Access;
 import io.stagepass.replay.views.Lives;
 import io.stagepass.replay.views.Tickets;
@@ -32,31 +34,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buying a ticket: {@code POST /v1/lives/{id}/checkout} (a form or JSON: tier, optional email) makes a Stripe
- * Checkout Session and answers 303 to it; {@code GET /v1/lives/{id}/tickets/{ticketId}} says whether the webhook has
- * made the ticket yet and, once it has, gives its watch link. Both public: the ticket id is the Checkout Session id,
- * which only the buyer's browser was given.
+ * Checkout Session, gives the browser a buyer cookie for it (HttpOnly, SameSite=Strict, limited to the ticket route,
+ * until the replay window closes) and answers 303 to Stripe; {@code GET /v1/lives/{id}/tickets/{ticketId}} says
+ * whether the webhook has made the ticket yet and, once it has, gives a watch link, but only to the browser holding
+ * that session's buyer cookie: a Checkout Session id seen anywhere (a shared URL, a screenshot, a log) opens nothing.
+ * Watch links last {@link #WATCH_TOKEN_TTL}; the player renews its token while the ticket stands, and the buyer's
+ * browser gets a fresh link from the ticket page whenever it comes back.
  */
 public final class CheckoutRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutRoutes.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
     private static final Pattern TICKET = Pattern.compile("cs_[A-Za-z0-9_]{1,200}");
-    /** Watch links outlive a live that starts late: they are re-issued each time the ticket page is opened. */
+    /** The buyer cookie outlives a live that starts late. */
     private static final Duration LINK_MARGIN = Duration.ofDays(2);
+    /** How long a watch link's token lasts (the player renews it while it plays). */
+    public static final Duration WATCH_TOKEN_TTL = Duration.ofHours(6);
+
+    static final String BUYER_COOKIE = "sp_buyer_";
 
     private final Lives lives;
     private final Tickets tickets;
     private final Checkout checkout;
     private final PlaybackTokens tokens;
+    private final PlaybackTokens buyers;
     private final Links links;
+    private final boolean secureCookies;
     private final Clock clock;
 
     public CheckoutRoutes(
-            Lives lives, Tickets tickets, Checkout checkout, PlaybackTokens tokens, Links links, Clock clock) {
+            Lives lives,
+            Tickets tickets,
+            Checkout checkout,
+            PlaybackTokens tokens,
+            PlaybackTokens buyers,
+            Links links,
+            boolean secureCookies,
+            Clock clock) {
         this.lives = lives;
         this.tickets = tickets;
         this.checkout = checkout;
         this.tokens = tokens;
+        this.buyers = buyers;
+        this.secureCookies = secureCookies;
         this.links = links;
         this.clock = clock;
     }
@@ -127,6 +147,13 @@ public final class CheckoutRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("sessionId", session.getId());
         body.put("url", session.getUrl());
+        Instant until = linkExpiry(live);
+        ctx.header(
+                "Set-Cookie",
+                buyerCookieName(session.getId()) + "=" + buyers.issue(live.getLiveId(), session.getId(), until)
+                        + "; Path=/v1/lives/" + live.getLiveId() + "/tickets/; Max-Age="
+                        + Math.max(0, Duration.between(clock.instant(), until).toSeconds())
+                        + "; HttpOnly; SameSite=Strict" + (secureCookies || PageSecurity.https(ctx) ? "; Secure" : ""));
         ctx.header("Location", session.getUrl()).status(HttpStatus.SEE_OTHER).json(body);
     }
 
@@ -137,11 +164,22 @@ public final class CheckoutRoutes {
         if (!TICKET.matcher(ticketId).matches()) {
             throw new InvalidFieldsException(Map.of("ticketId", "a Checkout Session id (cs_...)"));
         }
-        ctx.header("Cache-Control", "no-store").json(status(live, ticketId));
+        String cookie = ctx.cookie(buyerCookieName(ticketId));
+        boolean buyer = cookie != null
+                && buyers.verify(cookie, clock.instant())
+                        .filter(claims -> claims.liveId().equals(liveId)
+                                && claims.ticketId().filter(ticketId::equals).isPresent())
+                        .isPresent();
+        ctx.header("Cache-Control", "no-store").json(status(live, ticketId, buyer));
     }
 
-    /** Where a ticket stands, with its watch link once granted. */
-    Map<String, Object> status(Live live, String ticketId) {
+    /** The buyer cookie's name for one Checkout Session (a browser may buy several tickets). */
+    static String buyerCookieName(String ticketId) {
+        return BUYER_COOKIE + StreamKeys.sha256(ticketId).substring(0, 16);
+    }
+
+    /** Where a ticket stands, with a watch link once granted when asked by its buyer's browser. */
+    Map<String, Object> status(Live live, String ticketId, boolean buyer) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", live.getLiveId());
         body.put("ticketId", ticketId);
@@ -153,8 +191,15 @@ public final class CheckoutRoutes {
         }
         TicketLedger ticket = ledger.get();
         if (ticket.granted()) {
-            Instant expires = linkExpiry(live);
             body.put("status", "granted");
+            if (!buyer) {
+                body.put(
+                        "detail",
+                        "the ticket is paid; its watch link is given only to the browser that bought it: open this "
+                                + "page there");
+                return body;
+            }
+            Instant expires = watchTokenExpiry(live);
             body.put("watchUrl", links.watch(live.getLiveId(), tokens.issue(live.getLiveId(), ticketId, expires)));
             body.put("linkExpiresAt", expires);
             body.put("ticketPage", links.ticket(live.getLiveId(), ticketId));
@@ -175,7 +220,14 @@ public final class CheckoutRoutes {
         return body;
     }
 
-    /** A watch link lasts until the replay window closes (or, before the live ends, until it could close). */
+    /** A watch link's token: hours, never beyond the replay window. */
+    private Instant watchTokenExpiry(Live live) {
+        Instant hours = clock.instant().plus(WATCH_TOKEN_TTL);
+        Instant closes = linkExpiry(live);
+        return closes.isBefore(hours) ? closes : hours;
+    }
+
+    /** Until when a buyer may come back: the replay window's close (or, before the live ends, when it could close). */
     private Instant linkExpiry(Live live) {
         Instant closes = Access.windowClosesAt(live);
         if (closes != null) {

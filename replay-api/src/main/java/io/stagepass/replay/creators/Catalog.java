@@ -152,6 +152,7 @@ public final class Catalog {
                 .setTiers(spec.tiers())
                 .setStreamKeySha256(StreamKeys.sha256(streamKey))
                 .setReplayWindowDays(spec.replayWindowDays())
+                .setScreensPerTicket(spec.screensPerTicket())
                 .build();
         return new Scheduled(live, streamKey, write(Topic.LIVES, live.getLiveId(), live));
     }
@@ -171,6 +172,7 @@ public final class Catalog {
                 .setCurrency(spec.currency())
                 .setTiers(spec.tiers())
                 .setReplayWindowDays(spec.replayWindowDays())
+                .setScreensPerTicket(spec.screensPerTicket())
                 .build();
         return new Scheduled(live, null, write(Topic.LIVES, live.getLiveId(), live));
     }

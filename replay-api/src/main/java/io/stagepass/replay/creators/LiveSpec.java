@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *
  * @param scheduledStart  null: not announced
  * @param replayWindowDays how long ticket holders may watch the replay after the live ends (1 to 365)
+ * @param screensPerTicket how many screens one ticket may play on at once (1 to 10, default 2)
  */
 public record LiveSpec(
         String title,
@@ -33,7 +34,10 @@ public record LiveSpec(
         Instant scheduledStart,
         String currency,
         List<TicketTier> tiers,
-        int replayWindowDays) {
+        int replayWindowDays,
+        int screensPerTicket) {
+    public static final int DEFAULT_SCREENS = 2;
+    public static final int MAX_SCREENS = 10;
     public static final String VIEWER = "viewer";
     public static final String GUEST = "guest";
     public static final int DEFAULT_REPLAY_DAYS = 30;
@@ -43,8 +47,8 @@ public record LiveSpec(
     static final Duration EARLIEST_START = Duration.ofHours(1);
     static final Duration LATEST_START = Duration.ofDays(2 * 366);
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-    private static final Set<String> FIELDS =
-            Set.of("title", "description", "scheduledStart", "currency", "tiers", "replayWindowDays");
+    private static final Set<String> FIELDS = Set.of(
+            "title", "description", "scheduledStart", "currency", "tiers", "replayWindowDays", "screensPerTicket");
 
     /** A new live from a JSON body: title, currency and tiers are required. */
     public static LiveSpec create(JsonNode body, Clock clock) {
@@ -66,7 +70,8 @@ public record LiveSpec(
             int replayWindowDays,
             Clock clock) {
         Map<String, String> problems = new LinkedHashMap<>();
-        LiveSpec spec = new LiveSpec(title, description, scheduledStart, currency, tiers, replayWindowDays);
+        LiveSpec spec =
+                new LiveSpec(title, description, scheduledStart, currency, tiers, replayWindowDays, DEFAULT_SCREENS);
         spec.check(problems, clock, true);
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -91,6 +96,7 @@ public record LiveSpec(
         String currency = current == null ? null : current.getCurrency();
         List<TicketTier> tiers = current == null ? null : current.getTiers();
         int replayDays = current == null ? DEFAULT_REPLAY_DAYS : current.getReplayWindowDays();
+        int screens = current == null ? DEFAULT_SCREENS : current.getScreensPerTicket();
 
         if (body.has("title")) {
             title = text(body, "title", problems);
@@ -134,7 +140,15 @@ public record LiveSpec(
                 replayDays = node.asInt();
             }
         }
-        LiveSpec spec = new LiveSpec(title, description, start, currency, tiers, replayDays);
+        if (body.has("screensPerTicket")) {
+            JsonNode node = body.get("screensPerTicket");
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                problems.put("screensPerTicket", "a whole number of screens");
+            } else {
+                screens = node.asInt();
+            }
+        }
+        LiveSpec spec = new LiveSpec(title, description, start, currency, tiers, replayDays, screens);
         spec.check(problems, clock, current == null || body.has("scheduledStart"));
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -192,6 +206,9 @@ public record LiveSpec(
         if (replayWindowDays < 1 || replayWindowDays > 365) {
             problems.put("replayWindowDays", "between 1 and 365 days, got " + replayWindowDays);
         }
+        if (screensPerTicket < 1 || screensPerTicket > MAX_SCREENS) {
+            problems.put("screensPerTicket", "between 1 and " + MAX_SCREENS + " screens, got " + screensPerTicket);
+        }
     }
 
     private LiveSpec normalized() {
@@ -201,7 +218,8 @@ public record LiveSpec(
                 scheduledStart,
                 Money.requireCurrency(currency),
                 List.copyOf(tiers),
-                replayWindowDays);
+                replayWindowDays,
+                screensPerTicket);
     }
 
     private static String text(JsonNode body, String field, Map<String, String> problems) {

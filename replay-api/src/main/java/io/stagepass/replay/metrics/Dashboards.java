@@ -33,7 +33,21 @@ public final class Dashboards {
     private final Audience audience;
     private final Health health;
 
+    private final java.util.function.ToIntFunction<String> watchingNow;
+
     public Dashboards(Lives lives, Replays replays, Revenue revenue, Audience audience, Health health) {
+        this(lives, replays, revenue, audience, health, liveId -> 0);
+    }
+
+    /** {@code watchingNow}: the screens playing a live now (their leases), for the dashboard's "watching now". */
+    public Dashboards(
+            Lives lives,
+            Replays replays,
+            Revenue revenue,
+            Audience audience,
+            Health health,
+            java.util.function.ToIntFunction<String> watchingNow) {
+        this.watchingNow = watchingNow;
         this.lives = lives;
         this.replays = replays;
         this.revenue = revenue;
@@ -72,6 +86,9 @@ public final class Dashboards {
         Optional<LiveAudience> audience = this.audience.of(liveId);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", liveId);
+        // The screens holding a lease now (live and replay): current within a second, where the audience job's
+        // concurrency below is sampled and published on its own clock.
+        body.put("watchingNow", watchingNow.applyAsInt(liveId));
         body.put("live", mode(modeOf(audience, ViewMode.LIVE)));
         body.put("replay", mode(modeOf(audience, ViewMode.REPLAY)));
         AudienceMetric page = modeOf(audience, ViewMode.PAGE).totals();

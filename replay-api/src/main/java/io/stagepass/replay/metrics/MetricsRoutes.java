@@ -166,6 +166,17 @@ public final class MetricsRoutes implements AutoCloseable {
         }
     }
 
+    /** The screens watching a live changed: its dashboards get the audience again within {@link #FLUSH_EVERY}. */
+    public void audienceChanged(String liveId) {
+        for (Subscriber subscriber : subscribers.values()) {
+            if (subscriber.liveId.equals(liveId)) {
+                synchronized (subscriber) {
+                    subscriber.pending.add(Event.AUDIENCE);
+                }
+            }
+        }
+    }
+
     /** A creator's key rotated (or the creator was removed): their streams end at the next flush. */
     private void keyChanged(String creatorId) {
         String current = auth.currentKeyHash(creatorId).orElse(null);

@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class Access {
     /** How long a player's beacon token lasts; the player gets a fresh one with every playback check. */
     public static final Duration BEACON_TOKEN_TTL = Duration.ofMinutes(10);
+    /** How long a renewed playback token lasts. */
+    public static final Duration PLAYBACK_TOKEN_TTL = Duration.ofHours(6);
 
     private final PlaybackTokens tokens;
     private final PlaybackTokens beaconTokens;
@@ -90,6 +92,19 @@ public final class Access {
     public String beaconToken(Viewer viewer) {
         return beaconTokens.issue(
                 viewer.live().getLiveId(), viewer.ticketId(), clock.instant().plus(BEACON_TOKEN_TTL));
+    }
+
+    /**
+     * A fresh playback token for a viewer just let in, lasting {@link #PLAYBACK_TOKEN_TTL} (never beyond the replay
+     * window): the player swaps it in at every playback check, so a closed tab's link dies within hours.
+     */
+    public String renewedToken(Viewer viewer) {
+        Instant until = clock.instant().plus(PLAYBACK_TOKEN_TTL);
+        Instant closes = windowClosesAt(viewer.live());
+        return tokens.issue(
+                viewer.live().getLiveId(),
+                viewer.ticketId(),
+                closes != null && closes.isBefore(until) ? closes : until);
     }
 
     /** When the replay stops being watchable: the live's end plus its replay days; null while it has not ended. */

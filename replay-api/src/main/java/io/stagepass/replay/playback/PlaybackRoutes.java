@@ -1,7 +1,10 @@
 package io.stagepass.replay.playback;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
@@ -40,10 +43,18 @@ public final class PlaybackRoutes {
     private final Media media;
     private final MediaObjects objects;
     private final SignedUrls urls;
+    private final Screens screens;
     private final Clock clock;
 
     public PlaybackRoutes(
-            Access access, Replays replays, Media media, MediaObjects objects, SignedUrls urls, Clock clock) {
+            Access access,
+            Replays replays,
+            Media media,
+            MediaObjects objects,
+            SignedUrls urls,
+            Screens screens,
+            Clock clock) {
+        this.screens = screens;
         this.access = access;
         this.replays = replays;
         this.media = media;
@@ -58,6 +69,8 @@ public final class PlaybackRoutes {
         config.routes.get("/v1/lives/{liveId}/replay/{version}/media.m3u8", this::replayMedia);
         config.routes.get("/v1/lives/{liveId}/thumbnails.vtt", this::thumbnails);
         config.routes.get("/v1/lives/{liveId}/playback", this::playback);
+        config.routes.post("/v1/lives/{liveId}/playback/takeover", this::takeOver);
+        config.routes.post("/v1/lives/{liveId}/playback/release", this::release);
     }
 
     /** Where a live's playback stands, and the replay version served when there is one. */
@@ -81,8 +94,9 @@ public final class PlaybackRoutes {
 
     private void master(Context ctx) throws Exception {
         Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String screen = hold(ctx, viewer);
         State state = state(viewer.live());
-        String token = "?token=" + URLEncoder.encode(viewer.token(), StandardCharsets.UTF_8);
+        String token = query(viewer.token(), screen);
         String liveId = viewer.live().getLiveId();
         String body;
         if (state.mode() == Mode.REPLAY) {
@@ -98,6 +112,7 @@ public final class PlaybackRoutes {
 
     private void live(Context ctx) {
         Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        hold(ctx, viewer);
         String liveId = viewer.live().getLiveId();
         LiveMedia stored = media.of(liveId)
                 .filter(live -> !live.isEmpty())
@@ -118,6 +133,7 @@ public final class PlaybackRoutes {
 
     private void replayMedia(Context ctx) throws Exception {
         Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        hold(ctx, viewer);
         String liveId = viewer.live().getLiveId();
         String version = ctx.pathParam("version");
         if (!version.matches("[1-9][0-9]{0,5}")) {
@@ -153,15 +169,39 @@ public final class PlaybackRoutes {
     /** What the player page needs: the mode, the playlist, and for a replay its poster, thumbnails and download. */
     private void playback(Context ctx) {
         Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        answerPlayback(ctx, viewer, hold(ctx, viewer));
+    }
+
+    /** "Watch here instead": this screen takes the place of the ticket's oldest. */
+    private void takeOver(Context ctx) {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String screen = screen(ctx);
+        screens.takeOver(
+                viewer.live().getLiveId(),
+                viewer.ticketId(),
+                screen,
+                viewer.live().getScreensPerTicket());
+        answerPlayback(ctx, viewer, screen);
+    }
+
+    /** The player page went away (navigator.sendBeacon): its screen is free at once. */
+    private void release(Context ctx) {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        screens.release(viewer.live().getLiveId(), viewer.ticketId(), screen(ctx));
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void answerPlayback(Context ctx, Access.Viewer viewer, String screen) {
         Live live = viewer.live();
         State state = state(live);
-        String token = "?token=" + URLEncoder.encode(viewer.token(), StandardCharsets.UTF_8);
+        String token = query(viewer.token(), screen);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("liveId", live.getLiveId());
         body.put("title", live.getTitle());
         body.put("mode", state.mode().name().toLowerCase());
         body.put("master", "/v1/lives/" + live.getLiveId() + "/master.m3u8" + token);
         body.put("beaconToken", access.beaconToken(viewer));
+        body.put("token", access.renewedToken(viewer)); // the player swaps it in: a watching screen never expires
         if (state.mode() == Mode.REPLAY) {
             Instant now = clock.instant();
             String prefix = live.getLiveId() + "/v" + state.replayVersion() + "/";
@@ -176,6 +216,38 @@ public final class PlaybackRoutes {
             body.put("availableUntil", closes.toString());
         }
         ctx.header("Cache-Control", NO_CACHE).json(body);
+    }
+
+    /** The screen a request names ({@code ?screen=}), required of every player. */
+    private static String screen(Context ctx) {
+        String screen = ctx.queryParam("screen");
+        if (!Screens.wellFormed(screen)) {
+            throw new BadRequestResponse("screen is required: each player names its screen with ?screen= (8 to 64 "
+                    + "letters, digits, '_' or '-', random per page)");
+        }
+        return screen;
+    }
+
+    /**
+     * Holds the request's screen for the viewer's ticket, or refuses (409) when the ticket already plays on as many
+     * screens as its live allows; returns the screen.
+     */
+    private String hold(Context ctx, Access.Viewer viewer) {
+        String screen = screen(ctx);
+        int limit = viewer.live().getScreensPerTicket();
+        Screens.Outcome outcome = screens.hold(viewer.live().getLiveId(), viewer.ticketId(), screen, limit);
+        if (!outcome.held()) {
+            int others = outcome.others().size();
+            throw new HttpResponseException(
+                    HttpStatus.CONFLICT.getCode(),
+                    "this ticket is playing on " + others + " other screen" + (others == 1 ? "" : "s") + " (at most "
+                            + limit + " at once): choose \"watch here instead\" to stop the one that started first");
+        }
+        return screen;
+    }
+
+    private static String query(String token, String screen) {
+        return "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&screen=" + screen;
     }
 
     private List<SegmentStored> segments(String liveId) {

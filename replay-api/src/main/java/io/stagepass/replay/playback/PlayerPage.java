@@ -72,6 +72,9 @@ public final class PlayerPage {
                         viewer.token(),
                         "beaconToken",
                         access.beaconToken(viewer),
+                        "viewer",
+                        io.stagepass.events.StreamKeys.sha256(viewer.live().getLiveId() + "|" + viewer.ticketId())
+                                .substring(0, 16),
                         "beacons",
                         ingestUrl,
                         "hlsVersion",

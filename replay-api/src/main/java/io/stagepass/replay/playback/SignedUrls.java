@@ -14,9 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Short-lived links to the objects of a live (segments, replay media, poster, sprites): {@code
- * /v1/lives/LIVE/objects/BUCKET/PATH?t=TICKET&e=EXPIRES&s=SIGNATURE}, where the signature is an HMAC-SHA256 over
- * {@code url-v1|LIVE|TICKET|BUCKET/PATH|EXPIRES} under the playback secret. So a link is bound to the ticket and the
- * object, dies after at most {@link #MAX_TTL}, and is checked with no lookup at all.
+ * /v1/lives/LIVE/objects/BUCKET/PATH?t=TICKET_REF&e=EXPIRES&s=SIGNATURE}, where the signature is an HMAC-SHA256 over
+ * {@code url-v1|LIVE|TICKET_REF|BUCKET/PATH|EXPIRES} under the link secret and the ticket reference an opaque HMAC of
+ * the ticket (never Stripe's Checkout Session id). So a link is bound to the ticket and the object, dies after at most
+ * {@link #MAX_TTL}, is checked with no lookup at all, and tells whoever sees it nothing about the buyer.
  */
 public final class SignedUrls {
     /** The longest a link may live; a leaked one dies this soon at the latest. */
@@ -69,13 +70,19 @@ public final class SignedUrls {
     /** A link to {@code object} for {@code ticketId}, valid from {@code now} for this instance's TTL. */
     public String sign(ObjectRef object, String ticketId, Instant now) {
         long expires = now.plus(ttl).getEpochSecond();
-        return "/v1/lives/" + object.liveId() + "/objects/" + object.bucket() + "/" + object.path() + "?t=" + ticketId
-                + "&e=" + expires + "&s=" + signature(object, ticketId, expires);
+        String ref = ticketRef(object.liveId(), ticketId);
+        return "/v1/lives/" + object.liveId() + "/objects/" + object.bucket() + "/" + object.path() + "?t=" + ref
+                + "&e=" + expires + "&s=" + signature(object, ref, expires);
+    }
+
+    /** The opaque reference a link carries for a ticket: stable per live and ticket, meaningless to anyone else. */
+    public String ticketRef(String liveId, String ticketId) {
+        return "tk_" + mac("ticket|" + liveId + "|" + ticketId).substring(0, 22);
     }
 
     /** Why a link is refused, or empty when it is genuine and unexpired. */
-    public Optional<String> check(ObjectRef object, String ticketId, String expires, String signature, Instant now) {
-        if (ticketId == null || expires == null || signature == null) {
+    public Optional<String> check(ObjectRef object, String ticketRef, String expires, String signature, Instant now) {
+        if (ticketRef == null || expires == null || signature == null) {
             return Optional.of("the link is not signed (t, e and s are required)");
         }
         long expiresAt;
@@ -84,7 +91,7 @@ public final class SignedUrls {
         } catch (NumberFormatException e) {
             return Optional.of("the link's expiry is not a number");
         }
-        byte[] expected = signature(object, ticketId, expiresAt).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = signature(object, ticketRef, expiresAt).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of("the link's signature does not match (tampered, or for another object or ticket)");
         }
@@ -98,14 +105,17 @@ public final class SignedUrls {
         return Optional.empty();
     }
 
-    private String signature(ObjectRef object, String ticketId, long expires) {
-        String claims = String.join(
+    private String signature(ObjectRef object, String ticketRef, long expires) {
+        return mac(String.join(
                 "|",
                 "url-v1",
                 object.liveId(),
-                ticketId,
+                ticketRef,
                 object.bucket() + "/" + object.path(),
-                Long.toString(expires));
+                Long.toString(expires)));
+    }
+
+    private String mac(String claims) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);

@@ -28,31 +28,35 @@ class SignedUrlsTest {
     void aLinkIsBoundToItsObjectAndTicketAndDiesAfterItsTtl() {
         String link = urls.sign(segment, "cs_1", NOW);
         Map<String, String> q = query(link);
-        assertThat(link).startsWith("/v1/lives/live_1/objects/segments/00000003.ts?t=cs_1&e=");
+        String ref = q.get("t");
+        assertThat(link)
+                .startsWith("/v1/lives/live_1/objects/segments/00000003.ts?t=tk_")
+                .doesNotContain("cs_1");
+        assertThat(ref).isEqualTo(urls.ticketRef("live_1", "cs_1")).isNotEqualTo(urls.ticketRef("live_1", "cs_2"));
         assertThat(Long.parseLong(q.get("e")))
                 .isEqualTo(NOW.plus(Duration.ofMinutes(10)).getEpochSecond());
 
-        assertThat(urls.check(segment, "cs_1", q.get("e"), q.get("s"), NOW.plusSeconds(599)))
+        assertThat(urls.check(segment, ref, q.get("e"), q.get("s"), NOW.plusSeconds(599)))
                 .isEmpty();
-        assertThat(urls.check(segment, "cs_1", q.get("e"), q.get("s"), NOW.plusSeconds(600)))
+        assertThat(urls.check(segment, ref, q.get("e"), q.get("s"), NOW.plusSeconds(600)))
                 .hasValueSatisfying(r -> assertThat(r).contains("expired"));
-        assertThat(urls.check(segment, "cs_2", q.get("e"), q.get("s"), NOW))
+        assertThat(urls.check(segment, urls.ticketRef("live_1", "cs_2"), q.get("e"), q.get("s"), NOW))
                 .as("another ticket")
                 .isPresent();
         SignedUrls.ObjectRef other =
                 SignedUrls.parse("live_1", "segments", "00000004.ts").orElseThrow();
-        assertThat(urls.check(other, "cs_1", q.get("e"), q.get("s"), NOW))
+        assertThat(urls.check(other, ref, q.get("e"), q.get("s"), NOW))
                 .as("another object")
                 .isPresent();
         long later = Long.parseLong(q.get("e")) + 3600;
-        assertThat(urls.check(segment, "cs_1", Long.toString(later), q.get("s"), NOW))
+        assertThat(urls.check(segment, ref, Long.toString(later), q.get("s"), NOW))
                 .as("a stretched expiry")
                 .hasValueSatisfying(r -> assertThat(r).contains("signature"));
-        assertThat(urls.check(segment, "cs_1", q.get("e"), null, NOW))
+        assertThat(urls.check(segment, ref, q.get("e"), null, NOW))
                 .as("unsigned")
                 .isPresent();
         assertThat(new SignedUrls("another-secret-that-is-long-enough-too", Duration.ofMinutes(10))
-                        .check(segment, "cs_1", q.get("e"), q.get("s"), NOW))
+                        .check(segment, ref, q.get("e"), q.get("s"), NOW))
                 .as("another secret")
                 .isPresent();
     }

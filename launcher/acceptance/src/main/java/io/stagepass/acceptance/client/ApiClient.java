@@ -34,8 +34,15 @@ public final class ApiClient {
     public record Checkout(String sessionId, URI hostedPage, HttpResponse<String> answer) {}
 
     private final String base;
-    private final HttpClient http =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Keeps cookies as a browser does: a ticket's watch link is given only to the client that started its Checkout. */
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .cookieHandler(new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL))
+            .build();
+
+    /** The screen this client plays on (a player names one per page). */
+    private final String screen =
+            "client-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
 
     public ApiClient(String baseUrl) {
         this.base = Urls.trimmed(baseUrl);
@@ -121,7 +128,10 @@ public final class ApiClient {
                 answer);
     }
 
-    /** {@code GET /v1/lives/{id}/tickets/{ticketId}}: a ticket's status and, while it stands, its watch link. */
+    /**
+     * {@code GET /v1/lives/{id}/tickets/{ticketId}}: a ticket's status and, while it stands, its watch link (when this
+     * client started the ticket's Checkout: it holds the buyer cookie).
+     */
     public JsonNode ticket(String liveId, String ticketId) throws Exception {
         return JSON.readTree(
                 page("/v1/lives/" + liveId + "/tickets/" + ticketId).body());
@@ -130,7 +140,8 @@ public final class ApiClient {
     /** The status of the live's master playlist for a playback token: 200 to a ticket holder, 403 to anyone else. */
     public int masterPlaylist(String liveId, String token) throws Exception {
         return http.send(
-                        HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/master.m3u8?token=" + encoded(token)))
+                        HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/master.m3u8?token=" + encoded(token)
+                                        + "&screen=" + screen))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();

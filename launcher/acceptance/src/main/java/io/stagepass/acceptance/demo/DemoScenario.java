@@ -59,8 +59,8 @@ public final class DemoScenario {
     /** Runs the scenario, printing what it does and finds; every check's result. */
     public List<CheckResult> run() throws Exception {
         Marks marks = Marks.now(target.kafka());
-        Sent sent = new DemoTraffic(target, out).run();
         ApiClient api = new ApiClient(target.apiUrl());
+        Sent sent = new DemoTraffic(target, out, api).run();
         Checks checks = new Checks(out);
         checks.run(new EveryEventArrived(target.kafka(), sent, marks));
         checks.run(new PipelineCounted(target.kafka(), sent, marks));

@@ -37,14 +37,16 @@ final class DemoTraffic {
 
     private final DemoTarget target;
     private final PrintStream out;
+    private final ApiClient api;
 
-    DemoTraffic(DemoTarget target, PrintStream out) {
+    /** {@code api} is the buyers' browser: it keeps the buyer cookies that fetch their watch links later. */
+    DemoTraffic(DemoTarget target, PrintStream out, ApiClient api) {
         this.target = target;
         this.out = out;
+        this.api = api;
     }
 
     Sent run() throws Exception {
-        ApiClient api = new ApiClient(target.apiUrl());
         IngestClient ingest = IngestClient.of(target.ingestUrl());
         StripeSandboxClient stripe = new StripeSandboxClient(target.stripeApiBase());
         Map<Topic, Integer> sent = new EnumMap<>(Topic.class);
