@@ -27,7 +27,7 @@
 
   // Beacons: VIEW_START, a HEARTBEAT every 10 s, PAUSE and SEEK, VIEW_END when the page goes away.
   function beacon(type, beaconMode) {
-    const body = JSON.stringify([{ type: type, sessionId: session, mode: beaconMode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) }]);
+    const body = JSON.stringify([{ type: type, sessionId: screen, mode: beaconMode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) }]);
     if (type === 'view_end' && navigator.sendBeacon) {
       navigator.sendBeacon(beaconUrl + '?token=' + encodeURIComponent(beaconToken), body);
       return;

@@ -20,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  * browser that paid keeps, to get its watch link again).
  *
  * <p>A token is opaque: {@code BASE64URL(nonce | AES-256-GCM(claims))} with claims {@code v1|liveId|ticketId or
- * -|expiresEpochSeconds} ({@code b1|...} for beacon tokens, {@code k1|...} for buyer tokens), under a key derived from
- * the secret and the kind. Nobody who sees a token (a shared screen, a log, a referrer) learns the live, the Stripe
+ * -|expiresEpochSeconds|session or -} ({@code b1|...} for beacon tokens, {@code k1|...} for buyer tokens), under a key
+ * derived from the secret and the kind. A beacon token's session is the one the server gave the page (the screen a
+ * player holds, or a page visit): ingest counts its beacons under it, whatever session the batch names. Nobody who sees a token (a shared screen, a log, a referrer) learns the live, the Stripe
  * Checkout Session id of the ticket or the expiry, and GCM's tag makes any change to it a forgery.
  */
 public final class PlaybackTokens {
@@ -35,8 +36,15 @@ public final class PlaybackTokens {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
     private static final SecureRandom NONCES = new SecureRandom();
 
-    /** What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page. */
-    public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {}
+    /**
+     * What a valid token says. {@code ticketId} is empty for an anonymous visitor of the live's page; {@code session}
+     * is the session the server bound the token to, if any.
+     */
+    public record Claims(String liveId, Optional<String> ticketId, Instant expiresAt, Optional<String> session) {
+        public Claims(String liveId, Optional<String> ticketId, Instant expiresAt) {
+            this(liveId, ticketId, expiresAt, Optional.empty());
+        }
+    }
 
     private final SecretKeySpec key;
     private final String version;
@@ -75,11 +83,23 @@ public final class PlaybackTokens {
     }
 
     public String issue(String liveId, String ticketId, Instant expiresAt) {
-        if (liveId.contains("|") || ticketId != null && ticketId.contains("|")) {
+        return issue(liveId, ticketId, expiresAt, null);
+    }
+
+    /** A token bound to {@code session} (null: none). */
+    public String issue(String liveId, String ticketId, Instant expiresAt, String session) {
+        if (liveId.contains("|")
+                || ticketId != null && ticketId.contains("|")
+                || session != null && session.contains("|")) {
             throw new IllegalArgumentException("ids must not contain '|'");
         }
         String claims = String.join(
-                "|", version, liveId, ticketId == null ? "-" : ticketId, Long.toString(expiresAt.getEpochSecond()));
+                "|",
+                version,
+                liveId,
+                ticketId == null ? "-" : ticketId,
+                Long.toString(expiresAt.getEpochSecond()),
+                session == null ? "-" : session);
         byte[] nonce = new byte[NONCE_BYTES];
         NONCES.nextBytes(nonce); // also makes every token one of a kind: two page loads are two visits
         try {
@@ -111,15 +131,18 @@ public final class PlaybackTokens {
             cipher.updateAAD(version.getBytes(StandardCharsets.US_ASCII));
             byte[] claimBytes = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             String[] parts = new String(claimBytes, StandardCharsets.UTF_8).split("\\|", -1);
-            if (parts.length != 4 || !parts[0].equals(version)) {
+            if (parts.length != 5 || !parts[0].equals(version)) {
                 return Optional.empty();
             }
             Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[3]));
             if (!now.isBefore(expiresAt)) {
                 return Optional.empty();
             }
-            return Optional.of(
-                    new Claims(parts[1], parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]), expiresAt));
+            return Optional.of(new Claims(
+                    parts[1],
+                    parts[2].equals("-") ? Optional.empty() : Optional.of(parts[2]),
+                    expiresAt,
+                    parts[4].equals("-") ? Optional.empty() : Optional.of(parts[4])));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             return Optional.empty(); // not base64, or its tag does not hold: forged or tampered with
         }

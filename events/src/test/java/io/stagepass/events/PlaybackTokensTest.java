@@ -21,6 +21,8 @@ class PlaybackTokensTest {
         assertThat(tokens.verify(token, NOW)).contains(new PlaybackTokens.Claims("live_1", Optional.of("cs_1"), LATER));
         assertThat(tokens.verify(tokens.issue("live_1", null, LATER), NOW))
                 .hasValueSatisfying(claims -> assertThat(claims.ticketId()).isEmpty());
+        assertThat(tokens.verify(tokens.issue("live_1", "cs_1", LATER, "screen-1"), NOW))
+                .hasValueSatisfying(claims -> assertThat(claims.session()).contains("screen-1"));
     }
 
     @Test

@@ -73,8 +73,10 @@ public final class BeaconRoutes {
         // A page visitor's session is its token (one page load, one visit), whatever the batch says, and visits are
         // limited per client address; a ticket holder's batches are limited per ticket, not per the session it names.
         String token = bearer(ctx);
-        String visit = claims.ticketId().isEmpty() ? visitorSession(token) : null;
-        List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant(), visit);
+        String visit = claims.ticketId().isEmpty() ? claims.session().orElse(visitorSession(token)) : null;
+        // The session the server bound the token to (a player's screen) is the batch's, whatever it says.
+        String session = claims.session().orElse(visit);
+        List<Beacon> beacons = BeaconParser.parse(body, claims, clock.instant(), session);
         String limited = claims.ticketId()
                 .map(ticket -> claims.liveId() + "/ticket/" + ticket)
                 .orElse(claims.liveId() + "/visitor/" + visit);

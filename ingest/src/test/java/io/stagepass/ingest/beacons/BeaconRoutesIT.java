@@ -8,6 +8,7 @@ import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.Topic;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +152,26 @@ class BeaconRoutesIT {
                     .as("300 page views with one page load's token are one visit")
                     .hasSize(1)
                     .allSatisfy(session -> assertThat(session).startsWith("visit-"));
+
+            String player = tokens.issue("live_s", "cs_s", Instant.now().plusSeconds(600), "screen-tv-0001");
+            assertThat(post(
+                                    fixture,
+                                    player,
+                                    "[" + HEARTBEAT.formatted("x1") + "," + HEARTBEAT.formatted("x2") + ","
+                                            + HEARTBEAT.formatted("x3") + "]")
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(Await.until(
+                                    Duration.ofSeconds(30),
+                                    Duration.ofMillis(200),
+                                    () -> beacons(fixture).stream()
+                                            .filter(b -> b.getLiveId().equals("live_s"))
+                                            .toList(),
+                                    list -> list.size() == 3)
+                            .value())
+                    .as("a player's beacons count under the screen the server bound its token to")
+                    .extracting(Beacon::getSessionId)
+                    .containsOnly("screen-tv-0001");
 
             int limited = 0;
             for (int load = 0; load < 12; load++) {

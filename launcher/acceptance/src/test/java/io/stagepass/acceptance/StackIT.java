@@ -3,19 +3,27 @@ package io.stagepass.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.demo.DemoScenario;
+import io.stagepass.acceptance.facts.RevenueTotals;
+import io.stagepass.acceptance.testing.LoggedProblems;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.RevenueMetric;
+import io.stagepass.events.RevenueMetricType;
 import io.stagepass.events.Topic;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.media.MediaProbe;
 import io.stagepass.pipeline.PipelineConfig;
 import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.platform.s3.ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,12 +41,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole embedded stack, as {@code stagepass up} and {@code stagepass demo} run it. */
 class StackIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -47,6 +57,7 @@ class StackIT {
     @Test
     void startsEverythingRunsTheDemoStopsCleanlyAndKeepsItsDataForTheNextStart() throws Exception {
         StackConfig config = config();
+        RevenueTotals totalsBefore;
         List<String> progress = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         ByteArrayOutputStream demoOutput = new ByteArrayOutputStream();
@@ -78,6 +89,7 @@ class StackIT {
                     .noneMatch(name -> name.contains("avdevice"));
             assertThat(codecsOfAStoredSegment(stack)).as("what browsers play").containsExactlyInAnyOrder("h264", "aac");
 
+            totalsBefore = lastTotal(stack);
             assertThatThrownBy(() -> Stack.start(config, line -> {}))
                     .as("a second stack on the same data directory")
                     .isInstanceOf(IllegalStateException.class)
@@ -87,7 +99,8 @@ class StackIT {
             assertThat(Ports.inUse(port)).as("port %d after stop", port).isFalse();
         }
 
-        try (Stack restarted = Stack.start(config, line -> {});
+        try (LoggedProblems sinkProblems = new LoggedProblems("org.apache.flink.connector.kafka.sink", Level.ERROR);
+                Stack restarted = Stack.start(config, line -> {});
                 TopicReader reader = new TopicReader(restarted.kafka());
                 MinioClient s3 = ObjectStore.client(restarted.s3())) {
             assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)))
@@ -100,6 +113,39 @@ class StackIT {
                             .build()))
                     .as("the demo live's segments, pushed through ingest")
                     .hasSize(DemoScenario.LIVE_SECONDS / 2);
+
+            // Every job completes a checkpoint after the restart, so its sink has committed (or met) the transactions
+            // of the checkpoint it was restored from; none of that may log an ERROR, and nothing is counted twice.
+            Await.expect("a checkpoint of every job after the restart", Duration.ofMinutes(2), () -> {
+                JsonNode jobs = JSON.readTree(
+                        get("http://127.0.0.1:" + restarted.flink().restPort() + "/jobs"));
+                for (JsonNode job : jobs.get("jobs")) {
+                    JsonNode checkpoints = JSON.readTree(
+                            get("http://127.0.0.1:" + restarted.flink().restPort() + "/jobs/"
+                                    + job.get("id").asText() + "/checkpoints"));
+                    if (checkpoints.path("counts").path("completed").asInt() < 1) {
+                        return false;
+                    }
+                }
+                return jobs.get("jobs").size() == 5;
+            });
+            assertThat(sinkProblems.lines())
+                    .as("a clean restart logs no ERROR from the Kafka sink (no 'fenced ... data loss')")
+                    .isEmpty();
+            assertThat(lastTotal(restarted)).as("revenue after the restart").isEqualTo(totalsBefore);
+        }
+    }
+
+    /** The revenue job's last TOTAL of all tiers, as read_committed consumers see it. */
+    private static RevenueTotals lastTotal(Stack stack) {
+        EventCodec<RevenueMetric> codec = EventCodec.of(RevenueMetric.class);
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            return reader.readFrom(Topic.REVENUE_METRICS, Map.of(), Duration.ofSeconds(30)).stream()
+                    .map(record -> codec.decode(record.value()))
+                    .filter(metric -> metric.getType() == RevenueMetricType.TOTAL && metric.getTier() == null)
+                    .reduce((first, second) -> second)
+                    .map(RevenueTotals::of)
+                    .orElseThrow(() -> new AssertionError("no revenue TOTAL on " + Topic.REVENUE_METRICS.topicName()));
         }
     }
 

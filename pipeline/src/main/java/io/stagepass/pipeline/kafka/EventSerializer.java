@@ -3,13 +3,23 @@ package io.stagepass.pipeline.kafka;
 import io.stagepass.events.EventCodec;
 import io.stagepass.events.Topic;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes contract events to their topic: key from the given function, value single-object encoded. */
-public final class EventSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+/**
+ * Writes contract events to their topic: key from the given function, value single-object encoded. It names its one
+ * topic to the sink (a dataset facet), which the sink's pooled transactional ids need to find what to abort.
+ */
+public final class EventSerializer<T extends SpecificRecord>
+        implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
     private final Class<T> type;
     private final String topicName;
     private final SerializableFunction<T, String> key;
@@ -23,6 +33,11 @@ public final class EventSerializer<T extends SpecificRecord> implements KafkaRec
         this.type = type;
         this.topicName = topic.topicName();
         this.key = key;
+    }
+
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topicName))));
     }
 
     @Override

@@ -96,7 +96,8 @@ public final class TicketPages {
                                         tokens.issue(
                                                 live.getLiveId(),
                                                 null,
-                                                clock.instant().plus(VISITOR_TOKEN)),
+                                                clock.instant().plus(VISITOR_TOKEN),
+                                                Access.newSession()), // one page load, one visit
                                 "notice",
                                         closed
                                                 ? "Ticket sales have closed: the replay window ended."

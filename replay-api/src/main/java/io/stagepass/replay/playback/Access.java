@@ -89,9 +89,14 @@ public final class Access {
      * A beacon token for a viewer just let in: short-lived, so a ticket that stops standing (refund, dispute) stops
      * reporting within {@link #BEACON_TOKEN_TTL}; it cannot play anything.
      */
-    public String beaconToken(Viewer viewer) {
+    public String beaconToken(Viewer viewer, String session) {
         return beaconTokens.issue(
-                viewer.live().getLiveId(), viewer.ticketId(), clock.instant().plus(BEACON_TOKEN_TTL));
+                viewer.live().getLiveId(), viewer.ticketId(), clock.instant().plus(BEACON_TOKEN_TTL), session);
+    }
+
+    /** A session id the server gives a page (a visit, or a player before it names its screen). */
+    public static String newSession() {
+        return "v" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     /**

@@ -200,7 +200,7 @@ public final class PlaybackRoutes {
         body.put("title", live.getTitle());
         body.put("mode", state.mode().name().toLowerCase());
         body.put("master", "/v1/lives/" + live.getLiveId() + "/master.m3u8" + token);
-        body.put("beaconToken", access.beaconToken(viewer));
+        body.put("beaconToken", access.beaconToken(viewer, screen)); // its beacons count under this screen
         body.put("token", access.renewedToken(viewer)); // the player swaps it in: a watching screen never expires
         if (state.mode() == Mode.REPLAY) {
             Instant now = clock.instant();

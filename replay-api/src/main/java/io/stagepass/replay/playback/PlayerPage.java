@@ -71,7 +71,7 @@ public final class PlayerPage {
                         "token",
                         viewer.token(),
                         "beaconToken",
-                        access.beaconToken(viewer),
+                        access.beaconToken(viewer, Access.newSession()), // the page view, before a screen
                         "viewer",
                         io.stagepass.events.StreamKeys.sha256(viewer.live().getLiveId() + "|" + viewer.ticketId())
                                 .substring(0, 16),
