@@ -35,21 +35,29 @@ public final class PageSecurity {
     private final boolean embeddable;
 
     /**
-     * @param connectTo    origins pages send requests to (ingest's beacons; the object store in redirect mode)
-     * @param formTargets  origins forms may be sent to, or redirect to after (Stripe Checkout's)
-     * @param embedOrigins origins allowed to frame the player page ({@code STAGEPASS_EMBED_ORIGINS}); none by default
+     * @param beaconTargets origins pages send beacons to (ingest)
+     * @param objectStores  origins media come from besides this one (the object store, in redirect mode)
+     * @param formTargets   origins forms may be sent to, or redirect to after (Stripe Checkout's)
+     * @param embedOrigins  origins allowed to frame the player page ({@code STAGEPASS_EMBED_ORIGINS}); none by default
      */
-    public PageSecurity(List<String> connectTo, List<String> formTargets, List<String> embedOrigins) {
+    public PageSecurity(
+            List<String> beaconTargets,
+            List<String> objectStores,
+            List<String> formTargets,
+            List<String> embedOrigins) {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
-        connectTo.stream().map(PageSecurity::origin).forEach(connect::add);
-        Set<String> media = new LinkedHashSet<>(List.of("'self'", "blob:"));
-        connectTo.stream().map(PageSecurity::origin).forEach(media::add); // presigned media in redirect mode
+        beaconTargets.stream().map(PageSecurity::origin).forEach(connect::add);
+        objectStores.stream().map(PageSecurity::origin).forEach(connect::add); // hls.js follows the 302 there
+        Set<String> images = new LinkedHashSet<>(List.of("'self'", "data:", "blob:"));
+        objectStores.stream().map(PageSecurity::origin).forEach(images::add);
+        Set<String> media = new LinkedHashSet<>(List.of("'self'", "blob:")); // Media Source Extensions play blob:
+        objectStores.stream().map(PageSecurity::origin).forEach(media::add);
         Set<String> forms = new LinkedHashSet<>(List.of("'self'"));
         formTargets.stream().map(PageSecurity::origin).forEach(forms::add);
-        String common = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
-                + String.join(" ", media) + "; media-src " + String.join(" ", media) + "; connect-src "
-                + String.join(" ", connect) + "; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-                + "form-action " + String.join(" ", forms) + "; frame-ancestors ";
+        String common = "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + String.join(" ", images)
+                + "; media-src " + String.join(" ", media) + "; connect-src " + String.join(" ", connect)
+                + "; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action "
+                + String.join(" ", forms) + "; frame-ancestors ";
         this.policy = common + "'none'";
         this.embeddable = !embedOrigins.isEmpty();
         this.watchPolicy = common

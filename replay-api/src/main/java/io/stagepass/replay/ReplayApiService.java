@@ -141,15 +141,15 @@ public final class ReplayApiService implements AutoCloseable {
                 new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
                 auth, sessions, config.publicUrl() != null && config.publicUrl().startsWith("https:"), clock);
-        java.util.List<String> connectTo = new java.util.ArrayList<>(java.util.List.of(config.ingestPublicUrl()));
-        if (config.delivery() == ObjectRoutes.Delivery.REDIRECT) {
-            connectTo.add(config.s3PublicEndpoint().toString());
-        }
+        java.util.List<String> objectStores = config.delivery() == ObjectRoutes.Delivery.REDIRECT
+                ? java.util.List.of(config.s3PublicEndpoint().toString())
+                : java.util.List.of();
         java.util.List<String> checkoutPages = new java.util.ArrayList<>(java.util.List.of(STRIPE_CHECKOUT));
         if (!config.stripe().apiBase().startsWith("https://api.stripe.com")) {
             checkoutPages.add(config.stripe().apiBase()); // the sandbox hosts its own Checkout page
         }
-        PageSecurity security = new PageSecurity(connectTo, checkoutPages, config.embedOrigins());
+        PageSecurity security = new PageSecurity(
+                java.util.List.of(config.ingestPublicUrl()), objectStores, checkoutPages, config.embedOrigins());
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
             security.register(routes);
             operations.register(routes);

@@ -107,7 +107,7 @@ public final class BeaconParser {
             String name = names.next();
             if (IDENTITY_FIELDS.contains(name)) {
                 throw new BadRequestResponse(
-                        path + "." + name + ": not accepted; the live and the viewer come from the playback token");
+                        path + "." + name + ": not accepted; the live and the viewer come from the beacon token");
             }
             if (!FIELDS.contains(name)) {
                 throw new BadRequestResponse(path + "." + name + ": unknown field (known: "

@@ -54,7 +54,7 @@ class BeaconParserTest {
     void refusesClaimsAboutWhoIsWatching() {
         assertRefused(
                 "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"ticketId\": \"cs_other\"}]",
-                "events[0].ticketId: not accepted; the live and the viewer come from the playback token");
+                "events[0].ticketId: not accepted; the live and the viewer come from the beacon token");
         assertRefused(
                 "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"liveId\": \"live_2\"}]",
                 "events[0].liveId: not accepted");
