@@ -490,6 +490,28 @@ class PlaybackIT {
             assertThat(location)
                     .startsWith(fixture.s3.settings().endpoint() + "/replays/" + replayed + "/v1/poster.jpg?")
                     .contains("X-Amz-Signature=");
+            long linkLeft = Long.parseLong(link.replaceAll(".*&e=(\\d+).*", "$1"))
+                    - Instant.now().getEpochSecond();
+            long presigned = Long.parseLong(location.replaceAll(".*X-Amz-Expires=(\\d+).*", "$1"));
+            assertThat(presigned)
+                    .as(
+                            "the presigned URL dies with its link: a revoked ticket's bound is the link's, not link + 5 min")
+                    .isBetween(1L, linkLeft + 1);
+            String shortLived = new SignedUrls(SECRETS.objectLinks(), Duration.ofMinutes(10))
+                    .sign(
+                            object,
+                            "cs_paid",
+                            Instant.now().minus(Duration.ofMinutes(9)).minusSeconds(30));
+            String soon = HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + redirecting.port() + shortLived))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .headers()
+                    .firstValue("Location")
+                    .orElseThrow();
+            assertThat(Long.parseLong(soon.replaceAll(".*X-Amz-Expires=(\\d+).*", "$1")))
+                    .as("a link with 30 s left gets a presigned URL of at most 30 s")
+                    .isLessThanOrEqualTo(31);
             assertThat(HTTP.send(
                                     HttpRequest.newBuilder(URI.create(location)).build(),
                                     HttpResponse.BodyHandlers.discarding())

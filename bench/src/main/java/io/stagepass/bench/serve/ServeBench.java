@@ -139,7 +139,8 @@ public final class ServeBench implements Callable<Integer> {
         }
     }
 
-    private static String replayWithTicket(Stack stack, String ticket) throws Exception {
+    /** A live of a new creator with one paid ticket, streamed for 20 s and packaged: its id once the replay is READY. */
+    static String replayWithTicket(Stack stack, String ticket) throws Exception {
         Operator operator = new Operator(stack.kafka());
         String creatorId =
                 operator.registerCreator("Bench", null, "EUR").creator().getCreatorId();

@@ -198,6 +198,36 @@ class PlaybackEndToEndIT {
                     .as("distinct colours of the screenshot")
                     .isGreaterThan(50);
 
+            // The ticket plays on at most 2 screens: this page, and another device that starts now.
+            String firstTab = browser.driver().getWindowHandle();
+            assertThat(get("/v1/lives/" + live.live().getLiveId() + "/master.m3u8?token=" + token
+                                    + "&screen=other-device-01")
+                            .statusCode())
+                    .isEqualTo(200);
+            browser.driver().switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+            browser.open(watch);
+            Await.expect(
+                    "a third screen offered to watch here instead",
+                    Browser.timeout(),
+                    () -> "true".equals(browser.script("return document.getElementById('player').dataset.busy"))
+                            && !(Boolean) browser.script("return document.getElementById('take-over').hidden"));
+            assertThat((String) browser.script("return document.getElementById('overlay-text').textContent"))
+                    .contains("playing on 2 other screens");
+            assertThat(browser.screenshot(Path.of("target", "screenshots", "player-busy.png")))
+                    .isGreaterThan(2);
+            browser.script("document.getElementById('take-over').click()");
+            Await.expect(
+                    "the third screen playing once it took over",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue()
+                            > 1);
+            browser.driver().close();
+            browser.driver().switchTo().window(firstTab);
+            Await.expect(
+                    "the first screen, the oldest, stopped and says so",
+                    Browser.timeout(),
+                    () -> "true".equals(browser.script("return document.getElementById('player').dataset.busy")));
+
             stripe.refund(ticket);
             Await.expect(
                     "the refunded ticket refused", DEADLINE, () -> get(watch).statusCode() == 403);

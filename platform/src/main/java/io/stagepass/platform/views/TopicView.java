@@ -8,15 +8,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -34,8 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicView.class);
-    /** Short, so that a {@link #sync} starts within milliseconds even while the topics are quiet. */
-    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private static final Duration APPLIED_POLL = Duration.ofMillis(5);
     private static final Duration LAG_EVERY = Duration.ofSeconds(5);
@@ -53,15 +57,33 @@ public final class TopicView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
-    /** Syncs asked for (by {@link #sync}) and done (by the view's thread), by number; guarded by {@code this}. */
-    private long syncsAsked;
+    /** The view's position in each partition of a synced topic, after applying what it polled. */
+    private final Map<TopicPartition, Long> consumed = new ConcurrentHashMap<>();
 
-    private long syncsDone;
-    private final Map<Topic, Long> syncTopics = new ConcurrentHashMap<>();
+    private final Map<Topic, Boolean> syncTopics = new ConcurrentHashMap<>();
+    private volatile List<TopicPartition> assigned = List.of();
+    private final KafkaSettings kafka;
+    private final Object probeLock = new Object();
+    private Admin admin; // opened at the first sync; guarded by probeLock
+    private boolean probing; // guarded by probeLock
+    private CompletableFuture<Map<TopicPartition, Long>> nextProbe; // guarded by probeLock
+    private long lastProbeNanos; // guarded by probeLock
+    private Map<TopicPartition, Long> lastProbe; // guarded by probeLock
+    private long probeWindowStart; // guarded by probeLock
+    private int probesInWindow; // guarded by probeLock
+    /**
+     * Under a flood of unknown keys (more than {@link #FLOOD_PROBES} probes in a second), a probe's answer is reused
+     * for {@link #FLOOD_REUSE}: Kafka is asked at most 20 times a second whatever the flood, and a key made in the
+     * last 50 ms may be refused during one. Below that rate every miss asks Kafka afresh.
+     */
+    private static final int FLOOD_PROBES = 50;
+
+    private static final long FLOOD_REUSE = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** {@code name} names the thread and the log lines. */
     public TopicView(KafkaSettings kafka, String name, List<? extends Projection<?>> projections) {
         this.name = name;
+        this.kafka = kafka;
         this.projections = new Projections(projections);
         this.consumer = KafkaClients.assignedReader(kafka);
         this.thread = new Thread(this::run, name);
@@ -116,24 +138,109 @@ public final class TopicView implements AutoCloseable {
 
     /**
      * Waits until the view has applied every record that {@code topic} held when this was called: after a lookup
-     * missed, whether what it looked for was written a moment ago or does not exist. The view's thread asks the
-     * brokers for the topic's end offsets once for all callers waiting at that moment and reads up to them, which
-     * takes milliseconds when the view keeps up. False when that took longer than {@code timeout}.
+     * missed, whether what it looked for was written a moment ago or does not exist. The topic's end offsets come from
+     * an admin client (its own connection: the view's consumer may be waiting on a fetch), one request for every caller
+     * that arrived while the previous one ran; when the view is current, as it usually is, that request is the whole
+     * wait (a millisecond or two). False when it took longer than {@code timeout}.
      */
     public boolean sync(Topic topic, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            syncTopics.put(topic, 1L);
-            long ticket = ++syncsAsked;
-            while (syncsDone < ticket) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !running) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
+        syncTopics.put(topic, Boolean.TRUE);
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = endOffsetsFromNow().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
         }
+        Map<TopicPartition, Long> wanted = new java.util.HashMap<>();
+        ends.forEach((partition, end) -> {
+            if (partition.topic().equals(topic.topicName())) {
+                wanted.put(partition, end);
+            }
+        });
+        try {
+            return Await.until(timeout, APPLIED_POLL, () -> caughtUpTo(wanted), Boolean.TRUE::equals)
+                    .met();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the probe reads a map: it does not throw
+        }
+    }
+
+    private boolean caughtUpTo(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (end.getValue() > 0 && consumed.getOrDefault(end.getKey(), 0L) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** End offsets of the synced topics, asked for after this call: joins the next request when one is running. */
+    private CompletableFuture<Map<TopicPartition, Long>> endOffsetsFromNow() {
+        synchronized (probeLock) {
+            long now = System.nanoTime();
+            if (now - probeWindowStart > TimeUnit.SECONDS.toNanos(1)) {
+                probeWindowStart = now;
+                probesInWindow = 0;
+            }
+            if (probesInWindow > FLOOD_PROBES && lastProbe != null && now - lastProbeNanos < FLOOD_REUSE) {
+                return CompletableFuture.completedFuture(lastProbe); // a flood: the answer of 50 ms ago will do
+            }
+            if (!probing) {
+                probing = true;
+                CompletableFuture<Map<TopicPartition, Long>> fresh = new CompletableFuture<>();
+                probe(fresh);
+                return fresh;
+            }
+            if (nextProbe == null) {
+                nextProbe = new CompletableFuture<>();
+            }
+            return nextProbe;
+        }
+    }
+
+    private void probe(CompletableFuture<Map<TopicPartition, Long>> result) {
+        synchronized (probeLock) {
+            lastProbeNanos = System.nanoTime();
+            probesInWindow++;
+        }
+        Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+        for (TopicPartition partition : assigned) {
+            if (syncTopics.keySet().stream().anyMatch(t -> t.topicName().equals(partition.topic()))) {
+                request.put(partition, OffsetSpec.latest());
+            }
+        }
+        Admin client;
+        synchronized (probeLock) {
+            if (admin == null) {
+                admin = KafkaClients.admin(kafka);
+            }
+            client = admin;
+        }
+        client.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .whenComplete((offsets, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(error);
+                    } else {
+                        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+                        offsets.forEach((partition, info) -> ends.put(partition, info.offset()));
+                        synchronized (probeLock) {
+                            lastProbe = ends;
+                        }
+                        result.complete(ends);
+                    }
+                    CompletableFuture<Map<TopicPartition, Long>> next;
+                    synchronized (probeLock) {
+                        next = nextProbe;
+                        nextProbe = null;
+                        probing = next != null;
+                    }
+                    if (next != null) {
+                        probe(next);
+                    }
+                });
     }
 
     public void listen(ChangeListener listener) {
@@ -170,34 +277,17 @@ public final class TopicView implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> start = consumer.endOffsets(partitions);
         long nextLag = System.nanoTime();
-        long syncing = 0; // the syncs asked for up to when syncTarget was read
-        Map<TopicPartition, Long> syncTarget = null;
+        assigned = List.copyOf(partitions);
         while (running) {
-            if (syncTarget == null) {
-                long asked;
-                synchronized (this) {
-                    asked = syncsAsked;
-                }
-                if (asked > syncing) {
-                    syncing = asked;
-                    List<TopicPartition> wanted = partitions.stream()
-                            .filter(tp -> syncTopics.keySet().stream()
-                                    .anyMatch(t -> t.topicName().equals(tp.topic())))
-                            .toList();
-                    syncTarget = consumer.endOffsets(wanted);
-                }
-            }
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 if (projections.apply(record, this::notify)) {
                     applied.incrementAndGet();
                 }
                 positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
-            if (syncTarget != null && KafkaClients.reached(consumer, syncTarget)) {
-                syncTarget = null;
-                synchronized (this) {
-                    syncsDone = syncing;
-                    notifyAll();
+            for (TopicPartition partition : partitions) {
+                if (topicOf(partition) != null) {
+                    consumed.put(partition, consumer.position(partition)); // after what was polled was applied
                 }
             }
             if (!ready() && KafkaClients.reached(consumer, start)) {
@@ -214,6 +304,15 @@ public final class TopicView implements AutoCloseable {
                 lag.set(behind);
             }
         }
+    }
+
+    private Topic topicOf(TopicPartition partition) {
+        for (Topic topic : syncTopics.keySet()) {
+            if (topic.topicName().equals(partition.topic())) {
+                return topic;
+            }
+        }
+        return null;
     }
 
     private void notify(Projection<?> projection, String id) {
@@ -245,5 +344,10 @@ public final class TopicView implements AutoCloseable {
         }
         consumer.wakeup();
         thread.join(JOIN.toMillis());
+        synchronized (probeLock) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+        }
     }
 }
