@@ -17,7 +17,8 @@ class DashboardsTest {
     private final Lives lives = new Lives();
     private final Revenue revenue = new Revenue();
     private final Audience audience = new Audience();
-    private final Dashboards dashboards = new Dashboards(lives, new Replays(), revenue, audience, new Health());
+    private final Dashboards dashboards = new Dashboards(
+            lives, new Replays(), revenue, audience, new Health(), live -> live.equals("live_1") ? 3 : 0);
 
     @Test
     void aLiveWithNoPaymentsNoAudienceAndNoReplayAnswersEmptyNumbers() throws Exception {
@@ -28,7 +29,7 @@ class DashboardsTest {
                 + "\"uniqueViewers\":0,\"watchTimeMillis\":0,\"averageWatchTimeMillis\":0,\"retention\":[],"
                 + "\"asOf\":null}";
         assertThat(JSON.writeValueAsString(dashboards.audience("live_quiet")))
-                .isEqualTo("{\"liveId\":\"live_quiet\",\"live\":" + mode + ",\"replay\":" + mode
+                .isEqualTo("{\"liveId\":\"live_quiet\",\"watchingNow\":0,\"live\":" + mode + ",\"replay\":" + mode
                         + ",\"conversion\":{\"pageVisitors\":0,\"buyers\":0,\"basisPoints\":null}}");
         assertThat(JSON.writeValueAsString(dashboards.replay("live_quiet")))
                 .isEqualTo(
@@ -38,6 +39,9 @@ class DashboardsTest {
 
         assertThat(revenue.of("live_quiet")).as("reading made no revenue").isEmpty();
         assertThat(audience.of("live_quiet")).as("reading made no audience").isEmpty();
+        assertThat(dashboards.audience("live_1").get("watchingNow"))
+                .as("watching now is the screens holding a lease, whatever the audience job has published")
+                .isEqualTo(3);
     }
 
     @Test
