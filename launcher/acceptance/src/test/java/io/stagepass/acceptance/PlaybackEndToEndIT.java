@@ -221,12 +221,15 @@ class PlaybackEndToEndIT {
                     Browser.timeout(),
                     () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue()
                             > 1);
-            browser.driver().close();
-            browser.driver().switchTo().window(firstTab);
+            String thirdTab = browser.driver().getWindowHandle();
+            browser.driver().switchTo().window(firstTab); // the third stays open: closing it would free its screen
             Await.expect(
                     "the first screen, the oldest, stopped and says so",
                     Browser.timeout(),
                     () -> "true".equals(browser.script("return document.getElementById('player').dataset.busy")));
+            browser.driver().switchTo().window(thirdTab);
+            browser.driver().close();
+            browser.driver().switchTo().window(firstTab);
 
             stripe.refund(ticket);
             Await.expect(
