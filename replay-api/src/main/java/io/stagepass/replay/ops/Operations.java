@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stagepass.platform.http.LogRedaction;
+import io.stagepass.platform.http.RefusalLog;
 import io.stagepass.platform.views.TopicView;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +23,16 @@ import org.slf4j.LoggerFactory;
  * What operators look at: {@code /health} (the process answers), {@code /ready} (the views caught up with the topics:
  * 503 until then), {@code /metrics} (Prometheus: requests by route and status with latencies, the views' lag) and
  * {@code /openapi.json}. Every request is logged with its route, never its query string: tokens and link signatures
- * travel there.
+ * travel there. Requests refused for their key, token, origin or rate (401, 403, 429) are summarised every
+ * {@link #REFUSALS_WINDOW} ({@link RefusalLog}): a flood of forged keys must not become a flood of log writes.
  */
 public final class Operations {
     private static final Logger REQUESTS = LoggerFactory.getLogger("io.stagepass.replay.requests");
 
+    static final Duration REFUSALS_WINDOW = Duration.ofSeconds(10);
+
     private final TopicView views;
+    private final RefusalLog refusals = new RefusalLog(REFUSALS_WINDOW, System::nanoTime, REQUESTS::info);
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final String openApi = resource("/openapi.json");
 
@@ -79,6 +84,11 @@ public final class Operations {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
+        int status = ctx.statusCode();
+        if (status == 401 || status == 403 || status == 429) {
+            refusals.refused(ctx.method().name(), route, status, LogRedaction.path(ctx.path()));
+            return;
+        }
         // Object fetches are most of the traffic (every segment of every viewer): logged at DEBUG, counted always.
         if (route.contains("/objects/")) {
             if (REQUESTS.isDebugEnabled()) {
