@@ -73,12 +73,13 @@ public final class TopicView implements AutoCloseable {
     private int probesInWindow; // guarded by probeLock
     /**
      * Under a flood of unknown keys (more than {@link #FLOOD_PROBES} probes in a second), a probe's answer is reused
-     * for {@link #FLOOD_REUSE}: Kafka is asked at most 20 times a second whatever the flood, and a key made in the
-     * last 50 ms may be refused during one. Below that rate every miss asks Kafka afresh.
+     * for {@link #FLOOD_REUSE}: Kafka is asked at most 20 times a second whatever the flood (a probe is a metadata
+     * and a list-offsets request, about 3 ms of CPU between client and broker: bench/bogus-keys), and a key made in
+     * the last 100 ms may be refused during one. Below that rate every miss asks Kafka afresh.
      */
-    private static final int FLOOD_PROBES = 50;
+    private static final int FLOOD_PROBES = 10;
 
-    private static final long FLOOD_REUSE = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long FLOOD_REUSE = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** {@code name} names the thread and the log lines. */
     public TopicView(KafkaSettings kafka, String name, List<? extends Projection<?>> projections) {
@@ -178,6 +179,7 @@ public final class TopicView implements AutoCloseable {
 
     /** End offsets of the synced topics, asked for after this call: joins the next request when one is running. */
     private CompletableFuture<Map<TopicPartition, Long>> endOffsetsFromNow() {
+        CompletableFuture<Map<TopicPartition, Long>> fresh;
         synchronized (probeLock) {
             long now = System.nanoTime();
             if (now - probeWindowStart > TimeUnit.SECONDS.toNanos(1)) {
@@ -185,19 +187,19 @@ public final class TopicView implements AutoCloseable {
                 probesInWindow = 0;
             }
             if (probesInWindow > FLOOD_PROBES && lastProbe != null && now - lastProbeNanos < FLOOD_REUSE) {
-                return CompletableFuture.completedFuture(lastProbe); // a flood: the answer of 50 ms ago will do
+                return CompletableFuture.completedFuture(lastProbe); // a flood: the answer of 100 ms ago will do
             }
-            if (!probing) {
-                probing = true;
-                CompletableFuture<Map<TopicPartition, Long>> fresh = new CompletableFuture<>();
-                probe(fresh);
-                return fresh;
+            if (probing) {
+                if (nextProbe == null) {
+                    nextProbe = new CompletableFuture<>();
+                }
+                return nextProbe;
             }
-            if (nextProbe == null) {
-                nextProbe = new CompletableFuture<>();
-            }
-            return nextProbe;
+            probing = true;
+            fresh = new CompletableFuture<>();
         }
+        probe(fresh); // outside the lock: the admin client's call must not hold up the requests that join it
+        return fresh;
     }
 
     private void probe(CompletableFuture<Map<TopicPartition, Long>> result) {
