@@ -21,7 +21,79 @@
   let started = false;
   let heartbeat = null;
 
-  window.stagepass = { get info() { return info; }, get hls() { return hls; }, get cues() { return cues; } };
+  const links = { renewed: 0, reloads: 0 }; // playlists fetched again for fresh links; reloads after a refused link
+  window.stagepass = { get info() { return info; }, get hls() { return hls; }, get cues() { return cues; }, links: links };
+
+  // Object links live 2 minutes (STAGEPASS_SIGNED_URL_TTL). hls.js loads a replay's media playlist once, so before it
+  // fetches a segment whose link is about to run out, the playlist that listed it is fetched again (with the current
+  // token) and the segment's fresh link is used instead: playback never meets an expired link. One that expired
+  // anyway (a laptop asleep) is refused, and the error handler reloads the player at the same position.
+  let serverSkewMs = 0; // the server's clock minus this one's, from the Date of each playback check
+  const renewals = new Map(); // playlist path -> { expires, links: Promise<Map<object path, fresh link>> }
+
+  function linkExpiry(url) {
+    const m = /[?&]e=(\d+)/.exec(url);
+    return m ? Number(m[1]) * 1000 : null;
+  }
+  function serverNow() { return Date.now() + serverSkewMs; }
+  // Renew a link once less than a third of its life is left, and never later than 20 s before its end.
+  function renewMargin(lifeMs) { return Math.min(20000, lifeMs / 3); }
+
+  function freshLinks(playlistUrl) {
+    const url = new URL(playlistUrl, location.href);
+    if (url.searchParams.has('token')) { url.searchParams.set('token', token); } // the token renewed meanwhile
+    const cached = renewals.get(url.pathname);
+    if (cached && cached.expires - serverNow() > cached.margin) { return cached.links; }
+    const entry = { expires: Infinity, margin: 0, links: null };
+    const fetchedAt = serverNow();
+    entry.links = fetch(url.toString(), { cache: 'no-store' })
+      .then((response) => {
+        if (!response.ok) { throw new Error('playlist: HTTP ' + response.status); }
+        return response.text();
+      })
+      .then((text) => {
+        const map = new Map();
+        for (const raw of text.split('\n')) {
+          const line = raw.trim();
+          const uris = line.startsWith('#') ? Array.from(line.matchAll(/URI="([^"]+)"/g), (m) => m[1]) : (line ? [line] : []);
+          for (const uri of uris) {
+            const link = new URL(uri, url);
+            map.set(link.pathname, link.toString());
+            const expires = linkExpiry(link.search);
+            if (expires !== null && expires < entry.expires) {
+              entry.expires = expires;
+              entry.margin = renewMargin(expires - fetchedAt);
+            }
+          }
+        }
+        links.renewed++;
+        return map;
+      });
+    entry.links.catch(() => renewals.delete(url.pathname));
+    renewals.set(url.pathname, entry);
+    return entry.links;
+  }
+
+  // hls.js's own loader, asked first for a fresh link when a segment's is about to run out.
+  function renewingLoader(Base) {
+    return class extends Base {
+      load(context, config, callbacks) {
+        const expires = linkExpiry(context.url);
+        const playlist = context.frag && context.frag.baseurl;
+        const left = expires === null ? Infinity : expires - serverNow();
+        if (!playlist || left > 20000) {
+          super.load(context, config, callbacks);
+          return;
+        }
+        freshLinks(playlist)
+          .then((map) => {
+            const fresh = map.get(new URL(context.url, location.href).pathname);
+            if (fresh) { context.url = fresh; }
+          }, () => {})
+          .then(() => super.load(context, config, callbacks));
+      }
+    };
+  }
 
   function mode() { return info && info.mode === 'replay' ? 'replay' : 'live'; }
 
@@ -53,6 +125,8 @@
     if (!response.ok) {
       throw new Error('playback info: HTTP ' + response.status);
     }
+    const date = Date.parse(response.headers.get('Date') || '');
+    if (!isNaN(date)) { serverSkewMs = date - Date.now(); }
     const body = await response.json();
     if (body.beaconToken) { beaconToken = body.beaconToken; }
     if (body.token) { token = body.token; } // renewed while the ticket stands
@@ -97,7 +171,7 @@
     if (info.poster) { video.poster = info.poster; }
     if (info.download) { $('download').href = info.download; $('download').hidden = false; }
     if (window.Hls && Hls.isSupported()) {
-      hls = new Hls({ startPosition: startAt > 0 ? startAt : -1 });
+      hls = new Hls({ startPosition: startAt > 0 ? startAt : -1, fLoader: renewingLoader(Hls.DefaultConfig.loader) });
       hls.on(Hls.Events.ERROR, (event, data) => {
         const code = data.response && data.response.code;
         if (code === 401 || code === 403 || code === 409) {
@@ -122,6 +196,7 @@
   }
 
   async function reload(at) {
+    links.reloads++;
     const next = await loadInfo();
     if (!next) { return; }
     info = next;
@@ -129,11 +204,21 @@
     video.play().catch(() => {});
   }
 
+  // The download, the poster and the thumbnails' sprites are links too: taken from each playback check, and the
+  // thumbnail track fetched again before its sprites' links run out.
+  let thumbnailsExpire = Infinity;
+  function renewPageLinks(next) {
+    if (next.download) { $('download').href = next.download; }
+    if (next.thumbnails && thumbnailsExpire - serverNow() < 30000) { loadThumbnails(next.thumbnails); }
+    info = Object.assign({}, info, { download: next.download, thumbnails: next.thumbnails, poster: next.poster });
+  }
+
   async function loadThumbnails(url) {
     const response = await fetch(url, { cache: 'no-store' });
     if (!response.ok) { return; }
     const text = await response.text();
-    cues = [];
+    const parsed = [];
+    let soonest = Infinity;
     const blocks = text.split(/\n\n+/);
     for (const block of blocks) {
       const lines = block.trim().split('\n');
@@ -143,8 +228,12 @@
       const [from, to] = timing.split('-->').map((t) => seconds(t.trim()));
       const [src, frag] = image.split('#xywh=');
       const [x, y, w, h] = frag.split(',').map(Number);
-      cues.push({ from, to, src, x, y, w, h });
+      parsed.push({ from, to, src, x, y, w, h });
+      const expires = linkExpiry(src);
+      if (expires !== null && expires < soonest) { soonest = expires; }
     }
+    cues = parsed;
+    thumbnailsExpire = soonest;
   }
 
   function seconds(stamp) {
@@ -221,6 +310,7 @@
   setInterval(async () => {
     if (root.dataset.busy === 'true' || root.dataset.refused === 'true') { return; } // holds no screen meanwhile
     const next = await loadInfo().catch(() => null);
+    if (next && next.mode === info.mode) { renewPageLinks(next); }
     if (next && next.mode !== info.mode && (next.mode === 'replay' || info.mode === 'live')) {
       const wasLive = info.mode !== 'replay';
       info = next;

@@ -22,8 +22,9 @@ import java.util.Map;
  *                         STAGEPASS_SESSION_SECRET}, {@code STAGEPASS_BEACON_SECRET} and {@code
  *                         STAGEPASS_CHECKOUT_SECRET} (the last two shared with ingest): required, one per purpose
  *                         ({@link Secret})
- * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 10m (10s to 10m): how long an object link lives, and
- *                         so how long a revoked ticket can play on at most (in redirect mode too)
+ * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 2m (10s to 10m): how long an object link lives, and
+ *                         so how long a revoked ticket can play on at most (in redirect mode too); the player
+ *                         renews the links it is about to use
  * @param delivery         {@code STAGEPASS_OBJECT_DELIVERY}, {@code stream} (default: the API sends the bytes) or
  *                         {@code redirect} (302 to a presigned URL of the object store)
  * @param s3PublicEndpoint {@code STAGEPASS_S3_PUBLIC_ENDPOINT}, default the S3 endpoint: what presigned URLs name, for
@@ -117,7 +118,7 @@ public record ReplayApiConfig(
     public static ReplayApiConfig fromEnv(Env env) {
         String host = env.string(HOST, "127.0.0.1");
         S3Settings s3 = S3Settings.fromEnv(env);
-        Duration ttl = env.duration(LINK_TTL, SignedUrls.MAX_TTL);
+        Duration ttl = env.duration(LINK_TTL, SignedUrls.DEFAULT_TTL);
         if (ttl.compareTo(SignedUrls.MAX_TTL) > 0 || ttl.toSeconds() < 10) {
             throw new ConfigException(LINK_TTL + " must be between 10s and 10m, got " + ttl);
         }

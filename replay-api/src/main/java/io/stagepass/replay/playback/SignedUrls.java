@@ -22,6 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SignedUrls {
     /** The longest a link may live; a leaked one dies this soon at the latest. */
     public static final Duration MAX_TTL = Duration.ofMinutes(10);
+
+    /**
+     * How long a link lives unless the deployment says otherwise: the player fetches a playlist's fresh links before
+     * its old ones run out, so a short life costs a viewer nothing, and a revoked ticket plays on for 2 minutes at most.
+     */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
     /** One path segment of an object: no dots alone, no separators, nothing encoded. */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
 
