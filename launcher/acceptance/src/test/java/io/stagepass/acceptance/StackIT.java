@@ -11,6 +11,7 @@ import io.minio.MinioClient;
 import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.demo.DemoScenario;
 import io.stagepass.acceptance.facts.RevenueTotals;
+import io.stagepass.acceptance.testing.LoggedProblems;
 import io.stagepass.embedded.Ports;
 import io.stagepass.events.Bucket;
 import io.stagepass.events.EventCodec;
@@ -40,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +99,8 @@ class StackIT {
             assertThat(Ports.inUse(port)).as("port %d after stop", port).isFalse();
         }
 
-        try (Stack restarted = Stack.start(config, line -> {});
+        try (LoggedProblems sinkProblems = new LoggedProblems("org.apache.flink.connector.kafka.sink", Level.ERROR);
+                Stack restarted = Stack.start(config, line -> {});
                 TopicReader reader = new TopicReader(restarted.kafka());
                 MinioClient s3 = ObjectStore.client(restarted.s3())) {
             assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)))
@@ -112,7 +115,7 @@ class StackIT {
                     .hasSize(DemoScenario.LIVE_SECONDS / 2);
 
             // Every job completes a checkpoint after the restart, so its sink has committed (or met) the transactions
-            // of the checkpoint it was restored from; nothing is counted twice.
+            // of the checkpoint it was restored from; none of that may log an ERROR, and nothing is counted twice.
             Await.expect("a checkpoint of every job after the restart", Duration.ofMinutes(2), () -> {
                 JsonNode jobs = JSON.readTree(
                         get("http://127.0.0.1:" + restarted.flink().restPort() + "/jobs"));
@@ -126,6 +129,9 @@ class StackIT {
                 }
                 return jobs.get("jobs").size() == 5;
             });
+            assertThat(sinkProblems.lines())
+                    .as("a clean restart logs no ERROR from the Kafka sink (no 'fenced ... data loss')")
+                    .isEmpty();
             assertThat(lastTotal(restarted)).as("revenue after the restart").isEqualTo(totalsBefore);
         }
     }

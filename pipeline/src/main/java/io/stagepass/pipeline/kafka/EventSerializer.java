@@ -16,7 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes contract events to their topic: key from the given function, value single-object encoded. It names its one
- * topic to the sink (a dataset facet, the connector's lineage).
+ * topic to the sink (a dataset facet), which the sink's pooled transactional ids need to find what to abort.
  */
 public final class EventSerializer<T extends SpecificRecord>
         implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
