@@ -150,9 +150,15 @@
     $('overlay').hidden = true;
     root.dataset.busy = 'false';
     info = next;
-    attach(0);
+    attach(resumeAt());
     video.play().catch(() => {});
   });
+
+  // Where this ticket stopped watching the replay in this browser (saved every 5 s), if it is worth resuming.
+  function resumeAt() {
+    const saved = Number(localStorage.getItem(resumeKey) || 0);
+    return info.mode === 'replay' && saved > 5 && (!info.durationMillis || saved < info.durationMillis / 1000 - 10) ? saved : 0;
+  }
 
   function refuse(reason) {
     if (hls) { hls.destroy(); hls = null; }
@@ -322,8 +328,7 @@
     beacon('page_view', 'page');
     info = await loadInfo();
     if (!info) { return; }
-    const saved = Number(localStorage.getItem(resumeKey) || 0);
-    const resume = info.mode === 'replay' && saved > 5 && (!info.durationMillis || saved < info.durationMillis / 1000 - 10) ? saved : 0;
+    const resume = resumeAt();
     if (resume > 0) { $('status').textContent = 'Resuming at ' + clock(resume) + ' where you stopped.'; }
     attach(resume);
     video.play().catch(() => { $('status').textContent = 'Press play to start.'; });
