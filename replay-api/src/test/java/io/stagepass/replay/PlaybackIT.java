@@ -239,6 +239,27 @@ class PlaybackIT {
         assertThat(get(master(replayed) + q + "screen-phone-01", null).statusCode())
                 .as("a released screen is free at once")
                 .isEqualTo(200);
+
+        // The two screen routes check the token as every playback route does: a refunded ticket takes no screen
+        // over, a forged token releases none.
+        String refunded =
+                "?token=" + URLEncoder.encode(token(replayed, "cs_refunded"), StandardCharsets.UTF_8) + "&screen=";
+        assertThat(send("POST", "/v1/lives/" + replayed + "/playback/takeover" + refunded + "screen-desk-0004")
+                        .statusCode())
+                .isEqualTo(403);
+        int middle = token.length() / 2;
+        String forged =
+                token.substring(0, middle) + (token.charAt(middle) == 'A' ? 'B' : 'A') + token.substring(middle + 1);
+        assertThat(send(
+                                "POST",
+                                "/v1/lives/" + replayed + "/playback/release?token="
+                                        + URLEncoder.encode(forged, StandardCharsets.UTF_8)
+                                        + "&screen=screen-laptop-03")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(get(master(replayed) + q + "screen-desk-0005", null).statusCode())
+                .as("both screens still held: the refused routes changed nothing")
+                .isEqualTo(409);
     }
 
     @Test

@@ -8,16 +8,11 @@ import io.stagepass.acceptance.client.IngestClient;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.acceptance.client.StripeSandboxClient;
 import io.stagepass.acceptance.testing.Browser;
-import io.stagepass.events.EventCodec;
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.events.ReplayEventType;
-import io.stagepass.events.ReplayStatus;
-import io.stagepass.events.Topic;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
 import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.config.Secret;
-import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import io.stagepass.replay.ReplayApiConfig;
 import io.stagepass.replay.creators.Catalog;
@@ -82,7 +77,7 @@ class LinkRenewalEndToEndIT {
         String ticket = buyer.buy(liveId, "links@example.com").id();
         GeneratedLive.pushHls(
                 ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(60)));
-        Await.expect("the replay READY", DEADLINE, () -> replayReady(liveId));
+        Await.expect("the replay READY", DEADLINE, () -> PlaybackEndToEndIT.replayReady(stack, liveId));
         String token = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS))
                 .issue(liveId, ticket, Instant.now().plusSeconds(3600));
 
@@ -136,14 +131,5 @@ class LinkRenewalEndToEndIT {
         Matcher m = EXPIRES.matcher(link);
         assertThat(m.find()).as("a signed link: %s", link).isTrue();
         return Long.parseLong(m.group(1));
-    }
-
-    private static boolean replayReady(String liveId) {
-        EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
-        try (TopicReader reader = new TopicReader(stack.kafka())) {
-            return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
-                    .filter(r -> liveId.equals(r.key()))
-                    .anyMatch(r -> codec.decode(r.value()).getType() == ReplayEventType.READY);
-        }
     }
 }

@@ -155,7 +155,10 @@ class PlaybackEndToEndIT {
                 buyer.buy(live.live().getLiveId(), "browser-viewer@example.com").id();
         GeneratedLive.pushHls(
                 ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(30)));
-        Await.expect("the replay READY", DEADLINE, () -> replayReady(live.live().getLiveId()));
+        Await.expect(
+                "the replay READY",
+                DEADLINE,
+                () -> replayReady(stack, live.live().getLiveId()));
         String token =
                 tokens.issue(live.live().getLiveId(), ticket, Instant.now().plusSeconds(3600));
         String watch = api.links().watch(live.live().getLiveId(), token);
@@ -244,7 +247,8 @@ class PlaybackEndToEndIT {
                 .isPositive();
     }
 
-    private static boolean replayReady(String liveId) {
+    /** Whether the replay of {@code liveId} is READY on the stack's replays topic. */
+    static boolean replayReady(Stack stack, String liveId) {
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);
         try (TopicReader reader = new TopicReader(stack.kafka())) {
             return reader.readFrom(Topic.REPLAYS, Map.of(), Duration.ofSeconds(10)).stream()
