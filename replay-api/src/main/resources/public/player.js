@@ -36,7 +36,8 @@
     return m ? Number(m[1]) * 1000 : null;
   }
   function serverNow() { return Date.now() + serverSkewMs; }
-  // Renew a link once less than a third of its life is left, and never later than 20 s before its end.
+  // A playlist fetched again serves the segments after it while its links have more than this left: 20 s, or a
+  // third of their life when links are that short.
   function renewMargin(lifeMs) { return Math.min(20000, lifeMs / 3); }
 
   function freshLinks(playlistUrl) {
