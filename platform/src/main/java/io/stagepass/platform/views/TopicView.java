@@ -74,8 +74,7 @@ public final class TopicView implements AutoCloseable {
     /**
      * Under a flood of unknown keys (more than {@link #FLOOD_PROBES} probes in a second), a probe's answer is reused
      * for {@link #FLOOD_REUSE}: Kafka is asked at most 20 times a second whatever the flood (a probe is a metadata
-     * and a list-offsets request, about 3 ms of CPU between client and broker: bench/bogus-keys), and a key made in
-     * the last 100 ms may be refused during one. Below that rate every miss asks Kafka afresh.
+     * and a list-offsets request), and a key made in the last 100 ms may be refused during one. Below that rate every miss asks Kafka afresh.
      */
     private static final int FLOOD_PROBES = 10;
 
