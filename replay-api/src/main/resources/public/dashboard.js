@@ -28,11 +28,11 @@
   }
   const when = (iso) => iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
 
-  async function get(path, method) {
+  async function get(path, method, body) {
     const write = method && method !== 'GET';
     // A write with the session cookie must be JSON from this origin: the API refuses it otherwise (no cross-site forms).
     const response = await fetch(path, write
-      ? { method: method, credentials: 'same-origin', cache: 'no-store', headers: { 'Content-Type': 'application/json' }, body: '{}' }
+      ? { method: method, credentials: 'same-origin', cache: 'no-store', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}) }
       : { credentials: 'same-origin', cache: 'no-store' });
     if (response.status === 401) { location.href = '/login'; throw new Error('signed out'); }
     if (!response.ok) {
@@ -353,5 +353,28 @@
   $('new-key').addEventListener('click', newStreamKey);
   window.addEventListener('hashchange', () => select(location.hash.slice(1)).catch(() => {}));
   window.addEventListener('resize', () => { for (const plot of Object.values(state.charts)) { plot.setSize({ width: Math.max(200, plot.root.parentElement.clientWidth), height: plot.height }); } });
+  // The sites that may frame this creator's player pages (PATCH /v1/creator): one origin per line.
+  async function loadEmbed() {
+    const account = await get('/v1/creator');
+    $('embed-origins').value = (account.embedOrigins || []).join('\n');
+    if (account.embedOrigins && account.embedOrigins.length) { $('embed').open = true; }
+  }
+  $('embed-save').addEventListener('click', async () => {
+    const origins = $('embed-origins').value.split(/[\s,]+/).filter((o) => o);
+    $('embed-save').disabled = true;
+    try {
+      const account = await get('/v1/creator', 'PATCH', { embedOrigins: origins });
+      $('embed-origins').value = account.embedOrigins.join('\n');
+      $('embed-note').textContent = account.embedOrigins.length
+        ? 'Saved: ' + account.embedOrigins.length + (account.embedOrigins.length === 1 ? ' site' : ' sites') + ' may embed your player.'
+        : 'Saved: no site may embed your player.';
+    } catch (e) {
+      $('embed-note').textContent = 'Not saved: ' + e.message;
+    } finally {
+      $('embed-save').disabled = false;
+    }
+  });
+  loadEmbed().catch(() => {});
+
   loadLives().then(() => select(location.hash.slice(1))).catch((e) => { $('live-title').textContent = 'Could not load your lives: ' + e.message; });
 })();

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The headers every answer of the replay API carries, and the check on writes a browser makes with its cookie.
@@ -17,8 +18,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code Content-Security-Policy}: scripts, styles and fonts from this origin only (no inline script), media and
  *       images from here or blob: (Media Source Extensions), beacons to ingest, forms to here and to Stripe's
- *       Checkout, and {@code frame-ancestors 'none'} but for the player page, which the origins in {@code
- *       STAGEPASS_EMBED_ORIGINS} may frame; with {@code X-Frame-Options} for old browsers.
+ *       Checkout, and {@code frame-ancestors 'none'} but for the player page, which the origins its creator lists
+ *       ({@code PATCH /v1/creator}, {@code embedOrigins}) may frame, and those of {@code STAGEPASS_EMBED_ORIGINS}
+ *       (the deployment's own sites) for every creator; with {@code X-Frame-Options} for old browsers.
  *   <li>{@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: strict-origin-when-cross-origin} (the player
  *       page says {@code no-referrer}: its URL holds a token), and HSTS when the request came over https (directly,
  *       or as {@code X-Forwarded-Proto} says).
@@ -31,20 +33,24 @@ public final class PageSecurity {
     static final String HSTS = "max-age=31536000";
 
     private final String policy;
-    private final String watchPolicy;
-    private final boolean embeddable;
+    private final String common;
+    private final List<String> deploymentOrigins;
+    private final Function<String, List<String>> creatorOrigins;
 
     /**
      * @param beaconTargets origins pages send beacons to (ingest)
      * @param objectStores  origins media come from besides this one (the object store, in redirect mode)
      * @param formTargets   origins forms may be sent to, or redirect to after (Stripe Checkout's)
-     * @param embedOrigins  origins allowed to frame the player page ({@code STAGEPASS_EMBED_ORIGINS}); none by default
+     * @param embedOrigins  origins allowed to frame every player page ({@code STAGEPASS_EMBED_ORIGINS}); none by default
+     * @param creatorOrigins the origins the creator of a live lets frame its player page, by live id (none when the
+     *                       live or its creator is unknown)
      */
     public PageSecurity(
             List<String> beaconTargets,
             List<String> objectStores,
             List<String> formTargets,
-            List<String> embedOrigins) {
+            List<String> embedOrigins,
+            Function<String, List<String>> creatorOrigins) {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
         beaconTargets.stream().map(PageSecurity::origin).forEach(connect::add);
         objectStores.stream().map(PageSecurity::origin).forEach(connect::add); // hls.js follows the 302 there
@@ -58,14 +64,21 @@ public final class PageSecurity {
                 + "; media-src " + String.join(" ", media) + "; connect-src " + String.join(" ", connect)
                 + "; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action "
                 + String.join(" ", forms) + "; frame-ancestors ";
+        this.common = common;
         this.policy = common + "'none'";
-        this.embeddable = !embedOrigins.isEmpty();
-        this.watchPolicy = common
-                + (embeddable
-                        ? String.join(
-                                " ",
-                                embedOrigins.stream().map(PageSecurity::origin).toList())
-                        : "'none'");
+        this.deploymentOrigins = embedOrigins.stream().map(PageSecurity::origin).toList();
+        this.creatorOrigins = creatorOrigins;
+    }
+
+    /** Who may frame {@code /watch/LIVE}: the deployment's origins and those the live's creator lists. */
+    private Set<String> frameAncestors(String path) {
+        Set<String> origins = new LinkedHashSet<>(deploymentOrigins);
+        String rest = path.substring("/watch/".length());
+        String liveId = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        if (!liveId.isEmpty()) {
+            creatorOrigins.apply(liveId).stream().map(PageSecurity::origin).forEach(origins::add);
+        }
+        return origins;
     }
 
     public void register(JavalinConfig config) {
@@ -73,9 +86,9 @@ public final class PageSecurity {
     }
 
     private void headers(Context ctx) {
-        boolean watch = ctx.path().startsWith("/watch/");
-        ctx.header("Content-Security-Policy", watch ? watchPolicy : policy);
-        if (!(watch && embeddable)) {
+        Set<String> ancestors = ctx.path().startsWith("/watch/") ? frameAncestors(ctx.path()) : Set.of();
+        ctx.header("Content-Security-Policy", ancestors.isEmpty() ? policy : common + String.join(" ", ancestors));
+        if (ancestors.isEmpty()) {
             ctx.header("X-Frame-Options", "DENY");
         }
         ctx.header("X-Content-Type-Options", "nosniff");

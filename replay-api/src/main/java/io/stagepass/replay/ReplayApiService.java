@@ -149,7 +149,15 @@ public final class ReplayApiService implements AutoCloseable {
             checkoutPages.add(config.stripe().apiBase()); // the sandbox hosts its own Checkout page
         }
         PageSecurity security = new PageSecurity(
-                java.util.List.of(config.ingestPublicUrl()), objectStores, checkoutPages, config.embedOrigins());
+                java.util.List.of(config.ingestPublicUrl()),
+                objectStores,
+                checkoutPages,
+                config.embedOrigins(),
+                liveId -> views.lives()
+                        .live(liveId)
+                        .flatMap(live -> views.creators().byId(live.getCreatorId()))
+                        .<java.util.List<String>>map(creator -> java.util.List.copyOf(creator.getEmbedOrigins()))
+                        .orElse(java.util.List.of()));
         http = resources.add(new HttpServices.Running(HttpServices.create("replay-api", routes -> {
             security.register(routes);
             operations.register(routes);

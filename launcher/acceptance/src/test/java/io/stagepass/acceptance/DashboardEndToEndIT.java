@@ -248,6 +248,27 @@ class DashboardEndToEndIT {
                             .equals(browser.script(
                                     "return document.getElementById('health-verdict').dataset.verdict")));
 
+            // The sites that may frame the player pages: a mistake is named, then the list is saved, and the player
+            // page of the creator's live carries it.
+            browser.script("document.getElementById('embed').open = true;"
+                    + " document.getElementById('embed-origins').value = 'http://yoga.example';");
+            browser.driver().findElement(By.id("embed-save")).click();
+            Await.expect(
+                    "the mistake named",
+                    Browser.timeout(),
+                    () -> text(browser, "embed-note").contains("https only"));
+            browser.script("document.getElementById('embed-origins').value = 'https://yoga.example';");
+            browser.driver().findElement(By.id("embed-save")).click();
+            Await.expect(
+                    "the list saved",
+                    Browser.timeout(),
+                    () -> text(browser, "embed-note").startsWith("Saved: 1 site"));
+            assertThat(api.page("/watch/" + liveId + "?token=x")
+                            .headers()
+                            .firstValue("Content-Security-Policy")
+                            .orElse(""))
+                    .contains("frame-ancestors https://yoga.example");
+
             // On a phone: nothing wider than the screen, every number whole.
             browser.driver().manage().window().setSize(new Dimension(390, 844));
             Await.expect(

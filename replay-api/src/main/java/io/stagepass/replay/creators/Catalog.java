@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,20 @@ public final class Catalog {
                 .setApiKeySha256(ApiKeys.sha256(key))
                 .build();
         return new Account(creator, key, write(Topic.CREATORS, creator.getCreatorId(), creator));
+    }
+
+    /**
+     * The origins that may frame the creator's player pages ({@link EmbedOrigins#parse}, already checked), as an
+     * {@code UPDATED} fact of the whole account.
+     */
+    public Account setEmbedOrigins(Creator current, List<String> origins) {
+        Creator creator = Creator.newBuilder(current)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(CreatorEventType.UPDATED)
+                .setEmbedOrigins(List.copyOf(origins))
+                .build();
+        return new Account(creator, null, write(Topic.CREATORS, creator.getCreatorId(), creator));
     }
 
     /** Gives an analyst a key to the exports API; {@code name} says who or what it is for. */

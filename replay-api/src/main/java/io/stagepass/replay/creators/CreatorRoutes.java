@@ -64,6 +64,7 @@ public final class CreatorRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get("/v1/creator", this::account);
+        config.routes.patch("/v1/creator", this::updateAccount);
         config.routes.post("/v1/creator/key", this::rotateKey);
         config.routes.get("/v1/lives", this::list);
         config.routes.post("/v1/lives", this::create);
@@ -74,6 +75,26 @@ public final class CreatorRoutes {
 
     private void account(Context ctx) {
         ctx.json(account(auth.creator(ctx)));
+    }
+
+    /** What a creator may change of their account here: the sites that may frame their player pages. */
+    private void updateAccount(Context ctx) throws InterruptedException {
+        Creator creator = auth.creator(ctx);
+        JsonNode body = body(ctx);
+        java.util.Iterator<String> names = body.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("embedOrigins")) {
+                throw new InvalidFieldsException(Map.of(name, "not changeable here; embedOrigins is"));
+            }
+        }
+        if (!body.has("embedOrigins")) {
+            throw new InvalidFieldsException(
+                    Map.of("embedOrigins", "required: the origins that may frame your player"));
+        }
+        Catalog.Account updated = catalog.setEmbedOrigins(creator, EmbedOrigins.parse(body.get("embedOrigins")));
+        await(updated.written());
+        ctx.json(account(updated.creator()));
     }
 
     private void rotateKey(Context ctx) throws InterruptedException {
@@ -186,6 +207,7 @@ public final class CreatorRoutes {
         body.put("displayName", creator.getDisplayName());
         body.put("email", creator.getEmail());
         body.put("defaultCurrency", creator.getDefaultCurrency());
+        body.put("embedOrigins", List.copyOf(creator.getEmbedOrigins()));
         return body;
     }
 

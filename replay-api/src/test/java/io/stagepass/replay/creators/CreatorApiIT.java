@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -632,6 +633,72 @@ class CreatorApiIT {
             assertThat(login.body().string())
                     .as("no inline script: the CSP would block it")
                     .doesNotContain("<script>");
+        });
+    }
+
+    @Test
+    void aCreatorListsTheSitesThatMayFrameTheirPlayerAndNoOtherCreatorsPage() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            Catalog.Account fay = new Catalog(publisher, Clock.systemUTC()).register("Fay", null, "EUR");
+            Await.expect(
+                    "the views know fay",
+                    DEADLINE,
+                    () -> api.views()
+                            .creators()
+                            .byId(fay.creator().getCreatorId())
+                            .isPresent());
+            String own = created(client, fay.apiKey(), liveBody("Framed", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            String other = created(client, ada.apiKey(), liveBody("Not framed", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+
+            Map<String, String> refused = new LinkedHashMap<>();
+            refused.put("{\"embedOrigins\": [\"https://*.example\"]}", "one host");
+            refused.put("{\"embedOrigins\": [\"https://site.example/page\"]}", "no path");
+            refused.put("{\"embedOrigins\": [\"http://site.example\"]}", "https only");
+            refused.put("{\"embedOrigins\": \"https://site.example\"}", "an array of origins");
+            refused.put("{\"displayName\": \"Fay\"}", "not changeable here");
+            for (Map.Entry<String, String> body : refused.entrySet()) {
+                Response response = call(client, "PATCH", "/v1/creator", fay.apiKey(), body.getKey());
+                assertThat(response.code()).as(body.getKey()).isEqualTo(400);
+                assertThat(response.body().string()).as(body.getKey()).contains(body.getValue());
+            }
+            assertThat(header(call(client, "GET", "/watch/" + own + "?token=x", null, null), "X-Frame-Options"))
+                    .as("nothing listed yet")
+                    .isEqualTo("DENY");
+
+            Response set = call(
+                    client,
+                    "PATCH",
+                    "/v1/creator",
+                    fay.apiKey(),
+                    "{\"embedOrigins\": [\"https://Fay-Yoga.example/\", \"http://127.0.0.1:8888\"]}");
+            assertThat(set.code()).isEqualTo(200);
+            assertThat(json(set).get("embedOrigins").toString())
+                    .isEqualTo("[\"https://fay-yoga.example\",\"http://127.0.0.1:8888\"]");
+
+            Response framed = call(client, "GET", "/watch/" + own + "?token=x", null, null);
+            assertThat(header(framed, "Content-Security-Policy"))
+                    .contains("frame-ancestors https://fay-yoga.example http://127.0.0.1:8888")
+                    .doesNotContain("frame-ancestors 'none'");
+            assertThat(header(framed, "X-Frame-Options")).isNull();
+            Response notFramed = call(client, "GET", "/watch/" + other + "?token=x", null, null);
+            assertThat(header(notFramed, "Content-Security-Policy"))
+                    .as("another creator's player page")
+                    .contains("frame-ancestors 'none'")
+                    .doesNotContain("fay-yoga");
+            assertThat(header(call(client, "GET", "/dashboard", null, null), "Content-Security-Policy"))
+                    .as("only the player page is framable")
+                    .contains("frame-ancestors 'none'");
+
+            assertThat(call(client, "PATCH", "/v1/creator", fay.apiKey(), "{\"embedOrigins\": []}")
+                            .code())
+                    .isEqualTo(200);
+            assertThat(header(call(client, "GET", "/watch/" + own + "?token=x", null, null), "X-Frame-Options"))
+                    .as("an emptied list frames nowhere again")
+                    .isEqualTo("DENY");
         });
     }
 
