@@ -267,4 +267,35 @@ public final class SampleEvents {
                 .setRealtimePermille(1000)
                 .setLastMediaAt(now());
     }
+
+    /** A creator's connected account once onboarded, as ingest writes it from Connect's account.updated. */
+    public static PayoutAccount.Builder payoutAccount(String creatorId) {
+        return PayoutAccount.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(PayoutAccountEventType.UPDATED)
+                .setCreatorId(creatorId)
+                .setStripeAccountId("acct_" + creatorId)
+                .setDetailsSubmitted(true)
+                .setChargesEnabled(true)
+                .setPayoutsEnabled(true)
+                .setCurrentlyDue(List.of())
+                .setDefaultCurrency(CURRENCY)
+                .setStripeEventId("evt_" + Ids.newId("t"));
+    }
+
+    /** A payout of a creator's balance to their bank. */
+    public static Payout.Builder payout(String creatorId, long amountMinor) {
+        return Payout.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(PayoutEventType.PAID)
+                .setStripeEventId("evt_" + Ids.newId("t"))
+                .setCreatorId(creatorId)
+                .setStripeAccountId("acct_" + creatorId)
+                .setPayoutId("po_" + Ids.newId("t"))
+                .setAmountMinor(amountMinor)
+                .setCurrency(CURRENCY)
+                .setArrivalDate(now());
+    }
 }

@@ -48,7 +48,9 @@ public enum Topic {
     DEAD_LETTERS("stagepass.deadletter", 3, Cleanup.DELETE, Duration.ofDays(30), "original key", DeadLetter.class),
     // New topics go last: the lake job's state names a topic by its position here.
     ANALYSTS("stagepass.catalog.analysts", 1, Cleanup.COMPACT, null, "analystId", Analyst.class),
-    STREAM_HEALTH("stagepass.stream.health", 6, Cleanup.DELETE, Duration.ofDays(7), "liveId", StreamHealth.class);
+    STREAM_HEALTH("stagepass.stream.health", 6, Cleanup.DELETE, Duration.ofDays(7), "liveId", StreamHealth.class),
+    PAYOUT_ACCOUNTS("stagepass.catalog.payout-accounts", 3, Cleanup.COMPACT, null, "creatorId", PayoutAccount.class),
+    PAYOUTS("stagepass.payouts", 3, Cleanup.DELETE, null, "creatorId", Payout.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
     public enum Cleanup {

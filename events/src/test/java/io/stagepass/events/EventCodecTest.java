@@ -81,7 +81,16 @@ class EventCodecTest {
                         .setRetentionBasisPoints(8123)
                         .build(),
                 SampleEvents.topicActivity(Topic.BEACONS.topicName()).build(),
-                SampleEvents.deadLetter(Topic.PAYMENTS.topicName()).build());
+                SampleEvents.deadLetter(Topic.PAYMENTS.topicName()).build(),
+                SampleEvents.payment("live_1", "cs_1")
+                        .setDestinationAccountId("acct_ada")
+                        .setTransferredTotalMinor(1500L)
+                        .setReversedTotalMinor(0L)
+                        .setApplicationFeeMinor(180L)
+                        .setApplicationFeeRefundedTotalMinor(0L)
+                        .build(),
+                SampleEvents.payoutAccount("creator_1").build(),
+                SampleEvents.payout("creator_1", 1320).build());
     }
 
     @Test

@@ -65,7 +65,9 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
             Topic.LIVES,
             Topic.REPLAYS,
             Topic.DEAD_LETTERS,
-            Topic.ANALYSTS);
+            Topic.ANALYSTS,
+            Topic.PAYOUT_ACCOUNTS,
+            Topic.PAYOUTS);
     private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS, Topic.STREAM_HEALTH);
 
     private transient Map<Topic, EventCodec<? extends SpecificRecord>> codecs;

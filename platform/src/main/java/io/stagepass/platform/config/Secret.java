@@ -24,7 +24,14 @@ public enum Secret {
      */
     CHECKOUT("STAGEPASS_CHECKOUT_SECRET", "signs checkout offers"),
     /** Stripe's signing secret of the webhook endpoint ({@code whsec_...}). Ingest only. */
-    STRIPE_WEBHOOK("STAGEPASS_STRIPE_WEBHOOK_SECRET", "verifies Stripe's webhooks");
+    STRIPE_WEBHOOK("STAGEPASS_STRIPE_WEBHOOK_SECRET", "verifies Stripe's webhooks"),
+    /**
+     * Stripe's signing secret of the Connect webhook endpoint ({@code whsec_...}): the events of creators' connected
+     * accounts (onboarding, payouts). Ingest only.
+     */
+    STRIPE_CONNECT_WEBHOOK("STAGEPASS_STRIPE_CONNECT_WEBHOOK_SECRET", "verifies Stripe's Connect webhooks"),
+    /** The platform operator's key for the operator's routes (the platform's fees). Replay API only. */
+    OPERATOR("STAGEPASS_OPERATOR_SECRET", "authenticates the platform's operator");
 
     /** The shortest secret accepted. */
     public static final int MIN_LENGTH = 32;
@@ -73,10 +80,15 @@ public enum Secret {
         if (value.chars().distinct().count() < 12) {
             return "does not look random (fewer than 12 different characters)";
         }
-        if (this == STRIPE_WEBHOOK && !value.startsWith("whsec_")) {
+        if (signedByStripe() && !value.startsWith("whsec_")) {
             return "must be the endpoint's signing secret from Stripe, starting with whsec_";
         }
         return null;
+    }
+
+    /** A webhook endpoint's signing secret, which Stripe makes (whsec_...). */
+    private boolean signedByStripe() {
+        return this == STRIPE_WEBHOOK || this == STRIPE_CONNECT_WEBHOOK;
     }
 
     /** A fresh random value for this purpose (256 bits), as the embedded stack makes them. */
@@ -84,12 +96,12 @@ public enum Secret {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String value = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return this == STRIPE_WEBHOOK ? "whsec_" + value : value;
+        return signedByStripe() ? "whsec_" + value : value;
     }
 
     /** The command docs and errors suggest for making one. */
     public String howToMake() {
-        return this == STRIPE_WEBHOOK
+        return signedByStripe()
                 ? "copy it from the webhook endpoint in Stripe's dashboard (or `stripe listen`)"
                 : "make one with `openssl rand -base64 32`";
     }

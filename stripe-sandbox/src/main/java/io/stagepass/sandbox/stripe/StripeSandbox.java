@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A local stand-in for the part of Stripe Stagepass uses, answering in Stripe's shapes for the API version stripe-java
  * pins ({@link Stripe#API_VERSION}): create and retrieve Checkout Sessions, list them by payment intent, retrieve a
- * payment intent with its charge's balance transaction, refund. Its hosted checkout page "pays" a session, and like
- * Stripe it then sends signed webhooks ({@code checkout.session.completed}, {@code charge.refunded},
- * {@code charge.dispute.*}) to the configured endpoint, retrying until they are answered 2xx. For the demo and tests
- * only: nothing here moves money.
+ * payment intent with its charge's balance transaction, refund; and Connect ({@link Connect}): Express accounts, account
+ * links to a hosted onboarding page, destination charges with their transfers and application fees, reversals,
+ * transfers and payouts. Its hosted checkout page "pays" a session, and like Stripe it then sends signed webhooks
+ * ({@code checkout.session.completed}, {@code charge.refunded}, {@code charge.dispute.*}) to the configured endpoint,
+ * and Connect's events ({@code account.updated}, {@code payout.*}) to the Connect endpoint with its own secret,
+ * retrying until they are answered 2xx. For the demo and tests only: nothing here moves money.
  */
 public final class StripeSandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StripeSandbox.class);
@@ -47,9 +49,18 @@ public final class StripeSandbox implements AutoCloseable {
     private final Account account;
     private final List<String> webhookUrls;
     private final String webhookSecret;
+    private volatile List<String> connectWebhookUrls = List.of();
+    private volatile String connectWebhookSecret;
+    private Connect connect;
+    private final Map<String, Map<String, String>> sessionTransfers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> refunds = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> sessions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> intents = new ConcurrentHashMap<>();
     private final Map<String, String> idempotent = new ConcurrentHashMap<>();
+    private long refundSequence;
+    private volatile boolean duplicateAndShuffle;
+    private final java.util.concurrent.atomic.AtomicInteger failing = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Random random = new java.util.Random();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private final HttpClient http =
@@ -82,8 +93,47 @@ public final class StripeSandbox implements AutoCloseable {
     public static StripeSandbox start(
             int port, List<String> webhookUrls, String webhookSecret, String accountCurrency) {
         StripeSandbox sandbox = new StripeSandbox(new Account(accountCurrency), webhookUrls, webhookSecret);
+        sandbox.connect = new Connect(sandbox::send, sandbox::apiBase, accountCurrency);
         sandbox.server = HttpServices.start("stripe-sandbox", "127.0.0.1", port, sandbox::routes);
         return sandbox;
+    }
+
+    /**
+     * Where Connect's events go ({@code account.updated}, {@code payout.paid}, {@code payout.failed}): a Connect
+     * endpoint with its own signing secret, as in Stripe's dashboard. Without one they are not sent.
+     */
+    public StripeSandbox connectWebhooks(List<String> urls, String secret) {
+        this.connectWebhookUrls = List.copyOf(urls);
+        this.connectWebhookSecret = secret;
+        return this;
+    }
+
+    /**
+     * Delivers every webhook twice, each after a random delay of up to 1.5 s, so that duplicates arrive and events
+     * overtake each other, as Stripe allows ("webhooks are not guaranteed to be delivered in order", and may come
+     * more than once).
+     */
+    public StripeSandbox duplicateAndShuffle(boolean on) {
+        this.duplicateAndShuffle = on;
+        return this;
+    }
+
+    /**
+     * The next {@code requests} reads of the API (GET) fail with Stripe's 500 {@code api_error}, as an outage would:
+     * what the webhook handlers look up, while a test's own writes go through.
+     */
+    public void failNextReads(int requests) {
+        failing.set(requests);
+    }
+
+    /** How many injected failures are still to come. */
+    public int failuresLeft() {
+        return failing.get();
+    }
+
+    /** Pays out a connected account's balance ({@code payout.paid}), or fails to ({@code payout.failed}). */
+    public Map<String, Object> payout(String accountId, boolean fail) {
+        return connect.payout(accountId, fail);
     }
 
     /** What {@code StripeClient.builder().setApiBase(...)} takes. */
@@ -107,6 +157,34 @@ public final class StripeSandbox implements AutoCloseable {
         config.routes.get("/v1/checkout/sessions/{id}", ctx -> ctx.json(session(ctx.pathParam("id"))));
         config.routes.get("/v1/payment_intents/{id}", this::intent);
         config.routes.post("/v1/refunds", this::refund);
+        config.routes.get("/v1/refunds", this::listRefunds);
+        config.routes.post("/v1/accounts", ctx -> idempotent(ctx, () -> connect.createAccount(ctx.formParamMap())));
+        config.routes.get("/v1/accounts/{id}", ctx -> ctx.json(connect.account(ctx.pathParam("id"))));
+        config.routes.post("/v1/account_links", ctx -> ctx.json(connect.createLink(ctx.formParamMap())));
+        config.routes.post("/v1/transfers", ctx -> idempotent(ctx, () -> connect.createTransfer(ctx.formParamMap())));
+        config.routes.get(
+                "/v1/transfers",
+                ctx -> ctx.json(
+                        connect.listTransfers(ctx.queryParam("transfer_group"), ctx.queryParam("destination"))));
+        config.routes.get("/v1/transfers/{id}", ctx -> ctx.json(connect.transfer(ctx.pathParam("id"))));
+        config.routes.post(
+                "/v1/transfers/{id}/reversals",
+                ctx -> idempotent(ctx, () -> connect.createReversal(ctx.pathParam("id"), ctx.formParamMap())));
+        config.routes.get("/v1/transfers/{id}/reversals", ctx -> ctx.json(connect.listReversals(ctx.pathParam("id"))));
+        config.routes.get("/v1/application_fees/{id}", ctx -> ctx.json(connect.fee(ctx.pathParam("id"))));
+        config.routes.get("/v1/balance", ctx -> {
+            String account = ctx.header("Stripe-Account");
+            if (account == null) {
+                throw new BadRequestResponse("the sandbox keeps balances for connected accounts only (Stripe-Account)");
+            }
+            ctx.json(connect.balance(account));
+        });
+        config.routes.get("/connect/onboarding/{token}", connect::onboardingPage);
+        config.routes.post("/connect/onboarding/{token}/submit", connect::submitOnboarding);
+        config.routes.post("/sandbox/accounts/{id}/onboard", ctx -> ctx.json(connect.complete(ctx.pathParam("id"))));
+        config.routes.post(
+                "/sandbox/accounts/{id}/payout",
+                ctx -> ctx.json(connect.payout(ctx.pathParam("id"), "true".equals(ctx.queryParam("fail")))));
         config.routes.get("/checkout/{id}", this::checkoutPage);
         config.routes.post("/checkout/{id}", this::payFromPage);
         config.routes.post("/sandbox/sessions/{id}/pay", ctx -> {
@@ -117,6 +195,8 @@ public final class StripeSandbox implements AutoCloseable {
         config.routes.exception(BadRequestResponse.class, (e, ctx) -> stripeError(ctx, 400, e.getMessage()));
         config.routes.exception(NotFoundResponse.class, (e, ctx) -> stripeError(ctx, 404, e.getMessage()));
         config.routes.exception(UnauthorizedResponse.class, (e, ctx) -> stripeError(ctx, 401, e.getMessage()));
+        config.routes.exception(
+                io.javalin.http.InternalServerErrorResponse.class, (e, ctx) -> stripeError(ctx, 500, e.getMessage()));
     }
 
     private void authenticate(Context ctx) {
@@ -126,6 +206,9 @@ public final class StripeSandbox implements AutoCloseable {
         }
         requests.add(ctx.method() + " " + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) + " "
                 + ctx.body() + " Idempotency-Key=" + ctx.header("Idempotency-Key"));
+        if (ctx.method() == io.javalin.http.HandlerType.GET && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new io.javalin.http.InternalServerErrorResponse("An unknown error occurred (an outage, injected)");
+        }
         ctx.header("Request-Id", "req_" + id());
     }
 
@@ -149,7 +232,24 @@ public final class StripeSandbox implements AutoCloseable {
                     "line_items[0][price_data]: currency, unit_amount and product_data[name] are required");
         }
         long quantity = Long.parseLong(Forms.under(form, "line_items[0]").getOrDefault("quantity", "1"));
+        String destination = Forms.one(form, "payment_intent_data[transfer_data][destination]");
+        String applicationFee = Forms.one(form, "payment_intent_data[application_fee_amount]");
+        if (applicationFee != null && destination == null) {
+            throw new BadRequestResponse(
+                    "payment_intent_data[application_fee_amount] needs a transfer_data[destination]");
+        }
+        if (destination != null) {
+            connect.requireChargeable(destination);
+            long fee = applicationFee == null ? 0 : Long.parseLong(applicationFee);
+            if (fee < 0 || fee > Long.parseLong(unitAmount) * quantity) {
+                throw new BadRequestResponse("payment_intent_data[application_fee_amount]: between 0 and the amount");
+            }
+        }
         String id = "cs_test_" + id();
+        if (destination != null) {
+            sessionTransfers.put(
+                    id, Map.of("destination", destination, "fee", applicationFee == null ? "0" : applicationFee));
+        }
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("id", id);
         session.put("object", "checkout.session");
@@ -186,12 +286,65 @@ public final class StripeSandbox implements AutoCloseable {
         ctx.json(Map.of("object", "list", "url", "/v1/checkout/sessions", "has_more", false, "data", data));
     }
 
+    /**
+     * A payment intent with its latest charge and the charge's balance transaction; the charge's transfer and
+     * application fee are ids unless {@code expand[]} asks for {@code latest_charge.transfer} or
+     * {@code latest_charge.application_fee}.
+     */
+    @SuppressWarnings("unchecked")
     private void intent(Context ctx) {
         Map<String, Object> intent = intents.get(ctx.pathParam("id"));
         if (intent == null) {
             throw new NotFoundResponse("No such payment_intent: '" + ctx.pathParam("id") + "'");
         }
-        ctx.json(intent);
+        List<String> expand = ctx.queryParamMap().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("expand["))
+                .flatMap(e -> e.getValue().stream())
+                .toList();
+        Map<String, Object> answer = new LinkedHashMap<>(intent);
+        synchronized (this) {
+            Map<String, Object> charge = new LinkedHashMap<>((Map<String, Object>) intent.get("latest_charge"));
+            if (expand.contains("latest_charge.transfer") && charge.get("transfer") != null) {
+                charge.put("transfer", connect.transfer((String) charge.get("transfer")));
+            }
+            if (expand.contains("latest_charge.application_fee") && charge.get("application_fee") != null) {
+                charge.put("application_fee", connect.fee((String) charge.get("application_fee")));
+            }
+            answer.put("latest_charge", charge);
+            ctx.json(answer);
+        }
+    }
+
+    /** {@code GET /v1/refunds?charge=ch_...}: a charge's refunds, newest first. */
+    private void listRefunds(Context ctx) {
+        String charge = ctx.queryParam("charge");
+        List<Map<String, Object>> data = refunds.values().stream()
+                .filter(r -> charge == null || charge.equals(r.get("charge")))
+                .sorted((a, b) -> Long.compare((Long) b.get("created_seq"), (Long) a.get("created_seq")))
+                .map(r -> {
+                    Map<String, Object> shown = new LinkedHashMap<>(r);
+                    shown.remove("created_seq");
+                    return shown;
+                })
+                .toList();
+        ctx.json(Connect.list("/v1/refunds", data));
+    }
+
+    /** Answers a retried request (same Idempotency-Key) with what it answered the first time, as Stripe does. */
+    private void idempotent(Context ctx, java.util.function.Supplier<Map<String, Object>> create) throws Exception {
+        String key = ctx.header("Idempotency-Key");
+        String slot = key == null ? null : ctx.path() + "|" + key;
+        synchronized (idempotent) {
+            if (slot != null && idempotent.containsKey(slot)) {
+                ctx.contentType("application/json").result(idempotent.get(slot));
+                return;
+            }
+            String body = JSON.writeValueAsString(create.get());
+            if (slot != null) {
+                idempotent.put(slot, body);
+            }
+            ctx.contentType("application/json").result(body);
+        }
     }
 
     /** The hosted checkout page a buyer is sent to: the price and a pay button (a sandbox: nothing is charged). */
@@ -256,6 +409,15 @@ public final class StripeSandbox implements AutoCloseable {
         charge.put("paid", true);
         charge.put("payment_intent", intentId);
         charge.put("refunded", false);
+        Map<String, String> transfer = sessionTransfers.get(sessionId);
+        if (transfer != null) {
+            long fee = Long.parseLong(transfer.get("fee"));
+            long settledFee = settled.rateMillionths() == null
+                    ? fee
+                    : Account.convert(fee, currency.toUpperCase(Locale.ROOT), settled.currency());
+            charge.put("application_fee_amount", fee);
+            connect.destinationCharge(charge, transfer.get("destination"), settled.amount(), settledFee, intentId);
+        }
         Map<String, Object> intent = new LinkedHashMap<>();
         intent.put("id", intentId);
         intent.put("object", "payment_intent");
@@ -269,7 +431,7 @@ public final class StripeSandbox implements AutoCloseable {
         session.put("payment_intent", intentId);
         session.put("payment_status", "paid");
         session.put("status", "complete");
-        send("checkout.session.completed", session, null);
+        send("checkout.session.completed", session, null, null);
     }
 
     /** {@code POST /v1/refunds}: refunds a payment intent's charge, in full or in part; then charge.refunded. */
@@ -297,11 +459,35 @@ public final class StripeSandbox implements AutoCloseable {
         refund.put("currency", charge.get("currency"));
         refund.put("payment_intent", intent.get("id"));
         refund.put("status", "succeeded");
+        refund.put("created", System.currentTimeMillis() / 1000);
+        refund.put("transfer_reversal", null);
+        if ("true".equals(Forms.one(form, "reverse_transfer")) && charge.get("transfer") != null) {
+            // Stripe reverses a destination charge's transfer in proportion to the refund (the rest, on the last one).
+            Map<String, Object> transfer = connect.transfer((String) charge.get("transfer"));
+            long total = (Long) transfer.get("amount");
+            long unreversed = total - (Long) transfer.get("amount_reversed");
+            long chargeAmount = (Long) charge.get("amount");
+            long share = before + amount == chargeAmount
+                    ? unreversed
+                    : Math.min(unreversed, (total * amount * 2 + chargeAmount) / (2 * chargeAmount));
+            if (share > 0) {
+                Map<String, Object> reversal = connect.reverse(
+                        (String) charge.get("transfer"),
+                        share,
+                        "true".equals(Forms.one(form, "refund_application_fee")),
+                        new LinkedHashMap<>(),
+                        (String) refund.get("id"));
+                refund.put("transfer_reversal", reversal.get("id"));
+            }
+        }
+        Map<String, Object> stored = new LinkedHashMap<>(refund);
+        stored.put("created_seq", refundSequence++);
+        refunds.put((String) refund.get("id"), stored);
         Map<String, Object> sent = new LinkedHashMap<>(charge);
         sent.put(
                 "balance_transaction",
                 ((Map<?, ?>) charge.get("balance_transaction")).get("id")); // not expanded in events
-        send("charge.refunded", sent, Map.of("amount_refunded", before, "refunded", false));
+        send("charge.refunded", sent, Map.of("amount_refunded", before, "refunded", false), null);
         ctx.json(refund);
     }
 
@@ -325,6 +511,7 @@ public final class StripeSandbox implements AutoCloseable {
         send(
                 status.equals("won") || status.equals("lost") ? "charge.dispute.closed" : "charge.dispute.created",
                 dispute,
+                null,
                 null);
         ctx.json(dispute);
     }
@@ -337,8 +524,15 @@ public final class StripeSandbox implements AutoCloseable {
         return session;
     }
 
-    /** Sends an event as Stripe does: signed, retried every 2 s until a 2xx (Stripe retries for three days). */
-    private void send(String type, Map<String, Object> object, Map<String, Object> previous) {
+    private void send(String type, Map<String, Object> object, String account) {
+        send(type, object, null, account);
+    }
+
+    /**
+     * Sends an event as Stripe does: signed, retried every 2 s until a 2xx (Stripe retries for three days). An event on
+     * a connected account ({@code account} set) goes to the Connect endpoint, signed with its secret.
+     */
+    private void send(String type, Map<String, Object> object, Map<String, Object> previous, String account) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("object", object);
         if (previous != null) {
@@ -347,6 +541,9 @@ public final class StripeSandbox implements AutoCloseable {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", "evt_" + id());
         event.put("object", "event");
+        if (account != null) {
+            event.put("account", account);
+        }
         event.put("api_version", Stripe.API_VERSION);
         event.put("created", System.currentTimeMillis() / 1000);
         event.put("data", data);
@@ -360,7 +557,23 @@ public final class StripeSandbox implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        deliver(type, String.valueOf(object.get("id")), payload, 1);
+        List<String> urls = account == null ? webhookUrls : connectWebhookUrls;
+        String secret = account == null ? webhookSecret : connectWebhookSecret;
+        if (urls.isEmpty()) {
+            LOG.warn("Connect event {} on {} not sent: no Connect webhook endpoint", type, account);
+            return;
+        }
+        String objectId = String.valueOf(object.get("id"));
+        if (!duplicateAndShuffle) {
+            deliver(type, objectId, payload, urls, secret, 1);
+            return;
+        }
+        for (int copy = 0; copy < 2; copy++) {
+            retries.schedule(
+                    () -> deliver(type, objectId, payload, urls, secret, 1),
+                    random.nextInt(1500),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -374,15 +587,13 @@ public final class StripeSandbox implements AutoCloseable {
         return List.copyOf(deliveries);
     }
 
-    private void deliver(String type, String objectId, String payload, int attempt) {
+    private void deliver(String type, String objectId, String payload, List<String> urls, String secret, int attempt) {
         try {
             HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create(webhookUrls.get((attempt - 1) % webhookUrls.size())))
+                    HttpRequest.newBuilder(URI.create(urls.get((attempt - 1) % urls.size())))
                             .timeout(Duration.ofSeconds(10))
                             .header("Content-Type", "application/json; charset=utf-8")
-                            .header(
-                                    "Stripe-Signature",
-                                    Webhook.Signature.generateSignatureHeader(payload, webhookSecret))
+                            .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(payload, secret))
                             .POST(HttpRequest.BodyPublishers.ofString(payload))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -396,13 +607,13 @@ public final class StripeSandbox implements AutoCloseable {
         }
         if (attempt < WEBHOOK_ATTEMPTS) {
             retries.schedule(
-                    () -> deliver(type, objectId, payload, attempt + 1),
+                    () -> deliver(type, objectId, payload, urls, secret, attempt + 1),
                     WEBHOOK_RETRY.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
 
-    private static String require(Map<String, List<String>> form, String key) {
+    static String require(Map<String, List<String>> form, String key) {
         String value = Forms.one(form, key);
         if (value == null) {
             throw new BadRequestResponse(key + " is required");
@@ -416,12 +627,14 @@ public final class StripeSandbox implements AutoCloseable {
                         "error",
                         Map.of(
                                 "type",
-                                status == 401 ? "authentication_error" : "invalid_request_error",
+                                status == 401
+                                        ? "authentication_error"
+                                        : status >= 500 ? "api_error" : "invalid_request_error",
                                 "message",
                                 message == null ? "" : message)));
     }
 
-    private static String id() {
+    static String id() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
