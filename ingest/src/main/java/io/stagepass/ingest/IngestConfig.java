@@ -86,8 +86,11 @@ public record IngestConfig(
      * @param apiBase       {@code STAGEPASS_STRIPE_API_BASE}, default https://api.stripe.com (a local stand-in in tests)
      * @param checkoutSecret {@code STAGEPASS_CHECKOUT_SECRET}, required: checks that a paid session is an offer the
      *                       replay API signed, charged as offered
+     * @param connectWebhookSecret {@code STAGEPASS_STRIPE_CONNECT_WEBHOOK_SECRET} (whsec_...), required: verifies the
+     *                       Connect endpoint's webhooks (creators' accounts and payouts)
      */
-    public record Stripe(String webhookSecret, String apiKey, String apiBase, String checkoutSecret) {
+    public record Stripe(
+            String webhookSecret, String apiKey, String apiBase, String checkoutSecret, String connectWebhookSecret) {
         @Override
         public String toString() {
             return "Stripe[apiBase=" + apiBase + "]";
@@ -122,7 +125,8 @@ public record IngestConfig(
 
     private static IngestConfig read(Env env) {
         String host = env.string(HOST, "127.0.0.1");
-        Map<Secret, String> secrets = env.secrets(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK);
+        Map<Secret, String> secrets =
+                env.secrets(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK);
         return new IngestConfig(
                 host,
                 env.port(PORT, DEFAULT_PORT),
@@ -139,7 +143,11 @@ public record IngestConfig(
                         Set.copyOf(List.of(env.string(PLAYER_ORIGINS, "http://127.0.0.1:8080,http://localhost:8080")
                                 .split("\\s*,\\s*"))),
                         env.integer(BEACON_RATE, 30, 1, 100_000)),
-                stripe(env, secrets.get(Secret.STRIPE_WEBHOOK), secrets.get(Secret.CHECKOUT)),
+                stripe(
+                        env,
+                        secrets.get(Secret.STRIPE_WEBHOOK),
+                        secrets.get(Secret.CHECKOUT),
+                        secrets.get(Secret.STRIPE_CONNECT_WEBHOOK)),
                 rtmp(env));
     }
 
@@ -168,8 +176,8 @@ public record IngestConfig(
                 key);
     }
 
-    private static Stripe stripe(Env env, String webhookSecret, String checkoutSecret) {
+    private static Stripe stripe(Env env, String webhookSecret, String checkoutSecret, String connectWebhookSecret) {
         StripeSettings api = StripeSettings.fromEnv(env);
-        return new Stripe(webhookSecret, api.apiKey(), api.apiBase(), checkoutSecret);
+        return new Stripe(webhookSecret, api.apiKey(), api.apiBase(), checkoutSecret, connectWebhookSecret);
     }
 }

@@ -16,6 +16,7 @@ import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.ingest.rtmp.RtmpIngest;
 import io.stagepass.ingest.rtmp.RtmpServer;
+import io.stagepass.ingest.stripe.ConnectWebhookRoutes;
 import io.stagepass.ingest.stripe.PaymentFacts;
 import io.stagepass.ingest.stripe.StripeLookups;
 import io.stagepass.ingest.stripe.StripeWebhookRoutes;
@@ -77,19 +78,20 @@ public final class IngestService implements AutoCloseable {
                 new RateLimiter(config.beacons().perMinute(), BEACON_BURST),
                 config.beacons().allowedOrigins(),
                 clock);
+        StripeLookups lookups =
+                StripeLookups.create(config.stripe().apiKey(), config.stripe().apiBase());
+        boolean livemode = TicketOffers.livemode(config.stripe().apiKey());
         StripeWebhookRoutes stripe = new StripeWebhookRoutes(
                 config.stripe().webhookSecret(),
-                new PaymentFacts(
-                        StripeLookups.create(
-                                config.stripe().apiKey(), config.stripe().apiBase()),
-                        new TicketOffers(
-                                config.stripe().checkoutSecret(),
-                                TicketOffers.livemode(config.stripe().apiKey()))),
+                new PaymentFacts(lookups, new TicketOffers(config.stripe().checkoutSecret(), livemode)),
                 publisher);
+        ConnectWebhookRoutes connect =
+                new ConnectWebhookRoutes(config.stripe().connectWebhookSecret(), lookups, publisher, livemode);
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);
             beacons.register(routes);
             stripe.register(routes);
+            connect.register(routes);
         }));
         // Last in, first closed: publishers store their last segments while the sender still runs.
         rtmp = push(RtmpServer.start(

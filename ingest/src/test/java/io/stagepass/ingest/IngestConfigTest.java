@@ -13,11 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
-    /** Ingest's three secrets, as an operator makes them. */
+    /** Ingest's four secrets, as an operator makes them. */
     private static final Map<String, String> SECRETS = Map.of(
             Secret.BEACONS.variable(), Secret.BEACONS.random(),
             Secret.CHECKOUT.variable(), Secret.CHECKOUT.random(),
-            Secret.STRIPE_WEBHOOK.variable(), Secret.STRIPE_WEBHOOK.random());
+            Secret.STRIPE_WEBHOOK.variable(), Secret.STRIPE_WEBHOOK.random(),
+            Secret.STRIPE_CONNECT_WEBHOOK.variable(), Secret.STRIPE_CONNECT_WEBHOOK.random());
 
     private static Env env(String... pairs) {
         Map<String, String> values = new HashMap<>(SECRETS);
@@ -61,8 +62,9 @@ class IngestConfigTest {
     }
 
     @Test
-    void requiresItsThreeSecretsWhereverItListensAndHoldsNoOther() {
-        for (Secret secret : List.of(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK)) {
+    void requiresItsFourSecretsWhereverItListensAndHoldsNoOther() {
+        for (Secret secret :
+                List.of(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK)) {
             Map<String, String> without = new HashMap<>(SECRETS);
             without.remove(secret.variable());
             assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(without)))
@@ -74,6 +76,8 @@ class IngestConfigTest {
         assertThat(config.beacons().tokenSecret()).isEqualTo(SECRETS.get(Secret.BEACONS.variable()));
         assertThat(config.stripe().webhookSecret()).isEqualTo(SECRETS.get(Secret.STRIPE_WEBHOOK.variable()));
         assertThat(config.stripe().checkoutSecret()).isEqualTo(SECRETS.get(Secret.CHECKOUT.variable()));
+        assertThat(config.stripe().connectWebhookSecret())
+                .isEqualTo(SECRETS.get(Secret.STRIPE_CONNECT_WEBHOOK.variable()));
         assertThat(config.toString()).as("no secret in a printed configuration").doesNotContain(SECRETS.values());
     }
 

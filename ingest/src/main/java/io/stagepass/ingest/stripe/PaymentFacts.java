@@ -39,11 +39,23 @@ public final class PaymentFacts {
             "charge.dispute.closed", PaymentEventType.DISPUTE_CLOSED);
 
     private final StripeLookups lookups;
+    private final ConnectMoney connect;
     private final TicketOffers offers;
 
     public PaymentFacts(StripeLookups lookups, TicketOffers offers) {
         this.lookups = lookups;
+        this.connect = new ConnectMoney(lookups.client());
         this.offers = offers;
+    }
+
+    /** A destination charge's Connect totals on the fact, as Stripe reports them once the rules have been applied. */
+    private static PaymentFact.Builder withTransfers(PaymentFact.Builder fact, Optional<ConnectMoney.Totals> totals) {
+        totals.ifPresent(t -> fact.setDestinationAccountId(t.destination())
+                .setTransferredTotalMinor(t.transferredMinor())
+                .setReversedTotalMinor(t.reversedMinor())
+                .setApplicationFeeMinor(t.applicationFeeMinor())
+                .setApplicationFeeRefundedTotalMinor(t.applicationFeeRefundedMinor()));
+        return fact;
     }
 
     /** A session that names a live but is not a ticket we offered, charged as offered. */
@@ -148,6 +160,7 @@ public final class PaymentFacts {
                             .setSettlementCurrency(settled.currency())
                             .setSettlementAmountMinor(settled.amountMinor())
                             .setExchangeRate(rate(settled)));
+            withTransfers(fact, connect.paid(session.getPaymentIntent()));
         }
         return Optional.of(fact.build());
     }
@@ -169,6 +182,7 @@ public final class PaymentFacts {
                 ? null
                 : event.getData().getPreviousAttributes().get("amount_refunded");
         long thisRefund = before instanceof Number number ? total - number.longValue() : total;
+        withTransfers(fact, connect.refunded(charge.getPaymentIntent()));
         return settled(
                 withSession(fact, session.get())
                         .setPaymentIntentId(charge.getPaymentIntent())
@@ -195,6 +209,10 @@ public final class PaymentFacts {
             case "lost" -> DisputeOutcome.LOST;
             default -> null;
         };
+        withTransfers(
+                fact,
+                connect.disputed(
+                        dispute.getPaymentIntent(), dispute, fact.getType() == PaymentEventType.DISPUTE_CLOSED));
         return settled(
                 withSession(fact, session.get())
                         .setPaymentIntentId(dispute.getPaymentIntent())

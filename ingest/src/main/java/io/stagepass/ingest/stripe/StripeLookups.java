@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * What a webhook does not carry and Stripe's API does: the Checkout Session behind a charge (its metadata names
  * the live and the tier) and how a payment settled, from its balance transaction. Reads only, so no
- * idempotency keys are needed; every write to Stripe (in the replay API) carries one.
+ * idempotency keys are needed; every write to Stripe (the replay API's, and {@link ConnectMoney}'s) carries one.
  */
 public final class StripeLookups {
     /**
@@ -39,6 +39,11 @@ public final class StripeLookups {
                 .setConnectTimeout(5_000)
                 .setReadTimeout(10_000)
                 .build());
+    }
+
+    /** The client, for the Connect rules' writes ({@link ConnectMoney}). */
+    StripeClient client() {
+        return client;
     }
 
     /** The Checkout Session that created a payment intent, if any. */

@@ -66,24 +66,34 @@ public final class StripeWebhookRoutes {
         config.routes.post("/v1/stripe/webhook", this::post);
     }
 
-    private void post(Context ctx) throws Exception {
+    /** A webhook's body, at most {@value #MAX_BODY} bytes. */
+    static byte[] body(Context ctx) throws java.io.IOException {
         byte[] raw = ctx.req().getInputStream().readNBytes(MAX_BODY + 1);
         if (raw.length > MAX_BODY) {
             throw new BadRequestResponse("payload larger than " + MAX_BODY + " bytes");
         }
+        return raw;
+    }
+
+    /** The event, verified as Stripe documents it with the endpoint's {@code secret}; a 400 otherwise. */
+    static Event verified(Context ctx, byte[] raw, String secret) {
         String payload = new String(raw, StandardCharsets.UTF_8);
         String signature = ctx.header("Stripe-Signature");
         if (signature == null) {
             throw new BadRequestResponse("missing Stripe-Signature header");
         }
-        Event event;
         try {
-            event = Webhook.constructEvent(payload, signature, webhookSecret, TOLERANCE_SECONDS);
+            return Webhook.constructEvent(payload, signature, secret, TOLERANCE_SECONDS);
         } catch (SignatureVerificationException e) {
             throw new BadRequestResponse("signature verification failed: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new BadRequestResponse("not a Stripe event: " + e.getMessage());
         }
+    }
+
+    private void post(Context ctx) throws Exception {
+        byte[] raw = body(ctx);
+        Event event = verified(ctx, raw, webhookSecret);
         if (!PaymentFacts.handles(event.getType())) {
             ignored.incrementAndGet();
             ctx.json(Map.of(

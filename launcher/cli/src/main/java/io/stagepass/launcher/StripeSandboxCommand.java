@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run the local Stripe sandbox until stopped: the part of Stripe's API Stagepass uses (Checkout Sessions, "
-                    + "payment intents with their balance transactions, refunds), a hosted checkout page, and signed "
-                    + "webhooks to ingest, retried until answered 2xx. Point ingest and the replay API at it with "
+                    + "payment intents with their balance transactions, refunds; Connect's Express accounts, account "
+                    + "links, destination charges, transfers, reversals and payouts), hosted checkout and onboarding "
+                    + "pages, and signed webhooks to ingest, retried until answered 2xx. Point ingest and the replay API "
+                    + "at it with "
                     + "STAGEPASS_STRIPE_API_BASE. It moves no money and keeps its sessions in memory only.",
-            "Webhooks are signed with STAGEPASS_STRIPE_WEBHOOK_SECRET (required), the variable ingest verifies "
-                    + "them with."
+            "Webhooks are signed with STAGEPASS_STRIPE_WEBHOOK_SECRET, Connect's with "
+                    + "STAGEPASS_STRIPE_CONNECT_WEBHOOK_SECRET (both required), the variables ingest verifies them with."
         })
 final class StripeSandboxCommand implements Callable<Integer> {
     @Option(
@@ -44,6 +46,15 @@ final class StripeSandboxCommand implements Callable<Integer> {
     List<URI> webhookUrls;
 
     @Option(
+            names = "--connect-webhook-url",
+            paramLabel = "URL",
+            split = ",",
+            required = true,
+            description = "Ingest's Connect endpoint, e.g. http://127.0.0.1:8090/v1/stripe/connect-webhook (several: "
+                    + "as --webhook-url).")
+    List<URI> connectWebhookUrls;
+
+    @Option(
             names = "--currency",
             paramLabel = "ISO",
             description = "The Stripe account's settlement currency (default ${DEFAULT-VALUE}).",
@@ -54,8 +65,10 @@ final class StripeSandboxCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Env env = Env.system();
         String secret = env.secret(Secret.STRIPE_WEBHOOK);
+        String connectSecret = env.secret(Secret.STRIPE_CONNECT_WEBHOOK);
         try (StripeSandbox sandbox = StripeSandbox.start(
-                port, webhookUrls.stream().map(URI::toString).toList(), secret, currency)) {
+                        port, webhookUrls.stream().map(URI::toString).toList(), secret, currency)
+                .connectWebhooks(connectWebhookUrls.stream().map(URI::toString).toList(), connectSecret)) {
             System.out.println("Stripe sandbox on " + sandbox.apiBase() + " (STAGEPASS_STRIPE_API_BASE), webhooks to "
                     + webhookUrls + "; stop it with Ctrl-C or SIGTERM");
             CountDownLatch stopped = new CountDownLatch(1);

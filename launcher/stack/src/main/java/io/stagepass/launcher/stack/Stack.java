@@ -134,10 +134,13 @@ public final class Stack implements AutoCloseable {
         IngestConfig ingestConfig = IngestConfig.fromEnv(env);
         if (sandboxPort > 0) {
             stripe = push(StripeSandbox.start(
-                    sandboxPort,
-                    "http://127.0.0.1:" + ingestPort + "/v1/stripe/webhook",
-                    ingestConfig.stripe().webhookSecret(),
-                    env.string(StackConfig.STRIPE_SANDBOX_CURRENCY, "EUR")));
+                            sandboxPort,
+                            "http://127.0.0.1:" + ingestPort + "/v1/stripe/webhook",
+                            ingestConfig.stripe().webhookSecret(),
+                            env.string(StackConfig.STRIPE_SANDBOX_CURRENCY, "EUR"))
+                    .connectWebhooks(
+                            java.util.List.of("http://127.0.0.1:" + ingestPort + "/v1/stripe/connect-webhook"),
+                            ingestConfig.stripe().connectWebhookSecret()));
         }
         ingest = push(IngestService.start(ingestConfig));
         api = push(ReplayApiService.start(ReplayApiConfig.fromEnv(env)));
