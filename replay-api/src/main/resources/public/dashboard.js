@@ -376,5 +376,45 @@
   });
   loadEmbed().catch(() => {});
 
+  // Payouts (GET /v1/creator/payouts, /v1/creator/earnings): where the creator's Stripe account stands, and what they
+  // are paid. "Set up payouts" asks the API for a fresh single-use link to Stripe's hosted onboarding and goes there;
+  // Stripe sends the creator back to /payouts/return (or /payouts/refresh when the link had expired: a new one is made).
+  async function loadPayouts() {
+    const status = await get('/v1/creator/payouts');
+    $('payouts').dataset.status = status.status;
+    $('payouts-detail').textContent = status.detail + ' Platform fee: ' + status.platformFee + '.';
+    const setup = $('payouts-setup');
+    setup.hidden = status.status === 'enabled';
+    setup.textContent = status.status === 'not_started' ? 'Set up payouts' : 'Continue with Stripe';
+    const earnings = await get('/v1/creator/earnings');
+    const lines = earnings.currencies.map((c) =>
+      '<div class="earning" data-currency="' + c.currency + '" data-minor="' + c.earningsMinor + '">' +
+      '<div class="value">' + money(c.earningsMinor, c.currency) + '</div>' +
+      '<div class="muted">for you: ' + money(c.grossMinor, c.currency) + ' sold, ' +
+      money(c.platformFeesMinor, c.currency) + ' platform fee, ' + money(c.refundsMinor, c.currency) + ' refunded, ' +
+      money(c.disputesMinor, c.currency) + ' disputed; ' + money(c.paidOutMinor, c.currency) + ' paid out, ' +
+      money(c.notYetPaidOutMinor, c.currency) + ' still to come</div></div>');
+    $('earnings').innerHTML = lines.join('');
+    $('statements').innerHTML = earnings.statements.length
+      ? 'Statements: ' + earnings.statements.map((m) => '<a href="' + m.url + '" download>' + m.month + '</a>').join(' · ')
+      : '';
+  }
+  $('payouts-setup').addEventListener('click', async () => {
+    $('payouts-setup').disabled = true;
+    try {
+      const link = await get('/v1/creator/payouts/onboarding', 'POST', {});
+      location.assign(link.url);
+    } catch (e) {
+      $('payouts-detail').textContent = 'Stripe could not be reached: ' + e.message;
+      $('payouts-setup').disabled = false;
+    }
+  });
+  const back = new URLSearchParams(location.search).get('payouts');
+  if (back === 'refresh') {
+    $('payouts-setup').click(); // the link had expired or was used: a new one, straight back to Stripe
+  }
+  loadPayouts().catch((e) => { $('payouts-detail').textContent = 'Could not load payouts: ' + e.message; });
+  setInterval(() => loadPayouts().catch(() => {}), back === 'returned' ? 2000 : 15000);
+
   loadLives().then(() => select(location.hash.slice(1))).catch((e) => { $('live-title').textContent = 'Could not load your lives: ' + e.message; });
 })();

@@ -6,6 +6,7 @@ import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
 import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.config.StripeSettings;
+import io.stagepass.replay.payouts.PlatformFee;
 import io.stagepass.replay.playback.ObjectRoutes;
 import io.stagepass.replay.playback.SignedUrls;
 import java.net.URI;
@@ -20,7 +21,8 @@ import java.util.Map;
  * @param port             {@code STAGEPASS_API_PORT}, default 8080
  * @param secrets          {@code STAGEPASS_PLAYBACK_TOKEN_SECRET}, {@code STAGEPASS_LINK_SECRET}, {@code
  *                         STAGEPASS_SESSION_SECRET}, {@code STAGEPASS_BEACON_SECRET} and {@code
- *                         STAGEPASS_CHECKOUT_SECRET} (the last two shared with ingest): required, one per purpose
+ *                         STAGEPASS_CHECKOUT_SECRET} (the last two shared with ingest), {@code
+ *                         STAGEPASS_OPERATOR_SECRET}: required, one per purpose
  *                         ({@link Secret})
  * @param linkTtl          {@code STAGEPASS_SIGNED_URL_TTL}, default 2m (10s to 10m): how long an object link lives, and
  *                         so how long a revoked ticket can play on at most (in redirect mode too); the player
@@ -41,6 +43,8 @@ import java.util.Map;
  *                         creators put in OBS (rtmps://... behind a TLS-terminating proxy)
  * @param embedOrigins     {@code STAGEPASS_EMBED_ORIGINS}, comma-separated, default none: the sites that may show the
  *                         player page in a frame (every other page may be framed by nobody)
+ * @param platformFee      {@code STAGEPASS_PLATFORM_FEE_PERCENT} and {@code STAGEPASS_PLATFORM_FEE_FIXED}: the
+ *                         platform's fee on each ticket ({@link PlatformFee})
  */
 public record ReplayApiConfig(
         String host,
@@ -56,9 +60,16 @@ public record ReplayApiConfig(
         String publicUrl,
         StripeSettings stripe,
         String rtmpPublicUrl,
-        java.util.List<String> embedOrigins) {
+        java.util.List<String> embedOrigins,
+        PlatformFee platformFee) {
     /** The API's secrets, one per purpose; never printed. */
-    public record Secrets(String playbackTokens, String objectLinks, String sessions, String beacons, String checkout) {
+    public record Secrets(
+            String playbackTokens,
+            String objectLinks,
+            String sessions,
+            String beacons,
+            String checkout,
+            String operator) {
         /** Fresh random secrets, for a stack started in one process (tests, benchmarks). */
         public static Secrets random() {
             return new Secrets(
@@ -66,23 +77,30 @@ public record ReplayApiConfig(
                     Secret.OBJECT_LINKS.random(),
                     Secret.SESSIONS.random(),
                     Secret.BEACONS.random(),
-                    Secret.CHECKOUT.random());
+                    Secret.CHECKOUT.random(),
+                    Secret.OPERATOR.random());
         }
 
         static Secrets fromEnv(Env env) {
             Map<Secret, String> values = env.secrets(
-                    Secret.PLAYBACK_TOKENS, Secret.OBJECT_LINKS, Secret.SESSIONS, Secret.BEACONS, Secret.CHECKOUT);
+                    Secret.PLAYBACK_TOKENS,
+                    Secret.OBJECT_LINKS,
+                    Secret.SESSIONS,
+                    Secret.BEACONS,
+                    Secret.CHECKOUT,
+                    Secret.OPERATOR);
             return new Secrets(
                     values.get(Secret.PLAYBACK_TOKENS),
                     values.get(Secret.OBJECT_LINKS),
                     values.get(Secret.SESSIONS),
                     values.get(Secret.BEACONS),
-                    values.get(Secret.CHECKOUT));
+                    values.get(Secret.CHECKOUT),
+                    values.get(Secret.OPERATOR));
         }
 
         @Override
         public String toString() {
-            return "Secrets[5, not shown]";
+            return "Secrets[6, not shown]";
         }
     }
 
@@ -150,6 +168,7 @@ public record ReplayApiConfig(
                         : env.httpUrl(PUBLIC_URL, null).toString().replaceAll("/+$", ""),
                 StripeSettings.fromEnv(env),
                 rtmp,
-                embedOrigins(env));
+                embedOrigins(env),
+                PlatformFee.fromEnv(env));
     }
 }

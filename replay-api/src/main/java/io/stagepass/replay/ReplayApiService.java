@@ -22,6 +22,8 @@ import io.stagepass.replay.exports.LakeExports;
 import io.stagepass.replay.metrics.Dashboards;
 import io.stagepass.replay.metrics.MetricsRoutes;
 import io.stagepass.replay.ops.Operations;
+import io.stagepass.replay.payouts.ConnectAccounts;
+import io.stagepass.replay.payouts.PayoutRoutes;
 import io.stagepass.replay.playback.Access;
 import io.stagepass.replay.playback.MediaObjects;
 import io.stagepass.replay.playback.ObjectRoutes;
@@ -124,6 +126,8 @@ public final class ReplayApiService implements AutoCloseable {
         CheckoutRoutes checkout = new CheckoutRoutes(
                 views.lives(),
                 views.tickets(),
+                views.payoutAccounts(),
+                config.platformFee(),
                 new Checkout(
                         config.stripe(),
                         links,
@@ -135,8 +139,22 @@ public final class ReplayApiService implements AutoCloseable {
                 links,
                 config.publicUrl() != null && config.publicUrl().startsWith("https:"),
                 clock);
-        TicketPages tickets =
-                new TicketPages(views.lives(), views.creators(), beaconTokens, config.ingestPublicUrl(), clock);
+        TicketPages tickets = new TicketPages(
+                views.lives(), views.creators(), views.payoutAccounts(), beaconTokens, config.ingestPublicUrl(), clock);
+        PayoutRoutes payouts = new PayoutRoutes(
+                auth,
+                views.payoutAccounts(),
+                views.earnings(),
+                views.payouts(),
+                views.lives(),
+                views.creators(),
+                new ConnectAccounts(config.stripe()),
+                new Catalog(publisher, clock),
+                views.topicView(),
+                links,
+                config.platformFee(),
+                config.secrets().operator(),
+                TicketOffers.livemode(config.stripe().apiKey()));
         ExportRoutes exports =
                 new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
@@ -170,6 +188,7 @@ public final class ReplayApiService implements AutoCloseable {
             tickets.register(routes);
             dashboard.register(routes);
             exports.register(routes);
+            payouts.register(routes);
         })));
         resources.add(metrics::endStreams); // closed first: the streams end while the server can still answer
         this.links = links;

@@ -59,7 +59,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and who is refused, with which status and reason; what the links inside the playlists allow; the live, the ended and
  * the replayed states; what operators see.
  */
-class PlaybackIT {
+public class PlaybackIT {
+    /** 10 % + 0.30 EUR, as the default. */
+    public static final io.stagepass.replay.payouts.PlatformFee PLATFORM_FEE =
+            new io.stagepass.replay.payouts.PlatformFee(1000, java.util.Map.of("EUR", 30L));
+
     private static final ReplayApiConfig.Secrets SECRETS = ReplayApiConfig.Secrets.random();
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP =
@@ -158,7 +162,8 @@ class PlaybackIT {
                 null,
                 new StripeSettings(StripeSettings.EMBEDDED_API_KEY, "http://127.0.0.1:1"),
                 "rtmp://127.0.0.1:1935/live",
-                java.util.List.of());
+                java.util.List.of(),
+                PLATFORM_FEE);
     }
 
     private static PaymentFact.Builder fact(String live, String ticket, PaymentEventType type) {

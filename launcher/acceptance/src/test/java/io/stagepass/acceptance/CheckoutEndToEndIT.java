@@ -63,6 +63,7 @@ class CheckoutEndToEndIT {
         ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
         stripe = new StripeSandboxClient(sandbox.apiBase());
         buyer = new Buyer(api, stripe);
+        api.setUpPayouts(creator.apiKey(), stripe, Duration.ofSeconds(60));
     }
 
     @AfterAll

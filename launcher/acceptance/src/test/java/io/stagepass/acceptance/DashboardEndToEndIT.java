@@ -56,8 +56,10 @@ class DashboardEndToEndIT {
         creator = new Operator(stack.kafka()).registerCreator("Dashboard creator", null, "EUR");
         api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
         ingest = IngestClient.of("http://127.0.0.1:" + stack.ingestPort());
-        buyer = new Buyer(
-                api, new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase()));
+        StripeSandboxClient stripe =
+                new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase());
+        buyer = new Buyer(api, stripe);
+        api.setUpPayouts(creator.apiKey(), stripe, Duration.ofSeconds(60));
     }
 
     @AfterAll

@@ -69,8 +69,12 @@ class LinkRenewalEndToEndIT {
     void theReplayPlaysOnPastItsLinksLifeWithoutARefusal() throws Exception {
         Browser.assumeAvailable();
         Operator operator = new Operator(stack.kafka());
-        String creatorId =
-                operator.registerCreator("Links", null, "EUR").creator().getCreatorId();
+        Catalog.Account creator = operator.registerCreator("Links", null, "EUR");
+        String creatorId = creator.creator().getCreatorId();
+        api.setUpPayouts(
+                creator.apiKey(),
+                new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase()),
+                DEADLINE);
         Catalog.Scheduled live = operator.scheduleLive(creatorId, "Short links", "viewer", 1500, "EUR", 30);
         String liveId = live.live().getLiveId();
         ingest.awaitKnows(live.streamKey(), DEADLINE);

@@ -77,8 +77,9 @@ class PlaybackEndToEndIT {
     /** A live of one viewer tier at 1500 EUR cents, scheduled as {@code stagepass lives create} does. */
     static Catalog.Scheduled schedule(String title) throws Exception {
         Operator operator = new Operator(stack.kafka());
-        String creatorId =
-                operator.registerCreator("E2E", null, "EUR").creator().getCreatorId();
+        Catalog.Account creator = operator.registerCreator("E2E", null, "EUR");
+        String creatorId = creator.creator().getCreatorId();
+        api.setUpPayouts(creator.apiKey(), stripe, DEADLINE);
         Catalog.Scheduled live = operator.scheduleLive(creatorId, title, "viewer", 1500, "EUR", 30);
         ingest.awaitKnows(live.streamKey(), DEADLINE);
         return live;

@@ -18,8 +18,9 @@ import java.util.Map;
  * Stripe Checkout for a ticket: one Checkout Session per purchase through an instance {@link StripeClient}, priced
  * inline from the live's tier, with the offer as metadata (live, creator, tier, price, currency) signed in its {@code
  * client_reference_id} ({@link TicketOffers}: ingest grants a ticket only for a session charged as offered) and an
- * idempotency key, so that a retried request makes one session. Fulfilment is the webhook's job, never the
- * redirect's.
+ * idempotency key, so that a retried request makes one session. The sale is a destination charge: the money goes to
+ * the creator's Stripe Connect account, less the platform fee ({@code application_fee_amount}). Fulfilment is the
+ * webhook's job, never the redirect's.
  */
 public final class Checkout {
     private final StripeClient stripe;
@@ -38,8 +39,13 @@ public final class Checkout {
         this.links = links;
     }
 
-    /** The session a buyer pays in; {@code attempt} names this purchase attempt (a retry of it gets the same). */
-    public Session create(Live live, TicketTier tier, String email, String attempt) throws StripeException {
+    /**
+     * The session a buyer pays in; {@code attempt} names this purchase attempt (a retry of it gets the same). The charge
+     * transfers to {@code destination} (the creator's connected account), keeping {@code platformFeeMinor}.
+     */
+    public Session create(
+            Live live, TicketTier tier, String email, String attempt, String destination, long platformFeeMinor)
+            throws StripeException {
         Map<String, String> offer = TicketOffers.metadata(
                 live.getLiveId(), live.getCreatorId(), tier.getTier(), tier.getPriceMinor(), live.getCurrency());
         SessionCreateParams.Builder params = SessionCreateParams.builder()
@@ -48,6 +54,12 @@ public final class Checkout {
                 .setCancelUrl(links.checkoutCancel(live.getLiveId()))
                 .putAllMetadata(offer)
                 .setClientReferenceId(offers.reference(offer))
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                        .setTransferData(SessionCreateParams.PaymentIntentData.TransferData.builder()
+                                .setDestination(destination)
+                                .build())
+                        .setApplicationFeeAmount(platformFeeMinor)
+                        .build())
                 .addLineItem(SessionCreateParams.LineItem.builder()
                         .setQuantity(1L)
                         .setPriceData(SessionCreateParams.LineItem.PriceData.builder()

@@ -11,6 +11,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.stagepass.events.EntitlementReason;
 import io.stagepass.events.Live;
+import io.stagepass.events.PayoutAccount;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.TicketLedger;
@@ -18,8 +19,10 @@ import io.stagepass.events.TicketTier;
 import io.stagepass.platform.http.InvalidFieldsException;
 import io.stagepass.replay.Links;
 import io.stagepass.replay.PageSecurity;
+import io.stagepass.replay.payouts.PlatformFee;
 import io.stagepass.replay.playback.Access;
 import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.PayoutAccounts;
 import io.stagepass.replay.views.Tickets;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,9 +55,14 @@ public final class CheckoutRoutes {
     public static final Duration WATCH_TOKEN_TTL = Duration.ofHours(6);
 
     static final String BUYER_COOKIE = "sp_buyer_";
+    /** Why a live of a creator who has not set up payouts is not sold (nobody could be paid). */
+    public static final String NOT_ON_SALE =
+            "tickets are not on sale yet: the creator has not finished setting up payouts with Stripe";
 
     private final Lives lives;
     private final Tickets tickets;
+    private final PayoutAccounts payoutAccounts;
+    private final PlatformFee platformFee;
     private final Checkout checkout;
     private final PlaybackTokens tokens;
     private final PlaybackTokens buyers;
@@ -65,6 +73,8 @@ public final class CheckoutRoutes {
     public CheckoutRoutes(
             Lives lives,
             Tickets tickets,
+            PayoutAccounts payoutAccounts,
+            PlatformFee platformFee,
             Checkout checkout,
             PlaybackTokens tokens,
             PlaybackTokens buyers,
@@ -73,6 +83,8 @@ public final class CheckoutRoutes {
             Clock clock) {
         this.lives = lives;
         this.tickets = tickets;
+        this.payoutAccounts = payoutAccounts;
+        this.platformFee = platformFee;
         this.checkout = checkout;
         this.tokens = tokens;
         this.buyers = buyers;
@@ -131,13 +143,20 @@ public final class CheckoutRoutes {
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
         }
+        Optional<PayoutAccount> account =
+                payoutAccounts.of(live.getCreatorId()).filter(PayoutAccount::getChargesEnabled);
+        if (account.isEmpty()) {
+            throw new HttpResponseException(HttpStatus.CONFLICT.getCode(), NOT_ON_SALE);
+        }
         Session session;
         try {
             session = checkout.create(
                     live,
                     tier.get(),
                     email,
-                    attempt != null ? attempt : UUID.randomUUID().toString());
+                    attempt != null ? attempt : UUID.randomUUID().toString(),
+                    account.get().getStripeAccountId(),
+                    platformFee.feeMinor(tier.get().getPriceMinor(), live.getCurrency()));
         } catch (StripeException e) {
             LOG.warn("checkout for {}: Stripe refused or did not answer: {}", live.getLiveId(), e.getMessage());
             throw new HttpResponseException(

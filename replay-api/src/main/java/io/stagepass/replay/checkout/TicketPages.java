@@ -13,6 +13,7 @@ import io.stagepass.replay.creators.CreatorRoutes;
 import io.stagepass.replay.creators.Prices;
 import io.stagepass.replay.playback.Access;
 import io.stagepass.replay.views.Lives;
+import io.stagepass.replay.views.PayoutAccounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class TicketPages {
 
     private final Lives lives;
     private final KeyHashIndex<Creator> creators;
+    private final PayoutAccounts payoutAccounts;
     private final PlaybackTokens tokens;
     private final String ingestUrl;
     private final Clock clock;
@@ -44,9 +46,15 @@ public final class TicketPages {
     private final String missingPage = Pages.template("refused.html");
 
     public TicketPages(
-            Lives lives, KeyHashIndex<Creator> creators, PlaybackTokens tokens, String ingestUrl, Clock clock) {
+            Lives lives,
+            KeyHashIndex<Creator> creators,
+            PayoutAccounts payoutAccounts,
+            PlaybackTokens tokens,
+            String ingestUrl,
+            Clock clock) {
         this.lives = lives;
         this.creators = creators;
+        this.payoutAccounts = payoutAccounts;
         this.tokens = tokens;
         this.ingestUrl = ingestUrl.replaceAll("/+$", "");
         this.clock = clock;
@@ -81,6 +89,7 @@ public final class TicketPages {
         boolean closed = closes != null && !clock.instant().isBefore(closes);
         String creator =
                 creators.byId(live.getCreatorId()).map(Creator::getDisplayName).orElse("");
+        boolean unpaid = !payoutAccounts.canSell(live.getCreatorId());
         String page = Pages.fill(
                         livePage,
                         Map.of(
@@ -101,12 +110,15 @@ public final class TicketPages {
                                 "notice",
                                         closed
                                                 ? "Ticket sales have closed: the replay window ended."
-                                                : "canceled".equals(ctx.queryParam("canceled"))
-                                                                || "1".equals(ctx.queryParam("canceled"))
-                                                        ? "Checkout was canceled; nothing was charged."
-                                                        : ""))
+                                                : unpaid
+                                                        ? "Tickets go on sale once " + creator
+                                                                + " has finished setting up payouts with Stripe."
+                                                        : "canceled".equals(ctx.queryParam("canceled"))
+                                                                        || "1".equals(ctx.queryParam("canceled"))
+                                                                ? "Checkout was canceled; nothing was charged."
+                                                                : ""))
                 .replace("<!--tiers-->", tiers.toString())
-                .replace("{{disabled}}", closed ? "disabled" : "");
+                .replace("{{disabled}}", closed || unpaid ? "disabled" : "");
         ctx.header("Cache-Control", "no-store").html(page);
     }
 

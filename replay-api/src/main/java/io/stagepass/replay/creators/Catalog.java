@@ -211,6 +211,18 @@ public final class Catalog {
                 : LiveEventType.UPDATED;
     }
 
+    /**
+     * The creator's Stripe Connect account as the replay API just made it ({@code CREATED}, its state read back from
+     * Stripe); ingest writes what Stripe says of it afterwards ({@code UPDATED}).
+     */
+    public RecordMetadata payoutAccountCreated(io.stagepass.events.PayoutAccount.Builder account) {
+        io.stagepass.events.PayoutAccount fact = account.setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(io.stagepass.events.PayoutAccountEventType.CREATED)
+                .build();
+        return write(Topic.PAYOUT_ACCOUNTS, fact.getCreatorId(), fact);
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

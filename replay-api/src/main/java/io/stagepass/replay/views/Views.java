@@ -31,13 +31,28 @@ public final class Views implements AutoCloseable {
     private final Audience audience = new Audience();
     private final Media media = new Media();
     private final Health health = new Health();
+    private final PayoutAccounts payoutAccounts = new PayoutAccounts();
+    private final CreatorEarnings earnings = new CreatorEarnings();
+    private final Payouts payouts = new Payouts();
     private final TopicView topicView;
 
     public Views(KafkaSettings kafka) {
         this.topicView = new TopicView(
                 kafka,
                 "replay-api-views",
-                List.of(creators, analysts, lives, replays, tickets, revenue, audience, media, health));
+                List.of(
+                        creators,
+                        analysts,
+                        lives,
+                        replays,
+                        tickets,
+                        revenue,
+                        audience,
+                        media,
+                        health,
+                        payoutAccounts,
+                        earnings,
+                        payouts));
     }
 
     public Views start() {
@@ -87,6 +102,21 @@ public final class Views implements AutoCloseable {
     /** Each live's latest stream health, as ingest measured it. */
     public Health health() {
         return health;
+    }
+
+    /** Each creator's Stripe Connect account: whether their tickets may be sold. */
+    public PayoutAccounts payoutAccounts() {
+        return payoutAccounts;
+    }
+
+    /** What each creator is paid, per live and in statements. */
+    public CreatorEarnings earnings() {
+        return earnings;
+    }
+
+    /** Each creator's payouts to their bank. */
+    public Payouts payouts() {
+        return payouts;
     }
 
     @Override

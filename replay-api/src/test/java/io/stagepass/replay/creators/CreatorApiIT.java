@@ -96,7 +96,8 @@ class CreatorApiIT {
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
                 "rtmp://127.0.0.1:1935/live",
-                java.util.List.of()));
+                java.util.List.of(),
+                io.stagepass.replay.PlaybackIT.PLATFORM_FEE));
         assertThat(api.views().topicView().awaitReady(DEADLINE)).isTrue();
     }
 
@@ -740,7 +741,7 @@ class CreatorApiIT {
     }
 
     @Test
-    void aCheckoutNamesAWrongTierAndEmailAndSaysSoWhenStripeDoesNotAnswer() {
+    void aCheckoutNamesAWrongTierAndEmailAndSaysSoWhenStripeDoesNotAnswer() throws Exception {
         JavalinTest.test(api.app(), (server, client) -> {
             String liveId = created(client, ada.apiKey(), liveBody("For sale", "EUR", 1500))
                     .get("liveId")
@@ -759,6 +760,25 @@ class CreatorApiIT {
             Response missing = call(client, "POST", "/v1/lives/live_" + "0".repeat(32) + "/checkout", null, "{}");
             assertThat(missing.code()).isEqualTo(404);
 
+            Response notOnSale =
+                    call(client, "POST", "/v1/lives/" + liveId + "/checkout", null, "{\"tier\": \"viewer\"}");
+            assertThat(notOnSale.code())
+                    .as("nobody could be paid: the creator has not set up payouts")
+                    .isEqualTo(409);
+            assertThat(json(notOnSale).get("detail").asText()).contains("setting up payouts");
+
+            String creatorId = ada.creator().getCreatorId();
+            publisher
+                    .publish(
+                            Topic.PAYOUT_ACCOUNTS,
+                            creatorId,
+                            io.stagepass.events.SampleEvents.payoutAccount(creatorId)
+                                    .build())
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            io.stagepass.platform.lifecycle.Await.expect(
+                    "the payout account in the view",
+                    DEADLINE,
+                    () -> api.views().payoutAccounts().canSell(creatorId));
             Response unreachable =
                     call(client, "POST", "/v1/lives/" + liveId + "/checkout", null, "{\"tier\": \"viewer\"}");
             assertThat(unreachable.code())

@@ -100,7 +100,8 @@ class ExportsIT {
                 null,
                 new StripeSettings("sk_test_it", "http://127.0.0.1:1"),
                 "rtmp://127.0.0.1:1935/live",
-                java.util.List.of()));
+                java.util.List.of(),
+                io.stagepass.replay.PlaybackIT.PLATFORM_FEE));
         assertThat(api.views().topicView().awaitReady(Duration.ofSeconds(30))).isTrue();
     }
 

@@ -92,6 +92,37 @@ public final class ApiClient {
         return json(apiKey, "/v1/lives/" + liveId + "/revenue");
     }
 
+    /**
+     * {@code POST /v1/creator/payouts/onboarding} with the creator's key: the single-use link to Stripe's hosted
+     * onboarding; an error unless 201.
+     */
+    public URI payoutsOnboarding(String apiKey) throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/v1/creator/payouts/onboarding"))
+                .header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        if (answer.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "POST /v1/creator/payouts/onboarding answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return URI.create(JSON.readTree(answer.body()).get("url").asText());
+    }
+
+    /**
+     * Sets up the creator's payouts as they would: the onboarding link from the API, Stripe's hosted form sent (the
+     * sandbox's), then waits until the API sells their tickets (Connect's webhook has come through ingest).
+     */
+    public void setUpPayouts(String apiKey, StripeSandboxClient stripe, java.time.Duration within) throws Exception {
+        stripe.completeOnboarding(payoutsOnboarding(apiKey));
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!json(apiKey, "/v1/creator/payouts").path("canSell").asBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the creator's payouts were not set up within " + within + ": "
+                        + json(apiKey, "/v1/creator/payouts"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** {@code POST /v1/lives/{id}/stream-key}: a new stream key; the old one stops working. */
     public HttpResponse<String> rotateStreamKey(String apiKey, String liveId) throws Exception {
         return send(HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/stream-key"))

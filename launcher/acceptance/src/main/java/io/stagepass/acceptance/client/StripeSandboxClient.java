@@ -5,6 +5,7 @@ import com.stripe.model.PaymentIntent;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.PaymentIntentRetrieveParams;
 import com.stripe.param.RefundCreateParams;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,6 +58,28 @@ public final class StripeSandboxClient {
             throw new UnavailableException("the sandbox's checkout page answered " + paid.statusCode());
         }
         return paid.headers().firstValue("Location").orElseThrow();
+    }
+
+    /**
+     * Goes through Stripe's hosted onboarding as the creator's browser would: opens the account link, sends the form;
+     * returns where Stripe sends them back. The sandbox then sends ingest Connect's {@code account.updated}.
+     */
+    public String completeOnboarding(URI accountLink) throws Exception {
+        HttpResponse<String> page =
+                http.send(HttpRequest.newBuilder(accountLink).build(), HttpResponse.BodyHandlers.ofString());
+        if (page.statusCode() != 200) {
+            throw new UnavailableException("the sandbox's onboarding page answered " + page.statusCode());
+        }
+        HttpResponse<String> sent = http.send(
+                HttpRequest.newBuilder(URI.create(accountLink + "/submit"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("name=Test+Creator&iban=DE89370400440532013000"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (sent.statusCode() != 303) {
+            throw new UnavailableException("the sandbox's onboarding form answered " + sent.statusCode());
+        }
+        return sent.headers().firstValue("Location").orElseThrow();
     }
 
     public Session session(String sessionId) throws Exception {

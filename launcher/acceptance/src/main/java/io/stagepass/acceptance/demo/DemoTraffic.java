@@ -54,6 +54,12 @@ final class DemoTraffic {
         Catalog.Account creator =
                 new Operator(target.kafka()).registerCreator("Ada's Yoga", "ada@example.com", CURRENCY);
         sent.put(Topic.CREATORS, 1);
+        // Before anything is sold, the creator sets up payouts: Stripe's hosted onboarding (the sandbox's), then
+        // Connect's account.updated through ingest; the API sells their tickets only then.
+        api.setUpPayouts(creator.apiKey(), stripe, KEY_WAIT);
+        sent.put(Topic.PAYOUT_ACCOUNTS, 2); // made by the replay API, then onboarded (ingest, from Connect's webhook)
+        out.println("Creator " + creator.creator().getCreatorId() + " set up payouts through Stripe's hosted "
+                + "onboarding (Connect Express); tickets are destination charges to their account");
         ApiClient.ScheduledLive live = api.scheduleLive(
                 creator.apiKey(),
                 LiveRequest.viewerTier("Sunrise flow", CURRENCY, TICKET_PRICE_MINOR)

@@ -86,6 +86,7 @@ public final class LoadRun {
                 IngestClient.failingOver(deployment.ingest(), Retry.forDuration(GIVE_UP, RETRY), interruptions);
         Catalog.Account creator =
                 new Operator(deployment.kafka()).registerCreator("Load test", "load@example.com", CURRENCY);
+        api.setUpPayouts(creator.apiKey(), stripe, KEY_WAIT);
         ApiClient.ScheduledLive scheduled = api.scheduleLive(
                 creator.apiKey(),
                 LiveRequest.viewerTier("Load test", CURRENCY, TICKET_PRICE_MINOR)
