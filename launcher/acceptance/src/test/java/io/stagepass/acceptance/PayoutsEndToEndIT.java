@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.StripeClient;
-import com.stripe.model.ApplicationFee;
-import com.stripe.model.BalanceTransaction;
 import com.stripe.model.Charge;
 import com.stripe.model.PaymentIntent;
-import com.stripe.model.Transfer;
 import com.stripe.param.PaymentIntentRetrieveParams;
 import com.stripe.param.RefundCreateParams;
-import com.stripe.param.TransferListParams;
+import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.acceptance.client.Buyer;
 import io.stagepass.acceptance.client.LiveRequest;
 import io.stagepass.acceptance.client.Operator;
 import io.stagepass.acceptance.client.StripeSandboxClient;
+import io.stagepass.acceptance.demo.DemoScenario;
+import io.stagepass.acceptance.demo.LakeEarnings;
+import io.stagepass.acceptance.facts.StripeEarnings;
 import io.stagepass.acceptance.testing.Browser;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
@@ -61,8 +61,8 @@ class PayoutsEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = Stack.start(
-                StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
+        // The demo's settings: the sandbox, and a lake that publishes a partition-hour after 3 quiet seconds.
+        stack = Stack.start(StackConfig.onFreePorts(dir.resolve("data"), DemoScenario.STACK_DEFAULTS), line -> {});
         sandbox = stack.stripeSandbox().orElseThrow();
         api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
         stripe = new StripeSandboxClient(sandbox.apiBase());
@@ -204,28 +204,28 @@ class PayoutsEndToEndIT {
                 "every refund and dispute followed by the money, and the creator's earnings equal to Stripe's "
                         + "transfers, reversals and fees",
                 DEADLINE,
-                () -> new Truth(client, tickets, api.json(creator.apiKey(), "/v1/creator/earnings")),
+                () -> new Truth(StripeEarnings.of(stripe, tickets), api.json(creator.apiKey(), "/v1/creator/earnings")),
                 t -> t.moneyFollowed(List.of(0, 1, 2, 3, 5, 8), 2) && t.agrees());
         sandbox.duplicateAndShuffle(false);
-        JsonNode eurTotals = truth.route.get("currencies").get(0);
+        JsonNode eurTotals = truth.route().get("currencies").get(0);
         assertThat(eurTotals.get("currency").asText()).isEqualTo("EUR");
-        assertThat(eurTotals.get("earningsMinor").asLong()).isEqualTo(truth.creatorMinor);
-        assertThat(eurTotals.get("platformFeesMinor").asLong()).isEqualTo(truth.platformFeesMinor);
-        assertThat(eurTotals.get("stripeFeesMinor").asLong()).isEqualTo(truth.stripeFeesMinor);
-        assertThat(eurTotals.get("grossMinor").asLong()).isEqualTo(truth.grossMinor);
-        assertThat(truth.route.get("lives")).hasSize(3);
+        assertThat(eurTotals.get("earningsMinor").asLong()).isEqualTo(truth.creatorMinor());
+        assertThat(eurTotals.get("platformFeesMinor").asLong()).isEqualTo(truth.platformFeesMinor());
+        assertThat(eurTotals.get("stripeFeesMinor").asLong()).isEqualTo(truth.stripeFeesMinor());
+        assertThat(eurTotals.get("grossMinor").asLong()).isEqualTo(truth.grossMinor());
+        assertThat(truth.route().get("lives")).hasSize(3);
         long perLive = 0;
-        for (JsonNode live : truth.route.get("lives")) {
+        for (JsonNode live : truth.route().get("lives")) {
             perLive += live.get("earningsMinor").asLong();
         }
-        assertThat(perLive).as("the lives add up to the total").isEqualTo(truth.creatorMinor);
+        assertThat(perLive).as("the lives add up to the total").isEqualTo(truth.creatorMinor());
         System.out.printf(
                 "creator earnings %d EUR cents (gross %d, platform fees %d, Stripe fees %d paid by the platform)%n",
-                truth.creatorMinor, truth.grossMinor, truth.platformFeesMinor, truth.stripeFeesMinor);
+                truth.creatorMinor(), truth.grossMinor(), truth.platformFeesMinor(), truth.stripeFeesMinor());
 
         // The statements' lines add up to the earnings route.
         long statements = 0;
-        for (JsonNode month : truth.route.get("statements")) {
+        for (JsonNode month : truth.route().get("statements")) {
             HttpResponse<String> csv =
                     api.get(creator.apiKey(), month.get("url").asText());
             assertThat(csv.statusCode()).isEqualTo(200);
@@ -237,7 +237,7 @@ class PayoutsEndToEndIT {
                 statements += Long.parseLong(cells[cells.length - 1]);
             }
         }
-        assertThat(statements).isEqualTo(truth.creatorMinor);
+        assertThat(statements).isEqualTo(truth.creatorMinor());
 
         // The operator sees the platform's fees; nobody else does.
         String operatorKey = stack.secret(Secret.OPERATOR);
@@ -250,22 +250,34 @@ class PayoutsEndToEndIT {
             }
         }
         assertThat(ada).isNotNull();
-        assertThat(ada.get("platformFeesMinor").asLong()).isEqualTo(truth.platformFeesMinor);
-        assertThat(ada.get("netMinor").asLong()).isEqualTo(truth.platformFeesMinor - truth.stripeFeesMinor);
+        assertThat(ada.get("platformFeesMinor").asLong()).isEqualTo(truth.platformFeesMinor());
+        assertThat(ada.get("netMinor").asLong()).isEqualTo(truth.platformFeesMinor() - truth.stripeFeesMinor());
 
         // Stripe pays the account's balance out: it is what the route said the creator earned, and it shows as paid.
         Map<String, Object> payout = sandbox.payout(account, false);
         assertThat(((Number) payout.get("amount")).longValue())
                 .as("the connected account's balance is the creator's earnings")
-                .isEqualTo(truth.creatorMinor);
+                .isEqualTo(truth.creatorMinor());
         JsonNode paid = Await.expect(
                 "the payout on the earnings route",
                 DEADLINE,
                 () -> api.json(creator.apiKey(), "/v1/creator/earnings")
                         .get("currencies")
                         .get(0),
-                c -> c.get("paidOutMinor").asLong() == truth.creatorMinor);
+                c -> c.get("paidOutMinor").asLong() == truth.creatorMinor());
         assertThat(paid.get("notYetPaidOutMinor").asLong()).isZero();
+
+        // The lake's curated tables hold the same, read from the facts by SQL.
+        CheckResult lake = new LakeEarnings(
+                        stack.s3(),
+                        dir.resolve("lake-copy"),
+                        DEADLINE,
+                        creator.creator().getCreatorId(),
+                        stripe,
+                        tickets)
+                .run();
+        System.out.println(lake.lines());
+        assertThat(lake.held()).as(String.join("\n", lake.lines())).isTrue();
     }
 
     private static PaymentIntent intent(String ticket) throws Exception {
@@ -297,50 +309,30 @@ class PayoutsEndToEndIT {
         }
     }
 
-    /** What Stripe (the sandbox) holds for these tickets, read through stripe-java, next to what the route says. */
-    private static final class Truth {
-        final JsonNode route;
-        final List<Long> reversedPerTicket = new ArrayList<>();
-        final List<Long> returnedPerTicket = new ArrayList<>();
-        long creatorMinor;
-        long platformFeesMinor;
-        long stripeFeesMinor;
-        long grossMinor;
+    /** What Stripe holds for these tickets, next to what the earnings route says. */
+    private record Truth(StripeEarnings stripe, JsonNode route) {
+        long creatorMinor() {
+            return stripe.creatorMinor();
+        }
 
-        Truth(StripeClient client, List<String> tickets, JsonNode route) throws Exception {
-            this.route = route;
-            for (String ticket : tickets) {
-                Charge charge = intent(ticket).getLatestChargeObject();
-                BalanceTransaction balance = charge.getBalanceTransactionObject();
-                Transfer transfer = charge.getTransferObject();
-                ApplicationFee fee = charge.getApplicationFeeObject();
-                long transferred = transfer.getAmount();
-                long reversed = transfer.getAmountReversed();
-                reversedPerTicket.add(reversed);
-                long returned = 0;
-                for (Transfer back : client.transfers()
-                        .list(TransferListParams.builder()
-                                .setTransferGroup("stagepass_returns_" + charge.getId())
-                                .build())
-                        .getData()) {
-                    transferred += back.getAmount() - back.getAmountReversed();
-                    returned += back.getAmount();
-                }
-                returnedPerTicket.add(returned);
-                long kept = fee.getAmount() - fee.getAmountRefunded();
-                creatorMinor += transferred - reversed - kept;
-                platformFeesMinor += kept;
-                stripeFeesMinor += balance.getFee();
-                grossMinor += balance.getAmount();
-            }
+        long platformFeesMinor() {
+            return stripe.platformFeesMinor();
+        }
+
+        long stripeFeesMinor() {
+            return stripe.stripeFeesMinor();
+        }
+
+        long grossMinor() {
+            return stripe.grossMinor();
         }
 
         boolean agrees() {
             JsonNode currencies = route.get("currencies");
             return currencies.size() == 1
-                    && currencies.get(0).get("earningsMinor").asLong() == creatorMinor
-                    && currencies.get(0).get("platformFeesMinor").asLong() == platformFeesMinor
-                    && currencies.get(0).get("grossMinor").asLong() == grossMinor
+                    && currencies.get(0).get("earningsMinor").asLong() == creatorMinor()
+                    && currencies.get(0).get("platformFeesMinor").asLong() == platformFeesMinor()
+                    && currencies.get(0).get("grossMinor").asLong() == grossMinor()
                     && route.get("lives").size() == 3;
         }
 
@@ -349,8 +341,9 @@ class PayoutsEndToEndIT {
          * back: until then Stripe's own numbers are still moving.
          */
         boolean moneyFollowed(List<Integer> reversedTickets, int wonTicket) {
-            return reversedTickets.stream().allMatch(i -> reversedPerTicket.get(i) > 0)
-                    && returnedPerTicket.get(wonTicket) > 0;
+            return reversedTickets.stream()
+                            .allMatch(i -> stripe.reversedPerTicket().get(i) > 0)
+                    && stripe.returnedPerTicket().get(wonTicket) > 0;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.stagepass.acceptance.demo;
 import io.stagepass.acceptance.check.CheckResult;
 import io.stagepass.acceptance.check.Checks;
 import io.stagepass.acceptance.client.ApiClient;
+import io.stagepass.acceptance.client.StripeSandboxClient;
 import io.stagepass.acceptance.facts.Marks;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.launcher.stack.Stack;
@@ -69,11 +70,18 @@ public final class DemoScenario {
         CheckResult replay = checks.run(new ReplayPackaged(target.kafka(), sent, marks));
         checks.runIf(replay.held(), new TicketsAndPlayback(api, sent, target.tokens()), "the replay is not READY");
         checks.runIf(money.held(), new CreatorDashboard(api, sent), "the pipeline's revenue did not hold");
+        StripeSandboxClient stripe = new StripeSandboxClient(target.stripeApiBase());
+        CheckResult earnings = checks.run(new CreatorEarnings(api, stripe, sent));
         CheckResult lake = checks.run(new LakeEvents(target.s3(), target.lakeCopy(), target.lakeWait(), sent));
         CheckResult lakeRevenue = checks.runIf(
                 lake.held() && money.held(),
                 new LakeRevenue(target.s3(), target.lakeCopy(), target.lakeWait(), sent),
                 "the lake or the pipeline's revenue did not hold");
+        checks.runIf(
+                lake.held() && earnings.held(),
+                new LakeEarnings(
+                        target.s3(), target.lakeCopy(), target.lakeWait(), sent.creatorId(), stripe, sent.tickets()),
+                "the lake or the creator's earnings did not hold");
         checks.runIf(
                 lakeRevenue.held(),
                 new AnalystExports(api, target.kafka(), target.s3(), target.lakeCopy(), target.lakeWait()),

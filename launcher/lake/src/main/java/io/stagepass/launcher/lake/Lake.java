@@ -155,8 +155,9 @@ public final class Lake implements AutoCloseable {
                 Path folder = root.resolve("topic=" + topic.topicName());
                 if (Files.isDirectory(folder)) {
                     String view = viewName(topic);
+                    // By name: files written before a schema grew a field read that field as NULL.
                     statement.execute("create view " + view + " as select * from read_parquet('" + folder
-                            + "/**/*.parquet', hive_partitioning = true)");
+                            + "/**/*.parquet', hive_partitioning = true, union_by_name = true)");
                     views.add(view);
                 }
             }

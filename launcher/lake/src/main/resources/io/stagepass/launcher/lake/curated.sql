@@ -64,6 +64,66 @@ select
     t.entitlement_reason
 from per_ticket t;
 
+-- needs: payments
+-- One row per creator, live and settlement currency: what the creator is paid from the destination charges of
+-- their tickets, with the Connect rules (Earnings): each fact carries Stripe's running totals for its charge
+-- (transferred, reversed, platform fee and its refunds), so the highest of each per ticket is the ticket's total, in
+-- whatever order the facts arrived. Charges that stayed in the platform's account are no creator's earnings.
+create view creator_earnings as
+with facts as (
+    select distinct on (stripeEventId) *,
+        coalesce(settlementAmountMinor, amountMinor) as settled,
+        (type = 'CHECKOUT_COMPLETED' and paid) or type = 'ASYNC_PAYMENT_SUCCEEDED' as sale
+    from payments
+    where destinationAccountId is not null
+),
+per_ticket as (
+    select
+        ticketId,
+        any_value(creatorId) as creator_id,
+        any_value(liveId) as live_id,
+        coalesce(any_value(settlementCurrency), any_value(currency)) as currency,
+        any_value(destinationAccountId) as destination_account_id,
+        coalesce(bool_or(sale), false) as sold,
+        coalesce(sum(settled) filter (where sale), 0) as gross,
+        coalesce(sum(feeMinor) filter (where sale), 0) as stripe_fee,
+        coalesce(sum(settled) filter (where type = 'CHARGE_REFUNDED'), 0) as refunds,
+        coalesce(sum(settled) filter (where type = 'DISPUTE_OPENED'), 0)
+            - coalesce(sum(settled) filter (where type = 'DISPUTE_CLOSED'), 0)
+            + coalesce(sum(settled) filter (where type = 'DISPUTE_CLOSED' and disputeOutcome = 'LOST'), 0) as disputes,
+        coalesce(max(transferredTotalMinor), 0) as transferred,
+        coalesce(max(reversedTotalMinor), 0) as reversed,
+        coalesce(max(applicationFeeMinor), 0) - coalesce(max(applicationFeeRefundedTotalMinor), 0) as platform_fee
+    from facts
+    group by ticketId
+)
+select
+    creator_id, live_id, currency, any_value(destination_account_id) as destination_account_id,
+    cast(count(*) filter (where sold) as bigint) as tickets_sold,
+    cast(sum(gross) as bigint) as gross_minor,
+    cast(sum(refunds) as bigint) as refunds_minor,
+    cast(sum(disputes) as bigint) as disputes_minor,
+    cast(sum(platform_fee) as bigint) as platform_fees_minor,
+    cast(sum(stripe_fee) as bigint) as stripe_fees_minor,
+    cast(sum(transferred) as bigint) as transferred_minor,
+    cast(sum(reversed) as bigint) as reversed_minor,
+    cast(sum(transferred - reversed - platform_fee) as bigint) as earnings_minor
+from per_ticket
+group by creator_id, live_id, currency;
+
+-- needs: payments
+-- The platform's fees per settlement currency and creator (the operator's GET /v1/operator/fees): platform fees kept,
+-- Stripe's processing fees the platform paid on the destination charges, and what remains.
+create view platform_fees as
+select
+    currency, creator_id,
+    cast(sum(gross_minor) as bigint) as gross_minor,
+    cast(sum(platform_fees_minor) as bigint) as platform_fees_minor,
+    cast(sum(stripe_fees_minor) as bigint) as stripe_fees_minor,
+    cast(sum(platform_fees_minor) - sum(stripe_fees_minor) as bigint) as net_minor
+from creator_earnings
+group by currency, creator_id;
+
 -- needs: revenue
 -- The revenue job's running totals per live, currency and tier (tier NULL: all tiers), the latest of each. Every
 -- counted fact adds to the "progress" below, so the greatest one is the latest record.

@@ -8,14 +8,26 @@ import org.junit.jupiter.api.Test;
 /** curated.sql reads as one statement per curated table, each with the topic views it needs. */
 class CuratedTest {
     @Test
-    void curatedSqlHoldsTheFourTablesWithWhatEachNeeds() {
+    void curatedSqlHoldsTheSixTablesWithWhatEachNeeds() {
         List<Lake.Curated> tables = Lake.Curated.load();
         assertThat(tables)
                 .extracting(Lake.Curated::name)
-                .containsExactly("tickets", "revenue_totals", "revenue_by_minute", "audience_by_live");
+                .containsExactly(
+                        "tickets",
+                        "creator_earnings",
+                        "platform_fees",
+                        "revenue_totals",
+                        "revenue_by_minute",
+                        "audience_by_live");
         assertThat(tables)
                 .extracting(Lake.Curated::needs)
-                .containsExactly(List.of("payments"), List.of("revenue"), List.of("revenue"), List.of("audience"));
+                .containsExactly(
+                        List.of("payments"),
+                        List.of("payments"),
+                        List.of("payments"),
+                        List.of("revenue"),
+                        List.of("revenue"),
+                        List.of("audience"));
         assertThat(tables)
                 .allSatisfy(table -> assertThat(table.sql())
                         .startsWith("-- ")
