@@ -74,7 +74,9 @@ public final class FreshnessBench implements Callable<Integer> {
             StripeSandbox sandbox = stack.stripeSandbox().orElseThrow();
             Catalog.Account creator = new Operator(stack.kafka()).registerCreator("Bench creator", null, "EUR");
             ApiClient api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
-            Buyer buyer = new Buyer(api, new StripeSandboxClient(sandbox.apiBase()));
+            StripeSandboxClient stripe = new StripeSandboxClient(sandbox.apiBase());
+            Buyer buyer = new Buyer(api, stripe);
+            api.setUpPayouts(creator.apiKey(), stripe, KEY_WAIT);
             ApiClient.ScheduledLive live =
                     api.scheduleLive(creator.apiKey(), LiveRequest.viewerTier("Freshness bench", "EUR", 900));
             IngestClient.of("http://127.0.0.1:" + stack.ingestPort()).awaitKnows(live.streamKey(), KEY_WAIT);
