@@ -127,7 +127,8 @@ public final class ReplayApiService implements AutoCloseable {
                 views.lives(),
                 views.tickets(),
                 views.payoutAccounts(),
-                config.platformFee(),
+                creatorId -> config.platformFee()
+                        .forCreator(views.creators().byId(creatorId).orElse(null)),
                 new Checkout(
                         config.stripe(),
                         links,

@@ -130,6 +130,22 @@ class PayoutsEndToEndIT {
             assertThat(browser.driver().findElement(By.id("checkout")).isEnabled())
                     .isTrue();
         }
+        // The operator gives this creator a fee of their own: 5 % and nothing fixed in EUR.
+        String operatorKey = stack.secret(Secret.OPERATOR);
+        String feeRoute =
+                api.url() + "/v1/operator/creators/" + creator.creator().getCreatorId() + "/platform-fee";
+        HttpResponse<String> wrongFee = operator("PUT", feeRoute, operatorKey, "{\"percent\": \"75\"}");
+        assertThat(wrongFee.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(wrongFee.body()).get("fields").get("percent").asText())
+                .contains("from 0 to 50");
+        assertThat(operator("PUT", feeRoute, creator.apiKey(), "{\"percent\": \"5\"}")
+                        .statusCode())
+                .as("a creator's key is not the operator's")
+                .isEqualTo(401);
+        HttpResponse<String> own =
+                operator("PUT", feeRoute, operatorKey, "{\"percent\": \"5\", \"fixed\": {\"EUR\": 0}}");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(JSON.readTree(own.body()).get("platformFee").asText()).isEqualTo("5% per ticket");
         Buyer.Ticket ticket = buyer.buy(live.liveId(), "first@example.com");
         PaymentIntent intent = intent(ticket.id());
         Charge charge = intent.getLatestChargeObject();
@@ -139,7 +155,13 @@ class PayoutsEndToEndIT {
                         .get("stripeAccountId")
                         .asText());
         assertThat(charge.getApplicationFeeAmount())
-                .as("10 %% + 0.30 EUR of 12.00 EUR")
+                .as("the creator's own fee: 5 % of 12.00 EUR")
+                .isEqualTo(60);
+        assertThat(operator("DELETE", feeRoute, operatorKey, null).body()).contains("10% + 0.30 EUR per ticket");
+        PaymentIntent next =
+                intent(buyer.buy(live.liveId(), "second@example.com").id());
+        assertThat(next.getLatestChargeObject().getApplicationFeeAmount())
+                .as("back to the deployment's: 10 % + 0.30 EUR of 12.00 EUR")
                 .isEqualTo(150);
     }
 
@@ -290,6 +312,21 @@ class PayoutsEndToEndIT {
                                 .addExpand("latest_charge.transfer")
                                 .addExpand("latest_charge.application_fee")
                                 .build());
+    }
+
+    private static HttpResponse<String> operator(String method, String url, String key, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        method,
+                                        body == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static String charge(String ticket) throws Exception {

@@ -64,6 +64,10 @@ final class CreatorsCommand implements Runnable {
             System.out.println("API key:  " + account.apiKey() + "   (shown once; only its SHA-256 is stored)");
             System.out.println();
             System.out.println("Sign in to the dashboard:  " + api + "/login");
+            System.out.println("Set up payouts (Stripe Connect; tickets go on sale once it is done): the dashboard's "
+                    + "\"Set up payouts\", or");
+            System.out.println("  curl -X POST -H 'Authorization: Bearer " + account.apiKey() + "' " + api
+                    + "/v1/creator/payouts/onboarding");
             System.out.println("Schedule a live:");
             System.out.println("  curl -H 'Authorization: Bearer " + account.apiKey()
                     + "' -H 'Content-Type: application/json' \\");

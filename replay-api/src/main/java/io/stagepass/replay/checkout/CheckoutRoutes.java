@@ -62,7 +62,7 @@ public final class CheckoutRoutes {
     private final Lives lives;
     private final Tickets tickets;
     private final PayoutAccounts payoutAccounts;
-    private final PlatformFee platformFee;
+    private final java.util.function.Function<String, PlatformFee> platformFee;
     private final Checkout checkout;
     private final PlaybackTokens tokens;
     private final PlaybackTokens buyers;
@@ -74,7 +74,7 @@ public final class CheckoutRoutes {
             Lives lives,
             Tickets tickets,
             PayoutAccounts payoutAccounts,
-            PlatformFee platformFee,
+            java.util.function.Function<String, PlatformFee> platformFee,
             Checkout checkout,
             PlaybackTokens tokens,
             PlaybackTokens buyers,
@@ -156,7 +156,7 @@ public final class CheckoutRoutes {
                     email,
                     attempt != null ? attempt : UUID.randomUUID().toString(),
                     account.get().getStripeAccountId(),
-                    platformFee.feeMinor(tier.get().getPriceMinor(), live.getCurrency()));
+                    platformFee.apply(live.getCreatorId()).feeMinor(tier.get().getPriceMinor(), live.getCurrency()));
         } catch (StripeException e) {
             LOG.warn("checkout for {}: Stripe refused or did not answer: {}", live.getLiveId(), e.getMessage());
             throw new HttpResponseException(

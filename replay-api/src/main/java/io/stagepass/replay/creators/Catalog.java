@@ -118,6 +118,17 @@ public final class Catalog {
         return new Account(creator, null, write(Topic.CREATORS, creator.getCreatorId(), creator));
     }
 
+    /** The operator's fee for this creator's tickets (null: the deployment's), as an {@code UPDATED} fact. */
+    public Account setPlatformFee(Creator current, io.stagepass.events.PlatformFeeOverride fee) {
+        Creator creator = Creator.newBuilder(current)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(CreatorEventType.UPDATED)
+                .setPlatformFee(fee)
+                .build();
+        return new Account(creator, null, write(Topic.CREATORS, creator.getCreatorId(), creator));
+    }
+
     /** Gives an analyst a key to the exports API; {@code name} says who or what it is for. */
     public AnalystAccess addAnalyst(String name) {
         if (name == null || name.isBlank() || name.strip().length() > 80) {

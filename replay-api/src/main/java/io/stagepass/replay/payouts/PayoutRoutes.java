@@ -1,12 +1,16 @@
 package io.stagepass.replay.payouts;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Account;
 import com.stripe.model.AccountLink;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Earnings;
@@ -15,6 +19,8 @@ import io.stagepass.events.Money;
 import io.stagepass.events.Payout;
 import io.stagepass.events.PayoutAccount;
 import io.stagepass.events.PayoutEventType;
+import io.stagepass.events.PlatformFeeOverride;
+import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.http.InvalidFieldsException;
 import io.stagepass.platform.views.KeyHashIndex;
 import io.stagepass.platform.views.TopicView;
@@ -53,6 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class PayoutRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(PayoutRoutes.class);
     private static final Duration READ_YOUR_WRITE = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CSV_HEADER = "date,live_id,live_title,ticket_id,event,charge_currency,currency,"
             + "gross_minor,refunds_minor,disputes_minor,platform_fee_minor,transferred_minor,reversed_minor,"
             + "earnings_minor\n";
@@ -110,6 +117,8 @@ public final class PayoutRoutes {
                 ctx -> ctx.header("Cache-Control", "no-store").json(earnings(auth.creator(ctx))));
         config.routes.get("/v1/creator/statements/{month}", this::statement);
         config.routes.get("/v1/operator/fees", this::fees);
+        config.routes.put("/v1/operator/creators/{creatorId}/platform-fee", this::setFee);
+        config.routes.delete("/v1/operator/creators/{creatorId}/platform-fee", this::setFee);
     }
 
     /** Where the creator's payouts stand, in words the dashboard shows. */
@@ -149,7 +158,7 @@ public final class PayoutRoutes {
             body.put("currentlyDue", List.copyOf(account.getCurrentlyDue()));
             body.put("disabledReason", account.getDisabledReason());
         }
-        body.put("platformFee", fee.describe(creator.getDefaultCurrency()) + " per ticket");
+        body.put("platformFee", fee.forCreator(creator).describe(creator.getDefaultCurrency()) + " per ticket");
         return body;
     }
 
@@ -344,8 +353,7 @@ public final class PayoutRoutes {
         return safe.matches(".*[\",\\r\\n].*") || safe.contains("\n") ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
     }
 
-    /** {@code GET /v1/operator/fees}: the platform's fees, per settlement currency and creator. */
-    private void fees(Context ctx) {
+    private void requireOperator(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null
                 || !header.startsWith("Bearer ")
@@ -355,6 +363,66 @@ public final class PayoutRoutes {
             throw new UnauthorizedResponse(
                     "the operator's key is required: Authorization: Bearer <STAGEPASS_OPERATOR_SECRET>");
         }
+    }
+
+    /**
+     * {@code PUT /v1/operator/creators/{id}/platform-fee} {@code {"percent": "7.5", "fixed": {"EUR": 0}}}: the
+     * platform's fee on this creator's tickets from the next sale on; {@code DELETE}: back to the deployment's.
+     */
+    private void setFee(Context ctx) throws InterruptedException {
+        requireOperator(ctx);
+        Creator creator = creators.byId(ctx.pathParam("creatorId"))
+                .orElseThrow(() -> new NotFoundResponse("no creator " + ctx.pathParam("creatorId")));
+        PlatformFeeOverride override = null;
+        if (ctx.method() == HandlerType.PUT) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(ctx.body());
+            } catch (Exception e) {
+                body = null;
+            }
+            if (body == null || !body.isObject() || !body.path("percent").isValueNode()) {
+                throw new InvalidFieldsException(
+                        Map.of("percent", "required: 0 to 50 with two decimals at most, as a string (\"7.5\")"));
+            }
+            Map<String, Long> fixed = new TreeMap<>();
+            Map<String, String> problems = new LinkedHashMap<>();
+            body.path("fixed").fields().forEachRemaining(entry -> {
+                if (entry.getValue().isIntegralNumber() && entry.getValue().canConvertToLong()) {
+                    fixed.put(entry.getKey(), entry.getValue().asLong());
+                } else {
+                    problems.put("fixed." + entry.getKey(), "minor units, a whole number");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new InvalidFieldsException(problems);
+            }
+            try {
+                override =
+                        PlatformFee.parse(body.get("percent").asText(), fixed).asOverride();
+            } catch (ConfigException e) {
+                boolean percent = e.getMessage().startsWith(PlatformFee.PERCENT);
+                throw new InvalidFieldsException(Map.of(
+                        percent ? "percent" : "fixed",
+                        e.getMessage()
+                                .replace(PlatformFee.PERCENT + " must be", "must be")
+                                .replace(PlatformFee.FIXED + " lists", "lists")));
+            }
+        }
+        Catalog.Account updated = catalog.setPlatformFee(creator, override);
+        views.awaitApplied(updated.written(), READ_YOUR_WRITE);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("creatorId", creator.getCreatorId());
+        body.put(
+                "platformFee",
+                fee.forCreator(updated.creator()).describe(creator.getDefaultCurrency()) + " per ticket");
+        body.put("own", override != null);
+        ctx.header("Cache-Control", "no-store").json(body);
+    }
+
+    /** {@code GET /v1/operator/fees}: the platform's fees, per settlement currency and creator. */
+    private void fees(Context ctx) {
+        requireOperator(ctx);
         Map<String, Earnings> totals = new TreeMap<>();
         Map<String, List<Map<String, Object>>> byCurrency = new TreeMap<>();
         for (String creatorId : new TreeSet<>(earnings.creators())) {

@@ -26,6 +26,28 @@ public record PlatformFee(int basisPoints, Map<String, Long> fixedMinor) {
         fixedMinor = Map.copyOf(fixedMinor);
     }
 
+    /** The fee for a creator: the operator's for them when set, else this, the deployment's. */
+    public PlatformFee forCreator(io.stagepass.events.Creator creator) {
+        io.stagepass.events.PlatformFeeOverride own = creator == null ? null : creator.getPlatformFee();
+        return own == null ? this : new PlatformFee(own.getBasisPoints(), Map.copyOf(own.getFixedMinor()));
+    }
+
+    /** The operator's fee for one creator, as the contract stores it. */
+    public io.stagepass.events.PlatformFeeOverride asOverride() {
+        return new io.stagepass.events.PlatformFeeOverride(basisPoints, new TreeMap<>(fixedMinor));
+    }
+
+    /**
+     * A fee as the operator's route takes it: {@code percent} as a string ("7.5") and {@code fixed} as currency to
+     * minor units; the same rules as the environment's.
+     */
+    public static PlatformFee parse(String percent, Map<String, Long> fixed) {
+        StringBuilder pairs = new StringBuilder();
+        fixed.forEach((currency, minor) ->
+                pairs.append(currency).append(':').append(minor).append(','));
+        return fromEnv(Env.of(Map.of(PERCENT, percent == null ? "" : percent, FIXED, pairs.toString())));
+    }
+
     /** The fee on one ticket of {@code priceMinor} in {@code currency}. */
     public long feeMinor(long priceMinor, String currency) {
         long share = (priceMinor * basisPoints * 2 + 10_000) / 20_000;
