@@ -201,6 +201,19 @@ public final class StripeSandbox implements AutoCloseable {
 
     private void authenticate(Context ctx) {
         String key = ctx.header("Authorization");
+        if (key != null && key.startsWith("Basic ")) { // curl -u sk_test_...: as Stripe's docs show it
+            try {
+                key = "Bearer "
+                        + new String(
+                                        java.util.Base64.getDecoder()
+                                                .decode(key.substring("Basic ".length())
+                                                        .strip()),
+                                        java.nio.charset.StandardCharsets.UTF_8)
+                                .replaceFirst(":.*$", "");
+            } catch (IllegalArgumentException e) {
+                key = null;
+            }
+        }
         if (key == null || !key.startsWith("Bearer sk_")) {
             throw new UnauthorizedResponse("You did not provide an API key (Authorization: Bearer sk_test_...).");
         }
