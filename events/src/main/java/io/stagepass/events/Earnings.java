@@ -3,11 +3,12 @@ package io.stagepass.events;
 /**
  * The one copy of the Connect money rules: what a creator is paid and what the platform keeps, in the settlement
  * currency, used by the replay API's earnings and fee routes and checked against the lake's curated tables. A sale is
- * a destination charge: Stripe charges the buyer on the platform's account, takes its fee there, keeps the platform
- * fee (the application fee) and transfers the rest to the creator's connected account. A refund reverses that transfer
- * and refunds the platform fee in proportion; a dispute is recovered from the creator by reversing the transfer, and
- * given back if the dispute is won. Stripe's numbers are taken as Stripe reports them (never recomputed here): the
- * creator is paid exactly what was transferred less what was reversed.
+ * a destination charge: Stripe charges the buyer on the platform's account and takes its fee there, transfers the
+ * whole settled amount to the creator's connected account and collects the platform fee (the application fee) from
+ * it. A refund reverses the transfer and refunds the platform fee in proportion; a dispute is recovered from the
+ * creator by reversing the transfer (the platform fee is kept, as Stripe keeps its own), and given back if the dispute
+ * is won. Stripe's numbers are taken as Stripe reports them, never recomputed here: the creator is paid what was
+ * transferred, less what was reversed, less the platform fee kept.
  *
  * @param grossMinor         the tickets' amounts as settled
  * @param stripeFeesMinor    Stripe's processing fees, paid by the platform out of its fee

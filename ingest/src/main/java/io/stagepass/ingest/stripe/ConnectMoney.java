@@ -1,6 +1,9 @@
 package io.stagepass.ingest.stripe;
 
 import com.stripe.StripeClient;
+import com.stripe.exception.IdempotencyException;
+import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.PermissionException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.ApplicationFee;
 import com.stripe.model.Charge;
@@ -16,6 +19,7 @@ import com.stripe.param.TransferCreateParams;
 import com.stripe.param.TransferListParams;
 import com.stripe.param.TransferReversalCreateParams;
 import com.stripe.param.TransferReversalListParams;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,6 +41,7 @@ import java.util.Optional;
  * once make one).
  */
 public final class ConnectMoney {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectMoney.class);
     static final String REFUND = "stagepass_refund";
     static final String DISPUTE = "stagepass_dispute";
 
@@ -85,30 +90,56 @@ public final class ConnectMoney {
             if (!"succeeded".equals(refund.getStatus()) && !"pending".equals(refund.getStatus())) {
                 continue;
             }
-            if (refund.getTransferReversal() != null
-                    || reversal(charge.getTransfer(), REFUND, refund.getId()).isPresent()) {
+            if (refund.getTransferReversal() != null || reversed(charge, REFUND, refund.getId()) > 0) {
                 continue; // reversed when refunded (reverse_transfer), or by an earlier delivery
             }
-            reverse(charge, refund.getAmount(), true, REFUND, refund.getId());
+            applying(charge, () -> reverse(charge, amount(refund.getAmount()), true, REFUND, refund.getId()));
         }
         return Optional.of(totals(charge));
     }
 
-    /** After a dispute's event: its share recovered from the creator, and given back once won; then the totals. */
+    /**
+     * After a dispute's event: its share recovered from the creator, and given back once won; then the totals. An
+     * inquiry ({@code warning_*}: Stripe takes no money from the platform) moves nothing.
+     */
     public Optional<Totals> disputed(String paymentIntentId, Dispute dispute, boolean closed) throws StripeException {
         Optional<Charge> found = destinationCharge(paymentIntentId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         Charge charge = found.get();
-        Optional<TransferReversal> recovered = reversal(charge.getTransfer(), DISPUTE, dispute.getId());
-        if (recovered.isEmpty()) {
-            recovered = reverse(charge, dispute.getAmount(), false, DISPUTE, dispute.getId());
+        if (String.valueOf(dispute.getStatus()).startsWith("warning_")) {
+            return Optional.of(totals(charge));
         }
-        if (closed && !"lost".equals(dispute.getStatus()) && recovered.isPresent()) {
-            giveBack(charge, dispute.getId(), recovered.get().getAmount());
+        long recovered = reversed(charge, DISPUTE, dispute.getId());
+        if (recovered == 0) {
+            applying(charge, () -> reverse(charge, amount(dispute.getAmount()), false, DISPUTE, dispute.getId()));
+            recovered = reversed(charge, DISPUTE, dispute.getId());
+        }
+        long back = recovered;
+        if (closed && !"lost".equals(dispute.getStatus()) && back > 0) {
+            applying(charge, () -> giveBack(charge, dispute.getId(), back));
         }
         return Optional.of(totals(charge));
+    }
+
+    /** A write to Stripe that Stripe refused for good (a 4xx): logged, and the fact goes on with the totals as read. */
+    private interface Write {
+        void run() throws StripeException;
+    }
+
+    private static void applying(Charge charge, Write write) throws StripeException {
+        try {
+            write.run();
+        } catch (InvalidRequestException | PermissionException | IdempotencyException e) {
+            // Retrying would be refused the same way (Stripe replays a key's 4xx for a day): the fact still counts,
+            // with what Stripe holds; the operator settles the difference by hand.
+            LOG.error(
+                    "Connect: Stripe refused to move the money of charge {} ({}); its fact carries the totals as they "
+                            + "stand: settle it in Stripe's dashboard",
+                    charge.getId(),
+                    e.getMessage());
+        }
     }
 
     private Optional<Charge> destinationCharge(String paymentIntentId) throws StripeException {
@@ -125,45 +156,67 @@ public final class ConnectMoney {
         return charge == null || charge.getTransfer() == null ? Optional.empty() : Optional.of(charge);
     }
 
-    /** A reversal of the charge's transfer made for {@code kind} {@code id}, if one was made. */
-    private Optional<TransferReversal> reversal(String transferId, String kind, String id) throws StripeException {
-        return client
-                .transfers()
-                .reversals()
-                .list(
-                        transferId,
-                        TransferReversalListParams.builder().setLimit(100L).build())
-                .getData()
-                .stream()
-                .filter(r ->
-                        r.getMetadata() != null && id.equals(r.getMetadata().get(kind)))
-                .findFirst();
+    /** The charge's transfers to the creator: the destination transfer, then any transfers back. */
+    private List<Transfer> transfers(Charge charge) throws StripeException {
+        List<Transfer> all = new ArrayList<>();
+        all.add(client.transfers().retrieve(charge.getTransfer()));
+        all.addAll(client.transfers()
+                .list(TransferListParams.builder()
+                        .setTransferGroup(returnsGroup(charge.getId()))
+                        .setLimit(100L)
+                        .build())
+                .getData());
+        return all;
+    }
+
+    /** What was reversed of the charge's transfers for {@code kind} {@code id}: 0 when nothing was. */
+    private long reversed(Charge charge, String kind, String id) throws StripeException {
+        long total = 0;
+        for (Transfer transfer : transfers(charge)) {
+            for (TransferReversal reversal : client.transfers()
+                    .reversals()
+                    .list(
+                            transfer.getId(),
+                            TransferReversalListParams.builder().setLimit(100L).build())
+                    .getData()) {
+                if (reversal.getMetadata() != null
+                        && id.equals(reversal.getMetadata().get(kind))) {
+                    total = Math.addExact(total, amount(reversal.getAmount()));
+                }
+            }
+        }
+        return total;
     }
 
     /**
-     * Reverses the transfer's share of {@code amountMinor} (in the charge's currency, of the charge's amount), rounded
-     * half up, at most what is left of it; nothing when nothing is left.
+     * Reverses the transfers' share of {@code amountMinor} (in the charge's currency, of the charge's amount), rounded
+     * half up: from the destination transfer first, then from transfers back (a refund after a won dispute), at most
+     * what is left of each.
      */
-    private Optional<TransferReversal> reverse(
-            Charge charge, long amountMinor, boolean refundFee, String kind, String id) throws StripeException {
-        Transfer transfer = client.transfers().retrieve(charge.getTransfer());
-        long left = transfer.getAmount() - transfer.getAmountReversed();
-        long share = Math.min(left, proportion(transfer.getAmount(), amountMinor, charge.getAmount()));
-        if (share <= 0) {
-            return Optional.empty();
+    private void reverse(Charge charge, long amountMinor, boolean refundFee, String kind, String id)
+            throws StripeException {
+        List<Transfer> transfers = transfers(charge);
+        long share = proportion(amount(transfers.get(0).getAmount()), amountMinor, amount(charge.getAmount()));
+        for (Transfer transfer : transfers) {
+            long left = amount(transfer.getAmount()) - amount(transfer.getAmountReversed());
+            long take = Math.min(left, share);
+            if (take <= 0) {
+                continue;
+            }
+            client.transfers()
+                    .reversals()
+                    .create(
+                            transfer.getId(),
+                            TransferReversalCreateParams.builder()
+                                    .setAmount(take)
+                                    .setRefundApplicationFee(refundFee)
+                                    .putMetadata(kind, id)
+                                    .build(),
+                            RequestOptions.builder()
+                                    .setIdempotencyKey(kind + "-reversal-" + id + "-" + transfer.getId())
+                                    .build());
+            share -= take;
         }
-        return Optional.of(client.transfers()
-                .reversals()
-                .create(
-                        transfer.getId(),
-                        TransferReversalCreateParams.builder()
-                                .setAmount(share)
-                                .setRefundApplicationFee(refundFee)
-                                .putMetadata(kind, id)
-                                .build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey(kind + "-reversal-" + id)
-                                .build()));
     }
 
     /** {@code part} of {@code whole}, as a share of {@code total}, rounded half up (integers only). */
@@ -172,6 +225,14 @@ public final class ConnectMoney {
             return 0;
         }
         return Math.addExact(Math.multiplyExact(Math.multiplyExact(whole, part), 2L), total) / (2L * total);
+    }
+
+    /** An amount Stripe reported; a missing one is refused by name rather than unboxed into a NullPointerException. */
+    private static long amount(Long value) {
+        if (value == null) {
+            throw new IllegalArgumentException("Stripe's answer has no amount where one was expected");
+        }
+        return value;
     }
 
     private void giveBack(Charge charge, String disputeId, long amountMinor) throws StripeException {
@@ -209,24 +270,20 @@ public final class ConnectMoney {
     }
 
     private Totals totals(Charge charge) throws StripeException {
-        Transfer transfer = client.transfers().retrieve(charge.getTransfer());
-        long transferred = transfer.getAmount();
-        long reversed = transfer.getAmountReversed();
-        for (Transfer back : client.transfers()
-                .list(TransferListParams.builder()
-                        .setTransferGroup(returnsGroup(charge.getId()))
-                        .setLimit(100L)
-                        .build())
-                .getData()) {
-            transferred = Math.addExact(transferred, back.getAmount());
-            reversed = Math.addExact(reversed, back.getAmountReversed());
+        List<Transfer> transfers = transfers(charge);
+        long transferred = 0;
+        long reversed = 0;
+        for (Transfer transfer : transfers) {
+            transferred = Math.addExact(transferred, amount(transfer.getAmount()));
+            reversed = Math.addExact(reversed, amount(transfer.getAmountReversed()));
         }
+        Transfer transfer = transfers.get(0);
         long fee = 0;
         long feeRefunded = 0;
         if (charge.getApplicationFee() != null) {
             ApplicationFee applicationFee = client.applicationFees().retrieve(charge.getApplicationFee());
-            fee = applicationFee.getAmount();
-            feeRefunded = applicationFee.getAmountRefunded();
+            fee = amount(applicationFee.getAmount());
+            feeRefunded = amount(applicationFee.getAmountRefunded());
         }
         return new Totals(transfer.getDestination(), transferred, reversed, fee, feeRefunded);
     }

@@ -101,6 +101,16 @@ public final class ConnectWebhookRoutes {
         Account account;
         try {
             account = stripe.accounts().retrieve(event.getAccount());
+        } catch (com.stripe.exception.InvalidRequestException e) {
+            // Not an account this platform can see (deleted, or another platform's): nothing to record.
+            ctx.json(Map.of(
+                    "received",
+                    event.getId(),
+                    "handled",
+                    false,
+                    "reason",
+                    "account " + event.getAccount() + " cannot be read: " + e.getMessage()));
+            return;
         } catch (StripeException e) {
             LOG.warn("Stripe API unavailable while handling {}: {}", event.getId(), e.getMessage());
             throw new ServiceUnavailableException(
@@ -117,23 +127,21 @@ public final class ConnectWebhookRoutes {
         }
         boolean livemode = Boolean.TRUE.equals(event.getLivemode());
         if (event.getType().equals("account.updated")) {
-            publisher.publishAll(
-                    Topic.PAYOUT_ACCOUNTS,
-                    List.of(payoutAccount(account, creatorId, event, livemode)),
-                    PayoutAccount::getCreatorId,
-                    ACK_TIMEOUT);
-        } else {
-            Payout payout;
+            PayoutAccount fact;
             try {
-                payout = (Payout) PaymentFacts.dataObject(event);
-            } catch (IllegalArgumentException | ClassCastException e) {
+                fact = payoutAccount(account, creatorId, event, livemode);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new BadRequestResponse("account " + account.getId() + " is malformed: " + e.getMessage());
+            }
+            publisher.publishAll(Topic.PAYOUT_ACCOUNTS, List.of(fact), PayoutAccount::getCreatorId, ACK_TIMEOUT);
+        } else {
+            io.stagepass.events.Payout fact;
+            try {
+                fact = payoutFact((Payout) PaymentFacts.dataObject(event), creatorId, event, livemode);
+            } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
                 throw new BadRequestResponse("event " + event.getId() + " is malformed: " + e.getMessage());
             }
-            publisher.publishAll(
-                    Topic.PAYOUTS,
-                    List.of(payoutFact(payout, creatorId, event, livemode)),
-                    io.stagepass.events.Payout::getCreatorId,
-                    ACK_TIMEOUT);
+            publisher.publishAll(Topic.PAYOUTS, List.of(fact), io.stagepass.events.Payout::getCreatorId, ACK_TIMEOUT);
         }
         acknowledged.add(event.getId());
         ctx.json(Map.of("received", event.getId(), "handled", true));

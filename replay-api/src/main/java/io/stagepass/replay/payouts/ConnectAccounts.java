@@ -44,12 +44,22 @@ public final class ConnectAccounts {
         if (creator.getEmail() != null) {
             params.setEmail(creator.getEmail());
         }
-        Account made = stripe.accounts()
-                .create(
-                        params.build(),
-                        RequestOptions.builder()
-                                .setIdempotencyKey("stagepass-account-" + creator.getCreatorId())
-                                .build());
+        RequestOptions once = RequestOptions.builder()
+                .setIdempotencyKey("stagepass-account-" + creator.getCreatorId())
+                .build();
+        Account made;
+        try {
+            made = stripe.accounts().create(params.build(), once);
+        } catch (com.stripe.exception.IdempotencyException e) {
+            // Two clicks at once: the first request still runs; its answer comes to a retry a moment later.
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+            made = stripe.accounts().create(params.build(), once);
+        }
         return stripe.accounts().retrieve(made.getId());
     }
 

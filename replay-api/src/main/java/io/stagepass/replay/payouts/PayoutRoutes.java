@@ -349,8 +349,14 @@ public final class PayoutRoutes {
         if (value == null) {
             return "";
         }
-        String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        return safe.matches(".*[\",\\r\\n].*") || safe.contains("\n") ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
+        String stripped = value.stripLeading();
+        String safe = !stripped.isEmpty() && "=+-@\t\r".indexOf(stripped.charAt(0)) >= 0 ? "'" + value : value;
+        boolean quote = false;
+        for (int i = 0; i < safe.length() && !quote; i++) {
+            char c = safe.charAt(i);
+            quote = c == '"' || c == ',' || c == '\r' || c == '\n' || c == '\u2028' || c == '\u2029' || c == '\u0085';
+        }
+        return quote ? "\"" + safe.replace("\"", "\"\"") + "\"" : safe;
     }
 
     private void requireOperator(Context ctx) {

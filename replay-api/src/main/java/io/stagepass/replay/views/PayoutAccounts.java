@@ -1,6 +1,7 @@
 package io.stagepass.replay.views;
 
 import io.stagepass.events.PayoutAccount;
+import io.stagepass.events.PayoutAccountEventType;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.views.Projection;
 import java.util.Map;
@@ -22,10 +23,26 @@ public final class PayoutAccounts implements Projection<PayoutAccount> {
         return of(creatorId).map(PayoutAccount::getChargesEnabled).orElse(false);
     }
 
+    /**
+     * Keeps the newest state: two deliveries of account.updated handled at once can be written in either order, and
+     * the replay API's CREATED (read back as the account was made) never replaces what Stripe said of it since.
+     */
     @Override
     public Optional<String> put(String creatorId, PayoutAccount account) {
-        byCreator.put(account.getCreatorId(), account);
-        return Optional.of(account.getCreatorId());
+        PayoutAccount kept =
+                byCreator.merge(account.getCreatorId(), account, (held, arriving) -> newer(held, arriving));
+        return kept == account ? Optional.of(account.getCreatorId()) : Optional.empty();
+    }
+
+    static PayoutAccount newer(PayoutAccount held, PayoutAccount arriving) {
+        if (!held.getStripeAccountId().equals(arriving.getStripeAccountId())) {
+            return arriving; // a new account for the creator: the latest word
+        }
+        if (arriving.getType() != held.getType()) {
+            return arriving.getType() == PayoutAccountEventType.UPDATED ? arriving : held; // Stripe's word wins
+        }
+        // Between two of Stripe's: the later event (its time has whole seconds; a tie goes to the one read later).
+        return arriving.getOccurredAt().isBefore(held.getOccurredAt()) ? held : arriving;
     }
 
     @Override

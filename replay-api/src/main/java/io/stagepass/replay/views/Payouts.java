@@ -1,6 +1,7 @@
 package io.stagepass.replay.views;
 
 import io.stagepass.events.Payout;
+import io.stagepass.events.PayoutEventType;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.views.Projection;
 import java.util.ArrayList;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Each creator's payouts from their connected account to their bank, paid or failed, once per Stripe event. */
+/**
+ * Each creator's payouts from their connected account to their bank, one state per payout: a payout Stripe reported
+ * paid and then failed (it can: the bank sends it back) is failed, whatever order the events came in.
+ */
 public final class Payouts implements Projection<Payout> {
     public static final String NAME = "payouts";
 
@@ -31,9 +35,11 @@ public final class Payouts implements Projection<Payout> {
     public Optional<String> put(String key, Payout payout) {
         Map<String, Payout> payouts = byCreator.computeIfAbsent(payout.getCreatorId(), id -> new LinkedHashMap<>());
         synchronized (payouts) {
-            if (payouts.putIfAbsent(payout.getStripeEventId(), payout) != null) {
-                return Optional.empty();
+            Payout held = payouts.get(payout.getPayoutId());
+            if (held != null && (held.getType() == PayoutEventType.FAILED || held.getType() == payout.getType())) {
+                return Optional.empty(); // a redelivery, or a paid that a failure already overtook
             }
+            payouts.put(payout.getPayoutId(), payout);
         }
         return Optional.of(payout.getCreatorId());
     }

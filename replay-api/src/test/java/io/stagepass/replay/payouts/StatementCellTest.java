@@ -13,5 +13,9 @@ class StatementCellTest {
         assertThat(PayoutRoutes.cell("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
         assertThat(PayoutRoutes.cell("-1")).isEqualTo("'-1");
         assertThat(PayoutRoutes.cell(null)).isEmpty();
+        assertThat(PayoutRoutes.cell("Live\u2028,=HYPERLINK(1)"))
+                .as("a line separator does not let a comma through unquoted")
+                .isEqualTo("\"Live\u2028,=HYPERLINK(1)\"");
+        assertThat(PayoutRoutes.cell("  =1+1")).as("a formula after spaces").isEqualTo("'  =1+1");
     }
 }

@@ -315,7 +315,9 @@ public final class StripeSandbox implements AutoCloseable {
                 .flatMap(e -> e.getValue().stream())
                 .toList();
         Map<String, Object> answer = new LinkedHashMap<>(intent);
-        synchronized (this) {
+        // Not the sandbox's own lock: pay() and refunds hold it while their webhook is delivered, and ingest reads the
+        // payment intent while handling that webhook.
+        synchronized (connect) {
             Map<String, Object> charge = new LinkedHashMap<>((Map<String, Object>) intent.get("latest_charge"));
             if (expand.contains("latest_charge.transfer") && charge.get("transfer") != null) {
                 charge.put("transfer", connect.transfer((String) charge.get("transfer")));

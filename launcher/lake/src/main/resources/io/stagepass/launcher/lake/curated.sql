@@ -75,7 +75,7 @@ with facts as (
         coalesce(settlementAmountMinor, amountMinor) as settled,
         (type = 'CHECKOUT_COMPLETED' and paid) or type = 'ASYNC_PAYMENT_SUCCEEDED' as sale
     from payments
-    where destinationAccountId is not null
+    where destinationAccountId is not null and creatorId is not null
 ),
 per_ticket as (
     select
