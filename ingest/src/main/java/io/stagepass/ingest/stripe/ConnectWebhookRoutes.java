@@ -18,8 +18,6 @@ import io.stagepass.platform.http.ServiceUnavailableException;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,13 +43,7 @@ public final class ConnectWebhookRoutes {
     private final StripeClient stripe;
     private final EventPublisher publisher;
     private final boolean deploymentLivemode;
-    private final Set<String> acknowledged =
-            Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > StripeWebhookRoutes.REMEMBERED;
-                }
-            }));
+    private final Set<String> acknowledged = StripeWebhookRoutes.remembered();
 
     /** {@code livemode}: whether the deployment takes real money; events of the other mode are not used. */
     public ConnectWebhookRoutes(
@@ -73,24 +65,13 @@ public final class ConnectWebhookRoutes {
                     + "Connect events; the platform's go to /v1/stripe/webhook");
         }
         if (!List.of("account.updated", "payout.paid", "payout.failed").contains(event.getType())) {
-            ctx.json(Map.of(
-                    "received",
-                    event.getId(),
-                    "handled",
-                    false,
-                    "reason",
-                    "event type " + event.getType() + " is not used"));
+            ctx.json(StripeWebhookRoutes.notHandled(event, "event type " + event.getType() + " is not used"));
             return;
         }
         if (Boolean.TRUE.equals(event.getLivemode()) != deploymentLivemode) {
-            ctx.json(Map.of(
-                    "received",
-                    event.getId(),
-                    "handled",
-                    false,
-                    "reason",
-                    "a "
-                            + (deploymentLivemode ? "test-mode" : "live-mode") + " event on a "
+            ctx.json(StripeWebhookRoutes.notHandled(
+                    event,
+                    "a " + (deploymentLivemode ? "test-mode" : "live-mode") + " event on a "
                             + (deploymentLivemode ? "live" : "test") + " deployment"));
             return;
         }
@@ -103,13 +84,8 @@ public final class ConnectWebhookRoutes {
             account = stripe.accounts().retrieve(event.getAccount());
         } catch (com.stripe.exception.InvalidRequestException e) {
             // Not an account this platform can see (deleted, or another platform's): nothing to record.
-            ctx.json(Map.of(
-                    "received",
-                    event.getId(),
-                    "handled",
-                    false,
-                    "reason",
-                    "account " + event.getAccount() + " cannot be read: " + e.getMessage()));
+            ctx.json(StripeWebhookRoutes.notHandled(
+                    event, "account " + event.getAccount() + " cannot be read: " + e.getMessage()));
             return;
         } catch (StripeException e) {
             LOG.warn("Stripe API unavailable while handling {}: {}", event.getId(), e.getMessage());
@@ -121,8 +97,7 @@ public final class ConnectWebhookRoutes {
         String creatorId =
                 account.getMetadata() == null ? null : account.getMetadata().get(CREATOR_ID);
         if (creatorId == null) {
-            ctx.json(
-                    Map.of("received", event.getId(), "handled", false, "reason", "not a Stagepass creator's account"));
+            ctx.json(StripeWebhookRoutes.notHandled(event, "not a Stagepass creator's account"));
             return;
         }
         boolean livemode = Boolean.TRUE.equals(event.getLivemode());

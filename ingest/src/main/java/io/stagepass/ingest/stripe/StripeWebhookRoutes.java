@@ -45,13 +45,7 @@ public final class StripeWebhookRoutes {
     private final String webhookSecret;
     private final PaymentFacts facts;
     private final EventPublisher publisher;
-    private final Set<String> acknowledged =
-            Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED;
-                }
-            }));
+    private final Set<String> acknowledged = remembered();
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -64,6 +58,21 @@ public final class StripeWebhookRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.post("/v1/stripe/webhook", this::post);
+    }
+
+    /** The last {@value #REMEMBERED} event ids an endpoint acknowledged, so that a redelivery is not written again. */
+    static Set<String> remembered() {
+        return Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > REMEMBERED;
+            }
+        }));
+    }
+
+    /** The answer to an event that is received but records nothing, with the reason. */
+    static Map<String, Object> notHandled(Event event, String reason) {
+        return Map.of("received", event.getId(), "handled", false, "reason", reason);
     }
 
     /** A webhook's body, at most {@value #MAX_BODY} bytes. */

@@ -29,13 +29,7 @@ public final class Checkout {
 
     public Checkout(StripeSettings settings, Links links, TicketOffers offers) {
         this.offers = offers;
-        this.stripe = StripeClient.builder()
-                .setApiKey(settings.apiKey())
-                .setApiBase(settings.apiBase())
-                .setMaxNetworkRetries(2)
-                .setConnectTimeout(5_000)
-                .setReadTimeout(15_000)
-                .build();
+        this.stripe = StripeClients.of(settings);
         this.links = links;
     }
 

@@ -22,13 +22,7 @@ public final class ConnectAccounts {
     private final StripeClient stripe;
 
     public ConnectAccounts(StripeSettings settings) {
-        this.stripe = StripeClient.builder()
-                .setApiKey(settings.apiKey())
-                .setApiBase(settings.apiBase())
-                .setMaxNetworkRetries(2)
-                .setConnectTimeout(5_000)
-                .setReadTimeout(15_000)
-                .build();
+        this.stripe = io.stagepass.replay.checkout.StripeClients.of(settings);
     }
 
     /** The creator's Express account, made once, read back as Stripe has it now. */
