@@ -79,6 +79,7 @@
   function renewingLoader(Base) {
     return class extends Base {
       load(context, config, callbacks) {
+        this.cancelled = false;
         const expires = linkExpiry(context.url);
         const playlist = context.frag && context.frag.baseurl;
         const left = expires === null ? Infinity : expires - serverNow();
@@ -91,7 +92,21 @@
             const fresh = map.get(new URL(context.url, location.href).pathname);
             if (fresh) { context.url = fresh; }
           }, () => {})
-          .then(() => super.load(context, config, callbacks));
+          .then(() => {
+            // hls.js may have given up on this load meanwhile (a seek, a flush): starting it now would answer a
+            // request nobody waits for any more.
+            if (!this.cancelled) { super.load(context, config, callbacks); }
+          });
+      }
+
+      abort() {
+        this.cancelled = true;
+        super.abort();
+      }
+
+      destroy() {
+        this.cancelled = true;
+        super.destroy();
       }
     };
   }
