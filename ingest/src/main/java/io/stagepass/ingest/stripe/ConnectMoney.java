@@ -8,12 +8,10 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.ApplicationFee;
 import com.stripe.model.Charge;
 import com.stripe.model.Dispute;
-import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.Transfer;
 import com.stripe.model.TransferReversal;
 import com.stripe.net.RequestOptions;
-import com.stripe.param.PaymentIntentRetrieveParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.TransferCreateParams;
 import com.stripe.param.TransferListParams;
@@ -68,14 +66,14 @@ public final class ConnectMoney {
     }
 
     /** The totals of a paid charge; empty when the charge stays in the platform's account (no transfer). */
-    public Optional<Totals> paid(String paymentIntentId) throws StripeException {
-        Optional<Charge> charge = destinationCharge(paymentIntentId);
+    public Optional<Totals> paid(Optional<Charge> latest) throws StripeException {
+        Optional<Charge> charge = destinationCharge(latest);
         return charge.isEmpty() ? Optional.empty() : Optional.of(totals(charge.get()));
     }
 
     /** After a refund: every refund of the charge has reversed its share; then the totals. */
-    public Optional<Totals> refunded(String paymentIntentId) throws StripeException {
-        Optional<Charge> found = destinationCharge(paymentIntentId);
+    public Optional<Totals> refunded(Optional<Charge> latest) throws StripeException {
+        Optional<Charge> found = destinationCharge(latest);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -102,8 +100,8 @@ public final class ConnectMoney {
      * After a dispute's event: its share recovered from the creator, and given back once won; then the totals. An
      * inquiry ({@code warning_*}: Stripe takes no money from the platform) moves nothing.
      */
-    public Optional<Totals> disputed(String paymentIntentId, Dispute dispute, boolean closed) throws StripeException {
-        Optional<Charge> found = destinationCharge(paymentIntentId);
+    public Optional<Totals> disputed(Optional<Charge> latest, Dispute dispute, boolean closed) throws StripeException {
+        Optional<Charge> found = destinationCharge(latest);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -142,18 +140,9 @@ public final class ConnectMoney {
         }
     }
 
-    private Optional<Charge> destinationCharge(String paymentIntentId) throws StripeException {
-        if (paymentIntentId == null) {
-            return Optional.empty();
-        }
-        PaymentIntent intent = client.paymentIntents()
-                .retrieve(
-                        paymentIntentId,
-                        PaymentIntentRetrieveParams.builder()
-                                .addExpand("latest_charge")
-                                .build());
-        Charge charge = intent.getLatestChargeObject();
-        return charge == null || charge.getTransfer() == null ? Optional.empty() : Optional.of(charge);
+    /** The payment intent's latest charge ({@link StripeLookups#latestCharge}) when it transferred to a creator. */
+    private static Optional<Charge> destinationCharge(Optional<Charge> latest) {
+        return latest.filter(charge -> charge.getTransfer() != null);
     }
 
     /** The charge's transfers to the creator: the destination transfer, then any transfers back. */

@@ -154,13 +154,14 @@ public final class PaymentFacts {
                 .setAmountMinor(session.getAmountTotal() == null ? 0 : session.getAmountTotal())
                 .setCurrency(Money.requireCurrency(session.getCurrency()));
         if (paid && session.getPaymentIntent() != null) {
-            lookups.settlement(session.getPaymentIntent())
+            Optional<Charge> charge = lookups.latestCharge(session.getPaymentIntent());
+            StripeLookups.settlement(charge)
                     .ifPresent(settled -> fact.setFeeMinor(settled.feeMinor())
                             .setNetMinor(settled.netMinor())
                             .setSettlementCurrency(settled.currency())
                             .setSettlementAmountMinor(settled.amountMinor())
                             .setExchangeRate(rate(settled)));
-            withTransfers(fact, connect.paid(session.getPaymentIntent()));
+            withTransfers(fact, connect.paid(charge));
         }
         return Optional.of(fact.build());
     }
@@ -182,7 +183,8 @@ public final class PaymentFacts {
                 ? null
                 : event.getData().getPreviousAttributes().get("amount_refunded");
         long thisRefund = before instanceof Number number ? total - number.longValue() : total;
-        withTransfers(fact, connect.refunded(charge.getPaymentIntent()));
+        Optional<Charge> latest = lookups.latestCharge(charge.getPaymentIntent());
+        withTransfers(fact, connect.refunded(latest));
         return settled(
                 withSession(fact, session.get())
                         .setPaymentIntentId(charge.getPaymentIntent())
@@ -191,7 +193,7 @@ public final class PaymentFacts {
                         .setRefundedTotalMinor(total)
                         .setFullyRefunded(Boolean.TRUE.equals(charge.getRefunded()))
                         .setCurrency(Money.requireCurrency(charge.getCurrency())),
-                charge.getPaymentIntent());
+                latest);
     }
 
     private Optional<PaymentFact> fromDispute(Dispute dispute, PaymentFact.Builder fact, boolean livemode)
@@ -209,10 +211,8 @@ public final class PaymentFacts {
             case "lost" -> DisputeOutcome.LOST;
             default -> null;
         };
-        withTransfers(
-                fact,
-                connect.disputed(
-                        dispute.getPaymentIntent(), dispute, fact.getType() == PaymentEventType.DISPUTE_CLOSED));
+        Optional<Charge> latest = lookups.latestCharge(dispute.getPaymentIntent());
+        withTransfers(fact, connect.disputed(latest, dispute, fact.getType() == PaymentEventType.DISPUTE_CLOSED));
         return settled(
                 withSession(fact, session.get())
                         .setPaymentIntentId(dispute.getPaymentIntent())
@@ -220,16 +220,15 @@ public final class PaymentFacts {
                         .setAmountMinor(dispute.getAmount() == null ? 0 : dispute.getAmount())
                         .setCurrency(Money.requireCurrency(dispute.getCurrency()))
                         .setDisputeOutcome(fact.getType() == PaymentEventType.DISPUTE_CLOSED ? outcome : null),
-                dispute.getPaymentIntent());
+                latest);
     }
 
     /**
      * A refund or a dispute in the settlement currency: converted at the rate its charge settled at. (Stripe converts a
      * refund at the rate of the day, so this can differ from the refund's own balance transaction by the rate's move.)
      */
-    private Optional<PaymentFact> settled(PaymentFact.Builder fact, String paymentIntentId) throws StripeException {
-        Optional<StripeLookups.Settlement> charge =
-                paymentIntentId == null ? Optional.empty() : lookups.settlement(paymentIntentId);
+    private static Optional<PaymentFact> settled(PaymentFact.Builder fact, Optional<Charge> latest) {
+        Optional<StripeLookups.Settlement> charge = StripeLookups.settlement(latest);
         if (charge.isPresent()) {
             StripeLookups.Settlement settled = charge.get();
             fact.setSettlementCurrency(settled.currency())

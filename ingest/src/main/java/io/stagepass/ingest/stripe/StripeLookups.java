@@ -57,15 +57,26 @@ public final class StripeLookups {
         return sessions.getData().stream().findFirst();
     }
 
-    /** How a payment intent's charge settled, once Stripe has made its balance transaction. */
-    public Optional<Settlement> settlement(String paymentIntentId) throws StripeException {
+    /**
+     * A payment intent's latest charge with its balance transaction: one read for a webhook, for how the charge
+     * settled ({@link #settlement(Charge)}) and where its money went ({@link ConnectMoney}).
+     */
+    public Optional<Charge> latestCharge(String paymentIntentId) throws StripeException {
+        if (paymentIntentId == null) {
+            return Optional.empty();
+        }
         PaymentIntent intent = client.paymentIntents()
                 .retrieve(
                         paymentIntentId,
                         PaymentIntentRetrieveParams.builder()
                                 .addExpand("latest_charge.balance_transaction")
                                 .build());
-        Charge charge = intent.getLatestChargeObject();
+        return Optional.ofNullable(intent.getLatestChargeObject());
+    }
+
+    /** How a charge settled, once Stripe has made its balance transaction. */
+    public static Optional<Settlement> settlement(Optional<Charge> charged) {
+        Charge charge = charged.orElse(null);
         BalanceTransaction balance = charge == null ? null : charge.getBalanceTransactionObject();
         if (balance == null) {
             return Optional.empty();
