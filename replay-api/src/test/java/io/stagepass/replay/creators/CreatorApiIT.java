@@ -795,6 +795,88 @@ class CreatorApiIT {
         });
     }
 
+    @Test
+    void payoutRoutesRefuseWhoeverIsNotTheCreatorOrTheOperator() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            for (String path :
+                    List.of("/v1/creator/payouts", "/v1/creator/earnings", "/v1/creator/statements/2026-12")) {
+                assertThat(call(client, "GET", path, null, null).code())
+                        .as(path + " without a key")
+                        .isEqualTo(401);
+                assertThat(call(client, "GET", path, "spk_" + "x".repeat(43), null)
+                                .code())
+                        .as(path + " with a key that is no creator's")
+                        .isEqualTo(401);
+            }
+            assertThat(call(client, "POST", "/v1/creator/payouts/onboarding", null, "{}")
+                            .code())
+                    .isEqualTo(401);
+            assertThat(json(call(client, "GET", "/v1/creator/statements/december", ada.apiKey(), null))
+                            .get("fields")
+                            .get("month")
+                            .asText())
+                    .contains("yyyy-MM");
+            Response onboarding = call(client, "POST", "/v1/creator/payouts/onboarding", ada.apiKey(), "{}");
+            assertThat(onboarding.code())
+                    .as("Stripe's API does not answer here")
+                    .isEqualTo(502);
+
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                    .build();
+            String base = "http://127.0.0.1:" + server.port();
+            String setCookie = http.send(
+                            form(base + "/login", "key=" + ada.apiKey()), HttpResponse.BodyHandlers.ofString())
+                    .headers()
+                    .firstValue("Set-Cookie")
+                    .orElseThrow();
+            var crossSite = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/creator/payouts/onboarding"))
+                            .header("Cookie", setCookie.substring(0, setCookie.indexOf(';')))
+                            .header("Origin", "https://evil.example")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(crossSite.statusCode())
+                    .as("another site cannot start a creator's onboarding with their cookie")
+                    .isEqualTo(403);
+
+            String feeRoute = base + "/v1/operator/creators/" + ada.creator().getCreatorId() + "/platform-fee";
+            for (String key : java.util.Arrays.asList(null, ada.apiKey(), SECRETS.operator() + "x")) {
+                HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(feeRoute))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"percent\": \"1\"}"));
+                HttpRequest.Builder fees = HttpRequest.newBuilder(URI.create(base + "/v1/operator/fees"));
+                if (key != null) {
+                    put.header("Authorization", "Bearer " + key);
+                    fees.header("Authorization", "Bearer " + key);
+                }
+                assertThat(http.send(put.build(), HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .as("the operator's fee route for " + (key == null ? "no key" : "another key"))
+                        .isEqualTo(401);
+                assertThat(http.send(fees.build(), HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(api.views()
+                            .creators()
+                            .byId(ada.creator().getCreatorId())
+                            .orElseThrow()
+                            .getPlatformFee())
+                    .as("nothing refused changed the fee")
+                    .isNull();
+            var unknown = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/operator/creators/creator_nobody/platform-fee"))
+                            .header("Authorization", "Bearer " + SECRETS.operator())
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+        });
+    }
+
     /** A form a page of the API sends (browsers send Origin with every POST). */
     private static HttpRequest form(String url, String body) {
         URI uri = URI.create(url);

@@ -113,14 +113,11 @@ public final class ApiClient {
      */
     public void setUpPayouts(String apiKey, StripeSandboxClient stripe, java.time.Duration within) throws Exception {
         stripe.completeOnboarding(payoutsOnboarding(apiKey));
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!json(apiKey, "/v1/creator/payouts").path("canSell").asBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the creator's payouts were not set up within " + within + ": "
-                        + json(apiKey, "/v1/creator/payouts"));
-            }
-            Thread.sleep(100);
-        }
+        io.stagepass.platform.lifecycle.Await.expect(
+                "the creator's payouts set up (Connect's account.updated through ingest)",
+                within,
+                () -> json(apiKey, "/v1/creator/payouts"),
+                status -> status.path("canSell").asBoolean());
     }
 
     /** {@code POST /v1/lives/{id}/stream-key}: a new stream key; the old one stops working. */
