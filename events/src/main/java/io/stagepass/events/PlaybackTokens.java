@@ -29,6 +29,7 @@ public final class PlaybackTokens {
     private static final String PLAYBACK = "v1";
     private static final String BEACON = "b1";
     private static final String BUYER = "k1";
+    private static final String STAGE = "s1";
     private static final int MIN_SECRET_LENGTH = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -80,6 +81,15 @@ public final class PlaybackTokens {
      */
     public static PlaybackTokens forBuyers(String secret) {
         return new PlaybackTokens(secret, BUYER);
+    }
+
+    /**
+     * Stage tokens, under {@code STAGEPASS_STAGE_SECRET}: the replay API issues them, ingest checks them. A guest's
+     * (ticket set, session {@code guest}) lets one browser send camera and microphone to the live's green room; the
+     * creator's (no ticket, session {@code host}) runs the live's stage. Neither plays anything.
+     */
+    public static PlaybackTokens forStage(String secret) {
+        return new PlaybackTokens(secret, STAGE);
     }
 
     public String issue(String liveId, String ticketId, Instant expiresAt) {

@@ -298,4 +298,19 @@ public final class SampleEvents {
                 .setCurrency(CURRENCY)
                 .setArrivalDate(now());
     }
+
+    /** A guest coming on stage in a live's program at segment {@code sequence}. */
+    public static StageAppearance.Builder stageAppearance(String liveId, String ticketId, long sequence) {
+        return StageAppearance.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(StageAppearanceType.STARTED)
+                .setLiveId(liveId)
+                .setGuestId("g_0123456789abcdef")
+                .setTicketId(ticketId)
+                .setDisplayName("Ana")
+                .setTier("guest")
+                .setSequence(sequence)
+                .setLayout("side-by-side");
+    }
 }

@@ -50,7 +50,8 @@ public enum Topic {
     ANALYSTS("stagepass.catalog.analysts", 1, Cleanup.COMPACT, null, "analystId", Analyst.class),
     STREAM_HEALTH("stagepass.stream.health", 6, Cleanup.DELETE, Duration.ofDays(7), "liveId", StreamHealth.class),
     PAYOUT_ACCOUNTS("stagepass.catalog.payout-accounts", 3, Cleanup.COMPACT, null, "creatorId", PayoutAccount.class),
-    PAYOUTS("stagepass.payouts", 3, Cleanup.DELETE, null, "creatorId", Payout.class);
+    PAYOUTS("stagepass.payouts", 3, Cleanup.DELETE, null, "creatorId", Payout.class),
+    STAGE("stagepass.stage.appearances", 6, Cleanup.DELETE, null, "liveId", StageAppearance.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
     public enum Cleanup {

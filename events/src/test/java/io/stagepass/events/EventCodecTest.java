@@ -90,7 +90,13 @@ class EventCodecTest {
                         .setApplicationFeeRefundedTotalMinor(0L)
                         .build(),
                 SampleEvents.payoutAccount("creator_1").build(),
-                SampleEvents.payout("creator_1", 1320).build());
+                SampleEvents.payout("creator_1", 1320).build(),
+                SampleEvents.stageAppearance("live_1", "cs_1", 12).build(),
+                SampleEvents.stageAppearance("live_1", "cs_1", 40)
+                        .setType(StageAppearanceType.ENDED)
+                        .setLayout(null)
+                        .setReason("sent-back")
+                        .build());
     }
 
     @Test

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param beacons         viewer beacon settings
  * @param stripe          Stripe webhook settings
  * @param rtmp            RTMP ingest settings
+ * @param stageSecret     {@code STAGEPASS_STAGE_SECRET}, required ({@link Secret}): verifies the stage tokens the replay
+ *                        API gives guests' browsers and creators' stage panels
  */
 public record IngestConfig(
         String host,
@@ -43,7 +45,14 @@ public record IngestConfig(
         int senders,
         Beacons beacons,
         Stripe stripe,
-        Rtmp rtmp) {
+        Rtmp rtmp,
+        String stageSecret) {
+
+    @Override
+    public String toString() {
+        return "IngestConfig[host=" + host + ", port=" + port + ", spoolDir=" + spoolDir + ", beacons=" + beacons
+                + ", stripe=" + stripe + ", rtmp=" + rtmp + "]";
+    }
 
     /**
      * @param port            {@code STAGEPASS_RTMP_PORT}, default 1935 (0: any free port), on the ingest host
@@ -125,8 +134,8 @@ public record IngestConfig(
 
     private static IngestConfig read(Env env) {
         String host = env.string(HOST, "127.0.0.1");
-        Map<Secret, String> secrets =
-                env.secrets(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK);
+        Map<Secret, String> secrets = env.secrets(
+                Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK, Secret.STAGE);
         return new IngestConfig(
                 host,
                 env.port(PORT, DEFAULT_PORT),
@@ -148,7 +157,8 @@ public record IngestConfig(
                         secrets.get(Secret.STRIPE_WEBHOOK),
                         secrets.get(Secret.CHECKOUT),
                         secrets.get(Secret.STRIPE_CONNECT_WEBHOOK)),
-                rtmp(env));
+                rtmp(env),
+                secrets.get(Secret.STAGE));
     }
 
     private static Rtmp rtmp(Env env) {

@@ -16,6 +16,10 @@ import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.ingest.rtmp.RtmpIngest;
 import io.stagepass.ingest.rtmp.RtmpServer;
+import io.stagepass.ingest.stage.Stage;
+import io.stagepass.ingest.stage.StageFacts;
+import io.stagepass.ingest.stage.StageRoutes;
+import io.stagepass.ingest.stage.StageTickets;
 import io.stagepass.ingest.stripe.ConnectWebhookRoutes;
 import io.stagepass.ingest.stripe.PaymentFacts;
 import io.stagepass.ingest.stripe.StripeLookups;
@@ -87,8 +91,17 @@ public final class IngestService implements AutoCloseable {
                 publisher);
         ConnectWebhookRoutes connect =
                 new ConnectWebhookRoutes(config.stripe().connectWebhookSecret(), lookups, publisher, livemode);
+        Stage stage = push(new Stage(clock));
+        StageTickets stageTickets = push(new StageTickets(config.kafka(), stage).start());
+        StageRoutes stageRoutes = new StageRoutes(
+                stage,
+                stageTickets,
+                PlaybackTokens.forStage(config.stageSecret()),
+                config.beacons().allowedOrigins(),
+                clock);
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);
+            stageRoutes.register(routes);
             beacons.register(routes);
             stripe.register(routes);
             connect.register(routes);
@@ -99,7 +112,7 @@ public final class IngestService implements AutoCloseable {
                 config.rtmp().port(),
                 config.rtmp().tlsPort(),
                 config.rtmp().tls(),
-                new RtmpIngest(catalog, ingest, sender, spool, reporter),
+                new RtmpIngest(catalog, ingest, sender, spool, reporter, stage, StageFacts.to(publisher)),
                 config.rtmp().limits()));
         LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
     }

@@ -13,12 +13,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestConfigTest {
-    /** Ingest's four secrets, as an operator makes them. */
+    /** Ingest's five secrets, as an operator makes them. */
     private static final Map<String, String> SECRETS = Map.of(
             Secret.BEACONS.variable(), Secret.BEACONS.random(),
             Secret.CHECKOUT.variable(), Secret.CHECKOUT.random(),
             Secret.STRIPE_WEBHOOK.variable(), Secret.STRIPE_WEBHOOK.random(),
-            Secret.STRIPE_CONNECT_WEBHOOK.variable(), Secret.STRIPE_CONNECT_WEBHOOK.random());
+            Secret.STRIPE_CONNECT_WEBHOOK.variable(), Secret.STRIPE_CONNECT_WEBHOOK.random(),
+            Secret.STAGE.variable(), Secret.STAGE.random());
 
     private static Env env(String... pairs) {
         Map<String, String> values = new HashMap<>(SECRETS);
@@ -62,9 +63,9 @@ class IngestConfigTest {
     }
 
     @Test
-    void requiresItsFourSecretsWhereverItListensAndHoldsNoOther() {
-        for (Secret secret :
-                List.of(Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK)) {
+    void requiresItsFiveSecretsWhereverItListensAndHoldsNoOther() {
+        for (Secret secret : List.of(
+                Secret.BEACONS, Secret.CHECKOUT, Secret.STRIPE_WEBHOOK, Secret.STRIPE_CONNECT_WEBHOOK, Secret.STAGE)) {
             Map<String, String> without = new HashMap<>(SECRETS);
             without.remove(secret.variable());
             assertThatThrownBy(() -> IngestConfig.fromEnv(Env.of(without)))
@@ -78,6 +79,7 @@ class IngestConfigTest {
         assertThat(config.stripe().checkoutSecret()).isEqualTo(SECRETS.get(Secret.CHECKOUT.variable()));
         assertThat(config.stripe().connectWebhookSecret())
                 .isEqualTo(SECRETS.get(Secret.STRIPE_CONNECT_WEBHOOK.variable()));
+        assertThat(config.stageSecret()).isEqualTo(SECRETS.get(Secret.STAGE.variable()));
         assertThat(config.toString()).as("no secret in a printed configuration").doesNotContain(SECRETS.values());
     }
 

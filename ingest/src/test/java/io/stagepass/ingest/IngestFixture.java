@@ -50,6 +50,7 @@ public final class IngestFixture implements AutoCloseable {
     public static final String WEBHOOK_SECRET = "whsec_fixture_secret";
     public static final String CHECKOUT_SECRET = "fixture-checkout-offer-secret-32-chars";
     public static final String CONNECT_WEBHOOK_SECRET = "whsec_fixture_connect_secret";
+    public static final String STAGE_SECRET = "fixture-stage-token-secret-0123456789abcdef";
     /** Offers as the replay API signs them for this fixture's ingest (a test-mode deployment). */
     public static final TicketOffers OFFERS = new TicketOffers(CHECKOUT_SECRET, false);
 
@@ -98,7 +99,8 @@ public final class IngestFixture implements AutoCloseable {
                 new IngestConfig.Beacons(TOKEN_SECRET, Set.of(PLAYER_ORIGIN), 30),
                 new IngestConfig.Stripe(
                         WEBHOOK_SECRET, "sk_test_fixture", stripeApiBase, CHECKOUT_SECRET, CONNECT_WEBHOOK_SECRET),
-                rtmp);
+                rtmp,
+                STAGE_SECRET);
         ingest = IngestService.start(config);
     }
 

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
@@ -14,6 +15,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
+import java.io.InputStream;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -29,11 +31,46 @@ import org.bytedeco.javacpp.PointerPointer;
 public final class Demuxer implements AutoCloseable {
     private final AVFormatContext context;
     private final AVPacket packet = av_packet_alloc();
+    /** FFmpeg's AVFMT_FLAG_CUSTOM_IO (avformat.h): the caller gave the I/O context and frees it. */
+    private static final int AVFMT_FLAG_CUSTOM_IO = 0x0080;
+
     private final String url;
+    private final Runnable release;
 
     private Demuxer(AVFormatContext context, String url) {
+        this(context, url, () -> {});
+    }
+
+    private Demuxer(AVFormatContext context, String url, Runnable release) {
         this.context = context;
         this.url = url;
+        this.release = release;
+    }
+
+    /**
+     * Reads a container from a Java stream as it arrives (a browser's recording over a WebSocket): FFmpeg blocks in
+     * {@code in.read} until bytes come, and the input ends when the stream does. Nothing can be seeked, so {@code
+     * format} must name the container ({@code matroska} for WebM). {@code what} names the input in errors.
+     */
+    public static Demuxer read(InputStream in, String format, String what) {
+        FfmpegLog.install();
+        StreamInput input = StreamInput.open(in);
+        AVFormatContext context = avformat_alloc_context();
+        context.pb(input.context());
+        context.flags(context.flags() | AVFMT_FLAG_CUSTOM_IO);
+        int opened = avformat_open_input(context, (String) null, av_find_input_format(format), (AVDictionary) null);
+        if (opened < 0) {
+            input.close(); // avformat_open_input freed the context
+            Av.check(opened, "open " + what);
+        }
+        Demuxer demuxer = new Demuxer(context, what, input::close);
+        try {
+            Av.check(avformat_find_stream_info(context, (PointerPointer<?>) null), "read the streams of " + what);
+            return demuxer;
+        } catch (RuntimeException e) {
+            demuxer.close();
+            throw e;
+        }
     }
 
     /**
@@ -113,5 +150,6 @@ public final class Demuxer implements AutoCloseable {
     public void close() {
         av_packet_free(packet);
         avformat_close_input(context);
+        release.run();
     }
 }

@@ -1,6 +1,7 @@
 package io.stagepass.ingest.rtmp;
 
 import io.stagepass.events.Live;
+import io.stagepass.ingest.stage.ProgramLine;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -79,6 +80,7 @@ final class RtmpConnection implements Runnable {
     private Live live;
     private int publishStreamId;
     private Segmenter segmenter;
+    private ProgramLine program;
     private Map<String, Object> metadata = Map.of();
 
     RtmpConnection(Socket socket, RtmpServer server, RtmpIngest ingest, RtmpServer.Limits limits) {
@@ -273,11 +275,13 @@ final class RtmpConnection implements Runnable {
         reader.setLimits(limits.maxMessageBytes(), 2L * limits.maxMessageBytes());
         publishStreamId = streamId;
         String liveId = live.getLiveId();
+        ProgramLine line = ingest.line(liveId, protocol());
+        program = line;
         segmenter = new Segmenter(
                 limits.segmentTarget().toMillis(),
                 ingest.maxSegmentBytes(),
                 () -> ingest.scratch(liveId),
-                (sequence, file, micros) -> ingest.segment(liveId, protocol(), sequence, file, micros));
+                (sequence, file, micros) -> line.segment(file, micros));
         writer.streamBegin(streamId);
         writer.command(
                 streamId,
@@ -298,7 +302,7 @@ final class RtmpConnection implements Runnable {
         String liveId = live.getLiveId();
         long frames = segmenter.frames();
         flushSegment();
-        ingest.ended(liveId);
+        ingest.ended(liveId); // after the program's last segments: flushSegment waited for them
         LOG.info("live {}: the publisher stopped ({}) after {} frames; the live has ended", liveId, command, frames);
         server.released(liveId, this);
         live = null;
@@ -416,6 +420,10 @@ final class RtmpConnection implements Runnable {
         } finally {
             segmenter.close();
             segmenter = null;
+            if (program != null) {
+                program.finish(); // the segments still being mixed go out before anything else of this live
+                program = null;
+            }
         }
     }
 

@@ -9,8 +9,11 @@ import io.stagepass.ingest.hls.SegmentSender;
 import io.stagepass.ingest.hls.Spool;
 import io.stagepass.ingest.hls.SpoolFullException;
 import io.stagepass.ingest.lives.LiveCatalog;
+import io.stagepass.ingest.stage.ProgramLine;
+import io.stagepass.ingest.stage.Stage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +29,38 @@ public final class RtmpIngest {
     private final SegmentSender sender;
     private final Spool spool;
     private final HealthReporter reporter;
+    private final Stage stage;
+    private final ProgramLine.Appearances appearances;
 
     public RtmpIngest(
-            LiveCatalog catalog, HlsIngest ingest, SegmentSender sender, Spool spool, HealthReporter reporter) {
+            LiveCatalog catalog,
+            HlsIngest ingest,
+            SegmentSender sender,
+            Spool spool,
+            HealthReporter reporter,
+            Stage stage,
+            ProgramLine.Appearances appearances) {
         this.catalog = catalog;
         this.ingest = ingest;
         this.sender = sender;
         this.spool = spool;
         this.reporter = reporter;
+        this.stage = stage;
+        this.appearances = appearances;
+    }
+
+    /**
+     * The program line of one publishing connection: its segments pass through, or through the stage mixer while
+     * guests are on stage, into the live's durable path.
+     */
+    ProgramLine line(String liveId, String protocol) {
+        return new ProgramLine(
+                liveId,
+                stage,
+                Clock.systemUTC(),
+                (sequence, file, micros) -> segment(liveId, protocol, sequence, file, micros),
+                () -> spool.scratch(liveId, "ts"),
+                appearances);
     }
 
     /** The live a stream key publishes to; a refusal says why, without echoing the key. */
@@ -60,19 +87,22 @@ public final class RtmpIngest {
     }
 
     /**
-     * A segment this connection cut, numbered from 0 in each connection as an encoder numbers its HLS segments. A
+     * A program segment of this connection, numbered from 0 in each run as an encoder numbers its HLS segments; the
+     * live's sequence it was stored as, or -1 when it was lost. A
      * segment the spool refuses (full, or larger than a segment may be) is lost, as a refused HLS PUT is: the live
      * goes on and the missing number becomes a gap when it ends.
      */
-    void segment(String liveId, String protocol, long sequence, Path file, long durationMicros) throws Exception {
+    long segment(String liveId, String protocol, long sequence, Path file, long durationMicros) throws Exception {
         HlsFile name = new HlsFile("rtmp" + sequence + ".ts", HlsFile.Kind.SEGMENT_TS, sequence);
+        long stored;
         try {
-            ingest.acceptCutSegment(liveId, name, file, durationMicros, protocol);
+            stored = ingest.acceptCutSegment(liveId, name, file, durationMicros, protocol);
         } catch (SpoolFullException | BodyTooLargeException e) {
             LOG.error("live {}: segment {} of this connection is lost: {}", liveId, sequence, e.getMessage());
-            return;
+            return -1;
         }
         sender.nudge();
+        return stored;
     }
 
     /** The publisher's media was refused (a codec browsers cannot play): the creator's stream health says why. */

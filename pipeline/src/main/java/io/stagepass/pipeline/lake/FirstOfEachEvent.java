@@ -67,7 +67,8 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
             Topic.DEAD_LETTERS,
             Topic.ANALYSTS,
             Topic.PAYOUT_ACCOUNTS,
-            Topic.PAYOUTS);
+            Topic.PAYOUTS,
+            Topic.STAGE);
     private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS, Topic.STREAM_HEALTH);
 
     private transient Map<Topic, EventCodec<? extends SpecificRecord>> codecs;

@@ -30,6 +30,11 @@ public enum Secret {
      * accounts (onboarding, payouts). Ingest only.
      */
     STRIPE_CONNECT_WEBHOOK("STAGEPASS_STRIPE_CONNECT_WEBHOOK_SECRET", "verifies Stripe's Connect webhooks"),
+    /**
+     * Signs stage tokens: a paying guest's browser joining a live's green room, the creator's stage panel. The replay
+     * API issues them, ingest verifies them.
+     */
+    STAGE("STAGEPASS_STAGE_SECRET", "signs stage tokens"),
     /** The platform operator's key for the operator's routes (the platform's fees). Replay API only. */
     OPERATOR("STAGEPASS_OPERATOR_SECRET", "authenticates the platform's operator");
 

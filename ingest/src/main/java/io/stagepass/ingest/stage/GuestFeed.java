@@ -1,0 +1,242 @@
+package io.stagepass.ingest.stage;
+
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+
+import io.stagepass.media.Decoder;
+import io.stagepass.media.Demuxer;
+import io.stagepass.media.Resampler;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One guest's camera and microphone as the stage mixer uses them: the browser's recording (WebM, VP8 or H.264 with
+ * Opus, in MediaRecorder's chunks) decoded on a thread of its own into the last seconds of pictures (at most 640x360)
+ * and of 48 kHz stereo sound, each placed on ingest's clock. The mixer asks for the picture and the samples of an
+ * instant; a guest whose link stalls simply has nothing newer (the picture freezes, the sound is silent), and nothing
+ * the guest sends can block the program.
+ *
+ * <p>Media time becomes ingest's clock at the first chunk: the recording's time 0 was captured about {@link
+ * #CAPTURE_AHEAD_MICROS} before that chunk arrived (MediaRecorder's timeslice plus the trip). A recording whose clock
+ * strays from ours by more than a second (a paused tab, a reconnect inside the recorder) is placed again.
+ */
+final class GuestFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestFeed.class);
+    static final long CAPTURE_AHEAD_MICROS = 300_000;
+    private static final long KEEP_MICROS = 6_000_000;
+    private static final long MAX_STRAY_MICROS = 1_000_000;
+    private static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
+    static final int MAX_WIDTH = 640;
+    static final int MAX_HEIGHT = 360;
+
+    private final String name;
+    private final Clock clock;
+    private final ChunkPipe pipe = new ChunkPipe(MAX_QUEUED_BYTES);
+    private final Thread thread;
+    private final Object lock = new Object();
+    private final Deque<Picture> pictures = new ArrayDeque<>();
+    private final SampleRing sound = new SampleRing(Resampler.RATE, (int) (KEEP_MICROS / 1_000_000) + 1);
+    private volatile long firstChunkMicros = Long.MIN_VALUE;
+    private volatile long lastChunkMicros = Long.MIN_VALUE;
+    private volatile long mediaUntilMicros = Long.MIN_VALUE;
+    private volatile String failure;
+    private volatile boolean hasVideo;
+    private volatile boolean hasAudio;
+    private long anchorWallMicros = Long.MIN_VALUE;
+    private long anchorMediaMicros;
+
+    private record Picture(long wallMicros, AVFrame frame) {}
+
+    GuestFeed(String name, Clock clock) {
+        this.name = name;
+        this.clock = clock;
+        this.thread = new Thread(this::decode, "stage-guest-" + name);
+        thread.setDaemon(true);
+    }
+
+    GuestFeed start() {
+        thread.start();
+        return this;
+    }
+
+    /** A chunk of the recording, as it came; false when the decoder is too far behind to keep up. */
+    boolean offer(byte[] chunk) {
+        long now = nowMicros();
+        if (firstChunkMicros == Long.MIN_VALUE) {
+            firstChunkMicros = now;
+        }
+        lastChunkMicros = now;
+        return pipe.offer(chunk);
+    }
+
+    /** When the last chunk arrived (ingest's clock, µs), or {@code Long.MIN_VALUE}. */
+    long lastChunkMicros() {
+        return lastChunkMicros;
+    }
+
+    /** Up to when pictures or sound are known, on ingest's clock (µs); {@code Long.MIN_VALUE} before any. */
+    long mediaUntilMicros() {
+        return mediaUntilMicros;
+    }
+
+    /** Why the recording could not be read, or null. */
+    String failure() {
+        return failure;
+    }
+
+    boolean hasVideo() {
+        return hasVideo;
+    }
+
+    boolean hasAudio() {
+        return hasAudio;
+    }
+
+    /** The loudness of the last 200 ms of sound, in dBFS (-100 for silence or none). */
+    double levelDb() {
+        long until = mediaUntilMicros;
+        if (until == Long.MIN_VALUE) {
+            return -100;
+        }
+        int n = Resampler.RATE / 5;
+        float[][] samples = samples(until - 200_000, n);
+        double sum = 0;
+        for (float[] channel : samples) {
+            for (float s : channel) {
+                sum += s * s;
+            }
+        }
+        double rms = Math.sqrt(sum / (n * samples.length));
+        return rms <= 1e-5 ? -100 : Math.max(-100, 20 * Math.log10(rms));
+    }
+
+    /**
+     * The picture shown at {@code wallMicros}: the newest one captured at or before it (a stalled link freezes the
+     * last one), or the oldest kept if all came after; null before the first. The caller frees it ({@code
+     * av_frame_free}): it is a new reference to the picture's buffer.
+     */
+    AVFrame pictureAt(long wallMicros) {
+        synchronized (lock) {
+            Picture chosen = null;
+            for (Picture picture : pictures) {
+                if (chosen == null || picture.wallMicros <= wallMicros) {
+                    chosen = picture;
+                } else {
+                    break;
+                }
+            }
+            return chosen == null ? null : av_frame_clone(chosen.frame);
+        }
+    }
+
+    /** {@code n} samples per channel from {@code wallMicros} on; silence where none were captured. */
+    float[][] samples(long wallMicros, int n) {
+        synchronized (lock) {
+            return sound.read(wallMicros, n);
+        }
+    }
+
+    private void decode() {
+        try (Demuxer demuxer = Demuxer.read(pipe, "matroska", "the camera of guest " + name)) {
+            int video = demuxer.firstStream(AVMEDIA_TYPE_VIDEO);
+            int audio = demuxer.firstStream(AVMEDIA_TYPE_AUDIO);
+            hasVideo = video >= 0;
+            hasAudio = audio >= 0;
+            try (Decoder videoDecoder = video < 0
+                            ? null
+                            : Decoder.open(demuxer.stream(video).codecpar(), 1);
+                    Decoder audioDecoder = audio < 0
+                            ? null
+                            : Decoder.open(demuxer.stream(audio).codecpar(), 1);
+                    Resampler resampler = new Resampler();
+                    TileScaler scaler = new TileScaler()) {
+                AVPacket packet;
+                while ((packet = demuxer.next()) != null) {
+                    int index = packet.stream_index();
+                    AVRational timeBase = demuxer.stream(index).time_base();
+                    if (index == video) {
+                        videoDecoder.decode(packet, frame -> picture(frame, timeBase, scaler));
+                    } else if (index == audio) {
+                        audioDecoder.decode(packet, frame -> sound(frame, timeBase, resampler));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+            LOG.info("stage: the recording of guest {} stopped: {}", name, e.getMessage());
+        } finally {
+            synchronized (lock) {
+                pictures.forEach(p -> av_frame_free(p.frame));
+                pictures.clear();
+            }
+        }
+    }
+
+    private void picture(AVFrame frame, AVRational timeBase, TileScaler scaler) {
+        long pts = frame.best_effort_timestamp();
+        if (pts == AV_NOPTS_VALUE) {
+            return;
+        }
+        long wall = wall(pts * 1_000_000L * timeBase.num() / timeBase.den());
+        int[] size = TileScaler.fit(frame.width(), frame.height(), MAX_WIDTH, MAX_HEIGHT);
+        AVFrame scaled = scaler.scaled(frame, size[0], size[1]);
+        synchronized (lock) {
+            pictures.add(new Picture(wall, scaled));
+            while (pictures.size() > 1 && pictures.peekFirst().wallMicros < wall - KEEP_MICROS) {
+                AVFrame old = pictures.pollFirst().frame;
+                av_frame_free(old);
+            }
+        }
+        mediaUntilMicros = Math.max(mediaUntilMicros, wall);
+    }
+
+    private void sound(AVFrame frame, AVRational timeBase, Resampler resampler) {
+        long pts = frame.best_effort_timestamp();
+        float[][] samples = resampler.convert(frame);
+        if (pts == AV_NOPTS_VALUE || samples[0].length == 0) {
+            return;
+        }
+        long wall = wall(pts * 1_000_000L * timeBase.num() / timeBase.den());
+        synchronized (lock) {
+            sound.write(wall, samples);
+        }
+        mediaUntilMicros = Math.max(mediaUntilMicros, wall + samples[0].length * 1_000_000L / Resampler.RATE);
+    }
+
+    /** Media time (µs) on ingest's clock, placed again when the recording strays from it. */
+    private long wall(long mediaMicros) {
+        long now = nowMicros();
+        long wall = anchorWallMicros + (mediaMicros - anchorMediaMicros);
+        if (anchorWallMicros == Long.MIN_VALUE || wall > now + MAX_STRAY_MICROS || wall < now - 2 * MAX_STRAY_MICROS) {
+            anchorWallMicros = (anchorWallMicros == Long.MIN_VALUE ? firstChunkMicros : now) - CAPTURE_AHEAD_MICROS;
+            anchorMediaMicros = mediaMicros;
+            wall = anchorWallMicros;
+        }
+        return wall;
+    }
+
+    private long nowMicros() {
+        java.time.Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    /** Stops reading (the guest left or was removed) and frees what was decoded. */
+    @Override
+    public void close() {
+        pipe.finish();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.stagepass.ingest.stage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The program of one publishing connection: the creator's segments as ingest cut them, each either passed on as it is
+ * (nobody on stage: no decoding, no cost) or mixed with the guests on stage by a {@link ProgramMixer}, in order, into
+ * the live's one durable path.
+ *
+ * <p>A switch between the creator's own stream and the mix starts a new run, numbered from 0 again as a reconnecting
+ * encoder's segments are: ingest marks its first segment as a discontinuity, so players reset their decoders where the
+ * stream's parameters change. Mixing runs on a thread of its own, so that the connection goes on reading the
+ * creator's stream meanwhile; while a mix is under way, or anybody is on stage, every segment queues behind it.
+ *
+ * <p>Before a segment is mixed, the line waits (at most {@link #GUEST_WAIT}) for the guests' media to reach the
+ * segment's end: their browsers send it in chunks, a little after the creator's frames of the same instant arrive. A
+ * guest whose media does not come in time shows their last picture and is silent, and the program goes on.
+ */
+public final class ProgramLine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramLine.class);
+    static final Duration GUEST_WAIT = Duration.ofMillis(1200);
+    private static final Duration DRAIN = Duration.ofSeconds(60);
+
+    /** Where program segments go: numbered per run from 0; returns the live's sequence, or -1 when it was lost. */
+    public interface Output {
+        long accept(long runSequence, Path file, long durationMicros) throws Exception;
+    }
+
+    /** A fresh scratch file for a mixed segment. */
+    public interface Scratch {
+        Path next() throws IOException;
+    }
+
+    /** Hears who the program shows, by the live's segment sequence: the facts of stage appearances. */
+    public interface Appearances {
+        void on(Stage.Guest guest, long sequence, Instant at);
+
+        void off(Stage.Guest guest, long sequence, Instant at, String reason);
+    }
+
+    private final String liveId;
+    private final Stage stage;
+    private final Clock clock;
+    private final Output output;
+    private final Scratch scratch;
+    private final Appearances appearances;
+    private final AtomicInteger pending = new AtomicInteger();
+    private ExecutorService mixing;
+    private ProgramMixer mixer;
+    private long runSequence;
+    private long lastSequence = -1;
+    private final Map<Stage.Guest, Boolean> shown = new LinkedHashMap<>();
+    private boolean finished;
+
+    public ProgramLine(
+            String liveId, Stage stage, Clock clock, Output output, Scratch scratch, Appearances appearances) {
+        this.liveId = liveId;
+        this.stage = stage;
+        this.clock = clock;
+        this.output = output;
+        this.scratch = scratch;
+        this.appearances = appearances;
+    }
+
+    /** A segment of the creator's stream, just cut, which this line now owns. Called on the connection's thread. */
+    public void segment(Path file, long durationMicros) throws Exception {
+        long endWall = nowMicros();
+        if (pending.get() == 0 && mixer == null && stage.lineUp(liveId).empty()) {
+            pass(file, durationMicros, List.of()); // the common case: nobody on stage, no thread hop
+            return;
+        }
+        synchronized (this) {
+            if (mixing == null) {
+                mixing = Executors.newSingleThreadExecutor(task -> {
+                    Thread thread = new Thread(task, "stage-mixer-" + liveId);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+        }
+        pending.incrementAndGet();
+        mixing.execute(() -> {
+            try {
+                process(file, durationMicros, endWall);
+            } catch (Exception e) {
+                LOG.error("live {}: a program segment is lost", liveId, e);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
+    }
+
+    private void process(Path file, long durationMicros, long endWall) throws Exception {
+        Stage.LineUp lineUp = stage.lineUp(liveId);
+        if (lineUp.empty()) {
+            closeMixer();
+            pass(file, durationMicros, List.of());
+            return;
+        }
+        awaitGuests(lineUp, endWall);
+        boolean newRun = mixer == null;
+        if (newRun) {
+            mixer = new ProgramMixer();
+            runSequence = 0;
+        }
+        Path mixed = scratch.next();
+        try {
+            mixer.mix(file, durationMicros, endWall, lineUp.guests(), lineUp.layout(), mixed);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "live {}: the stage could not mix a segment, the creator's own goes out: {}",
+                    liveId,
+                    e.getMessage());
+            Files.deleteIfExists(mixed);
+            closeMixer();
+            pass(file, durationMicros, List.of());
+            return;
+        }
+        Files.deleteIfExists(file);
+        emit(mixed, durationMicros, lineUp.who());
+    }
+
+    private void awaitGuests(Stage.LineUp lineUp, long endWall) throws InterruptedException {
+        long deadline = System.nanoTime() + GUEST_WAIT.toNanos();
+        for (Stage.Guest guest : lineUp.who()) {
+            while (guest.feed().mediaUntilMicros() < endWall && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private void pass(Path file, long durationMicros, List<Stage.Guest> who) throws Exception {
+        if (mixer != null) {
+            closeMixer();
+        }
+        emit(file, durationMicros, who);
+    }
+
+    private void closeMixer() {
+        if (mixer != null) {
+            mixer.close();
+            mixer = null;
+            runSequence = 0; // the creator's own stream again: a new run
+        }
+    }
+
+    private void emit(Path file, long durationMicros, List<Stage.Guest> who) throws Exception {
+        long sequence = output.accept(runSequence++, file, durationMicros);
+        if (sequence < 0) {
+            return;
+        }
+        lastSequence = sequence;
+        Instant now = clock.instant();
+        List<Stage.Guest> gone = new ArrayList<>();
+        for (Stage.Guest guest : shown.keySet()) {
+            if (!who.contains(guest)) {
+                gone.add(guest);
+            }
+        }
+        for (Stage.Guest guest : gone) {
+            shown.remove(guest);
+            appearances.off(guest, sequence, now, guest.offReason());
+        }
+        for (Stage.Guest guest : who) {
+            if (shown.putIfAbsent(guest, Boolean.TRUE) == null) {
+                appearances.on(guest, sequence, now);
+            }
+        }
+    }
+
+    /**
+     * The connection ends: waits for the segments still being mixed, then the guests shown leave the program (their
+     * appearance ends after the last segment). Idempotent.
+     */
+    public void finish() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        if (mixing != null) {
+            mixing.shutdown();
+            try {
+                if (!mixing.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+                    LOG.error(
+                            "live {}: the stage mixer did not finish its last segments in {} s",
+                            liveId,
+                            DRAIN.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Instant now = clock.instant();
+        for (Stage.Guest guest : shown.keySet()) {
+            appearances.off(guest, lastSequence + 1, now, "stream-ended");
+        }
+        shown.clear();
+        closeMixer();
+    }
+
+    @Override
+    public void close() {
+        finish();
+    }
+
+    private long nowMicros() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+}
