@@ -53,6 +53,11 @@ public final class PageSecurity {
             Function<String, List<String>> creatorOrigins) {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
         beaconTargets.stream().map(PageSecurity::origin).forEach(connect::add);
+        // a guest's stage page opens a WebSocket to ingest: ws(s):// of the same origin
+        beaconTargets.stream()
+                .map(PageSecurity::origin)
+                .map(o -> o.replaceFirst("^http", "ws"))
+                .forEach(connect::add);
         objectStores.stream().map(PageSecurity::origin).forEach(connect::add); // hls.js follows the 302 there
         Set<String> images = new LinkedHashSet<>(List.of("'self'", "data:", "blob:"));
         objectStores.stream().map(PageSecurity::origin).forEach(images::add);

@@ -69,7 +69,8 @@ public record ReplayApiConfig(
             String sessions,
             String beacons,
             String checkout,
-            String operator) {
+            String operator,
+            String stage) {
         /** Fresh random secrets, for a stack started in one process (tests, benchmarks). */
         public static Secrets random() {
             return new Secrets(
@@ -78,7 +79,8 @@ public record ReplayApiConfig(
                     Secret.SESSIONS.random(),
                     Secret.BEACONS.random(),
                     Secret.CHECKOUT.random(),
-                    Secret.OPERATOR.random());
+                    Secret.OPERATOR.random(),
+                    Secret.STAGE.random());
         }
 
         static Secrets fromEnv(Env env) {
@@ -88,19 +90,21 @@ public record ReplayApiConfig(
                     Secret.SESSIONS,
                     Secret.BEACONS,
                     Secret.CHECKOUT,
-                    Secret.OPERATOR);
+                    Secret.OPERATOR,
+                    Secret.STAGE);
             return new Secrets(
                     values.get(Secret.PLAYBACK_TOKENS),
                     values.get(Secret.OBJECT_LINKS),
                     values.get(Secret.SESSIONS),
                     values.get(Secret.BEACONS),
                     values.get(Secret.CHECKOUT),
-                    values.get(Secret.OPERATOR));
+                    values.get(Secret.OPERATOR),
+                    values.get(Secret.STAGE));
         }
 
         @Override
         public String toString() {
-            return "Secrets[6, not shown]";
+            return "Secrets[7, not shown]";
         }
     }
 

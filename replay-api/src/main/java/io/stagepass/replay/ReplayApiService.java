@@ -156,6 +156,13 @@ public final class ReplayApiService implements AutoCloseable {
                 config.platformFee(),
                 config.secrets().operator(),
                 TicketOffers.livemode(config.stripe().apiKey()));
+        io.stagepass.replay.stage.StageRoutes stage = new io.stagepass.replay.stage.StageRoutes(
+                access,
+                views.tickets(),
+                auth,
+                PlaybackTokens.forStage(config.secrets().stage()),
+                config.ingestPublicUrl(),
+                clock);
         ExportRoutes exports =
                 new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);
         DashboardRoutes dashboard = new DashboardRoutes(
@@ -190,6 +197,7 @@ public final class ReplayApiService implements AutoCloseable {
             dashboard.register(routes);
             exports.register(routes);
             payouts.register(routes);
+            stage.register(routes);
         })));
         resources.add(metrics::endStreams); // closed first: the streams end while the server can still answer
         this.links = links;

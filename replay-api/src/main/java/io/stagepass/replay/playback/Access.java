@@ -94,6 +94,11 @@ public final class Access {
                 viewer.live().getLiveId(), viewer.ticketId(), clock.instant().plus(BEACON_TOKEN_TTL), session);
     }
 
+    /** The tier of a viewer's ticket ({@code viewer}, {@code guest}, ...), if the payment named one. */
+    public Optional<String> tier(Viewer viewer) {
+        return tickets.ticket(viewer.live().getLiveId(), viewer.ticketId()).map(TicketLedger::tier);
+    }
+
     /** A session id the server gives a page (a visit, or a player before it names its screen). */
     public static String newSession() {
         return "v" + java.util.UUID.randomUUID().toString().replace("-", "");

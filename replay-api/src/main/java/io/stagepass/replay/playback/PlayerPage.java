@@ -78,6 +78,10 @@ public final class PlayerPage {
                         "beacons",
                         ingestUrl,
                         "hlsVersion",
-                        HLS_JS_VERSION)));
+                        HLS_JS_VERSION,
+                        "stage",
+                        access.tier(viewer).filter("guest"::equals).isPresent()
+                                ? "/stage/" + viewer.live().getLiveId() + "?token=" + viewer.token()
+                                : "")));
     }
 }

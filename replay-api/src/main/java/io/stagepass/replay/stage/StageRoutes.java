@@ -1,0 +1,126 @@
+package io.stagepass.replay.stage;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.stagepass.events.Creator;
+import io.stagepass.events.Live;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketLedger;
+import io.stagepass.replay.Pages;
+import io.stagepass.replay.creators.CreatorAuth;
+import io.stagepass.replay.playback.Access;
+import io.stagepass.replay.views.Tickets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The replay API's side of "Live With": it knows tickets and creators, so it issues the stage tokens ingest checks.
+ *
+ * <ul>
+ *   <li>{@code GET /stage/{liveId}?token=PLAYBACK TOKEN}: the guest's stage page (camera preview, green room, on
+ *       stage), for a standing guest ticket only; anyone else gets a page that says why not.
+ *   <li>{@code POST /v1/lives/{liveId}/stage/join} with the playback token: a guest stage token (two minutes: it only
+ *       opens the WebSocket) and ingest's WebSocket address.
+ *   <li>{@code POST /v1/creator/lives/{liveId}/stage-token} (the creator's key or dashboard session): a host token for
+ *       ingest's stage API of that live (one hour; the panel asks again).
+ * </ul>
+ */
+public final class StageRoutes {
+    static final String GUEST_TIER = "guest";
+    static final Duration GUEST_TOKEN_TTL = Duration.ofMinutes(2);
+    static final Duration HOST_TOKEN_TTL = Duration.ofHours(1);
+
+    private final Access access;
+    private final Tickets tickets;
+    private final CreatorAuth auth;
+    private final PlaybackTokens stageTokens;
+    private final String ingestUrl;
+    private final Clock clock;
+    private final String stageTemplate = Pages.template("stage.html");
+    private final String refusedTemplate = Pages.template("refused.html");
+
+    public StageRoutes(
+            Access access,
+            Tickets tickets,
+            CreatorAuth auth,
+            PlaybackTokens stageTokens,
+            String ingestUrl,
+            Clock clock) {
+        this.access = access;
+        this.tickets = tickets;
+        this.auth = auth;
+        this.stageTokens = stageTokens;
+        this.ingestUrl = ingestUrl.replaceAll("/+$", "");
+        this.clock = clock;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.get("/stage/{liveId}", this::page);
+        config.routes.post("/v1/lives/{liveId}/stage/join", this::join);
+        config.routes.post("/v1/creator/lives/{liveId}/stage-token", this::hostToken);
+    }
+
+    /** The viewer of a standing guest ticket; 403 for any other ticket. */
+    private Access.Viewer guest(Context ctx) {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String tier = tickets.ticket(viewer.live().getLiveId(), viewer.ticketId())
+                .map(TicketLedger::tier)
+                .orElse(null);
+        if (!GUEST_TIER.equals(tier)) {
+            throw new ForbiddenResponse("only a guest ticket joins the stage; this one is a "
+                    + (tier == null ? "viewer" : tier) + " ticket: watch the live from your ticket page");
+        }
+        return viewer;
+    }
+
+    private void page(Context ctx) {
+        ctx.header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer");
+        Access.Viewer viewer;
+        try {
+            viewer = guest(ctx);
+        } catch (HttpResponseException refused) {
+            ctx.status(refused.getStatus())
+                    .html(Pages.fill(
+                            refusedTemplate,
+                            Map.of(
+                                    "headline", "You cannot join this stage",
+                                    "reason", refused.getMessage(),
+                                    "hint", "Open the stage from the link on your guest ticket's page.")));
+            return;
+        }
+        ctx.html(Pages.fill(
+                stageTemplate,
+                Map.of(
+                        "title", viewer.live().getTitle(),
+                        "liveId", viewer.live().getLiveId(),
+                        "token", viewer.token(),
+                        "watch", "/watch/" + viewer.live().getLiveId() + "?token=" + viewer.token())));
+    }
+
+    private void join(Context ctx) {
+        Access.Viewer viewer = guest(ctx);
+        Instant expires = clock.instant().plus(GUEST_TOKEN_TTL);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", stageTokens.issue(viewer.live().getLiveId(), viewer.ticketId(), expires, "guest"));
+        body.put("websocket", ingestUrl.replaceFirst("^http", "ws") + "/v1/stage/guest");
+        body.put("expiresAt", expires.toString());
+        ctx.status(HttpStatus.OK).json(body);
+    }
+
+    private void hostToken(Context ctx) {
+        Creator creator = auth.creator(ctx);
+        Live live = auth.ownLive(ctx, creator);
+        Instant expires = clock.instant().plus(HOST_TOKEN_TTL);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", stageTokens.issue(live.getLiveId(), null, expires, "host"));
+        body.put("stage", ingestUrl + "/v1/stage/lives/" + live.getLiveId());
+        body.put("expiresAt", expires.toString());
+        ctx.json(body);
+    }
+}
