@@ -113,6 +113,7 @@
     $('go-live').hidden = true;
     get('/v1/lives/' + live.liveId).then((detail) => { if (state.live === live) { paintGoLive(detail, null); } }).catch(() => {});
     subscribe(live.liveId);
+    document.dispatchEvent(new CustomEvent('stagepass:live', { detail: live.liveId })); // the Stage panel follows
   }
 
   // How to stream this live: OBS's settings and the ffmpeg lines, from the API (the key itself was shown once).

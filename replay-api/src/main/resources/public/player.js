@@ -215,7 +215,49 @@
       return;
     }
     if (info.thumbnails) { loadThumbnails(info.thumbnails); }
+    paintChapters(info.chapters || []);
   }
+
+  // Who was on stage, and when: a list under the player (each a button that seeks there) and marks on the scrub bar.
+  const painted = { chapters: [] };
+  function paintChapters(chapters) {
+    painted.chapters = chapters;
+    const list = $('chapters');
+    if (!list) { return; }
+    list.innerHTML = '';
+    list.hidden = chapters.length === 0;
+    for (const mark of document.querySelectorAll('#scrub .chapter-mark')) { mark.remove(); }
+    for (const chapter of chapters) {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = chapter.title;
+      button.dataset.start = String(chapter.startSeconds);
+      button.addEventListener('click', () => { video.currentTime = chapter.startSeconds; video.play().catch(() => {}); });
+      item.append(button);
+      list.append(item);
+      const mark = document.createElement('div');
+      mark.className = 'chapter-mark';
+      mark.title = chapter.title;
+      mark.dataset.start = String(chapter.startSeconds);
+      mark.dataset.end = chapter.endSeconds === null ? '' : String(chapter.endSeconds);
+      $('scrub').append(mark);
+    }
+    placeChapterMarks();
+  }
+
+  function placeChapterMarks() {
+    const total = video.duration;
+    for (const mark of document.querySelectorAll('#scrub .chapter-mark')) {
+      if (!isFinite(total) || total <= 0) { mark.hidden = true; continue; }
+      const start = Number(mark.dataset.start);
+      const end = mark.dataset.end === '' ? total : Number(mark.dataset.end);
+      mark.hidden = false;
+      mark.style.left = (100 * start / total) + '%';
+      mark.style.width = Math.max(0.5, 100 * (end - start) / total) + '%';
+    }
+  }
+  video.addEventListener('durationchange', placeChapterMarks);
 
   async function reload(at) {
     links.reloads++;
@@ -232,7 +274,8 @@
   function renewPageLinks(next) {
     if (next.download) { $('download').href = next.download; }
     if (next.thumbnails && thumbnailsExpire - serverNow() < 30000) { loadThumbnails(next.thumbnails); }
-    info = Object.assign({}, info, { download: next.download, thumbnails: next.thumbnails, poster: next.poster });
+    info = Object.assign({}, info, { download: next.download, thumbnails: next.thumbnails, poster: next.poster, chapters: next.chapters });
+    if (JSON.stringify(next.chapters || []) !== JSON.stringify(painted.chapters)) { paintChapters(next.chapters || []); }
   }
 
   async function loadThumbnails(url) {

@@ -35,7 +35,9 @@
     if (media) return media;
     media = await navigator.mediaDevices.getUserMedia({
       video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 } },
-      audio: { echoCancellation: true, noiseSuppression: true },
+      // Echo cancellation for a guest without headphones; no noise suppression: it takes steady sounds for noise
+      // (an instrument, a singing bowl), and the creator can mute a guest whose room is loud.
+      audio: { echoCancellation: true, noiseSuppression: false },
     });
     preview.srcObject = media;
     return media;
@@ -84,11 +86,13 @@
       socket.send(JSON.stringify({ token: ticket.token, name: name }));
     };
     socket.onmessage = (event) => {
+      if (typeof event.data !== 'string') { feed.append(event.data); return; }
       const message = JSON.parse(event.data);
+      if (message.type === 'feed') { feed.start(message.mime, message.startedAt); return; }
       if (message.type === 'welcome') {
         window.stagepassStage.state = 'green-room';
         window.stagepassStage.guestId = message.guestId;
-        say('In the green room: the creator can see and hear you.', false);
+        say('In the green room: the creator can see you and your sound level.', false);
         enter.hidden = true;
         leave.hidden = false;
         record();
@@ -98,7 +102,7 @@
         window.stagepassStage.state = message.onStage ? 'on-stage' : 'green-room';
         say(message.onStage
           ? (message.muted ? 'You are on stage, muted by the creator.' : 'You are on stage: viewers see and hear you.')
-          : 'In the green room: the creator can see and hear you.', message.onStage);
+          : 'In the green room: the creator can see you and your sound level.', message.onStage);
       }
     };
     socket.onclose = (event) => {
@@ -129,6 +133,53 @@
     if (recorder && recorder.state !== 'inactive') recorder.stop();
     recorder = null;
   }
+
+  // The creator's feed, back with low delay: fragmented MP4 from ingest into Media Source Extensions, kept near the
+  // live edge (a player that falls behind skips ahead rather than lag the conversation).
+  const returned = document.getElementById('returned');
+  const feed = {
+    source: null, buffer: null, queue: [], mime: null, startedAt: 0,
+    start(mime, startedAt) {
+      this.mime = mime;
+      this.startedAt = startedAt; // when the feed's first frame reached ingest: each frame's delay is measured from it
+      this.queue = [];
+      this.buffer = null;
+      if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
+        fail('This browser cannot play the creator\'s feed (' + mime + '): you are still seen and heard.');
+        return;
+      }
+      this.source = new MediaSource();
+      returned.src = URL.createObjectURL(this.source);
+      this.source.addEventListener('sourceopen', () => {
+        this.buffer = this.source.addSourceBuffer(mime);
+        this.buffer.mode = 'segments';
+        this.buffer.addEventListener('updateend', () => this.pump());
+        this.pump();
+      }, { once: true });
+    },
+    append(data) {
+      this.queue.push(data);
+      this.pump();
+    },
+    pump() {
+      if (!this.buffer || this.buffer.updating) return;
+      const ranges = this.buffer.buffered;
+      if (ranges.length) {
+        const end = ranges.end(ranges.length - 1);
+        if (end - returned.currentTime > 1.0) returned.currentTime = Math.max(ranges.start(ranges.length - 1), end - 0.3);
+        if (returned.currentTime - ranges.start(0) > 30) { this.buffer.remove(0, returned.currentTime - 10); return; }
+        if (returned.paused) returned.play().catch(() => {});
+      }
+      const next = this.queue.shift();
+      if (next) {
+        try { this.buffer.appendBuffer(next); } catch (e) { this.queue = []; }
+      }
+      window.stagepassStage.returnFeed = { mime: this.mime, time: returned.currentTime,
+        buffered: ranges.length ? ranges.end(ranges.length - 1) : 0,
+        // from the frame's arrival at ingest to its showing here (one machine, one clock in tests)
+        delayMs: Date.now() - (this.startedAt + returned.currentTime * 1000) };
+    },
+  };
 
   enter.addEventListener('click', join);
   leave.addEventListener('click', () => {

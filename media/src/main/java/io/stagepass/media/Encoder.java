@@ -74,6 +74,43 @@ public final class Encoder implements AutoCloseable {
         return open(context, codec, globalHeader, "open the AAC encoder");
     }
 
+    /**
+     * VP8 (libvpx) as a browser's MediaRecorder records a camera: real-time speed, a keyframe every {@code
+     * keyframeInterval} frames.
+     */
+    public static Encoder vp8(int width, int height, int fps, int keyframeInterval, long bitsPerSecond) {
+        AVCodec codec = avcodec_find_encoder_by_name("libvpx");
+        if (codec == null) {
+            throw new MediaException("the bundled FFmpeg has no libvpx encoder");
+        }
+        AVCodecContext context = avcodec_alloc_context3(codec);
+        context.width(width)
+                .height(height)
+                .pix_fmt(AV_PIX_FMT_YUV420P)
+                .time_base(av_make_q(1, fps))
+                .framerate(av_make_q(fps, 1))
+                .gop_size(keyframeInterval)
+                .bit_rate(bitsPerSecond);
+        org.bytedeco.ffmpeg.global.avutil.av_opt_set(context.priv_data(), "deadline", "realtime", 0);
+        org.bytedeco.ffmpeg.global.avutil.av_opt_set(context.priv_data(), "cpu-used", "8", 0);
+        return open(context, codec, false, "open the VP8 encoder (libvpx)");
+    }
+
+    /** Opus (libopus) as a browser records a microphone: interleaved float input in 20 ms frames. */
+    public static Encoder opus(int sampleRate, int channels, long bitsPerSecond) {
+        AVCodec codec = avcodec_find_encoder_by_name("libopus");
+        if (codec == null) {
+            throw new MediaException("the bundled FFmpeg has no libopus encoder");
+        }
+        AVCodecContext context = avcodec_alloc_context3(codec);
+        context.sample_fmt(org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLT)
+                .sample_rate(sampleRate)
+                .time_base(av_make_q(1, sampleRate))
+                .bit_rate(bitsPerSecond);
+        av_channel_layout_default(context.ch_layout(), channels);
+        return open(context, codec, false, "open the Opus encoder (libopus)");
+    }
+
     private static Encoder open(AVCodecContext context, AVCodec codec, boolean globalHeader, String what) {
         if (globalHeader) {
             context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);

@@ -15,6 +15,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_compare_ts;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import java.nio.file.Path;
@@ -42,7 +43,24 @@ public final class GeneratedLive {
             Duration length,
             int keyframeSeconds,
             long videoBitsPerSecond,
-            long audioBitsPerSecond) {
+            long audioBitsPerSecond,
+            boolean realtime) {
+        public Spec(
+                int width,
+                int height,
+                int fps,
+                Duration length,
+                int keyframeSeconds,
+                long videoBitsPerSecond,
+                long audioBitsPerSecond) {
+            this(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, false);
+        }
+
+        /** The same, sent at the pace of its own timestamps (as a camera does) rather than as fast as it encodes. */
+        public Spec inRealTime() {
+            return new Spec(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, true);
+        }
+
         /** The demo's live: 640x360 at 25 fps, a keyframe (and so an HLS segment) every 2 s. */
         public static Spec demo(Duration length) {
             return new Spec(640, 360, 25, length, 2, 1_000_000, 96_000);
@@ -134,8 +152,21 @@ public final class GeneratedLive {
             picture.next();
             sound.next();
             // In time order, so the muxer interleaves without buffering much.
+            long started = System.nanoTime();
             while (!picture.ended || !sound.ended) {
                 Source earlier = sound.ended || !picture.ended && picture.before(sound) ? picture : sound;
+                if (spec.realtime()) {
+                    long dueNanos = av_rescale_q(earlier.frame.pts(), earlier.timeBase, av_make_q(1, 1_000_000)) * 1000;
+                    long wait = dueNanos - (System.nanoTime() - started);
+                    if (wait > 0) {
+                        try {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                }
                 earlier.encode();
                 earlier.next();
             }

@@ -37,10 +37,35 @@ public final class Muxer implements AutoCloseable {
     private final String url;
     private boolean ioOpened;
     private boolean started;
+    private StreamOutput output;
 
     private Muxer(AVFormatContext context, String url) {
         this.context = context;
         this.url = url;
+    }
+
+    /**
+     * An output of the named format whose bytes go to {@code sink} as they are flushed, never to a file: a fragmented
+     * MP4 for a browser's Media Source Extensions, say. Nothing is seeked back to.
+     */
+    public static Muxer toSink(String format, String what, java.util.function.Consumer<byte[]> sink) {
+        AVFormatContext context = new AVFormatContext(null);
+        Av.check(
+                avformat_alloc_output_context2(context, null, format, (String) null), "create a " + format + " output");
+        Muxer muxer = new Muxer(context, what);
+        muxer.output = StreamOutput.open(sink);
+        context.pb(muxer.output.context());
+        context.flags(context.flags() | 0x0080); // AVFMT_FLAG_CUSTOM_IO: the context is ours to free
+        return muxer;
+    }
+
+    /**
+     * Writes out what the muxer holds (a fragmented MP4's current fragment, with {@code movflags=frag_custom}) and
+     * flushes it to the sink.
+     */
+    public void flush() {
+        Av.check(av_write_frame(context, (AVPacket) null), "flush " + url);
+        org.bytedeco.ffmpeg.global.avformat.avio_flush(context.pb());
     }
 
     /** An output of the named format ({@code hls}, {@code mp4}, {@code mpegts}, ...) at a path or URL. */
@@ -88,7 +113,9 @@ public final class Muxer implements AutoCloseable {
 
     /** Opens the target (unless the format does its own I/O) and writes the header with these muxer options. */
     public void start(Map<String, String> options) {
-        if ((context.oformat().flags() & AVFMT_NOFILE) == 0) {
+        if (output != null) {
+            // the sink is the output: nothing to open
+        } else if ((context.oformat().flags() & AVFMT_NOFILE) == 0) {
             AVIOContext io = new AVIOContext(null);
             Av.check(avio_open(io, url, AVIO_FLAG_WRITE), "open " + url + " for writing");
             context.pb(io);
@@ -137,6 +164,12 @@ public final class Muxer implements AutoCloseable {
             avio_close(context.pb());
             context.pb(null);
         }
+        if (output != null) {
+            context.pb(null);
+        }
         avformat_free_context(context);
+        if (output != null) {
+            output.close();
+        }
     }
 }

@@ -98,8 +98,8 @@ public final class ReplayApiService implements AutoCloseable {
         PlaybackTokens beaconTokens = PlaybackTokens.forBeacons(config.secrets().beacons());
         Access access = new Access(tokens, beaconTokens, views.lives(), views.tickets(), clock);
         Screens screens = new Screens(clock);
-        PlaybackRoutes playback =
-                new PlaybackRoutes(access, views.replays(), views.media(), objects, urls, screens, clock);
+        PlaybackRoutes playback = new PlaybackRoutes(
+                access, views.replays(), views.media(), objects, urls, screens, views.stage(), clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
         Operations operations = new Operations(views.topicView());
@@ -162,6 +162,8 @@ public final class ReplayApiService implements AutoCloseable {
                 auth,
                 PlaybackTokens.forStage(config.secrets().stage()),
                 config.ingestPublicUrl(),
+                views.media(),
+                views.stage(),
                 clock);
         ExportRoutes exports =
                 new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);

@@ -67,7 +67,7 @@ public final class HlsIngest {
     public long acceptSegment(String liveId, HlsFile file, InputStream body)
             throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
         Spool.Staged staged = spool.stage(liveId, body, maxBody); // outside the lock: uploads can be slow
-        return accept(liveId, file, staged, null, "hls");
+        return accept(liveId, file, staged, null, "hls", false);
     }
 
     /**
@@ -76,6 +76,17 @@ public final class HlsIngest {
      */
     public long acceptCutSegment(String liveId, HlsFile file, Path scratch, long durationMicros, String protocol)
             throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
+        return acceptCutSegment(liveId, file, scratch, durationMicros, protocol, false);
+    }
+
+    /**
+     * As {@link #acceptCutSegment(String, HlsFile, Path, long, String)}; {@code stageSwitch}: the segment begins a new
+     * run because the stage mixer started or stopped, not because the encoder reconnected (stream health does not
+     * count it as a reconnect).
+     */
+    public long acceptCutSegment(
+            String liveId, HlsFile file, Path scratch, long durationMicros, String protocol, boolean stageSwitch)
+            throws IOException, SpoolFullException, BodyTooLargeException, LiveEndedException {
         Spool.Staged staged;
         try {
             staged = spool.adopt(scratch, maxBody);
@@ -83,10 +94,11 @@ public final class HlsIngest {
             Files.deleteIfExists(scratch);
             throw e;
         }
-        return accept(liveId, file, staged, durationMicros, protocol);
+        return accept(liveId, file, staged, durationMicros, protocol, stageSwitch);
     }
 
-    private long accept(String liveId, HlsFile file, Spool.Staged staged, Long durationMicros, String protocol)
+    private long accept(
+            String liveId, HlsFile file, Spool.Staged staged, Long durationMicros, String protocol, boolean stageSwitch)
             throws IOException, LiveEndedException {
         boolean committed = false;
         try {
@@ -98,7 +110,8 @@ public final class HlsIngest {
             committed = true;
             try { // the segment is durable: a measurement that fails must not fail its request
                 if (file.kind() != HlsFile.Kind.INIT) {
-                    health.segment(liveId, protocol, accepted.sequence(), accepted.newConnection(), media);
+                    health.segment(
+                            liveId, protocol, accepted.sequence(), accepted.newConnection() && !stageSwitch, media);
                 }
                 if (accepted.ended()) {
                     health.ended(liveId);

@@ -81,6 +81,7 @@ final class RtmpConnection implements Runnable {
     private int publishStreamId;
     private Segmenter segmenter;
     private ProgramLine program;
+    private ReturnTap returnTap;
     private Map<String, Object> metadata = Map.of();
 
     RtmpConnection(Socket socket, RtmpServer server, RtmpIngest ingest, RtmpServer.Limits limits) {
@@ -277,6 +278,7 @@ final class RtmpConnection implements Runnable {
         String liveId = live.getLiveId();
         ProgramLine line = ingest.line(liveId, protocol());
         program = line;
+        returnTap = ingest.returnTap(liveId);
         segmenter = new Segmenter(
                 limits.segmentTarget().toMillis(),
                 ingest.maxSegmentBytes(),
@@ -338,17 +340,29 @@ final class RtmpConnection implements Runnable {
             if (message.type() == RtmpMessage.VIDEO) {
                 FlvMedia.Video video = FlvMedia.video(message.payload());
                 switch (video.kind()) {
-                    case CONFIG -> segmenter.videoConfig(video.data());
-                    case FRAME ->
+                    case CONFIG -> {
+                        segmenter.videoConfig(video.data());
+                        returnTap.videoConfig(video.data());
+                    }
+                    case FRAME -> {
                         segmenter.video(
                                 message.timestamp(), video.compositionTimeMillis(), video.keyframe(), video.data());
+                        returnTap.video(
+                                message.timestamp(), video.compositionTimeMillis(), video.keyframe(), video.data());
+                    }
                     case IGNORED -> {}
                 }
             } else {
                 FlvMedia.Audio audio = FlvMedia.audio(message.payload());
                 switch (audio.kind()) {
-                    case CONFIG -> segmenter.audioConfig(audio.data());
-                    case FRAME -> segmenter.audio(message.timestamp(), audio.data());
+                    case CONFIG -> {
+                        segmenter.audioConfig(audio.data());
+                        returnTap.audioConfig(audio.data());
+                    }
+                    case FRAME -> {
+                        segmenter.audio(message.timestamp(), audio.data());
+                        returnTap.audio(message.timestamp(), audio.data());
+                    }
                     case IGNORED -> {}
                 }
             }
@@ -423,6 +437,10 @@ final class RtmpConnection implements Runnable {
             if (program != null) {
                 program.finish(); // the segments still being mixed go out before anything else of this live
                 program = null;
+            }
+            if (returnTap != null) {
+                returnTap.close();
+                returnTap = null;
             }
         }
     }

@@ -58,7 +58,7 @@ public final class RtmpIngest {
                 liveId,
                 stage,
                 Clock.systemUTC(),
-                (sequence, file, micros) -> segment(liveId, protocol, sequence, file, micros),
+                (sequence, file, micros, stageSwitch) -> segment(liveId, protocol, sequence, file, micros, stageSwitch),
                 () -> spool.scratch(liveId, "ts"),
                 appearances);
     }
@@ -77,6 +77,11 @@ public final class RtmpIngest {
         return live;
     }
 
+    /** What feeds this connection's frames to the guests' return feed. */
+    ReturnTap returnTap(String liveId) {
+        return new ReturnTap(liveId, stage.returnFeed(liveId));
+    }
+
     /** The largest segment the spool takes ({@code STAGEPASS_INGEST_MAX_BODY}), as for an HLS PUT. */
     long maxSegmentBytes() {
         return ingest.maxBody();
@@ -92,11 +97,12 @@ public final class RtmpIngest {
      * segment the spool refuses (full, or larger than a segment may be) is lost, as a refused HLS PUT is: the live
      * goes on and the missing number becomes a gap when it ends.
      */
-    long segment(String liveId, String protocol, long sequence, Path file, long durationMicros) throws Exception {
+    long segment(String liveId, String protocol, long sequence, Path file, long durationMicros, boolean stageSwitch)
+            throws Exception {
         HlsFile name = new HlsFile("rtmp" + sequence + ".ts", HlsFile.Kind.SEGMENT_TS, sequence);
         long stored;
         try {
-            stored = ingest.acceptCutSegment(liveId, name, file, durationMicros, protocol);
+            stored = ingest.acceptCutSegment(liveId, name, file, durationMicros, protocol, stageSwitch);
         } catch (SpoolFullException | BodyTooLargeException e) {
             LOG.error("live {}: segment {} of this connection is lost: {}", liveId, sequence, e.getMessage());
             return -1;

@@ -29,12 +29,24 @@ import org.slf4j.LoggerFactory;
  * #CAPTURE_AHEAD_MICROS} before that chunk arrived (MediaRecorder's timeslice plus the trip). A recording whose clock
  * strays from ours by more than a second (a paused tab, a reconnect inside the recorder) is placed again.
  */
-final class GuestFeed implements AutoCloseable {
+public final class GuestFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuestFeed.class);
     static final long CAPTURE_AHEAD_MICROS = 300_000;
     private static final long KEEP_MICROS = 6_000_000;
     private static final long MAX_STRAY_MICROS = 1_000_000;
     private static final long MAX_QUEUED_BYTES = 8L * 1024 * 1024;
+    /** At most this many pictures kept, and none closer than {@link #MIN_SPACING_MICROS}: a browser cannot flood memory. */
+    private static final int MAX_PICTURES = 240;
+
+    private static final long MIN_SPACING_MICROS = 15_000;
+    /** The codecs a browser records with; anything else is refused before a decoder opens. */
+    private static final java.util.Set<Integer> CODECS = java.util.Set.of(
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8,
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9,
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264,
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS);
+
+    private static final int MAX_SOURCE_PIXELS = 1920 * 1080;
     static final int MAX_WIDTH = 640;
     static final int MAX_HEIGHT = 360;
 
@@ -56,20 +68,20 @@ final class GuestFeed implements AutoCloseable {
 
     private record Picture(long wallMicros, AVFrame frame) {}
 
-    GuestFeed(String name, Clock clock) {
+    public GuestFeed(String name, Clock clock) {
         this.name = name;
         this.clock = clock;
         this.thread = new Thread(this::decode, "stage-guest-" + name);
         thread.setDaemon(true);
     }
 
-    GuestFeed start() {
+    public GuestFeed start() {
         thread.start();
         return this;
     }
 
     /** A chunk of the recording, as it came; false when the decoder is too far behind to keep up. */
-    boolean offer(byte[] chunk) {
+    public boolean offer(byte[] chunk) {
         long now = nowMicros();
         if (firstChunkMicros == Long.MIN_VALUE) {
             firstChunkMicros = now;
@@ -84,7 +96,7 @@ final class GuestFeed implements AutoCloseable {
     }
 
     /** Up to when pictures or sound are known, on ingest's clock (µs); {@code Long.MIN_VALUE} before any. */
-    long mediaUntilMicros() {
+    public long mediaUntilMicros() {
         return mediaUntilMicros;
     }
 
@@ -149,6 +161,19 @@ final class GuestFeed implements AutoCloseable {
         try (Demuxer demuxer = Demuxer.read(pipe, "matroska", "the camera of guest " + name)) {
             int video = demuxer.firstStream(AVMEDIA_TYPE_VIDEO);
             int audio = demuxer.firstStream(AVMEDIA_TYPE_AUDIO);
+            for (int stream : new int[] {video, audio}) {
+                if (stream >= 0
+                        && !CODECS.contains(demuxer.stream(stream).codecpar().codec_id())) {
+                    throw new io.stagepass.media.MediaException(
+                            "the recording is not VP8, VP9 or H.264 with Opus: record with MediaRecorder's WebM");
+                }
+            }
+            if (video >= 0
+                    && (long) demuxer.stream(video).codecpar().width()
+                                    * demuxer.stream(video).codecpar().height()
+                            > MAX_SOURCE_PIXELS) {
+                throw new io.stagepass.media.MediaException("the camera's picture is larger than 1920x1080");
+            }
             hasVideo = video >= 0;
             hasAudio = audio >= 0;
             try (Decoder videoDecoder = video < 0
@@ -174,6 +199,7 @@ final class GuestFeed implements AutoCloseable {
             failure = e.getMessage();
             LOG.info("stage: the recording of guest {} stopped: {}", name, e.getMessage());
         } finally {
+            pipe.finish(); // nothing more is read: the next chunk is refused, and the page is told why
             synchronized (lock) {
                 pictures.forEach(p -> av_frame_free(p.frame));
                 pictures.clear();
@@ -188,10 +214,21 @@ final class GuestFeed implements AutoCloseable {
         }
         long wall = wall(pts * 1_000_000L * timeBase.num() / timeBase.den());
         int[] size = TileScaler.fit(frame.width(), frame.height(), MAX_WIDTH, MAX_HEIGHT);
-        AVFrame scaled = scaler.scaled(frame, size[0], size[1]);
+        boolean fits = frame.format() == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P
+                && frame.width() <= MAX_WIDTH
+                && frame.height() <= MAX_HEIGHT;
+        // A browser's 640x360 is kept as it was decoded (a new reference to its buffer, no copy).
+        AVFrame scaled =
+                fits ? org.bytedeco.ffmpeg.global.avutil.av_frame_clone(frame) : scaler.scaled(frame, size[0], size[1]);
         synchronized (lock) {
+            Picture last = pictures.peekLast();
+            if (last != null && wall - last.wallMicros < MIN_SPACING_MICROS && wall >= last.wallMicros) {
+                av_frame_free(scaled); // more than 60 pictures a second: the program has no use for them
+                return;
+            }
             pictures.add(new Picture(wall, scaled));
-            while (pictures.size() > 1 && pictures.peekFirst().wallMicros < wall - KEEP_MICROS) {
+            while (pictures.size() > MAX_PICTURES
+                    || pictures.size() > 1 && pictures.peekFirst().wallMicros < wall - KEEP_MICROS) {
                 AVFrame old = pictures.pollFirst().frame;
                 av_frame_free(old);
             }

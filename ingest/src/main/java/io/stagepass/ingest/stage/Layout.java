@@ -9,7 +9,7 @@ import java.util.Optional;
  * Where the creator and the guests on stage go in the program's picture: side by side in a grid (two tiles side by
  * side, three or four in two rows), or the creator full-frame with the guests in small tiles along the bottom right.
  */
-enum Layout {
+public enum Layout {
     SIDE_BY_SIDE,
     PICTURE_IN_PICTURE;
 

@@ -34,11 +34,15 @@ import org.slf4j.LoggerFactory;
 public final class ProgramLine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramLine.class);
     static final Duration GUEST_WAIT = Duration.ofMillis(1200);
-    private static final Duration DRAIN = Duration.ofSeconds(60);
+    /** Below the RTMP server's takeover wait (10 s), so that an encoder's reconnect never meets a line still draining. */
+    private static final Duration DRAIN = Duration.ofSeconds(8);
 
-    /** Where program segments go: numbered per run from 0; returns the live's sequence, or -1 when it was lost. */
+    /**
+     * Where program segments go: numbered per run from 0; {@code stageSwitch} when the run began because the stage
+     * started or stopped (not the connection); returns the live's sequence, or -1 when it was lost.
+     */
     public interface Output {
-        long accept(long runSequence, Path file, long durationMicros) throws Exception;
+        long accept(long runSequence, Path file, long durationMicros, boolean stageSwitch) throws Exception;
     }
 
     /** A fresh scratch file for a mixed segment. */
@@ -63,6 +67,7 @@ public final class ProgramLine implements AutoCloseable {
     private ExecutorService mixing;
     private ProgramMixer mixer;
     private long runSequence;
+    private boolean switched; // a run has begun since the connection's first: runs now begin at stage switches
     private long lastSequence = -1;
     private final Map<Stage.Guest, Boolean> shown = new LinkedHashMap<>();
     private boolean finished;
@@ -113,20 +118,20 @@ public final class ProgramLine implements AutoCloseable {
             return;
         }
         awaitGuests(lineUp, endWall);
-        boolean newRun = mixer == null;
-        if (newRun) {
+        if (mixer == null) {
             mixer = new ProgramMixer();
             runSequence = 0;
         }
-        Path mixed = scratch.next();
+        Path mixed = null;
         try {
+            mixed = scratch.next();
             mixer.mix(file, durationMicros, endWall, lineUp.guests(), lineUp.layout(), mixed);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn(
-                    "live {}: the stage could not mix a segment, the creator's own goes out: {}",
-                    liveId,
-                    e.getMessage());
-            Files.deleteIfExists(mixed);
+                    "live {}: the stage could not mix a segment, the creator's own goes out: {}", liveId, e.toString());
+            if (mixed != null) {
+                Files.deleteIfExists(mixed);
+            }
             closeMixer();
             pass(file, durationMicros, List.of());
             return;
@@ -135,10 +140,13 @@ public final class ProgramLine implements AutoCloseable {
         emit(mixed, durationMicros, lineUp.who());
     }
 
+    /** Waits until the guests' media reach the segment's end, at most {@link #GUEST_WAIT} after the segment was cut. */
     private void awaitGuests(Stage.LineUp lineUp, long endWall) throws InterruptedException {
-        long deadline = System.nanoTime() + GUEST_WAIT.toNanos();
+        long deadline = endWall + GUEST_WAIT.toNanos() / 1000;
         for (Stage.Guest guest : lineUp.who()) {
-            while (guest.feed().mediaUntilMicros() < endWall && System.nanoTime() < deadline) {
+            while (guest.feed().mediaUntilMicros() < endWall
+                    && guest.feed().failure() == null
+                    && nowMicros() < deadline) {
                 Thread.sleep(10);
             }
         }
@@ -160,7 +168,9 @@ public final class ProgramLine implements AutoCloseable {
     }
 
     private void emit(Path file, long durationMicros, List<Stage.Guest> who) throws Exception {
-        long sequence = output.accept(runSequence++, file, durationMicros);
+        boolean stageSwitch = runSequence == 0 && switched;
+        switched = true;
+        long sequence = output.accept(runSequence++, file, durationMicros, stageSwitch);
         if (sequence < 0) {
             return;
         }

@@ -41,9 +41,9 @@ import org.bytedeco.javacpp.FloatPointer;
  * <p>The instant a creator's picture was taken is read on ingest's clock: the segment ended ({@code endWallMicros})
  * when ingest cut it, so a picture {@code d} before the segment's end was taken {@code d} before then.
  */
-final class ProgramMixer implements AutoCloseable {
+public final class ProgramMixer implements AutoCloseable {
     /** What one guest brings to the program: their feed, and whether the creator muted them. */
-    record OnStage(GuestFeed feed, boolean muted) {}
+    public record OnStage(GuestFeed feed, boolean muted) {}
 
     private Encoder video;
     private Encoder audio;
@@ -53,91 +53,102 @@ final class ProgramMixer implements AutoCloseable {
     private long lastVideoPts = Long.MIN_VALUE;
     private long nextAudioPts = Long.MIN_VALUE;
     private float[][] carry = new float[Resampler.CHANNELS][0];
+    private AVCodecParameters videoParameters;
+    private AVCodecParameters audioParameters;
     private final TileScaler creatorScaler = new TileScaler();
+    /** One for the run: it keeps the samples it holds back between segments, so the sound never drifts. */
+    private final Resampler resampler = new Resampler();
+
     private final List<TileScaler> guestScalers = new ArrayList<>();
 
     /**
      * Mixes {@code creator} (an MPEG-TS segment of H.264 and AAC lasting {@code durationMicros}) with {@code guests}
-     * into {@code out}. A creator's picture whose size differs from the run's is a {@link MediaException}: the caller
-     * starts a new run.
+     * into {@code out}; a creator's picture of another size than the run's first is fitted into its cell.
      */
-    void mix(Path creator, long durationMicros, long endWallMicros, List<OnStage> guests, Layout layout, Path out)
+    public void mix(
+            Path creator, long durationMicros, long endWallMicros, List<OnStage> guests, Layout layout, Path out)
             throws java.io.IOException {
-        try (Demuxer in = Demuxer.open(creator.toString(), "mpegts", true)) {
+        boolean first = video == null;
+        // The run's first segment is probed for the creator's size and rate; the others are read as they come, with
+        // the parameters found then (probing decodes frames of its own, which would be done twice).
+        try (Demuxer in = Demuxer.open(creator.toString(), "mpegts", first)) {
             int v = in.videoStream();
             int a = in.audioStream();
             if (v < 0) {
                 throw new MediaException("the creator's segment has no picture to put guests beside");
             }
             AVStream videoStream = in.stream(v);
-            AVCodecParameters parameters = videoStream.codecpar();
-            if (video == null) {
-                open(parameters, videoStream, Files.size(creator), durationMicros);
-            } else if (parameters.width() != width || parameters.height() != height) {
-                throw new MediaException("the creator's picture changed size from " + width + "x" + height + " to "
-                        + parameters.width() + "x" + parameters.height());
+            if (first) {
+                open(videoStream.codecpar(), videoStream, Files.size(creator), durationMicros);
+                videoParameters = copy(videoStream.codecpar());
+                audioParameters = a < 0 ? null : copy(in.stream(a).codecpar());
             }
             float[][] sound;
             try (Muxer muxer = Muxer.create("mpegts", out.toString());
-                    Decoder videoDecoder = Decoder.open(parameters, 2);
-                    Decoder audioDecoder =
-                            a < 0 ? null : Decoder.open(in.stream(a).codecpar(), 1);
-                    Resampler resampler = new Resampler()) {
+                    Decoder videoDecoder = Decoder.open(videoParameters, 1);
+                    Decoder audioDecoder = a < 0 || audioParameters == null ? null : Decoder.open(audioParameters, 1)) {
                 video.into(muxer);
                 audio.into(muxer);
                 muxer.start(Map.of());
                 Timeline timeline = new Timeline(endWallMicros, durationMicros);
                 List<Decoded> pictures = new ArrayList<>();
-                SoundCollector collected = new SoundCollector();
-                AVPacket packet;
-                while ((packet = in.next()) != null) {
-                    int index = packet.stream_index();
-                    AVRational timeBase = in.stream(index).time_base();
-                    if (index == v) {
-                        videoDecoder.decode(packet, frame -> {
-                            long micros = micros(frame.best_effort_timestamp(), timeBase);
-                            timeline.saw(micros);
-                            pictures.add(new Decoded(micros, cloneFrame(frame)));
-                        });
-                    } else if (index == a) {
-                        audioDecoder.decode(packet, frame -> {
-                            long micros = micros(frame.best_effort_timestamp(), timeBase);
-                            timeline.saw(micros);
-                            collected.add(micros, resampler.convert(frame));
-                        });
+                try {
+                    SoundCollector collected = new SoundCollector();
+                    AVPacket packet;
+                    while ((packet = in.next()) != null) {
+                        int index = packet.stream_index();
+                        AVRational timeBase = in.stream(index).time_base();
+                        if (index == v) {
+                            videoDecoder.decode(packet, frame -> {
+                                long micros = micros(frame.best_effort_timestamp(), timeBase);
+                                timeline.saw(micros);
+                                pictures.add(new Decoded(micros, cloneFrame(frame)));
+                            });
+                        } else if (index == a) {
+                            audioDecoder.decode(packet, frame -> {
+                                long micros = micros(frame.best_effort_timestamp(), timeBase);
+                                timeline.saw(micros);
+                                collected.add(micros, resampler.convert(frame));
+                            });
+                        }
                     }
-                }
-                videoDecoder.decode(null, frame -> {
-                    long micros = micros(frame.best_effort_timestamp(), timeBase(in, v));
-                    timeline.saw(micros);
-                    pictures.add(new Decoded(micros, cloneFrame(frame)));
-                });
-                boolean first = true;
-                for (Decoded picture : pictures) {
-                    try {
-                        compose(picture, timeline, guests, layout, first);
-                        first = false;
-                    } finally {
-                        av_frame_free(picture.frame);
+                    videoDecoder.decode(null, frame -> {
+                        long micros = micros(frame.best_effort_timestamp(), timeBase(in, v));
+                        timeline.saw(micros);
+                        pictures.add(new Decoded(micros, cloneFrame(frame)));
+                    });
+                    boolean keyframe = true; // each segment begins with one
+                    for (Decoded picture : pictures) {
+                        compose(picture, timeline, guests, layout, keyframe);
+                        keyframe = false;
                     }
-                }
-                long soundStart = collected.start == Long.MIN_VALUE ? timeline.firstMicros : collected.start;
-                int samples = collected.start == Long.MIN_VALUE
-                        ? (int) (durationMicros * Resampler.RATE / 1_000_000)
-                        : collected.length();
-                sound = collected.samples(samples);
-                for (OnStage guest : guests) {
-                    if (!guest.muted()) {
-                        add(sound, guest.feed().samples(timeline.wall(soundStart), samples));
+                    long soundStart = collected.start == Long.MIN_VALUE ? timeline.firstMicros : collected.start;
+                    int samples = collected.start == Long.MIN_VALUE
+                            ? (int) (durationMicros * Resampler.RATE / 1_000_000)
+                            : collected.length();
+                    sound = collected.samples(samples);
+                    for (OnStage guest : guests) {
+                        if (!guest.muted()) {
+                            add(sound, guest.feed().samples(timeline.wall(soundStart), samples));
+                        }
                     }
+                    if (nextAudioPts == Long.MIN_VALUE) {
+                        nextAudioPts = soundStart * Resampler.RATE / 1_000_000;
+                    }
+                    encodeSound(sound);
+                    muxer.finish();
+                } finally {
+                    pictures.forEach(picture -> av_frame_free(picture.frame)); // on every path: native memory
                 }
-                if (nextAudioPts == Long.MIN_VALUE) {
-                    nextAudioPts = soundStart * Resampler.RATE / 1_000_000;
-                }
-                encodeSound(sound);
-                muxer.finish();
             }
         }
+    }
+
+    private static AVCodecParameters copy(AVCodecParameters from) {
+        AVCodecParameters to = org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_alloc();
+        io.stagepass.media.Av.check(
+                org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy(to, from), "keep the stream's parameters");
+        return to;
     }
 
     private static AVRational timeBase(Demuxer in, int index) {
@@ -323,7 +334,14 @@ final class ProgramMixer implements AutoCloseable {
         if (audio != null) {
             audio.close();
         }
+        if (videoParameters != null) {
+            org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_free(videoParameters);
+        }
+        if (audioParameters != null) {
+            org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_free(audioParameters);
+        }
         creatorScaler.close();
         guestScalers.forEach(TileScaler::close);
+        resampler.close();
     }
 }

@@ -22,8 +22,11 @@ final class SampleRing {
         Arrays.fill(written, -1);
     }
 
+    /** The absolute sample index of an instant; split so that epoch microseconds times the rate never overflow. */
     private long index(long wallMicros) {
-        return Math.floorDiv(wallMicros * rate, 1_000_000L);
+        long seconds = Math.floorDiv(wallMicros, 1_000_000L);
+        long micros = Math.floorMod(wallMicros, 1_000_000L);
+        return seconds * rate + micros * rate / 1_000_000L;
     }
 
     void write(long wallMicros, float[][] block) {

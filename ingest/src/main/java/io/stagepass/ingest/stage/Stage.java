@@ -21,9 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Stage implements AutoCloseable {
     public static final int MAX_ON_STAGE = 3;
+    /** Guests of one live in the green room and on stage together: each costs a decoding thread. */
+    public static final int MAX_GUESTS = 12;
 
     private final Clock clock;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Map<String, ReturnFeed> feeds = new ConcurrentHashMap<>();
 
     /** How a guest's browser is reached: text messages to it, and closing it with a reason. */
     public interface GuestLink {
@@ -123,6 +126,11 @@ public final class Stage implements AutoCloseable {
         }
     }
 
+    /** The creator's feed of a live as its guests receive it. */
+    public ReturnFeed returnFeed(String liveId) {
+        return feeds.computeIfAbsent(liveId, id -> new ReturnFeed());
+    }
+
     private Room room(String liveId) {
         return rooms.computeIfAbsent(liveId, id -> new Room());
     }
@@ -142,6 +150,9 @@ public final class Stage implements AutoCloseable {
             Guest present = room.byTicket.get(ticketId);
             if (present != null) {
                 throw new Refused(409, "this guest link is already in use in another browser: close it there first");
+            }
+            if (room.byTicket.size() >= MAX_GUESTS) {
+                throw new Refused(429, "the green room is full (" + MAX_GUESTS + " guests): try again in a while");
             }
             Guest guest = new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, clock), clock.millis());
             room.byTicket.put(ticketId, guest);

@@ -13,9 +13,8 @@ import io.javalin.websocket.WsBinaryMessageContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
-import io.stagepass.events.Entitlement;
-import io.stagepass.events.EntitlementEventType;
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.TicketLedger;
 import io.stagepass.platform.http.HttpServices;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -31,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * The stage's edge. A guest's browser opens {@code /v1/stage/guest} (a WebSocket), says who it is in its first
  * message ({@code {"token": STAGE TOKEN, "name": "Ana"}}), and then sends its MediaRecorder chunks as binary
  * messages; it hears {@code {"type":"state",...}} whenever the creator moves it, and is closed with a code and a
- * reason when it is refused or removed (4400 bad hello, 4401 token, 4403 ticket, 4408 too slow, 4409 in use
- * elsewhere). The creator's panel runs the stage over HTTP with a host token: {@code GET /v1/stage/lives/{id}}, {@code
+ * reason when it is refused or removed (4400 bad hello, 4401 token, 4403 ticket or origin, 4408 too slow, 4409 in use
+ * elsewhere, 4415 unreadable media, 4429 green room full). The creator's panel runs the stage over HTTP with a host token: {@code GET /v1/stage/lives/{id}}, {@code
  * POST /v1/stage/lives/{id}/guests/{guestId}} ({@code {"onStage": true, "muted": false}}), {@code PUT
  * /v1/stage/lives/{id}/layout} ({@code {"layout": "side-by-side"}}).
  */
@@ -51,6 +50,7 @@ public final class StageRoutes {
     private final Set<String> allowedOrigins;
     private final Clock clock;
     private final Map<String, Stage.Guest> guests = new ConcurrentHashMap<>();
+    private final Map<String, ReturnFeed.Viewer> watching = new ConcurrentHashMap<>();
 
     public StageRoutes(
             Stage stage, StageTickets tickets, PlaybackTokens tokens, Set<String> allowedOrigins, Clock clock) {
@@ -72,15 +72,35 @@ public final class StageRoutes {
         config.routes.get("/v1/stage/lives/{liveId}", ctx -> ctx.json(stage.describe(host(ctx))));
         config.routes.post("/v1/stage/lives/{liveId}/guests/{guestId}", this::moveGuest);
         config.routes.put("/v1/stage/lives/{liveId}/layout", this::layout);
+        config.routes.get("/v1/stage/lives/{liveId}/guests/{guestId}/preview.jpg", this::preview);
+    }
+
+    /** The guest's latest picture as a small JPEG, for the creator's green room (the panel asks twice a second). */
+    private void preview(Context ctx) {
+        String liveId = host(ctx);
+        Stage.Guest guest = stage.guest(liveId, ctx.pathParam("guestId"))
+                .orElseThrow(() -> new io.javalin.http.NotFoundResponse(
+                        "no guest " + ctx.pathParam("guestId") + " is in the green room or on stage"));
+        org.bytedeco.ffmpeg.avutil.AVFrame picture = guest.feed().pictureAt(Long.MAX_VALUE);
+        if (picture == null) {
+            throw new io.javalin.http.NotFoundResponse("no picture from this guest yet");
+        }
+        byte[] jpeg;
+        try {
+            int[] size = TileScaler.fit(picture.width(), picture.height(), 320, 180);
+            org.bytedeco.ffmpeg.avutil.AVFrame small = io.stagepass.media.Pictures.scaled(picture, size[0], size[1]);
+            try {
+                jpeg = io.stagepass.media.Pictures.jpeg(small);
+            } finally {
+                io.stagepass.media.Pictures.free(small);
+            }
+        } finally {
+            org.bytedeco.ffmpeg.global.avutil.av_frame_free(picture);
+        }
+        ctx.header("Cache-Control", "no-store").contentType("image/jpeg").result(jpeg);
     }
 
     private void guest(WsConfig ws) {
-        ws.onConnect(ctx -> {
-            String origin = ctx.header("Origin");
-            if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
-                ctx.closeSession(4403, "this page's origin may not join a stage");
-            }
-        });
         ws.onMessage(this::hello);
         ws.onBinaryMessage(this::media);
         ws.onClose(ctx -> left(ctx));
@@ -88,7 +108,11 @@ public final class StageRoutes {
     }
 
     private void left(WsContext ctx) {
+        ReturnFeed.Viewer viewer = watching.remove(ctx.sessionId());
         Stage.Guest guest = guests.remove(ctx.sessionId());
+        if (viewer != null && guest != null) {
+            stage.returnFeed(guest.liveId).unsubscribe(viewer);
+        }
         if (guest != null) {
             stage.leave(guest);
         }
@@ -97,6 +121,11 @@ public final class StageRoutes {
     private void hello(WsMessageContext ctx) {
         if (guests.containsKey(ctx.sessionId())) {
             return; // the page may say more later (it does not need to): only the first message introduces it
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
+            ctx.closeSession(4403, "this page's origin may not join a stage");
+            return;
         }
         JsonNode hello;
         try {
@@ -119,7 +148,7 @@ public final class StageRoutes {
         }
         String liveId = claims.get().liveId();
         String ticketId = claims.get().ticketId().get();
-        Optional<Entitlement> ticket;
+        Optional<TicketLedger> ticket;
         try {
             ticket = tickets.ticket(liveId, ticketId, GRANT_WAIT);
         } catch (InterruptedException e) {
@@ -128,11 +157,11 @@ public final class StageRoutes {
             return;
         }
         if (ticket.isEmpty()
-                || ticket.get().getType() != EntitlementEventType.GRANTED
-                || !GUEST_TIER.equals(ticket.get().getTier())) {
+                || !ticket.get().granted()
+                || !GUEST_TIER.equals(ticket.get().tier())) {
             ctx.closeSession(
                     4403,
-                    ticket.isPresent() && ticket.get().getType() == EntitlementEventType.GRANTED
+                    ticket.isPresent() && ticket.get().granted()
                             ? "only a guest ticket joins the stage"
                             : "this ticket does not stand (refunded, disputed or unknown): it cannot join the stage");
             return;
@@ -140,11 +169,23 @@ public final class StageRoutes {
         try {
             Stage.Guest guest = stage.join(liveId, ticketId, name, GUEST_TIER, link(ctx));
             guests.put(ctx.sessionId(), guest);
+            if (tickets.ticket(liveId, ticketId, Duration.ZERO)
+                    .filter(TicketLedger::granted)
+                    .isEmpty()) { // revoked while joining: the revocation may have found nobody to remove
+                stage.revoke(liveId, ticketId, "this ticket no longer stands: it cannot join the stage");
+                return;
+            }
             ctx.send("{\"type\":\"welcome\",\"guestId\":\"" + guest.guestId() + "\",\"liveId\":\"" + liveId
                     + "\",\"onStage\":false,\"muted\":false}");
+            ReturnFeed.Viewer viewer = viewer(ctx);
+            watching.put(ctx.sessionId(), viewer);
+            stage.returnFeed(liveId).subscribe(viewer); // the creator, seen and heard with a short delay
             LOG.info("live {}: guest {} joined the green room", liveId, guest.guestId());
         } catch (Stage.Refused e) {
             ctx.closeSession(4000 + e.status(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctx.closeSession(1011, "ingest is stopping");
         }
     }
 
@@ -158,8 +199,36 @@ public final class StageRoutes {
         byte[] chunk = new byte[data.remaining()];
         data.get(chunk);
         if (!guest.feed().offer(chunk)) {
-            ctx.closeSession(4408, "your camera's data arrives faster than the stage can take it: lower its quality");
+            String failure = guest.feed().failure();
+            if (failure != null) {
+                ctx.closeSession(4415, "the stage cannot read your recording: " + failure);
+            } else {
+                ctx.closeSession(
+                        4408, "your camera's data arrives faster than the stage can take it: lower its quality");
+            }
         }
+    }
+
+    private static ReturnFeed.Viewer viewer(WsContext ctx) {
+        return new ReturnFeed.Viewer() {
+            @Override
+            public void text(String json) {
+                try {
+                    ctx.send(json);
+                } catch (RuntimeException e) {
+                    // gone: its close handler unsubscribes it
+                }
+            }
+
+            @Override
+            public void binary(byte[] bytes) {
+                try {
+                    ctx.send(ByteBuffer.wrap(bytes));
+                } catch (RuntimeException e) {
+                    // gone
+                }
+            }
+        };
     }
 
     private static Stage.GuestLink link(WsContext ctx) {

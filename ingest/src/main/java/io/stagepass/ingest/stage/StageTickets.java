@@ -1,35 +1,39 @@
 package io.stagepass.ingest.stage;
 
-import io.stagepass.events.Entitlement;
-import io.stagepass.events.EntitlementEventType;
+import io.stagepass.events.PaymentFact;
+import io.stagepass.events.TicketLedger;
 import io.stagepass.events.Topic;
 import io.stagepass.platform.config.KafkaSettings;
-import io.stagepass.platform.views.LatestByKey;
+import io.stagepass.platform.views.Projection;
 import io.stagepass.platform.views.TopicView;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Ingest's view of the tickets, for the stage alone: whether a guest ticket stands (its latest entitlement is
- * GRANTED) and the moment it stops standing. A revocation (refund, dispute) takes the guest off the stage and out of
- * the green room as soon as the fact arrives here.
+ * Ingest's view of the tickets, for the stage alone: every ticket folded from the payment facts through the contract's
+ * {@link TicketLedger}, as the replay API folds them for playback. Reading the facts, not waiting for the entitlements
+ * job's checkpoints, is what lets a guest who just paid join at once, and what takes a refunded or disputed guest off
+ * the stage and out of the green room within a second of Stripe's webhook.
  */
 public final class StageTickets implements AutoCloseable {
-    private final LatestByKey<Entitlement> tickets = new LatestByKey<>("entitlements", Topic.ENTITLEMENTS);
+    private final Tickets tickets = new Tickets();
     private final TopicView view;
 
     public StageTickets(KafkaSettings kafka, Stage stage) {
         this.view = new TopicView(kafka, "ingest-stage-tickets", List.of(tickets));
-        view.listen((projection, id) -> tickets.get(id)
-                .filter(e -> e.getType() == EntitlementEventType.REVOKED)
-                .ifPresent(e -> stage.revoke(
-                        e.getLiveId(),
-                        e.getTicketId(),
+        view.listen((projection, key) -> tickets.get(key)
+                .filter(ledger -> ledger.entitlement() != null && !ledger.granted())
+                .ifPresent(ledger -> stage.revoke(
+                        ledger.liveId(),
+                        ledger.ticketId(),
                         "your ticket no longer stands ("
-                                + e.getReason()
+                                + ledger.reason()
                                         .name()
-                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .toLowerCase(Locale.ROOT)
                                         .replace('_', ' ') + "): you have left the stage")));
     }
 
@@ -38,11 +42,11 @@ public final class StageTickets implements AutoCloseable {
         return this;
     }
 
-    /** The ticket's latest entitlement, waiting up to {@code wait} for one that was granted moments ago. */
-    Optional<Entitlement> ticket(String liveId, String ticketId, Duration wait) throws InterruptedException {
+    /** The ticket as its payments add up, waiting up to {@code wait} for a payment made moments ago. */
+    Optional<TicketLedger> ticket(String liveId, String ticketId, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<Entitlement> found = tickets.get(liveId + "/" + ticketId);
+            Optional<TicketLedger> found = tickets.get(liveId + "/" + ticketId).filter(t -> t.entitlement() != null);
             if (found.isPresent() || System.nanoTime() > deadline) {
                 return found;
             }
@@ -53,5 +57,41 @@ public final class StageTickets implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         view.close();
+    }
+
+    /** Every ticket by {@code liveId/ticketId}. */
+    private static final class Tickets implements Projection<PaymentFact> {
+        private final Map<String, TicketLedger> byTicket = new ConcurrentHashMap<>();
+
+        Optional<TicketLedger> get(String key) {
+            return Optional.ofNullable(byTicket.get(key));
+        }
+
+        @Override
+        public String name() {
+            return "stage-tickets";
+        }
+
+        @Override
+        public Topic topic() {
+            return Topic.PAYMENTS;
+        }
+
+        @Override
+        public Optional<String> put(String key, PaymentFact fact) {
+            String ticket = fact.getLiveId() + "/" + fact.getTicketId();
+            byTicket.merge(ticket, TicketLedger.empty().apply(fact), (ledger, ignored) -> ledger.apply(fact));
+            return Optional.of(ticket);
+        }
+
+        @Override
+        public Optional<String> remove(String key) {
+            return Optional.empty(); // payments are never deleted by key
+        }
+
+        @Override
+        public int size() {
+            return byTicket.size();
+        }
     }
 }

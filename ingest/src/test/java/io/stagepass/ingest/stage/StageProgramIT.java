@@ -2,6 +2,7 @@ package io.stagepass.ingest.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stagepass.jobs.testing.StageMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +24,7 @@ class StageProgramIT {
     @TempDir
     Path dir;
 
-    record Out(long runSequence, Path file, long durationMicros) {}
+    record Out(long runSequence, Path file, long durationMicros, boolean stageSwitch) {}
 
     record Seen(String kind, String guestId, long sequence, String reason) {}
 
@@ -68,10 +69,10 @@ class StageProgramIT {
                 "live_1",
                 stage,
                 Clock.systemUTC(),
-                (runSequence, file, micros) -> {
+                (runSequence, file, micros, stageSwitch) -> {
                     Path kept = dir.resolve("program-" + out.size() + ".ts");
                     Files.move(file, kept);
-                    out.add(new Out(runSequence, kept, micros));
+                    out.add(new Out(runSequence, kept, micros, stageSwitch));
                     return liveSequence[0]++;
                 },
                 () -> Files.createTempFile(dir, "mix", ".ts"),
@@ -112,6 +113,9 @@ class StageProgramIT {
         assertThat(out.stream().map(Out::runSequence).toList())
                 .as("the creator's own (0, 1), the mix from 0 again (0, 1, 2), the creator's own from 0 again")
                 .containsExactly(0L, 1L, 0L, 1L, 2L, 0L);
+        assertThat(out.stream().map(Out::stageSwitch).toList())
+                .as("the runs after the first begin at stage switches: stream health does not count them as reconnects")
+                .containsExactly(false, false, true, false, false, true);
         assertThat(seen)
                 .containsExactly(
                         new Seen("on", guest.guestId(), 102, null), new Seen("off", guest.guestId(), 105, "sent-back"));

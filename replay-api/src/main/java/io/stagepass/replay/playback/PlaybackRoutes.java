@@ -13,6 +13,7 @@ import io.stagepass.events.SegmentStored;
 import io.stagepass.replay.views.LiveMedia;
 import io.stagepass.replay.views.Media;
 import io.stagepass.replay.views.Replays;
+import io.stagepass.replay.views.StageAppearances;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class PlaybackRoutes {
     private final SignedUrls urls;
     private final Screens screens;
     private final Clock clock;
+    private final StageAppearances stage;
 
     public PlaybackRoutes(
             Access access,
@@ -53,8 +55,10 @@ public final class PlaybackRoutes {
             MediaObjects objects,
             SignedUrls urls,
             Screens screens,
+            StageAppearances stage,
             Clock clock) {
         this.screens = screens;
+        this.stage = stage;
         this.access = access;
         this.replays = replays;
         this.media = media;
@@ -211,11 +215,23 @@ public final class PlaybackRoutes {
             body.put("download", sign("replays", prefix + "download.mp4", live.getLiveId(), viewer.ticketId(), now));
             replays.ready(live.getLiveId()).ifPresent(ready -> body.put("durationMillis", ready.getDurationMillis()));
         }
+        body.put("chapters", chapters(live.getLiveId()));
         Instant closes = Access.windowClosesAt(live);
         if (closes != null) {
             body.put("availableUntil", closes.toString());
         }
         ctx.header("Cache-Control", NO_CACHE).json(body);
+    }
+
+    /** Who was on stage and when, on the live's timeline: the player marks them on its scrub bar. */
+    private java.util.List<Map<String, Object>> chapters(String liveId) {
+        return stage
+                .of(liveId)
+                .map(s -> s.chapters(media.of(liveId).map(m -> m.segments(0)).orElse(java.util.List.of())))
+                .orElse(java.util.List.of())
+                .stream()
+                .map(StageAppearances::describe)
+                .toList();
     }
 
     /** The screen a request names ({@code ?screen=}), required of every player. */

@@ -12,6 +12,8 @@ import io.stagepass.events.TicketLedger;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.playback.Access;
+import io.stagepass.replay.views.Media;
+import io.stagepass.replay.views.StageAppearances;
 import io.stagepass.replay.views.Tickets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,8 @@ import java.util.Map;
  *       stage), for a standing guest ticket only; anyone else gets a page that says why not.
  *   <li>{@code POST /v1/lives/{liveId}/stage/join} with the playback token: a guest stage token (two minutes: it only
  *       opens the WebSocket) and ingest's WebSocket address.
+ *   <li>{@code GET /v1/lives/{liveId}/stage/appearances} (the creator's): who was on stage and when, as the replay's
+ *       chapters.
  *   <li>{@code POST /v1/creator/lives/{liveId}/stage-token} (the creator's key or dashboard session): a host token for
  *       ingest's stage API of that live (one hour; the panel asks again).
  * </ul>
@@ -42,6 +46,8 @@ public final class StageRoutes {
     private final PlaybackTokens stageTokens;
     private final String ingestUrl;
     private final Clock clock;
+    private final Media media;
+    private final StageAppearances appearances;
     private final String stageTemplate = Pages.template("stage.html");
     private final String refusedTemplate = Pages.template("refused.html");
 
@@ -51,7 +57,11 @@ public final class StageRoutes {
             CreatorAuth auth,
             PlaybackTokens stageTokens,
             String ingestUrl,
+            Media media,
+            StageAppearances appearances,
             Clock clock) {
+        this.media = media;
+        this.appearances = appearances;
         this.access = access;
         this.tickets = tickets;
         this.auth = auth;
@@ -64,6 +74,22 @@ public final class StageRoutes {
         config.routes.get("/stage/{liveId}", this::page);
         config.routes.post("/v1/lives/{liveId}/stage/join", this::join);
         config.routes.post("/v1/creator/lives/{liveId}/stage-token", this::hostToken);
+        config.routes.get("/v1/lives/{liveId}/stage/appearances", this::appearances);
+    }
+
+    /** The creator's record of who was on stage, and when, from ingest's stage facts. */
+    private void appearances(Context ctx) {
+        Live live = auth.ownLive(ctx, auth.creator(ctx));
+        String liveId = live.getLiveId();
+        java.util.List<Map<String, Object>> chapters = appearances
+                .of(liveId)
+                .map(stage ->
+                        stage.chapters(media.of(liveId).map(m -> m.segments(0)).orElse(java.util.List.of())))
+                .orElse(java.util.List.of())
+                .stream()
+                .map(StageAppearances::describe)
+                .toList();
+        ctx.json(Map.of("liveId", liveId, "appearances", chapters));
     }
 
     /** The viewer of a standing guest ticket; 403 for any other ticket. */

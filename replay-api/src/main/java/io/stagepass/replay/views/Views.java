@@ -34,6 +34,7 @@ public final class Views implements AutoCloseable {
     private final PayoutAccounts payoutAccounts = new PayoutAccounts();
     private final CreatorEarnings earnings = new CreatorEarnings();
     private final Payouts payouts = new Payouts();
+    private final StageAppearances stage = new StageAppearances();
     private final TopicView topicView;
 
     public Views(KafkaSettings kafka) {
@@ -52,7 +53,8 @@ public final class Views implements AutoCloseable {
                         health,
                         payoutAccounts,
                         earnings,
-                        payouts));
+                        payouts,
+                        stage));
     }
 
     public Views start() {
@@ -115,6 +117,10 @@ public final class Views implements AutoCloseable {
     }
 
     /** Each creator's payouts to their bank. */
+    public StageAppearances stage() {
+        return stage;
+    }
+
     public Payouts payouts() {
         return payouts;
     }

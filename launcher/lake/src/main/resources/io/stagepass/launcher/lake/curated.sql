@@ -188,3 +188,46 @@ select
         // nullif(max(pageVisitors) filter (where mode = 'PAGE'), 0) as integer) as conversion_basis_points
 from totals
 group by liveId;
+
+-- needs: appearances segments
+-- One row per guest's time on a live's stage (the replay's chapters, docs/stage.md): from the program segment where
+-- the guest came on to the one where they left (NULL while still on), each fact once, with the seconds of stored
+-- media before each: where the replay shows them.
+create view stage_appearances as
+with facts as (
+    select distinct on (eventId) * from appearances
+),
+starts as (
+    select liveId, guestId, ticketId, displayName, tier, layout, sequence as from_sequence, occurredAt as started_at
+    from facts where type = 'STARTED'
+),
+ends as (
+    select liveId, guestId, sequence as to_sequence, occurredAt as ended_at, reason from facts where type = 'ENDED'
+),
+paired as (
+    select s.*, (select min(e.to_sequence) from ends e
+                 where e.liveId = s.liveId and e.guestId = s.guestId and e.to_sequence > s.from_sequence) as to_sequence
+    from starts s
+),
+stored as (
+    select distinct on (liveId, sequence) liveId, sequence, durationMicros from segments where type = 'STORED'
+)
+select
+    p.liveId as live_id,
+    p.guestId as guest_id,
+    p.ticketId as ticket_id,
+    p.displayName as display_name,
+    p.tier,
+    p.layout,
+    p.from_sequence,
+    p.to_sequence,
+    p.started_at,
+    e.ended_at,
+    e.reason as end_reason,
+    coalesce((select sum(g.durationMicros) from stored g
+              where g.liveId = p.liveId and g.sequence < p.from_sequence), 0) / 1e6 as start_seconds,
+    case when p.to_sequence is null then null
+         else coalesce((select sum(g.durationMicros) from stored g
+                        where g.liveId = p.liveId and g.sequence < p.to_sequence), 0) / 1e6 end as end_seconds
+from paired p
+left join ends e on e.liveId = p.liveId and e.guestId = p.guestId and e.to_sequence = p.to_sequence

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** curated.sql reads as one statement per curated table, each with the topic views it needs. */
 class CuratedTest {
     @Test
-    void curatedSqlHoldsTheSixTablesWithWhatEachNeeds() {
+    void curatedSqlHoldsTheSevenTablesWithWhatEachNeeds() {
         List<Lake.Curated> tables = Lake.Curated.load();
         assertThat(tables)
                 .extracting(Lake.Curated::name)
@@ -18,7 +18,8 @@ class CuratedTest {
                         "platform_fees",
                         "revenue_totals",
                         "revenue_by_minute",
-                        "audience_by_live");
+                        "audience_by_live",
+                        "stage_appearances");
         assertThat(tables)
                 .extracting(Lake.Curated::needs)
                 .containsExactly(
@@ -27,7 +28,8 @@ class CuratedTest {
                         List.of("payments"),
                         List.of("revenue"),
                         List.of("revenue"),
-                        List.of("audience"));
+                        List.of("audience"),
+                        List.of("appearances", "segments"));
         assertThat(tables)
                 .allSatisfy(table -> assertThat(table.sql())
                         .startsWith("-- ")

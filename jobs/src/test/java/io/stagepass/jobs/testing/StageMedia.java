@@ -1,4 +1,4 @@
-package io.stagepass.ingest.stage;
+package io.stagepass.jobs.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Media for stage tests, made and measured by the real ffmpeg CLI: colours and tones that a mix must keep apart. */
-final class StageMedia {
+public final class StageMedia {
     private StageMedia() {}
 
-    static void ffmpeg(Path log, String... args) throws IOException, InterruptedException {
+    public static void ffmpeg(Path log, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command)
@@ -28,7 +28,7 @@ final class StageMedia {
     }
 
     /** A creator's stream: 2 s MPEG-TS segments of a solid colour (1280x720, 30 fps, H.264) with a tone (AAC). */
-    static List<Path> creatorSegments(Path dir, String colour, int toneHz, int seconds) throws Exception {
+    public static List<Path> creatorSegments(Path dir, String colour, int toneHz, int seconds) throws Exception {
         Files.createDirectories(dir);
         ffmpeg(
                 dir.resolve("creator.log"),
@@ -71,7 +71,7 @@ final class StageMedia {
     }
 
     /** A guest's camera as a browser records it: WebM, VP8 and Opus, of a solid colour (640x360) with a tone. */
-    static byte[] guestRecording(Path dir, String colour, int toneHz, int seconds) throws Exception {
+    public static byte[] guestRecording(Path dir, String colour, int toneHz, int seconds) throws Exception {
         Files.createDirectories(dir);
         Path out = dir.resolve("guest-" + colour + ".webm");
         ffmpeg(
@@ -101,7 +101,7 @@ final class StageMedia {
     }
 
     /** Frame {@code n} of a video file as RGB bytes. */
-    static byte[] rgbFrame(Path file, int n, Path log) throws Exception {
+    public static byte[] rgbFrame(Path file, int n, Path log) throws Exception {
         Path raw = log.resolveSibling(file.getFileName() + "." + n + ".rgb");
         ffmpeg(
                 log,
@@ -120,13 +120,13 @@ final class StageMedia {
     }
 
     /** The colour at (x, y) of an RGB frame of the given width, as {r, g, b}. */
-    static int[] pixel(byte[] rgb, int width, int x, int y) {
+    public static int[] pixel(byte[] rgb, int width, int x, int y) {
         int at = (y * width + x) * 3;
         return new int[] {rgb[at] & 0xff, rgb[at + 1] & 0xff, rgb[at + 2] & 0xff};
     }
 
     /** A file's sound as 48 kHz mono samples. */
-    static float[] sound(Path file, Path log) throws Exception {
+    public static float[] sound(Path file, Path log) throws Exception {
         Path raw = log.resolveSibling(file.getFileName() + ".f32");
         ffmpeg(log, "-i", file.toString(), "-vn", "-ac", "1", "-ar", "48000", "-f", "f32le", raw.toString());
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
@@ -136,7 +136,7 @@ final class StageMedia {
     }
 
     /** The strength of one frequency in samples (Goertzel), relative to the signal's power: about 0.5 for a pure tone. */
-    static double share(float[] samples, int hz) {
+    public static double share(float[] samples, int hz) {
         double w = 2 * Math.PI * hz / 48000.0;
         double coefficient = 2 * Math.cos(w);
         double s1 = 0;
@@ -152,7 +152,7 @@ final class StageMedia {
         return power == 0 ? 0 : 2 * magnitude / (samples.length * power);
     }
 
-    static byte[] concat(List<byte[]> parts) {
+    public static byte[] concat(List<byte[]> parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         parts.forEach(out::writeBytes);
         return out.toByteArray();

@@ -1,0 +1,138 @@
+// The dashboard's Stage panel: the chosen live's green room and stage, run on ingest with a host token the API issues
+// (POST /v1/creator/lives/{id}/stage-token). Guests appear with a live preview, their audio level and connection;
+// the creator brings them on, sends them back, mutes them and picks the layout. Plain browser JavaScript.
+(function () {
+  'use strict';
+  const $ = (id) => document.getElementById(id);
+  const card = $('stage-card');
+  const list = $('stage-guests');
+  const state = { liveId: null, token: null, stage: null, expires: 0, guests: [], timer: null, error: null, ticks: 0 };
+  window.stagepassStagePanel = state;
+
+  async function hostToken(liveId) {
+    const response = await fetch('/v1/creator/lives/' + encodeURIComponent(liveId) + '/stage-token', {
+      method: 'POST', credentials: 'same-origin', cache: 'no-store',
+      headers: { 'Content-Type': 'application/json' }, body: '{}',
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.detail || 'HTTP ' + response.status);
+    state.token = body.token;
+    state.stage = body.stage;
+    state.expires = Date.parse(body.expiresAt);
+  }
+
+  async function ingest(path, method, body) {
+    if (!state.token || state.expires - Date.now() < 5 * 60 * 1000) await hostToken(state.liveId);
+    const response = await fetch(state.stage + path, {
+      method: method || 'GET', cache: 'no-store',
+      headers: Object.assign({ Authorization: 'Bearer ' + state.token }, body ? { 'Content-Type': 'application/json' } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.detail || 'HTTP ' + response.status);
+    }
+    return response;
+  }
+
+  function note(text) { $('stage-note').textContent = text; }
+
+  function row(guest) {
+    let li = list.querySelector('li[data-guest="' + guest.guestId + '"]');
+    if (!li) {
+      li = document.createElement('li');
+      li.dataset.guest = guest.guestId;
+      li.innerHTML = '<img class="stage-preview" alt=""><div class="stage-who"><strong class="stage-name"></strong>'
+        + ' <span class="muted stage-tier"></span><div class="stage-level"><div></div></div>'
+        + '<span class="muted stage-health"></span></div>'
+        + '<div class="stage-actions"><button type="button" class="button stage-move"></button>'
+        + '<button type="button" class="button stage-mute"></button></div>';
+      li.querySelector('.stage-move').addEventListener('click', () => move(li.dataset.guest, { onStage: li.dataset.onStage !== 'true' }));
+      li.querySelector('.stage-mute').addEventListener('click', () => move(li.dataset.guest, { muted: li.dataset.muted !== 'true' }));
+      list.append(li);
+    }
+    li.dataset.onStage = String(guest.onStage);
+    li.dataset.muted = String(guest.muted);
+    li.querySelector('.stage-name').textContent = guest.name;
+    li.querySelector('.stage-tier').textContent = guest.onStage ? 'on stage' : 'green room';
+    const level = Math.max(0, Math.min(100, (guest.audioLevelDb + 60) * 100 / 60));
+    li.querySelector('.stage-level div').style.width = level + '%';
+    li.querySelector('.stage-health').textContent = guest.problem ? guest.problem
+      : (guest.connection === 'good' ? 'connection good' : 'connection stalled');
+    li.querySelector('.stage-move').textContent = guest.onStage ? 'Send back' : 'Bring on stage';
+    li.querySelector('.stage-mute').textContent = guest.muted ? 'Unmute' : 'Mute';
+    return li;
+  }
+
+  async function preview(li) {
+    try {
+      const response = await ingest('/guests/' + encodeURIComponent(li.dataset.guest) + '/preview.jpg');
+      const url = URL.createObjectURL(await response.blob());
+      const img = li.querySelector('.stage-preview');
+      if (img.dataset.url) URL.revokeObjectURL(img.dataset.url);
+      img.dataset.url = url;
+      img.src = url;
+    } catch (e) { /* no picture yet */ }
+  }
+
+  function paint(stage) {
+    state.guests = stage.guests;
+    const seen = new Set();
+    for (const guest of stage.guests) { seen.add(guest.guestId); preview(row(guest)); }
+    for (const li of [...list.children]) { if (!seen.has(li.dataset.guest)) li.remove(); }
+    $('stage-empty').hidden = stage.guests.length > 0;
+    $('stage-layout').value = stage.layout;
+    card.dataset.guests = String(stage.guests.length);
+    card.dataset.onStage = String(stage.onStage);
+    $('stage-count').textContent = stage.onStage + ' of ' + stage.maxOnStage + ' on stage';
+  }
+
+  // Who has been on stage, and when (the replay's chapters), from the API.
+  async function appearances() {
+    const response = await fetch('/v1/lives/' + encodeURIComponent(state.liveId) + '/stage/appearances',
+      { credentials: 'same-origin', cache: 'no-store' });
+    if (!response.ok) return;
+    const body = await response.json();
+    const list = $('stage-appearances');
+    list.innerHTML = '';
+    for (const chapter of body.appearances) {
+      const li = document.createElement('li');
+      li.textContent = chapter.title + (chapter.endSeconds === null ? ' (on stage now)' : '');
+      list.append(li);
+    }
+    card.dataset.appearances = String(body.appearances.length);
+  }
+
+  async function refresh() {
+    if (!state.liveId) return;
+    if (++state.ticks % 3 === 1) appearances().catch(() => {});
+    try {
+      const response = await ingest('');
+      paint(await response.json());
+      state.error = null;
+      note('guests who bought a guest ticket join from their ticket page');
+    } catch (e) {
+      state.error = e.message;
+      note('stage unavailable: ' + e.message);
+    }
+  }
+
+  async function move(guestId, change) {
+    try {
+      paint(await (await ingest('/guests/' + encodeURIComponent(guestId), 'POST', change)).json());
+    } catch (e) { note(e.message); }
+  }
+
+  $('stage-layout').addEventListener('change', async (event) => {
+    try { paint(await (await ingest('/layout', 'PUT', { layout: event.target.value })).json()); } catch (e) { note(e.message); }
+  });
+
+  document.addEventListener('stagepass:live', (event) => {
+    state.liveId = event.detail;
+    state.token = null;
+    list.innerHTML = '';
+    clearInterval(state.timer);
+    refresh();
+    state.timer = setInterval(refresh, 1000);
+  });
+})();
