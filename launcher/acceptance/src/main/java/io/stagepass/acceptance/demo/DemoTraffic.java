@@ -33,6 +33,10 @@ final class DemoTraffic {
     static final long TICKET_PRICE_MINOR = 1500;
     static final long GUEST_PRICE_MINOR = 4500;
     static final int REPLAY_DAYS = 30;
+    /** The guest is on stage from this second of the live to that one. */
+    static final int STAGE_FROM_SECONDS = 6;
+
+    static final int STAGE_UNTIL_SECONDS = 14;
     private static final Duration KEY_WAIT = Duration.ofSeconds(15);
 
     private final DemoTarget target;
@@ -74,18 +78,46 @@ final class DemoTraffic {
 
         DemoViewers viewers = new DemoViewers(ingest, target.beaconTokens(), liveId);
         int beacons = viewers.start(VIEWERS);
-        long start = System.nanoTime();
-        // The path creators take: OBS's "Custom" service with the server and stream key the API answered.
-        GeneratedLive.pushRtmp(live.rtmpUrl(), GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS)));
+
+        // Live With: a guest buys a guest ticket and waits in the green room with a generated camera; the creator
+        // brings them on stage for the middle of the live and sends them back.
+        Buyer buyer = new Buyer(api, stripe);
+        String guestTicket = buyer.buy(liveId, "guest", "ana@example.com").id();
+        long guestFee = stripe.fee(guestTicket);
         out.printf(
-                "  streamed %d s of generated video to ingest over RTMP as OBS does (FFmpeg libraries: H.264 + AAC; ingest cut 2 s segments) in %.1f s%n",
+                "  a guest ticket bought at %d %s cents; %s joins the green room from a generated camera "
+                        + "(WebM: VP8 + Opus, 250 ms chunks over ingest's stage WebSocket)%n",
+                GUEST_PRICE_MINOR, CURRENCY, DemoStage.GUEST_NAME);
+        long start = System.nanoTime();
+        try (DemoStage stage = DemoStage.join(api, target.tokens(), liveId, guestTicket, creator.apiKey())) {
+            // The path creators take: OBS's "Custom" service with the server and stream key the API answered, at
+            // the pace of a camera.
+            Thread encoder = new Thread(
+                    () -> GeneratedLive.pushRtmp(
+                            live.rtmpUrl(),
+                            GeneratedLive.Spec.demo(Duration.ofSeconds(LIVE_SECONDS))
+                                    .inRealTime()),
+                    "demo-encoder");
+            encoder.start();
+            Thread.sleep(STAGE_FROM_SECONDS * 1000L);
+            stage.onStage(true);
+            out.printf(
+                    "  at %d s the creator brought %s on stage (host token, ingest's stage API)%n",
+                    STAGE_FROM_SECONDS, DemoStage.GUEST_NAME);
+            Thread.sleep((STAGE_UNTIL_SECONDS - STAGE_FROM_SECONDS) * 1000L);
+            stage.onStage(false);
+            out.printf("  at %d s sent back to the green room%n", STAGE_UNTIL_SECONDS);
+            encoder.join();
+        }
+        out.printf(
+                "  streamed %d s of generated video to ingest over RTMP as OBS does (FFmpeg libraries: H.264 + AAC; ingest cut 2 s segments, the stage mixer composed the guest's part) in %.1f s%n",
                 LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
         sent.put(Topic.LIVES, 3); // scheduled through the API, started and ended by ingest
+        sent.put(Topic.STAGE, 2); // the guest's appearance began and ended
 
-        Buyer buyer = new Buyer(api, stripe);
         List<String> tickets = new ArrayList<>();
-        long fees = 0;
+        long fees = guestFee;
         for (int i = 0; i < TICKETS; i++) {
             String ticket =
                     buyer.buy(liveId, "buyer" + (i + 1) + "@example.com").id();
@@ -93,7 +125,8 @@ final class DemoTraffic {
             fees += stripe.fee(ticket);
         }
         stripe.refund(tickets.get(0));
-        sent.put(Topic.PAYMENTS, TICKETS + 1); // three checkout.session.completed, one charge.refunded
+        tickets.add(guestTicket); // last: the first stays the refunded one, the second a holder
+        sent.put(Topic.PAYMENTS, TICKETS + 2); // four checkout.session.completed (one the guest's), one charge.refunded
         out.printf(
                 "  %d tickets bought through Stripe Checkout (the sandbox) at %d %s cents, the first refunded through "
                         + "Stripe's API; ingest got the signed webhooks%n",
@@ -102,6 +135,6 @@ final class DemoTraffic {
         out.printf(
                 "  %d viewers through ingest's beacon endpoint: page view and start before the stream, heartbeat and end after it%n",
                 VIEWERS);
-        return new Sent(liveId, creator.creator().getCreatorId(), creator.apiKey(), tickets, fees, sent);
+        return new Sent(liveId, creator.creator().getCreatorId(), creator.apiKey(), tickets, fees, sent, 1);
     }
 }

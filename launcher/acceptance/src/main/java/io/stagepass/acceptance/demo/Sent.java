@@ -18,7 +18,8 @@ public record Sent(
         String apiKey,
         List<String> tickets,
         long feesMinor,
-        Map<Topic, Integer> counts) {
+        Map<Topic, Integer> counts,
+        int guestTickets) {
     public Sent {
         tickets = List.copyOf(tickets);
         counts = Map.copyOf(counts);
@@ -34,9 +35,26 @@ public record Sent(
         return tickets.get(1);
     }
 
-    /** Every ticket sold at the price, less Stripe's fees, the refunded one in full. */
+    /** The guest's ticket (bought last): the one who went on stage. */
+    public String guestTicket() {
+        return tickets.get(tickets.size() - 1);
+    }
+
+    /**
+     * Every ticket sold at its price (the last {@code guestTickets} at the guest tier's), less Stripe's fees, the
+     * refunded one (a viewer's) in full.
+     */
     public RevenueTotals revenue() {
-        return RevenueTotals.ofTickets(DemoTraffic.TICKET_PRICE_MINOR, tickets.size(), feesMinor, 1);
+        RevenueTotals viewers =
+                RevenueTotals.ofTickets(DemoTraffic.TICKET_PRICE_MINOR, tickets.size() - guestTickets, feesMinor, 1);
+        long guests = (long) guestTickets * DemoTraffic.GUEST_PRICE_MINOR;
+        return new RevenueTotals(
+                viewers.gross() + guests,
+                viewers.fees(),
+                viewers.refunds(),
+                viewers.net() + guests,
+                viewers.sold() + guestTickets,
+                viewers.refunded());
     }
 
     /** Every ticket granted, but the refunded one revoked. */

@@ -38,6 +38,11 @@ public final class Browser implements AutoCloseable {
     }
 
     public static Browser start(Path dir) throws Exception {
+        return start(dir, new String[0]);
+    }
+
+    /** A browser with more Chromium switches (a fake camera and microphone, say). */
+    public static Browser start(Path dir, String... switches) throws Exception {
         Path home = Files.createDirectories(dir.resolve("browser-home"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
@@ -59,7 +64,8 @@ public final class Browser implements AutoCloseable {
                         "--mute-audio",
                         "--autoplay-policy=no-user-gesture-required",
                         "--window-size=1280,900",
-                        "--user-data-dir=" + Files.createDirectories(dir.resolve("browser-profile")));
+                        "--user-data-dir=" + Files.createDirectories(dir.resolve("browser-profile")))
+                .addArguments(switches);
         return new Browser(new ChromeDriver(service, options));
     }
 

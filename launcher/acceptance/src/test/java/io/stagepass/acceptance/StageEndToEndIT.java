@@ -1,0 +1,433 @@
+package io.stagepass.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.stagepass.acceptance.client.ApiClient;
+import io.stagepass.acceptance.client.Buyer;
+import io.stagepass.acceptance.client.IngestClient;
+import io.stagepass.acceptance.client.LiveRequest;
+import io.stagepass.acceptance.client.Operator;
+import io.stagepass.acceptance.client.StripeSandboxClient;
+import io.stagepass.acceptance.testing.Browser;
+import io.stagepass.events.Bucket;
+import io.stagepass.events.EventCodec;
+import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StageAppearance;
+import io.stagepass.events.StageAppearanceType;
+import io.stagepass.events.Topic;
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.jobs.testing.StageMedia;
+import io.stagepass.launcher.stack.Stack;
+import io.stagepass.launcher.stack.StackConfig;
+import io.stagepass.platform.config.Secret;
+import io.stagepass.platform.kafka.TopicReader;
+import io.stagepass.platform.lifecycle.Await;
+import io.stagepass.platform.s3.ObjectStore;
+import io.stagepass.replay.creators.Catalog;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
+
+/**
+ * Live With on the whole stack: a guest buys a guest ticket, joins the green room from headless Chromium with a fake
+ * camera (solid blue) and microphone (1000 Hz), the creator (streaming solid red with 440 Hz over RTMP from the real
+ * ffmpeg CLI) brings them on stage from the dashboard's Stage panel, and the program's durable segments show both
+ * pictures side by side and carry both tones. A second browser on the same link is refused, and a refund takes the
+ * guest off the stage within seconds.
+ */
+class StageEndToEndIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static Stack stack;
+    static ApiClient api;
+    static StripeSandboxClient stripe;
+    static Buyer buyer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = Stack.start(
+                StackConfig.onFreePorts(dir.resolve("data"), Map.of(StackConfig.STRIPE_SANDBOX, "true")), line -> {});
+        stripe = new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase());
+        api = new ApiClient("http://127.0.0.1:" + stack.apiPort());
+        buyer = new Buyer(api, stripe);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aGuestJoinsFromTheBrowserIsBroughtOnStageAndAppearsInTheProgramBesideTheCreator() throws Exception {
+        Browser.assumeAvailable();
+        FfmpegCli.assumeAvailable();
+        Path camera = dir.resolve("camera.y4m");
+        Path microphone = dir.resolve("microphone.wav");
+        StageMedia.ffmpeg(
+                dir.resolve("ffmpeg-sources.log"),
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=blue:s=640x360:r=30",
+                "-t",
+                "1",
+                "-pix_fmt",
+                "yuv420p",
+                camera.toString());
+        StageMedia.ffmpeg(
+                dir.resolve("ffmpeg-tone.log"),
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=f=1000:r=48000",
+                "-t",
+                "10",
+                "-ac",
+                "1",
+                microphone.toString());
+
+        Operator operator = new Operator(stack.kafka());
+        Catalog.Account creator = operator.registerCreator("Ada's Yoga", null, "EUR");
+        api.setUpPayouts(creator.apiKey(), stripe, DEADLINE);
+        ApiClient.ScheduledLive live = api.scheduleLive(
+                creator.apiKey(),
+                LiveRequest.viewerTier("Morning flow", "EUR", 1500).withTier("guest", 4500));
+        IngestClient.of("http://127.0.0.1:" + stack.ingestPort()).awaitKnows(live.streamKey(), DEADLINE);
+        String guestTicket =
+                buyer.buy(live.liveId(), "guest", "ana@example.com").id();
+        String viewerTicket =
+                buyer.buy(live.liveId(), "viewer", "ben@example.com").id();
+        PlaybackTokens tokens = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS));
+        String guestToken =
+                tokens.issue(live.liveId(), guestTicket, Instant.now().plusSeconds(3600));
+        String viewerToken =
+                tokens.issue(live.liveId(), viewerTicket, Instant.now().plusSeconds(3600));
+
+        // Only a guest ticket joins the stage.
+        HttpResponse<String> viewerJoin = post("/v1/lives/" + live.liveId() + "/stage/join", viewerToken, "{}");
+        assertThat(viewerJoin.statusCode()).as(viewerJoin.body()).isEqualTo(403);
+        assertThat(viewerJoin.body()).contains("only a guest ticket");
+
+        Process ffmpeg = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "color=c=red:s=1280x720:r=30",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "sine=f=440:r=48000",
+                        "-t",
+                        "90",
+                        "-c:v",
+                        "libx264",
+                        "-preset",
+                        "veryfast",
+                        "-tune",
+                        "zerolatency",
+                        "-g",
+                        "60",
+                        "-keyint_min",
+                        "60",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-c:a",
+                        "aac",
+                        "-ar",
+                        "48000",
+                        "-f",
+                        "flv",
+                        live.rtmpUrl())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("ffmpeg-creator.log").toFile())
+                .start();
+        try (Browser browser = Browser.start(
+                dir,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--use-file-for-fake-video-capture=" + camera,
+                "--use-file-for-fake-audio-capture=" + microphone)) {
+            // The guest: from the watch page's link to the stage page, a name, the green room.
+            browser.open(api.url() + "/watch/" + live.liveId() + "?token=" + guestToken);
+            String stageLink = browser.driver().findElement(By.id("join-stage")).getAttribute("href");
+            assertThat(stageLink).contains("/stage/" + live.liveId());
+            browser.open(stageLink);
+            browser.driver().findElement(By.id("name")).sendKeys("Ana");
+            browser.driver().findElement(By.id("enter")).click();
+            Await.expect(
+                    "the guest in the green room",
+                    Browser.timeout(),
+                    () -> "green-room".equals(browser.script("return window.stagepassStage.state")));
+            String guestWindow = browser.driver().getWindowHandle();
+            // The creator's feed comes back to the guest (fragmented MP4 into Media Source Extensions) and plays.
+            try {
+                Await.expect(
+                        "the creator's feed playing on the stage page",
+                        Duration.ofSeconds(30),
+                        () -> Boolean.TRUE.equals(browser.script("const f = window.stagepassStage.returnFeed;"
+                                + " return !!f && f.buffered > 1 && f.time > 0.5;")));
+            } finally {
+                System.out.println(
+                        "stage: the guest's page: "
+                                + browser.script(
+                                        "return JSON.stringify(window.stagepassStage) + ' ' + document.getElementById('problem').textContent"));
+            }
+            List<Long> delays = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(250);
+                Object delay = browser.script("return window.stagepassStage.returnFeed.delayMs");
+                delays.add(((Number) delay).longValue());
+            }
+            delays.sort(Long::compare);
+            System.out.printf(
+                    "stage: the creator's feed shown on the guest's page %d ms after its frames reached ingest"
+                            + " (median of 20 samples over 5 s; max %d ms)%n",
+                    delays.get(delays.size() / 2), delays.get(delays.size() - 1));
+            browser.screenshot(Path.of("target", "screenshots", "stage-green-room.png"));
+
+            // A second browser with the same ticket is refused while the first is in.
+            String secondToken = JSON.readTree(post("/v1/lives/" + live.liveId() + "/stage/join", guestToken, "{}")
+                            .body())
+                    .get("token")
+                    .asText();
+            int secondClose = secondBrowserCloseCode(secondToken);
+            assertThat(secondClose).as("the second browser's close code").isEqualTo(4409);
+
+            // The creator: the dashboard's Stage panel shows Ana with her picture; "Bring on stage".
+            browser.driver().switchTo().newWindow(WindowType.TAB);
+            browser.open(api.url() + "/login");
+            browser.driver().findElement(By.id("key")).sendKeys(creator.apiKey());
+            browser.driver().findElement(By.id("sign-in")).click();
+            Await.expect(
+                    "Ana in the Stage panel with a preview",
+                    Browser.timeout(),
+                    () -> Boolean.TRUE.equals(
+                            browser.script(
+                                    "const img = document.querySelector('#stage-guests li .stage-preview');"
+                                            + " return !!img && img.naturalWidth > 0"
+                                            + " && document.querySelector('#stage-guests li .stage-name').textContent === 'Ana';")));
+            browser.screenshot(Path.of("target", "screenshots", "dashboard-stage-green-room.png"));
+            long broughtOn = System.currentTimeMillis();
+            browser.driver()
+                    .findElement(By.cssSelector("#stage-guests li .stage-move"))
+                    .click();
+            Await.expect(
+                    "the panel shows Ana on stage",
+                    Browser.timeout(),
+                    () -> "1".equals(browser.script("return document.getElementById('stage-card').dataset.onStage")));
+
+            // The program: the first segment with Ana is a fact; the next ones show both pictures and both tones.
+            StageAppearance started = Await.expect(
+                            "Ana's appearance STARTED",
+                            DEADLINE,
+                            () -> appearances(live.liveId()).stream()
+                                    .filter(a -> a.getType() == StageAppearanceType.STARTED)
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+            assertThat(started.getDisplayName()).isEqualTo("Ana");
+            assertThat(started.getTier()).isEqualTo("guest");
+            System.out.printf(
+                    "stage: STARTED fact %d ms after the creator's click%n",
+                    started.getOccurredAt().toEpochMilli() - broughtOn);
+            long sequence = started.getSequence() + 1; // wholly after the click
+            SegmentStored segment = Await.expect(
+                            "the program segment after the first with Ana",
+                            DEADLINE,
+                            () -> segments(live.liveId()).stream()
+                                    .filter(s -> s.getSequence() == sequence)
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+            Path program = dir.resolve("program-" + sequence + ".ts");
+            MinioClient s3 = ObjectStore.client(stack.s3());
+            try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                    .bucket(Bucket.SEGMENTS.bucketName())
+                    .object(segment.getObjectKey())
+                    .build())) {
+                Files.copy(in, program);
+            }
+            byte[] frame = StageMedia.rgbFrame(program, 20, dir.resolve("ffmpeg-frame.log"));
+            assertThat(frame).as("the creator's 1280x720").hasSize(1280 * 720 * 3);
+            int[] left = StageMedia.pixel(frame, 1280, 320, 360);
+            int[] right = StageMedia.pixel(frame, 1280, 960, 360);
+            assertThat(left[0])
+                    .as("the creator's red on the left: %s", Arrays.toString(left))
+                    .isGreaterThan(180);
+            assertThat(left[2])
+                    .as("the creator's red on the left: %s", Arrays.toString(left))
+                    .isLessThan(80);
+            assertThat(right[2])
+                    .as("the guest's blue on the right: %s", Arrays.toString(right))
+                    .isGreaterThan(180);
+            assertThat(right[0])
+                    .as("the guest's blue on the right: %s", Arrays.toString(right))
+                    .isLessThan(80);
+            float[] sound = StageMedia.sound(program, dir.resolve("ffmpeg-sound.log"));
+            assertThat(StageMedia.share(sound, 440)).as("the creator's tone").isGreaterThan(0.1);
+            assertThat(StageMedia.share(sound, 1000)).as("the guest's tone").isGreaterThan(0.1);
+            browser.screenshot(Path.of("target", "screenshots", "dashboard-stage-on-stage.png"));
+
+            // The guest's page says so.
+            browser.driver().switchTo().window(guestWindow);
+            Await.expect(
+                    "the guest's page says on stage",
+                    Browser.timeout(),
+                    () -> "on-stage".equals(browser.script("return window.stagepassStage.state")));
+            browser.screenshot(Path.of("target", "screenshots", "stage-on-stage.png"));
+
+            // A refund takes the guest off the stage and out of the green room within seconds.
+            stripe.refund(guestTicket);
+            long refunded = System.nanoTime();
+            Await.expect(
+                    "the guest's page closed with the reason",
+                    DEADLINE,
+                    () -> Long.valueOf(4403)
+                            .equals(browser.script(
+                                    "return window.stagepassStage.closed && window.stagepassStage.closed.code")));
+            System.out.printf(
+                    "stage: refunded guest removed %d ms after the refund webhook was answered%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refunded));
+            StageAppearance ended = Await.expect(
+                            "Ana's appearance ENDED",
+                            DEADLINE,
+                            () -> appearances(live.liveId()).stream()
+                                    .filter(a -> a.getType() == StageAppearanceType.ENDED)
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+            assertThat(ended.getReason()).isEqualTo("revoked");
+            assertThat(ended.getSequence()).isGreaterThan(started.getSequence());
+            assertThat(ffmpeg.isAlive()).as("the creator's stream goes on").isTrue();
+
+            // The creator stops (ffmpeg ends its RTMP stream on SIGTERM): the replay's chapters are the stage facts.
+            ffmpeg.destroy();
+            assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String playback = "/v1/lives/" + live.liveId() + "/playback?token=" + viewerToken + "&screen=stage-e2e-01";
+            JsonNode replay = Await.expect(
+                    "the replay READY",
+                    Duration.ofSeconds(180),
+                    () -> JSON.readTree(api.page(playback).body()),
+                    info -> "replay".equals(info.path("mode").asText()));
+            JsonNode chapters = replay.get("chapters");
+            assertThat(chapters).hasSize(1);
+            assertThat(chapters.get(0).get("name").asText()).isEqualTo("Ana");
+            assertThat(chapters.get(0).get("fromSequence").asLong()).isEqualTo(started.getSequence());
+            assertThat(chapters.get(0).get("toSequence").asLong()).isEqualTo(ended.getSequence());
+            double startSeconds = chapters.get(0).get("startSeconds").asDouble();
+            double endSeconds = chapters.get(0).get("endSeconds").asDouble();
+            double stored = segments(live.liveId()).stream()
+                            .filter(s -> s.getSequence() < started.getSequence() && s.getDurationMicros() != null)
+                            .mapToLong(SegmentStored::getDurationMicros)
+                            .sum()
+                    / 1e6;
+            assertThat(startSeconds)
+                    .as("the seconds of media before Ana came on")
+                    .isEqualTo(stored);
+            assertThat(endSeconds).isGreaterThan(startSeconds);
+            System.out.printf(
+                    "stage: chapter %s%n", chapters.get(0).get("title").asText());
+            browser.open(api.url() + "/watch/" + live.liveId() + "?token=" + viewerToken);
+            Await.expect(
+                    "the player lists the chapter",
+                    Browser.timeout(),
+                    () -> browser.driver().findElements(By.cssSelector("#chapters li button")).stream()
+                            .anyMatch(b -> b.getText().startsWith("On stage: Ana, ")));
+            browser.screenshot(Path.of("target", "screenshots", "replay-chapters.png"));
+        } finally {
+            ffmpeg.destroy();
+            ffmpeg.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> post(String path, String bearer, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(api.url() + path))
+                                .header("Authorization", "Bearer " + bearer)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Opens the stage WebSocket as a second browser would and says hello; the close code ingest answers with. */
+    private static int secondBrowserCloseCode(String stageToken) throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + stack.ingestPort() + "/v1/stage/guest"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                                closed.complete(statusCode);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"token\":\"" + stageToken + "\",\"name\":\"Ana again\"}", true);
+        return closed.get(30, TimeUnit.SECONDS);
+    }
+
+    private static List<StageAppearance> appearances(String liveId) {
+        EventCodec<StageAppearance> codec = EventCodec.of(StageAppearance.class);
+        List<StageAppearance> out = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            reader.readFrom(Topic.STAGE, Map.of(), Duration.ofSeconds(10)).stream()
+                    .map(r -> codec.decode(r.value()))
+                    .filter(a -> a.getLiveId().equals(liveId))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+
+    private static List<SegmentStored> segments(String liveId) {
+        EventCodec<SegmentStored> codec = EventCodec.of(SegmentStored.class);
+        List<SegmentStored> out = new ArrayList<>();
+        try (TopicReader reader = new TopicReader(stack.kafka())) {
+            reader.readFrom(Topic.SEGMENTS, Map.of(), Duration.ofSeconds(10)).stream()
+                    .map(r -> codec.decode(r.value()))
+                    .filter(s -> s.getLiveId().equals(liveId))
+                    .forEach(out::add);
+        }
+        return out;
+    }
+}
