@@ -16,6 +16,7 @@
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.detail || 'HTTP ' + response.status);
+    if (liveId !== state.liveId) throw new Error('another live was chosen meanwhile');
     state.token = body.token;
     state.stage = body.stage;
     state.expires = Date.parse(body.expiresAt);
@@ -79,7 +80,12 @@
     state.guests = stage.guests;
     const seen = new Set();
     for (const guest of stage.guests) { seen.add(guest.guestId); preview(row(guest)); }
-    for (const li of [...list.children]) { if (!seen.has(li.dataset.guest)) li.remove(); }
+    for (const li of [...list.children]) {
+      if (seen.has(li.dataset.guest)) continue;
+      const img = li.querySelector('.stage-preview');
+      if (img && img.dataset.url) URL.revokeObjectURL(img.dataset.url);
+      li.remove();
+    }
     $('stage-empty').hidden = stage.guests.length > 0;
     $('stage-layout').value = stage.layout;
     card.dataset.guests = String(stage.guests.length);
@@ -130,6 +136,7 @@
   document.addEventListener('stagepass:live', (event) => {
     state.liveId = event.detail;
     state.token = null;
+    for (const img of list.querySelectorAll('.stage-preview')) { if (img.dataset.url) URL.revokeObjectURL(img.dataset.url); }
     list.innerHTML = '';
     clearInterval(state.timer);
     refresh();

@@ -53,12 +53,27 @@ public final class Demuxer implements AutoCloseable {
      * format} must name the container ({@code matroska} for WebM). {@code what} names the input in errors.
      */
     public static Demuxer read(InputStream in, String format, String what) {
+        return read(in, format, what, Map.of());
+    }
+
+    /**
+     * As {@link #read(InputStream, String, String)}, with FFmpeg's format options: {@code codec_whitelist} limits the
+     * decoders that reading the streams' parameters may open on input from outside.
+     */
+    public static Demuxer read(InputStream in, String format, String what, Map<String, String> options) {
         FfmpegLog.install();
         StreamInput input = StreamInput.open(in);
         AVFormatContext context = avformat_alloc_context();
         context.pb(input.context());
         context.flags(context.flags() | AVFMT_FLAG_CUSTOM_IO);
-        int opened = avformat_open_input(context, (String) null, av_find_input_format(format), (AVDictionary) null);
+        AVDictionary dictionary = new AVDictionary(null);
+        int opened;
+        try {
+            options.forEach((name, value) -> av_dict_set(dictionary, name, value, 0));
+            opened = avformat_open_input(context, (String) null, av_find_input_format(format), dictionary);
+        } finally {
+            av_dict_free(dictionary);
+        }
         if (opened < 0) {
             input.close(); // avformat_open_input freed the context
             Av.check(opened, "open " + what);

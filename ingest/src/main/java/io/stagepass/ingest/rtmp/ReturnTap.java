@@ -51,6 +51,7 @@ final class ReturnTap implements AutoCloseable {
     void videoConfig(byte[] record) {
         if (avcC != null && !java.util.Arrays.equals(avcC, record)) {
             stop(); // new parameters: a new stream from the next keyframe
+            failed = false; // and another try, if the last one failed
         }
         avcC = record;
     }

@@ -434,13 +434,13 @@ final class RtmpConnection implements Runnable {
         } finally {
             segmenter.close();
             segmenter = null;
-            if (program != null) {
-                program.finish(); // the segments still being mixed go out before anything else of this live
-                program = null;
-            }
             if (returnTap != null) {
                 returnTap.close();
                 returnTap = null;
+            }
+            if (program != null) {
+                program.finish(); // the segments still being mixed go out before anything else of this live
+                program = null;
             }
         }
     }

@@ -12,6 +12,7 @@ import io.stagepass.media.Resampler;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
@@ -158,7 +159,12 @@ public final class GuestFeed implements AutoCloseable {
     }
 
     private void decode() {
-        try (Demuxer demuxer = Demuxer.read(pipe, "matroska", "the camera of guest " + name)) {
+        // Only the decoders a browser's recording needs may open, even while its streams are being probed.
+        try (Demuxer demuxer = Demuxer.read(
+                pipe,
+                "matroska",
+                "the camera of guest " + name,
+                Map.of("codec_whitelist", "vp8,vp9,h264,opus", "format_whitelist", "matroska,webm"))) {
             int video = demuxer.firstStream(AVMEDIA_TYPE_VIDEO);
             int audio = demuxer.firstStream(AVMEDIA_TYPE_AUDIO);
             for (int stream : new int[] {video, audio}) {

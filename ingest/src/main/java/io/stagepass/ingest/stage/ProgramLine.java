@@ -204,19 +204,27 @@ public final class ProgramLine implements AutoCloseable {
             }
             finished = true;
         }
-        if (mixing != null) {
-            mixing.shutdown();
-            try {
-                if (!mixing.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                    LOG.error(
-                            "live {}: the stage mixer did not finish its last segments in {} s",
-                            liveId,
-                            DRAIN.toSeconds());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (mixing == null) {
+            end();
+            return;
         }
+        mixing.execute(this::end); // after the last segment, on the thread that owns the mixer
+        mixing.shutdown();
+        try {
+            if (!mixing.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.error(
+                        "live {}: the stage mixer did not finish its last segments in {} s; they are lost",
+                        liveId,
+                        DRAIN.toSeconds());
+                mixing.shutdownNow(); // the mixer stays with its thread: never freed under it from here
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The guests still shown leave the program after its last segment; the mixer is freed. */
+    private void end() {
         Instant now = clock.instant();
         for (Stage.Guest guest : shown.keySet()) {
             appearances.off(guest, lastSequence + 1, now, "stream-ended");

@@ -104,7 +104,7 @@ public final class ProgramMixer implements AutoCloseable {
                                 timeline.saw(micros);
                                 pictures.add(new Decoded(micros, cloneFrame(frame)));
                             });
-                        } else if (index == a) {
+                        } else if (index == a && audioDecoder != null) {
                             audioDecoder.decode(packet, frame -> {
                                 long micros = micros(frame.best_effort_timestamp(), timeBase);
                                 timeline.saw(micros);

@@ -14,7 +14,8 @@ public final class ReturnFeed {
     public interface Viewer {
         void text(String json);
 
-        void binary(byte[] bytes);
+        /** False when the viewer is too far behind to take more: it starts again at the next keyframe. */
+        boolean binary(byte[] bytes);
     }
 
     private final Map<Viewer, Boolean> viewers = new ConcurrentHashMap<>(); // started: has had init and a keyframe
@@ -61,10 +62,13 @@ public final class ReturnFeed {
                 }
                 viewer.text("{\"type\":\"feed\",\"mime\":\"" + mime.replace("\"", "\\\"") + "\",\"generation\":"
                         + generation + ",\"startedAt\":" + startedAtMillis + "}");
-                viewer.binary(init);
-                entry.setValue(Boolean.TRUE);
+                if (!viewer.binary(init) || !viewers.replace(viewer, Boolean.FALSE, Boolean.TRUE)) {
+                    continue; // behind, or gone meanwhile (never added back)
+                }
             }
-            viewer.binary(bytes);
+            if (!viewer.binary(bytes)) {
+                viewers.replace(viewer, Boolean.TRUE, Boolean.FALSE); // too far behind: again from a keyframe
+            }
         }
     }
 }

@@ -41,7 +41,7 @@ public final class StageRoutes {
     private static final int MAX_NAME = 40;
     private static final long MAX_CHUNK_BYTES = 2L * 1024 * 1024;
     private static final Duration GRANT_WAIT = Duration.ofSeconds(5);
-    private static final Duration IDLE = Duration.ofSeconds(20);
+    private static final Duration IDLE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = HttpServices.json();
 
     private final Stage stage;
@@ -50,7 +50,12 @@ public final class StageRoutes {
     private final Set<String> allowedOrigins;
     private final Clock clock;
     private final Map<String, Stage.Guest> guests = new ConcurrentHashMap<>();
-    private final Map<String, ReturnFeed.Viewer> watching = new ConcurrentHashMap<>();
+    private final Map<String, Watching> watching = new ConcurrentHashMap<>();
+    /** Bytes of the return feed a guest's connection may have in flight before it starts again at a keyframe. */
+    private static final long MAX_FEED_BACKLOG = 4L * 1024 * 1024;
+
+    /** A guest's connection receiving a live's return feed. */
+    private record Watching(String liveId, ReturnFeed.Viewer viewer) {}
 
     public StageRoutes(
             Stage stage, StageTickets tickets, PlaybackTokens tokens, Set<String> allowedOrigins, Clock clock) {
@@ -75,7 +80,7 @@ public final class StageRoutes {
         config.routes.get("/v1/stage/lives/{liveId}/guests/{guestId}/preview.jpg", this::preview);
     }
 
-    /** The guest's latest picture as a small JPEG, for the creator's green room (the panel asks twice a second). */
+    /** The guest's latest picture as a small JPEG, for the creator's green room (the panel asks once a second). */
     private void preview(Context ctx) {
         String liveId = host(ctx);
         Stage.Guest guest = stage.guest(liveId, ctx.pathParam("guestId"))
@@ -108,10 +113,10 @@ public final class StageRoutes {
     }
 
     private void left(WsContext ctx) {
-        ReturnFeed.Viewer viewer = watching.remove(ctx.sessionId());
+        Watching watch = watching.remove(ctx.sessionId());
         Stage.Guest guest = guests.remove(ctx.sessionId());
-        if (viewer != null && guest != null) {
-            stage.returnFeed(guest.liveId).unsubscribe(viewer);
+        if (watch != null) {
+            stage.returnFeed(watch.liveId()).unsubscribe(watch.viewer());
         }
         if (guest != null) {
             stage.leave(guest);
@@ -178,8 +183,12 @@ public final class StageRoutes {
             ctx.send("{\"type\":\"welcome\",\"guestId\":\"" + guest.guestId() + "\",\"liveId\":\"" + liveId
                     + "\",\"onStage\":false,\"muted\":false}");
             ReturnFeed.Viewer viewer = viewer(ctx);
-            watching.put(ctx.sessionId(), viewer);
+            watching.put(ctx.sessionId(), new Watching(liveId, viewer));
             stage.returnFeed(liveId).subscribe(viewer); // the creator, seen and heard with a short delay
+            if (!ctx.session.isOpen()) {
+                left(ctx); // the browser went away while it was being let in: its close came first
+                return;
+            }
             LOG.info("live {}: guest {} joined the green room", liveId, guest.guestId());
         } catch (Stage.Refused e) {
             ctx.closeSession(4000 + e.status(), e.getMessage());
@@ -220,12 +229,25 @@ public final class StageRoutes {
                 }
             }
 
+            private final java.util.concurrent.atomic.AtomicLong inFlight =
+                    new java.util.concurrent.atomic.AtomicLong();
+
             @Override
-            public void binary(byte[] bytes) {
+            public boolean binary(byte[] bytes) {
+                if (inFlight.get() > MAX_FEED_BACKLOG) {
+                    return false; // a slow link: nothing more is queued for it until it has caught up
+                }
+                inFlight.addAndGet(bytes.length);
                 try {
-                    ctx.send(ByteBuffer.wrap(bytes));
+                    ctx.session.sendBinary(
+                            ByteBuffer.wrap(bytes),
+                            org.eclipse.jetty.websocket.api.Callback.from(
+                                    () -> inFlight.addAndGet(-bytes.length),
+                                    failure -> inFlight.addAndGet(-bytes.length)));
+                    return true;
                 } catch (RuntimeException e) {
-                    // gone
+                    inFlight.addAndGet(-bytes.length);
+                    return false; // gone: its close handler unsubscribes it
                 }
             }
         };

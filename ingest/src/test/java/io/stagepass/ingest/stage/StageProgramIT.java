@@ -155,6 +155,77 @@ class StageProgramIT {
         browser.join(TimeUnit.SECONDS.toMillis(5));
     }
 
+    @Test
+    void aGuestWhoseConnectionStallsAndDropsLeavesTheProgramRunning() throws Exception {
+        List<Path> creator = StageMedia.creatorSegments(dir.resolve("creator"), "red", 440, 10);
+        byte[] recording = StageMedia.guestRecording(dir, "blue", 1000, 10);
+        Stage stage = new Stage(Clock.systemUTC());
+        Stage.Guest guest = stage.join("live_1", "cs_ana", "Ana", "guest", new Stage.GuestLink() {
+            @Override
+            public void send(String json) {}
+
+            @Override
+            public void close(int code, String reason) {}
+        });
+        // The browser sends two seconds of its recording, then its link stalls: nothing more arrives.
+        int chunks = 10 * 4;
+        int size = recording.length / chunks + 1;
+        for (int at = 0; at < 8 * size && at < recording.length; at += size) {
+            guest.feed().offer(Arrays.copyOfRange(recording, at, Math.min(recording.length, at + size)));
+            Thread.sleep(250);
+        }
+        List<Out> out = new CopyOnWriteArrayList<>();
+        List<Seen> seen = new CopyOnWriteArrayList<>();
+        long[] liveSequence = {0};
+        ProgramLine line = new ProgramLine(
+                "live_1",
+                stage,
+                Clock.systemUTC(),
+                (runSequence, file, micros, stageSwitch) -> {
+                    Path kept = dir.resolve("dropped-" + out.size() + ".ts");
+                    Files.move(file, kept);
+                    out.add(new Out(runSequence, kept, micros, stageSwitch));
+                    return liveSequence[0]++;
+                },
+                () -> Files.createTempFile(dir, "mix", ".ts"),
+                new ProgramLine.Appearances() {
+                    @Override
+                    public void on(Stage.Guest g, long sequence, Instant at) {
+                        seen.add(new Seen("on", g.guestId(), sequence, null));
+                    }
+
+                    @Override
+                    public void off(Stage.Guest g, long sequence, Instant at, String reason) {
+                        seen.add(new Seen("off", g.guestId(), sequence, reason));
+                    }
+                });
+        stage.setOnStage("live_1", guest.guestId(), true);
+        for (int i = 0; i < 5; i++) {
+            if (i == 3) {
+                // the mixer takes who is on stage when it mixes: let it mix the first three before the drop
+                for (int waited = 0; out.size() < 3 && waited < 600; waited++) {
+                    Thread.sleep(50);
+                }
+                stage.leave(guest); // the connection drops: the WebSocket's close handler does this
+            }
+            Path copy = dir.resolve("stalled-in-" + i + ".ts");
+            Files.copy(creator.get(i), copy);
+            line.segment(copy, 2_000_000);
+        }
+        line.finish();
+
+        assertThat(out).as("every segment of the creator's went out").hasSize(5);
+        Path log = dir.resolve("probe-dropped.log");
+        byte[] frozen = StageMedia.rgbFrame(out.get(2).file(), 30, log);
+        assertBlue(StageMedia.pixel(frozen, 1280, 960, 360)); // the last picture, frozen
+        assertRed(StageMedia.pixel(frozen, 1280, 320, 360));
+        byte[] after = StageMedia.rgbFrame(out.get(3).file(), 30, log);
+        assertRed(StageMedia.pixel(after, 1280, 960, 360));
+        assertThat(seen)
+                .containsExactly(new Seen("on", guest.guestId(), 0, null), new Seen("off", guest.guestId(), 3, "left"));
+        stage.close();
+    }
+
     private static void assertRed(int[] rgb) {
         assertThat(rgb[0]).as("red in %s", Arrays.toString(rgb)).isGreaterThan(200);
         assertThat(rgb[2]).as("not blue in %s", Arrays.toString(rgb)).isLessThan(60);

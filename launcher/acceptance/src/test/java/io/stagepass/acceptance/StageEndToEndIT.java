@@ -231,7 +231,9 @@ class StageEndToEndIT {
             assertThat(secondClose).as("the second browser's close code").isEqualTo(4409);
 
             // The creator: the dashboard's Stage panel shows Ana with her picture; "Bring on stage".
-            browser.driver().switchTo().newWindow(WindowType.TAB);
+            browser.driver()
+                    .switchTo()
+                    .newWindow(WindowType.WINDOW); // both pages stay in view, as two people's screens
             browser.open(api.url() + "/login");
             browser.driver().findElement(By.id("key")).sendKeys(creator.apiKey());
             browser.driver().findElement(By.id("sign-in")).click();
@@ -314,8 +316,36 @@ class StageEndToEndIT {
             browser.screenshot(Path.of("target", "screenshots", "stage-on-stage.png"));
 
             // A refund takes the guest off the stage and out of the green room within seconds.
+            JsonNode host = JSON.readTree(HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            api.url() + "/v1/creator/lives/" + live.liveId() + "/stage-token"))
+                                    .header("Authorization", "Bearer " + creator.apiKey())
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             stripe.refund(guestTicket);
             long refunded = System.nanoTime();
+            Await.expect(
+                    "the guest off the stage",
+                    DEADLINE,
+                    () -> !HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(host.get("stage").asText()))
+                                            .header(
+                                                    "Authorization",
+                                                    "Bearer "
+                                                            + host.get("token").asText())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body()
+                            .contains("\"Ana\""));
+            System.out.println(
+                    "stage: the guest's page after the refund: "
+                            + browser.script(
+                                    "return JSON.stringify(window.stagepassStage) + ' ' + document.getElementById('problem').textContent"));
             Await.expect(
                     "the guest's page closed with the reason",
                     DEADLINE,
