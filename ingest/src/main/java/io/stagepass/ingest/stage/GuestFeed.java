@@ -64,6 +64,7 @@ public final class GuestFeed implements AutoCloseable {
     private volatile String failure;
     private volatile boolean hasVideo;
     private volatile boolean hasAudio;
+    private volatile boolean closed;
     private long anchorWallMicros = Long.MIN_VALUE;
     private long anchorMediaMicros;
 
@@ -272,9 +273,15 @@ public final class GuestFeed implements AutoCloseable {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
+    /** Whether the guest left or was removed: chunks that still arrive are dropped, not refused. */
+    public boolean closed() {
+        return closed;
+    }
+
     /** Stops reading (the guest left or was removed) and frees what was decoded. */
     @Override
     public void close() {
+        closed = true;
         pipe.finish();
         try {
             thread.join(5000);

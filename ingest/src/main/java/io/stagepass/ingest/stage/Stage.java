@@ -189,8 +189,8 @@ public final class Stage implements AutoCloseable {
         }
         if (guest != null) {
             guest.offReason = "revoked";
+            guest.link.close(4403, why); // first: the page is told why before anything else can close it
             leave(guest);
-            guest.link.close(4403, why);
         }
     }
 

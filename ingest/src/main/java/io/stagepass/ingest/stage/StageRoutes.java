@@ -208,6 +208,9 @@ public final class StageRoutes {
         byte[] chunk = new byte[data.remaining()];
         data.get(chunk);
         if (!guest.feed().offer(chunk)) {
+            if (guest.feed().closed()) {
+                return; // removed (a refund, the creator's stage ended): its own close, with the reason, is on its way
+            }
             String failure = guest.feed().failure();
             if (failure != null) {
                 ctx.closeSession(4415, "the stage cannot read your recording: " + failure);

@@ -104,7 +104,11 @@ class StackIT {
                 TopicReader reader = new TopicReader(restarted.kafka());
                 MinioClient s3 = ObjectStore.client(restarted.s3())) {
             assertThat(reader.readFrom(Topic.PAYMENTS, Map.of(), Duration.ofSeconds(30)))
-                    .hasSize(4);
+                    .as("three viewers' and a guest's checkouts, one refund")
+                    .hasSize(5);
+            assertThat(reader.readFrom(Topic.STAGE, Map.of(), Duration.ofSeconds(30)))
+                    .as("the demo's guest came on stage and went back")
+                    .hasSize(2);
             assertThat(reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30)))
                     .hasSize(16);
             assertThat(s3.listObjects(ListObjectsArgs.builder()
