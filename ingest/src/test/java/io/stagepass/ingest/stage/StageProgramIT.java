@@ -3,9 +3,11 @@ package io.stagepass.ingest.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.jobs.testing.StageMedia;
+import io.stagepass.platform.lifecycle.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,29 +66,7 @@ class StageProgramIT {
 
         List<Out> out = new CopyOnWriteArrayList<>();
         List<Seen> seen = new CopyOnWriteArrayList<>();
-        long[] liveSequence = {100};
-        ProgramLine line = new ProgramLine(
-                "live_1",
-                stage,
-                Clock.systemUTC(),
-                (runSequence, file, micros, stageSwitch) -> {
-                    Path kept = dir.resolve("program-" + out.size() + ".ts");
-                    Files.move(file, kept);
-                    out.add(new Out(runSequence, kept, micros, stageSwitch));
-                    return liveSequence[0]++;
-                },
-                () -> Files.createTempFile(dir, "mix", ".ts"),
-                new ProgramLine.Appearances() {
-                    @Override
-                    public void on(Stage.Guest g, long sequence, Instant at) {
-                        seen.add(new Seen("on", g.guestId(), sequence, null));
-                    }
-
-                    @Override
-                    public void off(Stage.Guest g, long sequence, Instant at, String reason) {
-                        seen.add(new Seen("off", g.guestId(), sequence, reason));
-                    }
-                });
+        ProgramLine line = line(stage, 100, "program-", out, seen);
 
         // The creator's segments arrive every 2 s, as a live's do; the guest goes on stage for the 3rd to 5th.
         List<Path> copies = new ArrayList<>();
@@ -176,36 +156,12 @@ class StageProgramIT {
         }
         List<Out> out = new CopyOnWriteArrayList<>();
         List<Seen> seen = new CopyOnWriteArrayList<>();
-        long[] liveSequence = {0};
-        ProgramLine line = new ProgramLine(
-                "live_1",
-                stage,
-                Clock.systemUTC(),
-                (runSequence, file, micros, stageSwitch) -> {
-                    Path kept = dir.resolve("dropped-" + out.size() + ".ts");
-                    Files.move(file, kept);
-                    out.add(new Out(runSequence, kept, micros, stageSwitch));
-                    return liveSequence[0]++;
-                },
-                () -> Files.createTempFile(dir, "mix", ".ts"),
-                new ProgramLine.Appearances() {
-                    @Override
-                    public void on(Stage.Guest g, long sequence, Instant at) {
-                        seen.add(new Seen("on", g.guestId(), sequence, null));
-                    }
-
-                    @Override
-                    public void off(Stage.Guest g, long sequence, Instant at, String reason) {
-                        seen.add(new Seen("off", g.guestId(), sequence, reason));
-                    }
-                });
+        ProgramLine line = line(stage, 0, "dropped-", out, seen);
         stage.setOnStage("live_1", guest.guestId(), true);
         for (int i = 0; i < 5; i++) {
             if (i == 3) {
                 // the mixer takes who is on stage when it mixes: let it mix the first three before the drop
-                for (int waited = 0; out.size() < 3 && waited < 600; waited++) {
-                    Thread.sleep(50);
-                }
+                Await.expect("the first three segments mixed", Duration.ofSeconds(30), () -> out.size() >= 3);
                 stage.leave(guest); // the connection drops: the WebSocket's close handler does this
             }
             Path copy = dir.resolve("stalled-in-" + i + ".ts");
@@ -224,6 +180,33 @@ class StageProgramIT {
         assertThat(seen)
                 .containsExactly(new Seen("on", guest.guestId(), 0, null), new Seen("off", guest.guestId(), 3, "left"));
         stage.close();
+    }
+
+    /** A program line of live_1 whose segments are kept as {@code prefix}N.ts in order, numbered from {@code first}. */
+    private ProgramLine line(Stage stage, long first, String prefix, List<Out> out, List<Seen> seen) {
+        long[] liveSequence = {first};
+        return new ProgramLine(
+                "live_1",
+                stage,
+                Clock.systemUTC(),
+                (runSequence, file, micros, stageSwitch) -> {
+                    Path kept = dir.resolve(prefix + out.size() + ".ts");
+                    Files.move(file, kept);
+                    out.add(new Out(runSequence, kept, micros, stageSwitch));
+                    return liveSequence[0]++;
+                },
+                () -> Files.createTempFile(dir, "mix", ".ts"),
+                new ProgramLine.Appearances() {
+                    @Override
+                    public void on(Stage.Guest g, long sequence, Instant at) {
+                        seen.add(new Seen("on", g.guestId(), sequence, null));
+                    }
+
+                    @Override
+                    public void off(Stage.Guest g, long sequence, Instant at, String reason) {
+                        seen.add(new Seen("off", g.guestId(), sequence, reason));
+                    }
+                });
     }
 
     private static void assertRed(int[] rgb) {
