@@ -19,6 +19,7 @@
     if (liveId !== state.liveId) throw new Error('another live was chosen meanwhile');
     state.token = body.token;
     state.stage = body.stage;
+    state.listenUrl = body.listen;
     state.expires = Date.parse(body.expiresAt);
   }
 
@@ -47,15 +48,19 @@
         + ' <span class="muted stage-tier"></span><div class="stage-level"><div></div></div>'
         + '<span class="muted stage-health"></span></div>'
         + '<div class="stage-actions"><button type="button" class="button stage-move"></button>'
-        + '<button type="button" class="button stage-mute"></button></div>';
+        + '<button type="button" class="button stage-mute"></button>'
+        + '<button type="button" class="button stage-listen">Listen</button></div>';
       li.querySelector('.stage-move').addEventListener('click', () => move(li.dataset.guest, { onStage: li.dataset.onStage !== 'true' }));
       li.querySelector('.stage-mute').addEventListener('click', () => move(li.dataset.guest, { muted: li.dataset.muted !== 'true' }));
+      li.querySelector('.stage-listen').addEventListener('click', () => listen(li.dataset.guest));
       list.append(li);
     }
     li.dataset.onStage = String(guest.onStage);
     li.dataset.muted = String(guest.muted);
     li.querySelector('.stage-name').textContent = guest.name;
-    li.querySelector('.stage-tier').textContent = guest.onStage ? 'on stage' : 'green room';
+    li.querySelector('.stage-tier').textContent = (guest.onStage ? 'on stage' : 'green room')
+      + (guest.source === 'encoder' ? ' · from an encoder' : '');
+    li.querySelector('.stage-listen').textContent = hearing.guestId === guest.guestId ? 'Stop listening' : 'Listen';
     const level = Math.max(0, Math.min(100, (guest.audioLevelDb + 60) * 100 / 60));
     li.querySelector('.stage-level div').style.width = level + '%';
     li.querySelector('.stage-health').textContent = guest.problem ? guest.problem
@@ -109,6 +114,66 @@
     card.dataset.appearances = String(body.appearances.length);
   }
 
+  // Hearing a guest before bringing them on: their sound from ingest (mono 16-bit PCM at 48 kHz over a WebSocket),
+  // played through Web Audio with a fifth of a second of slack. One guest at a time.
+  const hearing = { guestId: null, socket: null, audio: null, next: 0, samples: 0, crossings: 0, last: 0, rms: 0 };
+  window.stagepassListening = hearing;
+
+  function stopListening() {
+    if (hearing.socket) hearing.socket.close(1000, 'the creator stopped listening');
+    hearing.socket = null;
+    hearing.guestId = null;
+  }
+
+  async function listen(guestId) {
+    const again = hearing.guestId === guestId;
+    stopListening();
+    if (again) { refresh(); return; }
+    try {
+      if (!state.token || state.expires - Date.now() < 5 * 60 * 1000) await hostToken(state.liveId);
+    } catch (e) { note(e.message); return; }
+    hearing.audio = hearing.audio || new AudioContext({ sampleRate: 48000 });
+    hearing.audio.resume().catch(() => {});
+    Object.assign(hearing, { guestId: guestId, next: 0, samples: 0, crossings: 0, last: 0, rms: 0 });
+    const socket = new WebSocket(state.listenUrl);
+    hearing.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => socket.send(JSON.stringify({ token: state.token, guestId: guestId }));
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') return; // {"type":"listening",...}
+      const pcm = new Int16Array(event.data);
+      const block = hearing.audio.createBuffer(1, pcm.length, 48000);
+      const samples = block.getChannelData(0);
+      let sum = 0;
+      for (let i = 0; i < pcm.length; i++) {
+        const s = pcm[i] / 32768;
+        samples[i] = s;
+        sum += s * s;
+        if ((s >= 0) !== (hearing.last >= 0)) hearing.crossings++;
+        hearing.last = s;
+      }
+      hearing.samples += pcm.length;
+      hearing.rms = Math.sqrt(sum / Math.max(1, pcm.length));
+      // a pure tone crosses zero twice per period: what the creator hears, measured (the browser test reads it)
+      hearing.frequencyHz = hearing.crossings * 48000 / 2 / hearing.samples;
+      const source = hearing.audio.createBufferSource();
+      source.buffer = block;
+      source.connect(hearing.audio.destination);
+      const now = hearing.audio.currentTime;
+      if (hearing.next < now + 0.05 || hearing.next > now + 1) hearing.next = now + 0.2;
+      source.start(hearing.next);
+      hearing.next += block.duration;
+    };
+    socket.onclose = (event) => {
+      if (hearing.socket !== socket) return;
+      hearing.socket = null;
+      hearing.guestId = null;
+      if (event.code !== 1000) note('cannot listen: ' + (event.reason || 'connection lost'));
+      refresh();
+    };
+    refresh();
+  }
+
   async function refresh() {
     if (!state.liveId) return;
     if (++state.ticks % 3 === 1) appearances().catch(() => {});
@@ -136,6 +201,7 @@
   document.addEventListener('stagepass:live', (event) => {
     state.liveId = event.detail;
     state.token = null;
+    stopListening();
     for (const img of list.querySelectorAll('.stage-preview')) { if (img.dataset.url) URL.revokeObjectURL(img.dataset.url); }
     list.innerHTML = '';
     clearInterval(state.timer);

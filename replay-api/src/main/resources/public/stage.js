@@ -181,6 +181,42 @@
     },
   };
 
+  // A guest stage key for OBS or a phone app: the stage reads their RTMP stream as it reads this page's camera.
+  const getKey = document.getElementById('get-key');
+  async function encoderKey() {
+    problem.hidden = true;
+    const name = nameInput.value.trim();
+    if (!name) {
+      fail('Give your name first: viewers see it beside you.');
+      nameInput.focus();
+      return;
+    }
+    getKey.disabled = true;
+    try {
+      const response = await fetch('/v1/lives/' + encodeURIComponent(liveId) + '/stage/encoder', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: name }),
+      });
+      const key = await response.json();
+      if (!response.ok) throw new Error(key.detail || key.title || response.statusText);
+      document.getElementById('key-server').textContent = key.server;
+      document.getElementById('key-stream').textContent = key.streamKey;
+      document.getElementById('key-expires').textContent = new Date(key.expiresAt).toLocaleString();
+      document.getElementById('key-settings').textContent = key.video + '; ' + key.audio;
+      document.getElementById('key').hidden = false;
+      window.stagepassStage.encoderKey = key;
+    } catch (e) {
+      fail('No stream key: ' + e.message);
+    } finally {
+      getKey.disabled = false;
+    }
+  }
+  getKey.addEventListener('click', encoderKey);
+  document.getElementById('copy-key').addEventListener('click', () => {
+    navigator.clipboard.writeText(document.getElementById('key-stream').textContent).catch(() => {});
+  });
+
   enter.addEventListener('click', join);
   leave.addEventListener('click', () => {
     leaving = true;

@@ -17,6 +17,7 @@ import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.ingest.rtmp.RtmpIngest;
 import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.ingest.stage.Stage;
+import io.stagepass.ingest.stage.StageDoor;
 import io.stagepass.ingest.stage.StageFacts;
 import io.stagepass.ingest.stage.StageRoutes;
 import io.stagepass.ingest.stage.StageTickets;
@@ -93,12 +94,10 @@ public final class IngestService implements AutoCloseable {
                 new ConnectWebhookRoutes(config.stripe().connectWebhookSecret(), lookups, publisher, livemode);
         Stage stage = push(new Stage(clock));
         StageTickets stageTickets = push(new StageTickets(config.kafka(), stage).start());
-        StageRoutes stageRoutes = new StageRoutes(
-                stage,
-                stageTickets,
-                PlaybackTokens.forStage(config.stageSecret()),
-                config.beacons().allowedOrigins(),
-                clock);
+        PlaybackTokens stageTokens = PlaybackTokens.forStage(config.stageSecret());
+        StageDoor stageDoor = new StageDoor(stage, stageTickets, stageTokens, clock);
+        StageRoutes stageRoutes = push(
+                new StageRoutes(stage, stageDoor, stageTokens, config.beacons().allowedOrigins(), clock));
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);
             stageRoutes.register(routes);
@@ -112,7 +111,7 @@ public final class IngestService implements AutoCloseable {
                 config.rtmp().port(),
                 config.rtmp().tlsPort(),
                 config.rtmp().tls(),
-                new RtmpIngest(catalog, ingest, sender, spool, reporter, stage, StageFacts.to(publisher)),
+                new RtmpIngest(catalog, ingest, sender, spool, reporter, stage, stageDoor, StageFacts.to(publisher)),
                 config.rtmp().limits()));
         LOG.info("ingest spool at {} ({} bytes pending)", config.spoolDir().toAbsolutePath(), spool.usedBytes());
     }

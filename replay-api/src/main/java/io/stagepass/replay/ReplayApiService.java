@@ -162,6 +162,7 @@ public final class ReplayApiService implements AutoCloseable {
                 auth,
                 PlaybackTokens.forStage(config.secrets().stage()),
                 config.ingestPublicUrl(),
+                config.rtmpPublicUrl(),
                 views.media(),
                 views.stage(),
                 clock);

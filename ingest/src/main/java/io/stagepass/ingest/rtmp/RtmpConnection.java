@@ -2,6 +2,7 @@ package io.stagepass.ingest.rtmp;
 
 import io.stagepass.events.Live;
 import io.stagepass.ingest.stage.ProgramLine;
+import io.stagepass.ingest.stage.Stage;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -81,6 +82,11 @@ final class RtmpConnection implements Runnable {
     private int publishStreamId;
     private Segmenter segmenter;
     private ProgramLine program;
+    /** A guest's encoder in a live's green room (a guest stage key), instead of a creator's live. */
+    private Stage.Guest guest;
+    /** Why the stage removed this guest (a refund, a dispute), told to the encoder before the connection closes. */
+    private volatile String removedReason;
+
     private ReturnTap returnTap;
     private Map<String, Object> metadata = Map.of();
 
@@ -145,6 +151,7 @@ final class RtmpConnection implements Runnable {
             if (live != null) {
                 server.released(live.getLiveId(), this);
             }
+            leaveStage();
             done.countDown();
         }
     }
@@ -172,7 +179,7 @@ final class RtmpConnection implements Runnable {
     }
 
     private void countBeforePublish() throws ProtocolException {
-        if (live == null && ++messagesBeforePublish > MAX_MESSAGES_BEFORE_PUBLISH) {
+        if (live == null && guest == null && ++messagesBeforePublish > MAX_MESSAGES_BEFORE_PUBLISH) {
             throw new ProtocolException(MAX_MESSAGES_BEFORE_PUBLISH + " messages without publishing");
         }
     }
@@ -202,6 +209,7 @@ final class RtmpConnection implements Runnable {
                 if (live != null) {
                     unpublish(name);
                 }
+                leaveStage();
                 return name.equals("FCUnpublish"); // after deleteStream a publisher only closes
             }
             default -> LOG.debug("{}: ignoring command {}", peer, name);
@@ -244,6 +252,12 @@ final class RtmpConnection implements Runnable {
             throw new ProtocolException("a second publish on one connection");
         }
         String key = streamName instanceof String s ? s.replaceFirst("\\?.*$", "") : "";
+        if (guest != null) {
+            throw new ProtocolException("a second publish on one connection");
+        }
+        if (RtmpIngest.isGuestKey(key)) {
+            return publishAsGuest(streamId, key);
+        }
         Live authorized;
         try {
             authorized = ingest.authorize(key);
@@ -295,6 +309,126 @@ final class RtmpConnection implements Runnable {
         return true;
     }
 
+    /**
+     * A guest's encoder (OBS, a phone app) publishing with a guest stage key: into the green room of the key's live,
+     * where the creator sees, hears and brings them on stage as a guest from a browser. Nothing of it is stored; its
+     * FLV tags go to the stage's decoder.
+     */
+    private boolean publishAsGuest(int streamId, String key) throws Exception {
+        Stage.Guest admitted;
+        try {
+            admitted = ingest.admitGuest(key, new Stage.GuestLink() {
+                @Override
+                public void send(String json) {
+                    // an encoder has no page to tell: the creator's panel shows where the guest is
+                }
+
+                @Override
+                public void close(int code, String reason) {
+                    removedReason = reason;
+                    // Told on this connection's thread at its next message; one that sends nothing is closed anyway.
+                    java.util.concurrent.CompletableFuture.delayedExecutor(LINGER.toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(RtmpConnection.this::stop);
+                }
+            });
+        } catch (RtmpIngest.Refusal refusal) {
+            writer.command(
+                    streamId,
+                    "onStatus",
+                    0.0,
+                    null,
+                    status("error", "NetStream.Publish.BadName", refusal.getMessage()));
+            LOG.info("{}: guest publish refused, {}", peer, refusal.getMessage());
+            return false;
+        }
+        guest = admitted;
+        published = true;
+        reader.setLimits(limits.maxMessageBytes(), 2L * limits.maxMessageBytes());
+        publishStreamId = streamId;
+        guest.offer(FLV_HEADER);
+        writer.streamBegin(streamId);
+        writer.command(
+                streamId,
+                "onStatus",
+                0.0,
+                null,
+                status(
+                        "status",
+                        "NetStream.Publish.Start",
+                        "In the green room of live " + guest.liveId() + " as " + guest.name()
+                                + ": the creator brings you on stage."));
+        LOG.info("live {}: guest {} publishing over RTMP from {}", guest.liveId(), guest.guestId(), peer);
+        return true;
+    }
+
+    /** A guest's media: checked as a creator's is (H.264 and AAC only), then handed to the stage as FLV tags. */
+    private boolean guestMedia(RtmpMessage message) throws Exception {
+        String removed = removedReason;
+        if (removed != null) {
+            return refuseMedia("NetStream.Publish.Rejected", removed);
+        }
+        if (message.streamId() != publishStreamId) {
+            return true;
+        }
+        try {
+            boolean ignored = message.type() == RtmpMessage.VIDEO
+                    ? FlvMedia.video(message.payload()).kind() == FlvMedia.Kind.IGNORED
+                    : FlvMedia.audio(message.payload()).kind() == FlvMedia.Kind.IGNORED;
+            if (ignored) {
+                return true;
+            }
+        } catch (UnsupportedMediaException e) {
+            return refuseMedia("NetStream.Publish.Rejected", e.getMessage());
+        }
+        if (!guest.offer(flvTag(message.type(), message.timestamp(), message.payload()))) {
+            if (guest.removed()) {
+                return refuseMedia(
+                        "NetStream.Publish.Rejected",
+                        removedReason != null ? removedReason : "you have left the stage");
+            }
+            String failure = guest.failure();
+            return refuseMedia(
+                    "NetStream.Publish.Rejected",
+                    failure != null
+                            ? "the stage cannot read your stream: " + failure
+                            : "your stream arrives faster than the stage can take it: lower its bitrate or size");
+        }
+        return true;
+    }
+
+    private boolean refuseMedia(String code, String reason) throws IOException {
+        writer.command(publishStreamId, "onStatus", 0.0, null, status("error", code, reason));
+        LOG.info("{}: closing the guest's stream ({}): {}", peer, code, reason);
+        lingerForTheRefusal();
+        return false;
+    }
+
+    /** The guest of this connection leaves the stage and the green room, once. */
+    private void leaveStage() {
+        if (guest != null) {
+            ingest.guestLeft(guest);
+            guest = null;
+        }
+    }
+
+    /** The FLV file header (audio and video, then PreviousTagSize0) that FFmpeg's flv demuxer reads first. */
+    private static final byte[] FLV_HEADER = {'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0};
+
+    /** An RTMP audio or video message as the FLV tag it is (RTMP took its message types from FLV's tag types). */
+    static byte[] flvTag(int type, long timestampMillis, byte[] data) {
+        ByteBuffer tag = ByteBuffer.allocate(11 + data.length + 4);
+        tag.put((byte) type);
+        tag.put((byte) (data.length >>> 16)).put((byte) (data.length >>> 8)).put((byte) data.length);
+        tag.put((byte) (timestampMillis >>> 16))
+                .put((byte) (timestampMillis >>> 8))
+                .put((byte) timestampMillis)
+                .put((byte) (timestampMillis >>> 24));
+        tag.put((byte) 0).put((byte) 0).put((byte) 0);
+        tag.put(data);
+        tag.putInt(11 + data.length);
+        return tag.array();
+    }
+
     /** How this publisher reached us, as stream health reports it. */
     private String protocol() {
         return socket instanceof javax.net.ssl.SSLSocket ? "rtmps" : "rtmp";
@@ -330,6 +464,9 @@ final class RtmpConnection implements Runnable {
     }
 
     private boolean media(RtmpMessage message) throws Exception {
+        if (guest != null) {
+            return guestMedia(message);
+        }
         if (live == null) {
             throw new ProtocolException("media before publish");
         }
@@ -487,6 +624,9 @@ final class RtmpConnection implements Runnable {
     }
 
     private String liveSuffix() {
+        if (guest != null) {
+            return " (guest " + guest.guestId() + " of live " + guest.liveId() + ")";
+        }
         return live == null ? "" : " (live " + live.getLiveId() + ")";
     }
 

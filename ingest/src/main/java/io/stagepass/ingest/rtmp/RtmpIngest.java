@@ -11,6 +11,7 @@ import io.stagepass.ingest.hls.SpoolFullException;
 import io.stagepass.ingest.lives.LiveCatalog;
 import io.stagepass.ingest.stage.ProgramLine;
 import io.stagepass.ingest.stage.Stage;
+import io.stagepass.ingest.stage.StageDoor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +31,7 @@ public final class RtmpIngest {
     private final Spool spool;
     private final HealthReporter reporter;
     private final Stage stage;
+    private final StageDoor door;
     private final ProgramLine.Appearances appearances;
 
     public RtmpIngest(
@@ -39,6 +41,7 @@ public final class RtmpIngest {
             Spool spool,
             HealthReporter reporter,
             Stage stage,
+            StageDoor door,
             ProgramLine.Appearances appearances) {
         this.catalog = catalog;
         this.ingest = ingest;
@@ -46,6 +49,7 @@ public final class RtmpIngest {
         this.spool = spool;
         this.reporter = reporter;
         this.stage = stage;
+        this.door = door;
         this.appearances = appearances;
     }
 
@@ -75,6 +79,30 @@ public final class RtmpIngest {
             throw new Refusal("live " + live.getLiveId() + " has ended; schedule a new live for a new stream");
         }
         return live;
+    }
+
+    /** Whether a stream key is a guest's stage key (an encoder joining a live's green room), not a creator's. */
+    static boolean isGuestKey(String streamKey) {
+        // a creator's key is 32 characters of base64url (which may, rarely, begin so); a guest's is the prefix and a
+        // sealed token, far longer
+        return streamKey.startsWith(io.stagepass.events.StageKeys.PREFIX) && streamKey.length() > 32;
+    }
+
+    /**
+     * A guest's encoder enters the green room of the live its stage key names; the refusal says why (an expired or
+     * forged key, a ticket that does not stand, the ticket already on the stage elsewhere, a full green room).
+     */
+    Stage.Guest admitGuest(String streamKey, Stage.GuestLink link) throws Refusal, InterruptedException {
+        try {
+            return door.encoder(streamKey, link);
+        } catch (Stage.Refused refused) {
+            throw new Refusal(refused.getMessage());
+        }
+    }
+
+    /** The guest's encoder went away or stopped: off the stage, out of the green room. */
+    void guestLeft(Stage.Guest guest) {
+        stage.leave(guest);
     }
 
     /** What feeds this connection's frames to the guests' return feed. */

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One guest's camera and microphone as the stage mixer uses them: the browser's recording (WebM, VP8 or H.264 with
- * Opus, in MediaRecorder's chunks) decoded on a thread of its own into the last seconds of pictures (at most 640x360)
+ * Opus, in MediaRecorder's chunks; or an encoder's RTMP as FLV tags, H.264 with AAC) decoded on a thread of its own into the last seconds of pictures (at most 640x360)
  * and of 48 kHz stereo sound, each placed on ingest's clock. The mixer asks for the picture and the samples of an
  * instant; a guest whose link stalls simply has nothing newer (the picture freezes, the sound is silent), and nothing
  * the guest sends can block the program.
@@ -32,6 +32,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuestFeed.class);
+
+    /**
+     * Where a guest's media comes from, and so what may be read from it: a browser's MediaRecorder WebM, or an
+     * encoder's (OBS, a phone app) RTMP, which ingest turns into FLV tags. Only these containers and codecs are
+     * opened, even while FFmpeg probes the streams.
+     */
+    public enum Source {
+        BROWSER("browser", "matroska", "matroska,webm", "vp8,vp9,h264,opus"),
+        ENCODER("encoder", "flv", "flv", "h264,aac");
+
+        final String wire;
+        final String format;
+        final String formats;
+        final String codecs;
+
+        Source(String wire, String format, String formats, String codecs) {
+            this.wire = wire;
+            this.format = format;
+            this.formats = formats;
+            this.codecs = codecs;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
     static final long CAPTURE_AHEAD_MICROS = 300_000;
     private static final long KEEP_MICROS = 6_000_000;
     private static final long MAX_STRAY_MICROS = 1_000_000;
@@ -45,13 +72,15 @@ public final class GuestFeed implements AutoCloseable {
             org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8,
             org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP9,
             org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264,
-            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS);
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS,
+            org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC);
 
     private static final int MAX_SOURCE_PIXELS = 1920 * 1080;
     static final int MAX_WIDTH = 640;
     static final int MAX_HEIGHT = 360;
 
     private final String name;
+    private final Source source;
     private final Clock clock;
     private final ChunkPipe pipe = new ChunkPipe(MAX_QUEUED_BYTES);
     private final Thread thread;
@@ -61,17 +90,27 @@ public final class GuestFeed implements AutoCloseable {
     private volatile long firstChunkMicros = Long.MIN_VALUE;
     private volatile long lastChunkMicros = Long.MIN_VALUE;
     private volatile long mediaUntilMicros = Long.MIN_VALUE;
+    private volatile long soundUntilMicros = Long.MIN_VALUE;
     private volatile String failure;
     private volatile boolean hasVideo;
     private volatile boolean hasAudio;
     private volatile boolean closed;
     private long anchorWallMicros = Long.MIN_VALUE;
+    private long nextSoundIndex = Long.MIN_VALUE;
+    /** How far (samples, 48 kHz: 5 ms) a block may stray from continuing the last one and still continue it. */
+    private static final int CONTINUOUS_SAMPLES = 240;
+
     private long anchorMediaMicros;
 
     private record Picture(long wallMicros, AVFrame frame) {}
 
     public GuestFeed(String name, Clock clock) {
+        this(name, Source.BROWSER, clock);
+    }
+
+    public GuestFeed(String name, Source source, Clock clock) {
         this.name = name;
+        this.source = source;
         this.clock = clock;
         this.thread = new Thread(this::decode, "stage-guest-" + name);
         thread.setDaemon(true);
@@ -105,6 +144,10 @@ public final class GuestFeed implements AutoCloseable {
     /** Why the recording could not be read, or null. */
     String failure() {
         return failure;
+    }
+
+    Source source() {
+        return source;
     }
 
     boolean hasVideo() {
@@ -152,6 +195,11 @@ public final class GuestFeed implements AutoCloseable {
         }
     }
 
+    /** Up to when sound is known, on ingest's clock (µs); {@code Long.MIN_VALUE} before any. */
+    long soundUntilMicros() {
+        return soundUntilMicros;
+    }
+
     /** {@code n} samples per channel from {@code wallMicros} on; silence where none were captured. */
     float[][] samples(long wallMicros, int n) {
         synchronized (lock) {
@@ -163,16 +211,18 @@ public final class GuestFeed implements AutoCloseable {
         // Only the decoders a browser's recording needs may open, even while its streams are being probed.
         try (Demuxer demuxer = Demuxer.read(
                 pipe,
-                "matroska",
+                source.format,
                 "the camera of guest " + name,
-                Map.of("codec_whitelist", "vp8,vp9,h264,opus", "format_whitelist", "matroska,webm"))) {
+                Map.of("codec_whitelist", source.codecs, "format_whitelist", source.formats))) {
             int video = demuxer.firstStream(AVMEDIA_TYPE_VIDEO);
             int audio = demuxer.firstStream(AVMEDIA_TYPE_AUDIO);
             for (int stream : new int[] {video, audio}) {
                 if (stream >= 0
                         && !CODECS.contains(demuxer.stream(stream).codecpar().codec_id())) {
                     throw new io.stagepass.media.MediaException(
-                            "the recording is not VP8, VP9 or H.264 with Opus: record with MediaRecorder's WebM");
+                            source == Source.BROWSER
+                                    ? "the recording is not VP8, VP9 or H.264 with Opus: record with MediaRecorder's WebM"
+                                    : "the stream is not H.264 with AAC: set the encoder to H.264 and AAC");
                 }
             }
             if (video >= 0
@@ -250,10 +300,21 @@ public final class GuestFeed implements AutoCloseable {
             return;
         }
         long wall = wall(pts * 1_000_000L * timeBase.num() / timeBase.den());
+        // Timestamps in milliseconds (FLV's, WebM's) place a 1024-sample AAC frame up to half a millisecond off: a
+        // block
+        // that nearly continues the last one continues it exactly, or every frame would click.
+        long index = Listening.index(wall);
+        if (nextSoundIndex != Long.MIN_VALUE && Math.abs(index - nextSoundIndex) <= CONTINUOUS_SAMPLES) {
+            index = nextSoundIndex;
+            wall = Listening.micros(index);
+        }
+        nextSoundIndex = index + samples[0].length;
         synchronized (lock) {
             sound.write(wall, samples);
         }
-        mediaUntilMicros = Math.max(mediaUntilMicros, wall + samples[0].length * 1_000_000L / Resampler.RATE);
+        long end = wall + samples[0].length * 1_000_000L / Resampler.RATE;
+        soundUntilMicros = Math.max(soundUntilMicros, end);
+        mediaUntilMicros = Math.max(mediaUntilMicros, end);
     }
 
     /** Media time (µs) on ingest's clock, placed again when the recording strays from it. */

@@ -88,6 +88,26 @@ public final class Stage implements AutoCloseable {
             return feed;
         }
 
+        /** The live whose green room or stage this guest is in. */
+        public String liveId() {
+            return liveId;
+        }
+
+        /** Media from the guest as it came; false when it is not taken (see {@link GuestFeed#offer}). */
+        public boolean offer(byte[] chunk) {
+            return feed.offer(chunk);
+        }
+
+        /** Whether the guest left or was removed: what still arrives is dropped. */
+        public boolean removed() {
+            return feed.closed();
+        }
+
+        /** Why the guest's media could not be read, or null. */
+        public String failure() {
+            return feed.failure();
+        }
+
         /** Why the guest is no longer on stage: sent back, left, or their ticket stopped standing. */
         String offReason() {
             return offReason == null ? "left" : offReason;
@@ -145,16 +165,28 @@ public final class Stage implements AutoCloseable {
      * (the first keeps its place: a copied link cannot push the guest out).
      */
     public Guest join(String liveId, String ticketId, String name, String tier, GuestLink link) throws Refused {
+        return join(liveId, ticketId, name, tier, link, GuestFeed.Source.BROWSER);
+    }
+
+    /** A guest enters the green room with media from {@code source}; one connection per ticket, browser or encoder. */
+    public Guest join(String liveId, String ticketId, String name, String tier, GuestLink link, GuestFeed.Source source)
+            throws Refused {
         Room room = room(liveId);
         synchronized (room) {
             Guest present = room.byTicket.get(ticketId);
             if (present != null) {
-                throw new Refused(409, "this guest link is already in use in another browser: close it there first");
+                throw new Refused(
+                        409,
+                        present.feed.source() == GuestFeed.Source.ENCODER
+                                ? "this guest ticket is already on the stage from an encoder (OBS, a phone app): stop "
+                                        + "it there first"
+                                : "this guest link is already in use in another browser: close it there first");
             }
             if (room.byTicket.size() >= MAX_GUESTS) {
                 throw new Refused(429, "the green room is full (" + MAX_GUESTS + " guests): try again in a while");
             }
-            Guest guest = new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, clock), clock.millis());
+            Guest guest =
+                    new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, source, clock), clock.millis());
             room.byTicket.put(ticketId, guest);
             guest.feed.start();
             return guest;
@@ -302,6 +334,7 @@ public final class Stage implements AutoCloseable {
         out.put("onStage", guest.onStage);
         out.put("muted", guest.muted);
         out.put("joinedAt", java.time.Instant.ofEpochMilli(guest.joinedAtMillis).toString());
+        out.put("source", guest.feed.source().wire());
         out.put("video", guest.feed.hasVideo());
         out.put("audio", guest.feed.hasAudio());
         out.put("audioLevelDb", Math.round(guest.feed.levelDb()));

@@ -14,7 +14,6 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
 import io.stagepass.events.PlaybackTokens;
-import io.stagepass.events.TicketLedger;
 import io.stagepass.platform.http.HttpServices;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -35,17 +34,14 @@ import org.slf4j.LoggerFactory;
  * POST /v1/stage/lives/{id}/guests/{guestId}} ({@code {"onStage": true, "muted": false}}), {@code PUT
  * /v1/stage/lives/{id}/layout} ({@code {"layout": "side-by-side"}}).
  */
-public final class StageRoutes {
+public final class StageRoutes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StageRoutes.class);
-    static final String GUEST_TIER = "guest";
-    private static final int MAX_NAME = 40;
     private static final long MAX_CHUNK_BYTES = 2L * 1024 * 1024;
-    private static final Duration GRANT_WAIT = Duration.ofSeconds(5);
     private static final Duration IDLE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = HttpServices.json();
 
     private final Stage stage;
-    private final StageTickets tickets;
+    private final StageDoor door;
     private final PlaybackTokens tokens;
     private final Set<String> allowedOrigins;
     private final Clock clock;
@@ -54,13 +50,28 @@ public final class StageRoutes {
     /** Bytes of the return feed a guest's connection may have in flight before it starts again at a keyframe. */
     private static final long MAX_FEED_BACKLOG = 4L * 1024 * 1024;
 
+    /** Creators listening to a guest at once, per live (the creator's panel, a co-host's). */
+    static final int MAX_LISTENERS = 4;
+    /** Bytes of a guest's sound a listener may have in flight before blocks are dropped (about 2.7 s). */
+    private static final long MAX_LISTEN_BACKLOG = 256 * 1024;
+
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService ticker =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "stage-listen");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /** A creator's connection hearing one guest. */
+    private record Listener(String liveId, java.util.concurrent.ScheduledFuture<?> ticking) {}
+
     /** A guest's connection receiving a live's return feed. */
     private record Watching(String liveId, ReturnFeed.Viewer viewer) {}
 
-    public StageRoutes(
-            Stage stage, StageTickets tickets, PlaybackTokens tokens, Set<String> allowedOrigins, Clock clock) {
+    public StageRoutes(Stage stage, StageDoor door, PlaybackTokens tokens, Set<String> allowedOrigins, Clock clock) {
         this.stage = stage;
-        this.tickets = tickets;
+        this.door = door;
         this.tokens = tokens;
         this.allowedOrigins = allowedOrigins;
         this.clock = clock;
@@ -72,6 +83,11 @@ public final class StageRoutes {
             factory.setIdleTimeout(IDLE);
         });
         config.routes.ws("/v1/stage/guest", this::guest);
+        config.routes.ws("/v1/stage/listen", ws -> {
+            ws.onMessage(this::listen);
+            ws.onClose(this::stopListening);
+            ws.onError(this::stopListening);
+        });
         config.routes.before("/v1/stage/lives/*", this::cors);
         config.routes.options("/v1/stage/lives/*", ctx -> ctx.status(HttpStatus.NO_CONTENT));
         config.routes.get("/v1/stage/lives/{liveId}", ctx -> ctx.json(stage.describe(host(ctx))));
@@ -103,6 +119,95 @@ public final class StageRoutes {
             org.bytedeco.ffmpeg.global.avutil.av_frame_free(picture);
         }
         ctx.header("Cache-Control", "no-store").contentType("image/jpeg").result(jpeg);
+    }
+
+    /**
+     * The creator hears a guest: {@code {"token": HOST TOKEN, "guestId": "g_..."}} first, then the guest's sound as
+     * binary messages of mono 16-bit little-endian PCM at 48 kHz, about every 100 ms, until the guest leaves (1000)
+     * or the panel closes. Refusals close with 4400 (hello), 4401 (token), 4403 (origin, another live), 4404 (no such
+     * guest), 4429 (too many listeners on this live).
+     */
+    private void listen(WsMessageContext ctx) {
+        if (listeners.containsKey(ctx.sessionId())) {
+            return;
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin)) {
+            ctx.closeSession(4403, "this page's origin may not listen to a stage");
+            return;
+        }
+        JsonNode hello;
+        try {
+            hello = JSON.readTree(ctx.message());
+        } catch (Exception e) {
+            ctx.closeSession(4400, "the first message must be JSON: {\"token\": ..., \"guestId\": ...}");
+            return;
+        }
+        Optional<PlaybackTokens.Claims> claims = hostClaims(hello.path("token").asText(null));
+        if (claims.isEmpty()) {
+            ctx.closeSession(4401, "a host stage token is required: the dashboard's Stage panel has one");
+            return;
+        }
+        String liveId = claims.get().liveId();
+        Optional<Stage.Guest> found = stage.guest(liveId, hello.path("guestId").asText(""));
+        if (found.isEmpty()) {
+            ctx.closeSession(4404, "no such guest in this live's green room or on its stage");
+            return;
+        }
+        Stage.Guest guest = found.get();
+        synchronized (listeners) {
+            long onThisLive = listeners.values().stream()
+                    .filter(l -> l.liveId().equals(liveId))
+                    .count();
+            if (onThisLive >= MAX_LISTENERS) {
+                ctx.closeSession(4429, "at most " + MAX_LISTENERS + " listeners per live: close another panel first");
+                return;
+            }
+            ctx.send("{\"type\":\"listening\",\"guestId\":\"" + guest.guestId() + "\",\"rate\":" + Listening.RATE
+                    + ",\"channels\":1,\"format\":\"s16le\"}");
+            Listening listening = new Listening(guest.feed());
+            java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.ScheduledFuture<?> ticking = ticker.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            if (guest.removed() || !ctx.session.isOpen()) {
+                                ctx.closeSession(1000, "the guest left the green room");
+                                return;
+                            }
+                            byte[] block = listening.next();
+                            if (block == null || inFlight.get() > MAX_LISTEN_BACKLOG) {
+                                return; // nothing new, or a slow link: this block is dropped, the next one follows
+                            }
+                            inFlight.addAndGet(block.length);
+                            ctx.session.sendBinary(
+                                    ByteBuffer.wrap(block),
+                                    org.eclipse.jetty.websocket.api.Callback.from(
+                                            () -> inFlight.addAndGet(-block.length),
+                                            failure -> inFlight.addAndGet(-block.length)));
+                        } catch (RuntimeException e) {
+                            LOG.debug("stage: a listener of live {} went away: {}", liveId, e.getMessage());
+                        }
+                    },
+                    0,
+                    100,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            listeners.put(ctx.sessionId(), new Listener(liveId, ticking));
+        }
+        if (!ctx.session.isOpen()) {
+            stopListening(ctx);
+        }
+    }
+
+    private void stopListening(WsContext ctx) {
+        Listener listener = listeners.remove(ctx.sessionId());
+        if (listener != null) {
+            listener.ticking().cancel(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
     }
 
     private void guest(WsConfig ws) {
@@ -139,47 +244,11 @@ public final class StageRoutes {
             ctx.closeSession(4400, "the first message must be JSON: {\"token\": ..., \"name\": ...}");
             return;
         }
-        Optional<PlaybackTokens.Claims> claims = tokens.verify(
-                        hello.path("token").asText(null), clock.instant())
-                .filter(c -> c.ticketId().isPresent() && c.session().equals(Optional.of("guest")));
-        if (claims.isEmpty()) {
-            ctx.closeSession(4401, "a valid guest stage token is required: open the stage from your ticket page");
-            return;
-        }
-        String name = displayName(hello.path("name").asText(""));
-        if (name == null) {
-            ctx.closeSession(4400, "give a name of 1 to " + MAX_NAME + " letters: viewers see it");
-            return;
-        }
-        String liveId = claims.get().liveId();
-        String ticketId = claims.get().ticketId().get();
-        Optional<TicketLedger> ticket;
         try {
-            ticket = tickets.ticket(liveId, ticketId, GRANT_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ctx.closeSession(1011, "ingest is stopping");
-            return;
-        }
-        if (ticket.isEmpty()
-                || !ticket.get().granted()
-                || !GUEST_TIER.equals(ticket.get().tier())) {
-            ctx.closeSession(
-                    4403,
-                    ticket.isPresent() && ticket.get().granted()
-                            ? "only a guest ticket joins the stage"
-                            : "this ticket does not stand (refunded, disputed or unknown): it cannot join the stage");
-            return;
-        }
-        try {
-            Stage.Guest guest = stage.join(liveId, ticketId, name, GUEST_TIER, link(ctx));
+            Stage.Guest guest = door.browser(
+                    hello.path("token").asText(null), hello.path("name").asText(""), link(ctx));
+            String liveId = guest.liveId;
             guests.put(ctx.sessionId(), guest);
-            if (tickets.ticket(liveId, ticketId, Duration.ZERO)
-                    .filter(TicketLedger::granted)
-                    .isEmpty()) { // revoked while joining: the revocation may have found nobody to remove
-                stage.revoke(liveId, ticketId, "this ticket no longer stands: it cannot join the stage");
-                return;
-            }
             ctx.send("{\"type\":\"welcome\",\"guestId\":\"" + guest.guestId() + "\",\"liveId\":\"" + liveId
                     + "\",\"onStage\":false,\"muted\":false}");
             ReturnFeed.Viewer viewer = viewer(ctx);
@@ -189,7 +258,6 @@ public final class StageRoutes {
                 left(ctx); // the browser went away while it was being let in: its close came first
                 return;
             }
-            LOG.info("live {}: guest {} joined the green room", liveId, guest.guestId());
         } catch (Stage.Refused e) {
             ctx.closeSession(4000 + e.status(), e.getMessage());
         } catch (InterruptedException e) {
@@ -278,19 +346,6 @@ public final class StageRoutes {
         };
     }
 
-    /** A name as viewers see it: printable, trimmed, at most 40 characters; null when nothing is left. */
-    static String displayName(String raw) {
-        String cleaned = raw.codePoints()
-                .filter(c -> !Character.isISOControl(c) && Character.getType(c) != Character.FORMAT)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-                .toString()
-                .strip();
-        if (cleaned.isEmpty() || cleaned.codePointCount(0, cleaned.length()) > MAX_NAME) {
-            return null;
-        }
-        return cleaned;
-    }
-
     private void cors(Context ctx) {
         String origin = ctx.header("Origin");
         if (origin != null && (allowedOrigins.contains("*") || allowedOrigins.contains(origin))) {
@@ -308,8 +363,7 @@ public final class StageRoutes {
         String token = header != null && header.startsWith("Bearer ")
                 ? header.substring(7).trim()
                 : null;
-        PlaybackTokens.Claims claims = tokens.verify(token, clock.instant())
-                .filter(c -> c.ticketId().isEmpty() && c.session().equals(Optional.of("host")))
+        PlaybackTokens.Claims claims = hostClaims(token)
                 .orElseThrow(() -> new UnauthorizedResponse(
                         "a host stage token is required (Authorization: Bearer TOKEN): the dashboard's Stage panel "
                                 + "gets one from POST /v1/creator/lives/{liveId}/stage-token"));
@@ -318,6 +372,11 @@ public final class StageRoutes {
             throw new ForbiddenResponse("this host token runs the stage of another live");
         }
         return liveId;
+    }
+
+    private Optional<PlaybackTokens.Claims> hostClaims(String token) {
+        return tokens.verify(token, clock.instant())
+                .filter(c -> c.ticketId().isEmpty() && c.session().equals(Optional.of("host")));
     }
 
     private void moveGuest(Context ctx) throws Exception {

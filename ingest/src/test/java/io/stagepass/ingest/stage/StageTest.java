@@ -102,8 +102,8 @@ class StageTest {
 
     @Test
     void namesAreCleanedForViewers() {
-        assertThat(StageRoutes.displayName("  Ana\u0000 \u202e")).isEqualTo("Ana");
-        assertThat(StageRoutes.displayName("   ")).isNull();
-        assertThat(StageRoutes.displayName("x".repeat(41))).isNull();
+        assertThat(StageDoor.displayName("  Ana\u0000 \u202e")).isEqualTo("Ana");
+        assertThat(StageDoor.displayName("   ")).isNull();
+        assertThat(StageDoor.displayName("x".repeat(41))).isNull();
     }
 }

@@ -190,6 +190,23 @@ class StageEndToEndIT {
             assertThat(stageLink).contains("/stage/" + live.liveId());
             browser.open(stageLink);
             browser.driver().findElement(By.id("name")).sendKeys("Ana");
+            // The stage page also gives a stream key for OBS or a phone app, in the guest's name.
+            browser.driver().findElement(By.cssSelector("#encoder summary")).click();
+            browser.driver().findElement(By.id("get-key")).click();
+            Await.expect(
+                    "a guest stage key on the page",
+                    Browser.timeout(),
+                    () -> !browser.driver()
+                            .findElement(By.id("key-stream"))
+                            .getText()
+                            .isEmpty());
+            String encoderServer =
+                    browser.driver().findElement(By.id("key-server")).getText();
+            String encoderKey =
+                    browser.driver().findElement(By.id("key-stream")).getText();
+            assertThat(encoderServer)
+                    .isEqualTo(live.rtmpUrl().substring(0, live.rtmpUrl().lastIndexOf('/')));
+            assertThat(encoderKey).startsWith("stage_");
             browser.driver().findElement(By.id("enter")).click();
             Await.expect(
                     "the guest in the green room",
@@ -229,6 +246,32 @@ class StageEndToEndIT {
                     .asText();
             int secondClose = secondBrowserCloseCode(secondToken);
             assertThat(secondClose).as("the second browser's close code").isEqualTo(4409);
+            // ... and so is an encoder with the page's stream key: one source per ticket.
+            Process encoder = new ProcessBuilder(
+                            "ffmpeg",
+                            "-hide_banner",
+                            "-re",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "color=c=green:s=640x360:r=30",
+                            "-t",
+                            "10",
+                            "-c:v",
+                            "libx264",
+                            "-preset",
+                            "ultrafast",
+                            "-f",
+                            "flv",
+                            encoderServer + "/" + encoderKey)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("ffmpeg-guest-encoder.log").toFile())
+                    .start();
+            assertThat(encoder.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+            assertThat(Files.readString(dir.resolve("ffmpeg-guest-encoder.log")))
+                    .as("what the guest's encoder shows")
+                    .contains("already in use in another browser");
 
             // The creator: the dashboard's Stage panel shows Ana with her picture; "Bring on stage".
             browser.driver()
@@ -245,6 +288,21 @@ class StageEndToEndIT {
                                     "const img = document.querySelector('#stage-guests li .stage-preview');"
                                             + " return !!img && img.naturalWidth > 0"
                                             + " && document.querySelector('#stage-guests li .stage-name').textContent === 'Ana';")));
+            // The creator hears Ana before bringing her on: her microphone's 1000 Hz, through the panel's "Listen".
+            browser.driver()
+                    .findElement(By.cssSelector("#stage-guests li .stage-listen"))
+                    .click();
+            Await.expect(
+                    "a second of Ana's sound in the panel",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return window.stagepassListening.samples")).longValue() > 48_000);
+            double heardHz = ((Number) browser.script("return window.stagepassListening.frequencyHz")).doubleValue();
+            System.out.printf(
+                    "stage: the creator hears the guest's microphone at %.0f Hz (its tone: 1000 Hz)%n", heardHz);
+            assertThat(heardHz).as("the tone the panel plays").isBetween(980.0, 1020.0);
+            browser.driver()
+                    .findElement(By.cssSelector("#stage-guests li .stage-listen"))
+                    .click(); // stop listening
             browser.screenshot(Path.of("target", "screenshots", "dashboard-stage-green-room.png"));
             long broughtOn = System.currentTimeMillis();
             browser.driver()

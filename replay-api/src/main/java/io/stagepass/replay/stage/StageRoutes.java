@@ -1,6 +1,7 @@
 package io.stagepass.replay.stage;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpResponseException;
@@ -8,6 +9,7 @@ import io.javalin.http.HttpStatus;
 import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
 import io.stagepass.events.PlaybackTokens;
+import io.stagepass.events.StageKeys;
 import io.stagepass.events.TicketLedger;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorAuth;
@@ -29,6 +31,9 @@ import java.util.Map;
  *       stage), for a standing guest ticket only; anyone else gets a page that says why not.
  *   <li>{@code POST /v1/lives/{liveId}/stage/join} with the playback token: a guest stage token (two minutes: it only
  *       opens the WebSocket) and ingest's WebSocket address.
+ *   <li>{@code POST /v1/lives/{liveId}/stage/encoder} with the playback token and {@code {"name": "Ana"}}: a guest
+ *       stage key for OBS or a phone app (the RTMP server and the stream key), good for a day and for one connection at
+ *       a time, for as long as the ticket stands.
  *   <li>{@code GET /v1/lives/{liveId}/stage/appearances} (the creator's): who was on stage and when, as the replay's
  *       chapters.
  *   <li>{@code POST /v1/creator/lives/{liveId}/stage-token} (the creator's key or dashboard session): a host token for
@@ -39,12 +44,18 @@ public final class StageRoutes {
     static final String GUEST_TIER = "guest";
     static final Duration GUEST_TOKEN_TTL = Duration.ofMinutes(2);
     static final Duration HOST_TOKEN_TTL = Duration.ofHours(1);
+    /** A guest sets up their encoder ahead of the live: its key lasts a day (the ticket's standing is checked live). */
+    static final Duration ENCODER_KEY_TTL = Duration.ofHours(24);
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Access access;
     private final Tickets tickets;
     private final CreatorAuth auth;
     private final PlaybackTokens stageTokens;
     private final String ingestUrl;
+    private final String rtmpServer;
     private final Clock clock;
     private final Media media;
     private final StageAppearances appearances;
@@ -57,6 +68,7 @@ public final class StageRoutes {
             CreatorAuth auth,
             PlaybackTokens stageTokens,
             String ingestUrl,
+            String rtmpServer,
             Media media,
             StageAppearances appearances,
             Clock clock) {
@@ -67,12 +79,14 @@ public final class StageRoutes {
         this.auth = auth;
         this.stageTokens = stageTokens;
         this.ingestUrl = ingestUrl.replaceAll("/+$", "");
+        this.rtmpServer = rtmpServer.replaceAll("/+$", "");
         this.clock = clock;
     }
 
     public void register(JavalinConfig config) {
         config.routes.get("/stage/{liveId}", this::page);
         config.routes.post("/v1/lives/{liveId}/stage/join", this::join);
+        config.routes.post("/v1/lives/{liveId}/stage/encoder", this::encoderKey);
         config.routes.post("/v1/creator/lives/{liveId}/stage-token", this::hostToken);
         config.routes.get("/v1/lives/{liveId}/stage/appearances", this::appearances);
     }
@@ -139,6 +153,38 @@ public final class StageRoutes {
         ctx.status(HttpStatus.OK).json(body);
     }
 
+    /** A guest stage key: an encoder's way onto the stage, in the name the guest gives. */
+    private void encoderKey(Context ctx) {
+        Access.Viewer viewer = guest(ctx);
+        String raw;
+        try {
+            com.fasterxml.jackson.databind.JsonNode body =
+                    JSON.readTree(ctx.bodyInputStream().readNBytes(4096));
+            raw = body != null && body.path("name").isTextual()
+                    ? body.path("name").asText()
+                    : null;
+        } catch (java.io.IOException e) {
+            raw = null;
+        }
+        String name = StageKeys.displayName(raw);
+        if (name == null) {
+            throw new BadRequestResponse("send {\"name\": \"...\"}: 1 to " + StageKeys.MAX_NAME
+                    + " letters, the name viewers see beside you on stage");
+        }
+        Instant expires = clock.instant().plus(ENCODER_KEY_TTL);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("server", rtmpServer);
+        body.put(
+                "streamKey",
+                StageKeys.key(stageTokens.issue(
+                        viewer.live().getLiveId(), viewer.ticketId(), expires, StageKeys.session(name))));
+        body.put("name", name);
+        body.put("expiresAt", expires.toString());
+        body.put("video", "H.264, at most 1920x1080 (1280x720 is plenty: your tile is at most 640x360)");
+        body.put("audio", "AAC, 48 kHz");
+        ctx.header("Cache-Control", "no-store").json(body);
+    }
+
     private void hostToken(Context ctx) {
         Creator creator = auth.creator(ctx);
         Live live = auth.ownLive(ctx, creator);
@@ -146,6 +192,7 @@ public final class StageRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", stageTokens.issue(live.getLiveId(), null, expires, "host"));
         body.put("stage", ingestUrl + "/v1/stage/lives/" + live.getLiveId());
+        body.put("listen", ingestUrl.replaceFirst("^http", "ws") + "/v1/stage/listen");
         body.put("expiresAt", expires.toString());
         ctx.json(body);
     }
