@@ -18,8 +18,8 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * A guest's camera and microphone as a browser's MediaRecorder sends them: WebM with VP8 and Opus, handed over in
- * 250 ms chunks in real time. The picture is a solid colour with a white bar that moves across it; the sound is a
- * tone. For the demo and benchmarks: a stage guest without a browser.
+ * 250 ms chunks in real time. The picture is a solid colour with a white bar that moves across it and the moment it
+ * was made drawn along its bottom edge ({@link FrameClock}); the sound is a tone. For the demo and benchmarks: a stage guest without a browser.
  */
 public final class GeneratedGuest {
     private static final int RATE = 48_000;
@@ -73,6 +73,7 @@ public final class GeneratedGuest {
                 }
                 if (videoMicros <= audioMicros) {
                     draw(picture, look, (int) (frames % (fps * 4)) * width / (fps * 4));
+                    FrameClock.draw(picture, System.currentTimeMillis()); // as a camera's capture time
                     picture.pts(frames++);
                     video.encode(picture);
                 } else {

@@ -44,7 +44,8 @@ public final class GeneratedLive {
             int keyframeSeconds,
             long videoBitsPerSecond,
             long audioBitsPerSecond,
-            boolean realtime) {
+            boolean realtime,
+            String colour) {
         public Spec(
                 int width,
                 int height,
@@ -53,12 +54,30 @@ public final class GeneratedLive {
                 int keyframeSeconds,
                 long videoBitsPerSecond,
                 long audioBitsPerSecond) {
-            this(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, false);
+            this(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, false, null);
         }
 
-        /** The same, sent at the pace of its own timestamps (as a camera does) rather than as fast as it encodes. */
+        /**
+         * The same, sent at the pace of its own timestamps (as a camera does) rather than as fast as it encodes, each
+         * picture with the moment it was made drawn into its bottom edge ({@link FrameClock}).
+         */
         public Spec inRealTime() {
-            return new Spec(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, true);
+            return new Spec(
+                    width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, true, colour);
+        }
+
+        /** The same with a solid picture of {@code colour} (an FFmpeg colour name) instead of the test pattern. */
+        public Spec withColour(String colour) {
+            return new Spec(
+                    width,
+                    height,
+                    fps,
+                    length,
+                    keyframeSeconds,
+                    videoBitsPerSecond,
+                    audioBitsPerSecond,
+                    realtime,
+                    colour);
         }
 
         /** The demo's live: 640x360 at 25 fps, a keyframe (and so an HLS segment) every 2 s. */
@@ -87,7 +106,12 @@ public final class GeneratedLive {
      * encoded; returns when the publisher has stopped (FCUnpublish and deleteStream sent: the live ends).
      */
     public static void pushRtmp(String url, Spec spec) {
-        write("flv", url, Map.of(), spec);
+        pushRtmp(url, spec, () -> false);
+    }
+
+    /** The same, stopping early (and ending the stream as a publisher who stops does) once {@code stop} says so. */
+    public static void pushRtmp(String url, Spec spec, java.util.function.BooleanSupplier stop) {
+        write("flv", url, Map.of(), spec, stop);
     }
 
     /**
@@ -112,6 +136,15 @@ public final class GeneratedLive {
 
     /** Encodes the pattern into the output {@code url} of {@code format} with these muxer options. */
     public static void write(String format, String url, Map<String, String> muxerOptions, Spec spec) {
+        write(format, url, muxerOptions, spec, () -> false);
+    }
+
+    private static void write(
+            String format,
+            String url,
+            Map<String, String> muxerOptions,
+            Spec spec,
+            java.util.function.BooleanSupplier stop) {
         FfmpegLog.install();
         AVFilterGraph graph = avfilter_graph_alloc();
         AVFrame videoFrame = av_frame_alloc();
@@ -133,8 +166,9 @@ public final class GeneratedLive {
                     "video",
                     "buffersink",
                     new String[] {
-                        "testsrc2",
-                        "size=" + spec.width() + "x" + spec.height() + ":rate=" + spec.fps() + ":duration=" + seconds
+                        spec.colour() == null ? "testsrc2" : "color",
+                        (spec.colour() == null ? "" : "color=" + spec.colour() + ":") + "size=" + spec.width() + "x"
+                                + spec.height() + ":rate=" + spec.fps() + ":duration=" + seconds
                     },
                     new String[] {"format", "pix_fmts=yuv420p"});
             AVFilterContext tone = chain(
@@ -153,9 +187,9 @@ public final class GeneratedLive {
             sound.next();
             // In time order, so the muxer interleaves without buffering much.
             long started = System.nanoTime();
-            while (!picture.ended || !sound.ended) {
+            while ((!picture.ended || !sound.ended) && !stop.getAsBoolean()) {
                 Source earlier = sound.ended || !picture.ended && picture.before(sound) ? picture : sound;
-                if (spec.realtime()) {
+                if (spec.realtime()) { // at the pace of a camera, with the moment each picture is made drawn into it
                     long dueNanos = av_rescale_q(earlier.frame.pts(), earlier.timeBase, av_make_q(1, 1_000_000)) * 1000;
                     long wait = dueNanos - (System.nanoTime() - started);
                     if (wait > 0) {
@@ -166,6 +200,9 @@ public final class GeneratedLive {
                             break;
                         }
                     }
+                }
+                if (spec.realtime() && earlier == picture) {
+                    FrameClock.draw(picture.frame, System.currentTimeMillis());
                 }
                 earlier.encode();
                 earlier.next();

@@ -24,6 +24,8 @@ import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.StageMedia;
 import io.stagepass.launcher.stack.Stack;
 import io.stagepass.launcher.stack.StackConfig;
+import io.stagepass.media.FrameClock;
+import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.config.Secret;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
@@ -56,10 +58,11 @@ import org.openqa.selenium.WindowType;
 
 /**
  * Live With on the whole stack: a guest buys a guest ticket, joins the green room from headless Chromium with a fake
- * camera (solid blue) and microphone (1000 Hz), the creator (streaming solid red with 440 Hz over RTMP from the real
- * ffmpeg CLI) brings them on stage from the dashboard's Stage panel, and the program's durable segments show both
- * pictures side by side and carry both tones. A second browser on the same link is refused, and a refund takes the
- * guest off the stage within seconds.
+ * camera (solid blue) and microphone (1000 Hz); the creator (streaming solid red with 440 Hz over RTMP, as OBS does,
+ * each picture carrying the moment it was made) hears them in the green room and brings them on stage from the
+ * dashboard's Stage panel, and the program's durable segments show both pictures side by side and carry both tones.
+ * The guest's page shows the creator with a delay read from the clock in the creator's pictures. A second browser or
+ * an encoder on the same ticket is refused, and a refund takes the guest off the stage within seconds.
  */
 class StageEndToEndIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
@@ -140,44 +143,18 @@ class StageEndToEndIT {
         assertThat(viewerJoin.statusCode()).as(viewerJoin.body()).isEqualTo(403);
         assertThat(viewerJoin.body()).contains("only a guest ticket");
 
-        Process ffmpeg = new ProcessBuilder(
-                        "ffmpeg",
-                        "-hide_banner",
-                        "-loglevel",
-                        "error",
-                        "-re",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "color=c=red:s=1280x720:r=30",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "sine=f=440:r=48000",
-                        "-t",
-                        "90",
-                        "-c:v",
-                        "libx264",
-                        "-preset",
-                        "veryfast",
-                        "-tune",
-                        "zerolatency",
-                        "-g",
-                        "60",
-                        "-keyint_min",
-                        "60",
-                        "-pix_fmt",
-                        "yuv420p",
-                        "-c:a",
-                        "aac",
-                        "-ar",
-                        "48000",
-                        "-f",
-                        "flv",
-                        live.rtmpUrl())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("ffmpeg-creator.log").toFile())
-                .start();
+        // The creator's encoder: red and 440 Hz at 720p30, H.264 + AAC over RTMP at a camera's pace, the moment each
+        // picture was made drawn into it (FrameClock), so that the guest's page can tell how old what it shows is.
+        java.util.concurrent.atomic.AtomicBoolean creatorStops = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread creatorEncoder = new Thread(
+                () -> GeneratedLive.pushRtmp(
+                        live.rtmpUrl(),
+                        new GeneratedLive.Spec(1280, 720, 30, Duration.ofSeconds(90), 2, 2_500_000, 128_000)
+                                .withColour("red")
+                                .inRealTime(),
+                        creatorStops::get),
+                "creator-encoder");
+        creatorEncoder.start();
         try (Browser browser = Browser.start(
                 dir,
                 "--use-fake-device-for-media-stream",
@@ -237,6 +214,35 @@ class StageEndToEndIT {
                     "stage: the creator's feed shown on the guest's page %d ms after its frames reached ingest"
                             + " (median of 20 samples over 5 s; max %d ms)%n",
                     delays.get(delays.size() / 2), delays.get(delays.size() - 1));
+            // From the creator's encoder to the guest's screen, by the clock drawn into the creator's pictures.
+            List<Long> shown = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(250);
+                String[] sample = ((String) browser.script("const now = Date.now();"
+                                + " const v = document.getElementById('returned');"
+                                + " const c = document.createElement('canvas'); c.width = 640; c.height = 360;"
+                                + " c.getContext('2d').drawImage(v, 0, 0, 640, 360);"
+                                + " return now + ' ' + c.toDataURL('image/png');"))
+                        .split(" ", 2);
+                java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                        java.util.Base64.getDecoder().decode(sample[1].substring(sample[1].indexOf(',') + 1))));
+                FrameClock.read(
+                                (x, y) -> {
+                                    int rgb = image.getRGB(x, y);
+                                    return ((rgb >> 16 & 0xff) + (rgb >> 8 & 0xff) + (rgb & 0xff)) / 3;
+                                },
+                                0,
+                                0,
+                                640,
+                                360)
+                        .ifPresent(clock -> shown.add(FrameClock.millisBetween(clock, Long.parseLong(sample[0]))));
+            }
+            assertThat(shown).as("the creator's clock read on the guest's page").hasSizeGreaterThanOrEqualTo(15);
+            shown.sort(Long::compare);
+            System.out.printf(
+                    "stage: creator's encoder to the guest's screen (clock drawn into the creator's pictures): median %d"
+                            + " ms, max %d ms over %d samples%n",
+                    shown.get(shown.size() / 2), shown.get(shown.size() - 1), shown.size());
             browser.screenshot(Path.of("target", "screenshots", "stage-green-room.png"));
 
             // A second browser with the same ticket is refused while the first is in.
@@ -423,11 +429,14 @@ class StageEndToEndIT {
                     .orElseThrow();
             assertThat(ended.getReason()).isEqualTo("revoked");
             assertThat(ended.getSequence()).isGreaterThan(started.getSequence());
-            assertThat(ffmpeg.isAlive()).as("the creator's stream goes on").isTrue();
+            assertThat(creatorEncoder.isAlive())
+                    .as("the creator's stream goes on")
+                    .isTrue();
 
-            // The creator stops (ffmpeg ends its RTMP stream on SIGTERM): the replay's chapters are the stage facts.
-            ffmpeg.destroy();
-            assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            // The creator stops (the encoder ends its RTMP stream): the replay's chapters are the stage facts.
+            creatorStops.set(true);
+            creatorEncoder.join(30_000);
+            assertThat(creatorEncoder.isAlive()).isFalse();
             String playback = "/v1/lives/" + live.liveId() + "/playback?token=" + viewerToken + "&screen=stage-e2e-01";
             JsonNode replay = Await.expect(
                     "the replay READY",
@@ -460,8 +469,8 @@ class StageEndToEndIT {
                             .anyMatch(b -> b.getText().startsWith("On stage: Ana, ")));
             browser.screenshot(Path.of("target", "screenshots", "replay-chapters.png"));
         } finally {
-            ffmpeg.destroy();
-            ffmpeg.waitFor(30, TimeUnit.SECONDS);
+            creatorStops.set(true);
+            creatorEncoder.join(30_000);
         }
     }
 

@@ -11,6 +11,7 @@ import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.media.Decoder;
 import io.stagepass.media.Demuxer;
+import io.stagepass.media.FrameClock;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
@@ -29,6 +31,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  */
 record StageInReplay(ApiClient api, Sent sent, PlaybackTokens tokens) implements Check {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The goal: a guest reaches viewers at most a second later than the creator does. */
+    private static final long MAX_GUEST_BEHIND_MILLIS = 1000;
 
     @Override
     public String name() {
@@ -66,6 +70,14 @@ record StageInReplay(ApiClient api, Sent sent, PlaybackTokens tokens) implements
             int[] creatorTop = before.yuv(w / 4, h / 16);
             boolean twoPictures = band[0] < 40 && guestTile[1] > 190 && guestTile[2] < 150;
             boolean aloneBefore = creatorTop[0] > 60;
+            // Both cameras drew the moment each picture was made into it: how much older the guest's picture is than
+            // the creator's beside it is what the stage adds to the guest's delay over the live's own.
+            OptionalLong creatorClock = FrameClock.read(during::luma, 0, h / 4, w / 2, h / 2);
+            OptionalLong guestClock = FrameClock.read(during::luma, w / 2, h / 4, w / 2, h / 2);
+            long guestBehind = creatorClock.isPresent() && guestClock.isPresent()
+                    ? FrameClock.millisBetween(guestClock.getAsLong(), creatorClock.getAsLong())
+                    : Long.MIN_VALUE;
+            boolean inStep = guestBehind != Long.MIN_VALUE && Math.abs(guestBehind) <= MAX_GUEST_BEHIND_MILLIS;
             String line = String.format(
                     Locale.ROOT,
                     "Stage (replay): chapter \"%s\" (%.1f-%.1f s, %s); at %.1f s the picture is two side by side (guest's"
@@ -82,12 +94,23 @@ record StageInReplay(ApiClient api, Sent sent, PlaybackTokens tokens) implements
                     twoPictures ? "yes" : "NO",
                     start / 2,
                     aloneBefore ? "yes" : "NO");
+            String clocks = guestBehind == Long.MIN_VALUE
+                    ? "  the clocks drawn into the pictures could not be read (creator's: " + creatorClock
+                            + ", guest's: " + guestClock + ")"
+                    : String.format(
+                            Locale.ROOT,
+                            "  the guest's picture beside the creator's was made %d ms earlier (clocks drawn into both"
+                                    + " cameras' pictures; goal: within %d ms): %s",
+                            guestBehind,
+                            MAX_GUEST_BEHIND_MILLIS,
+                            inStep ? "yes" : "NO");
             return CheckResult.of(
                     name(),
                     twoPictures
                             && aloneBefore
+                            && inStep
                             && DemoStage.GUEST_NAME.equals(chapter.get("name").asText()),
-                    List.of(line));
+                    List.of(line, clocks));
         } finally {
             Files.deleteIfExists(mp4);
         }
@@ -95,6 +118,10 @@ record StageInReplay(ApiClient api, Sent sent, PlaybackTokens tokens) implements
 
     /** One decoded picture's planes (YUV 4:2:0). */
     record Picture(int width, int height, byte[] y, byte[] u, byte[] v) {
+        int luma(int x, int row) {
+            return y[Math.min(height - 1, Math.max(0, row)) * width + Math.min(width - 1, Math.max(0, x))] & 0xff;
+        }
+
         int[] yuv(int x, int row) {
             int c = (row / 2) * (width / 2) + x / 2;
             return new int[] {y[row * width + x] & 0xff, u[c] & 0xff, v[c] & 0xff};
