@@ -30,6 +30,10 @@
       headers: Object.assign({ Authorization: 'Bearer ' + state.token }, body ? { 'Content-Type': 'application/json' } : {}),
       body: body ? JSON.stringify(body) : undefined,
     });
+    if (response.status === 421) {
+      state.token = null; // the live streams through another ingest server: the next host token names it
+      throw new Error('the stage moved with the live\'s stream to another server: reconnecting');
+    }
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
       throw new Error(problem.detail || 'HTTP ' + response.status);

@@ -18,6 +18,7 @@
   let socket = null;
   let recorder = null;
   let leaving = false;
+  let moves = 0; // times the stage moved with the creator's stream to another ingest server, in a row
 
   window.stagepassStage = { state: 'idle', guestId: null, onStage: false, muted: false, closed: null };
 
@@ -90,6 +91,7 @@
       const message = JSON.parse(event.data);
       if (message.type === 'feed') { feed.start(message.mime, message.startedAt); return; }
       if (message.type === 'welcome') {
+        moves = 0;
         window.stagepassStage.state = 'green-room';
         window.stagepassStage.guestId = message.guestId;
         say('In the green room: the creator can see you and your sound level.', false);
@@ -107,6 +109,13 @@
     };
     socket.onclose = (event) => {
       stopRecording();
+      if (event.code === 4421 && !leaving && moves < 5) {
+        // The creator's stream goes through another ingest server now: join again, the API sends us there.
+        moves++;
+        say('The stage moved with the creator\'s stream: joining again...', false);
+        setTimeout(join, 1000);
+        return;
+      }
       window.stagepassStage.state = 'closed';
       window.stagepassStage.closed = { code: event.code, reason: event.reason };
       enter.hidden = false;

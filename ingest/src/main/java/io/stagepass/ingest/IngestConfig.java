@@ -31,6 +31,11 @@ import java.util.Set;
  * @param rtmp            RTMP ingest settings
  * @param stageSecret     {@code STAGEPASS_STAGE_SECRET}, required ({@link Secret}): verifies the stage tokens the replay
  *                        API gives guests' browsers and creators' stage panels
+ * @param publicUrl       {@code STAGEPASS_INGEST_PUBLIC_URL}: this instance's URL as browsers reach it (default
+ *                        http://127.0.0.1:PORT). With several instances each names its own: a live's stage runs on the
+ *                        instance its creator streams to, and the replay API sends guests and the creator's panel there
+ * @param rtmpPublicUrl   {@code STAGEPASS_RTMP_PUBLIC_URL}: this instance's RTMP server URL as encoders reach it
+ *                        (default rtmp://127.0.0.1:RTMP_PORT/live), for guests who stream from an encoder
  */
 public record IngestConfig(
         String host,
@@ -46,7 +51,84 @@ public record IngestConfig(
         Beacons beacons,
         Stripe stripe,
         Rtmp rtmp,
-        String stageSecret) {
+        String stageSecret,
+        String publicUrl,
+        String rtmpPublicUrl) {
+    public IngestConfig(
+            String host,
+            int port,
+            KafkaSettings kafka,
+            S3Settings s3,
+            Path spoolDir,
+            long spoolMaxBytes,
+            long maxBody,
+            Duration reconnectWindow,
+            Duration durationWait,
+            int senders,
+            Beacons beacons,
+            Stripe stripe,
+            Rtmp rtmp,
+            String stageSecret) {
+        this(
+                host,
+                port,
+                kafka,
+                s3,
+                spoolDir,
+                spoolMaxBytes,
+                maxBody,
+                reconnectWindow,
+                durationWait,
+                senders,
+                beacons,
+                stripe,
+                rtmp,
+                stageSecret,
+                null,
+                null);
+    }
+
+    /** The same instance, reached at other public URLs (null: the defaults from the ports it binds). */
+    public IngestConfig withPublicUrls(String publicUrl, String rtmpPublicUrl) {
+        return new IngestConfig(
+                host,
+                port,
+                kafka,
+                s3,
+                spoolDir,
+                spoolMaxBytes,
+                maxBody,
+                reconnectWindow,
+                durationWait,
+                senders,
+                beacons,
+                stripe,
+                rtmp,
+                stageSecret,
+                publicUrl,
+                rtmpPublicUrl);
+    }
+
+    /** The same instance with another spool and port (several instances on one machine, in tests). */
+    public IngestConfig withSpool(Path spoolDir, int port, Rtmp rtmp) {
+        return new IngestConfig(
+                host,
+                port,
+                kafka,
+                s3,
+                spoolDir,
+                spoolMaxBytes,
+                maxBody,
+                reconnectWindow,
+                durationWait,
+                senders,
+                beacons,
+                stripe,
+                rtmp,
+                stageSecret,
+                publicUrl,
+                rtmpPublicUrl);
+    }
 
     @Override
     public String toString() {
@@ -120,6 +202,8 @@ public record IngestConfig(
     public static final String STRIPE_API_KEY = StripeSettings.API_KEY;
     public static final String STRIPE_API_BASE = StripeSettings.API_BASE;
     public static final String RTMP_PORT = "STAGEPASS_RTMP_PORT";
+    public static final String PUBLIC_URL = "STAGEPASS_INGEST_PUBLIC_URL";
+    public static final String RTMP_PUBLIC_URL = "STAGEPASS_RTMP_PUBLIC_URL";
     public static final String RTMP_MAX_CONNECTIONS = "STAGEPASS_RTMP_MAX_CONNECTIONS";
     public static final String RTMP_MAX_PER_ADDRESS = "STAGEPASS_RTMP_MAX_CONNECTIONS_PER_ADDRESS";
     public static final String RTMPS_PORT = "STAGEPASS_RTMPS_PORT";
@@ -158,7 +242,21 @@ public record IngestConfig(
                         secrets.get(Secret.CHECKOUT),
                         secrets.get(Secret.STRIPE_CONNECT_WEBHOOK)),
                 rtmp(env),
-                secrets.get(Secret.STAGE));
+                secrets.get(Secret.STAGE),
+                url(env, PUBLIC_URL, "http://", "https://"),
+                url(env, RTMP_PUBLIC_URL, "rtmp://", "rtmps://"));
+    }
+
+    private static String url(Env env, String name, String plain, String secure) {
+        String value = env.string(name, null);
+        if (value == null) {
+            return null;
+        }
+        String url = value.strip().replaceAll("/+$", "");
+        if (!url.startsWith(plain) && !url.startsWith(secure) || url.length() <= secure.length()) {
+            throw new ConfigException(name + " must start with " + plain + " or " + secure + ", got '" + value + "'");
+        }
+        return url;
     }
 
     private static Rtmp rtmp(Env env) {

@@ -19,6 +19,7 @@ import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.ingest.stage.Stage;
 import io.stagepass.ingest.stage.StageDoor;
 import io.stagepass.ingest.stage.StageFacts;
+import io.stagepass.ingest.stage.StageLocations;
 import io.stagepass.ingest.stage.StageRoutes;
 import io.stagepass.ingest.stage.StageTickets;
 import io.stagepass.ingest.stripe.ConnectWebhookRoutes;
@@ -72,7 +73,10 @@ public final class IngestService implements AutoCloseable {
         HlsIngest ingest = new HlsIngest(spool, sessions, config.maxBody(), config.reconnectWindow(), health);
         MinioClient s3 = push(ObjectStore.client(config.s3()));
         EventPublisher publisher = push(new EventPublisher(config.kafka(), "stagepass-ingest"));
-        HealthReporter reporter = push(new HealthReporter(health, publisher).start());
+        // Each report names this instance (when its public URLs are set): the live's stage runs where its media
+        // arrives.
+        HealthReporter reporter =
+                push(new HealthReporter(health, publisher, config.publicUrl(), config.rtmpPublicUrl()).start());
         Delivery delivery = new Delivery(spool, sessions, s3, publisher, catalog, config.durationWait(), clock);
         sender = push(new SegmentSender(spool, delivery, clock, config.senders()).start());
         push(new SilenceWatch(ingest, sender).start());
@@ -95,9 +99,11 @@ public final class IngestService implements AutoCloseable {
         Stage stage = push(new Stage(clock));
         StageTickets stageTickets = push(new StageTickets(config.kafka(), stage).start());
         PlaybackTokens stageTokens = PlaybackTokens.forStage(config.stageSecret());
-        StageDoor stageDoor = new StageDoor(stage, stageTickets, stageTokens, clock);
-        StageRoutes stageRoutes = push(
-                new StageRoutes(stage, stageDoor, stageTokens, config.beacons().allowedOrigins(), clock));
+        StageLocations stageLocations =
+                push(new StageLocations(config.kafka(), stage, config.publicUrl(), clock).start());
+        StageDoor stageDoor = new StageDoor(stage, stageTickets, stageTokens, stageLocations, clock);
+        StageRoutes stageRoutes = push(new StageRoutes(
+                stage, stageDoor, stageLocations, stageTokens, config.beacons().allowedOrigins(), clock));
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {
             hls.register(routes);
             stageRoutes.register(routes);

@@ -165,6 +165,7 @@ public final class ReplayApiService implements AutoCloseable {
                 config.rtmpPublicUrl(),
                 views.media(),
                 views.stage(),
+                views.health(),
                 clock);
         ExportRoutes exports =
                 new ExportRoutes(views.analysts(), views.topicView(), new LakeExports(s3, presigner), clock);

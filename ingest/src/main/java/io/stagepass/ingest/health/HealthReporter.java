@@ -20,6 +20,8 @@ public final class HealthReporter implements AutoCloseable {
 
     private final StreamHealthMeter meter;
     private final EventPublisher publisher;
+    private final String ingestUrl;
+    private final String rtmpUrl;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ingest-stream-health");
         t.setDaemon(true);
@@ -27,8 +29,15 @@ public final class HealthReporter implements AutoCloseable {
     });
 
     public HealthReporter(StreamHealthMeter meter, EventPublisher publisher) {
+        this(meter, publisher, null, null);
+    }
+
+    /** Reports that name this instance: {@code ingestUrl} and {@code rtmpUrl} as browsers and encoders reach it. */
+    public HealthReporter(StreamHealthMeter meter, EventPublisher publisher, String ingestUrl, String rtmpUrl) {
         this.meter = meter;
         this.publisher = publisher;
+        this.ingestUrl = ingestUrl;
+        this.rtmpUrl = rtmpUrl;
     }
 
     public HealthReporter start() {
@@ -48,6 +57,8 @@ public final class HealthReporter implements AutoCloseable {
     private void report() {
         try {
             for (StreamHealth fact : meter.report()) {
+                fact.setIngestUrl(ingestUrl);
+                fact.setRtmpUrl(rtmpUrl);
                 publisher.publish(Topic.STREAM_HEALTH, fact.getLiveId(), fact).whenComplete((ack, error) -> {
                     if (error != null) {
                         LOG.warn("stream health of live {} not published: {}", fact.getLiveId(), error.toString());

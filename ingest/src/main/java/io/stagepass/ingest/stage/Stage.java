@@ -226,6 +226,26 @@ public final class Stage implements AutoCloseable {
         }
     }
 
+    /**
+     * The live streams through another ingest instance now: every guest here leaves, told to join again (a browser,
+     * 4421) or where to stream (an encoder); the stage runs where the creator's stream is.
+     */
+    public void moveAway(String liveId, String browserReason, String encoderReason) {
+        Room room = rooms.get(liveId);
+        if (room == null) {
+            return;
+        }
+        List<Guest> here;
+        synchronized (room) {
+            here = new ArrayList<>(room.byTicket.values());
+        }
+        for (Guest guest : here) {
+            guest.offReason = "moved";
+            guest.link.close(4421, guest.feed.source() == GuestFeed.Source.ENCODER ? encoderReason : browserReason);
+            leave(guest);
+        }
+    }
+
     /** The guest of a live with this id, if present. */
     private Guest find(Room room, String guestId) throws Refused {
         for (Guest guest : room.byTicket.values()) {

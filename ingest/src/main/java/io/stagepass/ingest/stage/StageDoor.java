@@ -25,8 +25,10 @@ public final class StageDoor {
     private final StageTickets tickets;
     private final PlaybackTokens tokens;
     private final Clock clock;
+    private final StageLocations locations;
 
-    public StageDoor(Stage stage, StageTickets tickets, PlaybackTokens tokens, Clock clock) {
+    public StageDoor(Stage stage, StageTickets tickets, PlaybackTokens tokens, StageLocations locations, Clock clock) {
+        this.locations = locations;
         this.stage = stage;
         this.tickets = tickets;
         this.tokens = tokens;
@@ -69,6 +71,18 @@ public final class StageDoor {
             throws Stage.Refused, InterruptedException {
         String liveId = claims.liveId();
         String ticketId = claims.ticketId().get();
+        Optional<StageLocations.Location> elsewhere = locations.elsewhere(liveId);
+        if (elsewhere.isPresent()) {
+            throw new Stage.Refused(
+                    421,
+                    source == GuestFeed.Source.BROWSER
+                            ? "this live streams through another ingest server: join the stage again"
+                            : "this live streams through "
+                                    + (elsewhere.get().rtmpUrl() == null
+                                            ? "another server"
+                                            : elsewhere.get().rtmpUrl())
+                                    + ": set it as your encoder's server");
+        }
         Optional<TicketLedger> ticket = tickets.ticket(liveId, ticketId, GRANT_WAIT);
         if (ticket.isEmpty()
                 || !ticket.get().granted()

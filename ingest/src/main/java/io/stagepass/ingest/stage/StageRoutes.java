@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * message ({@code {"token": STAGE TOKEN, "name": "Ana"}}), and then sends its MediaRecorder chunks as binary
  * messages; it hears {@code {"type":"state",...}} whenever the creator moves it, and is closed with a code and a
  * reason when it is refused or removed (4400 bad hello, 4401 token, 4403 ticket or origin, 4408 too slow, 4409 in use
- * elsewhere, 4415 unreadable media, 4429 green room full). The creator's panel runs the stage over HTTP with a host token: {@code GET /v1/stage/lives/{id}}, {@code
+ * elsewhere, 4415 unreadable media, 4421 the live streams through another ingest instance: join again, 4429 green
+ * room full). The creator's panel runs the stage over HTTP with a host token: {@code GET /v1/stage/lives/{id}}, {@code
  * POST /v1/stage/lives/{id}/guests/{guestId}} ({@code {"onStage": true, "muted": false}}), {@code PUT
  * /v1/stage/lives/{id}/layout} ({@code {"layout": "side-by-side"}}).
  */
@@ -42,6 +43,7 @@ public final class StageRoutes implements AutoCloseable {
 
     private final Stage stage;
     private final StageDoor door;
+    private final StageLocations locations;
     private final PlaybackTokens tokens;
     private final Set<String> allowedOrigins;
     private final Clock clock;
@@ -69,7 +71,14 @@ public final class StageRoutes implements AutoCloseable {
     /** A guest's connection receiving a live's return feed. */
     private record Watching(String liveId, ReturnFeed.Viewer viewer) {}
 
-    public StageRoutes(Stage stage, StageDoor door, PlaybackTokens tokens, Set<String> allowedOrigins, Clock clock) {
+    public StageRoutes(
+            Stage stage,
+            StageDoor door,
+            StageLocations locations,
+            PlaybackTokens tokens,
+            Set<String> allowedOrigins,
+            Clock clock) {
+        this.locations = locations;
         this.stage = stage;
         this.door = door;
         this.tokens = tokens;
@@ -149,6 +158,10 @@ public final class StageRoutes implements AutoCloseable {
             return;
         }
         String liveId = claims.get().liveId();
+        if (locations.elsewhere(liveId).isPresent()) {
+            ctx.closeSession(4421, "this live streams through another ingest server: get a new host token");
+            return;
+        }
         Optional<Stage.Guest> found = stage.guest(liveId, hello.path("guestId").asText(""));
         if (found.isEmpty()) {
             ctx.closeSession(4404, "no such guest in this live's green room or on its stage");
@@ -357,7 +370,7 @@ public final class StageRoutes implements AutoCloseable {
         }
     }
 
-    /** The live a host token runs; 401 without one, 403 for another live's. */
+    /** The live a host token runs; 401 without one, 403 for another live's, 421 when it streams through another ingest. */
     private String host(Context ctx) {
         String header = ctx.header("Authorization");
         String token = header != null && header.startsWith("Bearer ")
@@ -370,6 +383,14 @@ public final class StageRoutes implements AutoCloseable {
         String liveId = ctx.pathParam("liveId");
         if (!claims.liveId().equals(liveId)) {
             throw new ForbiddenResponse("this host token runs the stage of another live");
+        }
+        Optional<StageLocations.Location> elsewhere = locations.elsewhere(liveId);
+        if (elsewhere.isPresent()) {
+            throw new HttpResponseException(
+                    421,
+                    "this live streams through another ingest server, "
+                            + elsewhere.get().ingestUrl() + "/v1/stage/lives/" + liveId
+                            + ": get a new host token (the replay API's answer names it)");
         }
         return liveId;
     }

@@ -10,6 +10,7 @@ import io.stagepass.events.Creator;
 import io.stagepass.events.Live;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.StageKeys;
+import io.stagepass.events.StreamHealth;
 import io.stagepass.events.TicketLedger;
 import io.stagepass.replay.Pages;
 import io.stagepass.replay.creators.CreatorAuth;
@@ -46,6 +47,8 @@ public final class StageRoutes {
     static final Duration HOST_TOKEN_TTL = Duration.ofHours(1);
     /** A guest sets up their encoder ahead of the live: its key lasts a day (the ticket's standing is checked live). */
     static final Duration ENCODER_KEY_TTL = Duration.ofHours(24);
+    /** A stream health report places a live's stage this long (ingest reports every few seconds while media comes). */
+    static final Duration LOCATED_FOR = Duration.ofSeconds(30);
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -59,6 +62,7 @@ public final class StageRoutes {
     private final Clock clock;
     private final Media media;
     private final StageAppearances appearances;
+    private final io.stagepass.replay.views.Health health;
     private final String stageTemplate = Pages.template("stage.html");
     private final String refusedTemplate = Pages.template("refused.html");
 
@@ -71,7 +75,9 @@ public final class StageRoutes {
             String rtmpServer,
             Media media,
             StageAppearances appearances,
+            io.stagepass.replay.views.Health health,
             Clock clock) {
+        this.health = health;
         this.media = media;
         this.appearances = appearances;
         this.access = access;
@@ -148,7 +154,7 @@ public final class StageRoutes {
         Instant expires = clock.instant().plus(GUEST_TOKEN_TTL);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", stageTokens.issue(viewer.live().getLiveId(), viewer.ticketId(), expires, "guest"));
-        body.put("websocket", ingestUrl.replaceFirst("^http", "ws") + "/v1/stage/guest");
+        body.put("websocket", ingestFor(viewer.live().getLiveId()).replaceFirst("^http", "ws") + "/v1/stage/guest");
         body.put("expiresAt", expires.toString());
         ctx.status(HttpStatus.OK).json(body);
     }
@@ -173,7 +179,7 @@ public final class StageRoutes {
         }
         Instant expires = clock.instant().plus(ENCODER_KEY_TTL);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("server", rtmpServer);
+        body.put("server", rtmpFor(viewer.live().getLiveId()));
         body.put(
                 "streamKey",
                 StageKeys.key(stageTokens.issue(
@@ -185,14 +191,36 @@ public final class StageRoutes {
         ctx.header("Cache-Control", "no-store").json(body);
     }
 
+    /**
+     * The ingest instance a live's stage runs on: the one its creator streams to, as its latest stream health report
+     * says, or the configured one (one instance, or a live not streaming now).
+     */
+    private String ingestFor(String liveId) {
+        return located(liveId).map(StreamHealth::getIngestUrl).orElse(ingestUrl);
+    }
+
+    /** That instance's RTMP server, for guests' encoders. */
+    private String rtmpFor(String liveId) {
+        return located(liveId)
+                .map(StreamHealth::getRtmpUrl) // empty when that instance did not say
+                .orElse(rtmpServer);
+    }
+
+    private java.util.Optional<StreamHealth> located(String liveId) {
+        return health.of(liveId)
+                .filter(h -> h.getIngestUrl() != null
+                        && h.getOccurredAt().isAfter(clock.instant().minus(LOCATED_FOR)));
+    }
+
     private void hostToken(Context ctx) {
         Creator creator = auth.creator(ctx);
         Live live = auth.ownLive(ctx, creator);
         Instant expires = clock.instant().plus(HOST_TOKEN_TTL);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", stageTokens.issue(live.getLiveId(), null, expires, "host"));
-        body.put("stage", ingestUrl + "/v1/stage/lives/" + live.getLiveId());
-        body.put("listen", ingestUrl.replaceFirst("^http", "ws") + "/v1/stage/listen");
+        String ingest = ingestFor(live.getLiveId());
+        body.put("stage", ingest + "/v1/stage/lives/" + live.getLiveId());
+        body.put("listen", ingest.replaceFirst("^http", "ws") + "/v1/stage/listen");
         body.put("expiresAt", expires.toString());
         ctx.json(body);
     }

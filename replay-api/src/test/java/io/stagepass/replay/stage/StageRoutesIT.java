@@ -247,6 +247,65 @@ class StageRoutesIT {
     }
 
     @Test
+    void theStageIsWhereTheCreatorStreamsAsTheLatestHealthReportSaysAndTheDefaultOtherwise() throws Exception {
+        JavalinTest.test(api.app(), (server, client) -> {
+            JsonNode before = json(call(client, "POST", join(bobsLive), token(bobsLive, "cs_bobs_guest")));
+            assertThat(before.get("websocket").asText())
+                    .as("no report: the configured ingest")
+                    .isEqualTo("ws://127.0.0.1:8090/v1/stage/guest");
+            publisher
+                    .publish(
+                            Topic.STREAM_HEALTH,
+                            bobsLive,
+                            SampleEvents.streamHealth(bobsLive)
+                                    .setIngestUrl("https://ingest-2.example")
+                                    .setRtmpUrl("rtmp://ingest-2.example/live")
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            io.stagepass.platform.lifecycle.Await.expect(
+                    "the report in the API's view",
+                    DEADLINE,
+                    () -> api.views().health().of(bobsLive).isPresent());
+
+            JsonNode joined = json(call(client, "POST", join(bobsLive), token(bobsLive, "cs_bobs_guest")));
+            assertThat(joined.get("websocket").asText()).isEqualTo("wss://ingest-2.example/v1/stage/guest");
+            JsonNode key = json(call(
+                    client,
+                    "POST",
+                    "/v1/lives/" + bobsLive + "/stage/encoder",
+                    token(bobsLive, "cs_bobs_guest"),
+                    "{\"name\":\"Bo\"}"));
+            assertThat(key.get("server").asText()).isEqualTo("rtmp://ingest-2.example/live");
+            JsonNode host = json(call(client, "POST", hostToken(bobsLive), bob.apiKey()));
+            assertThat(host.get("stage").asText()).isEqualTo("https://ingest-2.example/v1/stage/lives/" + bobsLive);
+            assertThat(host.get("listen").asText()).isEqualTo("wss://ingest-2.example/v1/stage/listen");
+
+            publisher
+                    .publish(
+                            Topic.STREAM_HEALTH,
+                            bobsLive,
+                            SampleEvents.streamHealth(bobsLive)
+                                    .setOccurredAt(Instant.now().plusSeconds(1))
+                                    .setIngestUrl(null)
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            io.stagepass.platform.lifecycle.Await.expect(
+                    "the unplaced report in the API's view",
+                    DEADLINE,
+                    () -> api.views()
+                            .health()
+                            .of(bobsLive)
+                            .map(h -> h.getIngestUrl() == null)
+                            .orElse(false));
+            assertThat(json(call(client, "POST", join(bobsLive), token(bobsLive, "cs_bobs_guest")))
+                            .get("websocket")
+                            .asText())
+                    .as("an instance that does not say where it is: the configured ingest")
+                    .isEqualTo("ws://127.0.0.1:8090/v1/stage/guest");
+        });
+    }
+
+    @Test
     void onlyTheLivesCreatorGetsAHostStageToken() {
         JavalinTest.test(api.app(), (server, client) -> {
             Response none = call(client, "POST", hostToken(adasLive), null);
