@@ -41,7 +41,13 @@
     return response;
   }
 
-  function note(text) { $('stage-note').textContent = text; }
+  // A problem stays in view for a while: the next refresh does not wipe it.
+  let noteUntil = 0;
+  function note(text, sticky) {
+    if (!sticky && Date.now() < noteUntil) return;
+    if (sticky) noteUntil = Date.now() + 6000;
+    $('stage-note').textContent = text;
+  }
 
   function row(guest) {
     let li = list.querySelector('li[data-guest="' + guest.guestId + '"]');
@@ -53,10 +59,17 @@
         + '<span class="muted stage-health"></span></div>'
         + '<div class="stage-actions"><button type="button" class="button stage-move"></button>'
         + '<button type="button" class="button stage-mute"></button>'
-        + '<button type="button" class="button stage-listen">Listen</button></div>';
+        + '<button type="button" class="button stage-listen">Listen</button>'
+        + '<button type="button" class="button stage-remove">Remove</button></div>';
       li.querySelector('.stage-move').addEventListener('click', () => move(li.dataset.guest, { onStage: li.dataset.onStage !== 'true' }));
       li.querySelector('.stage-mute').addEventListener('click', () => move(li.dataset.guest, { muted: li.dataset.muted !== 'true' }));
       li.querySelector('.stage-listen').addEventListener('click', () => listen(li.dataset.guest));
+      li.querySelector('.stage-remove').addEventListener('click', () => {
+        const name = li.querySelector('.stage-name').textContent;
+        if (window.confirm('Remove ' + name + ' from this live\'s stage? Their ticket cannot join it again.')) {
+          move(li.dataset.guest, { remove: true });
+        }
+      });
       list.append(li);
     }
     li.dataset.onStage = String(guest.onStage);
@@ -127,24 +140,30 @@
     if (hearing.socket) hearing.socket.close(1000, 'the creator stopped listening');
     hearing.socket = null;
     hearing.guestId = null;
+    if (hearing.gain) { hearing.gain.disconnect(); hearing.gain = null; } // what was scheduled stops at once
   }
 
   async function listen(guestId) {
     const again = hearing.guestId === guestId;
     stopListening();
     if (again) { refresh(); return; }
-    try {
-      if (!state.token || state.expires - Date.now() < 5 * 60 * 1000) await hostToken(state.liveId);
-    } catch (e) { note(e.message); return; }
+    // Made and resumed within the click, before anything is awaited: browsers let sound start only from a gesture.
     hearing.audio = hearing.audio || new AudioContext({ sampleRate: 48000 });
     hearing.audio.resume().catch(() => {});
-    Object.assign(hearing, { guestId: guestId, next: 0, samples: 0, crossings: 0, last: 0, rms: 0 });
+    hearing.guestId = guestId;
+    try {
+      if (!state.token || state.expires - Date.now() < 5 * 60 * 1000) await hostToken(state.liveId);
+    } catch (e) { note(e.message, true); hearing.guestId = null; return; }
+    if (hearing.guestId !== guestId) return; // another click meanwhile
+    const gain = hearing.audio.createGain();
+    gain.connect(hearing.audio.destination);
+    Object.assign(hearing, { gain: gain, next: 0, samples: 0, crossings: 0, last: 0, rms: 0 });
     const socket = new WebSocket(state.listenUrl);
     hearing.socket = socket;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => socket.send(JSON.stringify({ token: state.token, guestId: guestId }));
     socket.onmessage = (event) => {
-      if (typeof event.data === 'string') return; // {"type":"listening",...}
+      if (hearing.socket !== socket || typeof event.data === 'string') return; // {"type":"listening",...}
       const pcm = new Int16Array(event.data);
       const block = hearing.audio.createBuffer(1, pcm.length, 48000);
       const samples = block.getChannelData(0);
@@ -162,9 +181,10 @@
       hearing.frequencyHz = hearing.crossings * 48000 / 2 / hearing.samples;
       const source = hearing.audio.createBufferSource();
       source.buffer = block;
-      source.connect(hearing.audio.destination);
+      source.connect(gain);
       const now = hearing.audio.currentTime;
-      if (hearing.next < now + 0.05 || hearing.next > now + 1) hearing.next = now + 0.2;
+      if (hearing.next < now + 0.05) hearing.next = now + 0.2; // fell behind: start again with some slack
+      if (hearing.next > now + 1) return; // too far ahead: drop this block rather than pile sound up
       source.start(hearing.next);
       hearing.next += block.duration;
     };
@@ -172,15 +192,33 @@
       if (hearing.socket !== socket) return;
       hearing.socket = null;
       hearing.guestId = null;
-      if (event.code !== 1000) note('cannot listen: ' + (event.reason || 'connection lost'));
+      if (event.code !== 1000) note('cannot listen: ' + (event.reason || 'connection lost'), true);
       refresh();
     };
     refresh();
   }
 
+  // What viewers see: the first picture of the program's newest segment (ingest makes them while this asks).
+  async function program() {
+    const img = $('stage-program');
+    try {
+      const response = await ingest('/program.jpg');
+      const url = URL.createObjectURL(await response.blob());
+      if (img.dataset.url) URL.revokeObjectURL(img.dataset.url);
+      img.dataset.url = url;
+      img.src = url;
+      img.hidden = false;
+      $('stage-program-note').textContent = 'What viewers see (the newest 2 s segment)';
+    } catch (e) {
+      img.hidden = true;
+      $('stage-program-note').textContent = 'What viewers see appears here while you stream';
+    }
+  }
+
   async function refresh() {
     if (!state.liveId) return;
     if (++state.ticks % 3 === 1) appearances().catch(() => {});
+    if (state.ticks % 2 === 1) program();
     try {
       const response = await ingest('');
       paint(await response.json());
@@ -195,11 +233,11 @@
   async function move(guestId, change) {
     try {
       paint(await (await ingest('/guests/' + encodeURIComponent(guestId), 'POST', change)).json());
-    } catch (e) { note(e.message); }
+    } catch (e) { note(e.message, true); }
   }
 
   $('stage-layout').addEventListener('change', async (event) => {
-    try { paint(await (await ingest('/layout', 'PUT', { layout: event.target.value })).json()); } catch (e) { note(e.message); }
+    try { paint(await (await ingest('/layout', 'PUT', { layout: event.target.value })).json()); } catch (e) { note(e.message, true); }
   });
 
   document.addEventListener('stagepass:live', (event) => {

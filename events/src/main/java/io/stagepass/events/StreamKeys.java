@@ -14,6 +14,8 @@ import java.util.HexFormat;
 public final class StreamKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int KEY_BYTES = 24;
+    /** The characters of every key {@link #newKey} makes. */
+    public static final int LENGTH = 32;
 
     private StreamKeys() {}
 

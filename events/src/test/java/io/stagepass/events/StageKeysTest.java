@@ -34,6 +34,9 @@ class StageKeysTest {
     @Test
     void namesAreCleanedToWhatViewersMaySee() {
         assertThat(StageKeys.displayName("  Ana\u0000 \u202e")).isEqualTo("Ana");
+        assertThat(StageKeys.displayName("Ana\u2028Bo\u2029"))
+                .as("no line breaks in a name")
+                .isEqualTo("AnaBo");
         assertThat(StageKeys.displayName("   ")).isNull();
         assertThat(StageKeys.displayName(null)).isNull();
         assertThat(StageKeys.displayName("x".repeat(40))).hasSize(40);

@@ -101,7 +101,15 @@ public final class IngestService implements AutoCloseable {
         PlaybackTokens stageTokens = PlaybackTokens.forStage(config.stageSecret());
         StageLocations stageLocations =
                 push(new StageLocations(config.kafka(), stage, config.publicUrl(), clock).start());
-        StageDoor stageDoor = new StageDoor(stage, stageTickets, stageTokens, stageLocations, clock);
+        StageDoor stageDoor = new StageDoor(
+                stage,
+                stageTickets,
+                stageTokens,
+                stageLocations,
+                liveId -> catalog.byId(liveId)
+                        .map(live -> live.getType() == io.stagepass.events.LiveEventType.ENDED)
+                        .orElse(false),
+                clock);
         StageRoutes stageRoutes = push(new StageRoutes(
                 stage, stageDoor, stageLocations, stageTokens, config.beacons().allowedOrigins(), clock));
         http = push(HttpServices.start("ingest", config.host(), config.port(), routes -> {

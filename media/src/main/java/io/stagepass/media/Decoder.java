@@ -36,6 +36,14 @@ public final class Decoder implements AutoCloseable {
 
     /** A decoder with {@code threads} threads (0: as many as FFmpeg likes), for a continuous stream. */
     public static Decoder open(AVCodecParameters parameters, int threads) {
+        return open(parameters, threads, 0);
+    }
+
+    /**
+     * The same, refusing pictures of more than {@code maxPixels} (0: FFmpeg's own bound) before it allocates them: a
+     * stream whose size changes midway (a new H.264 configuration) cannot make it allocate more than that.
+     */
+    public static Decoder open(AVCodecParameters parameters, int threads, long maxPixels) {
         AVCodec codec = avcodec_find_decoder(parameters.codec_id());
         if (codec == null) {
             throw new MediaException("the bundled FFmpeg cannot decode codec id " + parameters.codec_id());
@@ -45,6 +53,9 @@ public final class Decoder implements AutoCloseable {
         try {
             Av.check(avcodec_parameters_to_context(context, parameters), "configure the decoder");
             context.thread_count(threads); // one for single pictures: frame threads would only add delay
+            if (maxPixels > 0) {
+                context.max_pixels(maxPixels);
+            }
             Av.check(avcodec_open2(context, codec, (AVDictionary) null), "open the decoder");
             return decoder;
         } catch (RuntimeException e) {

@@ -31,17 +31,22 @@ public final class FrameClock {
         if (picture.format() != AV_PIX_FMT_YUV420P) {
             throw new IllegalArgumentException("the clock is drawn into YUV 4:2:0 pictures");
         }
-        Av.check(av_frame_make_writable(picture), "write the clock into a picture");
         int width = picture.width();
         int height = picture.height();
-        int block = Math.max(2, width / COLUMNS) & ~1;
-        int top = (height - 2 * block) & ~1;
+        if (width < 2 * COLUMNS || height < width / 10) {
+            throw new IllegalArgumentException("a clock needs a picture at least 80 pixels wide and a tenth as high");
+        }
+        Av.check(av_frame_make_writable(picture), "write the clock into a picture");
+        double block = width / (double) COLUMNS;
+        // Blocks placed where the reader looks (fractions of the width), rounded to even pixels for the chroma planes.
+        int top = (int) Math.round(height - 2 * block) & ~1;
+        int size = (int) Math.round(block) & ~1;
         for (int column = 0; column < MARKER.length + BITS; column++) {
             boolean white = bit(column, epochMillis);
-            int left = (1 + column) * block;
-            fill(picture, 0, left, top, block, block, white ? 235 : 16);
-            fill(picture, 1, left / 2, top / 2, block / 2, block / 2, 128);
-            fill(picture, 2, left / 2, top / 2, block / 2, block / 2, 128);
+            int left = (int) Math.round((1 + column) * block) & ~1;
+            fill(picture, 0, left, top, size, size, white ? 235 : 16);
+            fill(picture, 1, left / 2, top / 2, size / 2, size / 2, 128);
+            fill(picture, 2, left / 2, top / 2, size / 2, size / 2, 128);
         }
     }
 

@@ -33,6 +33,28 @@ class FrameClockTest {
     }
 
     @Test
+    void pictureWidthsThatAreNoMultipleOfEightyReadBackToo() {
+        for (int[] size : new int[][] {{854, 480}, {426, 240}, {360, 640}}) {
+            AVFrame picture = av_frame_alloc();
+            try {
+                picture.format(AV_PIX_FMT_YUV420P).width(size[0]).height(size[1]);
+                Av.check(av_frame_get_buffer(picture, 0), "allocate");
+                FrameClock.draw(picture, NOW);
+                assertThat(FrameClock.read(
+                                (x, y) -> picture.data(0).get((long) y * picture.linesize(0) + x) & 0xff,
+                                0,
+                                0,
+                                size[0],
+                                size[1]))
+                        .as("%dx%d", size[0], size[1])
+                        .hasValue(NOW % (1 << 24));
+            } finally {
+                av_frame_free(picture);
+            }
+        }
+    }
+
+    @Test
     void theTimeBetweenTwoReadingsHoldsAcrossTheClocksWrap() {
         long read = NOW % (1 << 24);
         assertThat(FrameClock.millisBetween(read, NOW + 250)).isEqualTo(250);

@@ -87,6 +87,8 @@ final class RtmpConnection implements Runnable {
     /** Why the stage removed this guest (a refund, a dispute), told to the encoder before the connection closes. */
     private volatile String removedReason;
 
+    private boolean flvStarted;
+
     private ReturnTap returnTap;
     private Map<String, Object> metadata = Map.of();
 
@@ -345,7 +347,6 @@ final class RtmpConnection implements Runnable {
         published = true;
         reader.setLimits(limits.maxMessageBytes(), 2L * limits.maxMessageBytes());
         publishStreamId = streamId;
-        guest.offer(FLV_HEADER);
         writer.streamBegin(streamId);
         writer.command(
                 streamId,
@@ -380,7 +381,12 @@ final class RtmpConnection implements Runnable {
         } catch (UnsupportedMediaException e) {
             return refuseMedia("NetStream.Publish.Rejected", e.getMessage());
         }
-        if (!guest.offer(flvTag(message.type(), message.timestamp(), message.payload()))) {
+        byte[] tag = flvTag(message.type(), message.timestamp(), message.payload());
+        if (!flvStarted) { // with the first media, not at publish: the guest's clock starts when their media does
+            tag = concat(FLV_HEADER, tag);
+            flvStarted = true;
+        }
+        if (!guest.offer(tag)) {
             if (guest.removed()) {
                 return refuseMedia(
                         "NetStream.Publish.Rejected",
@@ -409,6 +415,12 @@ final class RtmpConnection implements Runnable {
             ingest.guestLeft(guest);
             guest = null;
         }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** The FLV file header (audio and video, then PreviousTagSize0) that FFmpeg's flv demuxer reads first. */

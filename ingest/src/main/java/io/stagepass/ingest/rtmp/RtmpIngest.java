@@ -83,9 +83,10 @@ public final class RtmpIngest {
 
     /** Whether a stream key is a guest's stage key (an encoder joining a live's green room), not a creator's. */
     static boolean isGuestKey(String streamKey) {
-        // a creator's key is 32 characters of base64url (which may, rarely, begin so); a guest's is the prefix and a
-        // sealed token, far longer
-        return streamKey.startsWith(io.stagepass.events.StageKeys.PREFIX) && streamKey.length() > 32;
+        // a creator's key is StreamKeys.LENGTH characters of base64url (which may, rarely, begin so); a guest's is the
+        // prefix and a sealed token, far longer (a truncated one is a guest's too, and is told so)
+        return streamKey.startsWith(io.stagepass.events.StageKeys.PREFIX)
+                && streamKey.length() != io.stagepass.events.StreamKeys.LENGTH;
     }
 
     /**

@@ -235,7 +235,7 @@ public final class GuestFeed implements AutoCloseable {
             hasAudio = audio >= 0;
             try (Decoder videoDecoder = video < 0
                             ? null
-                            : Decoder.open(demuxer.stream(video).codecpar(), 1);
+                            : Decoder.open(demuxer.stream(video).codecpar(), 1, MAX_SOURCE_PIXELS);
                     Decoder audioDecoder = audio < 0
                             ? null
                             : Decoder.open(demuxer.stream(audio).codecpar(), 1);
@@ -265,6 +265,9 @@ public final class GuestFeed implements AutoCloseable {
     }
 
     private void picture(AVFrame frame, AVRational timeBase, TileScaler scaler) {
+        if ((long) frame.width() * frame.height() > MAX_SOURCE_PIXELS) { // the decoder's own bound says so first
+            throw new io.stagepass.media.MediaException("the camera's picture is larger than 1920x1080");
+        }
         long pts = frame.best_effort_timestamp();
         if (pts == AV_NOPTS_VALUE) {
             return;

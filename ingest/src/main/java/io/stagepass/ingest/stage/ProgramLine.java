@@ -125,7 +125,16 @@ public final class ProgramLine implements AutoCloseable {
         Path mixed = null;
         try {
             mixed = scratch.next();
-            mixer.mix(file, durationMicros, endWall, lineUp.guests(), lineUp.layout(), mixed);
+            ProgramPicture picture = stage.programPicture(liveId);
+            long now = clock.millis();
+            mixer.mix(
+                    file,
+                    durationMicros,
+                    endWall,
+                    lineUp.guests(),
+                    lineUp.layout(),
+                    mixed,
+                    picture.wanted(now) ? canvas -> picture.keep(canvas, now) : null);
         } catch (Exception e) {
             LOG.warn(
                     "live {}: the stage could not mix a segment, the creator's own goes out: {}", liveId, e.toString());
@@ -156,6 +165,10 @@ public final class ProgramLine implements AutoCloseable {
         if (mixer != null) {
             closeMixer();
         }
+        ProgramPicture picture = stage.programPicture(liveId);
+        if (picture.wanted(clock.millis())) {
+            picture.keepFirstOf(file, clock.millis()); // only while the creator's panel shows the program
+        }
         emit(file, durationMicros, who);
     }
 
@@ -175,6 +188,7 @@ public final class ProgramLine implements AutoCloseable {
             return;
         }
         lastSequence = sequence;
+        stage.programPicture(liveId).stored(sequence);
         Instant now = clock.instant();
         List<Stage.Guest> gone = new ArrayList<>();
         for (Stage.Guest guest : shown.keySet()) {

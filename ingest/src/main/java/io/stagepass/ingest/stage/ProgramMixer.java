@@ -68,6 +68,19 @@ public final class ProgramMixer implements AutoCloseable {
     public void mix(
             Path creator, long durationMicros, long endWallMicros, List<OnStage> guests, Layout layout, Path out)
             throws java.io.IOException {
+        mix(creator, durationMicros, endWallMicros, guests, layout, out, null);
+    }
+
+    /** The same, handing the segment's first composed picture to {@code firstPicture} (the panel's program view). */
+    void mix(
+            Path creator,
+            long durationMicros,
+            long endWallMicros,
+            List<OnStage> guests,
+            Layout layout,
+            Path out,
+            java.util.function.Consumer<AVFrame> firstPicture)
+            throws java.io.IOException {
         boolean first = video == null;
         // The run's first segment is probed for the creator's size and rate; the others are read as they come, with
         // the parameters found then (probing decodes frames of its own, which would be done twice).
@@ -119,7 +132,7 @@ public final class ProgramMixer implements AutoCloseable {
                     });
                     boolean keyframe = true; // each segment begins with one
                     for (Decoded picture : pictures) {
-                        compose(picture, timeline, guests, layout, keyframe);
+                        compose(picture, timeline, guests, layout, keyframe, keyframe ? firstPicture : null);
                         keyframe = false;
                     }
                     long soundStart = collected.start == Long.MIN_VALUE ? timeline.firstMicros : collected.start;
@@ -230,7 +243,13 @@ public final class ProgramMixer implements AutoCloseable {
         audio = Encoder.aac(Resampler.RATE, Resampler.CHANNELS, 128_000, false);
     }
 
-    private void compose(Decoded picture, Timeline timeline, List<OnStage> guests, Layout layout, boolean keyframe) {
+    private void compose(
+            Decoded picture,
+            Timeline timeline,
+            List<OnStage> guests,
+            Layout layout,
+            boolean keyframe,
+            java.util.function.Consumer<AVFrame> shown) {
         AVFrame canvas = blank(width, height);
         try {
             List<Layout.Cell> cells = layout.cells(guests.size(), width, height);
@@ -260,6 +279,9 @@ public final class ProgramMixer implements AutoCloseable {
             lastVideoPts = pts;
             canvas.pts(pts);
             canvas.pict_type(keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+            if (shown != null) {
+                shown.accept(canvas);
+            }
             video.encode(canvas);
         } finally {
             av_frame_free(canvas);

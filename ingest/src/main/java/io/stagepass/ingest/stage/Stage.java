@@ -27,6 +27,7 @@ public final class Stage implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, ReturnFeed> feeds = new ConcurrentHashMap<>();
+    private final Map<String, ProgramPicture> programs = new ConcurrentHashMap<>();
 
     /** How a guest's browser is reached: text messages to it, and closing it with a reason. */
     public interface GuestLink {
@@ -118,8 +119,14 @@ public final class Stage implements AutoCloseable {
     static final class Room {
         final Map<String, Guest> byTicket = new LinkedHashMap<>();
         final List<Guest> onStage = new ArrayList<>();
+        /** Tickets the creator removed: they do not come back to this live's stage. */
+        final java.util.Set<String> removed = new java.util.HashSet<>();
+
         Layout layout = Layout.SIDE_BY_SIDE;
     }
+
+    /** An encoder connection with no media for this long is taken over by the same guest's next one (a reconnect). */
+    static final long STALE_ENCODER_MICROS = 2_000_000;
 
     /** What the program of a live shows now: the guests on stage in order, and the layout. */
     record LineUp(List<ProgramMixer.OnStage> guests, List<Guest> who, Layout layout) {
@@ -144,6 +151,11 @@ public final class Stage implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
+    }
+
+    /** What viewers of a live see, as the creator's panel shows it. */
+    public ProgramPicture programPicture(String liveId) {
+        return programs.computeIfAbsent(liveId, id -> new ProgramPicture());
     }
 
     /** The creator's feed of a live as its guests receive it. */
@@ -172,9 +184,18 @@ public final class Stage implements AutoCloseable {
     public Guest join(String liveId, String ticketId, String name, String tier, GuestLink link, GuestFeed.Source source)
             throws Refused {
         Room room = room(liveId);
+        Guest replaced = null;
+        Guest guest;
         synchronized (room) {
+            if (room.removed.contains(ticketId)) {
+                throw new Refused(403, "the creator removed this ticket from the stage of this live");
+            }
             Guest present = room.byTicket.get(ticketId);
-            if (present != null) {
+            if (present != null && source == GuestFeed.Source.ENCODER && staleEncoder(present)) {
+                // OBS reconnecting after a drop: its old connection has not timed out yet, and sends nothing
+                replaced = present;
+                room.byTicket.remove(ticketId);
+            } else if (present != null) {
                 throw new Refused(
                         409,
                         present.feed.source() == GuestFeed.Source.ENCODER
@@ -185,12 +206,56 @@ public final class Stage implements AutoCloseable {
             if (room.byTicket.size() >= MAX_GUESTS) {
                 throw new Refused(429, "the green room is full (" + MAX_GUESTS + " guests): try again in a while");
             }
-            Guest guest =
-                    new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, source, clock), clock.millis());
+            guest = new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, source, clock), clock.millis());
             room.byTicket.put(ticketId, guest);
+            if (replaced != null && replaced.onStage) { // the reconnected encoder keeps its place on stage
+                int at = room.onStage.indexOf(replaced);
+                room.onStage.set(at, guest);
+                guest.onStage = true;
+                guest.muted = replaced.muted;
+                guest.onStageSinceMillis = replaced.onStageSinceMillis;
+                guest.layoutAtStart = replaced.layoutAtStart;
+                replaced.onStage = false;
+            }
             guest.feed.start();
-            return guest;
         }
+        if (replaced != null) {
+            replaced.offReason = "left";
+            replaced.link.close(4409, "a newer connection of this guest took over");
+            replaced.feed.close();
+        }
+        return guest;
+    }
+
+    private boolean staleEncoder(Guest present) {
+        if (present.feed.source() != GuestFeed.Source.ENCODER) {
+            return false;
+        }
+        long last = present.feed.lastChunkMicros();
+        java.time.Instant now = clock.instant();
+        long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        return last == Long.MIN_VALUE
+                ? clock.millis() - present.joinedAtMillis > STALE_ENCODER_MICROS / 1000
+                : nowMicros - last > STALE_ENCODER_MICROS;
+    }
+
+    /**
+     * The creator removes a guest (a leaked stage key, a guest who misbehaves): off the stage and out of the green room
+     * at once, told why, and their ticket does not come back to this live's stage.
+     */
+    public void remove(String liveId, String guestId) throws Refused {
+        Room room = rooms.get(liveId);
+        if (room == null) {
+            throw new Refused(404, "no guest " + guestId + " is in the green room or on stage");
+        }
+        Guest guest;
+        synchronized (room) {
+            guest = find(room, guestId);
+            room.removed.add(guest.ticketId);
+        }
+        guest.offReason = "removed";
+        guest.link.close(4403, "the creator removed you from this live's stage");
+        leave(guest);
     }
 
     /** The guest's browser went away (or was removed): off the stage, out of the green room. */

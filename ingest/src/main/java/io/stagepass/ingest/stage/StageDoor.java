@@ -26,9 +26,17 @@ public final class StageDoor {
     private final PlaybackTokens tokens;
     private final Clock clock;
     private final StageLocations locations;
+    private final java.util.function.Predicate<String> ended;
 
-    public StageDoor(Stage stage, StageTickets tickets, PlaybackTokens tokens, StageLocations locations, Clock clock) {
+    public StageDoor(
+            Stage stage,
+            StageTickets tickets,
+            PlaybackTokens tokens,
+            StageLocations locations,
+            java.util.function.Predicate<String> ended,
+            Clock clock) {
         this.locations = locations;
+        this.ended = ended;
         this.stage = stage;
         this.tickets = tickets;
         this.tokens = tokens;
@@ -71,6 +79,9 @@ public final class StageDoor {
             throws Stage.Refused, InterruptedException {
         String liveId = claims.liveId();
         String ticketId = claims.ticketId().get();
+        if (ended.test(liveId)) {
+            throw new Stage.Refused(410, "this live has ended: its stage is closed");
+        }
         Optional<StageLocations.Location> elsewhere = locations.elsewhere(liveId);
         if (elsewhere.isPresent()) {
             throw new Stage.Refused(

@@ -103,6 +103,25 @@ public final class StageRoutes implements AutoCloseable {
         config.routes.post("/v1/stage/lives/{liveId}/guests/{guestId}", this::moveGuest);
         config.routes.put("/v1/stage/lives/{liveId}/layout", this::layout);
         config.routes.get("/v1/stage/lives/{liveId}/guests/{guestId}/preview.jpg", this::preview);
+        config.routes.get("/v1/stage/lives/{liveId}/program.jpg", this::program);
+    }
+
+    /**
+     * What viewers see: the first picture of the program's newest segment, as a JPEG (the panel asks every two
+     * seconds; pictures are made only while it does). 404 until the next segment after the first ask.
+     */
+    private void program(Context ctx) {
+        String liveId = host(ctx);
+        ProgramPicture.Snapshot snapshot = stage.programPicture(liveId).ask(clock.millis());
+        if (snapshot == null) {
+            throw new io.javalin.http.NotFoundResponse(
+                    "no program picture yet: it comes with the live's next segment (2 s) while this is asked");
+        }
+        ctx.header("Cache-Control", "no-store")
+                .header("X-Program-Sequence", Long.toString(snapshot.sequence()))
+                .header("X-Program-Age-Millis", Long.toString(Math.max(0, clock.millis() - snapshot.madeAtMillis())))
+                .contentType("image/jpeg")
+                .result(snapshot.jpeg());
     }
 
     /** The guest's latest picture as a small JPEG, for the creator's green room (the panel asks once a second). */
@@ -168,6 +187,7 @@ public final class StageRoutes implements AutoCloseable {
             return;
         }
         Stage.Guest guest = found.get();
+        java.time.Instant expires = claims.get().expiresAt();
         synchronized (listeners) {
             long onThisLive = listeners.values().stream()
                     .filter(l -> l.liveId().equals(liveId))
@@ -185,6 +205,10 @@ public final class StageRoutes implements AutoCloseable {
                         try {
                             if (guest.removed() || !ctx.session.isOpen()) {
                                 ctx.closeSession(1000, "the guest left the green room");
+                                return;
+                            }
+                            if (!clock.instant().isBefore(expires)) {
+                                ctx.closeSession(4401, "the host token expired: listen again");
                                 return;
                             }
                             byte[] block = listening.next();
@@ -405,11 +429,20 @@ public final class StageRoutes implements AutoCloseable {
         JsonNode body = body(ctx);
         JsonNode onStage = body.get("onStage");
         JsonNode muted = body.get("muted");
-        if ((onStage == null || !onStage.isBoolean()) && (muted == null || !muted.isBoolean())) {
-            throw new BadRequestResponse("send {\"onStage\": true|false} and/or {\"muted\": true|false}");
+        JsonNode remove = body.get("remove");
+        if ((onStage == null || !onStage.isBoolean())
+                && (muted == null || !muted.isBoolean())
+                && (remove == null || !remove.asBoolean(false))) {
+            throw new BadRequestResponse(
+                    "send {\"onStage\": true|false} and/or {\"muted\": true|false}, or {\"remove\": true}");
         }
         String guestId = ctx.pathParam("guestId");
         try {
+            if (remove != null && remove.asBoolean(false)) {
+                stage.remove(liveId, guestId);
+                ctx.json(stage.describe(liveId));
+                return;
+            }
             if (muted != null && muted.isBoolean()) {
                 stage.setMuted(liveId, guestId, muted.booleanValue());
             }

@@ -71,4 +71,29 @@ class FlvMediaTest {
     void aTruncatedH264HeaderIsAProtocolError() {
         assertThatThrownBy(() -> FlvMedia.video(new byte[] {0x17, 1})).isInstanceOf(ProtocolException.class);
     }
+
+    @Test
+    void aGuestsMediaMessageBecomesTheFlvTagItWasWithTheTimestampsHighByteLast() {
+        byte[] tag = RtmpConnection.flvTag(RtmpMessage.VIDEO, 0x12345678L, new byte[] {1, 2, 3});
+        assertThat(tag)
+                .containsExactly(
+                        9, 0, 0, 3, // type, 24-bit size
+                        0x34, 0x56, 0x78, 0x12, // timestamp: the low 24 bits, then the extended byte
+                        0, 0, 0, // stream id
+                        1, 2, 3, // the RTMP message's payload, FLV's tag body
+                        0, 0, 0, 14); // PreviousTagSize: 11 + 3
+    }
+
+    @Test
+    void onlyAStageKeyThatIsNoCreatorKeyIsAGuests() {
+        assertThat(RtmpIngest.isGuestKey("stage_" + "A".repeat(120))).isTrue();
+        assertThat(RtmpIngest.isGuestKey("stage_" + "A".repeat(10)))
+                .as("a truncated guest key")
+                .isTrue();
+        assertThat(RtmpIngest.isGuestKey("stage_" + "A".repeat(26)))
+                .as("a creator's 32-character key that happens to begin so")
+                .isFalse();
+        assertThat(RtmpIngest.isGuestKey(io.stagepass.events.StreamKeys.newKey()))
+                .isFalse();
+    }
 }

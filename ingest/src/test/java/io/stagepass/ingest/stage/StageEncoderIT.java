@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * keys that do not stand are refused with the reason the encoder shows.
  */
 class StageEncoderIT {
-    private static final int LIVE_SECONDS = 26;
+    /** Longer than the test: both encoders are stopped by it (ffmpeg ends its RTMP stream on SIGTERM). */
+    private static final int LIVE_SECONDS = 300;
+
     private final PlaybackTokens tokens = PlaybackTokens.forStage(IngestFixture.STAGE_SECRET);
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -127,8 +129,29 @@ class StageEncoderIT {
             Thread.sleep(8000);
             post(stage + "/guests/" + guestId, host, "{\"onStage\": false}");
 
-            assertThat(creator.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(guest.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            // A refund takes the guest's encoder off the stage, and the encoder is told why.
+            try (EventPublisher publisher = new EventPublisher(fixture.kafka.settings(), "test")) {
+                publisher
+                        .publish(
+                                Topic.PAYMENTS,
+                                liveId,
+                                SampleEvents.payment(liveId, "cs_ana")
+                                        .setType(io.stagepass.events.PaymentEventType.CHARGE_REFUNDED)
+                                        .setTier("guest")
+                                        .setFullyRefunded(true)
+                                        .build())
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertThat(guest.waitFor(60, TimeUnit.SECONDS))
+                    .as("the refunded guest's encoder stops")
+                    .isTrue();
+            assertThat(Files.readString(dir.resolve("guest.log")))
+                    .as("what the refunded guest's encoder shows")
+                    .contains("your ticket no longer stands");
+            assertThat(get(stage, host).body()).contains("\"guests\":[]");
+            assertThat(creator.isAlive()).as("the creator's stream goes on").isTrue();
+            creator.destroy(); // the creator stops: the live ends
+            assertThat(creator.waitFor(60, TimeUnit.SECONDS)).isTrue();
             Await.expect(
                     "the live ended and every segment was delivered",
                     IngestFixture.DEADLINE,

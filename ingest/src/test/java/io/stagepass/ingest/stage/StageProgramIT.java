@@ -76,6 +76,12 @@ class StageProgramIT {
             copies.add(copy);
         }
         Thread.sleep(2000); // the guest's first seconds arrive
+        ProgramPicture program = stage.programPicture("live_1");
+        assertThat(program.ask(System.currentTimeMillis()))
+                .as("nothing shown before a segment")
+                .isNull();
+        java.awt.image.BufferedImage alone = null;
+        java.awt.image.BufferedImage together = null;
         for (int i = 0; i < 6; i++) {
             if (i == 2) {
                 stage.setOnStage("live_1", guest.guestId(), true);
@@ -85,8 +91,26 @@ class StageProgramIT {
             }
             line.segment(copies.get(i), 2_000_000);
             Thread.sleep(1000);
+            // The creator's panel asks for what viewers see: the program's newest segment, alone or composed.
+            ProgramPicture.Snapshot shown = program.ask(System.currentTimeMillis());
+            if (i == 1) {
+                alone = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shown.jpeg()));
+            }
+            if (i == 4) {
+                together = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shown.jpeg()));
+            }
         }
         line.finish();
+        assertThat(alone.getWidth()).isEqualTo(ProgramPicture.WIDTH);
+        assertThat(new java.awt.Color(alone.getRGB(360, 135)).getRed())
+                .as("the creator alone fills the program's picture")
+                .isGreaterThan(180);
+        assertThat(new java.awt.Color(together.getRGB(120, 135)).getRed())
+                .as("the creator's tile, left")
+                .isGreaterThan(180);
+        assertThat(new java.awt.Color(together.getRGB(360, 135)).getBlue())
+                .as("the guest's tile, right")
+                .isGreaterThan(180);
         browser.interrupt();
 
         assertThat(out).hasSize(6);

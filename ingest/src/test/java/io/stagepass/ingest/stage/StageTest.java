@@ -106,4 +106,42 @@ class StageTest {
         assertThat(StageDoor.displayName("   ")).isNull();
         assertThat(StageDoor.displayName("x".repeat(41))).isNull();
     }
+
+    @Test
+    void aGuestTheCreatorRemovesIsToldWhyAndTheirTicketDoesNotComeBack() throws Exception {
+        Browser browser = new Browser();
+        Stage.Guest ana = stage.join("live_1", "cs_ana", "Ana", "guest", browser);
+        stage.setOnStage("live_1", ana.guestId(), true);
+        stage.remove("live_1", ana.guestId());
+        assertThat(browser.closedWith).isEqualTo(4403);
+        assertThat(browser.closedBecause).contains("the creator removed you");
+        assertThat(stage.lineUp("live_1").empty()).isTrue();
+        assertThat(ana.removed()).isTrue();
+        assertThatThrownBy(() -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser()))
+                .isInstanceOf(Stage.Refused.class)
+                .hasMessageContaining("removed this ticket");
+        stage.join("live_2", "cs_ana", "Ana", "guest", new Browser()); // another live's stage is another matter
+    }
+
+    @Test
+    void anEncoderThatReconnectsTakesOverItsSilentConnectionAndKeepsItsPlaceOnStage() throws Exception {
+        Browser first = new Browser();
+        Stage.Guest before = stage.join("live_1", "cs_ana", "Ana", "guest", first, GuestFeed.Source.ENCODER);
+        stage.setOnStage("live_1", before.guestId(), true);
+        before.offer(new byte[] {1}); // media now: a second encoder is a second encoder, not a reconnect
+        assertThatThrownBy(
+                        () -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser(), GuestFeed.Source.ENCODER))
+                .isInstanceOf(Stage.Refused.class)
+                .hasMessageContaining("already on the stage from an encoder");
+
+        Thread.sleep(Stage.STALE_ENCODER_MICROS / 1000 + 200); // the old connection falls silent (OBS dropped it)
+        Stage.Guest after = stage.join("live_1", "cs_ana", "Ana", "guest", new Browser(), GuestFeed.Source.ENCODER);
+        assertThat(first.closedWith).as("the silent connection is closed").isEqualTo(4409);
+        assertThat(before.removed()).isTrue();
+        assertThat(after.guestId()).isEqualTo(before.guestId());
+        assertThat(stage.lineUp("live_1").who()).containsExactly(after);
+        assertThatThrownBy(() -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser()))
+                .as("a browser never takes over")
+                .isInstanceOf(Stage.Refused.class);
+    }
 }
