@@ -18,7 +18,8 @@
   let socket = null;
   let recorder = null;
   let leaving = false;
-  let moves = 0; // times the stage moved with the creator's stream to another ingest server, in a row
+  let moves = []; // when the stage moved with the creator's stream to another ingest server: a few, then no more
+  let rejoin = null;
 
   window.stagepassStage = { state: 'idle', guestId: null, onStage: false, muted: false, closed: null };
 
@@ -91,7 +92,6 @@
       const message = JSON.parse(event.data);
       if (message.type === 'feed') { feed.start(message.mime, message.startedAt); return; }
       if (message.type === 'welcome') {
-        moves = 0;
         window.stagepassStage.state = 'green-room';
         window.stagepassStage.guestId = message.guestId;
         say('In the green room: the creator can see you and your sound level.', false);
@@ -109,11 +109,12 @@
     };
     socket.onclose = (event) => {
       stopRecording();
-      if (event.code === 4421 && !leaving && moves < 5) {
+      moves = moves.filter((at) => Date.now() - at < 120000);
+      if (event.code === 4421 && !leaving && moves.length < 5) {
         // The creator's stream goes through another ingest server now: join again, the API sends us there.
-        moves++;
+        moves.push(Date.now());
         say('The stage moved with the creator\'s stream: joining again...', false);
-        setTimeout(join, 1000);
+        rejoin = setTimeout(() => { rejoin = null; if (!leaving) join(); }, 1000);
         return;
       }
       window.stagepassStage.state = 'closed';
@@ -229,6 +230,14 @@
   enter.addEventListener('click', join);
   leave.addEventListener('click', () => {
     leaving = true;
+    if (rejoin) { // between a move and joining again: nothing is open, so the page returns to its start
+      clearTimeout(rejoin);
+      rejoin = null;
+      enter.hidden = false;
+      enter.disabled = false;
+      leave.hidden = true;
+      say('Not in the green room.', false);
+    }
     stopRecording();
     if (socket) socket.close(1000, 'the guest left');
   });

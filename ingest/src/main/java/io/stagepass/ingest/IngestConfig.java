@@ -31,11 +31,12 @@ import java.util.Set;
  * @param rtmp            RTMP ingest settings
  * @param stageSecret     {@code STAGEPASS_STAGE_SECRET}, required ({@link Secret}): verifies the stage tokens the replay
  *                        API gives guests' browsers and creators' stage panels
- * @param publicUrl       {@code STAGEPASS_INGEST_PUBLIC_URL}: this instance's URL as browsers reach it (default
- *                        http://127.0.0.1:PORT). With several instances each names its own: a live's stage runs on the
- *                        instance its creator streams to, and the replay API sends guests and the creator's panel there
+ * @param publicUrl       {@code STAGEPASS_INGEST_PUBLIC_URL}: this instance's own URL as browsers reach it directly;
+ *                        unset, it names nothing (right for one instance). With several instances each names its own:
+ *                        a live's stage runs on the instance its creator streams to, and the replay API sends guests
+ *                        and the creator's panel there
  * @param rtmpPublicUrl   {@code STAGEPASS_RTMP_PUBLIC_URL}: this instance's RTMP server URL as encoders reach it
- *                        (default rtmp://127.0.0.1:RTMP_PORT/live), for guests who stream from an encoder
+ *                        (rtmp://HOST[:PORT]/live), for guests who stream from an encoder; set with the other or not
  */
 public record IngestConfig(
         String host,
@@ -244,7 +245,21 @@ public record IngestConfig(
                 rtmp(env),
                 secrets.get(Secret.STAGE),
                 url(env, PUBLIC_URL, "http://", "https://"),
-                url(env, RTMP_PUBLIC_URL, "rtmp://", "rtmps://"));
+                rtmpUrl(env, url(env, PUBLIC_URL, "http://", "https://")));
+    }
+
+    /** The RTMP server URL, given with the public URL or not at all: an instance names both or neither. */
+    private static String rtmpUrl(Env env, String publicUrl) {
+        String rtmp = url(env, RTMP_PUBLIC_URL, "rtmp://", "rtmps://");
+        if ((rtmp == null) != (publicUrl == null)) {
+            throw new ConfigException(PUBLIC_URL + " and " + RTMP_PUBLIC_URL
+                    + " go together: set both (this instance's own addresses, when there are several) or neither");
+        }
+        if (rtmp != null && !rtmp.matches("rtmps?://[^/?#\\s]+/live")) {
+            throw new ConfigException(
+                    RTMP_PUBLIC_URL + " must be rtmp://HOST[:PORT]/live or rtmps://..., got '" + rtmp + "'");
+        }
+        return rtmp;
     }
 
     private static String url(Env env, String name, String plain, String secure) {

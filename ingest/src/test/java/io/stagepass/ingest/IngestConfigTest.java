@@ -45,6 +45,31 @@ class IngestConfigTest {
     }
 
     @Test
+    void anInstancesOwnAddressesGoTogetherOrNotAtAll() {
+        IngestConfig unset = IngestConfig.fromEnv(env());
+        assertThat(unset.publicUrl()).as("one instance names nothing").isNull();
+        assertThat(unset.rtmpPublicUrl()).isNull();
+        IngestConfig named = IngestConfig.fromEnv(env(
+                IngestConfig.PUBLIC_URL, "https://ingest-2.example/",
+                IngestConfig.RTMP_PUBLIC_URL, "rtmp://ingest-2.example:1936/live"));
+        assertThat(named.publicUrl()).isEqualTo("https://ingest-2.example");
+        assertThat(named.rtmpPublicUrl()).isEqualTo("rtmp://ingest-2.example:1936/live");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(IngestConfig.PUBLIC_URL, "https://ingest-2.example")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("go together");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(
+                        IngestConfig.PUBLIC_URL, "https://ingest-2.example",
+                        IngestConfig.RTMP_PUBLIC_URL, "rtmp://ingest-2.example/app?x=1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rtmp://HOST[:PORT]/live");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env(
+                        IngestConfig.PUBLIC_URL, "ingest-2.example",
+                        IngestConfig.RTMP_PUBLIC_URL, "rtmp://ingest-2.example/live")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must start with http://");
+    }
+
+    @Test
     void rtmpsNeedsBothItsCertificateAndItsKey() {
         assertThatThrownBy(() -> IngestConfig.fromEnv(env(IngestConfig.RTMPS_CERT, "/etc/ingest/cert.pem")))
                 .isInstanceOf(ConfigException.class)

@@ -21,6 +21,9 @@ public final class HealthReporter implements AutoCloseable {
     private final StreamHealthMeter meter;
     private final EventPublisher publisher;
     private final String ingestUrl;
+    /** A live whose last segment arrived within this long is being received here. */
+    static final java.time.Duration RECEIVING = java.time.Duration.ofSeconds(10);
+
     private final String rtmpUrl;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ingest-stream-health");
@@ -57,8 +60,13 @@ public final class HealthReporter implements AutoCloseable {
     private void report() {
         try {
             for (StreamHealth fact : meter.report()) {
-                fact.setIngestUrl(ingestUrl);
-                fact.setRtmpUrl(rtmpUrl);
+                // Only an instance that is receiving the live's media now names itself: one the creator left goes on
+                // reporting the live as quiet for minutes, and must not pull its stage back.
+                boolean receiving = fact.getType() == io.stagepass.events.StreamHealthType.MEASURED
+                        && fact.getLastMediaAt() != null
+                        && !fact.getLastMediaAt().isBefore(fact.getOccurredAt().minus(RECEIVING));
+                fact.setIngestUrl(receiving ? ingestUrl : null);
+                fact.setRtmpUrl(receiving ? rtmpUrl : null);
                 publisher.publish(Topic.STREAM_HEALTH, fact.getLiveId(), fact).whenComplete((ack, error) -> {
                     if (error != null) {
                         LOG.warn("stream health of live {} not published: {}", fact.getLiveId(), error.toString());

@@ -326,6 +326,11 @@ final class RtmpConnection implements Runnable {
                 }
 
                 @Override
+                public String address() {
+                    return socket.getInetAddress().getHostAddress();
+                }
+
+                @Override
                 public void close(int code, String reason) {
                     removedReason = reason;
                     // Told on this connection's thread at its next message; one that sends nothing is closed anyway.

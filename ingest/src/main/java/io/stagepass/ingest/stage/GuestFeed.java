@@ -76,6 +76,12 @@ public final class GuestFeed implements AutoCloseable {
             org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC);
 
     private static final int MAX_SOURCE_PIXELS = 1920 * 1080;
+    /**
+     * The decoder's own bound, checked before it allocates a picture: above {@link #MAX_SOURCE_PIXELS} because FFmpeg
+     * counts the padded width (a portrait 1080x1920 is 1088 wide to it); the exact bound is checked on each picture.
+     */
+    private static final long DECODER_MAX_PIXELS = 2048L * 2048;
+
     static final int MAX_WIDTH = 640;
     static final int MAX_HEIGHT = 360;
 
@@ -235,7 +241,7 @@ public final class GuestFeed implements AutoCloseable {
             hasAudio = audio >= 0;
             try (Decoder videoDecoder = video < 0
                             ? null
-                            : Decoder.open(demuxer.stream(video).codecpar(), 1, MAX_SOURCE_PIXELS);
+                            : Decoder.open(demuxer.stream(video).codecpar(), 1, DECODER_MAX_PIXELS);
                     Decoder audioDecoder = audio < 0
                             ? null
                             : Decoder.open(demuxer.stream(audio).codecpar(), 1);

@@ -69,8 +69,15 @@ public final class ProgramLine implements AutoCloseable {
     private long runSequence;
     private boolean switched; // a run has begun since the connection's first: runs now begin at stage switches
     private long lastSequence = -1;
-    private final Map<Stage.Guest, Boolean> shown = new LinkedHashMap<>();
+    /**
+     * The guests the program shows, by guest id: an encoder that reconnects (a new connection of the same guest,
+     * keeping their place) goes on in the same appearance.
+     */
+    private final Map<String, Stage.Guest> shown = new LinkedHashMap<>();
+
     private boolean finished;
+    /** When the picture of the segment about to go out was made (the panel's program view), or MIN_VALUE. */
+    private long pictureAt = Long.MIN_VALUE;
 
     public ProgramLine(
             String liveId, Stage stage, Clock clock, Output output, Scratch scratch, Appearances appearances) {
@@ -127,6 +134,7 @@ public final class ProgramLine implements AutoCloseable {
             mixed = scratch.next();
             ProgramPicture picture = stage.programPicture(liveId);
             long now = clock.millis();
+            pictureAt = picture.wanted(now) ? now : Long.MIN_VALUE;
             mixer.mix(
                     file,
                     durationMicros,
@@ -166,8 +174,11 @@ public final class ProgramLine implements AutoCloseable {
             closeMixer();
         }
         ProgramPicture picture = stage.programPicture(liveId);
-        if (picture.wanted(clock.millis())) {
-            picture.keepFirstOf(file, clock.millis()); // only while the creator's panel shows the program
+        long now = clock.millis();
+        pictureAt = Long.MIN_VALUE;
+        if (picture.wanted(now)) {
+            picture.keepFirstOf(file, now); // only while the creator's panel shows the program
+            pictureAt = now;
         }
         emit(file, durationMicros, who);
     }
@@ -188,20 +199,22 @@ public final class ProgramLine implements AutoCloseable {
             return;
         }
         lastSequence = sequence;
-        stage.programPicture(liveId).stored(sequence);
+        stage.programPicture(liveId).stored(sequence, pictureAt);
         Instant now = clock.instant();
+        java.util.Set<String> showing = new java.util.HashSet<>();
+        who.forEach(guest -> showing.add(guest.guestId()));
         List<Stage.Guest> gone = new ArrayList<>();
-        for (Stage.Guest guest : shown.keySet()) {
-            if (!who.contains(guest)) {
+        for (Stage.Guest guest : shown.values()) {
+            if (!showing.contains(guest.guestId())) {
                 gone.add(guest);
             }
         }
         for (Stage.Guest guest : gone) {
-            shown.remove(guest);
+            shown.remove(guest.guestId());
             appearances.off(guest, sequence, now, guest.offReason());
         }
         for (Stage.Guest guest : who) {
-            if (shown.putIfAbsent(guest, Boolean.TRUE) == null) {
+            if (shown.put(guest.guestId(), guest) == null) {
                 appearances.on(guest, sequence, now);
             }
         }
@@ -240,7 +253,7 @@ public final class ProgramLine implements AutoCloseable {
     /** The guests still shown leave the program after its last segment; the mixer is freed. */
     private void end() {
         Instant now = clock.instant();
-        for (Stage.Guest guest : shown.keySet()) {
+        for (Stage.Guest guest : shown.values()) {
             appearances.off(guest, lastSequence + 1, now, "stream-ended");
         }
         shown.clear();

@@ -17,6 +17,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 public final class ProgramPicture {
     static final long WATCHED_MILLIS = 10_000;
     static final int WIDTH = 480;
+    /** A picture older than this is not shown: segments come every 2 s while the live streams. */
+    static final long STALE_MILLIS = 10_000;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProgramPicture.class);
 
     private volatile byte[] jpeg;
     private volatile long madeAtMillis;
@@ -26,7 +30,10 @@ public final class ProgramPicture {
     /** The newest picture, when there is one; a panel asking keeps them coming. */
     public synchronized Snapshot ask(long nowMillis) {
         askedAtMillis = nowMillis;
-        return jpeg == null ? null : new Snapshot(jpeg, madeAtMillis, sequence);
+        if (jpeg == null || nowMillis - madeAtMillis > STALE_MILLIS) {
+            return null; // none yet, or the live stopped streaming: an old picture would mislead
+        }
+        return new Snapshot(jpeg, madeAtMillis, sequence);
     }
 
     /** The picture of one program segment, and when it was made. */
@@ -38,27 +45,34 @@ public final class ProgramPicture {
 
     /** Keeps {@code picture} (any size) as the program's newest, scaled to {@link #WIDTH} wide. */
     void keep(AVFrame picture, long nowMillis) {
-        int height = Math.max(2, (int) ((long) WIDTH * picture.height() / picture.width()) & ~1);
-        AVFrame small = Pictures.scaled(picture, WIDTH, height);
         try {
-            byte[] made = Pictures.jpeg(small);
-            synchronized (this) {
-                jpeg = made;
-                madeAtMillis = nowMillis;
+            int height = Math.max(2, (int) ((long) WIDTH * picture.height() / picture.width()) & ~1);
+            AVFrame small = Pictures.scaled(picture, WIDTH, height);
+            try {
+                byte[] made = Pictures.jpeg(small);
+                synchronized (this) {
+                    jpeg = made;
+                    madeAtMillis = nowMillis;
+                }
+            } finally {
+                Pictures.free(small);
             }
-        } finally {
-            Pictures.free(small);
+        } catch (RuntimeException e) { // a picture for the panel only: the program goes on without it
+            LOG.debug("no program picture: {}", e.toString());
         }
     }
 
-    /** The program segment that {@link #keep} last showed went out as {@code sequence}. */
-    void stored(long sequence) {
-        this.sequence = sequence;
+    /** A program segment went out as {@code sequence}; the picture kept for it, if one was, is that segment's. */
+    void stored(long sequence, long pictureMadeAtMillis) {
+        if (pictureMadeAtMillis != Long.MIN_VALUE && madeAtMillis == pictureMadeAtMillis) {
+            this.sequence = sequence;
+        }
     }
 
     /** Keeps the first picture of a segment that passes through untouched (the creator alone). */
     void keepFirstOf(Path segment, long nowMillis) {
-        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", true)) {
+        // Not probed: the first picture's parameters come with its keyframe (in-band SPS and PPS in MPEG-TS).
+        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", false)) {
             int video = in.videoStream();
             if (video < 0) {
                 return;
@@ -83,8 +97,8 @@ public final class ProgramPicture {
                     av_frame_free(first[0]);
                 }
             }
-        } catch (RuntimeException e) {
-            // a picture for the panel only: the segment itself goes out as it is
+        } catch (RuntimeException e) { // a picture for the panel only: the segment itself goes out as it is
+            LOG.debug("no program picture of {}: {}", segment.getFileName(), e.toString());
         }
     }
 }

@@ -34,6 +34,11 @@ public final class Stage implements AutoCloseable {
         void send(String json);
 
         void close(int code, String reason);
+
+        /** Where the connection comes from (an encoder's address), or null when unknown. */
+        default String address() {
+            return null;
+        }
     }
 
     /** A refusal a browser or the creator's panel is told about: a WebSocket close code or an HTTP status, and why. */
@@ -208,13 +213,18 @@ public final class Stage implements AutoCloseable {
             }
             guest = new Guest(liveId, ticketId, name, tier, link, new GuestFeed(name, source, clock), clock.millis());
             room.byTicket.put(ticketId, guest);
-            if (replaced != null && replaced.onStage) { // the reconnected encoder keeps its place on stage
+            if (replaced != null && replaced.onStage) {
                 int at = room.onStage.indexOf(replaced);
-                room.onStage.set(at, guest);
-                guest.onStage = true;
-                guest.muted = replaced.muted;
-                guest.onStageSinceMillis = replaced.onStageSinceMillis;
-                guest.layoutAtStart = replaced.layoutAtStart;
+                if (replaced.link.address() != null && replaced.link.address().equals(link.address())) {
+                    // the same encoder reconnecting keeps its place on stage
+                    room.onStage.set(at, guest);
+                    guest.onStage = true;
+                    guest.muted = replaced.muted;
+                    guest.onStageSinceMillis = replaced.onStageSinceMillis;
+                    guest.layoutAtStart = replaced.layoutAtStart;
+                } else {
+                    room.onStage.remove(at); // from elsewhere (a copied key?): the green room, the creator decides
+                }
                 replaced.onStage = false;
             }
             guest.feed.start();

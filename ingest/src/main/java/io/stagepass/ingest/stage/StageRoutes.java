@@ -200,14 +200,20 @@ public final class StageRoutes implements AutoCloseable {
                     + ",\"channels\":1,\"format\":\"s16le\"}");
             Listening listening = new Listening(guest.feed());
             java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.ScheduledFuture<?> ticking = ticker.scheduleAtFixedRate(
                     () -> {
                         try {
+                            if (closing.get()) {
+                                return; // its close handler cancels this
+                            }
                             if (guest.removed() || !ctx.session.isOpen()) {
+                                closing.set(true);
                                 ctx.closeSession(1000, "the guest left the green room");
                                 return;
                             }
                             if (!clock.instant().isBefore(expires)) {
+                                closing.set(true);
                                 ctx.closeSession(4401, "the host token expired: listen again");
                                 return;
                             }

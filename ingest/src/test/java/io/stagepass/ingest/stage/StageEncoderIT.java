@@ -54,6 +54,14 @@ class StageEncoderIT {
     @TempDir
     Path dir;
 
+    /** Every ffmpeg this test started: none outlives it, whatever failed. */
+    private final List<Process> started = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopEncoders() {
+        started.forEach(Process::destroyForcibly);
+    }
+
     @BeforeAll
     static void requireFfmpeg() {
         FfmpegCli.assumeAvailable();
@@ -228,10 +236,12 @@ class StageEncoderIT {
                 "-f",
                 "flv",
                 url));
-        return new ProcessBuilder(command)
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile())
                 .start();
+        started.add(process);
+        return process;
     }
 
     /** The encoder {@code name} gave up, showing {@code reason} (ffmpeg prints the server's onStatus description). */

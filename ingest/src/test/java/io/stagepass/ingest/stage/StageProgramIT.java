@@ -92,12 +92,22 @@ class StageProgramIT {
             line.segment(copies.get(i), 2_000_000);
             Thread.sleep(1000);
             // The creator's panel asks for what viewers see: the program's newest segment, alone or composed.
-            ProgramPicture.Snapshot shown = program.ask(System.currentTimeMillis());
-            if (i == 1) {
-                alone = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shown.jpeg()));
-            }
-            if (i == 4) {
-                together = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shown.jpeg()));
+            if (i == 1 || i == 4) {
+                long sequence = 100 + i; // segment i goes out as 100 + i
+                ProgramPicture.Snapshot shown = Await.expect(
+                        "the program's picture of segment " + sequence,
+                        Duration.ofSeconds(30),
+                        () -> program.ask(System.currentTimeMillis()),
+                        snapshot -> snapshot != null && snapshot.sequence() >= sequence);
+                java.awt.image.BufferedImage image =
+                        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(shown.jpeg()));
+                if (i == 1) {
+                    alone = image;
+                } else {
+                    together = image;
+                }
+            } else {
+                program.ask(System.currentTimeMillis()); // the panel keeps asking
             }
         }
         line.finish();

@@ -77,7 +77,7 @@ class StageRoutingIT {
                 Guest early = guest(urlB, tokens.issue(liveId, "cs_ana", day, "guest"));
                 assertThat(early.welcome.get(30, TimeUnit.SECONDS)).contains("\"type\":\"welcome\"");
 
-                Process creator = FfmpegCli.pushRtmp(rtmpA + "/" + live[1], 30, true, List.of(), dir.resolve("a.log"));
+                Process creator = FfmpegCli.pushRtmp(rtmpA + "/" + live[1], 300, true, List.of(), dir.resolve("a.log"));
                 try {
                     // A reports the live's media, naming itself; B moves its guest there.
                     assertThat(early.closed.get(60, TimeUnit.SECONDS))
@@ -115,7 +115,24 @@ class StageRoutingIT {
                     assertThat(Files.readString(encoderLog))
                             .as("what the guest's encoder shows at B")
                             .contains("this live streams through " + rtmpA);
-                    there.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+
+                    // The creator's connection drops and comes back through B (a load balancer's choice): the live
+                    // goes on there, its guest moves once, and A's reports of the quiet live do not pull it back.
+                    creator.destroyForcibly(); // no FCUnpublish: the live stays open for the reconnect window
+                    creator.waitFor(30, TimeUnit.SECONDS);
+                    creator = FfmpegCli.pushRtmp(rtmpB + "/" + live[1], 300, true, List.of(), dir.resolve("b.log"));
+                    assertThat(there.closed.get(60, TimeUnit.SECONDS))
+                            .as("the guest in A's green room")
+                            .isEqualTo(4421);
+                    Guest moved = guest(urlB, tokens.issue(liveId, "cs_ana", day, "guest"));
+                    assertThat(moved.welcome.get(30, TimeUnit.SECONDS)).contains("\"type\":\"welcome\"");
+                    Thread.sleep(15_000); // three of each instance's reports
+                    assertThat(moved.closed)
+                            .as("the guest at B stays: the instance that received media last holds the stage")
+                            .isNotDone();
+                    assertThat(get(urlA + "/v1/stage/lives/" + liveId, host).body())
+                            .contains(urlB + "/v1/stage/lives/" + liveId);
+                    moved.socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
                 } finally {
                     creator.destroy();
                     creator.waitFor(30, TimeUnit.SECONDS);

@@ -13,7 +13,7 @@ class StageTest {
     private final Stage stage = new Stage(Clock.systemUTC());
 
     /** What a guest's browser was told. */
-    static final class Browser implements Stage.GuestLink {
+    static class Browser implements Stage.GuestLink {
         final List<String> messages = new ArrayList<>();
         int closedWith;
         String closedBecause;
@@ -123,25 +123,89 @@ class StageTest {
         stage.join("live_2", "cs_ana", "Ana", "guest", new Browser()); // another live's stage is another matter
     }
 
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-12-05T12:00:00Z");
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    /** An encoder's connection from {@code address}. */
+    static final class Encoder extends Browser {
+        private final String address;
+
+        Encoder(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public String address() {
+            return address;
+        }
+    }
+
     @Test
     void anEncoderThatReconnectsTakesOverItsSilentConnectionAndKeepsItsPlaceOnStage() throws Exception {
-        Browser first = new Browser();
-        Stage.Guest before = stage.join("live_1", "cs_ana", "Ana", "guest", first, GuestFeed.Source.ENCODER);
-        stage.setOnStage("live_1", before.guestId(), true);
-        before.offer(new byte[] {1}); // media now: a second encoder is a second encoder, not a reconnect
-        assertThatThrownBy(
-                        () -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser(), GuestFeed.Source.ENCODER))
-                .isInstanceOf(Stage.Refused.class)
-                .hasMessageContaining("already on the stage from an encoder");
+        TestClock clock = new TestClock();
+        try (Stage stage = new Stage(clock)) {
+            Encoder first = new Encoder("203.0.113.7");
+            Stage.Guest before = stage.join("live_1", "cs_ana", "Ana", "guest", first, GuestFeed.Source.ENCODER);
+            stage.setOnStage("live_1", before.guestId(), true);
+            stage.setMuted("live_1", before.guestId(), true);
+            before.offer(new byte[] {1}); // media now: a second encoder is a second encoder, not a reconnect
+            clock.advance(java.time.Duration.ofMillis(1500));
+            assertThatThrownBy(() -> stage.join(
+                            "live_1", "cs_ana", "Ana", "guest", new Encoder("203.0.113.7"), GuestFeed.Source.ENCODER))
+                    .isInstanceOf(Stage.Refused.class)
+                    .hasMessageContaining("already on the stage from an encoder");
 
-        Thread.sleep(Stage.STALE_ENCODER_MICROS / 1000 + 200); // the old connection falls silent (OBS dropped it)
-        Stage.Guest after = stage.join("live_1", "cs_ana", "Ana", "guest", new Browser(), GuestFeed.Source.ENCODER);
-        assertThat(first.closedWith).as("the silent connection is closed").isEqualTo(4409);
-        assertThat(before.removed()).isTrue();
-        assertThat(after.guestId()).isEqualTo(before.guestId());
-        assertThat(stage.lineUp("live_1").who()).containsExactly(after);
-        assertThatThrownBy(() -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser()))
-                .as("a browser never takes over")
-                .isInstanceOf(Stage.Refused.class);
+            clock.advance(java.time.Duration.ofSeconds(1)); // 2.5 s without media: OBS dropped the connection
+            Stage.Guest after = stage.join(
+                    "live_1", "cs_ana", "Ana", "guest", new Encoder("203.0.113.7"), GuestFeed.Source.ENCODER);
+            assertThat(first.closedWith).as("the silent connection is closed").isEqualTo(4409);
+            assertThat(before.removed()).isTrue();
+            assertThat(after.guestId()).isEqualTo(before.guestId());
+            assertThat(stage.lineUp("live_1").who()).as("on stage in its place").containsExactly(after);
+            assertThat(stage.lineUp("live_1").guests().get(0).muted())
+                    .as("still muted")
+                    .isTrue();
+            assertThatThrownBy(() -> stage.join("live_1", "cs_ana", "Ana", "guest", new Browser()))
+                    .as("a browser never takes over")
+                    .isInstanceOf(Stage.Refused.class);
+        }
+    }
+
+    @Test
+    void anEncoderFromAnotherAddressTakesOverASilentConnectionOnlyIntoTheGreenRoom() throws Exception {
+        TestClock clock = new TestClock();
+        try (Stage stage = new Stage(clock)) {
+            Stage.Guest ana = stage.join(
+                    "live_1", "cs_ana", "Ana", "guest", new Encoder("203.0.113.7"), GuestFeed.Source.ENCODER);
+            stage.setOnStage("live_1", ana.guestId(), true);
+            clock.advance(java.time.Duration.ofSeconds(3));
+            Stage.Guest other = stage.join(
+                    "live_1", "cs_ana", "Ana", "guest", new Encoder("198.51.100.9"), GuestFeed.Source.ENCODER);
+            assertThat(stage.lineUp("live_1").empty())
+                    .as("a copied key does not walk onto the stage: the creator decides")
+                    .isTrue();
+            assertThat(stage.guest("live_1", other.guestId())).isPresent();
+        }
     }
 }

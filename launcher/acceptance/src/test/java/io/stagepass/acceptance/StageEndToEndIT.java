@@ -201,7 +201,7 @@ class StageEndToEndIT {
                 System.out.println(
                         "stage: the guest's page: "
                                 + browser.script(
-                                        "return JSON.stringify(window.stagepassStage) + ' ' + document.getElementById('problem').textContent"));
+                                        "return JSON.stringify(Object.assign({}, window.stagepassStage, {encoderKey: undefined})) + ' ' + document.getElementById('problem').textContent"));
             }
             List<Long> delays = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -371,10 +371,15 @@ class StageEndToEndIT {
             assertThat(StageMedia.share(sound, 1000)).as("the guest's tone").isGreaterThan(0.1);
             // The panel shows what viewers see: the program's newest segment, the guest beside the creator.
             Await.expect(
-                    "the program's picture in the Stage panel",
+                    "the program's picture in the Stage panel, the guest's blue beside the creator's red",
                     Browser.timeout(),
                     () -> Boolean.TRUE.equals(browser.script("const img = document.getElementById('stage-program');"
-                            + " return !img.hidden && img.naturalWidth > 0;")));
+                            + " if (img.hidden || !img.naturalWidth) return false;"
+                            + " const c = document.createElement('canvas'); c.width = 480; c.height = 270;"
+                            + " const g = c.getContext('2d'); g.drawImage(img, 0, 0, 480, 270);"
+                            + " const left = g.getImageData(120, 135, 1, 1).data;"
+                            + " const right = g.getImageData(360, 135, 1, 1).data;"
+                            + " return left[0] > 180 && left[2] < 80 && right[2] > 180 && right[0] < 80;")));
             browser.screenshot(Path.of("target", "screenshots", "dashboard-stage-on-stage.png"));
 
             // The guest's page says so.
@@ -415,7 +420,7 @@ class StageEndToEndIT {
             System.out.println(
                     "stage: the guest's page after the refund: "
                             + browser.script(
-                                    "return JSON.stringify(window.stagepassStage) + ' ' + document.getElementById('problem').textContent"));
+                                    "return JSON.stringify(Object.assign({}, window.stagepassStage, {encoderKey: undefined})) + ' ' + document.getElementById('problem').textContent"));
             Await.expect(
                     "the guest's page closed with the reason",
                     DEADLINE,

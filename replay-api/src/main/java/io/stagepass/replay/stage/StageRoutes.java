@@ -207,9 +207,8 @@ public final class StageRoutes {
     }
 
     private java.util.Optional<StreamHealth> located(String liveId) {
-        return health.of(liveId)
-                .filter(h -> h.getIngestUrl() != null
-                        && h.getOccurredAt().isAfter(clock.instant().minus(LOCATED_FOR)));
+        return health.located(liveId)
+                .filter(h -> h.getOccurredAt().isAfter(clock.instant().minus(LOCATED_FOR)));
     }
 
     private void hostToken(Context ctx) {

@@ -280,28 +280,49 @@ class StageRoutesIT {
             assertThat(host.get("stage").asText()).isEqualTo("https://ingest-2.example/v1/stage/lives/" + bobsLive);
             assertThat(host.get("listen").asText()).isEqualTo("wss://ingest-2.example/v1/stage/listen");
 
+            // Neither a report dated far ahead (a forged fact, a clock far off) nor an older one moves the stage;
+            // a report that names no instance (the one the creator left, reporting the live as quiet) does not either.
             publisher
                     .publish(
                             Topic.STREAM_HEALTH,
                             bobsLive,
                             SampleEvents.streamHealth(bobsLive)
-                                    .setOccurredAt(Instant.now().plusSeconds(1))
-                                    .setIngestUrl(null)
+                                    .setOccurredAt(Instant.now().plus(Duration.ofHours(1)))
+                                    .setIngestUrl("https://forged.example")
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            publisher
+                    .publish(
+                            Topic.STREAM_HEALTH,
+                            bobsLive,
+                            SampleEvents.streamHealth(bobsLive)
+                                    .setOccurredAt(Instant.now().minus(Duration.ofMinutes(2)))
+                                    .setLastMediaAt(Instant.now().minus(Duration.ofMinutes(2)))
+                                    .setIngestUrl("https://ingest-3.example")
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            String marker = "evt_marker_" + System.nanoTime();
+            publisher
+                    .publish(
+                            Topic.STREAM_HEALTH,
+                            bobsLive,
+                            SampleEvents.streamHealth(bobsLive)
+                                    .setEventId(marker)
+                                    .setOccurredAt(Instant.now().plus(Duration.ofHours(2)))
                                     .build())
                     .get(10, TimeUnit.SECONDS);
             io.stagepass.platform.lifecycle.Await.expect(
-                    "the unplaced report in the API's view",
+                    "the reports in the API's view",
                     DEADLINE,
                     () -> api.views()
                             .health()
                             .of(bobsLive)
-                            .map(h -> h.getIngestUrl() == null)
+                            .map(h -> h.getEventId().equals(marker))
                             .orElse(false));
             assertThat(json(call(client, "POST", join(bobsLive), token(bobsLive, "cs_bobs_guest")))
                             .get("websocket")
                             .asText())
-                    .as("an instance that does not say where it is: the configured ingest")
-                    .isEqualTo("ws://127.0.0.1:8090/v1/stage/guest");
+                    .isEqualTo("wss://ingest-2.example/v1/stage/guest");
         });
     }
 
