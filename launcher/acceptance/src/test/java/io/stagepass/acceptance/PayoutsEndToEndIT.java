@@ -109,7 +109,8 @@ class PayoutsEndToEndIT {
                     "the payouts panel says to set up payouts",
                     Browser.timeout(),
                     () -> "not_started"
-                            .equals(browser.script("return document.getElementById('payouts').dataset.status")));
+                            .equals(browser.script( // null while the sign-in page is still the one shown
+                                    "const p = document.getElementById('payouts'); return p && p.dataset.status")));
             browser.screenshot(dir.resolve("dashboard-payouts-not-started.png"));
             browser.driver().findElement(By.id("payouts-setup")).click();
             Await.expect(
@@ -122,8 +123,8 @@ class PayoutsEndToEndIT {
                     DEADLINE,
                     () -> browser.driver().getCurrentUrl().contains("/dashboard?payouts=returned")
                             && "enabled"
-                                    .equals(browser.script(
-                                            "return document.getElementById('payouts').dataset.status")));
+                                    .equals(browser.script("const p = document.getElementById('payouts');"
+                                            + " return p && p.dataset.status")));
             browser.screenshot(dir.resolve("dashboard-payouts-enabled.png"));
 
             browser.open(api.url() + "/lives/" + live.liveId());
