@@ -50,6 +50,18 @@ class StageRoutesIT {
             HttpResponse<String> own = get(stage, tokens.issue("live_1", null, hour, "host"));
             assertThat(own.statusCode()).isEqualTo(200);
             assertThat(own.body()).contains("\"guests\":[]");
+            // What viewers see is the creator's alone; before any segment there is none.
+            assertThat(get(stage + "/program.jpg", null).statusCode()).isEqualTo(401);
+            assertThat(get(stage + "/program.jpg", tokens.issue("live_1", "cs_ana", hour, "guest"))
+                            .statusCode())
+                    .as("a guest's token sees no program picture")
+                    .isEqualTo(401);
+            assertThat(get(stage + "/program.jpg", tokens.issue("live_2", null, hour, "host"))
+                            .statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> noPicture = get(stage + "/program.jpg", tokens.issue("live_1", null, hour, "host"));
+            assertThat(noPicture.statusCode()).isEqualTo(404);
+            assertThat(noPicture.body()).contains("no program picture yet");
             HttpResponse<String> badLayout = http.send(
                     HttpRequest.newBuilder(URI.create(stage + "/layout"))
                             .header("Authorization", "Bearer " + tokens.issue("live_1", null, hour, "host"))
