@@ -104,6 +104,17 @@ public final class IngestFixture implements AutoCloseable {
         ingest = IngestService.start(config);
     }
 
+    /** Payment facts on the payments topic, as ingest's Stripe webhook writes them (keyed by live), acknowledged. */
+    public void payments(io.stagepass.events.PaymentFact.Builder... facts) throws Exception {
+        try (EventPublisher publisher = new EventPublisher(kafka.settings(), "test")) {
+            for (io.stagepass.events.PaymentFact.Builder fact : facts) {
+                publisher
+                        .publish(Topic.PAYMENTS, fact.getLiveId(), fact.build())
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Schedules a live with a fresh stream key; returns {liveId, streamKey}. */
     public String[] scheduleLive() throws Exception {
         String liveId = Ids.newId("live");

@@ -49,7 +49,7 @@ public final class StageDoor {
                 .filter(c -> c.ticketId().isPresent() && c.session().equals(Optional.of("guest")))
                 .orElseThrow(() -> new Stage.Refused(
                         401, "a valid guest stage token is required: open the stage from your ticket page"));
-        String name = displayName(rawName == null ? "" : rawName);
+        String name = StageKeys.displayName(rawName);
         if (name == null) {
             throw new Stage.Refused(400, "give a name of 1 to " + StageKeys.MAX_NAME + " letters: viewers see it");
         }
@@ -68,7 +68,8 @@ public final class StageDoor {
                         401,
                         "unknown or expired guest stage key: get a new one on your stage page (\"Use OBS or a phone"
                                 + " app\")"));
-        String name = displayName(StageKeys.name(claims.session().get()).get());
+        String name =
+                StageKeys.displayName(StageKeys.name(claims.session().get()).get());
         if (name == null) {
             throw new Stage.Refused(401, "this guest stage key carries no name: get a new one on your stage page");
         }
@@ -113,10 +114,5 @@ public final class StageDoor {
         }
         LOG.info("live {}: guest {} joined the green room from {}", liveId, guest.guestId(), source.wire());
         return guest;
-    }
-
-    /** A name as viewers see it ({@link StageKeys#displayName}). */
-    static String displayName(String raw) {
-        return StageKeys.displayName(raw);
     }
 }

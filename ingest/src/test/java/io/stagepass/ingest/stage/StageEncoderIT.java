@@ -13,7 +13,6 @@ import io.stagepass.events.Topic;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.StageMedia;
-import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.kafka.TopicReader;
 import io.stagepass.platform.lifecycle.Await;
 import java.net.URI;
@@ -72,22 +71,8 @@ class StageEncoderIT {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String[] live = fixture.scheduleLive();
             String liveId = live[0];
-            try (EventPublisher publisher = new EventPublisher(fixture.kafka.settings(), "test")) {
-                publisher
-                        .publish(
-                                Topic.PAYMENTS,
-                                liveId,
-                                SampleEvents.payment(liveId, "cs_ana")
-                                        .setTier("guest")
-                                        .build())
-                        .get(30, TimeUnit.SECONDS);
-                publisher
-                        .publish(
-                                Topic.PAYMENTS,
-                                liveId,
-                                SampleEvents.payment(liveId, "cs_viewer").build())
-                        .get(30, TimeUnit.SECONDS);
-            }
+            fixture.payments(
+                    SampleEvents.payment(liveId, "cs_ana").setTier("guest"), SampleEvents.payment(liveId, "cs_viewer"));
             Instant day = Instant.now().plus(Duration.ofDays(1));
             String key = StageKeys.key(tokens.issue(liveId, "cs_ana", day, StageKeys.session("Ana")));
             String host = tokens.issue(liveId, null, day, "host");
@@ -138,18 +123,10 @@ class StageEncoderIT {
             post(stage + "/guests/" + guestId, host, "{\"onStage\": false}");
 
             // A refund takes the guest's encoder off the stage, and the encoder is told why.
-            try (EventPublisher publisher = new EventPublisher(fixture.kafka.settings(), "test")) {
-                publisher
-                        .publish(
-                                Topic.PAYMENTS,
-                                liveId,
-                                SampleEvents.payment(liveId, "cs_ana")
-                                        .setType(io.stagepass.events.PaymentEventType.CHARGE_REFUNDED)
-                                        .setTier("guest")
-                                        .setFullyRefunded(true)
-                                        .build())
-                        .get(30, TimeUnit.SECONDS);
-            }
+            fixture.payments(SampleEvents.payment(liveId, "cs_ana")
+                    .setType(io.stagepass.events.PaymentEventType.CHARGE_REFUNDED)
+                    .setTier("guest")
+                    .setFullyRefunded(true));
             assertThat(guest.waitFor(60, TimeUnit.SECONDS))
                     .as("the refunded guest's encoder stops")
                     .isTrue();

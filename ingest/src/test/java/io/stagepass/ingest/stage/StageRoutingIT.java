@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.StageKeys;
-import io.stagepass.events.Topic;
 import io.stagepass.ingest.IngestConfig;
 import io.stagepass.ingest.IngestFixture;
 import io.stagepass.ingest.IngestService;
 import io.stagepass.ingest.rtmp.RtmpServer;
 import io.stagepass.jobs.testing.FfmpegCli;
-import io.stagepass.platform.kafka.EventPublisher;
 import io.stagepass.platform.lifecycle.Await;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -53,16 +51,7 @@ class StageRoutingIT {
         try (IngestFixture fixture = new IngestFixture(dir, Duration.ofSeconds(60))) {
             String[] live = fixture.scheduleLive();
             String liveId = live[0];
-            try (EventPublisher publisher = new EventPublisher(fixture.kafka.settings(), "test")) {
-                publisher
-                        .publish(
-                                Topic.PAYMENTS,
-                                liveId,
-                                SampleEvents.payment(liveId, "cs_ana")
-                                        .setTier("guest")
-                                        .build())
-                        .get(30, TimeUnit.SECONDS);
-            }
+            fixture.payments(SampleEvents.payment(liveId, "cs_ana").setTier("guest"));
             int[] ports = freePorts(4);
             String urlA = "http://127.0.0.1:" + ports[0];
             String urlB = "http://127.0.0.1:" + ports[1];

@@ -102,9 +102,10 @@ class StageTest {
 
     @Test
     void namesAreCleanedForViewers() {
-        assertThat(StageDoor.displayName("  Ana\u0000 \u202e")).isEqualTo("Ana");
-        assertThat(StageDoor.displayName("   ")).isNull();
-        assertThat(StageDoor.displayName("x".repeat(41))).isNull();
+        assertThat(io.stagepass.events.StageKeys.displayName("  Ana\u0000 \u202e"))
+                .isEqualTo("Ana");
+        assertThat(io.stagepass.events.StageKeys.displayName("   ")).isNull();
+        assertThat(io.stagepass.events.StageKeys.displayName("x".repeat(41))).isNull();
     }
 
     @Test
