@@ -138,8 +138,13 @@ class StageEndToEndIT {
         String viewerToken =
                 tokens.issue(live.liveId(), viewerTicket, Instant.now().plusSeconds(3600));
 
-        // Only a guest ticket joins the stage.
-        HttpResponse<String> viewerJoin = post("/v1/lives/" + live.liveId() + "/stage/join", viewerToken, "{}");
+        // Only a guest ticket joins the stage (asked once the API's ticket view holds the viewer's payment, which
+        // it may not a moment after the webhook: then the refusal says no payment is recorded).
+        HttpResponse<String> viewerJoin = Await.expect(
+                "the API knows the viewer's ticket",
+                DEADLINE,
+                () -> post("/v1/lives/" + live.liveId() + "/stage/join", viewerToken, "{}"),
+                answer -> !answer.body().contains("no payment is recorded"));
         assertThat(viewerJoin.statusCode()).as(viewerJoin.body()).isEqualTo(403);
         assertThat(viewerJoin.body()).contains("only a guest ticket");
 
