@@ -22,7 +22,33 @@
   let heartbeat = null;
 
   const links = { renewed: 0, reloads: 0 }; // playlists fetched again for fresh links; reloads after a refused link
-  window.stagepass = { get info() { return info; }, get hls() { return hls; }, get cues() { return cues; }, links: links };
+  window.stagepass = {
+    get info() { return info; }, get hls() { return hls; }, get cues() { return cues; }, links: links,
+    behindLive: () => behindLive(),
+  };
+
+  // DVR: while the live runs, the playlist reaches back to its start (or the creator's window), so the scrub bar spans
+  // what can be played (the seekable range) and LIVE jumps back to the edge. Seconds behind the point a player at the
+  // live edge plays (hls.js keeps 3 target durations back), 0 when there.
+  function behindLive() {
+    if (!info || info.mode !== 'live') { return 0; }
+    if (hls && hls.liveSyncPosition !== null && hls.liveSyncPosition !== undefined) {
+      return Math.max(0, hls.liveSyncPosition - video.currentTime);
+    }
+    const s = video.seekable;
+    return s.length ? Math.max(0, s.end(s.length - 1) - 10 - video.currentTime) : 0;
+  }
+  function goLive() {
+    const target = hls && hls.liveSyncPosition ? hls.liveSyncPosition
+      : (video.seekable.length ? video.seekable.end(video.seekable.length - 1) - 10 : null);
+    if (target !== null) { video.currentTime = Math.max(0, target); video.play().catch(() => {}); }
+  }
+  // What the scrub bar spans: the seekable range of a live, the whole replay otherwise.
+  function span() {
+    const s = video.seekable;
+    if (info && info.mode === 'live' && s.length) { return { start: s.start(0), end: s.end(s.length - 1) }; }
+    return { start: 0, end: video.duration };
+  }
 
   // Object links live 2 minutes (STAGEPASS_SIGNED_URL_TTL). hls.js loads a replay's media playlist once, so before it
   // fetches a segment whose link is about to run out, the playlist that listed it is fetched again (with the current
@@ -43,6 +69,8 @@
   function freshLinks(playlistUrl) {
     const url = new URL(playlistUrl, location.href);
     if (url.searchParams.has('token')) { url.searchParams.set('token', token); } // the token renewed meanwhile
+    // A live's reloads ask for delta updates, which leave out older segments: renewal needs the whole list.
+    for (const directive of ['_HLS_skip', '_HLS_msn', '_HLS_part']) { url.searchParams.delete(directive); }
     const cached = renewals.get(url.pathname);
     if (cached && cached.expires - serverNow() > cached.margin) { return cached.links; }
     const entry = { expires: Infinity, margin: 0, links: null };
@@ -190,6 +218,8 @@
     if (hls) { hls.destroy(); hls = null; }
     $('badge').textContent = info.mode === 'live' ? 'Live' : info.mode === 'ended' ? 'Just ended' : 'Replay';
     $('badge').className = 'badge ' + info.mode;
+    $('go-live').hidden = info.mode !== 'live';
+    $('duration').hidden = info.mode === 'live';
     if (info.poster) { video.poster = info.poster; }
     if (info.download) { $('download').href = info.download; $('download').hidden = false; }
     if (window.Hls && Hls.isSupported()) {
@@ -316,10 +346,11 @@
   // Scrub bar: click to seek, hover for the thumbnail of that moment.
   const scrub = $('scrub');
   function fraction(event) { const r = scrub.getBoundingClientRect(); return Math.min(1, Math.max(0, (event.clientX - r.left) / r.width)); }
-  scrub.addEventListener('click', (event) => { if (isFinite(video.duration)) { video.currentTime = fraction(event) * video.duration; } });
+  function positionAt(event) { const r = span(); return r.start + fraction(event) * (r.end - r.start); }
+  scrub.addEventListener('click', (event) => { if (isFinite(span().end)) { video.currentTime = positionAt(event); } });
   scrub.addEventListener('mousemove', (event) => {
-    if (!isFinite(video.duration) || cues.length === 0) { return; }
-    const at = fraction(event) * video.duration;
+    if (!isFinite(span().end) || cues.length === 0) { return; }
+    const at = positionAt(event);
     const cue = cues.find((c) => at >= c.from && at < c.to) || cues[cues.length - 1];
     const preview = $('preview');
     $('preview-image').style.backgroundImage = 'url("' + cue.src + '")';
@@ -333,6 +364,7 @@
   scrub.addEventListener('mouseleave', () => { $('preview').hidden = true; });
 
   $('play').addEventListener('click', () => (video.paused ? video.play() : video.pause()));
+  $('go-live').addEventListener('click', goLive);
   $('mute').addEventListener('click', () => { video.muted = !video.muted; });
   $('fullscreen').addEventListener('click', () => ($('stage').requestFullscreen ? $('stage').requestFullscreen() : null));
   const PLAY = 'M8 5v14l11-7z';
@@ -352,11 +384,18 @@
     }
   });
   video.addEventListener('timeupdate', () => {
-    $('time').textContent = clock(video.currentTime);
-    $('duration').textContent = info && info.mode === 'live' ? 'LIVE' : clock(video.duration);
-    if (isFinite(video.duration) && video.duration > 0) {
-      $('progress').style.width = (100 * video.currentTime / video.duration) + '%';
-      if (video.buffered.length) { $('buffered').style.width = (100 * video.buffered.end(video.buffered.length - 1) / video.duration) + '%'; }
+    const live = info && info.mode === 'live';
+    const behind = behindLive();
+    // Behind the edge by more than a segment or two: say by how much, and LIVE (greyed) brings the viewer back.
+    const atEdge = behind < 4;
+    $('time').textContent = live && !atEdge ? '-' + clock(behind) : clock(video.currentTime);
+    $('go-live').classList.toggle('at-edge', atEdge);
+    $('duration').textContent = clock(video.duration);
+    const r = span();
+    const length = r.end - r.start;
+    if (isFinite(length) && length > 0) {
+      $('progress').style.width = (100 * (video.currentTime - r.start) / length) + '%';
+      if (video.buffered.length) { $('buffered').style.width = (100 * (video.buffered.end(video.buffered.length - 1) - r.start) / length) + '%'; }
     }
   });
   video.addEventListener('ended', async () => {

@@ -44,7 +44,7 @@ public final class GeneratedLive {
             int keyframeSeconds,
             long videoBitsPerSecond,
             long audioBitsPerSecond,
-            boolean realtime,
+            Duration pacedFrom,
             String colour) {
         public Spec(
                 int width,
@@ -54,7 +54,7 @@ public final class GeneratedLive {
                 int keyframeSeconds,
                 long videoBitsPerSecond,
                 long audioBitsPerSecond) {
-            this(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, false, null);
+            this(width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, null, null);
         }
 
         /**
@@ -62,8 +62,21 @@ public final class GeneratedLive {
          * picture with the moment it was made drawn into its bottom edge ({@link FrameClock}).
          */
         public Spec inRealTime() {
+            return inRealTimeAfter(Duration.ZERO);
+        }
+
+        /**
+         * The same, its first {@code head} sent as fast as it encodes and the rest at the pace of its timestamps: a live
+         * that has been running for {@code head} already (what a test of scrubbing back during a live needs).
+         */
+        public Spec inRealTimeAfter(Duration head) {
             return new Spec(
-                    width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, true, colour);
+                    width, height, fps, length, keyframeSeconds, videoBitsPerSecond, audioBitsPerSecond, head, colour);
+        }
+
+        /** Whether it is sent at the pace of its timestamps (from some point on). */
+        public boolean realtime() {
+            return pacedFrom != null;
         }
 
         /** The same with a solid picture of {@code colour} (an FFmpeg colour name) instead of the test pattern. */
@@ -76,7 +89,7 @@ public final class GeneratedLive {
                     keyframeSeconds,
                     videoBitsPerSecond,
                     audioBitsPerSecond,
-                    realtime,
+                    pacedFrom,
                     colour);
         }
 
@@ -98,7 +111,17 @@ public final class GeneratedLive {
      * {@code ffmpeg -f hls -hls_time 2 -method PUT URL} does; returns when the final playlist (#EXT-X-ENDLIST) is sent.
      */
     public static void pushHls(String playlistUrl, Spec spec) {
-        write("hls", playlistUrl, Map.of("hls_time", Integer.toString(spec.keyframeSeconds()), "method", "PUT"), spec);
+        pushHls(playlistUrl, spec, () -> false);
+    }
+
+    /** The same, ending early (the final playlist sent, as an encoder that stops sends it) once {@code stop} says so. */
+    public static void pushHls(String playlistUrl, Spec spec, java.util.function.BooleanSupplier stop) {
+        write(
+                "hls",
+                playlistUrl,
+                Map.of("hls_time", Integer.toString(spec.keyframeSeconds()), "method", "PUT"),
+                spec,
+                stop);
     }
 
     /**
@@ -190,7 +213,8 @@ public final class GeneratedLive {
             while ((!picture.ended || !sound.ended) && !stop.getAsBoolean()) {
                 Source earlier = sound.ended || !picture.ended && picture.before(sound) ? picture : sound;
                 if (spec.realtime()) { // at the pace of a camera, with the moment each picture is made drawn into it
-                    long dueNanos = av_rescale_q(earlier.frame.pts(), earlier.timeBase, av_make_q(1, 1_000_000)) * 1000;
+                    long dueNanos = av_rescale_q(earlier.frame.pts(), earlier.timeBase, av_make_q(1, 1_000_000)) * 1000
+                            - spec.pacedFrom().toNanos();
                     long wait = dueNanos - (System.nanoTime() - started);
                     if (wait > 0) {
                         try {

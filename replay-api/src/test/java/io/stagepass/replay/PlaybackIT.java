@@ -467,7 +467,7 @@ public class PlaybackIT {
     }
 
     @Test
-    void whileStreamingALiveWindowThenTheWholeLiveWithAnEndUntilTheReplayIsReady() throws Exception {
+    void whileStreamingTheLiveSoFarThenTheWholeLiveWithAnEndUntilTheReplayIsReady() throws Exception {
         String token = token(streaming.liveId, "cs_live");
         HttpResponse<String> master = get(master(streaming.liveId), token);
         assertThat(master.headers().firstValue("X-Stagepass-Mode")).contains("live");
@@ -478,9 +478,20 @@ public class PlaybackIT {
                 .orElseThrow();
         String live = HTTP.send(HttpRequest.newBuilder(url(liveUrl)).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
-        assertThat(live).contains("#EXT-X-MEDIA-SEQUENCE:4").doesNotContain("#EXT-X-ENDLIST");
+        // The whole live so far (DVR: a ticket holder scrubs back to its start) ...
+        assertThat(live)
+                .contains("#EXT-X-MEDIA-SEQUENCE:0")
+                .contains("#EXT-X-PLAYLIST-TYPE:EVENT")
+                .doesNotContain("#EXT-X-ENDLIST");
         List<String> segments = live.lines().filter(l -> l.startsWith("/v1/")).toList();
-        assertThat(segments).hasSize(6);
+        assertThat(segments).hasSize(10);
+        // ... and a reload asking for a delta update gets the last 12 s, the rest counted as skipped.
+        String delta = HTTP.send(
+                        HttpRequest.newBuilder(url(liveUrl + "&_HLS_skip=YES")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(delta).contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=4").contains("#EXT-X-MEDIA-SEQUENCE:0");
+        assertThat(delta.lines().filter(l -> l.startsWith("/v1/"))).hasSize(6);
         HttpResponse<byte[]> segment = HTTP.send(
                 HttpRequest.newBuilder(url(segments.get(0))).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(segment.statusCode()).isEqualTo(200);

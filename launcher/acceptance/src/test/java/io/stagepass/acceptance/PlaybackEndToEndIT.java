@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,13 @@ class PlaybackEndToEndIT {
                     body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 2);
             assertThat(first).doesNotContain("#EXT-X-ENDLIST");
             String later = Await.expect(
-                    "the window sliding on", DEADLINE, () -> get(liveUrl).body(), body -> mediaSequence(body) >= 3);
+                    "the live growing",
+                    DEADLINE,
+                    () -> get(liveUrl).body(),
+                    body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 8);
+            // DVR: the playlist still reaches back to the live's first segment.
+            assertThat(mediaSequence(later)).isZero();
+            assertThat(later).contains("#EXT-X-PLAYLIST-TYPE:EVENT").doesNotContain("#EXT-X-ENDLIST");
             String segment = later.lines()
                     .filter(l -> l.startsWith("/v1/"))
                     .reduce((a, b) -> b)
@@ -145,6 +152,107 @@ class PlaybackEndToEndIT {
         } finally {
             ffmpeg.destroy();
             ffmpeg.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void duringTheLiveATicketHolderScrubsBackToItsStartAndLiveReturnsToTheEdge() throws Exception {
+        Browser.assumeAvailable();
+        Catalog.Scheduled live = schedule("Browser DVR");
+        String liveId = live.live().getLiveId();
+        String ticket = buyer.buy(liveId, "dvr-viewer@example.com").id();
+        String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
+        String watch = api.links().watch(liveId, token);
+        // A live that has been running for 70 s when the test looks at it, and goes on in real time.
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread encoder = new Thread(
+                () -> GeneratedLive.pushHls(
+                        ingest.pushUrl(live.streamKey(), "index.m3u8"),
+                        GeneratedLive.Spec.demo(Duration.ofMinutes(5)).inRealTimeAfter(Duration.ofSeconds(70)),
+                        stop::get),
+                "dvr-encoder");
+        encoder.start();
+        try (Browser browser = Browser.start(dir)) {
+            String liveUrl = Await.expect(
+                            "the live's master playlist",
+                            DEADLINE,
+                            () -> get("/v1/lives/" + liveId + "/master.m3u8?token=" + token + "&screen=e2e-dvr-poll"),
+                            r -> r.statusCode() == 200)
+                    .body()
+                    .lines()
+                    .filter(l -> l.startsWith("/v1/"))
+                    .findFirst()
+                    .orElseThrow();
+            Await.expect( // the page opens on a live whose edge has stopped racing ahead
+                    "the first 70 s of the live stored",
+                    DEADLINE,
+                    () -> get(liveUrl).body(),
+                    body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 35);
+            String full = get(liveUrl).body();
+            String delta = get(liveUrl + "&_HLS_skip=YES").body();
+            long listed = full.lines().filter(l -> l.startsWith("/v1/")).count();
+            System.out.printf(
+                    "DVR: the live playlist lists %d segments in %d bytes (%d per segment); a delta update %d bytes%n",
+                    listed, full.length(), full.length() / listed, delta.length());
+            assertThat(delta).contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=");
+            assertThat(delta.length()).isLessThan(full.length() / 3);
+            browser.open(watch);
+            Await.expect(
+                    "the live playing near its edge, past 1:00",
+                    DEADLINE,
+                    () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue()
+                            > 60);
+            assertThat((String) browser.script("return window.stagepass.info.mode"))
+                    .isEqualTo("live");
+            assertThat((Boolean)
+                            browser.script("return document.getElementById('go-live').classList.contains('at-edge')"))
+                    .as("LIVE lit at the edge")
+                    .isTrue();
+
+            browser.script("document.getElementById('video').currentTime = 10;");
+            Await.expect("playing from 0:10 again", Browser.timeout(), () -> {
+                double at = ((Number)
+                                browser.script(
+                                        "const v = document.getElementById('video'); return v.seeking || v.paused ? -1 : v.currentTime"))
+                        .doubleValue();
+                return at > 10.5 && at < 20;
+            });
+            double behind = ((Number) browser.script("return window.stagepass.behindLive()")).doubleValue();
+            System.out.printf("DVR: playing at 0:10 of a live %.0f s behind its edge%n", behind);
+            assertThat(behind).as("seconds behind the live edge").isGreaterThan(50);
+            Await.expect(
+                    "the position shown as time behind the live",
+                    Browser.timeout(),
+                    () -> ((String) browser.script("return document.getElementById('time').textContent"))
+                            .startsWith("-"));
+            assertThat((Boolean)
+                            browser.script("return document.getElementById('go-live').classList.contains('at-edge')"))
+                    .as("LIVE greyed while behind")
+                    .isFalse();
+            assertThat(browser.screenshot(Path.of("target", "screenshots", "player-dvr.png")))
+                    .as("distinct colours of the screenshot")
+                    .isGreaterThan(50);
+
+            browser.script("document.getElementById('go-live').click();");
+            Await.expect(
+                    "LIVE back at the edge",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return window.stagepass.behindLive()")).doubleValue() < 4
+                            && ((Number) browser.script("return document.getElementById('video').currentTime"))
+                                            .doubleValue()
+                                    > 60);
+            // hls.js reloads the live playlist as delta updates: a four-hour live does not resend everything each 2 s.
+            Await.expect(
+                    "a delta update asked for",
+                    Browser.timeout(),
+                    () -> ((Number)
+                                            browser.script(
+                                                    "return performance.getEntriesByType('resource').filter(e => e.name.includes('live.m3u8') && e.name.includes('_HLS_skip=YES')).length"))
+                                    .intValue()
+                            > 0);
+        } finally {
+            stop.set(true);
+            encoder.join(TimeUnit.SECONDS.toMillis(60));
         }
     }
 

@@ -179,6 +179,7 @@ public final class Catalog {
                 .setStreamKeySha256(StreamKeys.sha256(streamKey))
                 .setReplayWindowDays(spec.replayWindowDays())
                 .setScreensPerTicket(spec.screensPerTicket())
+                .setDvrWindowMinutes(spec.dvrWindowMinutes())
                 .build();
         return new Scheduled(live, streamKey, write(Topic.LIVES, live.getLiveId(), live));
     }
@@ -199,6 +200,7 @@ public final class Catalog {
                 .setTiers(spec.tiers())
                 .setReplayWindowDays(spec.replayWindowDays())
                 .setScreensPerTicket(spec.screensPerTicket())
+                .setDvrWindowMinutes(spec.dvrWindowMinutes())
                 .build();
         return new Scheduled(live, null, write(Topic.LIVES, live.getLiveId(), live));
     }

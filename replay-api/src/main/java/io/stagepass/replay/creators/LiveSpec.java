@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param scheduledStart  null: not announced
  * @param replayWindowDays how long ticket holders may watch the replay after the live ends (1 to 365)
  * @param screensPerTicket how many screens one ticket may play on at once (1 to 10, default 2)
+ * @param dvrWindowMinutes how far back ticket holders may scrub while the live runs (0: the whole live, default)
  */
 public record LiveSpec(
         String title,
@@ -35,9 +36,13 @@ public record LiveSpec(
         String currency,
         List<TicketTier> tiers,
         int replayWindowDays,
-        int screensPerTicket) {
+        int screensPerTicket,
+        int dvrWindowMinutes) {
     public static final int DEFAULT_SCREENS = 2;
     public static final int MAX_SCREENS = 10;
+    /** The longest DVR window a creator may choose (12 hours); 0 means the whole live. */
+    public static final int MAX_DVR_MINUTES = 720;
+
     public static final String VIEWER = "viewer";
     public static final String GUEST = "guest";
     public static final int DEFAULT_REPLAY_DAYS = 30;
@@ -48,7 +53,14 @@ public record LiveSpec(
     static final Duration LATEST_START = Duration.ofDays(2 * 366);
     private static final Pattern TIER_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
     private static final Set<String> FIELDS = Set.of(
-            "title", "description", "scheduledStart", "currency", "tiers", "replayWindowDays", "screensPerTicket");
+            "title",
+            "description",
+            "scheduledStart",
+            "currency",
+            "tiers",
+            "replayWindowDays",
+            "screensPerTicket",
+            "dvrWindowMinutes");
 
     /** A new live from a JSON body: title, currency and tiers are required. */
     public static LiveSpec create(JsonNode body, Clock clock) {
@@ -71,7 +83,7 @@ public record LiveSpec(
             Clock clock) {
         Map<String, String> problems = new LinkedHashMap<>();
         LiveSpec spec =
-                new LiveSpec(title, description, scheduledStart, currency, tiers, replayWindowDays, DEFAULT_SCREENS);
+                new LiveSpec(title, description, scheduledStart, currency, tiers, replayWindowDays, DEFAULT_SCREENS, 0);
         spec.check(problems, clock, true);
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -97,6 +109,7 @@ public record LiveSpec(
         List<TicketTier> tiers = current == null ? null : current.getTiers();
         int replayDays = current == null ? DEFAULT_REPLAY_DAYS : current.getReplayWindowDays();
         int screens = current == null ? DEFAULT_SCREENS : current.getScreensPerTicket();
+        int dvrMinutes = current == null ? 0 : current.getDvrWindowMinutes();
 
         if (body.has("title")) {
             title = text(body, "title", problems);
@@ -148,7 +161,15 @@ public record LiveSpec(
                 screens = node.asInt();
             }
         }
-        LiveSpec spec = new LiveSpec(title, description, start, currency, tiers, replayDays, screens);
+        if (body.has("dvrWindowMinutes")) {
+            JsonNode node = body.get("dvrWindowMinutes");
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                problems.put("dvrWindowMinutes", "a whole number of minutes (0: the whole live)");
+            } else {
+                dvrMinutes = node.asInt();
+            }
+        }
+        LiveSpec spec = new LiveSpec(title, description, start, currency, tiers, replayDays, screens, dvrMinutes);
         spec.check(problems, clock, current == null || body.has("scheduledStart"));
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -209,6 +230,11 @@ public record LiveSpec(
         if (screensPerTicket < 1 || screensPerTicket > MAX_SCREENS) {
             problems.put("screensPerTicket", "between 1 and " + MAX_SCREENS + " screens, got " + screensPerTicket);
         }
+        if (dvrWindowMinutes < 0 || dvrWindowMinutes > MAX_DVR_MINUTES) {
+            problems.put(
+                    "dvrWindowMinutes",
+                    "0 (the whole live) or 1 to " + MAX_DVR_MINUTES + " minutes, got " + dvrWindowMinutes);
+        }
     }
 
     private LiveSpec normalized() {
@@ -219,7 +245,8 @@ public record LiveSpec(
                 Money.requireCurrency(currency),
                 List.copyOf(tiers),
                 replayWindowDays,
-                screensPerTicket);
+                screensPerTicket,
+                dvrWindowMinutes);
     }
 
     private static String text(JsonNode body, String field, Map<String, String> problems) {

@@ -7,30 +7,43 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * HLS playlists of a live made from ingest's segment facts. While it runs: a sliding window of the newest segments
- * ({@code no-cache}, the player reloads it every target duration). Once it ended and until its replay is READY: every
- * segment with {@code #EXT-X-ENDLIST}, so a viewer is never shown an error while packaging runs. Gaps and reconnects
- * are discontinuities. Pure.
+ * HLS playlists of a live made from ingest's segment facts. While it runs: the whole live so far (an {@code EVENT}
+ * playlist: a ticket holder scrubs back to its start) or the last minutes the creator chose, {@code no-cache}, reloaded
+ * by the player every target duration; those reloads may ask for a delta update ({@code _HLS_skip=YES}), which lists
+ * only the newest segments, so a four-hour live does not cost every viewer its whole playlist every 2 s. Once it ended
+ * and until its replay is READY: every segment with {@code #EXT-X-ENDLIST}, so a viewer is never shown an error while
+ * packaging runs. Gaps and reconnects are discontinuities. Pure.
  */
 final class LivePlaylists {
-    /** Segments of the sliding window: about 12 s of a 2 s segment live, what players keep behind the live edge. */
+    /** Segments the master playlist's peak bit rate is measured over, and the least a DVR window keeps. */
     static final int WINDOW = 6;
+
+    /** A delta update may leave out segments this many target durations before the end (the RFC's minimum). */
+    static final int SKIP_TARGETS = 6;
 
     private static final long DEFAULT_DURATION_MICROS = 2_000_000;
 
     private LivePlaylists() {}
 
+    /** What the player may see of a running live, and whether this reload asked for a delta update. */
+    record Reach(long dvrWindowMicros, boolean skip) {
+        /** The whole live so far, the full playlist. */
+        static final Reach WHOLE = new Reach(0, false);
+    }
+
     /**
      * The media playlist. {@code all} is every stored segment in order; {@code ended} lists all of them and closes the
-     * list, otherwise the last {@link #WINDOW}. Media sequence numbers count stored segments (so a gap in ingest's
-     * numbers does not confuse players); discontinuities before the window are counted in the discontinuity sequence.
+     * list; otherwise the live so far, or its last {@code dvrWindowMicros} (at least {@link #WINDOW} segments). Media
+     * sequence numbers count stored segments (so a gap in ingest's numbers does not confuse players); discontinuities
+     * before the first listed segment are counted in the discontinuity sequence.
      */
     static String media(
             List<SegmentStored> all,
             boolean ended,
+            Reach reach,
             Function<SegmentStored, String> url,
             Function<SegmentStored, String> initUrl) {
-        int first = ended ? 0 : Math.max(0, all.size() - WINDOW);
+        int first = ended ? 0 : first(all, reach.dvrWindowMicros());
         int discontinuitiesBefore = 0;
         for (int i = 1; i <= first && i < all.size(); i++) {
             if (discontinuity(all.get(i - 1), all.get(i))) {
@@ -42,17 +55,30 @@ final class LivePlaylists {
         for (SegmentStored segment : window) {
             target = Math.max(target, (duration(segment) + 999_999) / 1_000_000);
         }
-        StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n");
+        int skipped = ended || !reach.skip() ? 0 : skippable(window, target * SKIP_TARGETS * 1_000_000);
+        StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:")
+                .append(ended ? 7 : 9)
+                .append('\n');
         m3u8.append("#EXT-X-TARGETDURATION:").append(target).append('\n');
+        if (!ended) {
+            m3u8.append("#EXT-X-SERVER-CONTROL:CAN-SKIP-UNTIL=")
+                    .append(target * SKIP_TARGETS)
+                    .append('\n');
+        }
         m3u8.append("#EXT-X-MEDIA-SEQUENCE:").append(first).append('\n');
         m3u8.append("#EXT-X-DISCONTINUITY-SEQUENCE:")
                 .append(discontinuitiesBefore)
                 .append('\n');
         if (ended) {
             m3u8.append("#EXT-X-PLAYLIST-TYPE:VOD\n");
+        } else if (first == 0 && reach.dvrWindowMicros() == 0) {
+            m3u8.append("#EXT-X-PLAYLIST-TYPE:EVENT\n");
         }
-        String init = null;
-        for (int i = 0; i < window.size(); i++) {
+        if (skipped > 0) {
+            m3u8.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(skipped).append('\n');
+        }
+        String init = null; // after a skip, the first listed segment names its init section again
+        for (int i = skipped; i < window.size(); i++) {
             SegmentStored segment = window.get(i);
             if (i > 0 && discontinuity(window.get(i - 1), segment)) {
                 m3u8.append("#EXT-X-DISCONTINUITY\n");
@@ -73,6 +99,30 @@ final class LivePlaylists {
             m3u8.append("#EXT-X-ENDLIST\n");
         }
         return m3u8.toString();
+    }
+
+    /** The first segment a running live lists: 0 for the whole live, else the oldest within the DVR window. */
+    static int first(List<SegmentStored> all, long dvrWindowMicros) {
+        if (dvrWindowMicros <= 0) {
+            return 0;
+        }
+        int first = all.size();
+        long covered = 0;
+        while (first > 0 && covered + duration(all.get(first - 1)) <= dvrWindowMicros) {
+            covered += duration(all.get(--first));
+        }
+        return Math.min(first, Math.max(0, all.size() - WINDOW));
+    }
+
+    /** How many leading segments a delta update leaves out: those that end more than {@code untilMicros} from the end. */
+    static int skippable(List<SegmentStored> window, long untilMicros) {
+        long fromEnd = 0;
+        int kept = 0;
+        for (int i = window.size() - 1; i >= 0 && fromEnd < untilMicros; i--) {
+            fromEnd += duration(window.get(i));
+            kept++;
+        }
+        return window.size() - kept;
     }
 
     /** A one-variant master playlist naming the live's media playlist, with the peak bit rate of the window. */

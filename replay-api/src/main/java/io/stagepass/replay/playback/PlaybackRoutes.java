@@ -124,9 +124,15 @@ public final class PlaybackRoutes {
         List<SegmentStored> all = stored.segments(0);
         boolean ended = viewer.live().getType() == LiveEventType.ENDED;
         Instant now = clock.instant();
+        // A delta update (_HLS_skip=YES, RFC 8216bis 6.2.5.1) is what hls.js asks for on each reload once the playlist
+        // says CAN-SKIP-UNTIL; v2 (skip date ranges too) is answered the same: a live has none.
+        String skip = ctx.queryParam("_HLS_skip");
+        LivePlaylists.Reach reach = new LivePlaylists.Reach(
+                viewer.live().getDvrWindowMinutes() * 60_000_000L, "YES".equals(skip) || "v2".equals(skip));
         String body = LivePlaylists.media(
                 all,
                 ended,
+                reach,
                 segment -> sign("segments", segment.getObjectKey(), liveId, viewer.ticketId(), now),
                 segment -> {
                     SegmentStored init = stored.initFor(segment);

@@ -169,7 +169,7 @@ class CreatorApiIT {
             JsonNode live = created(client, ada.apiKey(), """
                     {"title": "  Sunset flow  ", "description": "Slow.", "scheduledStart": "%s", "currency": "eur",
                      "tiers": [{"tier": "viewer", "priceMinor": 1500}, {"tier": "guest", "priceMinor": 4500}],
-                     "replayWindowDays": 7}
+                     "replayWindowDays": 7, "dvrWindowMinutes": 30}
                     """.formatted(
                             Instant.now().plus(Duration.ofDays(3)).toString()));
             String liveId = live.get("liveId").asText();
@@ -187,6 +187,8 @@ class CreatorApiIT {
             Live fact = api.views().lives().live(liveId).orElseThrow();
             assertThat(fact.getStreamKeySha256()).isEqualTo(StreamKeys.sha256(streamKey));
             assertThat(fact.getReplayWindowDays()).isEqualTo(7);
+            assertThat(fact.getDvrWindowMinutes()).isEqualTo(30);
+            assertThat(live.get("dvrWindowMinutes").asInt()).isEqualTo(30);
             assertThat(fact.getTiers()).hasSize(2);
             Response again = call(client, "GET", "/v1/lives/" + liveId, ada.apiKey(), null);
             assertThat(again.body().string()).doesNotContain(streamKey);
@@ -200,10 +202,19 @@ class CreatorApiIT {
         });
     }
 
+    /** Body to the field its 400 must name, in order (more of them than {@code Map.of} takes). */
+    private static Map<String, String> pairs(String... bodyThenField) {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < bodyThenField.length; i += 2) {
+            pairs.put(bodyThenField[i], bodyThenField[i + 1]);
+        }
+        return pairs;
+    }
+
     @Test
     void everyWrongFieldIsNamedInOneBadRequest() {
         JavalinTest.test(api.app(), (server, client) -> {
-            Map<String, String> cases = Map.of(
+            Map<String, String> cases = pairs(
                     "{\"title\": \"\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}]}",
                     "title",
                     "{\"title\": \"" + "x".repeat(121)
@@ -223,6 +234,8 @@ class CreatorApiIT {
                     "scheduledStart",
                     "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"replayWindowDays\": 0}",
                     "replayWindowDays",
+                    "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"dvrWindowMinutes\": 721}",
+                    "dvrWindowMinutes",
                     "{\"title\": \"t\", \"currency\": \"EUR\", \"tiers\": [{\"tier\": \"viewer\", \"priceMinor\": 1500}], \"colour\": \"red\"}",
                     "colour");
             for (Map.Entry<String, String> c : cases.entrySet()) {

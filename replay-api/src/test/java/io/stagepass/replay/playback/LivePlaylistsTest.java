@@ -17,23 +17,71 @@ class LivePlaylistsTest {
         return list;
     }
 
+    private static String media(List<SegmentStored> all, boolean ended, LivePlaylists.Reach reach) {
+        return LivePlaylists.media(all, ended, reach, s -> "seg" + s.getSequence(), s -> null);
+    }
+
+    private static List<String> listed(String m3u8) {
+        return m3u8.lines().filter(l -> l.startsWith("seg")).toList();
+    }
+
     @Test
-    void whileLiveASlidingWindowOfTheNewestSegmentsWithoutAnEnd() {
-        String m3u8 = LivePlaylists.media(
-                segments(0, 1, 2, 3, 4, 5, 6, 7, 8), false, s -> "seg" + s.getSequence(), s -> null);
+    void whileLiveTheWholeLiveSoFarAsAnEventPlaylistWithoutAnEnd() {
+        String m3u8 = media(segments(0, 1, 2, 3, 4, 5, 6, 7, 8), false, LivePlaylists.Reach.WHOLE);
 
         assertThat(m3u8)
-                .contains("#EXT-X-MEDIA-SEQUENCE:3\n")
+                .contains("#EXT-X-MEDIA-SEQUENCE:0\n")
+                .contains("#EXT-X-PLAYLIST-TYPE:EVENT\n")
                 .contains("#EXT-X-TARGETDURATION:2\n")
+                .contains("#EXT-X-SERVER-CONTROL:CAN-SKIP-UNTIL=12\n")
                 .doesNotContain("#EXT-X-ENDLIST");
-        assertThat(m3u8.lines().filter(l -> l.startsWith("seg")))
-                .containsExactly("seg3", "seg4", "seg5", "seg6", "seg7", "seg8");
-        assertThat(m3u8).contains("#EXTINF:2.000000,\nseg3");
+        assertThat(listed(m3u8)).hasSize(9).startsWith("seg0").endsWith("seg8");
+        assertThat(m3u8).contains("#EXTINF:2.000000,\nseg0");
+    }
+
+    @Test
+    void aDvrWindowSlidesOverTheLastMinutesButKeepsAtLeastSixSegments() {
+        List<SegmentStored> all = new ArrayList<>();
+        for (long i = 0; i < 100; i++) {
+            all.add(SampleEvents.segment("live_1", i).build()); // 2 s each: 200 s
+        }
+        String m3u8 = media(all, false, new LivePlaylists.Reach(60_000_000, false));
+
+        assertThat(listed(m3u8)).hasSize(30).startsWith("seg70").endsWith("seg99");
+        assertThat(m3u8).contains("#EXT-X-MEDIA-SEQUENCE:70\n").doesNotContain("PLAYLIST-TYPE");
+        assertThat(listed(media(all, false, new LivePlaylists.Reach(3_000_000, false))))
+                .containsExactly("seg94", "seg95", "seg96", "seg97", "seg98", "seg99");
+    }
+
+    @Test
+    void aDeltaUpdateLeavesOutWhatLiesBeyondTheSkipBoundaryAndCountsIt() {
+        List<SegmentStored> all = new ArrayList<>(segments(0, 1, 2, 3));
+        for (long i = 5; i < 40; i++) { // a gap at 4: a discontinuity the client already has
+            all.add(SampleEvents.segment("live_1", i).build());
+        }
+        String full = media(all, false, LivePlaylists.Reach.WHOLE);
+        String delta = media(all, false, new LivePlaylists.Reach(0, true));
+
+        // 12 s from the end (6 target durations of 2 s) is 6 segments: the other 33 are left out.
+        assertThat(delta)
+                .contains("#EXT-X-VERSION:9\n")
+                .contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=33\n")
+                .contains("#EXT-X-MEDIA-SEQUENCE:0\n")
+                .doesNotContain("#EXT-X-DISCONTINUITY\n");
+        assertThat(listed(delta)).containsExactly("seg34", "seg35", "seg36", "seg37", "seg38", "seg39");
+        assertThat(listed(full)).hasSize(39);
+        assertThat(full).contains("seg3\n#EXT-X-DISCONTINUITY\n#EXTINF:2.000000,\nseg5");
+        assertThat(delta.length()).isLessThan(full.length() / 2);
+        // Once the live ended, the player gets everything whatever it asked.
+        assertThat(media(all, true, new LivePlaylists.Reach(0, true)))
+                .doesNotContain("#EXT-X-SKIP")
+                .doesNotContain("SERVER-CONTROL")
+                .endsWith("#EXT-X-ENDLIST\n");
     }
 
     @Test
     void onceEndedEverySegmentAndAnEndWithGapsAsDiscontinuities() {
-        String m3u8 = LivePlaylists.media(segments(0, 1, 3, 4), true, s -> "seg" + s.getSequence(), s -> null);
+        String m3u8 = media(segments(0, 1, 3, 4), true, new LivePlaylists.Reach(60_000_000, false));
 
         assertThat(m3u8)
                 .contains("#EXT-X-MEDIA-SEQUENCE:0\n")
@@ -44,8 +92,7 @@ class LivePlaylistsTest {
 
     @Test
     void discontinuitiesBeforeTheWindowAreCountedSoPlayersStayInStep() {
-        String m3u8 = LivePlaylists.media(
-                segments(0, 2, 3, 5, 6, 7, 8, 9, 10), false, s -> "seg" + s.getSequence(), s -> null);
+        String m3u8 = media(segments(0, 2, 3, 5, 6, 7, 8, 9, 10), false, new LivePlaylists.Reach(12_000_000, false));
 
         assertThat(m3u8).contains("#EXT-X-DISCONTINUITY-SEQUENCE:2\n").contains("#EXT-X-MEDIA-SEQUENCE:3\n");
     }

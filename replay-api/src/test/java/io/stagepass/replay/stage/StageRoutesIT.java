@@ -441,7 +441,8 @@ class StageRoutesIT {
                                 "EUR",
                                 List.of(new TicketTier("viewer", 1500L), new TicketTier("guest", 4500L)),
                                 LiveSpec.DEFAULT_REPLAY_DAYS,
-                                LiveSpec.DEFAULT_SCREENS))
+                                LiveSpec.DEFAULT_SCREENS,
+                                0))
                 .live()
                 .getLiveId();
     }
