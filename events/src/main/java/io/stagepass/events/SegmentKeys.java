@@ -15,6 +15,14 @@ public final class SegmentKeys {
         return liveId + "/" + String.format("%08d", sequence) + "." + extension;
     }
 
+    /** {@code LIVE_ID/360p/00000042.ts}: a lower rendition of the segment of that sequence. */
+    public static String rendition(String liveId, String rendition, long sequence) {
+        if (!rendition.matches("[0-9]{3,4}p")) {
+            throw new IllegalArgumentException("a rendition is named by its height, as 360p: " + rendition);
+        }
+        return liveId + "/" + rendition + "/" + media(liveId, sequence, "ts").substring(liveId.length() + 1);
+    }
+
     /**
      * {@code LIVE_ID/init-SHA256PREFIX.mp4}: an fMP4 init section is named by its content, since encoders resend the
      * same one.

@@ -2,7 +2,9 @@ package io.stagepass.jobs;
 
 import io.minio.MinioClient;
 import io.stagepass.events.Live;
+import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
+import io.stagepass.jobs.replay.LowRenditions;
 import io.stagepass.jobs.replay.ReplayService;
 import io.stagepass.jobs.replay.Retention;
 import io.stagepass.jobs.worker.TopicWorker;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The jobs process: consumes the lives catalog as a member of a consumer group (workers sharing the group share the
- * lives) and turns every ended live into its replay; on a schedule, deletes the replays whose window has closed.
+ * lives) and turns every ended live into its replay; consumes the segment facts in a group of its own and makes each
+ * segment's 360p rendition while the live streams; on a schedule, deletes the replays whose window has closed.
  */
 public final class JobsWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobsWorker.class);
@@ -43,6 +46,11 @@ public final class JobsWorker implements AutoCloseable {
                     config.kafka(), s3, publisher, config.workDir().resolve("replays"), config.fetchers()));
             resources.add(
                     new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
+            LowRenditions renditions = resources.add(new LowRenditions(
+                    config.kafka(), s3, publisher, config.workDir().resolve("renditions")));
+            resources.add(new TopicWorker<SegmentStored>(
+                            config.kafka(), config.groupId() + "-renditions", Topic.SEGMENTS, renditions::onSegment)
+                    .start());
             if (!config.retentionInterval().isZero()) {
                 Retention retention = resources.add(new Retention(config.kafka(), s3, publisher));
                 ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -17,7 +17,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_inv_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -25,6 +27,7 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
  * An opened encoder writing into one stream of a {@link Muxer}: the codecs every browser plays, H.264 through
@@ -46,6 +49,21 @@ public final class Encoder implements AutoCloseable {
      */
     public static Encoder h264(
             int width, int height, int fps, int keyframeInterval, long bitsPerSecond, boolean globalHeader) {
+        return h264(width, height, av_make_q(fps, 1), av_make_q(1, fps), keyframeInterval, bitsPerSecond, globalHeader);
+    }
+
+    /**
+     * The same, its frames timed in {@code timeBase} (a source stream's: re-encoded pictures keep their timestamps
+     * exactly) at the nominal {@code frameRate}.
+     */
+    public static Encoder h264(
+            int width,
+            int height,
+            AVRational frameRate,
+            AVRational timeBase,
+            int keyframeInterval,
+            long bitsPerSecond,
+            boolean globalHeader) {
         AVCodec codec = avcodec_find_encoder_by_name("libopenh264");
         if (codec == null) {
             throw new MediaException("the bundled FFmpeg has no libopenh264 encoder");
@@ -54,8 +72,8 @@ public final class Encoder implements AutoCloseable {
         context.width(width)
                 .height(height)
                 .pix_fmt(AV_PIX_FMT_YUV420P)
-                .time_base(av_make_q(1, fps))
-                .framerate(av_make_q(fps, 1))
+                .time_base(av_make_q(timeBase.num(), timeBase.den()))
+                .framerate(av_make_q(frameRate.num(), frameRate.den()))
                 .gop_size(keyframeInterval)
                 .max_b_frames(0)
                 .bit_rate(bitsPerSecond);
@@ -151,7 +169,8 @@ public final class Encoder implements AutoCloseable {
             }
             Av.check(result, "encode a frame");
             if (packet.duration() == 0 && context.framerate().num() > 0) {
-                packet.duration(1); // one video frame: the HLS muxer needs it to cut segments exactly
+                // one video frame: the HLS muxer needs it to cut segments exactly
+                packet.duration(Math.max(1, av_rescale_q(1, av_inv_q(context.framerate()), context.time_base())));
             }
             av_packet_rescale_ts(packet, context.time_base(), stream.time_base());
             packet.stream_index(stream.index());

@@ -99,7 +99,7 @@ public final class ReplayApiService implements AutoCloseable {
         Access access = new Access(tokens, beaconTokens, views.lives(), views.tickets(), clock);
         Screens screens = new Screens(clock);
         PlaybackRoutes playback = new PlaybackRoutes(
-                access, views.replays(), views.media(), objects, urls, screens, views.stage(), clock);
+                access, views.replays(), views.media(), objects, urls, screens, views.stage(), views.health(), clock);
         ObjectRoutes objectRoutes = new ObjectRoutes(urls, objects, config.delivery(), clock);
         PlayerPage player = new PlayerPage(access, config.ingestPublicUrl());
         Operations operations = new Operations(views.topicView());

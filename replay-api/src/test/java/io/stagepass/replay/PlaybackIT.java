@@ -8,11 +8,14 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.stagepass.events.DisputeOutcome;
+import io.stagepass.events.Ids;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.PaymentFact;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.SampleEvents;
+import io.stagepass.events.SegmentKeys;
+import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.ReplayFixture;
 import io.stagepass.platform.config.StripeSettings;
@@ -497,6 +500,69 @@ public class PlaybackIT {
         assertThat(segment.statusCode()).isEqualTo(200);
         assertThat(segment.headers().firstValue("Content-Type")).contains("video/mp2t");
         assertThat(segment.body()[0]).as("an MPEG-TS sync byte").isEqualTo((byte) 0x47);
+
+        // The jobs worker's 360p rendition (here its facts as the worker writes them; 4 could not be made): the
+        // master lists it with its resolution and codecs, its playlist counts the same segments, 4 a gap.
+        for (long sequence : new long[] {0, 1, 2, 3, 5}) {
+            byte[] bytes = ("360p of " + sequence).getBytes(StandardCharsets.UTF_8);
+            String key = SegmentKeys.rendition(streaming.liveId, "360p", sequence);
+            fixture.put(key, bytes);
+            fixture.send(
+                    Topic.SEGMENTS,
+                    SampleEvents.segment(streaming.liveId, sequence)
+                            .setEventId(Ids.derivedEventId("rendition", streaming.liveId + "/360p/" + sequence))
+                            .setObjectKey(key)
+                            .setByteSize(100_000)
+                            .setSha256(StreamKeys.sha256(bytes))
+                            .setRendition("360p")
+                            .setWidth(640)
+                            .setHeight(360)
+                            .setCodecs("avc1.42c01e,mp4a.40.2")
+                            .build());
+        }
+        // The source's resolution, as ingest measures it: without it a player would drop the source as audio-only.
+        fixture.send(
+                Topic.STREAM_HEALTH,
+                SampleEvents.streamHealth(streaming.liveId)
+                        .setWidth(1280)
+                        .setHeight(720)
+                        .build());
+        String twoLevels = Await.expect(
+                "the 360p rendition in the master playlist",
+                DEADLINE,
+                () -> get(master(streaming.liveId), token).body(),
+                body -> body.contains("RESOLUTION=640x360"));
+        assertThat(twoLevels.lines().filter(l -> l.startsWith("#EXT-X-STREAM-INF:")))
+                .hasSize(2)
+                .first()
+                .asString()
+                .endsWith(",RESOLUTION=1280x720");
+        assertThat(twoLevels.lines().filter(l -> l.startsWith("#EXT-X-STREAM-INF:")))
+                .last()
+                .isEqualTo("#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=640x360,CODECS=\"avc1.42c01e,mp4a.40.2\"");
+        String lowUrl = twoLevels
+                .lines()
+                .filter(l -> l.startsWith("/v1/") && l.contains("rendition=360p"))
+                .findFirst()
+                .orElseThrow();
+        String low = HTTP.send(HttpRequest.newBuilder(url(lowUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        List<String> lowSegments = low.lines().filter(l -> l.startsWith("/v1/")).toList();
+        assertThat(lowSegments).hasSize(6);
+        assertThat(lowSegments.subList(0, 4)).allMatch(l -> l.contains("/360p/"));
+        assertThat(low)
+                .contains("#EXT-X-MEDIA-SEQUENCE:0")
+                .contains("#EXT-X-GAP\n#EXTINF:2.000000,\n" + segments.get(4).replaceAll("\\?.*", ""));
+        assertThat(lowSegments.get(5)).contains("/360p/00000005.ts");
+        HttpResponse<byte[]> lowBytes = HTTP.send(
+                HttpRequest.newBuilder(url(lowSegments.get(0))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(new String(lowBytes.body(), StandardCharsets.UTF_8)).isEqualTo("360p of 0");
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(url(lowUrl.replace("rendition=360p", "rendition=144p")))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
 
         streaming.end();
         String ended = Await.expect(

@@ -48,6 +48,9 @@ final class SegmentEvents {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
                     SegmentStored stored = codec.decode(record.value());
+                    if (stored.getRendition() != null) {
+                        continue; // the jobs worker's 360p of a segment, not ingest's fact
+                    }
                     result.eventSeen(keyByLive.get(stored.getLiveId()), stored.getSequence(), now);
                 }
             }

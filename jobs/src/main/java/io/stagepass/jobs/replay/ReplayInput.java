@@ -51,8 +51,8 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
         Map<String, Segment> inits = new TreeMap<>();
         TreeMap<Long, Long> gapFacts = new TreeMap<>();
         for (SegmentStored fact : facts) {
-            if (!fact.getLiveId().equals(liveId)) {
-                continue;
+            if (!fact.getLiveId().equals(liveId) || fact.getRendition() != null) {
+                continue; // the 360p rendition's facts: its own segments, packaged apart
             }
             if (fact.getType() == SegmentEventType.GAP) {
                 gapFacts.merge(fact.getSequence(), fact.getGapLength() == null ? 1 : fact.getGapLength(), Math::max);

@@ -72,10 +72,15 @@ final class ReplayStore {
 
     /** Writes a file of the package; returns the SHA-256 of the bytes sent (hashed on the way, not read twice). */
     String upload(Path file, String key, String contentType) throws Exception {
+        return upload(Bucket.REPLAYS, file, key, contentType);
+    }
+
+    /** Writes a file to a bucket (a rendition's segment goes beside the source's); returns its SHA-256. */
+    String upload(Bucket bucket, Path file, String key, String contentType) throws Exception {
         return retry.call("upload " + key, ReplayStore::retriable, () -> {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {
-                s3.putObject(PutObjectArgs.builder().bucket(Bucket.REPLAYS.bucketName()).object(key).stream(
+                s3.putObject(PutObjectArgs.builder().bucket(bucket.bucketName()).object(key).stream(
                                 in, Files.size(file), PART_BYTES)
                         .contentType(contentType)
                         .build());

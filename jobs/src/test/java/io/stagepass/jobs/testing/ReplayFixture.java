@@ -19,6 +19,7 @@ import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentEventType;
 import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamHealth;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.JobsConfig;
@@ -89,6 +90,11 @@ public final class ReplayFixture implements AutoCloseable {
 
     /** Media for a live: {@code seconds} of the generated pattern in 2 s segments, TS or fMP4, in its own folder. */
     public Path media(String name, int seconds, boolean fmp4) {
+        return media(name, fmp4, GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
+    }
+
+    /** The same, of the generated live {@code spec} describes (720p: {@code GeneratedLive.Spec.hd}). */
+    public Path media(String name, boolean fmp4, GeneratedLive.Spec spec) {
         Path media = dir.resolve("media-" + name);
         try {
             Files.createDirectories(media);
@@ -106,11 +112,7 @@ public final class ReplayFixture implements AutoCloseable {
             options.put("hls_segment_type", "fmp4");
             options.put("hls_fmp4_init_filename", "init.mp4");
         }
-        GeneratedLive.write(
-                "hls",
-                media.resolve("index.m3u8").toString(),
-                options,
-                GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
+        GeneratedLive.write("hls", media.resolve("index.m3u8").toString(), options, spec);
         return media;
     }
 
@@ -123,6 +125,7 @@ public final class ReplayFixture implements AutoCloseable {
         final Map<Long, byte[]> replaced = new HashMap<>();
         final Map<Long, byte[]> storedAs = new HashMap<>();
         int replayDays = 30;
+        boolean lowRendition = true;
         Instant endedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Live ended;
 
@@ -149,6 +152,12 @@ public final class ReplayFixture implements AutoCloseable {
             return this;
         }
 
+        /** Whether the live asks for the 360p rendition (the default does). */
+        public LiveBuilder lowRendition(boolean wanted) {
+            lowRendition = wanted;
+            return this;
+        }
+
         public LiveBuilder replayDays(int days) {
             replayDays = days;
             return this;
@@ -171,6 +180,7 @@ public final class ReplayFixture implements AutoCloseable {
             String creator = "creator_fixture";
             Live scheduled = SampleEvents.live(liveId, creator)
                     .setReplayWindowDays(replayDays)
+                    .setLowRendition(lowRendition)
                     .setStreamKeySha256(StreamKeys.sha256("k"))
                     .build();
             Instant startedAt = endedAt.minusSeconds(60);
@@ -267,7 +277,11 @@ public final class ReplayFixture implements AutoCloseable {
     public void send(Topic topic, SpecificRecord event) throws Exception {
         String key = event instanceof Live live
                 ? live.getLiveId()
-                : event instanceof PaymentFact fact ? fact.getLiveId() : ((SegmentStored) event).getLiveId();
+                : event instanceof PaymentFact fact
+                        ? fact.getLiveId()
+                        : event instanceof StreamHealth health
+                                ? health.getLiveId()
+                                : ((SegmentStored) event).getLiveId();
         publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
     }
 
@@ -285,6 +299,26 @@ public final class ReplayFixture implements AutoCloseable {
                     .filter(r -> liveId.equals(r.key()))
                     .map(r -> codec.decode(r.value()))
                     .toList();
+        }
+    }
+
+    /** Every segment fact of the live, in order (ingest's and the worker's renditions). */
+    public List<SegmentStored> segmentFacts(String liveId) {
+        EventCodec<SegmentStored> codec = EventCodec.of(SegmentStored.class);
+        try (TopicReader reader = new TopicReader(kafka.settings())) {
+            return reader.readFrom(Topic.SEGMENTS, Map.of(), Duration.ofSeconds(30)).stream()
+                    .filter(r -> liveId.equals(r.key()))
+                    .map(r -> codec.decode(r.value()))
+                    .toList();
+        }
+    }
+
+    public byte[] segmentObject(String key) throws Exception {
+        try (InputStream in = client.getObject(GetObjectArgs.builder()
+                .bucket(Bucket.SEGMENTS.bucketName())
+                .object(key)
+                .build())) {
+            return in.readAllBytes();
         }
     }
 

@@ -163,12 +163,12 @@ class PlaybackEndToEndIT {
         String ticket = buyer.buy(liveId, "dvr-viewer@example.com").id();
         String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
         String watch = api.links().watch(liveId, token);
-        // A live that has been running for 70 s when the test looks at it, and goes on in real time.
+        // A 720p live that has been running for 70 s when the test looks at it, and goes on in real time.
         AtomicBoolean stop = new AtomicBoolean();
         Thread encoder = new Thread(
                 () -> GeneratedLive.pushHls(
                         ingest.pushUrl(live.streamKey(), "index.m3u8"),
-                        GeneratedLive.Spec.demo(Duration.ofMinutes(5)).inRealTimeAfter(Duration.ofSeconds(70)),
+                        GeneratedLive.Spec.hd(Duration.ofMinutes(5)).inRealTimeAfter(Duration.ofSeconds(70)),
                         stop::get),
                 "dvr-encoder");
         encoder.start();
@@ -188,6 +188,11 @@ class PlaybackEndToEndIT {
                     DEADLINE,
                     () -> get(liveUrl).body(),
                     body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 35);
+            System.out.println("DVR: the live's master playlist now:\n"
+                    + get("/v1/lives/" + liveId + "/master.m3u8?token=" + token + "&screen=e2e-dvr-poll")
+                            .body()
+                            .replaceAll("token=[^&\\s]+", "token=...")
+                            .replace(liveId, "live_..."));
             String full = get(liveUrl).body();
             String delta = get(liveUrl + "&_HLS_skip=YES").body();
             long listed = full.lines().filter(l -> l.startsWith("/v1/")).count();
@@ -204,6 +209,10 @@ class PlaybackEndToEndIT {
                             > 60);
             assertThat((String) browser.script("return window.stagepass.info.mode"))
                     .isEqualTo("live");
+            // Two renditions: the source and the 360p the jobs worker makes of each segment as it arrives.
+            assertThat((List<Object>) browser.script(
+                            "return window.stagepass.hls.levels.map(l => l.height).sort((a, b) => a - b)"))
+                    .containsExactly((Object) 360L, 720L);
             assertThat((Boolean)
                             browser.script("return document.getElementById('go-live').classList.contains('at-edge')"))
                     .as("LIVE lit at the edge")
@@ -233,6 +242,15 @@ class PlaybackEndToEndIT {
                     .as("distinct colours of the screenshot")
                     .isGreaterThan(50);
 
+            // The 360p rendition plays in the browser: pinned to it, the picture is 640x360.
+            browser.script(
+                    "const h = window.stagepass.hls; h.currentLevel = h.levels.findIndex(l => l.height === 360);");
+            Await.expect(
+                    "the 360p rendition on screen",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.getElementById('video').videoHeight")).intValue()
+                            == 360);
+            browser.script("window.stagepass.hls.currentLevel = -1;"); // back to choosing by bandwidth
             browser.script("document.getElementById('go-live').click();");
             Await.expect(
                     "LIVE back at the edge",

@@ -180,6 +180,7 @@ public final class Catalog {
                 .setReplayWindowDays(spec.replayWindowDays())
                 .setScreensPerTicket(spec.screensPerTicket())
                 .setDvrWindowMinutes(spec.dvrWindowMinutes())
+                .setLowRendition(spec.lowRendition())
                 .build();
         return new Scheduled(live, streamKey, write(Topic.LIVES, live.getLiveId(), live));
     }
@@ -201,6 +202,7 @@ public final class Catalog {
                 .setReplayWindowDays(spec.replayWindowDays())
                 .setScreensPerTicket(spec.screensPerTicket())
                 .setDvrWindowMinutes(spec.dvrWindowMinutes())
+                .setLowRendition(spec.lowRendition())
                 .build();
         return new Scheduled(live, null, write(Topic.LIVES, live.getLiveId(), live));
     }

@@ -235,6 +235,7 @@ public final class CreatorRoutes {
         body.put("replayWindowDays", live.getReplayWindowDays());
         body.put("screensPerTicket", live.getScreensPerTicket());
         body.put("dvrWindowMinutes", live.getDvrWindowMinutes());
+        body.put("lowRendition", live.getLowRendition());
         body.put("ticketPage", links.ticketPage(live.getLiveId()));
         body.put("dashboard", links.dashboard(live.getLiveId()));
         return body;

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param replayWindowDays how long ticket holders may watch the replay after the live ends (1 to 365)
  * @param screensPerTicket how many screens one ticket may play on at once (1 to 10, default 2)
  * @param dvrWindowMinutes how far back ticket holders may scrub while the live runs (0: the whole live, default)
+ * @param lowRendition whether a 360p rendition is made while the live streams (default true)
  */
 public record LiveSpec(
         String title,
@@ -37,7 +38,8 @@ public record LiveSpec(
         List<TicketTier> tiers,
         int replayWindowDays,
         int screensPerTicket,
-        int dvrWindowMinutes) {
+        int dvrWindowMinutes,
+        boolean lowRendition) {
     public static final int DEFAULT_SCREENS = 2;
     public static final int MAX_SCREENS = 10;
     /** The longest DVR window a creator may choose (12 hours); 0 means the whole live. */
@@ -60,7 +62,8 @@ public record LiveSpec(
             "tiers",
             "replayWindowDays",
             "screensPerTicket",
-            "dvrWindowMinutes");
+            "dvrWindowMinutes",
+            "lowRendition");
 
     /** A new live from a JSON body: title, currency and tiers are required. */
     public static LiveSpec create(JsonNode body, Clock clock) {
@@ -82,8 +85,8 @@ public record LiveSpec(
             int replayWindowDays,
             Clock clock) {
         Map<String, String> problems = new LinkedHashMap<>();
-        LiveSpec spec =
-                new LiveSpec(title, description, scheduledStart, currency, tiers, replayWindowDays, DEFAULT_SCREENS, 0);
+        LiveSpec spec = new LiveSpec(
+                title, description, scheduledStart, currency, tiers, replayWindowDays, DEFAULT_SCREENS, 0, true);
         spec.check(problems, clock, true);
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -110,6 +113,7 @@ public record LiveSpec(
         int replayDays = current == null ? DEFAULT_REPLAY_DAYS : current.getReplayWindowDays();
         int screens = current == null ? DEFAULT_SCREENS : current.getScreensPerTicket();
         int dvrMinutes = current == null ? 0 : current.getDvrWindowMinutes();
+        boolean lowRendition = current == null || current.getLowRendition();
 
         if (body.has("title")) {
             title = text(body, "title", problems);
@@ -169,7 +173,16 @@ public record LiveSpec(
                 dvrMinutes = node.asInt();
             }
         }
-        LiveSpec spec = new LiveSpec(title, description, start, currency, tiers, replayDays, screens, dvrMinutes);
+        if (body.has("lowRendition")) {
+            JsonNode node = body.get("lowRendition");
+            if (!node.isBoolean()) {
+                problems.put("lowRendition", "true or false");
+            } else {
+                lowRendition = node.asBoolean();
+            }
+        }
+        LiveSpec spec =
+                new LiveSpec(title, description, start, currency, tiers, replayDays, screens, dvrMinutes, lowRendition);
         spec.check(problems, clock, current == null || body.has("scheduledStart"));
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
@@ -246,7 +259,8 @@ public record LiveSpec(
                 List.copyOf(tiers),
                 replayWindowDays,
                 screensPerTicket,
-                dvrWindowMinutes);
+                dvrWindowMinutes,
+                lowRendition);
     }
 
     private static String text(JsonNode body, String field, Map<String, String> problems) {

@@ -4,6 +4,7 @@ import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentStored;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,20 @@ final class LivePlaylists {
             Reach reach,
             Function<SegmentStored, String> url,
             Function<SegmentStored, String> initUrl) {
+        return media(all, ended, reach, url, initUrl, segment -> false);
+    }
+
+    /**
+     * The same, for a rendition: {@code all} are the source's segments, {@code url} names the rendition's, and a
+     * segment {@code gap} says has none is an {@code #EXT-X-GAP} (a player takes it from another rendition).
+     */
+    static String media(
+            List<SegmentStored> all,
+            boolean ended,
+            Reach reach,
+            Function<SegmentStored, String> url,
+            Function<SegmentStored, String> initUrl,
+            java.util.function.Predicate<SegmentStored> gap) {
         int first = ended ? 0 : first(all, reach.dvrWindowMicros());
         int discontinuitiesBefore = 0;
         for (int i = 1; i <= first && i < all.size(); i++) {
@@ -90,6 +105,9 @@ final class LivePlaylists {
                     init = map;
                 }
             }
+            if (gap.test(segment)) {
+                m3u8.append("#EXT-X-GAP\n");
+            }
             m3u8.append("#EXTINF:")
                     .append(BigDecimal.valueOf(duration(segment), 6).toPlainString())
                     .append(",\n");
@@ -125,13 +143,73 @@ final class LivePlaylists {
         return window.size() - kept;
     }
 
-    /** A one-variant master playlist naming the live's media playlist, with the peak bit rate of the window. */
+    /** One lower rendition of a live: its segments by source sequence, and its media playlist's URL. */
+    record Rendition(String name, NavigableMap<Long, SegmentStored> segments, String mediaUrl) {}
+
+    /**
+     * The master playlist: the source (the peak bit rate of its newest segments, and its {@code sourceResolution} as
+     * ingest measured it), then each lower rendition that has segments, with its peak bit rate, {@code RESOLUTION} and
+     * {@code CODECS} as the worker that made it read them. While the source's resolution is not known, the source alone:
+     * players drop a variant without resolution or codecs as audio-only once another one has them.
+     */
+    static String master(
+            List<SegmentStored> all, String mediaUrl, String sourceResolution, List<Rendition> renditions) {
+        StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n");
+        m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak(all));
+        if (sourceResolution != null) {
+            m3u8.append(",RESOLUTION=").append(sourceResolution);
+        }
+        m3u8.append('\n').append(mediaUrl).append('\n');
+        for (Rendition rendition : renditions) {
+            if (rendition.segments().isEmpty() || sourceResolution == null) {
+                continue;
+            }
+            SegmentStored latest = rendition.segments().lastEntry().getValue();
+            m3u8.append("#EXT-X-STREAM-INF:BANDWIDTH=")
+                    .append(peak(List.copyOf(rendition.segments().values())));
+            if (latest.getWidth() != null && latest.getHeight() != null) {
+                m3u8.append(",RESOLUTION=")
+                        .append(latest.getWidth())
+                        .append('x')
+                        .append(latest.getHeight());
+            }
+            if (latest.getCodecs() != null) {
+                m3u8.append(",CODECS=\"").append(latest.getCodecs()).append('"');
+            }
+            m3u8.append('\n').append(rendition.mediaUrl()).append('\n');
+        }
+        return m3u8.toString();
+    }
+
+    /** A one-variant master playlist naming the live's media playlist. */
     static String master(List<SegmentStored> all, String mediaUrl) {
+        return master(all, mediaUrl, null, List.of());
+    }
+
+    /** Peak bits per second over the newest {@link #WINDOW} segments (at least 1). */
+    private static long peak(List<SegmentStored> all) {
         long peak = 0;
         for (SegmentStored segment : all.subList(Math.max(0, all.size() - WINDOW), all.size())) {
             peak = Math.max(peak, segment.getByteSize() * 8 * 1_000_000 / Math.max(1, duration(segment)));
         }
-        return "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=" + Math.max(peak, 1) + "\n" + mediaUrl + "\n";
+        return Math.max(peak, 1);
+    }
+
+    /**
+     * The source segments a rendition's playlist lists: up to the newest one the rendition has (the worker makes each a
+     * moment after ingest stored it), so that both playlists count the same segments by the same media sequence.
+     */
+    static List<SegmentStored> renditionSlots(
+            List<SegmentStored> all, NavigableMap<Long, SegmentStored> made, boolean ended) {
+        if (ended || made.isEmpty()) {
+            return ended ? all : List.of();
+        }
+        long newest = made.lastKey();
+        int end = 0;
+        while (end < all.size() && all.get(end).getSequence() <= newest) {
+            end++;
+        }
+        return all.subList(0, end);
     }
 
     static boolean discontinuity(SegmentStored previous, SegmentStored next) {

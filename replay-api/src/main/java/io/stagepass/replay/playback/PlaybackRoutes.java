@@ -10,6 +10,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentStored;
+import io.stagepass.replay.views.Health;
 import io.stagepass.replay.views.LiveMedia;
 import io.stagepass.replay.views.Media;
 import io.stagepass.replay.views.Replays;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 
 /**
@@ -46,6 +48,7 @@ public final class PlaybackRoutes {
     private final SignedUrls urls;
     private final Screens screens;
     private final Clock clock;
+    private final Health health;
     private final StageAppearances stage;
 
     public PlaybackRoutes(
@@ -56,7 +59,9 @@ public final class PlaybackRoutes {
             SignedUrls urls,
             Screens screens,
             StageAppearances stage,
+            Health health,
             Clock clock) {
+        this.health = health;
         this.screens = screens;
         this.stage = stage;
         this.access = access;
@@ -109,7 +114,19 @@ public final class PlaybackRoutes {
             body = ReplayPlaylists.rewrite(
                     master, uri -> "/v1/lives/" + liveId + "/replay/" + state.replayVersion() + "/" + uri + token);
         } else {
-            body = LivePlaylists.master(segments(liveId), "/v1/lives/" + liveId + "/live.m3u8" + token);
+            String media = "/v1/lives/" + liveId + "/live.m3u8" + token;
+            List<LivePlaylists.Rendition> renditions = this.media
+                    .of(liveId)
+                    .map(stored -> stored.renditions().stream()
+                            .map(name -> new LivePlaylists.Rendition(
+                                    name, stored.rendition(name), media + "&rendition=" + name))
+                            .toList())
+                    .orElse(List.of());
+            String resolution = health.of(liveId)
+                    .filter(h -> h.getWidth() != null && h.getHeight() != null)
+                    .map(h -> h.getWidth() + "x" + h.getHeight())
+                    .orElse(null);
+            body = LivePlaylists.master(segments(liveId), media, resolution, renditions);
         }
         playlist(ctx, state, body);
     }
@@ -124,20 +141,34 @@ public final class PlaybackRoutes {
         List<SegmentStored> all = stored.segments(0);
         boolean ended = viewer.live().getType() == LiveEventType.ENDED;
         Instant now = clock.instant();
+        String rendition = ctx.queryParam("rendition");
+        NavigableMap<Long, SegmentStored> made = null;
+        if (rendition != null) {
+            if (!stored.renditions().contains(rendition)) {
+                throw new NotFoundResponse("the live has no rendition '" + rendition + "'");
+            }
+            made = stored.rendition(rendition);
+            all = LivePlaylists.renditionSlots(all, made, ended);
+        }
         // A delta update (_HLS_skip=YES, RFC 8216bis 6.2.5.1) is what hls.js asks for on each reload once the playlist
         // says CAN-SKIP-UNTIL; v2 (skip date ranges too) is answered the same: a live has none.
         String skip = ctx.queryParam("_HLS_skip");
         LivePlaylists.Reach reach = new LivePlaylists.Reach(
                 viewer.live().getDvrWindowMinutes() * 60_000_000L, "YES".equals(skip) || "v2".equals(skip));
+        NavigableMap<Long, SegmentStored> lower = made;
         String body = LivePlaylists.media(
                 all,
                 ended,
                 reach,
-                segment -> sign("segments", segment.getObjectKey(), liveId, viewer.ticketId(), now),
+                segment -> {
+                    SegmentStored own = lower == null ? segment : lower.getOrDefault(segment.getSequence(), segment);
+                    return sign("segments", own.getObjectKey(), liveId, viewer.ticketId(), now);
+                },
                 segment -> {
                     SegmentStored init = stored.initFor(segment);
                     return init == null ? null : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
-                });
+                },
+                segment -> lower != null && !lower.containsKey(segment.getSequence()));
         playlist(ctx, state(viewer.live()), body);
     }
 

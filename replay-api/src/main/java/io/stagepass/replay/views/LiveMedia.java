@@ -6,16 +6,27 @@ import io.stagepass.events.SegmentStored;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
-/** What ingest has stored of one live so far: its media segments by sequence, its fMP4 init sections, its gaps. */
+/**
+ * What ingest has stored of one live so far: its media segments by sequence, its fMP4 init sections, its gaps; and the
+ * lower renditions the jobs worker made of its segments, by rendition and sequence.
+ */
 public final class LiveMedia {
     private final TreeMap<Long, SegmentStored> segments = new TreeMap<>();
     private final TreeMap<Long, SegmentStored> inits = new TreeMap<>();
     private final TreeMap<Long, Long> gaps = new TreeMap<>();
+    private final TreeMap<String, TreeMap<Long, SegmentStored>> renditions = new TreeMap<>();
 
     synchronized void add(SegmentStored fact) {
-        if (fact.getType() == SegmentEventType.GAP) {
+        if (fact.getRendition() != null) {
+            if (fact.getType() == SegmentEventType.STORED) {
+                renditions
+                        .computeIfAbsent(fact.getRendition(), r -> new TreeMap<>())
+                        .putIfAbsent(fact.getSequence(), fact);
+            }
+        } else if (fact.getType() == SegmentEventType.GAP) {
             gaps.put(fact.getSequence(), fact.getGapLength() == null ? 1 : fact.getGapLength());
         } else if (fact.getContainer() == SegmentContainer.FMP4_INIT) {
             inits.put(fact.getSequence(), fact);
@@ -36,6 +47,17 @@ public final class LiveMedia {
     public synchronized SegmentStored initFor(SegmentStored segment) {
         Map.Entry<Long, SegmentStored> init = inits.floorEntry(segment.getSequence());
         return segment.getContainer() == SegmentContainer.MPEG_TS || init == null ? null : init.getValue();
+    }
+
+    /** The segments of a lower rendition made so far, by the sequence of the source segment each was made from. */
+    public synchronized NavigableMap<Long, SegmentStored> rendition(String rendition) {
+        TreeMap<Long, SegmentStored> made = renditions.get(rendition);
+        return made == null ? new TreeMap<>() : new TreeMap<>(made);
+    }
+
+    /** The names of the lower renditions this live has ({@code 360p}). */
+    public synchronized List<String> renditions() {
+        return List.copyOf(renditions.keySet());
     }
 
     public synchronized SegmentStored segment(long sequence) {

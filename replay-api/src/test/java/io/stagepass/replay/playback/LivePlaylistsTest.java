@@ -96,4 +96,49 @@ class LivePlaylistsTest {
 
         assertThat(m3u8).contains("#EXT-X-DISCONTINUITY-SEQUENCE:2\n").contains("#EXT-X-MEDIA-SEQUENCE:3\n");
     }
+
+    @Test
+    void aRenditionListsTheSourcesSegmentsUpToItsNewestWithAGapWhereItHasNone() {
+        List<SegmentStored> all = segments(0, 1, 2, 3, 4, 5);
+        java.util.TreeMap<Long, SegmentStored> made = new java.util.TreeMap<>();
+        for (long sequence : new long[] {0, 1, 3}) {
+            made.put(
+                    sequence,
+                    SampleEvents.segment("live_1", sequence)
+                            .setRendition("360p")
+                            .setObjectKey("live_1/360p/" + sequence)
+                            .setWidth(640)
+                            .setHeight(360)
+                            .setCodecs("avc1.42c01e,mp4a.40.2")
+                            .build());
+        }
+        List<SegmentStored> slots = LivePlaylists.renditionSlots(all, made, false);
+        String m3u8 = LivePlaylists.media(
+                slots,
+                false,
+                LivePlaylists.Reach.WHOLE,
+                s -> made.containsKey(s.getSequence()) ? "low" + s.getSequence() : "seg" + s.getSequence(),
+                s -> null,
+                s -> !made.containsKey(s.getSequence()));
+
+        // Up to 3, the newest it has (4 and 5 are still being made); 2 is a gap, taken from another rendition.
+        assertThat(m3u8.lines().filter(l -> l.startsWith("low") || l.startsWith("seg")))
+                .containsExactly("low0", "low1", "seg2", "low3");
+        assertThat(m3u8).contains("#EXT-X-GAP\n#EXTINF:2.000000,\nseg2\n").contains("#EXT-X-MEDIA-SEQUENCE:0\n");
+        assertThat(LivePlaylists.renditionSlots(all, made, true)).hasSize(6);
+        assertThat(LivePlaylists.renditionSlots(all, new java.util.TreeMap<>(), false))
+                .isEmpty();
+
+        List<LivePlaylists.Rendition> renditions =
+                List.of(new LivePlaylists.Rendition("360p", made, "/live.m3u8?rendition=360p"));
+        assertThat(LivePlaylists.master(all, "/live.m3u8", null, renditions))
+                .as("the source's resolution unknown yet: the source alone")
+                .isEqualTo("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:BANDWIDTH=752000\n/live.m3u8\n");
+        String master = LivePlaylists.master(all, "/live.m3u8", "1280x720", renditions);
+        assertThat(master)
+                .isEqualTo("#EXTM3U\n#EXT-X-VERSION:7\n"
+                        + "#EXT-X-STREAM-INF:BANDWIDTH=752000,RESOLUTION=1280x720\n/live.m3u8\n"
+                        + "#EXT-X-STREAM-INF:BANDWIDTH=752000,RESOLUTION=640x360,CODECS=\"avc1.42c01e,mp4a.40.2\"\n"
+                        + "/live.m3u8?rendition=360p\n");
+    }
 }

@@ -442,7 +442,8 @@ class StageRoutesIT {
                                 List.of(new TicketTier("viewer", 1500L), new TicketTier("guest", 4500L)),
                                 LiveSpec.DEFAULT_REPLAY_DAYS,
                                 LiveSpec.DEFAULT_SCREENS,
-                                0))
+                                0,
+                                true))
                 .live()
                 .getLiveId();
     }

@@ -110,7 +110,7 @@ public final class LiveOutputs implements AutoCloseable {
             }
             case SEGMENTS -> {
                 SegmentStored segment = segmentCodec.decode(record.value());
-                if (segment.getType() == SegmentEventType.STORED) {
+                if (segment.getType() == SegmentEventType.STORED && segment.getRendition() == null) {
                     segments.put(segment.getSequence(), segment);
                 }
             }

@@ -1,0 +1,147 @@
+package io.stagepass.jobs.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SegmentStored;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.events.Topic;
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.media.Demuxer;
+import io.stagepass.media.GeneratedLive;
+import io.stagepass.platform.kafka.KafkaClients;
+import io.stagepass.platform.lifecycle.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The jobs worker makes a 360p rendition of each segment while the live streams, on the embedded stack. */
+class LowRenditionsIT {
+    private static final int SECONDS = 8;
+
+    @TempDir
+    static Path dir;
+
+    static ReplayFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = new ReplayFixture(dir);
+        fixture.startWorker();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fixture.close();
+    }
+
+    private static List<SegmentStored> renditions(String liveId) {
+        return fixture.segmentFacts(liveId).stream()
+                .filter(f -> f.getRendition() != null)
+                .toList();
+    }
+
+    @Test
+    void eachSegmentOfA720pLiveGetsA360pRenditionWithItsTimestampsWhileItStreams() throws Exception {
+        Path media = fixture.media("hd", false, GeneratedLive.Spec.hd(Duration.ofSeconds(SECONDS)));
+        ReplayFixture.LiveBuilder hd = fixture.live(media, false);
+        ReplayFixture.LiveBuilder declined = fixture.live(
+                        fixture.media("declined", false, GeneratedLive.Spec.hd(Duration.ofSeconds(4))), false)
+                .lowRendition(false);
+        declined.start();
+        String liveId = hd.start(); // still streaming: no ENDED yet
+
+        List<SegmentStored> made = Await.expect(
+                "a 360p segment for each of the live's " + SECONDS / 2,
+                ReplayFixture.DEADLINE,
+                () -> renditions(liveId),
+                list -> list.size() >= SECONDS / 2);
+        List<SegmentStored> sources = fixture.segmentFacts(liveId).stream()
+                .filter(f -> f.getRendition() == null)
+                .toList();
+        assertThat(made).extracting(SegmentStored::getSequence).containsExactly(0L, 1L, 2L, 3L);
+        for (SegmentStored rendition : made) {
+            SegmentStored source = sources.get((int) rendition.getSequence());
+            assertThat(rendition.getRendition()).isEqualTo("360p");
+            assertThat(rendition.getWidth()).isEqualTo(640);
+            assertThat(rendition.getHeight()).isEqualTo(360);
+            assertThat(rendition.getCodecs()).startsWith("avc1.42").endsWith(",mp4a.40.2");
+            assertThat(rendition.getObjectKey()).isEqualTo(liveId + "/360p/0000000" + rendition.getSequence() + ".ts");
+            assertThat(rendition.getDurationMicros()).isEqualTo(source.getDurationMicros());
+            byte[] bytes = fixture.segmentObject(rendition.getObjectKey());
+            assertThat(StreamKeys.sha256(bytes)).isEqualTo(rendition.getSha256());
+            assertThat((long) bytes.length).isEqualTo(rendition.getByteSize());
+            assertThat(rendition.getByteSize()).isLessThan(source.getByteSize());
+
+            Path lower = dir.resolve("360p-" + rendition.getSequence() + ".ts");
+            Files.write(lower, bytes);
+            Path original = dir.resolve("source-" + rendition.getSequence() + ".ts");
+            Files.write(original, fixture.segmentObject(source.getObjectKey()));
+            if (FfmpegCli.available()) {
+                assertThat(FfmpegCli.probeWarnings(lower))
+                        .as("ffprobe on the 360p segment")
+                        .isEmpty();
+                Map<String, Long> packets = FfmpegCli.packetsByCodec(lower);
+                assertThat(packets)
+                        .containsEntry("aac", FfmpegCli.packetsByCodec(original).get("aac"));
+                assertThat(packets.get("h264"))
+                        .isEqualTo(FfmpegCli.packetsByCodec(original).get("h264"));
+            }
+            // Same timeline as the source: a player switches renditions at any segment without a jump.
+            assertThat(firstPictureMicros(lower)).isEqualTo(firstPictureMicros(original));
+        }
+
+        // The replay is made of the source's segments only.
+        hd.end();
+        ReplayStatus ready = fixture.awaitFinal(liveId);
+        assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+        assertThat(ready.getSegments()).isEqualTo(SECONDS / 2);
+        // The live that declined it got none, once the worker's group has committed past all of its segments.
+        try (Admin admin = KafkaClients.admin(fixture.kafka.settings());
+                KafkaConsumer<String, byte[]> reader = KafkaClients.assignedReader(fixture.kafka.settings())) {
+            TopicPartition partition = KafkaClients.partitionOf(reader, Topic.SEGMENTS, declined.liveId);
+            long end = reader.endOffsets(List.of(partition)).get(partition);
+            Await.expect(
+                    "the renditions group past the declined live's segments",
+                    ReplayFixture.DEADLINE,
+                    () -> {
+                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(
+                                        fixture.config().groupId() + "-renditions")
+                                .partitionsToOffsetAndMetadata()
+                                .get()
+                                .get(partition);
+                        return committed == null ? -1L : committed.offset();
+                    },
+                    offset -> offset >= end);
+        }
+        assertThat(fixture.segmentFacts(declined.liveId)).hasSize(2).allMatch(f -> f.getRendition() == null);
+    }
+
+    /** The presentation time of the first video packet, in microseconds. */
+    private static long firstPictureMicros(Path segment) {
+        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", true)) {
+            int video = in.videoStream();
+            for (AVPacket packet = in.next(); packet != null; packet = in.next()) {
+                if (packet.stream_index() == video) {
+                    return av_rescale_q(packet.pts(), in.stream(video).time_base(), av_make_q(1, 1_000_000));
+                }
+            }
+        }
+        throw new AssertionError("no video packet in " + segment);
+    }
+}
