@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,7 +72,7 @@ public final class Packager {
             String posterKey,
             String thumbnailsKey,
             List<String> spriteKeys,
-            ReplayRendition rendition,
+            List<ReplayRendition> renditions,
             long durationMillis,
             long sizeBytes,
             List<ReplayGap> gaps,
@@ -82,6 +83,13 @@ public final class Packager {
 
     /** A segment ready to remux, or the reason it cannot be. */
     private record Fetched(ReplayInput.Segment segment, Path file, Path init, String skipped) {}
+
+    /** One segment the source's remux packaged: whether it began a run, and that run's shift onto the timeline. */
+    record Step(long sequence, boolean newRun, long shiftMicros) {}
+
+    /** A lower rendition remuxed along the source's steps. */
+    private record RenditionRemuxed(
+            String name, List<Playlists.Run> runs, String codecs, int width, int height, String frameRate) {}
 
     public Result build(ReplayInput input, int version, Progress progress) throws Exception {
         if (input.segments().isEmpty()) {
@@ -110,9 +118,14 @@ public final class Packager {
             }
             long start = System.nanoTime();
             Remuxed remuxed = remux(input, fetched, out, progress);
+            List<RenditionRemuxed> renditions = new ArrayList<>();
+            for (String name : input.renditions().keySet()) {
+                progress.report("remuxing " + name, 70);
+                remuxRendition(input, name, remuxed.steps(), in, out, fetchers).ifPresent(renditions::add);
+            }
             long remuxedAt = System.nanoTime();
             progress.report("uploading", 70);
-            Result result = upload(input, version, out, remuxed, progress);
+            Result result = upload(input, version, out, remuxed, renditions, progress);
             LOG.info(
                     "live {}: v{} fetched and remuxed in {} ms, uploaded {} MB in {} ms",
                     input.liveId(),
@@ -160,7 +173,8 @@ public final class Packager {
             List<Playlists.Tile> tiles,
             List<Long> discontinuities,
             List<ReplaySkip> skipped,
-            int segments) {}
+            int segments,
+            List<Step> steps) {}
 
     private Remuxed remux(ReplayInput input, List<Future<Fetched>> fetched, Path out, Progress progress)
             throws Exception {
@@ -168,6 +182,7 @@ public final class Packager {
         long tileInterval = expected > LONG_LIVE_MICROS ? LONG_TILE_MICROS : SHORT_TILE_MICROS;
         List<Long> discontinuities = new ArrayList<>();
         List<ReplaySkip> skipped = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         int packaged = 0;
         try (Thumbnails thumbnails = new Thumbnails(out, tileInterval, Math.min(POSTER_MAX_MICROS, expected / 10));
                 Remuxer remuxer = new Remuxer(out, thumbnails)) {
@@ -201,6 +216,7 @@ public final class Packager {
                     if (remuxer.copy(demuxer) == 0) {
                         throw new MediaException("it holds no audio or video packets");
                     }
+                    steps.add(new Step(segment.sequence(), newRun, remuxer.runShiftMicros()));
                     packaged++;
                     broken = false;
                 } catch (MediaException | IllegalArgumentException e) {
@@ -243,7 +259,86 @@ public final class Packager {
                     tiles,
                     discontinuities,
                     skipped,
-                    packaged);
+                    packaged,
+                    List.copyOf(steps));
+        }
+    }
+
+    /**
+     * A lower rendition, remuxed segment for segment along the source's steps (the same runs, each shifted as the
+     * source's was: its segments carry the source's timestamps, so both renditions share one timeline). Empty, with
+     * the reason logged, when the worker did not make every segment the source packaged, or one cannot be read: a
+     * replay lists a rendition only whole.
+     */
+    private Optional<RenditionRemuxed> remuxRendition(
+            ReplayInput input, String name, List<Step> steps, Path in, Path out, ExecutorService fetchers)
+            throws Exception {
+        Map<Long, ReplayInput.Segment> made = new TreeMap<>();
+        input.renditions().get(name).forEach(segment -> made.put(segment.sequence(), segment));
+        List<Long> missing = steps.stream()
+                .map(Step::sequence)
+                .filter(sequence -> !made.containsKey(sequence))
+                .toList();
+        if (!missing.isEmpty()) {
+            LOG.warn(
+                    "live {}: the replay leaves out {}: {} of its segments were not made (first: {})",
+                    input.liveId(),
+                    name,
+                    missing.size(),
+                    missing.get(0));
+            return Optional.empty();
+        }
+        List<Future<Path>> files = new ArrayList<>();
+        for (Step step : steps) {
+            ReplayInput.Segment segment = made.get(step.sequence());
+            files.add(fetchers.submit(() -> {
+                Path file = in.resolve(name + "-" + segment.sequence() + ".ts");
+                Optional<String> problem = store.fetch(segment.objectKey(), segment.sha256(), file);
+                if (problem.isPresent()) {
+                    throw new PackagingException(
+                            "segment " + segment.sequence() + " of " + name + ": " + problem.get());
+                }
+                return file;
+            }));
+        }
+        try (Remuxer remuxer = new Remuxer(out, "media-" + name, null, false)) {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                Path file = files.get(i).get();
+                try (Demuxer demuxer = Demuxer.open(file.toString(), "mpegts", step.newRun())) {
+                    if (step.newRun()) {
+                        remuxer.endRun();
+                        remuxer.beginRun(demuxer, true, step.shiftMicros());
+                    }
+                    if (remuxer.copy(demuxer) == 0) {
+                        throw new MediaException("segment " + step.sequence() + " holds no packets");
+                    }
+                }
+                Files.delete(file);
+            }
+            remuxer.finish();
+            return Optional.of(new RenditionRemuxed(
+                    name,
+                    remuxer.runs().stream()
+                            .filter(run -> !run.entries().isEmpty())
+                            .toList(),
+                    remuxer.codecs(),
+                    remuxer.width(),
+                    remuxer.height(),
+                    remuxer.frameRate()));
+        } catch (ExecutionException | MediaException | IllegalArgumentException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            LOG.warn("live {}: the replay leaves out {}: {}", input.liveId(), name, cause.getMessage());
+            try (Stream<Path> partial = Files.list(out)) {
+                for (Path file : partial.filter(f -> f.getFileName().toString().startsWith("media-" + name + "-"))
+                        .toList()) {
+                    Files.delete(file);
+                }
+            }
+            return Optional.empty();
         }
     }
 
@@ -252,22 +347,45 @@ public final class Packager {
         skipped.add(new ReplaySkip(segment.sequence(), reason));
     }
 
-    private Result upload(ReplayInput input, int version, Path out, Remuxed remuxed, Progress progress)
+    private Result upload(
+            ReplayInput input,
+            int version,
+            Path out,
+            Remuxed remuxed,
+            List<RenditionRemuxed> renditions,
+            Progress progress)
             throws Exception {
         String prefix = input.liveId() + "/v" + version + "/";
         Files.writeString(out.resolve("media.m3u8"), Playlists.media(remuxed.runs()));
         long peak = Playlists.peakBandwidth(remuxed.runs());
         long average = Playlists.averageBandwidth(remuxed.runs());
-        Files.writeString(
-                out.resolve("master.m3u8"),
-                Playlists.master(List.of(new Playlists.Variant(
-                        peak,
-                        average,
-                        remuxed.codecs(),
-                        remuxed.width(),
-                        remuxed.height(),
-                        remuxed.frameRate(),
-                        "media.m3u8"))));
+        List<Playlists.Variant> variants = new ArrayList<>();
+        variants.add(new Playlists.Variant(
+                peak, average, remuxed.codecs(), remuxed.width(), remuxed.height(), remuxed.frameRate(), "media.m3u8"));
+        List<ReplayRendition> lower = new ArrayList<>();
+        for (RenditionRemuxed rendition : renditions) {
+            String playlist = "media-" + rendition.name() + ".m3u8";
+            Files.writeString(out.resolve(playlist), Playlists.media(rendition.runs()));
+            Playlists.Variant variant = new Playlists.Variant(
+                    Playlists.peakBandwidth(rendition.runs()),
+                    Playlists.averageBandwidth(rendition.runs()),
+                    rendition.codecs(),
+                    rendition.width(),
+                    rendition.height(),
+                    rendition.frameRate(),
+                    playlist);
+            variants.add(variant);
+            lower.add(new ReplayRendition(
+                    rendition.name(),
+                    variant.width(),
+                    variant.height(),
+                    variant.bandwidth(),
+                    variant.averageBandwidth(),
+                    variant.codecs(),
+                    variant.frameRate(),
+                    prefix + playlist));
+        }
+        Files.writeString(out.resolve("master.m3u8"), Playlists.master(variants));
         Files.writeString(out.resolve("thumbnails.vtt"), Playlists.thumbnails(remuxed.tiles()));
 
         List<Path> files;
@@ -281,11 +399,12 @@ public final class Packager {
         long total = sum;
         List<ReplayObject> objects = Collections.synchronizedList(new ArrayList<>());
         AtomicLong sent = new AtomicLong();
-        // Media in parallel first, playlists last: nothing refers to an object that is not there yet (and READY,
-        // which names them all, comes after everything).
+        // In waves: media in parallel first, then the thumbnail track, the media playlists, and the master last:
+        // nothing
+        // refers to an object that is not there yet (and READY, which names them all, comes after everything).
         Map<Integer, List<Path>> waves = new TreeMap<>();
-        files.forEach(file -> waves.computeIfAbsent(uploadOrder(file) == 0 ? 0 : 1, k -> new ArrayList<>())
-                .add(file));
+        files.forEach(file ->
+                waves.computeIfAbsent(uploadOrder(file), k -> new ArrayList<>()).add(file));
         ExecutorService uploaders = Executors.newFixedThreadPool(parallelism, runnable -> {
             Thread thread = new Thread(runnable, "replay-upload-" + input.liveId());
             thread.setDaemon(true);
@@ -330,6 +449,8 @@ public final class Packager {
                 remuxed.codecs(),
                 remuxed.frameRate(),
                 prefix + "media.m3u8");
+        List<ReplayRendition> all = new ArrayList<>(List.of(rendition));
+        all.addAll(lower);
         List<ReplayGap> gaps = input.gaps().stream()
                 .map(g -> new ReplayGap(g.sequence(), g.length()))
                 .toList();
@@ -343,7 +464,7 @@ public final class Packager {
                 remuxed.poster() == null ? null : prefix + "poster.jpg",
                 prefix + "thumbnails.vtt",
                 remuxed.sprites().stream().map(s -> prefix + s.getFileName()).toList(),
-                rendition,
+                all,
                 remuxed.durationMicros() / 1000,
                 total,
                 gaps,

@@ -30,7 +30,9 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * {@code +faststart}) and to the HLS fMP4 file of its run, and the keyframes the thumbnails need to {@link Thumbnails}.
  * A run is a stretch without discontinuity; each gets its own FFmpeg HLS muxer (6 s segments cut at keyframes, one
  * file with byte ranges), so that a reconnect with other stream parameters starts a fresh init section. Timestamps are
- * moved onto one replay timeline starting at 0, each run continuing where the previous one ended.
+ * moved onto one replay timeline starting at 0, each run continuing where the previous one ended. A lower rendition
+ * is remuxed by a second instance named after it, without thumbnails or download, each run shifted exactly as the
+ * source's was (its segments carry the source's timestamps), so both renditions share one timeline.
  */
 final class Remuxer implements AutoCloseable {
     static final int SEGMENT_SECONDS = 6;
@@ -43,6 +45,8 @@ final class Remuxer implements AutoCloseable {
     private record Pending(AVPacket packet, int target, AVRational timeBase) {}
 
     private final Path out;
+    private final String name;
+    private final boolean withDownload;
     private final Thumbnails thumbnails;
     private final AVPacket copy = av_packet_alloc();
     private final AVPacket filtered = av_packet_alloc();
@@ -68,13 +72,29 @@ final class Remuxer implements AutoCloseable {
     private AVRational frameRate;
     private int audioProfile = -1;
 
+    /** The source's remuxer: {@code media-N.mp4} files, the download MP4 and the thumbnails. */
     Remuxer(Path out, Thumbnails thumbnails) {
+        this(out, "media", thumbnails, true);
+    }
+
+    /** A remuxer writing {@code NAME-N.mp4} files, with thumbnails when given one and the download when asked. */
+    Remuxer(Path out, String name, Thumbnails thumbnails, boolean withDownload) {
         this.out = out;
+        this.name = name;
         this.thumbnails = thumbnails;
+        this.withDownload = withDownload;
     }
 
     /** Starts a run at a segment whose demuxer probed its streams; {@code mpegTs} inputs carry AAC as ADTS. */
     void beginRun(Demuxer first, boolean mpegTs) {
+        beginRun(first, mpegTs, null);
+    }
+
+    /**
+     * The same, with the run's shift onto the replay timeline given ({@code shiftMicros}, as {@link #runShiftMicros()}
+     * reported for the source) rather than decided from the run's first packets.
+     */
+    void beginRun(Demuxer first, boolean mpegTs, Long shiftMicros) {
         int video = first.videoStream();
         if (video < 0) {
             throw new IllegalArgumentException("no video stream");
@@ -92,7 +112,7 @@ final class Remuxer implements AutoCloseable {
             }
         }
         int run = runs.size();
-        hls = Muxer.create("hls", out.resolve("run-" + run + ".m3u8").toString());
+        hls = Muxer.create("hls", out.resolve(name + "-run-" + run + ".m3u8").toString());
         hls.addStream(videoParameters, first.stream(video).time_base());
         if (runHasAudio) {
             hls.addStream(audioParameters, first.stream(audio).time_base());
@@ -112,8 +132,10 @@ final class Remuxer implements AutoCloseable {
                 mediaFile(run),
                 "fflags",
                 "+bitexact"));
-        if (download == null) {
+        if (width == 0) {
             describe(first, video, audio);
+        }
+        if (download == null && withDownload) {
             download = Muxer.create("mp4", out.resolve("download.mp4").toString());
             download.addStream(videoParameters, first.stream(video).time_base());
             downloadHasAudio = runHasAudio;
@@ -122,12 +144,19 @@ final class Remuxer implements AutoCloseable {
             }
             download.start(Map.of("movflags", "+faststart", "fflags", "+bitexact"));
         }
-        thumbnails.beginRun(videoParameters);
-        runShiftMicros = null;
+        if (thumbnails != null) {
+            thumbnails.beginRun(videoParameters);
+        }
+        runShiftMicros = shiftMicros;
     }
 
-    static String mediaFile(int run) {
-        return "media-" + run + ".mp4";
+    String mediaFile(int run) {
+        return name + "-" + run + ".mp4";
+    }
+
+    /** How the current run's timestamps move onto the replay timeline, once its first packets decided it. */
+    Long runShiftMicros() {
+        return runShiftMicros;
     }
 
     private void describe(Demuxer first, int video, int audio) {
@@ -200,7 +229,7 @@ final class Remuxer implements AutoCloseable {
             dropped++;
             return 0;
         }
-        if (target == VIDEO && (packet.flags() & AV_PKT_FLAG_KEY) != 0) {
+        if (thumbnails != null && target == VIDEO && (packet.flags() & AV_PKT_FLAG_KEY) != 0) {
             long at = av_rescale_q(packet.pts(), timeBase, MICROS);
             if (thumbnails.wants(at)) {
                 Av.check(av_packet_ref(picture, packet), "copy a keyframe");
@@ -255,7 +284,7 @@ final class Remuxer implements AutoCloseable {
         copy.stream_index(target);
         av_packet_rescale_ts(copy, timeBase, hls.stream(target).time_base());
         hls.write(copy);
-        if (target == AUDIO && !downloadHasAudio) {
+        if (download == null || target == AUDIO && !downloadHasAudio) {
             return;
         }
         packet.stream_index(target);
@@ -279,7 +308,7 @@ final class Remuxer implements AutoCloseable {
                 adts = null;
             }
         }
-        Path playlist = out.resolve("run-" + run + ".m3u8");
+        Path playlist = out.resolve(name + "-run-" + run + ".m3u8");
         runs.add(Playlists.parseRun(Files.readString(playlist), mediaFile(run)));
         Files.delete(playlist);
         cursorMicros = endMicros;

@@ -14,9 +14,15 @@ import java.util.TreeMap;
 /**
  * What a live's replay is made of, from the facts ingest wrote: its stored media segments in sequence order (each
  * once, however often its fact was delivered), the fMP4 init sections they need, and the sequence numbers that never
- * arrived. Pure: the same facts in any order give the same input and the same {@link #contentHash()}.
+ * arrived; and the lower renditions the jobs worker made of them, by rendition and in sequence order. Pure: the same
+ * facts in any order give the same input and the same {@link #contentHash()}.
  */
-public record ReplayInput(String liveId, List<Segment> segments, List<Segment> inits, List<Gap> gaps) {
+public record ReplayInput(
+        String liveId,
+        List<Segment> segments,
+        List<Segment> inits,
+        List<Gap> gaps,
+        Map<String, List<Segment>> renditions) {
 
     /** One stored segment (or init section) and what ingest said about it. */
     public record Segment(
@@ -50,11 +56,17 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
         Map<Long, Segment> media = new TreeMap<>();
         Map<String, Segment> inits = new TreeMap<>();
         TreeMap<Long, Long> gapFacts = new TreeMap<>();
+        Map<String, Map<Long, Segment>> made = new TreeMap<>();
         for (SegmentStored fact : facts) {
-            if (!fact.getLiveId().equals(liveId) || fact.getRendition() != null) {
-                continue; // the 360p rendition's facts: its own segments, packaged apart
+            if (!fact.getLiveId().equals(liveId)) {
+                continue;
             }
-            if (fact.getType() == SegmentEventType.GAP) {
+            if (fact.getRendition() != null) {
+                if (fact.getType() == SegmentEventType.STORED) {
+                    made.computeIfAbsent(fact.getRendition(), r -> new TreeMap<>())
+                            .putIfAbsent(fact.getSequence(), Segment.of(fact));
+                }
+            } else if (fact.getType() == SegmentEventType.GAP) {
                 gapFacts.merge(fact.getSequence(), fact.getGapLength() == null ? 1 : fact.getGapLength(), Math::max);
             } else if (fact.getContainer() == SegmentContainer.FMP4_INIT) {
                 inits.putIfAbsent(fact.getSha256() + "/" + fact.getSequence(), Segment.of(fact));
@@ -66,7 +78,9 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
         List<Segment> initList = inits.values().stream()
                 .sorted(Comparator.comparingLong(Segment::sequence))
                 .toList();
-        return new ReplayInput(liveId, segments, initList, gaps(segments, gapFacts));
+        Map<String, List<Segment>> renditions = new TreeMap<>();
+        made.forEach((name, bySequence) -> renditions.put(name, List.copyOf(bySequence.values())));
+        return new ReplayInput(liveId, segments, initList, gaps(segments, gapFacts), renditions);
     }
 
     /** Gaps ingest reported, and any hole between stored sequences it did not report (counted the same way). */
@@ -111,7 +125,7 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
 
     /**
      * Hex SHA-256 of everything that decides the package: each segment's sequence, bytes (their SHA-256), container and
-     * discontinuity flag, the init sections, and the gaps. Equal input, equal hash: the package is made once.
+     * discontinuity flag, the init sections, the renditions' segments, and the gaps. Equal input, equal hash: the package is made once.
      */
     public String contentHash() {
         StringBuilder text = new StringBuilder(liveId).append('\n');
@@ -131,6 +145,12 @@ public record ReplayInput(String liveId, List<Segment> segments, List<Segment> i
                     .append(segment.discontinuity() ? " discontinuity" : "")
                     .append('\n');
         }
+        renditions.forEach((name, made) -> made.forEach(segment -> text.append(name)
+                .append(' ')
+                .append(segment.sequence())
+                .append(' ')
+                .append(segment.sha256())
+                .append('\n')));
         for (Gap gap : gaps) {
             text.append("gap ")
                     .append(gap.sequence())

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplayService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayService.class);
+    /** How long the end of a live waits for the lower renditions of its last segments. */
+    static final java.time.Duration RENDITION_WAIT = java.time.Duration.ofSeconds(10);
 
     /** What packaging a live did, and the status that says so. */
     public record Packaged(Outcome outcome, ReplayStatus status) {
@@ -69,7 +71,7 @@ public final class ReplayService implements AutoCloseable {
      * away): the worker then retries the ENDED fact.
      */
     public Packaged packageLive(Live live, boolean newVersion, Packager.Progress listener) throws Exception {
-        ReplayInput input = ReplayInput.of(live.getLiveId(), facts.segments(live));
+        ReplayInput input = awaitRenditions(live, ReplayInput.of(live.getLiveId(), facts.segments(live)));
         String contentHash = input.contentHash();
         Optional<ReplayStatus> latest = facts.latestReplay(live.getLiveId());
         if (Instant.now().isAfter(ReplayFacts.expiresAt(live))) {
@@ -137,6 +139,34 @@ public final class ReplayService implements AutoCloseable {
         return new Packaged(Packaged.Outcome.BUILT, outcome);
     }
 
+    /**
+     * The worker makes a segment's lower rendition a moment after ingest stored it, so the last ones may still be on
+     * their way when the live ends: while a rendition lacks some of the source's MPEG-TS segments, the facts are read
+     * again, for at most {@link #RENDITION_WAIT}. The packager then lists a rendition only if it is whole.
+     */
+    private ReplayInput awaitRenditions(Live live, ReplayInput input) throws InterruptedException {
+        long deadline = System.nanoTime() + RENDITION_WAIT.toNanos();
+        while (!renditionsWhole(input) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            input = ReplayInput.of(live.getLiveId(), facts.segments(live));
+        }
+        return input;
+    }
+
+    static boolean renditionsWhole(ReplayInput input) {
+        for (List<ReplayInput.Segment> made : input.renditions().values()) {
+            java.util.Set<Long> sequences = new java.util.HashSet<>();
+            made.forEach(segment -> sequences.add(segment.sequence()));
+            boolean whole = input.segments().stream()
+                    .filter(segment -> !segment.fmp4())
+                    .allMatch(segment -> sequences.contains(segment.sequence()));
+            if (!whole) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ReplayStatus ready(Live live, String contentHash, Packager.Result result) {
         return ReplayFacts.about(live, ReplayEventType.READY, result.version(), result.version(), contentHash)
                 .setEventId(ReplayFacts.readyId(live.getLiveId(), result.version(), result.packageHash()))
@@ -147,7 +177,7 @@ public final class ReplayService implements AutoCloseable {
                 .setPosterKey(result.posterKey())
                 .setThumbnailsKey(result.thumbnailsKey())
                 .setSpriteKeys(result.spriteKeys())
-                .setRenditions(List.of(result.rendition()))
+                .setRenditions(result.renditions())
                 .setDurationMillis(result.durationMillis())
                 .setSizeBytes(result.sizeBytes())
                 .setGaps(result.gaps())

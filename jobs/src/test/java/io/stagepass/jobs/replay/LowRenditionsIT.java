@@ -15,6 +15,7 @@ import io.stagepass.media.Demuxer;
 import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.kafka.KafkaClients;
 import io.stagepass.platform.lifecycle.Await;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,11 +107,38 @@ class LowRenditionsIT {
             assertThat(firstPictureMicros(lower)).isEqualTo(firstPictureMicros(original));
         }
 
-        // The replay is made of the source's segments only.
+        // The replay lists both renditions, on one timeline.
         hd.end();
         ReplayStatus ready = fixture.awaitFinal(liveId);
         assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
         assertThat(ready.getSegments()).isEqualTo(SECONDS / 2);
+        assertThat(ready.getRenditions())
+                .extracting(r -> r.getName() + " " + r.getWidth() + "x" + r.getHeight())
+                .containsExactly("source 1280x720", "360p 640x360");
+        assertThat(ready.getRenditions().get(1).getCodecs())
+                .startsWith("avc1.42")
+                .endsWith(",mp4a.40.2");
+        assertThat(ready.getRenditions().get(1).getBandwidth())
+                .isLessThan(ready.getRenditions().get(0).getBandwidth() / 2);
+        String master = new String(fixture.replayObject(ready.getPlaylistKey()), StandardCharsets.UTF_8);
+        assertThat(master.lines().filter(l -> !l.startsWith("#"))).containsExactly("media.m3u8", "media-360p.m3u8");
+        assertThat(master).contains("RESOLUTION=1280x720").contains("RESOLUTION=640x360");
+        String source = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
+        String lower =
+                new String(fixture.replayObject(ready.getRenditions().get(1).getPlaylistKey()), StandardCharsets.UTF_8);
+        assertThat(lower).contains("#EXT-X-MAP:URI=\"media-360p-0.mp4\"").endsWith("#EXT-X-ENDLIST\n");
+        assertThat(Math.abs(extinfMicros(lower) - extinfMicros(source)))
+                .as("the renditions' lengths differ by less than a frame")
+                .isLessThan(40_000);
+        if (FfmpegCli.available()) {
+            Path replay = fixture.download(ready);
+            assertThat(FfmpegCli.probeWarnings(replay.resolve("media-360p.m3u8")))
+                    .as("ffprobe on the 360p playlist")
+                    .isEmpty();
+            assertThat(firstPictureMicros(replay.resolve("media-360p.m3u8"), "hls"))
+                    .as("both renditions start at the same time")
+                    .isEqualTo(firstPictureMicros(replay.resolve("media.m3u8"), "hls"));
+        }
         // The live that declined it got none, once the worker's group has committed past all of its segments.
         try (Admin admin = KafkaClients.admin(fixture.kafka.settings());
                 KafkaConsumer<String, byte[]> reader = KafkaClients.assignedReader(fixture.kafka.settings())) {
@@ -132,9 +160,23 @@ class LowRenditionsIT {
         assertThat(fixture.segmentFacts(declined.liveId)).hasSize(2).allMatch(f -> f.getRendition() == null);
     }
 
+    private static long extinfMicros(String playlist) {
+        return playlist.lines()
+                .filter(l -> l.startsWith("#EXTINF:"))
+                .mapToLong(l -> new java.math.BigDecimal(l.substring(8, l.indexOf(',')))
+                        .movePointRight(6)
+                        .longValue())
+                .sum();
+    }
+
     /** The presentation time of the first video packet, in microseconds. */
     private static long firstPictureMicros(Path segment) {
-        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", true)) {
+        return firstPictureMicros(segment, "mpegts");
+    }
+
+    private static long firstPictureMicros(Path segment, String format) {
+        Map<String, String> options = format.equals("hls") ? Map.of("allowed_extensions", "ALL") : Map.of();
+        try (Demuxer in = Demuxer.open(segment.toString(), format, true, options)) {
             int video = in.videoStream();
             for (AVPacket packet = in.next(); packet != null; packet = in.next()) {
                 if (packet.stream_index() == video) {

@@ -268,6 +268,28 @@ class PlaybackEndToEndIT {
                                                     "return performance.getEntriesByType('resource').filter(e => e.name.includes('live.m3u8') && e.name.includes('_HLS_skip=YES')).length"))
                                     .intValue()
                             > 0);
+
+            // The creator stops: the replay lists both renditions too, and hls.js plays the lower one.
+            stop.set(true);
+            encoder.join(TimeUnit.SECONDS.toMillis(60));
+            Await.expect("the replay READY", DEADLINE, () -> replayReady(stack, liveId));
+            browser.open(watch);
+            Await.expect(
+                    "the replay with two renditions in hls.js",
+                    Browser.timeout(),
+                    () -> "replay".equals(browser.script("return window.stagepass.info && window.stagepass.info.mode"))
+                            && ((Number)
+                                                    browser.script(
+                                                            "return window.stagepass.hls ? window.stagepass.hls.levels.length : 0"))
+                                            .intValue()
+                                    == 2);
+            browser.script(
+                    "const h = window.stagepass.hls; h.currentLevel = h.levels.findIndex(l => l.height === 360);");
+            Await.expect(
+                    "the replay's 360p on screen",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.getElementById('video').videoHeight")).intValue()
+                            == 360);
         } finally {
             stop.set(true);
             encoder.join(TimeUnit.SECONDS.toMillis(60));

@@ -75,7 +75,7 @@ public final class PlaybackRoutes {
     public void register(JavalinConfig config) {
         config.routes.get("/v1/lives/{liveId}/master.m3u8", this::master);
         config.routes.get("/v1/lives/{liveId}/live.m3u8", this::live);
-        config.routes.get("/v1/lives/{liveId}/replay/{version}/media.m3u8", this::replayMedia);
+        config.routes.get("/v1/lives/{liveId}/replay/{version}/{playlist}", this::replayMedia);
         config.routes.get("/v1/lives/{liveId}/thumbnails.vtt", this::thumbnails);
         config.routes.get("/v1/lives/{liveId}/playback", this::playback);
         config.routes.post("/v1/lives/{liveId}/playback/takeover", this::takeOver);
@@ -180,9 +180,13 @@ public final class PlaybackRoutes {
         if (!version.matches("[1-9][0-9]{0,5}")) {
             throw new NotFoundResponse("no replay version " + version);
         }
+        String playlist = ctx.pathParam("playlist");
+        if (!playlist.matches("media(-[0-9]{3,4}p)?\\.m3u8")) {
+            throw new NotFoundResponse("no playlist " + playlist + " (media.m3u8, or media-360p.m3u8 for a rendition)");
+        }
         String prefix = liveId + "/v" + version + "/";
-        String media = objects.text("replays", prefix + "media.m3u8")
-                .orElseThrow(() -> new NotFoundResponse("no replay version " + version));
+        String media = objects.text("replays", prefix + playlist)
+                .orElseThrow(() -> new NotFoundResponse("no playlist " + playlist + " in replay version " + version));
         Instant now = clock.instant();
         playlist(
                 ctx,
