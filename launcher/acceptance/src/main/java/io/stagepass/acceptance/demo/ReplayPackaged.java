@@ -63,7 +63,7 @@ record ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) implements Ch
         }
         lines.add(String.format(
                 "  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
-                        + "%d thumbnail sprite%s); %s, %dx%d",
+                        + "%d thumbnail sprite%s); renditions: %s",
                 last.getVersion(),
                 last.getDurationMillis() / 1000.0,
                 last.getSizeBytes() / 1e6,
@@ -71,9 +71,16 @@ record ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) implements Ch
                 last.getLiveId() + "/v" + last.getVersion() + "/",
                 last.getSpriteKeys().size(),
                 last.getSpriteKeys().size() == 1 ? "" : "s",
-                last.getRenditions().get(0).getCodecs(),
-                last.getRenditions().get(0).getWidth(),
-                last.getRenditions().get(0).getHeight()));
+                last.getRenditions().stream()
+                        .map(r -> r.getName() + " " + r.getWidth() + "x" + r.getHeight() + " " + r.getCodecs() + " "
+                                + r.getBandwidth() / 1000 + " kb/s peak")
+                        .collect(java.util.stream.Collectors.joining(", "))));
+        if (last.getRenditions().get(0).getHeight() > 360
+                && last.getRenditions().size() < 2) {
+            lines.add(
+                    "  the replay lists no 360p rendition: the jobs worker makes one of each segment of a taller live");
+            return CheckResult.failed(name(), lines);
+        }
         return CheckResult.held(name(), lines);
     }
 
