@@ -46,11 +46,15 @@ public final class JobsWorker implements AutoCloseable {
                     config.kafka(), s3, publisher, config.workDir().resolve("replays"), config.fetchers()));
             resources.add(
                     new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
-            LowRenditions renditions = resources.add(new LowRenditions(
-                    config.kafka(), s3, publisher, config.workDir().resolve("renditions")));
-            resources.add(new TopicWorker<SegmentStored>(
-                            config.kafka(), config.groupId() + "-renditions", Topic.SEGMENTS, renditions::onSegment)
-                    .start());
+            // One consumer per core in the renditions group: a transcode keeps one core busy, and the lives'
+            // partitions spread over the consumers.
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                LowRenditions renditions = resources.add(new LowRenditions(
+                        config.kafka(), s3, publisher, config.workDir().resolve("renditions")));
+                resources.add(new TopicWorker<SegmentStored>(
+                                config.kafka(), config.groupId() + "-renditions", Topic.SEGMENTS, renditions::onSegment)
+                        .start());
+            }
             if (!config.retentionInterval().isZero()) {
                 Retention retention = resources.add(new Retention(config.kafka(), s3, publisher));
                 ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
