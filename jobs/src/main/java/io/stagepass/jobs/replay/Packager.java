@@ -17,7 +17,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -180,59 +179,45 @@ public final class Packager {
             throws Exception {
         long expected = input.expectedDurationMicros();
         long tileInterval = expected > LONG_LIVE_MICROS ? LONG_TILE_MICROS : SHORT_TILE_MICROS;
-        List<Long> discontinuities = new ArrayList<>();
         List<ReplaySkip> skipped = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
-        int packaged = 0;
         try (Thumbnails thumbnails = new Thumbnails(out, tileInterval, Math.min(POSTER_MAX_MICROS, expected / 10));
                 Remuxer remuxer = new Remuxer(out, thumbnails)) {
-            boolean runOpen = false;
-            boolean broken = false;
-            long previous = -1;
-            Path previousInit = null;
+            RunPlan plan = new RunPlan();
             for (int i = 0; i < fetched.size(); i++) {
                 Fetched next = fetched.get(i).get();
                 ReplayInput.Segment segment = next.segment();
                 if (next.skipped() != null) {
                     skip(skipped, segment, next.skipped());
-                    broken = true;
+                    plan.missing();
                     continue;
                 }
-                boolean newRun = !runOpen
-                        || broken
-                        || segment.discontinuity()
-                        || segment.sequence() != previous + 1
-                        || !Objects.equals(next.init(), previousInit);
-                String url = next.init() == null ? next.file().toString() : "concat:" + next.init() + "|" + next.file();
-                try (Demuxer demuxer = Demuxer.open(url, next.init() == null ? "mpegts" : "mov", newRun)) {
+                String init = next.init() == null ? null : next.init().toString();
+                boolean newRun = plan.beginsRun(segment.sequence(), segment.discontinuity(), init);
+                String url = init == null ? next.file().toString() : "concat:" + init + "|" + next.file();
+                try (Demuxer demuxer = Demuxer.open(url, init == null ? "mpegts" : "mov", newRun)) {
                     if (newRun) {
                         remuxer.endRun();
-                        remuxer.beginRun(demuxer, next.init() == null);
-                        if (runOpen || !discontinuities.isEmpty() || packaged > 0) {
-                            discontinuities.add(segment.sequence());
-                        }
-                        runOpen = true;
+                        remuxer.beginRun(demuxer, init == null);
+                        plan.began(segment.sequence());
                     }
                     if (remuxer.copy(demuxer) == 0) {
                         throw new MediaException("it holds no audio or video packets");
                     }
                     steps.add(new Step(segment.sequence(), newRun, remuxer.runShiftMicros()));
-                    packaged++;
-                    broken = false;
+                    plan.packaged(segment.sequence(), init);
                 } catch (MediaException | IllegalArgumentException e) {
                     skip(skipped, segment, "FFmpeg cannot read it: " + e.getMessage());
-                    broken = true;
                     if (newRun) {
                         remuxer.endRun(); // a run that could not start holds nothing
-                        runOpen = false;
                     }
+                    plan.unreadable(newRun);
                     continue;
                 }
-                previous = segment.sequence();
-                previousInit = next.init();
                 progress.report("remuxing", (int) (5 + 65L * (i + 1) / fetched.size()));
             }
             remuxer.finish();
+            int packaged = plan.packaged();
             if (packaged == 0) {
                 throw new PackagingException("none of the " + fetched.size() + " segments could be read: "
                         + skipped.get(0).getReason());
@@ -257,7 +242,7 @@ public final class Packager {
                     thumbnails.poster(),
                     List.copyOf(thumbnails.sprites()),
                     tiles,
-                    discontinuities,
+                    plan.discontinuities(),
                     skipped,
                     packaged,
                     List.copyOf(steps));

@@ -69,7 +69,7 @@ final class Thumbnails implements AutoCloseable {
             }
             pending.add(Pictures.scaled(picture, TILE_WIDTH, tileHeight));
             tileStarts.add(atMicros);
-            nextTileAt = (atMicros / intervalMicros + 1) * intervalMicros; // on the grid: keyframes may come late
+            nextTileAt = nextTileAt(atMicros, intervalMicros);
             if (pending.size() == COLUMNS * ROWS) {
                 flushSprite();
             }
@@ -116,11 +116,27 @@ final class Thumbnails implements AutoCloseable {
     /** Writes the last sprite; the cues then cover 0 to {@code durationMicros} without a hole. */
     List<Playlists.Tile> finish(long durationMicros) throws IOException {
         flushSprite();
+        return cues(tiles, tileStarts, durationMicros);
+    }
+
+    /**
+     * When the next tile is due after one taken at {@code atMicros}: the next point of the grid, so that a keyframe
+     * that came late does not shift every later tile.
+     */
+    static long nextTileAt(long atMicros, long intervalMicros) {
+        return (atMicros / intervalMicros + 1) * intervalMicros;
+    }
+
+    /**
+     * The scrub bar's cues: tile {@code i} from the keyframe it was cut from ({@code starts}; the first from 0) to the
+     * next tile's, the last to {@code durationMicros}, so that every moment of the replay has a picture.
+     */
+    static List<Playlists.Tile> cues(List<Playlists.Tile> tiles, List<Long> starts, long durationMicros) {
         List<Playlists.Tile> cues = new ArrayList<>();
         for (int i = 0; i < tiles.size(); i++) {
             Playlists.Tile tile = tiles.get(i);
-            long start = i == 0 ? 0 : tileStarts.get(i);
-            long end = i + 1 < tiles.size() ? tileStarts.get(i + 1) : durationMicros;
+            long start = i == 0 ? 0 : starts.get(i);
+            long end = i + 1 < tiles.size() ? starts.get(i + 1) : durationMicros;
             cues.add(new Playlists.Tile(
                     start, Math.max(start, end), tile.sprite(), tile.x(), tile.y(), tile.width(), tile.height()));
         }
