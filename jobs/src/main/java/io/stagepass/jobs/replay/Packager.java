@@ -225,6 +225,13 @@ public final class Packager {
             List<Playlists.Run> runs = remuxer.runs().stream()
                     .filter(run -> !run.entries().isEmpty())
                     .toList();
+            if (remuxer.runsLeftOutOfDownload() > 0) {
+                LOG.warn(
+                        "live {}: the download MP4 leaves out {} stretch(es) after a reconnect with other stream "
+                                + "settings (an MP4 track keeps the first's); the HLS replay has everything",
+                        input.liveId(),
+                        remuxer.runsLeftOutOfDownload());
+            }
             if (remuxer.droppedPackets() > 0) {
                 LOG.warn(
                         "live {}: dropped {} packets whose timestamps went backwards",

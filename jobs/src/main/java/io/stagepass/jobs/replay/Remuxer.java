@@ -60,6 +60,12 @@ final class Remuxer implements AutoCloseable {
     private BitstreamFilter adts;
     private boolean runHasAudio;
     private boolean downloadHasAudio;
+    /** The stream parameters of the download's one track each (an MP4 sample entry cannot change midway). */
+    private String downloadParameters;
+    /** Whether this run's parameters are the download's: a run after a reconnect with other settings is left out. */
+    private boolean runInDownload;
+
+    private int runsLeftOut;
     private Long runShiftMicros;
     private long cursorMicros;
     private long endMicros;
@@ -135,7 +141,13 @@ final class Remuxer implements AutoCloseable {
         if (width == 0) {
             describe(first, video, audio);
         }
+        String parameters = parameters(videoParameters, audioParameters);
+        runInDownload = withDownload && (downloadParameters == null || downloadParameters.equals(parameters));
+        if (withDownload && !runInDownload) {
+            runsLeftOut++;
+        }
         if (download == null && withDownload) {
+            downloadParameters = parameters;
             download = Muxer.create("mp4", out.resolve("download.mp4").toString());
             download.addStream(videoParameters, first.stream(video).time_base());
             downloadHasAudio = runHasAudio;
@@ -148,6 +160,43 @@ final class Remuxer implements AutoCloseable {
             thumbnails.beginRun(videoParameters);
         }
         runShiftMicros = shiftMicros;
+    }
+
+    /** What must not change within one MP4 track: codec, picture size, and the decoder configuration of each stream. */
+    private static String parameters(AVCodecParameters video, AVCodecParameters audio) {
+        StringBuilder text = new StringBuilder()
+                .append(video.codec_id())
+                .append(' ')
+                .append(video.width())
+                .append('x')
+                .append(video.height())
+                .append(' ')
+                .append(extradata(video));
+        if (audio != null) {
+            text.append(" audio ")
+                    .append(audio.codec_id())
+                    .append(' ')
+                    .append(audio.sample_rate())
+                    .append(' ')
+                    .append(audio.ch_layout().nb_channels())
+                    .append(' ')
+                    .append(extradata(audio));
+        }
+        return text.toString();
+    }
+
+    private static String extradata(AVCodecParameters parameters) {
+        if (parameters.extradata_size() <= 0) {
+            return "-";
+        }
+        byte[] bytes = new byte[parameters.extradata_size()];
+        parameters.extradata().get(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** How many runs the download leaves out (their stream parameters differ from the first run's). */
+    int runsLeftOutOfDownload() {
+        return runsLeftOut;
     }
 
     String mediaFile(int run) {
@@ -284,7 +333,7 @@ final class Remuxer implements AutoCloseable {
         copy.stream_index(target);
         av_packet_rescale_ts(copy, timeBase, hls.stream(target).time_base());
         hls.write(copy);
-        if (download == null || target == AUDIO && !downloadHasAudio) {
+        if (download == null || !runInDownload || target == AUDIO && !downloadHasAudio) {
             return;
         }
         packet.stream_index(target);

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
+import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.media.GeneratedLive;
 import io.stagepass.media.MediaProbe;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -94,6 +97,45 @@ class ReplayPackagingIT {
         String media = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
         assertThat(media.lines().filter("#EXT-X-DISCONTINUITY"::equals)).hasSize(3);
         assertThat(totalMicros(media)).isCloseTo((SECONDS / 2 - 3) * SEGMENT_MICROS, Offset.offset(40_000L));
+    }
+
+    @Test
+    void aReconnectWithAnotherResolutionKeepsTheHlsWholeAndTheDownloadPlayable() throws Exception {
+        // 10 s at 640x360, then the encoder reconnects at 1280x720 for 6 s.
+        Path media = fixture.media(
+                "reconnect",
+                GeneratedLive.Spec.demo(Duration.ofSeconds(10)),
+                GeneratedLive.Spec.hd(Duration.ofSeconds(6)));
+        String liveId =
+                fixture.live(media, false).reconnectAt(5).lowRendition(false).publish();
+
+        ReplayStatus ready = fixture.awaitFinal(liveId);
+        assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+        assertThat(ready.getDiscontinuities()).containsExactly(5L);
+        String playlist = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
+        assertThat(playlist)
+                .contains("#EXT-X-MAP:URI=\"media-0.mp4\"")
+                .contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"media-1.mp4\"");
+        assertThat(totalMicros(playlist)).isCloseTo(16_000_000L, Offset.offset(80_000L));
+
+        Path local = fixture.download(ready);
+        Path download = local.resolve("download.mp4");
+        if (FfmpegCli.available()) {
+            // (Not ffprobe on the HLS: FFmpeg's HLS reader does not restart its clock at a discontinuity, as hls.js and
+            // Safari do, and reports the second stretch's timestamps as out of order.)
+            assertThat(FfmpegCli.probeWarnings(download))
+                    .as("ffprobe on the download")
+                    .isEmpty();
+        }
+        // The download holds the stretch with the first stream parameters (an MP4 track has one): 10 s at 640x360.
+        assertThat(MediaProbe.streams(download.toString()))
+                .filteredOn(stream -> stream.codec().equals("h264"))
+                .singleElement()
+                .satisfies(stream ->
+                        assertThat(stream.width() + "x" + stream.height()).isEqualTo("640x360"));
+        assertThat(FfmpegCli.available() ? FfmpegCli.packetsByCodec(download).get("h264") : 250L)
+                .as("the first 10 s of pictures, none of the 720p ones")
+                .isEqualTo(250L);
     }
 
     @Test

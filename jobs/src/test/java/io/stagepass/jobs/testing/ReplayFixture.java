@@ -93,6 +93,28 @@ public final class ReplayFixture implements AutoCloseable {
         return media(name, fmp4, GeneratedLive.Spec.demo(Duration.ofSeconds(seconds)));
     }
 
+    /**
+     * Media of an encoder that reconnected with other settings: {@code first} then {@code second}, numbered on (the
+     * second's first segment is {@code index<N>.ts} with N the first's count; flag it with {@link
+     * LiveBuilder#reconnectAt}).
+     */
+    public Path media(String name, GeneratedLive.Spec first, GeneratedLive.Spec second) throws IOException {
+        Path media = media(name, false, first);
+        Path after = media(name + "-after", false, second);
+        long count;
+        try (Stream<Path> files = Files.list(media)) {
+            count = files.filter(f -> f.getFileName().toString().matches("index\\d+\\.ts"))
+                    .count();
+        }
+        try (Stream<Path> files = Files.list(after)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("index\\d+\\.ts"))
+                    .toList()) {
+                Files.copy(file, media.resolve("index" + (count + sequenceOf(file)) + ".ts"));
+            }
+        }
+        return media;
+    }
+
     /** The same, of the generated live {@code spec} describes (720p: {@code GeneratedLive.Spec.hd}). */
     public Path media(String name, boolean fmp4, GeneratedLive.Spec spec) {
         Path media = dir.resolve("media-" + name);
@@ -126,6 +148,7 @@ public final class ReplayFixture implements AutoCloseable {
         final Map<Long, byte[]> storedAs = new HashMap<>();
         int replayDays = 30;
         boolean lowRendition = true;
+        final List<Long> reconnects = new ArrayList<>();
         Instant endedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Live ended;
 
@@ -149,6 +172,12 @@ public final class ReplayFixture implements AutoCloseable {
         /** The encoder sent these bytes: stored and described faithfully, but they are not media. */
         public LiveBuilder garbageFromEncoder(long sequence, byte[] bytes) {
             storedAs.put(sequence, bytes);
+            return this;
+        }
+
+        /** Ingest flags this segment as the first after an encoder reconnect. */
+        public LiveBuilder reconnectAt(long sequence) {
+            reconnects.add(sequence);
             return this;
         }
 
@@ -261,7 +290,7 @@ public final class ReplayFixture implements AutoCloseable {
                     .setObjectKey(key)
                     .setContainer(container)
                     .setReceivedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                    .setDiscontinuity(false)
+                    .setDiscontinuity(reconnects.contains(sequence))
                     .build();
         }
     }
