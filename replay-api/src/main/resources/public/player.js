@@ -55,7 +55,7 @@
   // token) and the segment's fresh link is used instead: playback never meets an expired link. One that expired
   // anyway (a laptop asleep) is refused, and the error handler reloads the player at the same position.
   let serverSkewMs = 0; // the server's clock minus this one's, from the Date of each playback check
-  const renewals = new Map(); // playlist path -> { expires, links: Promise<Map<object path, fresh link>> }
+  const renewals = new Map(); // playlist path and rendition -> { expires, links: Promise<Map<object path, fresh link>> }
 
   function linkExpiry(url) {
     const m = /[?&]e=(\d+)/.exec(url);
@@ -71,7 +71,9 @@
     if (url.searchParams.has('token')) { url.searchParams.set('token', token); } // the token renewed meanwhile
     // A live's reloads ask for delta updates, which leave out older segments: renewal needs the whole list.
     for (const directive of ['_HLS_skip', '_HLS_msn', '_HLS_part']) { url.searchParams.delete(directive); }
-    const cached = renewals.get(url.pathname);
+    // A rendition's live playlist has the same path as the source's: the rendition is part of the key.
+    const key = url.pathname + '?' + (url.searchParams.get('rendition') || '');
+    const cached = renewals.get(key);
     if (cached && cached.expires - serverNow() > cached.margin) { return cached.links; }
     const entry = { expires: Infinity, margin: 0, links: null };
     const fetchedAt = serverNow();
@@ -98,8 +100,8 @@
         links.renewed++;
         return map;
       });
-    entry.links.catch(() => renewals.delete(url.pathname));
-    renewals.set(url.pathname, entry);
+    entry.links.catch(() => renewals.delete(key));
+    renewals.set(key, entry);
     return entry.links;
   }
 
@@ -223,7 +225,9 @@
     if (info.poster) { video.poster = info.poster; }
     if (info.download) { $('download').href = info.download; $('download').hidden = false; }
     if (window.Hls && Hls.isSupported()) {
-      hls = new Hls({ startPosition: startAt > 0 ? startAt : -1, fLoader: renewingLoader(Hls.DefaultConfig.loader) });
+      // liveDurationInfinity: during a live, hls.js then sets the seekable range to what the playlist holds (a DVR
+      // window starts after 0), which the scrub bar spans.
+      hls = new Hls({ startPosition: startAt > 0 ? startAt : -1, liveDurationInfinity: true, fLoader: renewingLoader(Hls.DefaultConfig.loader) });
       hls.on(Hls.Events.ERROR, (event, data) => {
         const code = data.response && data.response.code;
         if (code === 401 || code === 403 || code === 409) {

@@ -79,7 +79,7 @@ public final class Pictures {
                 source.format(),
                 width,
                 height,
-                AV_PIX_FMT_YUVJ420P,
+                pixelFormat, // its range too: YUVJ420P is full range, YUV420P the TV range encoders expect
                 SWS_BICUBIC,
                 null,
                 null,

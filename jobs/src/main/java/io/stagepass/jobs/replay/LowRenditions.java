@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
  * consumer group (the partition, and so the live, decides which worker), and for each MPEG-TS segment of a live that
  * wants it, fetches the bytes, transcodes them ({@link Renditions}), stores the result beside the source under
  * {@code LIVE_ID/360p/} and publishes its fact (same sequence, {@code rendition = "360p"}) once the object is
- * durable. A redelivered fact makes the same object and the same fact id again. A segment that cannot be read gets no
- * rendition (players skip it as a gap in that rendition); a fact older than {@link #TOO_LATE} is passed over, so a new
- * worker group does not transcode the past.
+ * durable. A redelivered fact finds the object made before and publishes its fact again (same id). A segment that
+ * cannot be fetched or read gets a GAP fact of the rendition instead (players take it from the source); a fact older
+ * than {@link #TOO_LATE} is passed over, so a new worker group does not transcode the past.
  */
 public final class LowRenditions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LowRenditions.class);
     static final Duration TOO_LATE = Duration.ofMinutes(30);
+    /** The schema version this worker writes (the fact it copies may be older). */
+    private static final int SCHEMA_VERSION =
+            (Integer) SegmentStored.getClassSchema().getField("schemaVersion").defaultVal();
+
     private static final int REMEMBERED_LIVES = 1_000;
 
     private final LiveFacts facts;
@@ -66,18 +70,27 @@ public final class LowRenditions implements AutoCloseable {
             return;
         }
         Files.createDirectories(workDir);
-        String name = fact.getLiveId() + "-" + fact.getSequence();
-        Path source = workDir.resolve(name + ".ts");
-        Path target = workDir.resolve(name + "-" + Renditions.LOW + ".ts");
+        Path source = Files.createTempFile(workDir, fact.getLiveId() + "-" + fact.getSequence() + "-", ".ts");
+        Path target = Files.createTempFile(workDir, fact.getLiveId() + "-" + fact.getSequence() + "-360p-", ".ts");
+        String objectKey = SegmentKeys.rendition(fact.getLiveId(), Renditions.LOW, fact.getSequence());
         try {
+            // A redelivered fact: the rendition made before is kept (its fact again, same id), not made anew.
+            Optional<String> existing = store.fetchIfPresent(Bucket.SEGMENTS, objectKey, target);
+            if (existing.isPresent()) {
+                try {
+                    publish(fact, objectKey, existing.get(), Files.size(target), Renditions.describe(target));
+                    return;
+                } catch (MediaException e) { // not what this worker writes: made again below, over it
+                    LOG.warn(
+                            "live {}: {} cannot be read ({}); making it again",
+                            fact.getLiveId(),
+                            objectKey,
+                            e.getMessage());
+                }
+            }
             Optional<String> problem = store.fetch(fact.getObjectKey(), fact.getSha256(), source);
             if (problem.isPresent()) {
-                LOG.warn(
-                        "live {}: segment {} gets no {}: {}",
-                        fact.getLiveId(),
-                        fact.getSequence(),
-                        Renditions.LOW,
-                        problem.get());
+                none(fact, problem.get());
                 return;
             }
             long start = System.nanoTime();
@@ -85,32 +98,14 @@ public final class LowRenditions implements AutoCloseable {
             try {
                 made = Renditions.transcode(source, target, Renditions.LOW_HEIGHT, Renditions.LOW_VIDEO_BITS);
             } catch (MediaException e) {
-                LOG.warn(
-                        "live {}: segment {} gets no {}: FFmpeg cannot read it: {}",
-                        fact.getLiveId(),
-                        fact.getSequence(),
-                        Renditions.LOW,
-                        e.getMessage());
+                none(fact, "FFmpeg cannot read it: " + e.getMessage());
                 return;
             }
             if (made == null) {
                 return; // the source is 360p or less already
             }
-            String objectKey = SegmentKeys.rendition(fact.getLiveId(), Renditions.LOW, fact.getSequence());
             String sha256 = store.upload(Bucket.SEGMENTS, target, objectKey, "video/mp2t");
-            SegmentStored rendition = SegmentStored.newBuilder(fact)
-                    .setEventId(Ids.derivedEventId(
-                            "rendition", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
-                    .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                    .setObjectKey(objectKey)
-                    .setSha256(sha256)
-                    .setByteSize(Files.size(target))
-                    .setRendition(Renditions.LOW)
-                    .setWidth(made.width())
-                    .setHeight(made.height())
-                    .setCodecs(made.codecs())
-                    .build();
-            publisher.publish(Topic.SEGMENTS, fact.getLiveId(), rendition).get(30, TimeUnit.SECONDS);
+            publish(fact, objectKey, sha256, Files.size(target), made);
             LOG.debug(
                     "live {}: segment {} as {} in {} ms",
                     fact.getLiveId(),
@@ -123,10 +118,55 @@ public final class LowRenditions implements AutoCloseable {
         }
     }
 
+    /** The rendition's fact, once its object is durable: same sequence, timestamps and flags as the source's. */
+    private void publish(SegmentStored fact, String objectKey, String sha256, long size, Renditions.Made made)
+            throws Exception {
+        SegmentStored rendition = SegmentStored.newBuilder(fact)
+                .setEventId(Ids.derivedEventId(
+                        "rendition", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setSchemaVersion(SCHEMA_VERSION)
+                .setObjectKey(objectKey)
+                .setSha256(sha256)
+                .setByteSize(size)
+                .setRendition(Renditions.LOW)
+                .setWidth(made.width())
+                .setHeight(made.height())
+                .setCodecs(made.codecs())
+                .build();
+        publisher.publish(Topic.SEGMENTS, fact.getLiveId(), rendition).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The segment gets no rendition: a GAP fact of the rendition says so (the packager need not wait for it), and
+     * players take that segment from the source.
+     */
+    private void none(SegmentStored fact, String reason) throws Exception {
+        LOG.warn("live {}: segment {} gets no {}: {}", fact.getLiveId(), fact.getSequence(), Renditions.LOW, reason);
+        SegmentStored gap = SegmentStored.newBuilder(fact)
+                .setEventId(Ids.derivedEventId(
+                        "rendition", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setSchemaVersion(SCHEMA_VERSION)
+                .setType(SegmentEventType.GAP)
+                .setGapLength(1L)
+                .setObjectKey("")
+                .setSha256("")
+                .setByteSize(0)
+                .setRendition(Renditions.LOW)
+                .build();
+        publisher.publish(Topic.SEGMENTS, fact.getLiveId(), gap).get(30, TimeUnit.SECONDS);
+    }
+
     /** Whether the live asks for the rendition (its catalog record, read once; a live not found yet: the default). */
     private boolean wanted(String liveId) {
-        return wanted.computeIfAbsent(
-                liveId, id -> facts.latestLive(id).map(Live::getLowRendition).orElse(true));
+        Boolean known = wanted.get(liveId);
+        if (known != null) {
+            return known;
+        }
+        Optional<Live> live = facts.latestLive(liveId);
+        live.ifPresent(l -> wanted.put(liveId, l.getLowRendition())); // not found yet: asked again next segment
+        return live.map(Live::getLowRendition).orElse(true);
     }
 
     @Override

@@ -119,6 +119,13 @@ public final class Packager {
             Remuxed remuxed = remux(input, fetched, out, progress);
             List<RenditionRemuxed> renditions = new ArrayList<>();
             for (String name : input.renditions().keySet()) {
+                if (!input.whole(name)) {
+                    LOG.warn(
+                            "live {}: the replay leaves out {}: the worker did not make it of every segment",
+                            input.liveId(),
+                            name);
+                    continue;
+                }
                 progress.report("remuxing " + name, 70);
                 remuxRendition(input, name, remuxed.steps(), in, out, fetchers).ifPresent(renditions::add);
             }

@@ -117,6 +117,18 @@ public final class Renditions {
         return rate.num() > 0 && rate.den() > 0 ? av_make_q(rate.num(), rate.den()) : av_make_q(25, 1);
     }
 
+    /** What a rendition segment made before holds (a redelivered fact publishes it again). */
+    public static Made describe(Path segment) {
+        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", true)) {
+            int video = in.videoStream();
+            if (video < 0) {
+                throw new MediaException("the rendition segment has no video stream");
+            }
+            AVCodecParameters parameters = in.stream(video).codecpar();
+            return new Made(parameters.width(), parameters.height(), codecs(segment), 0);
+        }
+    }
+
     /** The RFC 6381 codecs of what was written, read back from the file (the SPS the encoder put there). */
     private static String codecs(Path target) {
         try (Demuxer out = Demuxer.open(target.toString(), "mpegts", true)) {

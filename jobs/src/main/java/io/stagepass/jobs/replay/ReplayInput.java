@@ -22,7 +22,8 @@ public record ReplayInput(
         List<Segment> segments,
         List<Segment> inits,
         List<Gap> gaps,
-        Map<String, List<Segment>> renditions) {
+        Map<String, List<Segment>> renditions,
+        Map<String, List<Long>> renditionGaps) {
 
     /** One stored segment (or init section) and what ingest said about it. */
     public record Segment(
@@ -57,6 +58,7 @@ public record ReplayInput(
         Map<String, Segment> inits = new TreeMap<>();
         TreeMap<Long, Long> gapFacts = new TreeMap<>();
         Map<String, Map<Long, Segment>> made = new TreeMap<>();
+        Map<String, java.util.Set<Long>> notMade = new TreeMap<>();
         for (SegmentStored fact : facts) {
             if (!fact.getLiveId().equals(liveId)) {
                 continue;
@@ -65,6 +67,9 @@ public record ReplayInput(
                 if (fact.getType() == SegmentEventType.STORED) {
                     made.computeIfAbsent(fact.getRendition(), r -> new TreeMap<>())
                             .putIfAbsent(fact.getSequence(), Segment.of(fact));
+                } else {
+                    notMade.computeIfAbsent(fact.getRendition(), r -> new java.util.TreeSet<>())
+                            .add(fact.getSequence());
                 }
             } else if (fact.getType() == SegmentEventType.GAP) {
                 gapFacts.merge(fact.getSequence(), fact.getGapLength() == null ? 1 : fact.getGapLength(), Math::max);
@@ -80,7 +85,9 @@ public record ReplayInput(
                 .toList();
         Map<String, List<Segment>> renditions = new TreeMap<>();
         made.forEach((name, bySequence) -> renditions.put(name, List.copyOf(bySequence.values())));
-        return new ReplayInput(liveId, segments, initList, gaps(segments, gapFacts), renditions);
+        Map<String, List<Long>> renditionGaps = new TreeMap<>();
+        notMade.forEach((name, sequences) -> renditionGaps.put(name, List.copyOf(sequences)));
+        return new ReplayInput(liveId, segments, initList, gaps(segments, gapFacts), renditions, renditionGaps);
     }
 
     /** Gaps ingest reported, and any hole between stored sequences it did not report (counted the same way). */
@@ -99,6 +106,30 @@ public record ReplayInput(
         List<Gap> gaps = new ArrayList<>();
         missing.forEach((first, length) -> gaps.add(new Gap(first, length)));
         return List.copyOf(gaps);
+    }
+
+    /** Whether the worker made {@code rendition} of every MPEG-TS segment (it makes none of fMP4 ones). */
+    public boolean whole(String rendition) {
+        java.util.Set<Long> made = new java.util.HashSet<>();
+        renditions.getOrDefault(rendition, List.of()).forEach(segment -> made.add(segment.sequence()));
+        return !made.isEmpty()
+                && segments.stream().filter(segment -> !segment.fmp4()).allMatch(s -> made.contains(s.sequence()));
+    }
+
+    /**
+     * Whether every MPEG-TS segment has its fact in each rendition the worker makes: made, or not (a GAP of the
+     * rendition: it could not read the segment). Until then the end of a live waits for the last ones.
+     */
+    public boolean renditionsDecided() {
+        for (Map.Entry<String, List<Segment>> rendition : renditions.entrySet()) {
+            java.util.Set<Long> decided =
+                    new java.util.HashSet<>(renditionGaps.getOrDefault(rendition.getKey(), List.of()));
+            rendition.getValue().forEach(segment -> decided.add(segment.sequence()));
+            if (!segments.stream().filter(segment -> !segment.fmp4()).allMatch(s -> decided.contains(s.sequence()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The fMP4 init section a segment needs: the latest one ingest stored at or before its sequence. */
@@ -125,7 +156,7 @@ public record ReplayInput(
 
     /**
      * Hex SHA-256 of everything that decides the package: each segment's sequence, bytes (their SHA-256), container and
-     * discontinuity flag, the init sections, the renditions' segments, and the gaps. Equal input, equal hash: the package is made once.
+     * discontinuity flag, the init sections, the segments of each whole rendition, and the gaps. Equal input, equal hash: the package is made once.
      */
     public String contentHash() {
         StringBuilder text = new StringBuilder(liveId).append('\n');
@@ -145,12 +176,16 @@ public record ReplayInput(
                     .append(segment.discontinuity() ? " discontinuity" : "")
                     .append('\n');
         }
-        renditions.forEach((name, made) -> made.forEach(segment -> text.append(name)
-                .append(' ')
-                .append(segment.sequence())
-                .append(' ')
-                .append(segment.sha256())
-                .append('\n')));
+        renditions.forEach((name, made) -> {
+            if (whole(name)) { // a rendition the replay can list; facts of a partial one change nothing
+                made.forEach(segment -> text.append(name)
+                        .append(' ')
+                        .append(segment.sequence())
+                        .append(' ')
+                        .append(segment.sha256())
+                        .append('\n'));
+            }
+        });
         for (Gap gap : gaps) {
             text.append("gap ")
                     .append(gap.sequence())

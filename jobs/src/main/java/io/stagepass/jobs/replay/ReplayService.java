@@ -9,7 +9,6 @@ import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.kafka.EventPublisher;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,30 +140,17 @@ public final class ReplayService implements AutoCloseable {
 
     /**
      * The worker makes a segment's lower rendition a moment after ingest stored it, so the last ones may still be on
-     * their way when the live ends: while a rendition lacks some of the source's MPEG-TS segments, the facts are read
-     * again, for at most {@link #RENDITION_WAIT}. The packager then lists a rendition only if it is whole.
+     * their way when the live ends: while some MPEG-TS segment of the source has no fact in a rendition (made, or a
+     * GAP: not made), the facts are read again, for at most {@link #RENDITION_WAIT}. The packager then lists a
+     * rendition only if it is whole.
      */
     private ReplayInput awaitRenditions(Live live, ReplayInput input) throws InterruptedException {
         long deadline = System.nanoTime() + RENDITION_WAIT.toNanos();
-        while (!renditionsWhole(input) && System.nanoTime() < deadline) {
+        while (!input.renditionsDecided() && System.nanoTime() < deadline) {
             Thread.sleep(500);
             input = ReplayInput.of(live.getLiveId(), facts.segments(live));
         }
         return input;
-    }
-
-    static boolean renditionsWhole(ReplayInput input) {
-        for (List<ReplayInput.Segment> made : input.renditions().values()) {
-            java.util.Set<Long> sequences = new java.util.HashSet<>();
-            made.forEach(segment -> sequences.add(segment.sequence()));
-            boolean whole = input.segments().stream()
-                    .filter(segment -> !segment.fmp4())
-                    .allMatch(segment -> sequences.contains(segment.sequence()));
-            if (!whole) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ReplayStatus ready(Live live, String contentHash, Packager.Result result) {

@@ -58,10 +58,26 @@ final class ReplayStore {
         }
     }
 
+    /** The SHA-256 of the object's bytes, now in {@code target}; empty when there is no such object. */
+    Optional<String> fetchIfPresent(Bucket bucket, String key, Path target) throws Exception {
+        try {
+            return Optional.of(retry.call("fetch " + key, ReplayStore::retriable, () -> download(bucket, key, target)));
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private String download(String key, Path target) throws Exception {
+        return download(Bucket.SEGMENTS, key, target);
+    }
+
+    private String download(Bucket bucket, String key, Path target) throws Exception {
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         try (InputStream in = s3.getObject(GetObjectArgs.builder()
-                        .bucket(Bucket.SEGMENTS.bucketName())
+                        .bucket(bucket.bucketName())
                         .object(key)
                         .build());
                 OutputStream file = new DigestOutputStream(Files.newOutputStream(target), sha256)) {

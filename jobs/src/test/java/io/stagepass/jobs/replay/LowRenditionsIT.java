@@ -11,6 +11,7 @@ import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.media.Decoder;
 import io.stagepass.media.Demuxer;
 import io.stagepass.media.GeneratedLive;
 import io.stagepass.platform.kafka.KafkaClients;
@@ -105,6 +106,10 @@ class LowRenditionsIT {
             }
             // Same timeline as the source: a player switches renditions at any segment without a jump.
             assertThat(firstPictureMicros(lower)).isEqualTo(firstPictureMicros(original));
+            // The same picture, smaller: no change of brightness range (TV range in, TV range out).
+            assertThat(meanLuma(lower))
+                    .as("mean luma of the first 360p picture against the source's")
+                    .isCloseTo(meanLuma(original), org.assertj.core.data.Offset.offset(3.0));
         }
 
         // The replay lists both renditions, on one timeline.
@@ -158,6 +163,80 @@ class LowRenditionsIT {
                     offset -> offset >= end);
         }
         assertThat(fixture.segmentFacts(declined.liveId)).hasSize(2).allMatch(f -> f.getRendition() == null);
+    }
+
+    @Test
+    void aSegmentThatCannotBeReadGetsAGapFactAndARedeliveredOneKeepsTheRenditionMadeBefore() throws Exception {
+        Path media = fixture.media("hd-gap", false, GeneratedLive.Spec.hd(Duration.ofSeconds(SECONDS)));
+        ReplayFixture.LiveBuilder live =
+                fixture.live(media, false).corruptStored(1, "not the bytes".getBytes(StandardCharsets.UTF_8));
+        String liveId = live.start();
+
+        List<SegmentStored> facts = Await.expect(
+                "a fact of the 360p for each segment",
+                ReplayFixture.DEADLINE,
+                () -> renditions(liveId),
+                list -> list.size() >= SECONDS / 2);
+        assertThat(facts)
+                .extracting(f -> f.getSequence() + " " + f.getType())
+                .containsExactly("0 STORED", "1 GAP", "2 STORED", "3 STORED");
+
+        // Ingest's fact of segment 0 again (a redelivery): the worker finds the rendition it made and says so again,
+        // it does not make another (the object, replaced here by segment 2's rendition, is what the fact names).
+        SegmentStored first = facts.get(0);
+        byte[] marker = fixture.segmentObject(facts.get(2).getObjectKey());
+        fixture.putObject(first.getObjectKey(), marker);
+        SegmentStored source = fixture.segmentFacts(liveId).stream()
+                .filter(f -> f.getRendition() == null && f.getSequence() == 0)
+                .findFirst()
+                .orElseThrow();
+        fixture.send(io.stagepass.events.Topic.SEGMENTS, source);
+        List<SegmentStored> again = Await.expect(
+                "the rendition's fact of segment 0 again",
+                ReplayFixture.DEADLINE,
+                () -> renditions(liveId).stream()
+                        .filter(f -> f.getSequence() == 0)
+                        .toList(),
+                list -> list.size() >= 2);
+        assertThat(again.get(1).getEventId()).isEqualTo(first.getEventId());
+        assertThat(again.get(1).getSha256()).isEqualTo(StreamKeys.sha256(marker));
+
+        // The end does not wait for segment 1's rendition (its GAP says it will not come); the replay lists a
+        // rendition only whole, so this one has the source alone.
+        live.end();
+        ReplayStatus ready = fixture.awaitFinal(liveId);
+        assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+        assertThat(ready.getRenditions()).extracting(r -> r.getName()).containsExactly("source");
+    }
+
+    /** The mean of the luma plane of the segment's first decoded picture. */
+    private static double meanLuma(Path segment) {
+        double[] mean = {-1};
+        try (Demuxer in = Demuxer.open(segment.toString(), "mpegts", true);
+                Decoder decoder = Decoder.open(in.stream(in.videoStream()).codecpar(), 1)) {
+            for (AVPacket packet = in.next(); packet != null && mean[0] < 0; packet = in.next()) {
+                if (packet.stream_index() == in.videoStream()) {
+                    decoder.decode(packet, picture -> {
+                        if (mean[0] < 0) {
+                            long sum = 0;
+                            byte[] row = new byte[picture.width()];
+                            for (int y = 0; y < picture.height(); y++) {
+                                picture.data(0)
+                                        .position((long) y * picture.linesize(0))
+                                        .get(row);
+                                for (byte b : row) {
+                                    sum += b & 0xff;
+                                }
+                            }
+                            picture.data(0).position(0);
+                            mean[0] = (double) sum / ((long) picture.width() * picture.height());
+                        }
+                    });
+                }
+            }
+        }
+        assertThat(mean[0]).as("a picture decoded from " + segment).isGreaterThanOrEqualTo(0);
+        return mean[0];
     }
 
     private static long extinfMicros(String playlist) {

@@ -314,6 +314,11 @@ public final class ReplayFixture implements AutoCloseable {
         publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
     }
 
+    /** Writes {@code bytes} under {@code key} in the segments bucket (a test's stand-in for what was there). */
+    public void putObject(String key, byte[] bytes) throws Exception {
+        put(key, bytes);
+    }
+
     public void put(String key, byte[] bytes) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
                         new ByteArrayInputStream(bytes), bytes.length, -1)

@@ -83,6 +83,11 @@ class PlaybackEndToEndIT {
         api.setUpPayouts(creator.apiKey(), stripe, DEADLINE);
         Catalog.Scheduled live = operator.scheduleLive(creatorId, title, "viewer", 1500, "EUR", 30);
         ingest.awaitKnows(live.streamKey(), DEADLINE);
+        // ... and the replay API, which sells its tickets (its catalog view may lag the topic while the stack is busy)
+        Await.expect(
+                "the replay API's ticket page of the live",
+                DEADLINE,
+                () -> get("/lives/" + live.live().getLiveId()).statusCode() == 200);
         return live;
     }
 
@@ -188,6 +193,12 @@ class PlaybackEndToEndIT {
                     DEADLINE,
                     () -> get(liveUrl).body(),
                     body -> body.lines().filter(l -> l.startsWith("/v1/")).count() >= 35);
+            Await.expect( // ingest's stream health (the source's resolution) and the worker's first 360p segments
+                    "the 360p rendition in the live's master playlist",
+                    DEADLINE,
+                    () -> get("/v1/lives/" + liveId + "/master.m3u8?token=" + token + "&screen=e2e-dvr-poll")
+                            .body(),
+                    body -> body.contains("RESOLUTION=640x360"));
             System.out.println("DVR: the live's master playlist now:\n"
                     + get("/v1/lives/" + liveId + "/master.m3u8?token=" + token + "&screen=e2e-dvr-poll")
                             .body()

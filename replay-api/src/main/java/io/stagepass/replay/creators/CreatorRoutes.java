@@ -174,6 +174,22 @@ public final class CreatorRoutes {
                     "cannot change once tickets are sold or the live has started (it is " + current.getCurrency()
                             + ")"));
         }
+        // A live playlist may only grow at its end or drop from its start (RFC 8216 6.2.1), and the 360p rendition is
+        // made segment by segment from the start: both are settled when the live starts.
+        Map<String, String> settled = new java.util.LinkedHashMap<>();
+        if (started && spec.dvrWindowMinutes() != current.getDvrWindowMinutes()) {
+            settled.put(
+                    "dvrWindowMinutes",
+                    "cannot change once the live has started (it is " + current.getDvrWindowMinutes() + ")");
+        }
+        if (started && spec.lowRendition() != current.getLowRendition()) {
+            settled.put(
+                    "lowRendition",
+                    "cannot change once the live has started (it is " + current.getLowRendition() + ")");
+        }
+        if (!settled.isEmpty()) {
+            throw new InvalidFieldsException(settled);
+        }
         if (current.getType() == LiveEventType.ENDED && body.has("scheduledStart")) {
             throw new InvalidFieldsException(Map.of("scheduledStart", "the live has ended"));
         }

@@ -145,7 +145,8 @@ public final class PlaybackRoutes {
         NavigableMap<Long, SegmentStored> made = null;
         if (rendition != null) {
             if (!stored.renditions().contains(rendition)) {
-                throw new NotFoundResponse("the live has no rendition '" + rendition + "'");
+                throw new NotFoundResponse(
+                        "the live has no such rendition (it may have 360p, once the worker made it)");
             }
             made = stored.rendition(rendition);
             all = LivePlaylists.renditionSlots(all, made, ended);

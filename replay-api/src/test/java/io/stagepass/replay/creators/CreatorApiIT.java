@@ -10,7 +10,9 @@ import io.javalin.testtools.Request;
 import io.javalin.testtools.Response;
 import io.stagepass.embedded.EmbeddedKafka;
 import io.stagepass.embedded.EmbeddedS3;
+import io.stagepass.events.Ids;
 import io.stagepass.events.Live;
+import io.stagepass.events.LiveEventType;
 import io.stagepass.events.PaymentEventType;
 import io.stagepass.events.SampleEvents;
 import io.stagepass.events.StreamKeys;
@@ -365,6 +367,52 @@ class CreatorApiIT {
             assertThat(price.code()).isEqualTo(400);
             assertThat(json(price).get("fields").get("tiers[0].priceMinor").asText())
                     .contains("Stripe's minimum");
+        });
+    }
+
+    @Test
+    void theDvrWindowAndTheLowRenditionAreSettledWhenTheLiveStarts() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String liveId = created(client, ada.apiKey(), liveBody("Settled", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            Response before = call(
+                    client,
+                    "PATCH",
+                    "/v1/lives/" + liveId,
+                    ada.apiKey(),
+                    "{\"dvrWindowMinutes\": 30, \"lowRendition\": false}");
+            assertThat(before.code()).isEqualTo(200);
+            assertThat(json(before).get("dvrWindowMinutes").asInt()).isEqualTo(30);
+            assertThat(json(before).get("lowRendition").asBoolean()).isFalse();
+
+            Live scheduled = api.views().lives().live(liveId).orElseThrow();
+            publisher
+                    .publish(
+                            Topic.LIVES,
+                            liveId,
+                            Live.newBuilder(scheduled)
+                                    .setEventId(Ids.newEventId())
+                                    .setType(LiveEventType.STARTED)
+                                    .setStartedAt(Instant.now())
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            Await.expect(
+                    "the views see the live started",
+                    DEADLINE,
+                    () -> api.views().lives().live(liveId).orElseThrow().getType() == LiveEventType.STARTED);
+            Response after = call(
+                    client,
+                    "PATCH",
+                    "/v1/lives/" + liveId,
+                    ada.apiKey(),
+                    "{\"dvrWindowMinutes\": 0, \"lowRendition\": true}");
+            assertThat(after.code()).isEqualTo(400);
+            assertThat(json(after).get("fields").get("dvrWindowMinutes").asText())
+                    .contains("live has started");
+            assertThat(json(after).get("fields").get("lowRendition").asText()).contains("live has started");
+            Response title = call(client, "PATCH", "/v1/lives/" + liveId, ada.apiKey(), "{\"title\": \"Renamed\"}");
+            assertThat(title.code()).as("what a running live may still change").isEqualTo(200);
         });
     }
 

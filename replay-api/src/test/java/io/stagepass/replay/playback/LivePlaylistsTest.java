@@ -80,6 +80,22 @@ class LivePlaylistsTest {
     }
 
     @Test
+    void aDeltaUpdateOfAnFmp4LiveNamesTheInitSectionOfItsFirstListedSegmentAgain() {
+        List<SegmentStored> all = new ArrayList<>();
+        for (long i = 0; i < 20; i++) {
+            all.add(SampleEvents.segment("live_1", i)
+                    .setContainer(io.stagepass.events.SegmentContainer.FMP4)
+                    .build());
+        }
+        String delta = LivePlaylists.media(
+                all, false, new LivePlaylists.Reach(0, true), s -> "seg" + s.getSequence(), s -> "init-a.mp4");
+
+        assertThat(delta)
+                .contains("#EXT-X-SKIP:SKIPPED-SEGMENTS=14\n#EXT-X-MAP:URI=\"init-a.mp4\"\n#EXTINF:2.000000,\nseg14");
+        assertThat(delta.split("#EXT-X-MAP", -1)).hasSize(2);
+    }
+
+    @Test
     void onceEndedEverySegmentAndAnEndWithGapsAsDiscontinuities() {
         String m3u8 = media(segments(0, 1, 3, 4), true, new LivePlaylists.Reach(60_000_000, false));
 
