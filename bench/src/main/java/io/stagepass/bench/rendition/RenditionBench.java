@@ -1,13 +1,13 @@
 package io.stagepass.bench.rendition;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.stagepass.bench.TimedProcess;
 import io.stagepass.jobs.replay.Renditions;
 import io.stagepass.media.GeneratedLive;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -74,51 +74,35 @@ public final class RenditionBench {
         double oursCpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
         double oursWall = (System.nanoTime() - wallStart) / 1e9;
 
-        List<String> counted_ = segments.subList(WARM_UP_SEGMENTS, segments.size()).stream()
+        List<String> measured = segments.subList(WARM_UP_SEGMENTS, segments.size()).stream()
                 .map(Path::toString)
                 .toList();
-        List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/time",
-                "-f",
-                "%U %S %M",
-                "-o",
-                dir.resolve("time.txt").toString(),
-                ffmpeg,
-                "-hide_banner",
-                "-v",
-                "error",
-                "-y",
-                "-i",
-                "concat:" + String.join("|", counted_),
-                "-vf",
-                "scale=-2:" + Renditions.LOW_HEIGHT,
-                "-c:v",
-                "libopenh264",
-                "-b:v",
-                Long.toString(Renditions.LOW_VIDEO_BITS),
-                "-g",
-                "50",
-                "-c:a",
-                "copy",
-                "-f",
-                "mpegts",
-                dir.resolve("cli.ts").toString()));
-        long cliStart = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("cli.log").toFile())
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("the ffmpeg CLI failed: " + Files.readString(dir.resolve("cli.log")));
-        }
-        double cliWall = (System.nanoTime() - cliStart) / 1e9;
-        String[] time = Files.readString(dir.resolve("time.txt"))
-                .strip()
-                .lines()
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .split(" ");
-        double cliCpu = Double.parseDouble(time[0]) + Double.parseDouble(time[1]);
+        TimedProcess.Result cli = TimedProcess.run(
+                List.of(
+                        ffmpeg,
+                        "-hide_banner",
+                        "-v",
+                        "error",
+                        "-y",
+                        "-i",
+                        "concat:" + String.join("|", measured),
+                        "-vf",
+                        "scale=-2:" + Renditions.LOW_HEIGHT,
+                        "-c:v",
+                        "libopenh264",
+                        "-b:v",
+                        Long.toString(Renditions.LOW_VIDEO_BITS),
+                        "-g",
+                        "50",
+                        "-c:a",
+                        "copy",
+                        "-f",
+                        "mpegts",
+                        dir.resolve("cli.ts").toString()),
+                dir,
+                "cli");
+        double cliCpu = cli.cpuSeconds();
+        double cliWall = cli.wallSeconds();
 
         double oursPerHour = oursCpu * 3600 / counted;
         double cliPerHour = cliCpu * 3600 / counted;

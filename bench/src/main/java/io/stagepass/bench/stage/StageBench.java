@@ -1,6 +1,7 @@
 package io.stagepass.bench.stage;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.stagepass.bench.TimedProcess;
 import io.stagepass.ingest.stage.GuestFeed;
 import io.stagepass.ingest.stage.Layout;
 import io.stagepass.ingest.stage.ProgramMixer;
@@ -269,11 +270,6 @@ public final class StageBench {
     /** The same composition by one ffmpeg process: overlay on a black canvas, amix without normalising. */
     static Cli cli(String ffmpeg, Inputs inputs, int count, Path dir) throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                "/usr/bin/time",
-                "-f",
-                "%U %S %M",
-                "-o",
-                dir.resolve("time.txt").toString(),
                 ffmpeg,
                 "-hide_banner",
                 "-v",
@@ -337,23 +333,9 @@ public final class StageBench {
                 "-f",
                 "mpegts",
                 dir.resolve("cli-" + count + ".ts").toString()));
-        long start = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("cli.log").toFile())
-                .start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("the ffmpeg CLI failed: " + Files.readString(dir.resolve("cli.log")));
-        }
-        double wall = (System.nanoTime() - start) / 1e9;
-        String[] time = Files.readString(dir.resolve("time.txt"))
-                .strip()
-                .lines()
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .split(" ");
-        double cpu = Double.parseDouble(time[0]) + Double.parseDouble(time[1]);
-        return new Cli(inputs.seconds() / wall, cpu * 60 / inputs.seconds(), Long.parseLong(time[2]) / 1024);
+        TimedProcess.Result run = TimedProcess.run(command, dir, "cli");
+        return new Cli(
+                inputs.seconds() / run.wallSeconds(), run.cpuSeconds() * 60 / inputs.seconds(), run.peakRssKb() / 1024);
     }
 
     private static void run(String ffmpeg, Path log, String... args) throws Exception {

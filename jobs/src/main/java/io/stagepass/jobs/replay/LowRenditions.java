@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,14 @@ public final class LowRenditions implements AutoCloseable {
     private final ReplayStore store;
     private final EventPublisher publisher;
     private final Path workDir;
+    /** The fMP4 init sections of the lives this consumer has seen, by sequence. */
+    private final Map<String, TreeMap<Long, SegmentStored>> inits = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TreeMap<Long, SegmentStored>> eldest) {
+            return size() > REMEMBERED_LIVES;
+        }
+    };
+
     private final Map<String, Boolean> wanted = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -60,11 +69,16 @@ public final class LowRenditions implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    /** The worker's handler: every source MPEG-TS segment of a live that wants a 360p rendition gets one. */
+    /** The worker's handler: every source media segment of a live that wants a 360p rendition gets one. */
     public void onSegment(String key, SegmentStored fact) throws Exception {
+        if (fact.getType() == SegmentEventType.STORED
+                && fact.getRendition() == null
+                && fact.getContainer() == SegmentContainer.FMP4_INIT) {
+            inits.computeIfAbsent(fact.getLiveId(), id -> new TreeMap<>()).put(fact.getSequence(), fact);
+            return;
+        }
         if (fact.getType() != SegmentEventType.STORED
                 || fact.getRendition() != null
-                || fact.getContainer() != SegmentContainer.MPEG_TS
                 || fact.getReceivedAt().isBefore(Instant.now().minus(TOO_LATE))
                 || !wanted(fact.getLiveId())) {
             return;
@@ -72,6 +86,7 @@ public final class LowRenditions implements AutoCloseable {
         Files.createDirectories(workDir);
         Path source = Files.createTempFile(workDir, fact.getLiveId() + "-" + fact.getSequence() + "-", ".ts");
         Path target = Files.createTempFile(workDir, fact.getLiveId() + "-" + fact.getSequence() + "-360p-", ".ts");
+        Path init = null;
         String objectKey = SegmentKeys.rendition(fact.getLiveId(), Renditions.LOW, fact.getSequence());
         try {
             // A redelivered fact: the rendition made before is kept (its fact again, same id), not made anew.
@@ -89,6 +104,16 @@ public final class LowRenditions implements AutoCloseable {
                 }
             }
             Optional<String> problem = store.fetch(fact.getObjectKey(), fact.getSha256(), source);
+            if (problem.isEmpty() && fact.getContainer() == SegmentContainer.FMP4) {
+                SegmentStored initFact = initFor(fact);
+                if (initFact == null) {
+                    problem = Optional.of("no fMP4 init section was stored before it");
+                } else {
+                    init = Files.createTempFile(workDir, fact.getLiveId() + "-init-", ".mp4");
+                    problem = store.fetch(initFact.getObjectKey(), initFact.getSha256(), init)
+                            .map(p -> "its init section cannot be used: " + p);
+                }
+            }
             if (problem.isPresent()) {
                 none(fact, problem.get());
                 return;
@@ -96,7 +121,7 @@ public final class LowRenditions implements AutoCloseable {
             long start = System.nanoTime();
             Renditions.Made made;
             try {
-                made = Renditions.transcode(source, target, Renditions.LOW_HEIGHT, Renditions.LOW_VIDEO_BITS);
+                made = Renditions.transcode(source, init, target, Renditions.LOW_HEIGHT, Renditions.LOW_VIDEO_BITS);
             } catch (MediaException e) {
                 none(fact, "FFmpeg cannot read it: " + e.getMessage());
                 return;
@@ -115,7 +140,31 @@ public final class LowRenditions implements AutoCloseable {
         } finally {
             Files.deleteIfExists(source);
             Files.deleteIfExists(target);
+            if (init != null) {
+                Files.deleteIfExists(init);
+            }
         }
+    }
+
+    /**
+     * The init section an fMP4 segment needs: the latest one ingest stored at or before it, as this consumer saw them
+     * go by; after a restart (they were before its committed offset) read back from the live's facts.
+     */
+    private SegmentStored initFor(SegmentStored segment) {
+        TreeMap<Long, SegmentStored> seen = inits.get(segment.getLiveId());
+        if (seen == null || seen.floorEntry(segment.getSequence()) == null) {
+            TreeMap<Long, SegmentStored> read = new TreeMap<>();
+            facts.latestLive(segment.getLiveId())
+                    .ifPresent(live -> facts.segments(live).stream()
+                            .filter(f -> f.getRendition() == null
+                                    && f.getType() == SegmentEventType.STORED
+                                    && f.getContainer() == SegmentContainer.FMP4_INIT)
+                            .forEach(f -> read.put(f.getSequence(), f)));
+            inits.put(segment.getLiveId(), read);
+            seen = read;
+        }
+        Map.Entry<Long, SegmentStored> init = seen.floorEntry(segment.getSequence());
+        return init == null ? null : init.getValue();
     }
 
     /** The rendition's fact, once its object is durable: same sequence, timestamps and flags as the source's. */
@@ -126,6 +175,7 @@ public final class LowRenditions implements AutoCloseable {
                         "rendition", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setSchemaVersion(SCHEMA_VERSION)
+                .setContainer(SegmentContainer.MPEG_TS) // whatever the source's
                 .setObjectKey(objectKey)
                 .setSha256(sha256)
                 .setByteSize(size)

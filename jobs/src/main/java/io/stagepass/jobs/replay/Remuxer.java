@@ -60,7 +60,7 @@ final class Remuxer implements AutoCloseable {
     private BitstreamFilter adts;
     private boolean runHasAudio;
     private boolean downloadHasAudio;
-    /** The stream parameters of the download's one track each (an MP4 sample entry cannot change midway). */
+    /** The stream parameters of the download's one track each (a player does not expect its size to change). */
     private String downloadParameters;
     /** Whether this run's parameters are the download's: a run after a reconnect with other settings is left out. */
     private boolean runInDownload;
@@ -162,36 +162,27 @@ final class Remuxer implements AutoCloseable {
         runShiftMicros = shiftMicros;
     }
 
-    /** What must not change within one MP4 track: codec, picture size, and the decoder configuration of each stream. */
+    /**
+     * What must not change within one MP4 track: the codecs, the picture size, the sound's rate and channels. Another
+     * encoder's parameter sets at the same size (the stage mixer's program between the creator's own stretches) play
+     * on, carried in the samples, as they always have.
+     */
     private static String parameters(AVCodecParameters video, AVCodecParameters audio) {
         StringBuilder text = new StringBuilder()
                 .append(video.codec_id())
                 .append(' ')
                 .append(video.width())
                 .append('x')
-                .append(video.height())
-                .append(' ')
-                .append(extradata(video));
+                .append(video.height());
         if (audio != null) {
             text.append(" audio ")
                     .append(audio.codec_id())
                     .append(' ')
                     .append(audio.sample_rate())
                     .append(' ')
-                    .append(audio.ch_layout().nb_channels())
-                    .append(' ')
-                    .append(extradata(audio));
+                    .append(audio.ch_layout().nb_channels());
         }
         return text.toString();
-    }
-
-    private static String extradata(AVCodecParameters parameters) {
-        if (parameters.extradata_size() <= 0) {
-            return "-";
-        }
-        byte[] bytes = new byte[parameters.extradata_size()];
-        parameters.extradata().get(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** How many runs the download leaves out (their stream parameters differ from the first run's). */

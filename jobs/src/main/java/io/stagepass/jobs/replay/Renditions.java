@@ -20,7 +20,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
- * A lower rendition of one MPEG-TS segment: its pictures decoded, scaled and encoded again with libopenh264 (the
+ * A lower rendition of one segment (MPEG-TS, or fMP4 read through its init section), written as MPEG-TS: its pictures
+ * decoded, scaled and encoded again with libopenh264 (the
  * bundled LGPL build's H.264 encoder; a keyframe first, so the segment plays on its own), its sound copied as it is.
  * Every timestamp is kept, so a player switches between the renditions at any segment boundary.
  */
@@ -42,7 +43,13 @@ public final class Renditions {
      * lower. Throws {@link MediaException} when the segment cannot be read.
      */
     public static Made transcode(Path source, Path target, int height, long videoBits) {
-        try (Demuxer in = Demuxer.open(source.toString(), "mpegts", true)) {
+        return transcode(source, null, target, height, videoBits);
+    }
+
+    /** The same for a segment that needs its fMP4 {@code init} section (null for MPEG-TS). */
+    public static Made transcode(Path source, Path init, Path target, int height, long videoBits) {
+        String url = init == null ? source.toString() : "concat:" + init + "|" + source;
+        try (Demuxer in = Demuxer.open(url, init == null ? "mpegts" : "mov", true)) {
             int video = in.videoStream();
             if (video < 0) {
                 throw new MediaException("the segment has no video stream");

@@ -108,24 +108,23 @@ public record ReplayInput(
         return List.copyOf(gaps);
     }
 
-    /** Whether the worker made {@code rendition} of every MPEG-TS segment (it makes none of fMP4 ones). */
+    /** Whether the worker made {@code rendition} of every segment. */
     public boolean whole(String rendition) {
         java.util.Set<Long> made = new java.util.HashSet<>();
         renditions.getOrDefault(rendition, List.of()).forEach(segment -> made.add(segment.sequence()));
-        return !made.isEmpty()
-                && segments.stream().filter(segment -> !segment.fmp4()).allMatch(s -> made.contains(s.sequence()));
+        return !made.isEmpty() && segments.stream().allMatch(s -> made.contains(s.sequence()));
     }
 
     /**
-     * Whether every MPEG-TS segment has its fact in each rendition the worker makes: made, or not (a GAP of the
-     * rendition: it could not read the segment). Until then the end of a live waits for the last ones.
+     * Whether every segment has its fact in each rendition the worker makes: made, or not (a GAP of the rendition: it
+     * could not read the segment). Until then the end of a live waits for the last ones.
      */
     public boolean renditionsDecided() {
         for (Map.Entry<String, List<Segment>> rendition : renditions.entrySet()) {
             java.util.Set<Long> decided =
                     new java.util.HashSet<>(renditionGaps.getOrDefault(rendition.getKey(), List.of()));
             rendition.getValue().forEach(segment -> decided.add(segment.sequence()));
-            if (!segments.stream().filter(segment -> !segment.fmp4()).allMatch(s -> decided.contains(s.sequence()))) {
+            if (!segments.stream().allMatch(s -> decided.contains(s.sequence()))) {
                 return false;
             }
         }

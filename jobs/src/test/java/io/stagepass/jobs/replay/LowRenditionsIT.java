@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SegmentContainer;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
@@ -207,6 +208,48 @@ class LowRenditionsIT {
         ReplayStatus ready = fixture.awaitFinal(liveId);
         assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
         assertThat(ready.getRenditions()).extracting(r -> r.getName()).containsExactly("source");
+    }
+
+    @Test
+    void anFmp4LiveGetsItsRenditionTooAndItsReplayListsBoth() throws Exception {
+        ReplayFixture.LiveBuilder live =
+                fixture.live(fixture.media("hd-fmp4", true, GeneratedLive.Spec.hd(Duration.ofSeconds(SECONDS))), true);
+        String liveId = live.start();
+
+        List<SegmentStored> made = Await.expect(
+                "a 360p segment for each fMP4 segment",
+                ReplayFixture.DEADLINE,
+                () -> renditions(liveId),
+                list -> list.size() >= SECONDS / 2);
+        List<Long> sources = fixture.segmentFacts(liveId).stream()
+                .filter(f -> f.getRendition() == null && f.getContainer() == SegmentContainer.FMP4)
+                .map(SegmentStored::getSequence)
+                .toList();
+        assertThat(sources).hasSize(SECONDS / 2);
+        assertThat(made).extracting(SegmentStored::getSequence).containsExactlyElementsOf(sources);
+        assertThat(made)
+                .extracting(f -> f.getType() + " " + f.getContainer() + " " + f.getHeight())
+                .containsOnly("STORED MPEG_TS 360");
+        Path lower = dir.resolve("fmp4-360p-0.ts");
+        Files.write(lower, fixture.segmentObject(made.get(0).getObjectKey()));
+        if (FfmpegCli.available()) {
+            assertThat(FfmpegCli.probeWarnings(lower))
+                    .as("ffprobe on the 360p of an fMP4 segment")
+                    .isEmpty();
+        }
+
+        live.end();
+        ReplayStatus ready = fixture.awaitFinal(liveId);
+        assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+        assertThat(ready.getRenditions())
+                .extracting(r -> r.getName() + " " + r.getWidth() + "x" + r.getHeight())
+                .containsExactly("source 1280x720", "360p 640x360");
+        String source = new String(fixture.replayObject(ready.getMediaPlaylistKey()), StandardCharsets.UTF_8);
+        String rendition =
+                new String(fixture.replayObject(ready.getRenditions().get(1).getPlaylistKey()), StandardCharsets.UTF_8);
+        assertThat(Math.abs(extinfMicros(rendition) - extinfMicros(source)))
+                .as("the renditions' lengths differ by less than a frame")
+                .isLessThan(40_000);
     }
 
     /** The mean of the luma plane of the segment's first decoded picture. */

@@ -111,11 +111,18 @@ class StackIT {
                     .hasSize(2);
             assertThat(reader.readFrom(Topic.BEACONS, Map.of(), Duration.ofSeconds(30)))
                     .hasSize(16);
-            assertThat(s3.listObjects(ListObjectsArgs.builder()
-                            .bucket(Bucket.SEGMENTS.bucketName())
-                            .recursive(true)
-                            .build()))
+            List<String> stored = new java.util.ArrayList<>();
+            for (io.minio.Result<io.minio.messages.Item> item : s3.listObjects(ListObjectsArgs.builder()
+                    .bucket(Bucket.SEGMENTS.bucketName())
+                    .recursive(true)
+                    .build())) {
+                stored.add(item.get().objectName());
+            }
+            assertThat(stored.stream().filter(key -> !key.contains("/360p/")))
                     .as("the demo live's segments, pushed through ingest")
+                    .hasSize(DemoScenario.LIVE_SECONDS / 2);
+            assertThat(stored.stream().filter(key -> key.contains("/360p/")))
+                    .as("and the 360p the jobs worker made of each")
                     .hasSize(DemoScenario.LIVE_SECONDS / 2);
 
             // Every job completes a checkpoint after the restart, so its sink has committed (or met) the transactions

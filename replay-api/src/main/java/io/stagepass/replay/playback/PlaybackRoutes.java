@@ -167,7 +167,11 @@ public final class PlaybackRoutes {
                 },
                 segment -> {
                     SegmentStored init = stored.initFor(segment);
-                    return init == null ? null : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
+                    // A rendition's segments are MPEG-TS whatever the source's: never an init section (a map would
+                    // apply to every segment after it; a gap is not fetched)
+                    return init == null || lower != null
+                            ? null
+                            : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
                 },
                 segment -> lower != null && !lower.containsKey(segment.getSequence()));
         playlist(ctx, state(viewer.live()), body);

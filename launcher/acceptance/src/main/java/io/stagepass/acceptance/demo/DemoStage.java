@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stagepass.acceptance.client.ApiClient;
 import io.stagepass.events.PlaybackTokens;
 import io.stagepass.media.GeneratedGuest;
+import io.stagepass.platform.lifecycle.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,12 +55,19 @@ final class DemoStage implements AutoCloseable {
     }
 
     private void enter(String playbackToken) throws Exception {
-        HttpResponse<String> join = http.send(
-                HttpRequest.newBuilder(URI.create(api.url() + "/v1/lives/" + liveId + "/stage/join"))
-                        .header("Authorization", "Bearer " + playbackToken)
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        // The guest bought a moment ago: the API's ticket view records the payment once its fact is read (a
+        // fraction of a second, more on a busy machine); until then the stage says no payment is recorded.
+        HttpResponse<String> join = Await.until(
+                        Waits.INGEST,
+                        Waits.FAST_POLL,
+                        () -> http.send(
+                                HttpRequest.newBuilder(URI.create(api.url() + "/v1/lives/" + liveId + "/stage/join"))
+                                        .header("Authorization", "Bearer " + playbackToken)
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()),
+                        answer -> !answer.body().contains("no payment is recorded"))
+                .value();
         if (join.statusCode() != 200) {
             throw new IllegalStateException("the stage refused the guest: " + join.body());
         }

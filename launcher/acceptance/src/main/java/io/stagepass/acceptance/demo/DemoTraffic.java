@@ -95,7 +95,9 @@ final class DemoTraffic {
             Thread encoder = new Thread(
                     () -> GeneratedLive.pushRtmp(
                             live.rtmpUrl(),
-                            GeneratedLive.Spec.hd(Duration.ofSeconds(LIVE_SECONDS))
+                            // 480p: tall enough for the jobs worker's 360p rendition, light enough for the stage
+                            // mixer, the encoders and the whole stack to share two cores in real time
+                            new GeneratedLive.Spec(854, 480, 25, Duration.ofSeconds(LIVE_SECONDS), 2, 1_500_000, 96_000)
                                     .inRealTime()),
                     "demo-encoder");
             encoder.start();
@@ -110,7 +112,7 @@ final class DemoTraffic {
             encoder.join();
         }
         out.printf(
-                "  streamed %d s of generated 720p video to ingest over RTMP as OBS does (FFmpeg libraries: H.264 + AAC; ingest cut 2 s segments, the stage mixer composed the guest's part) in %.1f s%n",
+                "  streamed %d s of generated 480p video to ingest over RTMP as OBS does (FFmpeg libraries: H.264 + AAC; ingest cut 2 s segments, the stage mixer composed the guest's part) in %.1f s%n",
                 LIVE_SECONDS, (System.nanoTime() - start) / 1e9);
         sent.put(Topic.SEGMENTS, LIVE_SECONDS / 2);
         sent.put(Topic.LIVES, 3); // scheduled through the API, started and ended by ingest
