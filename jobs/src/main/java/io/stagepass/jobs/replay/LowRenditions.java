@@ -194,8 +194,8 @@ public final class LowRenditions implements AutoCloseable {
     private void none(SegmentStored fact, String reason) throws Exception {
         LOG.warn("live {}: segment {} gets no {}: {}", fact.getLiveId(), fact.getSequence(), Renditions.LOW, reason);
         SegmentStored gap = SegmentStored.newBuilder(fact)
-                .setEventId(Ids.derivedEventId(
-                        "rendition", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
+                .setEventId(Ids.derivedEventId( // not the made one's id: a later try may still make it
+                        "rendition-gap", fact.getLiveId() + "/" + Renditions.LOW + "/" + fact.getSequence()))
                 .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setSchemaVersion(SCHEMA_VERSION)
                 .setType(SegmentEventType.GAP)
