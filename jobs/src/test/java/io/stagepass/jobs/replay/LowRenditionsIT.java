@@ -186,7 +186,7 @@ class LowRenditionsIT {
         // it does not make another (the object, replaced here by segment 2's rendition, is what the fact names).
         SegmentStored first = facts.get(0);
         byte[] marker = fixture.segmentObject(facts.get(2).getObjectKey());
-        fixture.putObject(first.getObjectKey(), marker);
+        fixture.put(first.getObjectKey(), marker);
         SegmentStored source = fixture.segmentFacts(liveId).stream()
                 .filter(f -> f.getRendition() == null && f.getSequence() == 0)
                 .findFirst()

@@ -314,11 +314,6 @@ public final class ReplayFixture implements AutoCloseable {
         publisher.publish(topic, key, event).get(30, TimeUnit.SECONDS);
     }
 
-    /** Writes {@code bytes} under {@code key} in the segments bucket (a test's stand-in for what was there). */
-    public void putObject(String key, byte[] bytes) throws Exception {
-        put(key, bytes);
-    }
-
     public void put(String key, byte[] bytes) throws Exception {
         client.putObject(PutObjectArgs.builder().bucket(Bucket.SEGMENTS.bucketName()).object(key).stream(
                         new ByteArrayInputStream(bytes), bytes.length, -1)
@@ -348,12 +343,7 @@ public final class ReplayFixture implements AutoCloseable {
     }
 
     public byte[] segmentObject(String key) throws Exception {
-        try (InputStream in = client.getObject(GetObjectArgs.builder()
-                .bucket(Bucket.SEGMENTS.bucketName())
-                .object(key)
-                .build())) {
-            return in.readAllBytes();
-        }
+        return object(Bucket.SEGMENTS, key);
     }
 
     public ReplayStatus awaitFinal(String liveId) throws Exception {
@@ -370,10 +360,12 @@ public final class ReplayFixture implements AutoCloseable {
     }
 
     public byte[] replayObject(String key) throws Exception {
-        try (InputStream in = client.getObject(GetObjectArgs.builder()
-                .bucket(Bucket.REPLAYS.bucketName())
-                .object(key)
-                .build())) {
+        return object(Bucket.REPLAYS, key);
+    }
+
+    private byte[] object(Bucket bucket, String key) throws Exception {
+        try (InputStream in = client.getObject(
+                GetObjectArgs.builder().bucket(bucket.bucketName()).object(key).build())) {
             return in.readAllBytes();
         }
     }

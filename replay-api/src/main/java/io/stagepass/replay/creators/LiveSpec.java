@@ -149,30 +149,10 @@ public record LiveSpec(
         } else if (current == null) {
             problems.put("tiers", "required: at least [{\"tier\": \"viewer\", \"priceMinor\": 1500}]");
         }
-        if (body.has("replayWindowDays")) {
-            JsonNode node = body.get("replayWindowDays");
-            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-                problems.put("replayWindowDays", "a whole number of days");
-            } else {
-                replayDays = node.asInt();
-            }
-        }
-        if (body.has("screensPerTicket")) {
-            JsonNode node = body.get("screensPerTicket");
-            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-                problems.put("screensPerTicket", "a whole number of screens");
-            } else {
-                screens = node.asInt();
-            }
-        }
-        if (body.has("dvrWindowMinutes")) {
-            JsonNode node = body.get("dvrWindowMinutes");
-            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
-                problems.put("dvrWindowMinutes", "a whole number of minutes (0: the whole live)");
-            } else {
-                dvrMinutes = node.asInt();
-            }
-        }
+        replayDays = wholeNumber(body, "replayWindowDays", replayDays, "a whole number of days", problems);
+        screens = wholeNumber(body, "screensPerTicket", screens, "a whole number of screens", problems);
+        dvrMinutes = wholeNumber(
+                body, "dvrWindowMinutes", dvrMinutes, "a whole number of minutes (0: the whole live)", problems);
         if (body.has("lowRendition")) {
             JsonNode node = body.get("lowRendition");
             if (!node.isBoolean()) {
@@ -261,6 +241,20 @@ public record LiveSpec(
                 screensPerTicket,
                 dvrWindowMinutes,
                 lowRendition);
+    }
+
+    /** The field's whole number when the body has it, {@code current} when not; {@code problem} when it is not one. */
+    private static int wholeNumber(
+            JsonNode body, String field, int current, String problem, Map<String, String> problems) {
+        if (!body.has(field)) {
+            return current;
+        }
+        JsonNode node = body.get(field);
+        if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+            problems.put(field, problem);
+            return current;
+        }
+        return node.asInt();
     }
 
     private static String text(JsonNode body, String field, Map<String, String> problems) {
