@@ -244,6 +244,39 @@
     chart('retention', [points.map((p) => p.minute * 60), points.map((p) => p.basisPoints / 100)], [
       { label: 'still watching %', stroke: '#3ccf91', fill: 'rgba(60,207,145,.12)' }
     ], 160, { time: false });
+    paintQuality(live, replay);
+  }
+
+  // How playback went for viewers, live and replay apart: what their players measured (time to first frame, stalls,
+  // failures, early exits) and the renditions they watched. Each cell keeps its exact figure in data-value.
+  function paintQuality(live, replay) {
+    const table = $('quality');
+    table.innerHTML = '<tr><th></th><th>Live</th><th>Replay</th></tr>';
+    const share = (part, whole) => (whole > 0 ? (100 * part / whole).toFixed(1) + ' %' : '–');
+    const rows = [
+      ['startup', 'Time to first frame', (q) => (q.averageStartupMillis === null ? '–' : seconds(q.averageStartupMillis) + ' avg of ' + number(q.firstFrames)), (q) => q.averageStartupMillis],
+      ['rebuffers', 'Stalls', (q) => number(q.rebuffers), (q) => q.rebuffers],
+      ['rebuffer-millis', 'Time stalled', (q) => seconds(q.rebufferMillis) + (q.rebufferBasisPoints === null ? '' : ' · ' + (q.rebufferBasisPoints / 100).toFixed(2) + ' %'), (q) => q.rebufferMillis],
+      ['failures', 'Playback failures', (q) => number(q.playbackFailures) + (q.failures.length ? ' (' + q.failures.map((f) => f.reason + ' ' + f.count).join(', ') + ')' : ''), (q) => q.playbackFailures],
+      ['exits', 'Left before the first frame', (q) => number(q.exitsBeforeFirstFrame), (q) => q.exitsBeforeFirstFrame],
+      ['renditions', 'Watched at', (q) => {
+        const total = q.renditions.reduce((sum, r) => sum + r.watchTimeMillis, 0);
+        return q.renditions.length ? q.renditions.map((r) => r.rendition + ' ' + share(r.watchTimeMillis, total)).join(' · ') : '–';
+      }, (q) => q.renditions.map((r) => r.rendition + '=' + r.watchTimeMillis).join(',')]
+    ];
+    for (const [key, label, text, value] of rows) {
+      const row = document.createElement('tr');
+      const th = document.createElement('td'); th.textContent = label; row.append(th);
+      for (const [mode, q] of [['live', live.quality], ['replay', replay.quality]]) {
+        const td = document.createElement('td');
+        td.id = 'quality-' + mode + '-' + key;
+        td.textContent = text(q);
+        const v = value(q);
+        td.dataset.value = v === null || v === undefined ? '' : String(v);
+        row.append(td);
+      }
+      table.append(row);
+    }
   }
 
   function alignReplay(live, replay) {

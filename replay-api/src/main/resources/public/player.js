@@ -24,8 +24,54 @@
   const links = { renewed: 0, reloads: 0 }; // playlists fetched again for fresh links; reloads after a refused link
   window.stagepass = {
     get info() { return info; }, get hls() { return hls; }, get cues() { return cues; }, links: links,
-    behindLive: () => behindLive(),
+    behindLive: () => behindLive(), quality: () => measured(),
   };
+
+  // How playback goes, as this page measures it and reports it with its beacons: the time from the play request to
+  // the first frame, stalls while playing (a seek's wait is not one) and their time, the rendition on screen, and a
+  // failure: a fatal error the player has not recovered from within 30 s (or the page left meanwhile).
+  const FAILURE_GRACE_MS = 30000;
+  const quality = { requestedAt: null, startupMs: null, rebuffers: 0, rebufferMs: 0, stalledAt: null, pending: null, failure: null };
+  function measured() {
+    return {
+      startupMs: quality.startupMs,
+      rebuffers: quality.rebuffers,
+      rebufferMs: quality.rebufferMs + (quality.stalledAt === null ? 0 : Math.round(performance.now() - quality.stalledAt)),
+      stalled: quality.stalledAt !== null,
+      rendition: video.videoHeight > 0 ? video.videoHeight + 'p' : null,
+      failure: quality.failure,
+    };
+  }
+  function endStall() {
+    if (quality.stalledAt === null) { return false; }
+    quality.rebufferMs += Math.round(performance.now() - quality.stalledAt);
+    quality.stalledAt = null;
+    return true;
+  }
+  // A fatal error starts the clock; playback moving again stops it; after 30 s it is a failure, reported once.
+  function failing(reason) {
+    if (quality.failure || quality.pending) { return; }
+    quality.pending = { reason: reason, at: video.currentTime, timer: setTimeout(() => failed(reason), FAILURE_GRACE_MS) };
+  }
+  function recovered() {
+    if (quality.pending) { clearTimeout(quality.pending.timer); quality.pending = null; }
+  }
+  function failed(reason, leaving) {
+    if (quality.failure) { return; }
+    recovered();
+    quality.failure = reason;
+    beacon('playback_failure', { reason: reason, leaving: leaving });
+    if (heartbeat) { clearInterval(heartbeat); heartbeat = null; } // a player that gave up is not watched
+  }
+  function failureReason(data) {
+    const details = String(data.details || '');
+    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      if (/^(manifest|level|audioTrack)/.test(details)) { return 'playlist-unreachable'; }
+      if (/^(frag|key|init)/.test(details)) { return 'segment-unreachable'; }
+      return 'other';
+    }
+    return data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media-error' : 'other';
+  }
 
   // DVR: while the live runs, the playlist reaches back to its start (or the creator's window), so the scrub bar spans
   // what can be played (the seekable range) and LIVE jumps back to the edge. Seconds behind the point a player at the
@@ -143,10 +189,22 @@
 
   function mode() { return info && info.mode === 'replay' ? 'replay' : 'live'; }
 
-  // Beacons: VIEW_START, a HEARTBEAT every 10 s, PAUSE and SEEK, VIEW_END when the page goes away.
-  function beacon(type, beaconMode) {
-    const body = JSON.stringify([{ type: type, sessionId: screen, mode: beaconMode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) }]);
-    if (type === 'view_end' && navigator.sendBeacon) {
+  // Beacons: VIEW_START, a HEARTBEAT every 10 s, PAUSE and SEEK, VIEW_END when the page goes away; REBUFFER when a
+  // stall ends, PLAYBACK_FAILURE, EXIT_BEFORE_START. Every player beacon carries the stall figures so far (cumulative,
+  // so a lost one is made up by the next) and the rendition on screen.
+  function beacon(type, options) {
+    const o = options || {};
+    const event = { type: type, sessionId: screen, mode: o.mode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) };
+    if (type !== 'page_view') {
+      const m = measured();
+      event.rebuffers = m.rebuffers;
+      event.rebufferMs = m.rebufferMs;
+      if (m.rendition) { event.rendition = m.rendition; }
+      if (type === 'view_start' && m.startupMs !== null) { event.startupMs = m.startupMs; }
+      if (o.reason) { event.reason = o.reason; }
+    }
+    const body = JSON.stringify([event]);
+    if ((type === 'view_end' || o.leaving) && navigator.sendBeacon) {
       navigator.sendBeacon(beaconUrl + '?token=' + encodeURIComponent(beaconToken), body);
       return;
     }
@@ -234,8 +292,10 @@
           // An expired link or a revoked ticket: fresh links, or the reason we may not play.
           reload(video.currentTime);
         } else if (data.fatal && data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          failing(failureReason(data));
           setTimeout(() => hls && hls.startLoad(), 2000);
         } else if (data.fatal) {
+          failing(failureReason(data));
           hls.recoverMediaError();
         }
       });
@@ -246,6 +306,7 @@
       if (startAt > 0) { video.addEventListener('loadedmetadata', () => { video.currentTime = startAt; }, { once: true }); }
     } else {
       $('status').textContent = 'This browser cannot play HLS.';
+      failed('unsupported-browser');
       return;
     }
     if (info.thumbnails) { loadThumbnails(info.thumbnails); }
@@ -377,17 +438,34 @@
   video.addEventListener('pause', () => {
     $('play-icon').setAttribute('d', PLAY);
     $('play').setAttribute('aria-label', 'Play');
+    endStall(); // a pause ends the viewer's wait: it is theirs from then on
     if (started) { beacon('pause'); }
+  });
+  video.addEventListener('play', () => { if (!started && quality.requestedAt === null) { quality.requestedAt = performance.now(); } });
+  video.addEventListener('waiting', () => {
+    if (started && !video.seeking && quality.stalledAt === null) {
+      quality.rebuffers++;
+      quality.stalledAt = performance.now();
+    }
+  });
+  video.addEventListener('error', () => {
+    const e = video.error;
+    if (!e || hls) { return; } // hls.js reports (and recovers) its own
+    failing(e.code === 2 ? 'segment-unreachable' : e.code === 4 ? 'unsupported-browser' : 'media-error');
   });
   video.addEventListener('seeked', () => { if (started) { beacon('seek'); } });
   video.addEventListener('playing', () => {
+    recovered();
+    if (endStall()) { beacon('rebuffer'); }
     if (!started) {
       started = true;
+      if (quality.requestedAt !== null) { quality.startupMs = Math.round(performance.now() - quality.requestedAt); }
       beacon('view_start');
       heartbeat = setInterval(() => { if (!video.paused) { beacon('heartbeat'); } }, 10000);
     }
   });
   video.addEventListener('timeupdate', () => {
+    if (quality.pending && video.currentTime > quality.pending.at + 1) { recovered(); } // it played on
     const live = info && info.mode === 'live';
     const behind = behindLive();
     // Behind the edge by more than a segment or two: say by how much, and LIVE (greyed) brings the viewer back.
@@ -410,6 +488,8 @@
   setInterval(() => { if (mode() === 'replay' && video.currentTime > 0) { localStorage.setItem(resumeKey, String(video.currentTime)); } }, 5000);
   window.addEventListener('pagehide', () => {
     if (mode() === 'replay' && video.currentTime > 0) { localStorage.setItem(resumeKey, String(video.currentTime)); }
+    if (quality.pending) { failed(quality.pending.reason, true); } // left while it was failing: it did not recover
+    if (!started && quality.requestedAt !== null && !quality.failure) { beacon('exit_before_start', { leaving: true }); }
     if (started) { beacon('view_end'); }
     if (heartbeat) { clearInterval(heartbeat); }
     if (navigator.sendBeacon) { navigator.sendBeacon('/v1/lives/' + live + '/playback/release' + playbackQuery()); }
@@ -427,7 +507,7 @@
   }, 10000); // also renews this screen's lease (it lapses after 30 s)
 
   (async () => {
-    beacon('page_view', 'page');
+    beacon('page_view', { mode: 'page' });
     info = await loadInfo();
     if (!info) { return; }
     const resume = resumeAt();

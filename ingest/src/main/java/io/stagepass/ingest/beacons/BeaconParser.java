@@ -34,7 +34,26 @@ public final class BeaconParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SESSION_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
-    private static final Set<String> FIELDS = Set.of("id", "type", "sessionId", "mode", "positionMs", "clientTime");
+    private static final Set<String> FIELDS = Set.of(
+            "id",
+            "type",
+            "sessionId",
+            "mode",
+            "positionMs",
+            "clientTime",
+            "startupMs",
+            "rebuffers",
+            "rebufferMs",
+            "rendition",
+            "reason");
+    /** Why a player gave up, as the player names it: a closed set, so a creator's breakdown stays a few rows. */
+    public static final Set<String> FAILURE_REASONS =
+            Set.of("playlist-unreachable", "segment-unreachable", "media-error", "unsupported-browser", "other");
+
+    private static final Pattern RENDITION = Pattern.compile("^[1-9][0-9]{1,3}p$");
+    private static final long MAX_STARTUP_MILLIS = 10 * 60_000L;
+    private static final long MAX_REBUFFER_MILLIS = 24 * 3_600_000L;
+    private static final int MAX_REBUFFERS = 100_000;
     private static final Set<String> IDENTITY_FIELDS =
             Set.of("liveId", "ticketId", "viewerId", "userId", "email", "creatorId");
     private static final Map<String, BeaconType> TYPES = Map.of(
@@ -49,7 +68,13 @@ public final class BeaconParser {
             "seek",
             BeaconType.SEEK,
             "view_end",
-            BeaconType.VIEW_END);
+            BeaconType.VIEW_END,
+            "rebuffer",
+            BeaconType.REBUFFER,
+            "playback_failure",
+            BeaconType.PLAYBACK_FAILURE,
+            "exit_before_start",
+            BeaconType.EXIT_BEFORE_START);
     private static final Map<String, ViewMode> MODES =
             Map.of("live", ViewMode.LIVE, "replay", ViewMode.REPLAY, "page", ViewMode.PAGE);
 
@@ -136,11 +161,38 @@ public final class BeaconParser {
         }
         long position = 0;
         if (event.has("positionMs")) {
-            JsonNode node = event.get("positionMs");
-            if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
-                throw new BadRequestResponse(path + ".positionMs: must be a whole number of milliseconds, at least 0");
+            position = whole(event, "positionMs", path, Long.MAX_VALUE, "milliseconds");
+        }
+        Long startup = null;
+        if (event.has("startupMs")) {
+            if (type != BeaconType.VIEW_START) {
+                throw new BadRequestResponse(path + ".startupMs: only a view_start says how long the start took");
             }
-            position = node.asLong();
+            startup = whole(event, "startupMs", path, MAX_STARTUP_MILLIS, "milliseconds");
+        }
+        if (event.has("rebuffers") != event.has("rebufferMs")) {
+            throw new BadRequestResponse(path + ".rebuffers: rebuffers and rebufferMs come together");
+        }
+        Integer rebuffers =
+                event.has("rebuffers") ? (int) whole(event, "rebuffers", path, MAX_REBUFFERS, "stalls") : null;
+        Long rebufferMillis =
+                event.has("rebufferMs") ? whole(event, "rebufferMs", path, MAX_REBUFFER_MILLIS, "milliseconds") : null;
+        String rendition = null;
+        if (event.has("rendition")) {
+            rendition = text(event, "rendition", path);
+            if (!RENDITION.matcher(rendition).matches()) {
+                throw new BadRequestResponse(path + ".rendition: a picture height and 'p', like 360p or 1080p");
+            }
+        }
+        String reason = null;
+        if (type == BeaconType.PLAYBACK_FAILURE) {
+            reason = text(event, "reason", path);
+            if (!FAILURE_REASONS.contains(reason)) {
+                throw new BadRequestResponse(
+                        path + ".reason: must be one of " + String.join(", ", new TreeSet<>(FAILURE_REASONS)));
+            }
+        } else if (event.has("reason")) {
+            throw new BadRequestResponse(path + ".reason: only a playback_failure has a reason");
         }
         String eventId = Ids.newEventId();
         if (event.has("id")) {
@@ -162,6 +214,11 @@ public final class BeaconParser {
                 .setPositionMillis(position)
                 .setClientTime(clientTime(event, path))
                 .setReceivedAt(received)
+                .setStartupMillis(startup)
+                .setRebufferCount(rebuffers)
+                .setRebufferMillis(rebufferMillis)
+                .setRendition(rendition)
+                .setFailureReason(reason)
                 .build();
     }
 
@@ -182,6 +239,16 @@ public final class BeaconParser {
         }
         throw new BadRequestResponse(
                 path + ".clientTime: an ISO-8601 instant (2026-11-27T10:00:00Z) or epoch milliseconds");
+    }
+
+    /** A whole number from 0 to {@code max} of {@code unit}, or 400 naming the field. */
+    private static long whole(JsonNode event, String field, String path, long max, String unit) {
+        JsonNode node = event.get(field);
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > max) {
+            throw new BadRequestResponse(path + "." + field + ": must be a whole number of " + unit
+                    + (max == Long.MAX_VALUE ? ", at least 0" : ", 0 to " + max));
+        }
+        return node.asLong();
     }
 
     private static String text(JsonNode event, String field, String path) {

@@ -91,6 +91,50 @@ class BeaconParserTest {
     }
 
     @Test
+    void carriesWhatThePlayerMeasuredOfPlaybackItself() {
+        List<Beacon> beacons = BeaconParser.parse("""
+                [{"type": "view_start", "sessionId": "session-1", "mode": "live", "startupMs": 840, "rendition": "720p"},
+                 {"type": "rebuffer", "sessionId": "session-1", "mode": "live", "rebuffers": 2, "rebufferMs": 3150, "rendition": "360p"},
+                 {"type": "playback_failure", "sessionId": "session-1", "mode": "replay", "reason": "segment-unreachable"},
+                 {"type": "exit_before_start", "sessionId": "session-2", "mode": "replay"}]
+                """.getBytes(), VIEWER, NOW);
+
+        assertThat(beacons)
+                .extracting(Beacon::getType)
+                .containsExactly(
+                        BeaconType.VIEW_START,
+                        BeaconType.REBUFFER,
+                        BeaconType.PLAYBACK_FAILURE,
+                        BeaconType.EXIT_BEFORE_START);
+        assertThat(beacons.get(0).getStartupMillis()).isEqualTo(840);
+        assertThat(beacons.get(0).getRendition()).isEqualTo("720p");
+        assertThat(beacons.get(1).getRebufferCount()).isEqualTo(2);
+        assertThat(beacons.get(1).getRebufferMillis()).isEqualTo(3150);
+        assertThat(beacons.get(1).getStartupMillis()).isNull();
+        assertThat(beacons.get(2).getFailureReason()).isEqualTo("segment-unreachable");
+        assertThat(beacons.get(3).getRebufferCount()).isNull();
+    }
+
+    @Test
+    void refusesQualityFiguresThatCannotBeTrue() {
+        String start = "[{\"type\": \"view_start\", \"sessionId\": \"session-1\", \"mode\": \"live\", ";
+        assertRefused(start + "\"startupMs\": -5}]", "events[0].startupMs: must be a whole number of milliseconds");
+        assertRefused(start + "\"startupMs\": 600001}]", "0 to 600000");
+        assertRefused(start + "\"rebuffers\": 1}]", "rebuffers and rebufferMs come together");
+        assertRefused(start + "\"rendition\": \"hd\"}]", "events[0].rendition: a picture height");
+        assertRefused(start + "\"reason\": \"other\"}]", "only a playback_failure has a reason");
+        assertRefused(
+                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"startupMs\": 5}]",
+                "only a view_start says how long");
+        assertRefused(
+                "[{\"type\": \"playback_failure\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"reason\": \"<script>\"}]",
+                "events[0].reason: must be one of media-error, other, playlist-unreachable");
+        assertRefused(
+                "[{\"type\": \"playback_failure\", \"sessionId\": \"session-1\", \"mode\": \"live\"}]",
+                "events[0].reason: required");
+    }
+
+    @Test
     void aVisitorWithoutATicketMayOnlyReportPageViews() {
         assertThat(BeaconParser.parse(
                         "[{\"type\": \"page_view\", \"sessionId\": \"session-1\", \"mode\": \"page\"}]".getBytes(),

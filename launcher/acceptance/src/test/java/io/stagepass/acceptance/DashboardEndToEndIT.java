@@ -21,16 +21,20 @@ import io.stagepass.replay.creators.Catalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 
 /**
  * The creators' dashboard in headless Chromium against the whole stack: sign in with the key, open the live, see the
@@ -292,6 +296,113 @@ class DashboardEndToEndIT {
             Path phone = Path.of("target", "screenshots", "dashboard-390.png");
             assertThat(browser.screenshot(phone)).isGreaterThan(50);
         }
+    }
+
+    /**
+     * A ticket holder's player loses the network for 12 s during a live: it stalls, plays on when the network is back,
+     * and reports what it measured; the audience route and the dashboard show exactly those figures.
+     */
+    @Test
+    void theDashboardShowsHowPlaybackWentAsThePlayerMeasuredIt() throws Exception {
+        // A creator of its own: the other test counts its creator's sales.
+        Catalog.Account creator = new Operator(stack.kafka()).registerCreator("Quality creator", null, "EUR");
+        api.setUpPayouts(
+                creator.apiKey(),
+                new StripeSandboxClient(stack.stripeSandbox().orElseThrow().apiBase()),
+                Duration.ofSeconds(60));
+        ApiClient.ScheduledLive live = api.scheduleLive(
+                creator.apiKey(),
+                LiveRequest.viewerTier("Quality live", "EUR", 1500).withoutLowRendition());
+        String liveId = live.liveId();
+        ingest.awaitKnows(live.streamKey(), AUDIENCE_WAIT);
+        String ticket = buyer.buy(liveId, "quality@example.com").id();
+        String token = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS))
+                .issue(liveId, ticket, Instant.now().plusSeconds(3600));
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread encoder = new Thread(
+                () -> GeneratedLive.pushHls(
+                        ingest.pushUrl(live.streamKey(), "index.m3u8"),
+                        GeneratedLive.Spec.demo(Duration.ofMinutes(3)).inRealTimeAfter(Duration.ofSeconds(6)),
+                        stop::get),
+                "quality-encoder");
+        encoder.start();
+        // A profile of its own: the other test expects a browser that has not signed in.
+        try (Browser browser = Browser.start(Files.createDirectories(dir.resolve("quality")))) {
+            browser.open(api.links().watch(liveId, token));
+            Await.expect(
+                    "the live playing, its first frame measured",
+                    AUDIENCE_WAIT,
+                    () -> ((Number) browser.script("return document.getElementById('video').currentTime")).doubleValue()
+                                    > 2
+                            && browser.script("return window.stagepass.quality().startupMs") != null);
+            ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+            offline.setOffline(true);
+            browser.driver().setNetworkConditions(offline);
+            Thread.sleep(12_000);
+            browser.driver().deleteNetworkConditions();
+            Await.expect(
+                    "a stall measured, and playback going on after it",
+                    AUDIENCE_WAIT,
+                    () -> (Boolean) browser.script("const q = window.stagepass.quality();"
+                            + " const v = document.getElementById('video');"
+                            + " return q.rebuffers > 0 && !q.stalled && !v.paused && v.readyState >= 3"));
+            browser.script("document.getElementById('video').pause()"); // no more stalls: the figures stand
+            Map<String, Object> measured = browser.script("return window.stagepass.quality()");
+            System.out.println("quality: the page measured " + measured);
+            assertThat(measured.get("failure"))
+                    .as("recovered within 30 s: not a failure")
+                    .isNull();
+            long startup = ((Number) measured.get("startupMs")).longValue();
+            long rebuffers = ((Number) measured.get("rebuffers")).longValue();
+            long rebufferMillis = ((Number) measured.get("rebufferMs")).longValue();
+            assertThat(rebufferMillis).as("time stalled").isGreaterThan(1_000);
+
+            JsonNode quality = Await.expect(
+                            "the audience route's quality equal to the page's figures",
+                            AUDIENCE_WAIT,
+                            () -> api.json(creator.apiKey(), "/v1/lives/" + liveId + "/audience"),
+                            a -> a.at("/live/quality/rebuffers").asLong() == rebuffers
+                                    && a.at("/live/quality/rebufferMillis").asLong() == rebufferMillis
+                                    && a.at("/live/quality/firstFrames").asLong() == 1)
+                    .at("/live/quality");
+            System.out.println("quality: the audience route says " + quality);
+            assertThat(quality.get("averageStartupMillis").asLong()).isEqualTo(startup);
+            assertThat(quality.get("playbackFailures").asLong()).isZero();
+            assertThat(quality.get("exitsBeforeFirstFrame").asLong()).isZero();
+            assertThat(quality.get("rebufferBasisPoints").asInt()).isBetween(1, 10_000);
+            assertThat(quality.at("/renditions/0/rendition").asText()).isEqualTo(measured.get("rendition"));
+
+            signIn(browser, creator.apiKey());
+            browser.open(api.url() + "/dashboard#" + liveId);
+            Await.expect(
+                    "the dashboard shows the figures the player measured",
+                    Browser.timeout(),
+                    () -> Long.toString(rebuffers).equals(value(browser, "quality-live-rebuffers"))
+                            && Long.toString(rebufferMillis).equals(value(browser, "quality-live-rebuffer-millis"))
+                            && Long.toString(startup).equals(value(browser, "quality-live-startup")));
+            assertThat(text(browser, "quality-live-renditions")).startsWith(measured.get("rendition") + " 100.0 %");
+            assertThat(text(browser, "quality-replay-rebuffers")).isEqualTo("0");
+            browser.script("document.getElementById('quality-card').scrollIntoView({block: 'center'})");
+            Path shot = Path.of("target", "screenshots", "dashboard-quality.png");
+            assertThat(browser.screenshot(shot)).isGreaterThan(50);
+        } finally {
+            stop.set(true);
+            encoder.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+
+    private static void signIn(Browser browser, String key) throws Exception {
+        browser.open(api.url() + "/login");
+        browser.driver().findElement(By.id("key")).sendKeys(key);
+        browser.driver().findElement(By.id("sign-in")).click();
+        Await.expect(
+                "the dashboard after sign-in",
+                Browser.timeout(),
+                () -> browser.driver().getCurrentUrl().endsWith("/dashboard"));
+    }
+
+    private static String value(Browser browser, String id) {
+        return browser.script("const e = document.getElementById('" + id + "'); return e ? e.dataset.value : null");
     }
 
     private static String minor(Browser browser, String id) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -45,6 +46,9 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
     static final int MAX_MINUTE = 24 * 60;
 
     static final Duration KEEP = Duration.ofDays(30);
+    /** Distinct renditions counted per mode; a made-up height beyond these adds no rows. */
+    static final int MAX_RENDITIONS = 8;
+
     static final List<String> PER_SESSION_STATES = List.of("sessions", "concurrency", "cleanups");
     private static final ViewMode[] PLAYER_MODES = {ViewMode.LIVE, ViewMode.REPLAY};
 
@@ -62,6 +66,12 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
 
     private transient MapState<String, Boolean> pageSessions;
     private transient MapState<String, Boolean> buyers;
+    /** mode/sessionId → what the session reported of playback's quality. */
+    private transient MapState<String, SessionQuality> quality;
+    /** mode/reason → playback failures. */
+    private transient MapState<String, Long> failures;
+    /** mode/rendition → time watched at it. */
+    private transient MapState<String, Long> renditionWatch;
 
     @Override
     public void open(OpenContext context) {
@@ -78,6 +88,9 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         tickets = kept("tickets", Types.BOOLEAN);
         pageSessions = kept("page-sessions", Types.BOOLEAN);
         buyers = kept("buyers", Types.BOOLEAN);
+        quality = kept("quality", TypeInformation.of(SessionQuality.class));
+        failures = kept("failures", Types.LONG);
+        renditionWatch = kept("rendition-watch", Types.LONG);
     }
 
     /** A long-lived set or map, kept {@link #KEEP} after it was last written. */
@@ -106,6 +119,13 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
             return; // a player beacon outside a player says nothing about viewing
         }
         String key = beacon.getMode() + "/" + beacon.getSessionId();
+        if (beacon.getType() == BeaconType.PLAYBACK_FAILURE || beacon.getType() == BeaconType.EXIT_BEFORE_START) {
+            // The end of a view's quality, not of its watching: no session, view or sample comes of it.
+            if (endOfView(key, beacon)) {
+                context.timerService().registerEventTimeTimer(emitBoundary(at, watermark));
+            }
+            return;
+        }
         boolean ending = beacon.getType() == BeaconType.VIEW_END;
         SessionState session = sessions.get(key);
         if (session == null && ending) {
@@ -117,11 +137,17 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
             session = startOrResume(key, beacon, mode);
         }
         countTicket(session, beacon, mode);
+        String rendition = session.rendition != null ? session.rendition : beacon.getRendition();
         long watched = session.advance(beacon.getType(), at);
         if (watched > 0) {
             mode.watchTimeMillis += watched;
             mode.dirty = true;
+            watchedAt(beacon.getMode(), rendition, watched, mode);
         }
+        if (beacon.getRendition() != null) {
+            session.rendition = beacon.getRendition();
+        }
+        quality(key, beacon, mode);
         if (beacon.getMode() == ViewMode.LIVE) {
             mode.liveStart = Math.min(mode.liveStart, at);
         }
@@ -182,6 +208,18 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
             if (modeTotals.retentionDirty && (boundary % MINUTE_MILLIS == 0 || modeTotals.lastSample == 0)) {
                 emitRetention(liveId, mode, boundary, modeTotals, out);
             }
+            if (modeTotals.failuresDirty) {
+                for (var entry : byMode(failures, mode)) {
+                    out.collect(AudienceRecords.failure(liveId, mode, boundary, entry.getKey(), entry.getValue()));
+                }
+                modeTotals.failuresDirty = false;
+            }
+            if (modeTotals.renditionsDirty) {
+                for (var entry : byMode(renditionWatch, mode)) {
+                    out.collect(AudienceRecords.rendition(liveId, mode, boundary, entry.getKey(), entry.getValue()));
+                }
+                modeTotals.renditionsDirty = false;
+            }
         }
         if (totals.conversionDirty) {
             out.collect(AudienceRecords.conversion(liveId, boundary, totals));
@@ -189,6 +227,101 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         }
         audience.update(totals);
         dropExpiredSessions(boundary);
+    }
+
+    /** The entries of a mode/name map for one mode, by name. */
+    private static List<Map.Entry<String, Long>> byMode(MapState<String, Long> map, ViewMode mode) throws Exception {
+        String prefix = mode + "/";
+        List<Map.Entry<String, Long>> entries = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : map.entries()) {
+            if (entry.getKey().startsWith(prefix)) {
+                entries.add(Map.entry(entry.getKey().substring(prefix.length()), entry.getValue()));
+            }
+        }
+        entries.sort(Map.Entry.comparingByKey());
+        return entries;
+    }
+
+    /**
+     * A session's time to first frame (once) and the growth of its cumulative stall figures: a beacon that repeats
+     * or trails an earlier one adds nothing.
+     */
+    private void quality(String key, Beacon beacon, ModeTotals mode) throws Exception {
+        boolean startup = beacon.getType() == BeaconType.VIEW_START && beacon.getStartupMillis() != null;
+        if (!startup && beacon.getRebufferCount() == null) {
+            return;
+        }
+        SessionQuality session = sessionQuality(key);
+        if (startup && !session.started) {
+            session.started = true;
+            mode.firstFrames++;
+            mode.startupMillis += beacon.getStartupMillis();
+            mode.dirty = true;
+        }
+        if (beacon.getRebufferCount() != null && beacon.getRebufferCount() > session.rebuffers) {
+            mode.rebuffers += beacon.getRebufferCount() - session.rebuffers;
+            session.rebuffers = beacon.getRebufferCount();
+            mode.dirty = true;
+        }
+        if (beacon.getRebufferMillis() != null && beacon.getRebufferMillis() > session.rebufferMillis) {
+            mode.rebufferMillis += beacon.getRebufferMillis() - session.rebufferMillis;
+            session.rebufferMillis = beacon.getRebufferMillis();
+            mode.dirty = true;
+        }
+        quality.put(key, session);
+    }
+
+    /**
+     * A failure (once per session, with its reason) or an exit before the first frame (once, and only for a session
+     * that neither started nor failed); true when the totals changed.
+     */
+    private boolean endOfView(String key, Beacon beacon) throws Exception {
+        SessionQuality session = sessionQuality(key);
+        AudienceTotals totals = totals();
+        ModeTotals mode = totals.of(beacon.getMode());
+        if (beacon.getType() == BeaconType.PLAYBACK_FAILURE) {
+            if (session.failed || beacon.getFailureReason() == null) {
+                return false;
+            }
+            session.failed = true;
+            mode.playbackFailures++;
+            String reason = beacon.getMode() + "/" + beacon.getFailureReason();
+            Long count = failures.get(reason);
+            failures.put(reason, count == null ? 1 : count + 1);
+            mode.failuresDirty = true;
+        } else {
+            if (session.exited || session.started || session.failed) {
+                return false;
+            }
+            session.exited = true;
+            mode.exitsBeforeFirstFrame++;
+        }
+        mode.dirty = true;
+        quality.put(key, session);
+        audience.update(totals);
+        return true;
+    }
+
+    private SessionQuality sessionQuality(String key) throws Exception {
+        SessionQuality session = quality.get(key);
+        return session == null ? new SessionQuality() : session;
+    }
+
+    /** Watch time at a rendition; time at none named, or at one past the first {@link #MAX_RENDITIONS}, is not. */
+    private void watchedAt(ViewMode viewMode, String rendition, long watched, ModeTotals mode) throws Exception {
+        if (rendition == null) {
+            return;
+        }
+        String key = viewMode + "/" + rendition;
+        Long sofar = renditionWatch.get(key);
+        if (sofar == null) {
+            if (mode.renditions >= MAX_RENDITIONS) {
+                return;
+            }
+            mode.renditions++;
+        }
+        renditionWatch.put(key, (sofar == null ? 0 : sofar) + watched);
+        mode.renditionsDirty = true;
     }
 
     private AudienceTotals totals() throws IOException {

@@ -50,6 +50,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * uniqueViewers, uniqueAnonymousSessions, watchTimeMillis, averageWatchTimeMillis, as they stand when the watermark
  * passes the boundary; emitted only when one of them changed since the last. The latest record per key is the
  * current value.</li>
+ * <li>Quality of experience, in the TOTAL of each player mode: {@code firstFrames} and
+ * {@code averageStartupMillis}, from the {@code startupMillis} of a session's VIEW_START (once per session, integer
+ * division); {@code rebuffers} and {@code rebufferMillis}, the sum over sessions of the highest cumulative
+ * {@code rebufferCount} and {@code rebufferMillis} each reported (so a repeated, lost or reordered beacon changes
+ * nothing); {@code rebufferBasisPoints} = rebufferMillis × 10000 / watchTimeMillis (stalls are watch time: the player
+ * is not paused), at most 10000; {@code playbackFailures}, sessions with a PLAYBACK_FAILURE, once each under its first
+ * reason, also as one FAILURE record per reason ({@code liveId/mode/FAILURE/reason}); {@code exitsBeforeFirstFrame},
+ * sessions with an EXIT_BEFORE_START that had neither started nor failed. PLAYBACK_FAILURE and EXIT_BEFORE_START
+ * make no session, view or sample.</li>
+ * <li>RENDITION ({@code liveId/mode/RENDITION/rendition}, {@code watchTimeMillis}): the watch time a beacon adds
+ * counts at the rendition the session's previous beacon named (its own, if none had); time at no named rendition
+ * counts at none, and a mode counts at most 8 renditions.</li>
  * </ol>
  * Late beacons (below the watermark) still count in views, uniques, watch time and retention. Event ids derive
  * from the key and {@code at}, so a replay after a restore produces the same ids. Sessions are forgotten when they

@@ -7,7 +7,7 @@ import io.stagepass.events.ViewMode;
 import java.time.Instant;
 
 /**
- * The audience job's output records, their Kafka keys ({@code liveId/mode/type[/at | /retentionMinute]}) and their
+ * The audience job's output records, their Kafka keys ({@code liveId/mode/type[/at | /retentionMinute | /reason | /rendition]}) and their
  * ids, derived from key and time so that a replay after a restore produces the same ids.
  */
 final class AudienceRecords {
@@ -18,6 +18,8 @@ final class AudienceRecords {
         return switch (metric.getType()) {
             case CONCURRENCY -> key + "/" + metric.getAt();
             case RETENTION -> key + "/" + metric.getRetentionMinute();
+            case FAILURE -> key + "/" + metric.getFailureReason();
+            case RENDITION -> key + "/" + metric.getRendition();
             case TOTAL -> key;
         };
     }
@@ -35,7 +37,14 @@ final class AudienceRecords {
                 .setUniqueViewers(totals.uniqueViewers)
                 .setUniqueAnonymousSessions(totals.anonymousSessions)
                 .setWatchTimeMillis(totals.watchTimeMillis)
-                .setAverageWatchTimeMillis(totals.averageWatchTimeMillis()));
+                .setAverageWatchTimeMillis(totals.averageWatchTimeMillis())
+                .setFirstFrames(totals.firstFrames)
+                .setAverageStartupMillis(totals.averageStartupMillis())
+                .setRebuffers(totals.rebuffers)
+                .setRebufferMillis(totals.rebufferMillis)
+                .setRebufferBasisPoints(totals.rebufferBasisPoints())
+                .setPlaybackFailures(totals.playbackFailures)
+                .setExitsBeforeFirstFrame(totals.exitsBeforeFirstFrame));
     }
 
     /** Conversion: the TOTAL of mode PAGE. */
@@ -49,6 +58,20 @@ final class AudienceRecords {
         return identified(start(liveId, mode, AudienceMetricType.RETENTION, at)
                 .setRetentionMinute(minute)
                 .setRetentionBasisPoints(basisPoints));
+    }
+
+    /** The views of one mode the player gave up on for one reason. */
+    static AudienceMetric failure(String liveId, ViewMode mode, long at, String reason, long failures) {
+        return identified(start(liveId, mode, AudienceMetricType.FAILURE, at)
+                .setFailureReason(reason)
+                .setPlaybackFailures(failures));
+    }
+
+    /** The time watched at one rendition in one mode. */
+    static AudienceMetric rendition(String liveId, ViewMode mode, long at, String rendition, long watchTimeMillis) {
+        return identified(start(liveId, mode, AudienceMetricType.RENDITION, at)
+                .setRendition(rendition)
+                .setWatchTimeMillis(watchTimeMillis));
     }
 
     private static AudienceMetric.Builder start(String liveId, ViewMode mode, AudienceMetricType type, long at) {

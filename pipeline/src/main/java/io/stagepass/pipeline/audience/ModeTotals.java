@@ -26,6 +26,21 @@ public class ModeTotals {
 
     public boolean retentionDirty;
 
+    /** Quality of experience: views that reached a first frame, and their summed time to it. */
+    public long firstFrames;
+
+    public long startupMillis;
+    public long rebuffers;
+    public long rebufferMillis;
+    public long playbackFailures;
+    public long exitsBeforeFirstFrame;
+    /** Distinct renditions with watch time (at most {@link AudienceFunction#MAX_RENDITIONS}). */
+    public int renditions;
+    /** A FAILURE or RENDITION record of this mode is due. */
+    public boolean failuresDirty;
+
+    public boolean renditionsDirty;
+
     public ModeTotals() {}
 
     /** Takes a concurrency sample; a new peak (the first time at that height) makes the totals dirty. */
@@ -55,6 +70,16 @@ public class ModeTotals {
     /** Share of the sessions that reached minute 0 that also reached {@code minute}, in 1/10000. */
     int retentionBasisPoints(int minute) {
         return (int) (reached[minute] * 10_000 / reached[0]);
+    }
+
+    /** Mean time to first frame, integer division; null before any. */
+    Long averageStartupMillis() {
+        return firstFrames == 0 ? null : startupMillis / firstFrames;
+    }
+
+    /** Time stalled over watch time (stalls are part of it), in 1/10000, at most 10000; null without watch time. */
+    Integer rebufferBasisPoints() {
+        return watchTimeMillis == 0 ? null : (int) Math.min(10_000, rebufferMillis * 10_000 / watchTimeMillis);
     }
 
     /** Watch time per view, integer division; null without views. */

@@ -23,6 +23,8 @@ public class SessionState {
     public int maxMinute = -1;
     /** Whether this session's ticket has been checked against the distinct tickets already. */
     public boolean ticketCounted;
+    /** The rendition its latest beacon named (null before one did): the time until the next beacon was watched at it. */
+    public String rendition;
 
     public SessionState() {}
 

@@ -239,6 +239,68 @@ class AudienceFunctionTest {
     }
 
     @Test
+    void qualityOfExperienceCountsEachSessionsStartStallsFailureAndExitOnce() throws Exception {
+        feed(
+                beacon("a", BeaconType.VIEW_START, 0).setStartupMillis(800L).setRendition("720p"),
+                beacon("b", BeaconType.VIEW_START, 1).setStartupMillis(1_300L).setRendition("720p"),
+                beacon("a", BeaconType.REBUFFER, 8)
+                        .setRebufferCount(1)
+                        .setRebufferMillis(2_000L)
+                        .setRendition("360p"),
+                // Repeated, then trailed by an older figure: the cumulative values add nothing twice.
+                beacon("a", BeaconType.HEARTBEAT, 10).setRebufferCount(1).setRebufferMillis(2_000L),
+                beacon("a", BeaconType.HEARTBEAT, 20)
+                        .setRebufferCount(2)
+                        .setRebufferMillis(3_500L)
+                        .setRendition("360p"),
+                beacon("b", BeaconType.HEARTBEAT, 11).setRebufferCount(0).setRebufferMillis(0L),
+                beacon("a", BeaconType.VIEW_START, 21).setStartupMillis(9_000L), // a second start of one session
+                beacon("b", BeaconType.PLAYBACK_FAILURE, 25).setFailureReason("segment-unreachable"),
+                beacon("b", BeaconType.PLAYBACK_FAILURE, 26).setFailureReason("media-error"),
+                beacon("c", BeaconType.EXIT_BEFORE_START, 27),
+                beacon("c", BeaconType.EXIT_BEFORE_START, 28),
+                beacon("b", BeaconType.EXIT_BEFORE_START, 29), // it started: not an exit before its start
+                beacon("d", BeaconType.PLAYBACK_FAILURE, 30)
+                        .setFailureReason("playlist-unreachable")
+                        .setMode(ViewMode.REPLAY),
+                beacon("a", BeaconType.VIEW_END, 30));
+        advanceTo(T0.plusSeconds(200).toEpochMilli());
+
+        AudienceMetric live = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
+        assertThat(live.getViews()).as("failures and exits make no views").isEqualTo(2);
+        assertThat(live.getFirstFrames()).isEqualTo(2);
+        assertThat(live.getAverageStartupMillis()).isEqualTo((800 + 1_300) / 2);
+        assertThat(live.getRebuffers()).isEqualTo(2);
+        assertThat(live.getRebufferMillis()).isEqualTo(3_500);
+        // a watched 0-30 s (30 s), b 1-11 s (10 s): 3.5 s of 40 s stalled.
+        assertThat(live.getWatchTimeMillis()).isEqualTo(40_000);
+        assertThat(live.getRebufferBasisPoints()).isEqualTo(875);
+        assertThat(live.getPlaybackFailures()).isOne();
+        assertThat(live.getExitsBeforeFirstFrame()).isOne();
+        assertThat(latestPer(ViewMode.LIVE, AudienceMetricType.FAILURE, AudienceMetric::getFailureReason))
+                .containsExactly(Map.entry("segment-unreachable", 1L));
+        assertThat(latestPer(ViewMode.REPLAY, AudienceMetricType.FAILURE, AudienceMetric::getFailureReason))
+                .containsExactly(Map.entry("playlist-unreachable", 1L));
+        assertThat(latest(ViewMode.REPLAY, AudienceMetricType.TOTAL).getViews()).isZero();
+        // a: 0-8 s at 720p (named at 0), 8-30 s at 360p; b: 1-11 s at 720p.
+        assertThat(latestPer(ViewMode.LIVE, AudienceMetricType.RENDITION, AudienceMetric::getRendition))
+                .containsExactly(Map.entry("360p", 22_000L), Map.entry("720p", 18_000L));
+    }
+
+    @Test
+    void aModeCountsAtMostEightRenditions() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            feed(
+                    beacon("s" + i, BeaconType.VIEW_START, i).setRendition((100 + i) + "p"),
+                    beacon("s" + i, BeaconType.VIEW_END, i + 1));
+        }
+        advanceTo(T0.plusSeconds(200).toEpochMilli());
+
+        assertThat(latestPer(ViewMode.LIVE, AudienceMetricType.RENDITION, AudienceMetric::getRendition))
+                .hasSize(AudienceFunction.MAX_RENDITIONS);
+    }
+
+    @Test
     void theSameInputGivesTheSameRecordsAndIds() throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, Beacon, PaymentFact, AudienceMetric> first = harness;
         List<Beacon> script = List.of(
@@ -262,8 +324,12 @@ class AudienceFunctionTest {
 
     @Test
     void stateClassesAreFlinkPojos() {
-        for (Class<?> type :
-                List.of(SessionState.class, ConcurrencyCounts.class, ModeTotals.class, AudienceTotals.class)) {
+        for (Class<?> type : List.of(
+                SessionState.class,
+                ConcurrencyCounts.class,
+                ModeTotals.class,
+                AudienceTotals.class,
+                SessionQuality.class)) {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
     }
@@ -317,6 +383,18 @@ class AudienceFunctionTest {
                 .toList();
         assertThat(records).as("%s %s records", mode, type).isNotEmpty();
         return records.get(records.size() - 1);
+    }
+
+    /** The latest FAILURE count per reason, or RENDITION watch time per rendition, of a mode. */
+    private Map<String, Long> latestPer(
+            ViewMode mode, AudienceMetricType type, java.util.function.Function<AudienceMetric, String> name) {
+        Map<String, Long> latest = new TreeMap<>();
+        harness.extractOutputValues().stream()
+                .filter(m -> m.getType() == type && m.getMode() == mode)
+                .forEach(m -> latest.put(
+                        name.apply(m),
+                        type == AudienceMetricType.FAILURE ? m.getPlaybackFailures() : m.getWatchTimeMillis()));
+        return latest;
     }
 
     /** The latest retention value per minute. */

@@ -252,6 +252,33 @@ public final class Dashboards {
         return minutes;
     }
 
+    /** How playback went, as the players measured it: 0 and null (no average, no share) before any report. */
+    private static Map<String, Object> quality(LiveAudience.Mode mode) {
+        AudienceMetric totals = mode.totals();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("firstFrames", orZero(totals == null ? null : totals.getFirstFrames()));
+        body.put("averageStartupMillis", totals == null ? null : totals.getAverageStartupMillis());
+        body.put("rebuffers", orZero(totals == null ? null : totals.getRebuffers()));
+        body.put("rebufferMillis", orZero(totals == null ? null : totals.getRebufferMillis()));
+        body.put("rebufferBasisPoints", totals == null ? null : totals.getRebufferBasisPoints());
+        body.put("playbackFailures", orZero(totals == null ? null : totals.getPlaybackFailures()));
+        body.put("exitsBeforeFirstFrame", orZero(totals == null ? null : totals.getExitsBeforeFirstFrame()));
+        List<Map<String, Object>> failures = new ArrayList<>();
+        new TreeMap<>(mode.failures())
+                .forEach((reason, count) -> failures.add(Map.of("reason", reason, "count", count)));
+        body.put("failures", failures);
+        List<Map<String, Object>> renditions = new ArrayList<>();
+        new TreeMap<>(mode.renditions())
+                .forEach((rendition, millis) ->
+                        renditions.add(Map.of("rendition", rendition, "watchTimeMillis", millis)));
+        body.put("renditions", renditions);
+        return body;
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
     private static Map<String, Object> mode(LiveAudience.Mode mode) {
         Map<String, Object> body = new LinkedHashMap<>();
         List<Map<String, Object>> samples = new ArrayList<>();
@@ -284,6 +311,7 @@ public final class Dashboards {
             retention.add(Map.of("minute", point.minute(), "basisPoints", point.basisPoints()));
         }
         body.put("retention", retention);
+        body.put("quality", quality(mode));
         body.put("asOf", totals == null ? null : totals.getAt());
         return body;
     }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * One live's audience as the audience job publishes it, live and replay apart: the concurrency series (10 s samples),
- * the latest totals and the retention curve. Records are whole values under their key, so applying one twice changes
+ * the latest totals, the retention curve, and playback's failures by reason and watch time by rendition. Records are whole values under their key, so applying one twice changes
  * nothing.
  */
 public final class LiveAudience {
@@ -24,15 +24,25 @@ public final class LiveAudience {
 
     public record Point(int minute, int basisPoints) {}
 
-    /** What a dashboard shows for one mode. {@code totals} is null before the first total. */
-    public record Mode(List<Sample> concurrency, AudienceMetric totals, List<Point> retention) {
+    /**
+     * What a dashboard shows for one mode. {@code totals} is null before the first total; {@code failures} counts
+     * playback failures by reason, {@code renditions} the time watched at each rendition.
+     */
+    public record Mode(
+            List<Sample> concurrency,
+            AudienceMetric totals,
+            List<Point> retention,
+            Map<String, Long> failures,
+            Map<String, Long> renditions) {
         /** A mode nobody has watched in yet. */
-        public static final Mode NONE = new Mode(List.of(), null, List.of());
+        public static final Mode NONE = new Mode(List.of(), null, List.of(), Map.of(), Map.of());
     }
 
     private static final class Series {
         final TreeMap<Instant, Long> concurrency = new TreeMap<>();
         final TreeMap<Integer, Integer> retention = new TreeMap<>();
+        final TreeMap<String, Long> failures = new TreeMap<>();
+        final TreeMap<String, Long> renditions = new TreeMap<>();
         AudienceMetric totals;
     }
 
@@ -58,6 +68,16 @@ public final class LiveAudience {
                     series.retention.put(metric.getRetentionMinute(), metric.getRetentionBasisPoints());
                 }
             }
+            case FAILURE -> {
+                if (metric.getFailureReason() != null && metric.getPlaybackFailures() != null) {
+                    series.failures.put(metric.getFailureReason(), metric.getPlaybackFailures());
+                }
+            }
+            case RENDITION -> {
+                if (metric.getRendition() != null && metric.getWatchTimeMillis() != null) {
+                    series.renditions.put(metric.getRendition(), metric.getWatchTimeMillis());
+                }
+            }
         }
     }
 
@@ -75,6 +95,8 @@ public final class LiveAudience {
             return switch (AudienceMetricType.valueOf(parts[2])) {
                 case CONCURRENCY -> parts.length == 4 && series.concurrency.remove(Instant.parse(parts[3])) != null;
                 case RETENTION -> parts.length == 4 && series.retention.remove(Integer.parseInt(parts[3])) != null;
+                case FAILURE -> parts.length == 4 && series.failures.remove(parts[3]) != null;
+                case RENDITION -> parts.length == 4 && series.renditions.remove(parts[3]) != null;
                 case TOTAL -> {
                     boolean had = series.totals != null;
                     series.totals = null;
@@ -95,6 +117,6 @@ public final class LiveAudience {
         series.concurrency.forEach((at, viewers) -> samples.add(new Sample(at, viewers)));
         List<Point> retention = new ArrayList<>(series.retention.size());
         series.retention.forEach((minute, share) -> retention.add(new Point(minute, share)));
-        return new Mode(samples, series.totals, retention);
+        return new Mode(samples, series.totals, retention, Map.copyOf(series.failures), Map.copyOf(series.renditions));
     }
 }
