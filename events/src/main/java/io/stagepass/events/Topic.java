@@ -36,7 +36,7 @@ public enum Topic {
             6,
             Cleanup.COMPACT,
             null,
-            "liveId/mode/type[/at|/minute]",
+            "liveId/mode/type[/at|/minute|/name]",
             AudienceMetric.class),
     TOPIC_ACTIVITY(
             "stagepass.metrics.topic-activity",

@@ -72,11 +72,19 @@ class LakeJobIT {
     void everyEventLandsOnceAsParquetInItsHourAndDuckDbReadsItThoughAQuarterCameTwice() throws Exception {
         Random random = new Random(3);
         List<Beacon> beacons = new ArrayList<>();
+        long stalledTruth = 0;
         for (int i = 0; i < 3000; i++) {
-            beacons.add(SampleEvents.beacon("live_" + (i % 5), "s" + (i % 97))
+            Beacon.Builder beacon = SampleEvents.beacon("live_" + (i % 5), "s" + (i % 97))
                     .setType(BeaconType.HEARTBEAT)
-                    .setOccurredAt(BASE.plusSeconds(random.nextInt(3 * 3600)))
-                    .build());
+                    .setOccurredAt(BASE.plusSeconds(random.nextInt(3 * 3600)));
+            if (i % 10 == 0) { // the player's quality figures land with the beacon
+                beacon.setType(BeaconType.REBUFFER)
+                        .setRebufferCount(1 + i % 3)
+                        .setRebufferMillis(100L * i)
+                        .setRendition("360p");
+                stalledTruth += 100L * i;
+            }
+            beacons.add(beacon.build());
         }
         List<PaymentFact> payments = new ArrayList<>();
         long amountTruth = 0;
@@ -226,6 +234,12 @@ class LakeJobIT {
                 assertThat(single(sql, "select count(distinct eventId) from " + beacons_))
                         .as("no duplicates")
                         .isEqualTo(beacons.size());
+                assertThat(single(
+                                sql,
+                                "select sum(rebufferMillis) from (select distinct on (eventId) * from " + beacons_
+                                        + " where type = 'REBUFFER' and rendition = '360p')"))
+                        .as("the quality figures of the beacons, each once")
+                        .isEqualTo(stalledTruth);
                 assertThat(single(
                                 sql,
                                 "select count(*) from " + beacons_

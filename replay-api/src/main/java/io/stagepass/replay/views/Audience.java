@@ -28,7 +28,7 @@ public final class Audience extends PerLive<AudienceMetric, LiveAudience> {
         return true;
     }
 
-    /** The topic is keyed by metric ({@code liveId/mode/type[/at|/minute]}): a tombstone forgets that one entry. */
+    /** The topic is keyed by metric ({@code liveId/mode/type[/at|/minute|/reason|/rendition]}): a tombstone forgets that one entry. */
     @Override
     public Optional<String> remove(String key) {
         String liveId = key.split("/", 2)[0];
