@@ -51,7 +51,8 @@ public enum Topic {
     STREAM_HEALTH("stagepass.stream.health", 6, Cleanup.DELETE, Duration.ofDays(7), "liveId", StreamHealth.class),
     PAYOUT_ACCOUNTS("stagepass.catalog.payout-accounts", 3, Cleanup.COMPACT, null, "creatorId", PayoutAccount.class),
     PAYOUTS("stagepass.payouts", 3, Cleanup.DELETE, null, "creatorId", Payout.class),
-    STAGE("stagepass.stage.appearances", 6, Cleanup.DELETE, null, "liveId", StageAppearance.class);
+    STAGE("stagepass.stage.appearances", 6, Cleanup.DELETE, null, "liveId", StageAppearance.class),
+    CLIPS("stagepass.catalog.clips", 6, Cleanup.COMPACT, null, "clipId", Clip.class);
 
     /** How a topic forgets: compacted topics keep the latest record per key, the others drop old segments. */
     public enum Cleanup {

@@ -1,9 +1,11 @@
 package io.stagepass.jobs;
 
 import io.minio.MinioClient;
+import io.stagepass.events.Clip;
 import io.stagepass.events.Live;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
+import io.stagepass.jobs.clips.ClipService;
 import io.stagepass.jobs.replay.LowRenditions;
 import io.stagepass.jobs.replay.ReplayService;
 import io.stagepass.jobs.replay.Retention;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The jobs process: consumes the lives catalog as a member of a consumer group (workers sharing the group share the
  * lives) and turns every ended live into its replay; consumes the segment facts in a group of its own and makes each
- * segment's 360p rendition while the live streams; on a schedule, deletes the replays whose window has closed.
+ * segment's 360p rendition while the live streams; consumes the clips catalog and cuts the clips creators ask for; on
+ * a schedule, deletes the replays whose window has closed.
  */
 public final class JobsWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobsWorker.class);
@@ -55,6 +58,10 @@ public final class JobsWorker implements AutoCloseable {
                                 config.kafka(), config.groupId() + "-renditions", Topic.SEGMENTS, renditions::onSegment)
                         .start());
             }
+            ClipService clips = resources.add(new ClipService(
+                    config.kafka(), s3, publisher, config.workDir().resolve("clips")));
+            resources.add(new TopicWorker<Clip>(config.kafka(), config.groupId() + "-clips", Topic.CLIPS, clips::onClip)
+                    .start());
             if (!config.retentionInterval().isZero()) {
                 Retention retention = resources.add(new Retention(config.kafka(), s3, publisher));
                 ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -26,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
  * (from a little before it started) and the latest status of its replay. Every fact ingest acknowledged before the
  * live's ENDED is below the end offsets read here, since ingest publishes ENDED only after them.
  */
-final class LiveFacts implements AutoCloseable {
+public final class LiveFacts implements AutoCloseable {
     /** Segment facts are appended after the live started; this much earlier covers clocks that disagree. */
     private static final Duration BEFORE_START = Duration.ofMinutes(10);
 
@@ -36,12 +36,12 @@ final class LiveFacts implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventCodec<SegmentStored> segments = EventCodec.of(SegmentStored.class);
 
-    LiveFacts(KafkaSettings kafka) {
+    public LiveFacts(KafkaSettings kafka) {
         this.consumer = KafkaClients.assignedReader(kafka);
     }
 
     /** Every STORED and GAP fact of the live (duplicates included: {@link ReplayInput} folds them). */
-    List<SegmentStored> segments(Live live) {
+    public List<SegmentStored> segments(Live live) {
         TopicPartition partition = KafkaClients.partitionOf(consumer, Topic.SEGMENTS, live.getLiveId());
         Instant from = (live.getStartedAt() != null ? live.getStartedAt() : live.getOccurredAt()).minus(BEFORE_START);
         consumer.assign(List.of(partition));
@@ -67,8 +67,13 @@ final class LiveFacts implements AutoCloseable {
     }
 
     /** The latest record of a live in the lives catalog. */
-    Optional<Live> latestLive(String liveId) {
+    public Optional<Live> latestLive(String liveId) {
         return LatestValues.read(consumer, Topic.LIVES, liveId, Live.class, READ_TIMEOUT);
+    }
+
+    /** The latest record of a key in a compacted topic (a clip's state, say). */
+    public <T extends SpecificRecord> Optional<T> latest(Topic topic, String key, Class<T> type) {
+        return LatestValues.read(consumer, topic, key, type, READ_TIMEOUT);
     }
 
     /** Every live's latest record, or every replay's latest status: what retention looks at. */

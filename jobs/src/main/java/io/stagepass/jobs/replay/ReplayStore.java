@@ -30,19 +30,19 @@ import java.util.Optional;
  * files out under {@code {liveId}/v{version}/} of the replays bucket, and prefixes deleted when a replay expires.
  * Transient errors are retried with backoff; a missing object is not an error to retry.
  */
-final class ReplayStore {
+public final class ReplayStore {
     /** Multipart uploads in 32 MB parts: fewer round trips than the SDK's 5 MB for a gigabyte of media. */
     private static final long PART_BYTES = 32L * 1024 * 1024;
 
     private final MinioClient s3;
     private final Retry retry = Retry.transientErrors();
 
-    ReplayStore(MinioClient s3) {
+    public ReplayStore(MinioClient s3) {
         this.s3 = s3;
     }
 
     /** Why a segment could not be fetched, or empty when {@code target} holds exactly the bytes ingest stored. */
-    Optional<String> fetch(String key, String expectedSha256, Path target) throws Exception {
+    public Optional<String> fetch(String key, String expectedSha256, Path target) throws Exception {
         try {
             String sha256 = retry.call("fetch " + key, ReplayStore::retriable, () -> download(key, target));
             if (!sha256.equals(expectedSha256)) {
@@ -92,7 +92,7 @@ final class ReplayStore {
     }
 
     /** Writes a file to a bucket (a rendition's segment goes beside the source's); returns its SHA-256. */
-    String upload(Bucket bucket, Path file, String key, String contentType) throws Exception {
+    public String upload(Bucket bucket, Path file, String key, String contentType) throws Exception {
         return retry.call("upload " + key, ReplayStore::retriable, () -> {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256)) {

@@ -68,7 +68,8 @@ final class FirstOfEachEvent extends KeyedProcessFunction<String, FirstOfEachEve
             Topic.ANALYSTS,
             Topic.PAYOUT_ACCOUNTS,
             Topic.PAYOUTS,
-            Topic.STAGE);
+            Topic.STAGE,
+            Topic.CLIPS);
     private static final Set<Topic> STREAM_TOPICS = EnumSet.of(Topic.BEACONS, Topic.SEGMENTS, Topic.STREAM_HEALTH);
 
     private transient Map<Topic, EventCodec<? extends SpecificRecord>> codecs;
