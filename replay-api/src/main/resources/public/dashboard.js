@@ -113,6 +113,8 @@
     $('go-live').hidden = true;
     get('/v1/lives/' + live.liveId).then((detail) => { if (state.live === live) { paintGoLive(detail, null); } }).catch(() => {});
     subscribe(live.liveId);
+    $('clip-note').textContent = '';
+    loadClips(live.liveId).catch(() => {});
     document.dispatchEvent(new CustomEvent('stagepass:live', { detail: live.liveId })); // the Stage panel follows
   }
 
@@ -383,6 +385,74 @@
     }
     el.dataset.points = String(data[0].length);
   }
+
+  // Clips (POST/GET /v1/lives/{id}/clips): a span of what has streamed, in m:ss on the replay's timeline; the list
+  // follows each clip until the jobs worker has cut it.
+  function parseClock(text) {
+    const m = /^\s*(?:(\d+):)?(\d+):(\d{1,2}(?:\.\d{1,3})?)\s*$|^\s*(\d+(?:\.\d{1,3})?)\s*$/.exec(text);
+    if (!m) { return null; }
+    if (m[4] !== undefined) { return Math.round(Number(m[4]) * 1000); }
+    return Math.round(((Number(m[1] || 0) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000); // [h:]m:ss[.mmm]
+  }
+  const clockOf = (ms) => { const s = Math.floor(ms / 1000); return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0'); };
+  let clipsTimer = null;
+  async function loadClips(liveId) {
+    clearTimeout(clipsTimer);
+    const body = await get('/v1/lives/' + liveId + '/clips');
+    if (!state.live || state.live.liveId !== liveId) { return; }
+    const list = $('clips');
+    list.innerHTML = '';
+    for (const clip of body.data) {
+      const item = document.createElement('li');
+      item.dataset.clip = clip.clipId;
+      item.dataset.status = clip.status;
+      const name = document.createElement('span');
+      name.className = 'clip-title';
+      name.textContent = clip.title;
+      const facts = document.createElement('span');
+      facts.className = 'muted';
+      facts.textContent = ' ' + clockOf(clip.startMillis) + '–' + clockOf(clip.endMillis) + ' · '
+        + (clip.visibility === 'public' ? 'public' : 'ticket holders') + ' · '
+        + (clip.status === 'ready' ? clockOf(clip.durationMillis) + ' from ' + clockOf(clip.clipStartMillis)
+          : clip.status === 'failed' ? 'failed: ' + clip.error : 'cutting…');
+      item.append(name, facts);
+      if (clip.media) {
+        const open = document.createElement('a');
+        open.href = clip.media;
+        open.target = '_blank';
+        open.rel = 'noopener';
+        open.textContent = ' open ↗';
+        item.append(open);
+      }
+      list.append(item);
+    }
+    if (body.data.some((c) => c.status === 'requested')) {
+      clipsTimer = setTimeout(() => loadClips(liveId).catch(() => {}), 2000);
+    }
+  }
+  $('clip-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const start = parseClock($('clip-start').value);
+    const end = parseClock($('clip-end').value);
+    if (start === null || end === null) {
+      $('clip-note').textContent = 'Give the start and the end as m:ss (1:05) or seconds.';
+      return;
+    }
+    $('clip-make').disabled = true;
+    try {
+      const clip = await get('/v1/lives/' + state.live.liveId + '/clips', 'POST', {
+        title: $('clip-title').value, startMillis: start, endMillis: end,
+        visibility: $('clip-public').checked ? 'public' : 'ticket_holders'
+      });
+      $('clip-note').textContent = 'Cutting "' + clip.title + '"…';
+      $('clip-title').value = '';
+      await loadClips(state.live.liveId);
+    } catch (e) {
+      $('clip-note').textContent = 'Not made: ' + e.message;
+    } finally {
+      $('clip-make').disabled = false;
+    }
+  });
 
   $('new-key').addEventListener('click', newStreamKey);
   window.addEventListener('hashchange', () => select(location.hash.slice(1)).catch(() => {}));

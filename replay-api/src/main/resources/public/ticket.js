@@ -13,8 +13,46 @@
     }).catch(() => {});
     const notice = document.getElementById('notice');
     if (!notice.textContent.trim()) { notice.hidden = true; }
+    previews(livePage.dataset.live);
     return;
   }
+  // The creator's public clips, as previews that sell the live. Their links are short-lived: a clip whose link ran out
+  // before it was played (or while it played) gets a fresh one and goes on where it was.
+  async function previews(live) {
+    const response = await fetch('/v1/lives/' + live + '/previews', { cache: 'no-store' }).catch(() => null);
+    if (!response || !response.ok) { return; }
+    const clips = (await response.json()).data;
+    if (!clips.length) { return; }
+    const list = document.getElementById('preview-list');
+    for (const clip of clips) {
+      const figure = document.createElement('figure');
+      figure.className = 'preview';
+      const video = document.createElement('video');
+      video.controls = true;
+      video.preload = 'metadata';
+      video.playsInline = true;
+      video.src = clip.media;
+      video.dataset.clip = clip.clipId;
+      let renewed = 0;
+      video.addEventListener('error', async () => {
+        if (renewed++ > 3) { return; }
+        const at = video.currentTime;
+        const fresh = await fetch('/v1/lives/' + live + '/clips/' + clip.clipId, { cache: 'no-store' }).catch(() => null);
+        if (!fresh || !fresh.ok) { return; }
+        const playing = !video.paused;
+        video.src = (await fresh.json()).media;
+        video.currentTime = at;
+        if (playing) { video.play().catch(() => {}); }
+      });
+      const caption = document.createElement('figcaption');
+      const seconds = Math.round(clip.durationMillis / 1000);
+      caption.textContent = clip.title + ' · ' + Math.floor(seconds / 60) + ':' + String(seconds % 60).padStart(2, '0');
+      figure.append(video, caption);
+      list.append(figure);
+    }
+    document.getElementById('previews').hidden = false;
+  }
+
   const page = document.getElementById('ticket-page');
   if (!page) { return; }
   const url = '/v1/lives/' + page.dataset.live + '/tickets/' + encodeURIComponent(page.dataset.ticket);

@@ -12,6 +12,7 @@ import io.stagepass.platform.s3.ObjectStore;
 import io.stagepass.replay.checkout.Checkout;
 import io.stagepass.replay.checkout.CheckoutRoutes;
 import io.stagepass.replay.checkout.TicketPages;
+import io.stagepass.replay.clips.ClipRoutes;
 import io.stagepass.replay.creators.Catalog;
 import io.stagepass.replay.creators.CreatorAuth;
 import io.stagepass.replay.creators.CreatorRoutes;
@@ -110,8 +111,11 @@ public final class ReplayApiService implements AutoCloseable {
         publisher = resources.add(new EventPublisher(config.kafka(), "replay-api"));
         Sessions sessions = new Sessions(config.secrets().sessions());
         CreatorAuth auth = new CreatorAuth(views.creators(), views.lives(), sessions, views.topicView(), clock);
-        CreatorRoutes creators = new CreatorRoutes(
-                auth, views.lives(), views.revenue(), views.topicView(), new Catalog(publisher, clock), links, clock);
+        Catalog catalog = new Catalog(publisher, clock);
+        CreatorRoutes creators =
+                new CreatorRoutes(auth, views.lives(), views.revenue(), views.topicView(), catalog, links, clock);
+        ClipRoutes clipRoutes = new ClipRoutes(
+                auth, access, views.lives(), views.media(), views.clips(), urls, catalog, views.topicView(), clock);
         Dashboards dashboards = new Dashboards(
                 views.lives(), views.replays(), views.revenue(), views.audience(), views.health(), screens::watching);
         metrics = resources.add(new MetricsRoutes(auth, dashboards, views.topicView()));
@@ -195,6 +199,7 @@ public final class ReplayApiService implements AutoCloseable {
             objectRoutes.register(routes);
             player.register(routes);
             creators.register(routes);
+            clipRoutes.register(routes);
             metrics.register(routes);
             checkout.register(routes);
             tickets.register(routes);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Makes the clips creators ask for: the jobs worker consumes the clips catalog in a group of its own, and for each
  * REQUESTED clip reads the live's segment facts, places its stored segments on the replay's timeline (each one's
  * duration after the other, gaps taking no time), fetches the ones the span touches, cuts them ({@link ClipCutter}),
- * stores the MP4 under {@code clips/LIVE_ID/CLIP_ID.mp4} of the replays bucket and publishes READY once it is durable;
+ * stores the MP4 under {@code LIVE_ID/clips/CLIP_ID.mp4} of the replays bucket (it goes with the replay when its window closes) and publishes READY once it is durable;
  * FAILED with the reason when it cannot. The live may still be streaming: the span must lie in what is stored. A
  * redelivered request finds the clip done and does nothing; cutting is deterministic, so doing it twice writes the
  * same bytes.
@@ -54,7 +54,7 @@ public final class ClipService implements AutoCloseable {
 
     /** The object a clip's MP4 is stored as, in the replays bucket. */
     public static String objectKey(String liveId, String clipId) {
-        return "clips/" + liveId + "/" + clipId + ".mp4";
+        return liveId + "/clips/" + clipId + ".mp4";
     }
 
     /** The worker's handler: a REQUESTED clip is cut, unless a later record says it was done. */

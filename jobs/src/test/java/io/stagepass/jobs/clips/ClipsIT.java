@@ -65,7 +65,7 @@ class ClipsIT {
         assertThat(ready.getClipStartMillis())
                 .as("the keyframe at or before 5.3 s")
                 .isEqualTo(5_000);
-        assertThat(ready.getObjectKey()).isEqualTo("clips/" + liveId + "/" + ready.getClipId() + ".mp4");
+        assertThat(ready.getObjectKey()).isEqualTo(liveId + "/clips/" + ready.getClipId() + ".mp4");
         assertThat(ready.getWidth()).isEqualTo(640);
         assertThat(ready.getHeight()).isEqualTo(360);
         Path mp4 = download(ready);

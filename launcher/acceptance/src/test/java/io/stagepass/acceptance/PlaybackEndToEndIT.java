@@ -402,6 +402,92 @@ class PlaybackEndToEndIT {
                 .isPositive();
     }
 
+    @Test
+    void aCreatorsPublicClipPlaysOnTheTicketPageWithoutATicketAndAPrivateOneNeedsOne() throws Exception {
+        Browser.assumeAvailable();
+        FfmpegCli.assumeAvailable();
+        Operator operator = new Operator(stack.kafka());
+        Catalog.Account creator = operator.registerCreator("Clipper", null, "EUR");
+        api.setUpPayouts(creator.apiKey(), stripe, DEADLINE);
+        Catalog.Scheduled live =
+                operator.scheduleLive(creator.creator().getCreatorId(), "Clips", "viewer", 1500, "EUR", 30);
+        String liveId = live.live().getLiveId();
+        ingest.awaitKnows(live.streamKey(), DEADLINE);
+        GeneratedLive.pushHls(
+                ingest.pushUrl(live.streamKey(), "index.m3u8"), GeneratedLive.Spec.demo(Duration.ofSeconds(20)));
+
+        // Marked on the replay's timeline; the demo's keyframes are 2 s apart, so the public clip starts at 2.0 s.
+        String publicId = clipId(api.clip(creator.apiKey(), liveId, "The warm-up", 2_500, 9_000, true));
+        String privateId = clipId(api.clip(creator.apiKey(), liveId, "For ticket holders", 10_000, 16_000, false));
+        com.fasterxml.jackson.databind.JsonNode clips = Await.expect(
+                "both clips cut by the jobs worker",
+                DEADLINE,
+                () -> api.json(creator.apiKey(), "/v1/lives/" + liveId + "/clips"),
+                list -> list.get("data").findValuesAsText("status").equals(List.of("ready", "ready")));
+        com.fasterxml.jackson.databind.JsonNode warmUp = clips.get("data").get(0);
+        System.out.println("clips: " + clips.get("data").toString().replaceAll("\\?t=[^\"]+", "?..."));
+        assertThat(warmUp.get("clipStartMillis").asLong()).isEqualTo(2_000);
+        Path mp4 = dir.resolve("warm-up.mp4");
+        Files.write(mp4, api.bytes(warmUp.get("media").asText()).body());
+        assertThat(FfmpegCli.probeWarnings(mp4)).isEmpty();
+        assertThat(warmUp.get("durationMillis").asLong())
+                .as("the marked 6.5 s within one GOP")
+                .isBetween(6_460L, 8_540L);
+
+        assertThat(get("/v1/lives/" + liveId + "/clips/" + privateId).statusCode())
+                .as("a clip for ticket holders refuses a visitor")
+                .isEqualTo(401);
+        String ticket = buyer.buy(liveId, "clip-fan@example.com").id();
+        String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
+        HttpResponse<String> own = get("/v1/lives/" + liveId + "/clips/" + privateId + "?token=" + token);
+        assertThat(own.statusCode()).isEqualTo(200);
+        String privateMedia = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(own.body())
+                .get("media")
+                .asText();
+        assertThat(api.bytes(privateMedia).statusCode()).isEqualTo(200);
+        stripe.refund(ticket);
+        Await.expect(
+                "the refunded ticket refused the private clip",
+                DEADLINE,
+                () -> get("/v1/lives/" + liveId + "/clips/" + privateId + "?token=" + token)
+                                .statusCode()
+                        == 403);
+
+        try (Browser browser = Browser.start(dir)) {
+            browser.open(api.url() + "/lives/" + liveId); // a visitor: no ticket, no token
+            Await.expect(
+                    "the public clip on the ticket page",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.querySelectorAll('#previews video').length"))
+                                    .intValue()
+                            == 1);
+            assertThat((String) browser.script("return document.querySelector('#previews video').dataset.clip"))
+                    .as("the private clip is not among them")
+                    .isEqualTo(publicId);
+            browser.script("const v = document.querySelector('#previews video'); v.muted = true; v.play();");
+            Await.expect(
+                    "the preview playing",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.querySelector('#previews video').currentTime"))
+                                    .doubleValue()
+                            > 1.5);
+            assertThat((String) browser.script("return document.querySelector('#previews figcaption').textContent"))
+                    .startsWith("The warm-up · 0:0");
+            browser.script("document.querySelector('#previews').scrollIntoView()");
+            assertThat(browser.screenshot(Path.of("target", "screenshots", "ticket-page-clip.png")))
+                    .isGreaterThan(50);
+        }
+    }
+
+    private static String clipId(HttpResponse<String> answer) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(answer.body())
+                .get("clipId")
+                .asText();
+    }
+
     /** Whether the replay of {@code liveId} is READY on the stack's replays topic. */
     static boolean replayReady(Stack stack, String liveId) {
         EventCodec<ReplayStatus> codec = EventCodec.of(ReplayStatus.class);

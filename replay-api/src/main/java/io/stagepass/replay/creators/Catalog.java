@@ -238,6 +238,11 @@ public final class Catalog {
         return write(Topic.PAYOUT_ACCOUNTS, fact.getCreatorId(), fact);
     }
 
+    /** A creator's request for a clip; the jobs worker cuts it. */
+    public RecordMetadata requestClip(io.stagepass.events.Clip clip) {
+        return write(Topic.CLIPS, clip.getClipId(), clip);
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

@@ -64,6 +64,18 @@ public final class LiveMedia {
         return segments.get(sequence);
     }
 
+    /**
+     * How much media is stored so far, in microseconds: every segment's length one after the other (2 s where its
+     * playlist has not said yet), gaps taking no time. The replay's timeline, on which clips are marked.
+     */
+    public synchronized long storedMicros() {
+        long total = 0;
+        for (SegmentStored segment : segments.values()) {
+            total += segment.getDurationMicros() != null ? segment.getDurationMicros() : 2_000_000L;
+        }
+        return total;
+    }
+
     /** The segments of the live, whether in order and where the media sequence numbers jump. */
     public synchronized boolean isEmpty() {
         return segments.isEmpty();

@@ -27,6 +27,11 @@ abstract class PerLive<T extends SpecificRecord, V> implements Projection<T> {
         return Optional.ofNullable(byLive.get(liveId));
     }
 
+    /** The lives the view holds something of. */
+    java.util.Set<String> lives() {
+        return byLive.keySet();
+    }
+
     /** The live a record is about. */
     abstract String liveId(T record);
 

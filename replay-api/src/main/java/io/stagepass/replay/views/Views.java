@@ -35,6 +35,7 @@ public final class Views implements AutoCloseable {
     private final CreatorEarnings earnings = new CreatorEarnings();
     private final Payouts payouts = new Payouts();
     private final StageAppearances stage = new StageAppearances();
+    private final Clips clips = new Clips();
     private final TopicView topicView;
 
     public Views(KafkaSettings kafka) {
@@ -54,7 +55,8 @@ public final class Views implements AutoCloseable {
                         payoutAccounts,
                         earnings,
                         payouts,
-                        stage));
+                        stage,
+                        clips));
     }
 
     public Views start() {
@@ -123,6 +125,11 @@ public final class Views implements AutoCloseable {
 
     public Payouts payouts() {
         return payouts;
+    }
+
+    /** Each live's clips. */
+    public Clips clips() {
+        return clips;
     }
 
     @Override

@@ -417,6 +417,178 @@ class CreatorApiIT {
     }
 
     @Test
+    void aCreatorAsksForClipsWithinTheStoredMediaAndAPublicOneIsAnyonesWhileAPrivateOneNeedsATicket() {
+        JavalinTest.test(api.app(), (server, client) -> {
+            String liveId = created(client, ada.apiKey(), liveBody("Clipped", "EUR", 1500))
+                    .get("liveId")
+                    .asText();
+            String path = "/v1/lives/" + liveId + "/clips";
+            Response early = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"Too soon\", \"startMillis\": 0, \"endMillis\": 3000}");
+            assertThat(early.code()).isEqualTo(400);
+            assertThat(json(early).at("/fields/startMillis").asText()).contains("has not started");
+
+            Live scheduled = api.views().lives().live(liveId).orElseThrow();
+            publisher
+                    .publish(
+                            Topic.LIVES,
+                            liveId,
+                            Live.newBuilder(scheduled)
+                                    .setEventId(Ids.newEventId())
+                                    .setType(LiveEventType.STARTED)
+                                    .setStartedAt(Instant.now())
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            for (long sequence = 0; sequence < 5; sequence++) { // 10 s stored
+                publisher
+                        .publish(
+                                Topic.SEGMENTS,
+                                liveId,
+                                SampleEvents.segment(liveId, sequence)
+                                        .setDurationMicros(2_000_000L)
+                                        .build())
+                        .get(10, TimeUnit.SECONDS);
+            }
+            Await.expect(
+                    "the views see 10 s stored",
+                    DEADLINE,
+                    () -> api.views()
+                                    .media()
+                                    .of(liveId)
+                                    .map(m -> m.storedMicros())
+                                    .orElse(0L)
+                            == 10_000_000L);
+            Response wrong = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"\", \"startMillis\": -1, \"endMillis\": 1.5, \"visibility\": \"friends\", \"colour\": 1}");
+            assertThat(wrong.code()).isEqualTo(400);
+            assertThat(json(wrong).get("fields").fieldNames())
+                    .toIterable()
+                    .containsExactlyInAnyOrder("colour", "title", "startMillis", "endMillis", "visibility");
+            Response past = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"Later\", \"startMillis\": 4000, \"endMillis\": 12000}");
+            assertThat(past.code()).isEqualTo(400);
+            assertThat(json(past).at("/fields/endMillis").asText()).contains("ends at 10000 ms (0:10)");
+            Response tooLong = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"Long\", \"startMillis\": 0, \"endMillis\": 600001}");
+            assertThat(json(tooLong).at("/fields/endMillis").asText()).contains("1 s to 10 min");
+            assertThat(call(
+                                    client,
+                                    "POST",
+                                    path,
+                                    bob.apiKey(),
+                                    "{\"title\": \"Not mine\", \"startMillis\": 0, \"endMillis\": 3000}")
+                            .code())
+                    .isEqualTo(404);
+
+            Response asked = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"The warm-up\", \"startMillis\": 2500, \"endMillis\": 7500, \"visibility\": \"public\"}");
+            String askedBody = asked.body().string();
+            assertThat(asked.code()).as(askedBody).isEqualTo(202);
+            JsonNode clip = JSON.readTree(askedBody);
+            String publicId = clip.get("clipId").asText();
+            assertThat(header(asked, "Location")).isEqualTo(path + "/" + publicId);
+            assertThat(clip.get("status").asText()).isEqualTo("requested");
+            Response privateAsked = call(
+                    client,
+                    "POST",
+                    path,
+                    ada.apiKey(),
+                    "{\"title\": \"For fans\", \"startMillis\": 0, \"endMillis\": 4000}");
+            String privateId = json(privateAsked).get("clipId").asText();
+            assertThat(json(privateAsked).get("visibility").asText()).isEqualTo("ticket_holders");
+            JsonNode list = json(call(client, "GET", path, ada.apiKey(), null));
+            assertThat(list.get("data").findValuesAsText("clipId")).containsExactly(publicId, privateId);
+            assertThat(call(client, "GET", path, bob.apiKey(), null).code()).isEqualTo(404);
+            assertThat(call(client, "GET", "/v1/lives/" + liveId + "/clips/" + publicId, null, null)
+                            .code())
+                    .as("not ready yet")
+                    .isEqualTo(404);
+
+            // The jobs worker's answers, as it writes them once the MP4s are durable.
+            byte[] mp4 = "an mp4 the worker cut".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (String clipId : List.of(publicId, privateId)) {
+                String key = liveId + "/clips/" + clipId + ".mp4";
+                try (io.minio.MinioClient minio = io.stagepass.platform.s3.ObjectStore.client(s3.settings())) {
+                    minio.putObject(io.minio.PutObjectArgs.builder().bucket("replays").object(key).stream(
+                                    new java.io.ByteArrayInputStream(mp4), mp4.length, -1)
+                            .contentType("video/mp4")
+                            .build());
+                }
+                io.stagepass.events.Clip requested = api.views()
+                        .clips()
+                        .of(liveId)
+                        .orElseThrow()
+                        .clip(clipId)
+                        .orElseThrow();
+                publisher
+                        .publish(
+                                Topic.CLIPS,
+                                clipId,
+                                io.stagepass.events.Clip.newBuilder(requested)
+                                        .setEventId(Ids.newEventId())
+                                        .setType(io.stagepass.events.ClipStatus.READY)
+                                        .setObjectKey(key)
+                                        .setClipStartMillis(2_000L)
+                                        .setDurationMillis(5_500L)
+                                        .setByteSize((long) mp4.length)
+                                        .setWidth(640)
+                                        .setHeight(360)
+                                        .build())
+                        .get(10, TimeUnit.SECONDS);
+            }
+            Await.expect(
+                    "both clips ready in the views",
+                    DEADLINE,
+                    () -> api.views().clips().of(liveId).orElseThrow().all().stream()
+                            .allMatch(c -> c.getType() == io.stagepass.events.ClipStatus.READY));
+
+            JsonNode previews = json(call(client, "GET", "/v1/lives/" + liveId + "/previews", null, null));
+            assertThat(previews.get("data").findValuesAsText("clipId"))
+                    .as("the ticket page's previews: the public clip only")
+                    .containsExactly(publicId);
+            String media = previews.get("data").get(0).get("media").asText();
+            Response bytes = client.get(media);
+            assertThat(bytes.code()).isEqualTo(200);
+            assertThat(bytes.body().string()).isEqualTo(new String(mp4, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(header(bytes, "Content-Type")).startsWith("video/mp4");
+            assertThat(client.get(media.replace(publicId, privateId)).code())
+                    .as("a public clip's link opens that clip only")
+                    .isEqualTo(403);
+            assertThat(call(client, "GET", "/v1/lives/" + liveId + "/clips/" + publicId, null, null)
+                            .code())
+                    .isEqualTo(200);
+            Response visitor = call(client, "GET", "/v1/lives/" + liveId + "/clips/" + privateId, null, null);
+            assertThat(visitor.code())
+                    .as("a clip for ticket holders refuses a visitor")
+                    .isEqualTo(401);
+            assertThat(json(visitor).get("detail").asText()).isNotBlank();
+            JsonNode mine = json(call(client, "GET", path, ada.apiKey(), null));
+            assertThat(mine.get("data").findValuesAsText("status")).containsOnly("ready");
+            assertThat(mine.get("data").get(1).get("media").asText()).contains("/clips/" + privateId + ".mp4");
+        });
+    }
+
+    @Test
     void aKeyWorksAsSoonAsItIsMadeAsAScriptUsesIt() {
         JavalinTest.test(api.app(), (server, client) -> {
             for (int i = 0; i < 5; i++) {

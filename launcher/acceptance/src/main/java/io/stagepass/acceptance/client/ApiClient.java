@@ -120,6 +120,24 @@ public final class ApiClient {
                 status -> status.path("canSell").asBoolean());
     }
 
+    /**
+     * {@code POST /v1/lives/{id}/clips} with the creator's key: a clip of the span, public or for ticket holders;
+     * its answer (202 with the clip) whatever it is.
+     */
+    public HttpResponse<String> clip(
+            String apiKey, String liveId, String title, long startMillis, long endMillis, boolean isPublic)
+            throws Exception {
+        String body = JSON.writeValueAsString(java.util.Map.of(
+                "title", title,
+                "startMillis", startMillis,
+                "endMillis", endMillis,
+                "visibility", isPublic ? "public" : "ticket_holders"));
+        return send(HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/clips"))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** {@code POST /v1/lives/{id}/stream-key}: a new stream key; the old one stops working. */
     public HttpResponse<String> rotateStreamKey(String apiKey, String liveId) throws Exception {
         return send(HttpRequest.newBuilder(uri("/v1/lives/" + liveId + "/stream-key"))
