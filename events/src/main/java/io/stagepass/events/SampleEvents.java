@@ -299,6 +299,28 @@ public final class SampleEvents {
                 .setArrivalDate(now());
     }
 
+    /** A creator's public clip of 2.5-9.0 s of a live, cut from the keyframe at 2.0 s. */
+    public static Clip.Builder clip(String liveId, String clipId) {
+        return Clip.newBuilder()
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now())
+                .setType(ClipStatus.READY)
+                .setClipId(clipId)
+                .setLiveId(liveId)
+                .setCreatorId("creator_1")
+                .setTitle("The warm-up")
+                .setVisibility(ClipVisibility.PUBLIC)
+                .setStartMillis(2_500)
+                .setEndMillis(9_000)
+                .setRequestedAt(now())
+                .setObjectKey(liveId + "/clips/" + clipId + ".mp4")
+                .setClipStartMillis(2_000L)
+                .setDurationMillis(7_000L)
+                .setByteSize(970_228L)
+                .setWidth(640)
+                .setHeight(360);
+    }
+
     /** A guest coming on stage in a live's program at segment {@code sequence}. */
     public static StageAppearance.Builder stageAppearance(String liveId, String ticketId, long sequence) {
         return StageAppearance.newBuilder()

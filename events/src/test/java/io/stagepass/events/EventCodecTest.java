@@ -96,6 +96,12 @@ class EventCodecTest {
                         .setType(StageAppearanceType.ENDED)
                         .setLayout(null)
                         .setReason("sent-back")
+                        .build(),
+                SampleEvents.clip("live_1", "clip_1").build(),
+                SampleEvents.clip("live_1", "clip_2")
+                        .setType(ClipStatus.FAILED)
+                        .setObjectKey(null)
+                        .setError("the span crosses a reconnect with other stream settings")
                         .build());
     }
 
