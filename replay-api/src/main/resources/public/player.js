@@ -413,13 +413,28 @@
   function fraction(event) { const r = scrub.getBoundingClientRect(); return Math.min(1, Math.max(0, (event.clientX - r.left) / r.width)); }
   function positionAt(event) { const r = span(); return r.start + fraction(event) * (r.end - r.start); }
   scrub.addEventListener('click', (event) => { if (isFinite(span().end)) { video.currentTime = positionAt(event); } });
+  // During the live there is no sprite yet: each segment has a thumbnail of its own (made with its 360p rendition),
+  // named by the segment's media sequence number, which hls.js knows for the time under the pointer.
+  function liveThumbnail(at) {
+    if (!info || info.mode !== 'live' || !hls) { return null; }
+    const level = hls.levels.find((l) => l.details && l.details.fragments.length);
+    if (!level) { return null; }
+    const frag = level.details.fragments.find((f) => at >= f.start && at < f.start + f.duration);
+    return frag ? '/v1/lives/' + live + '/thumbs/' + frag.sn + '.jpg?token=' + encodeURIComponent(token) : null;
+  }
   scrub.addEventListener('mousemove', (event) => {
-    if (!isFinite(span().end) || cues.length === 0) { return; }
+    if (!isFinite(span().end)) { return; }
     const at = positionAt(event);
-    const cue = cues.find((c) => at >= c.from && at < c.to) || cues[cues.length - 1];
+    let cue = cues.length ? cues.find((c) => at >= c.from && at < c.to) || cues[cues.length - 1] : null;
+    if (!cue) {
+      const src = liveThumbnail(at);
+      if (!src) { return; }
+      cue = { src: src, x: 0, y: 0, w: 160, h: 90, whole: true };
+    }
     const preview = $('preview');
     $('preview-image').style.backgroundImage = 'url("' + cue.src + '")';
     $('preview-image').style.backgroundPosition = (-cue.x) + 'px ' + (-cue.y) + 'px';
+    $('preview-image').style.backgroundSize = cue.whole ? 'cover' : '';
     $('preview-image').style.width = cue.w + 'px';
     $('preview-image').style.height = cue.h + 'px';
     $('preview-time').textContent = clock(at);

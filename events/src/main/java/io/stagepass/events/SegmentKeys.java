@@ -24,6 +24,14 @@ public final class SegmentKeys {
     }
 
     /**
+     * {@code LIVE_ID/thumbs/00000042.jpg}: the scrub-bar thumbnail of the segment of that sequence, made with its lower
+     * rendition while the live streams.
+     */
+    public static String thumbnail(String liveId, long sequence) {
+        return liveId + "/thumbs/" + media(liveId, sequence, "jpg").substring(liveId.length() + 1);
+    }
+
+    /**
      * {@code LIVE_ID/init-SHA256PREFIX.mp4}: an fMP4 init section is named by its content, since encoders resend the
      * same one.
      */

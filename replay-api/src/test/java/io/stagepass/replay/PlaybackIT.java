@@ -564,6 +564,25 @@ public class PlaybackIT {
                         .statusCode())
                 .isEqualTo(404);
 
+        // The scrub bar's thumbnails during the live: by the segment's media sequence number, with the ticket's token.
+        byte[] jpeg = "a thumbnail of segment 1".getBytes(StandardCharsets.UTF_8);
+        fixture.put(SegmentKeys.thumbnail(streaming.liveId, 1), jpeg);
+        String thumbs = "/v1/lives/" + streaming.liveId + "/thumbs/";
+        HttpResponse<byte[]> thumbnail = HTTP.send(
+                HttpRequest.newBuilder(url(thumbs + "1.jpg?token=" + token)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
+        assertThat(thumbnail.body()).isEqualTo(jpeg);
+        assertThat(get(thumbs + "1.jpg", null).statusCode())
+                .as("without a ticket")
+                .isEqualTo(401);
+        assertThat(get(thumbs + "4.jpg", token).statusCode()).as("not made").isEqualTo(404);
+        assertThat(get(thumbs + "10.jpg", token).statusCode())
+                .as("past the live so far")
+                .isEqualTo(404);
+        assertThat(get(thumbs + "..%2F1.jpg", token).statusCode()).isIn(400, 404);
+
         streaming.end();
         String ended = Await.expect(
                 "the end of the live",

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * consumer group (the partition, and so the live, decides which worker), and for each MPEG-TS segment of a live that
  * wants it, fetches the bytes, transcodes them ({@link Renditions}), stores the result beside the source under
  * {@code LIVE_ID/360p/} and publishes its fact (same sequence, {@code rendition = "360p"}) once the object is
- * durable. A redelivered fact finds the object made before and publishes its fact again (same id). A segment that
+ * durable; the segment's first picture goes to {@code LIVE_ID/thumbs/} as the scrub bar's thumbnail during the live. A redelivered fact finds the object made before and publishes its fact again (same id). A segment that
  * cannot be fetched or read gets a GAP fact of the rendition instead (players take it from the source); a fact older
  * than {@link #TOO_LATE} is passed over, so a new worker group does not transcode the past.
  */
@@ -128,6 +128,19 @@ public final class LowRenditions implements AutoCloseable {
             }
             if (made == null) {
                 return; // the source is 360p or less already
+            }
+            if (made.thumbnail() != null) { // before the fact: whoever reads the fact finds the thumbnail there
+                Path jpeg = target.resolveSibling(target.getFileName() + ".jpg");
+                try {
+                    Files.write(jpeg, made.thumbnail());
+                    store.upload(
+                            Bucket.SEGMENTS,
+                            jpeg,
+                            SegmentKeys.thumbnail(fact.getLiveId(), fact.getSequence()),
+                            "image/jpeg");
+                } finally {
+                    Files.deleteIfExists(jpeg);
+                }
             }
             String sha256 = store.upload(Bucket.SEGMENTS, target, objectKey, "video/mp2t");
             publish(fact, objectKey, sha256, Files.size(target), made);

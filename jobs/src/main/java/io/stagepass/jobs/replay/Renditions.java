@@ -32,8 +32,14 @@ public final class Renditions {
     public static final int LOW_HEIGHT = 360;
     public static final long LOW_VIDEO_BITS = 800_000;
 
-    /** What a rendition segment holds. */
-    public record Made(int width, int height, String codecs, long pictures) {}
+    /** The width of a scrub-bar thumbnail, as the replay's sprites have. */
+    public static final int THUMBNAIL_WIDTH = 160;
+
+    /**
+     * What a rendition segment holds; {@code thumbnail} is a JPEG of its first picture, {@value #THUMBNAIL_WIDTH} wide
+     * (null for one made before).
+     */
+    public record Made(int width, int height, String codecs, long pictures, byte[] thumbnail) {}
 
     private Renditions() {}
 
@@ -64,6 +70,8 @@ public final class Renditions {
             int keyframeInterval = Math.max(1, 2 * rate.num() / Math.max(1, rate.den()));
             int audio = in.audioStream();
             long[] encoded = {0};
+            byte[][] thumbnail = {null};
+            int thumbnailHeight = Math.max(2, (int) ((long) THUMBNAIL_WIDTH * height / width) / 2 * 2);
             try (Muxer out = Muxer.create("mpegts", target.toString());
                     Decoder decoder = Decoder.open(parameters, 1);
                     Encoder encoder = Encoder.h264(
@@ -82,7 +90,12 @@ public final class Renditions {
                 out.start(Map.of("mpegts_copyts", "1")); // the source's timestamps, not ones starting at 1.4 s
                 for (AVPacket packet = in.next(); packet != null; packet = in.next()) {
                     if (packet.stream_index() == video) {
-                        decoder.decode(packet, picture -> encode(picture, encoder, width, height, encoded));
+                        decoder.decode(packet, picture -> {
+                            if (thumbnail[0] == null) {
+                                thumbnail[0] = thumbnail(picture, thumbnailHeight);
+                            }
+                            encode(picture, encoder, width, height, encoded);
+                        });
                     } else if (sound != null && packet.stream_index() == audio) {
                         av_packet_rescale_ts(packet, in.stream(audio).time_base(), sound.time_base());
                         packet.stream_index(sound.index());
@@ -96,7 +109,17 @@ public final class Renditions {
             if (encoded[0] == 0) {
                 throw new MediaException("no picture of the segment could be decoded");
             }
-            return new Made(width, height, codecs(target), encoded[0]);
+            return new Made(width, height, codecs(target), encoded[0], thumbnail[0]);
+        }
+    }
+
+    /** A JPEG of the picture, {@value #THUMBNAIL_WIDTH} wide. */
+    private static byte[] thumbnail(AVFrame picture, int height) {
+        AVFrame scaled = Pictures.scaled(picture, THUMBNAIL_WIDTH, height); // full range, as JPEG wants
+        try {
+            return Pictures.jpeg(scaled);
+        } finally {
+            Pictures.free(scaled);
         }
     }
 
@@ -132,7 +155,7 @@ public final class Renditions {
                 throw new MediaException("the rendition segment has no video stream");
             }
             AVCodecParameters parameters = in.stream(video).codecpar();
-            return new Made(parameters.width(), parameters.height(), codecs(segment), 0);
+            return new Made(parameters.width(), parameters.height(), codecs(segment), 0, null);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.SegmentContainer;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.StreamKeys;
 import io.stagepass.events.Topic;
@@ -90,6 +91,11 @@ class LowRenditionsIT {
             assertThat(StreamKeys.sha256(bytes)).isEqualTo(rendition.getSha256());
             assertThat((long) bytes.length).isEqualTo(rendition.getByteSize());
             assertThat(rendition.getByteSize()).isLessThan(source.getByteSize());
+            // The scrub bar's thumbnail of the segment during the live: its first picture, 160 wide, stored first.
+            java.awt.image.BufferedImage thumbnail = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                    fixture.segmentObject(SegmentKeys.thumbnail(liveId, rendition.getSequence()))));
+            assertThat(thumbnail.getWidth()).isEqualTo(160);
+            assertThat(thumbnail.getHeight()).isEqualTo(90);
 
             Path lower = dir.resolve("360p-" + rendition.getSequence() + ".ts");
             Files.write(lower, bytes);

@@ -219,6 +219,22 @@ class PlaybackEndToEndIT {
             assertThat((List<Object>) browser.script(
                             "return window.stagepass.hls.levels.map(l => l.height).sort((a, b) => a - b)"))
                     .containsExactly((Object) 360L, 720L);
+            // The scrub bar's thumbnails during the live: the segment under the pointer has its own, made with its
+            // 360p.
+            String hovered = Await.expect(
+                    "a thumbnail under the pointer at a tenth of the scrub bar",
+                    Browser.timeout(),
+                    () -> (String) browser.script("const s = document.getElementById('scrub');"
+                            + " const r = s.getBoundingClientRect();"
+                            + " s.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width * 0.1,"
+                            + " clientY: r.top + r.height / 2, bubbles: true}));"
+                            + " return document.getElementById('preview-image').style.backgroundImage"),
+                    image -> image != null && image.contains("/thumbs/"));
+            Number thumbnail = browser.script("return fetch(" + "'" + hovered.replaceAll("^url\\(\"|\"\\)$", "")
+                    + "').then(r => r.headers.get('content-type') === 'image/jpeg' ? r.status : -r.status)");
+            assertThat(thumbnail.intValue())
+                    .as("the hovered segment's thumbnail")
+                    .isEqualTo(200);
             // (A busy machine may have stalled the player a little behind: LIVE brings it to the edge first.)
             browser.script("document.getElementById('go-live').click();");
             Await.expect("LIVE lit at the edge", Browser.timeout(), () -> (Boolean)

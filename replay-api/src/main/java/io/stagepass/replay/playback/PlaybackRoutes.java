@@ -9,6 +9,7 @@ import io.javalin.http.NotFoundResponse;
 import io.stagepass.events.Live;
 import io.stagepass.events.LiveEventType;
 import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.SegmentKeys;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.replay.views.Health;
 import io.stagepass.replay.views.LiveMedia;
@@ -77,6 +78,7 @@ public final class PlaybackRoutes {
         config.routes.get("/v1/lives/{liveId}/live.m3u8", this::live);
         config.routes.get("/v1/lives/{liveId}/replay/{version}/{playlist}", this::replayMedia);
         config.routes.get("/v1/lives/{liveId}/thumbnails.vtt", this::thumbnails);
+        config.routes.get("/v1/lives/{liveId}/thumbs/{segment}", this::liveThumbnail);
         config.routes.get("/v1/lives/{liveId}/playback", this::playback);
         config.routes.post("/v1/lives/{liveId}/playback/takeover", this::takeOver);
         config.routes.post("/v1/lives/{liveId}/playback/release", this::release);
@@ -214,6 +216,33 @@ public final class PlaybackRoutes {
                 .contentType("text/vtt; charset=utf-8")
                 .result(ReplayPlaylists.thumbnails(
                         vtt, image -> sign("replays", prefix + image, liveId, viewer.ticketId(), now)));
+    }
+
+    /**
+     * During the live, the scrub bar's thumbnail of a segment, by its media sequence number in the live playlist
+     * ({@code 42.jpg}): the first picture of the segment, made with its 360p rendition. 404 for a segment without one
+     * (not made yet, or the live has no lower rendition).
+     */
+    private void liveThumbnail(Context ctx) throws Exception {
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
+        String name = ctx.pathParam("segment");
+        if (!name.matches("[0-9]{1,9}\\.jpg")) {
+            throw new NotFoundResponse("a thumbnail is named by its segment's media sequence number: 42.jpg");
+        }
+        int index = Integer.parseInt(name.substring(0, name.length() - 4));
+        String liveId = viewer.live().getLiveId();
+        List<SegmentStored> stored = segments(liveId);
+        if (index >= stored.size()) {
+            throw new NotFoundResponse("the live has " + stored.size() + " segments so far");
+        }
+        String key = SegmentKeys.thumbnail(liveId, stored.get(index).getSequence());
+        java.nio.ByteBuffer jpeg = objects.buffer("segments", key)
+                .orElseThrow(() -> new NotFoundResponse("no thumbnail of that segment (yet)"));
+        byte[] bytes = new byte[jpeg.remaining()];
+        jpeg.duplicate().get(bytes);
+        ctx.header("Cache-Control", "private, max-age=3600")
+                .contentType("image/jpeg")
+                .result(bytes);
     }
 
     /** What the player page needs: the mode, the playlist, and for a replay its poster, thumbnails and download. */
