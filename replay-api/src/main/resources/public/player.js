@@ -31,12 +31,22 @@
   // the first frame, stalls while playing (a seek's wait is not one) and their time, the rendition on screen, and a
   // failure: a fatal error the player has not recovered from within 30 s (or the page left meanwhile).
   const FAILURE_GRACE_MS = 30000;
-  const quality = { requestedAt: null, startupMs: null, rebuffers: 0, rebufferMs: 0, stalledAt: null, pending: null, failure: null };
+  const quality = { requestedAt: null, startupMs: null, rebuffers: 0, rebufferMs: 0, stalledAt: null, pending: null, failure: null, mode: null };
+  // The figures are per mode: the live and its replay are two sessions to the audience job, so when this page goes on
+  // from the live to the replay, the replay's stalls count from zero (the live's stay with the live).
+  function qualityFor(current) {
+    if (quality.mode !== current) {
+      quality.mode = current;
+      quality.rebuffers = 0;
+      quality.rebufferMs = 0;
+      if (quality.stalledAt !== null) { quality.stalledAt = performance.now(); }
+    }
+  }
   function measured() {
     return {
-      startupMs: quality.startupMs,
-      rebuffers: quality.rebuffers,
-      rebufferMs: quality.rebufferMs + (quality.stalledAt === null ? 0 : Math.round(performance.now() - quality.stalledAt)),
+      startupMs: quality.startupMs === null ? null : Math.min(quality.startupMs, 600000), // what ingest accepts
+      rebuffers: Math.min(quality.rebuffers, 100000),
+      rebufferMs: Math.min(86400000, quality.rebufferMs + (quality.stalledAt === null ? 0 : Math.round(performance.now() - quality.stalledAt))),
       stalled: quality.stalledAt !== null,
       rendition: video.videoHeight > 0 ? video.videoHeight + 'p' : null,
       failure: quality.failure,
@@ -50,7 +60,7 @@
   }
   // A fatal error starts the clock; playback moving again stops it; after 30 s it is a failure, reported once.
   function failing(reason) {
-    if (quality.failure || quality.pending) { return; }
+    if (quality.failure || quality.pending || (started && video.paused)) { return; } // a paused viewer is not failed
     quality.pending = { reason: reason, at: video.currentTime, timer: setTimeout(() => failed(reason), FAILURE_GRACE_MS) };
   }
   function recovered() {
@@ -196,6 +206,7 @@
     const o = options || {};
     const event = { type: type, sessionId: screen, mode: o.mode || mode(), positionMs: Math.round((video.currentTime || 0) * 1000) };
     if (type !== 'page_view') {
+      qualityFor(event.mode);
       const m = measured();
       event.rebuffers = m.rebuffers;
       event.rebufferMs = m.rebufferMs;
@@ -299,6 +310,7 @@
           hls.recoverMediaError();
         }
       });
+      hls.on(Hls.Events.FRAG_LOADED, recovered); // media arrives again: whatever failed has recovered
       hls.loadSource(info.master);
       hls.attachMedia(video);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
@@ -454,6 +466,7 @@
     $('play-icon').setAttribute('d', PLAY);
     $('play').setAttribute('aria-label', 'Play');
     endStall(); // a pause ends the viewer's wait: it is theirs from then on
+    if (!started) { quality.requestedAt = null; } // paused before the first frame: the start is timed from the next play
     if (started) { beacon('pause'); }
   });
   video.addEventListener('play', () => { if (!started && quality.requestedAt === null) { quality.requestedAt = performance.now(); } });
@@ -472,6 +485,9 @@
   video.addEventListener('playing', () => {
     recovered();
     if (endStall()) { beacon('rebuffer'); }
+    if (started && !heartbeat) { // playing again after a failure was reported: watched again
+      heartbeat = setInterval(() => { if (!video.paused) { beacon('heartbeat'); } }, 10000);
+    }
     if (!started) {
       started = true;
       if (quality.requestedAt !== null) { quality.startupMs = Math.round(performance.now() - quality.requestedAt); }

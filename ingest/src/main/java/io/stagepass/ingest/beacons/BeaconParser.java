@@ -51,6 +51,10 @@ public final class BeaconParser {
             Set.of("playlist-unreachable", "segment-unreachable", "media-error", "unsupported-browser", "other");
 
     private static final Pattern RENDITION = Pattern.compile("^[1-9][0-9]{1,3}p$");
+    /** The heights a rendition ladder uses; any other is reported as "other", so the names stay a handful. */
+    private static final Set<String> RENDITIONS =
+            Set.of("144p", "240p", "360p", "480p", "540p", "576p", "720p", "1080p", "1440p", "2160p");
+
     private static final long MAX_STARTUP_MILLIS = 10 * 60_000L;
     private static final long MAX_REBUFFER_MILLIS = 24 * 3_600_000L;
     private static final int MAX_REBUFFERS = 100_000;
@@ -182,6 +186,9 @@ public final class BeaconParser {
             rendition = text(event, "rendition", path);
             if (!RENDITION.matcher(rendition).matches()) {
                 throw new BadRequestResponse(path + ".rendition: a picture height and 'p', like 360p or 1080p");
+            }
+            if (!RENDITIONS.contains(rendition)) {
+                rendition = "other";
             }
         }
         String reason = null;

@@ -113,6 +113,15 @@ class BeaconParserTest {
         assertThat(beacons.get(1).getStartupMillis()).isNull();
         assertThat(beacons.get(2).getFailureReason()).isEqualTo("segment-unreachable");
         assertThat(beacons.get(3).getRebufferCount()).isNull();
+        assertThat(BeaconParser.parse(
+                                "[{\"type\": \"heartbeat\", \"sessionId\": \"session-1\", \"mode\": \"live\", \"rendition\": \"817p\"}]"
+                                        .getBytes(),
+                                VIEWER,
+                                NOW)
+                        .get(0)
+                        .getRendition())
+                .as("an uncommon height is one name: the creator's rows stay a handful")
+                .isEqualTo("other");
     }
 
     @Test

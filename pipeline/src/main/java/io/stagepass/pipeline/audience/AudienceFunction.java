@@ -46,8 +46,13 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
     static final int MAX_MINUTE = 24 * 60;
 
     static final Duration KEEP = Duration.ofDays(30);
-    /** Distinct renditions counted per mode; a made-up height beyond these adds no rows. */
-    static final int MAX_RENDITIONS = 8;
+    /** Distinct renditions counted per mode (ingest names the uncommon ones "other"): a bound on the rows. */
+    static final int MAX_RENDITIONS = 12;
+    /**
+     * How much a report's stall time may run ahead of the time between a session's reports (clocks and networks
+     * jitter): a player cannot claim more stalling than time passed.
+     */
+    static final long REPORT_SLACK_MILLIS = 2_000;
 
     static final List<String> PER_SESSION_STATES = List.of("sessions", "concurrency", "cleanups");
     private static final ViewMode[] PLAYER_MODES = {ViewMode.LIVE, ViewMode.REPLAY};
@@ -129,7 +134,13 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         boolean ending = beacon.getType() == BeaconType.VIEW_END;
         SessionState session = sessions.get(key);
         if (session == null && ending) {
-            return; // the end of a session already expired (or never seen)
+            // The end of a session already expired (or never seen): its last stall figures still count.
+            AudienceTotals totals = totals();
+            if (quality(key, beacon, totals.of(beacon.getMode()), at, SessionState.NONE)) {
+                audience.update(totals);
+                context.timerService().registerEventTimeTimer(emitBoundary(at, watermark));
+            }
+            return;
         }
         AudienceTotals totals = totals();
         ModeTotals mode = totals.of(beacon.getMode());
@@ -138,16 +149,18 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
         }
         countTicket(session, beacon, mode);
         String rendition = session.rendition != null ? session.rendition : beacon.getRendition();
+        boolean latest = at >= session.lastBeatAt;
+        long previousBeat = session.lastBeatAt;
         long watched = session.advance(beacon.getType(), at);
         if (watched > 0) {
             mode.watchTimeMillis += watched;
             mode.dirty = true;
             watchedAt(beacon.getMode(), rendition, watched, mode);
         }
-        if (beacon.getRendition() != null) {
+        if (beacon.getRendition() != null && latest) { // an older beacon says what was on screen before
             session.rendition = beacon.getRendition();
         }
-        quality(key, beacon, mode);
+        quality(key, beacon, mode, at, previousBeat);
         if (beacon.getMode() == ViewMode.LIVE) {
             mode.liveStart = Math.min(mode.liveStart, at);
         }
@@ -244,31 +257,47 @@ public final class AudienceFunction extends KeyedCoProcessFunction<String, Beaco
 
     /**
      * A session's time to first frame (once) and the growth of its cumulative stall figures: a beacon that repeats
-     * or trails an earlier one adds nothing.
+     * or trails an earlier one adds nothing, and no report adds more stall time than passed since the session's
+     * previous report (or its previous beacon, {@code previousBeat}; 30 s when neither is known), plus {@link
+     * #REPORT_SLACK_MILLIS}, nor more than a stall a second. True when the totals changed.
      */
-    private void quality(String key, Beacon beacon, ModeTotals mode) throws Exception {
+    private boolean quality(String key, Beacon beacon, ModeTotals mode, long at, long previousBeat) throws Exception {
         boolean startup = beacon.getType() == BeaconType.VIEW_START && beacon.getStartupMillis() != null;
         if (!startup && beacon.getRebufferCount() == null) {
-            return;
+            return false;
         }
         SessionQuality session = sessionQuality(key);
+        boolean changed = false;
         if (startup && !session.started) {
             session.started = true;
             mode.firstFrames++;
             mode.startupMillis += beacon.getStartupMillis();
-            mode.dirty = true;
+            changed = true;
         }
-        if (beacon.getRebufferCount() != null && beacon.getRebufferCount() > session.rebuffers) {
-            mode.rebuffers += beacon.getRebufferCount() - session.rebuffers;
-            session.rebuffers = beacon.getRebufferCount();
-            mode.dirty = true;
+        if (beacon.getRebufferCount() != null) {
+            long since = session.reportedAt != 0
+                    ? at - session.reportedAt
+                    : previousBeat != SessionState.NONE ? at - previousBeat : STALE_MILLIS;
+            long allowance = Math.max(0, since) + REPORT_SLACK_MILLIS;
+            long moreStalls = Math.min(beacon.getRebufferCount() - session.rebuffers, allowance / 1_000 + 1);
+            if (moreStalls > 0) {
+                mode.rebuffers += moreStalls;
+                session.rebuffers += (int) moreStalls;
+                changed = true;
+            }
+            long moreMillis = beacon.getRebufferMillis() == null
+                    ? 0
+                    : Math.min(beacon.getRebufferMillis() - session.rebufferMillis, allowance);
+            if (moreMillis > 0) {
+                mode.rebufferMillis += moreMillis;
+                session.rebufferMillis += moreMillis;
+                changed = true;
+            }
+            session.reportedAt = Math.max(session.reportedAt, at);
         }
-        if (beacon.getRebufferMillis() != null && beacon.getRebufferMillis() > session.rebufferMillis) {
-            mode.rebufferMillis += beacon.getRebufferMillis() - session.rebufferMillis;
-            session.rebufferMillis = beacon.getRebufferMillis();
-            mode.dirty = true;
-        }
+        mode.dirty |= changed;
         quality.put(key, session);
+        return changed;
     }
 
     /**

@@ -13,6 +13,8 @@ public class SessionQuality {
 
     public boolean failed;
     public boolean exited;
+    /** Event time of the latest beacon that carried stall figures (0 before one). */
+    public long reportedAt;
 
     public SessionQuality() {}
 }

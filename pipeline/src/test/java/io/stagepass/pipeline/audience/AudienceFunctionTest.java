@@ -288,8 +288,29 @@ class AudienceFunctionTest {
     }
 
     @Test
-    void aModeCountsAtMostEightRenditions() throws Exception {
-        for (int i = 0; i < 12; i++) {
+    void aPlayerCannotClaimMoreStallingThanTimePassedAndALateEndStillReports() throws Exception {
+        feed(
+                beacon("z", BeaconType.VIEW_START, 0).setStartupMillis(500L),
+                // A made-up day of stalling, reported 10 s later: at most those 10 s (and the slack) count.
+                beacon("z", BeaconType.HEARTBEAT, 10).setRebufferCount(100_000).setRebufferMillis(86_400_000L),
+                beacon("y", BeaconType.VIEW_START, 11).setStartupMillis(700L),
+                beacon("y", BeaconType.HEARTBEAT, 15).setRebufferCount(1).setRebufferMillis(1_000L));
+        advanceTo(T0.plusSeconds(200).toEpochMilli()); // y expires; its end comes after
+        feed(beacon("y", BeaconType.VIEW_END, 40).setRebufferCount(2).setRebufferMillis(4_000L));
+        advanceTo(T0.plusSeconds(400).toEpochMilli());
+
+        AudienceMetric live = latest(ViewMode.LIVE, AudienceMetricType.TOTAL);
+        assertThat(live.getRebufferMillis())
+                .as("z: the 10 s since its start + 2 s slack; y: 1 s, then 3 s more at its late end")
+                .isEqualTo(12_000 + 4_000);
+        assertThat(live.getRebuffers())
+                .as("z: at most a stall a second (13); y: 2")
+                .isEqualTo(13 + 2);
+    }
+
+    @Test
+    void aModeCountsAtMostTwelveRenditions() throws Exception {
+        for (int i = 0; i < AudienceFunction.MAX_RENDITIONS + 3; i++) {
             feed(
                     beacon("s" + i, BeaconType.VIEW_START, i).setRendition((100 + i) + "p"),
                     beacon("s" + i, BeaconType.VIEW_END, i + 1));

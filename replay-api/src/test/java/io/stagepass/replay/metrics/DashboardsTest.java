@@ -27,6 +27,9 @@ class DashboardsTest {
                         + " in each charge currency; fees and net in the settlement currency\",\"currencies\":[]}");
         String mode = "{\"concurrency\":[],\"current\":0,\"peak\":{\"viewers\":0,\"at\":null},\"views\":0,"
                 + "\"uniqueViewers\":0,\"watchTimeMillis\":0,\"averageWatchTimeMillis\":0,\"retention\":[],"
+                + "\"quality\":{\"firstFrames\":0,\"averageStartupMillis\":null,\"rebuffers\":0,"
+                + "\"rebufferMillis\":0,\"rebufferBasisPoints\":null,\"playbackFailures\":0,"
+                + "\"exitsBeforeFirstFrame\":0,\"failures\":[],\"renditions\":[]},"
                 + "\"asOf\":null}";
         assertThat(JSON.writeValueAsString(dashboards.audience("live_quiet")))
                 .isEqualTo("{\"liveId\":\"live_quiet\",\"watchingNow\":0,\"live\":" + mode + ",\"replay\":" + mode
