@@ -64,19 +64,21 @@ public final class ClipCutter {
         Part first = parts.get(0);
         try (Demuxer probe = Demuxer.open(first.url(), first.format(), true);
                 Writer writer = new Writer(probe, first.init() == null, target, keyframe, endMicros)) {
-            String layout = layout(probe);
+            String layout = layout(probe, first);
             long runOffset = 0;
             long runOrigin = 0;
             for (int i = 0; i < parts.size(); i++) {
                 Part part = parts.get(i);
                 try (Demuxer in = i == 0 ? null : Demuxer.open(part.url(), part.format(), true)) {
                     Demuxer demuxer = in == null ? probe : in;
-                    if (in != null && !layout.equals(layout(demuxer))) {
+                    if (in != null && !layout.equals(layout(demuxer, part))) {
                         throw new MediaException("the span crosses a reconnect with other stream settings (" + layout
-                                + " before, " + layout(demuxer) + " after): clip one side of it");
+                                + " before, " + layout(demuxer, part) + " after): clip one side of it");
                     }
                     if (i == 0 || part.runStart()) {
-                        runOffset = part.offsetMicros();
+                        // Where the playlist puts the run, unless the media before it ran longer than its playlist
+                        // said: then just after that, so no packet (a keyframe least of all) goes back in time.
+                        runOffset = Math.max(part.offsetMicros(), writer.endOnTimeline());
                         runOrigin = firstPictureMicros(part);
                     }
                     if (!writer.copy(demuxer, runOffset - runOrigin)) {
@@ -130,14 +132,22 @@ public final class ClipCutter {
         return packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
     }
 
-    /** What must not change within a clip: the picture's codec and size, and the sound's codec and layout. */
-    private static String layout(Demuxer in) {
+    /**
+     * What must not change within a clip: the container, the picture's codec, size and decoder setup (SPS and PPS),
+     * and the sound's codec and layout.
+     */
+    private static String layout(Demuxer in, Part part) {
         int video = in.videoStream();
         if (video < 0) {
             throw new MediaException("a segment without pictures");
         }
         AVCodecParameters v = in.stream(video).codecpar();
-        String layout = "video " + v.codec_id() + " " + v.width() + "x" + v.height();
+        byte[] setup = new byte[Math.max(0, v.extradata_size())];
+        if (setup.length > 0) {
+            v.extradata().get(setup);
+        }
+        String layout = part.format() + ", video " + v.codec_id() + " " + v.width() + "x" + v.height() + " setup "
+                + Integer.toHexString(java.util.Arrays.hashCode(setup));
         int audio = in.audioStream();
         if (audio >= 0) {
             AVCodecParameters a = in.stream(audio).codecpar();
@@ -161,6 +171,8 @@ public final class ClipCutter {
         private boolean started;
         private boolean videoDone;
         private long lastMicros;
+        /** The end of the last packet written, on the timeline (microseconds). */
+        private long endOnTimeline = Long.MIN_VALUE;
 
         Writer(Demuxer first, boolean mpegTs, Path target, long keyframeMicros, long endMicros) {
             int video = first.videoStream();
@@ -179,12 +191,29 @@ public final class ClipCutter {
                 audioParameters = filter.outputParameters();
             }
             this.adts = filter;
-            this.muxer = Muxer.create("mp4", target.toString());
-            muxer.addStream(videoParameters, first.stream(video).time_base());
-            if (hasAudio) {
-                muxer.addStream(audioParameters, first.stream(audio).time_base());
+            Muxer created = null;
+            try {
+                created = Muxer.create("mp4", target.toString());
+                created.addStream(videoParameters, first.stream(video).time_base());
+                if (hasAudio) {
+                    created.addStream(audioParameters, first.stream(audio).time_base());
+                }
+                created.start(Map.of("movflags", "+faststart", "fflags", "+bitexact"));
+            } catch (RuntimeException e) { // nothing of it reaches try-with-resources: free it here
+                if (created != null) {
+                    created.close();
+                }
+                if (filter != null) {
+                    filter.close();
+                }
+                av_packet_free(filtered);
+                throw e;
             }
-            muxer.start(Map.of("movflags", "+faststart", "fflags", "+bitexact"));
+            this.muxer = created;
+        }
+
+        long endOnTimeline() {
+            return endOnTimeline;
         }
 
         /**
@@ -227,6 +256,7 @@ public final class ClipCutter {
                 lastDts[target] = dts;
                 lastMicros = Math.max(
                         lastMicros, av_rescale_q(packet.pts() + Math.max(0, packet.duration()), timeBase, MICROS));
+                endOnTimeline = lastMicros + keyframeMicros;
                 if (target == AUDIO && adts != null) {
                     adts.filter(packet, filtered, p -> write(p, AUDIO, timeBase));
                 } else {

@@ -44,6 +44,10 @@ public final class ClipService implements AutoCloseable {
     private final ReplayStore store;
     private final EventPublisher publisher;
     private final Path workDir;
+    /** Failed tries per clip: an error that is not the media's own gets {@link #TRIES}, then the clip fails. */
+    private final java.util.Map<String, Integer> tries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final int TRIES = 3;
 
     public ClipService(KafkaSettings kafka, MinioClient s3, EventPublisher publisher, Path workDir) {
         this.facts = new LiveFacts(kafka);
@@ -75,7 +79,18 @@ public final class ClipService implements AutoCloseable {
         Files.createDirectories(workDir);
         Path dir = Files.createTempDirectory(workDir, clip.getClipId() + "-");
         try {
-            publish(cut(clip, input, dir));
+            Clip done;
+            try {
+                done = cut(clip, input, dir);
+            } catch (Exception e) { // the object store or the disk: tried again, up to TRIES, then it fails
+                int tried = tries.merge(clip.getClipId(), 1, Integer::sum);
+                if (tried < TRIES) {
+                    throw e;
+                }
+                done = failed(clip, "could not be cut after " + tried + " tries: " + e.getMessage());
+            }
+            publish(done);
+            tries.remove(clip.getClipId());
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

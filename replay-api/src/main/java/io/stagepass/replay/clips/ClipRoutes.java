@@ -138,8 +138,13 @@ public final class ClipRoutes {
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
         }
-        if (clips.of(live.getLiveId()).map(c -> c.all().size()).orElse(0) >= MAX_CLIPS) {
-            throw new ConflictResponse("a live has at most " + MAX_CLIPS + " clips");
+        long kept = clips.of(live.getLiveId())
+                .map(c -> c.all().stream()
+                        .filter(clip -> clip.getType() != ClipStatus.FAILED)
+                        .count())
+                .orElse(0L);
+        if (kept >= MAX_CLIPS) {
+            throw new ConflictResponse("a live has at most " + MAX_CLIPS + " clips (failed ones do not count)");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Clip clip = Clip.newBuilder()
@@ -166,7 +171,8 @@ public final class ClipRoutes {
         Creator creator = auth.creator(ctx);
         Live live = auth.ownLive(ctx, creator);
         List<Map<String, Object>> data = new ArrayList<>();
-        clips.of(live.getLiveId()).ifPresent(c -> c.all().forEach(clip -> data.add(json(clip, "creator"))));
+        boolean expired = expired(live);
+        clips.of(live.getLiveId()).ifPresent(c -> c.all().forEach(clip -> data.add(json(clip, "creator", expired))));
         ctx.json(Map.of("liveId", live.getLiveId(), "data", data));
     }
 
@@ -176,6 +182,7 @@ public final class ClipRoutes {
         Clip clip = clips.of(liveId)
                 .flatMap(c -> c.clip(ctx.pathParam("clipId")))
                 .filter(c -> c.getType() == ClipStatus.READY)
+                .filter(c -> lives.live(liveId).map(live -> !expired(live)).orElse(false))
                 .orElseThrow(() -> new NotFoundResponse("no ready clip " + ctx.pathParam("clipId") + " of " + liveId));
         String holder = "public";
         if (clip.getVisibility() == ClipVisibility.TICKET_HOLDERS) {
@@ -187,11 +194,10 @@ public final class ClipRoutes {
     /** The public, ready clips of a live: what its ticket page shows to sell it. */
     private void previews(Context ctx) {
         String liveId = ctx.pathParam("liveId");
-        if (lives.live(liveId).isEmpty()) {
-            throw new NotFoundResponse("no live " + liveId);
-        }
+        Live live = lives.live(liveId).orElseThrow(() -> new NotFoundResponse("no live " + liveId));
         List<Map<String, Object>> data = new ArrayList<>();
         clips.of(liveId)
+                .filter(c -> !expired(live))
                 .ifPresent(c -> c.all().stream()
                         .filter(clip ->
                                 clip.getType() == ClipStatus.READY && clip.getVisibility() == ClipVisibility.PUBLIC)
@@ -199,18 +205,38 @@ public final class ClipRoutes {
         ctx.header("Cache-Control", "no-store").json(Map.of("liveId", liveId, "data", data));
     }
 
-    /** A clip as the API shows it; a ready one carries a link to its MP4 signed for {@code holder}. */
+    /**
+     * Whether the live's replay window has closed: retention deleted its objects, the clips' MP4s with them (they go
+     * with the replay).
+     */
+    private boolean expired(Live live) {
+        Instant closes = Access.windowClosesAt(live);
+        return closes != null && !clock.instant().isBefore(closes);
+    }
+
     private Map<String, Object> json(Clip clip, String holder) {
+        return json(clip, holder, false);
+    }
+
+    /**
+     * A clip as the API shows it; a ready one carries a link to its MP4 signed for {@code holder}, unless the replay
+     * window closed ({@code expired}: the status says so).
+     */
+    private Map<String, Object> json(Clip clip, String holder, boolean expired) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("clipId", clip.getClipId());
         body.put("liveId", clip.getLiveId());
         body.put("title", clip.getTitle());
         body.put("visibility", clip.getVisibility() == ClipVisibility.PUBLIC ? "public" : "ticket_holders");
-        body.put("status", clip.getType().name().toLowerCase(java.util.Locale.ROOT));
+        body.put(
+                "status",
+                expired && clip.getType() == ClipStatus.READY
+                        ? "expired"
+                        : clip.getType().name().toLowerCase(java.util.Locale.ROOT));
         body.put("startMillis", clip.getStartMillis());
         body.put("endMillis", clip.getEndMillis());
         body.put("requestedAt", clip.getRequestedAt());
-        if (clip.getType() == ClipStatus.READY) {
+        if (clip.getType() == ClipStatus.READY && !expired) {
             body.put("clipStartMillis", clip.getClipStartMillis());
             body.put("durationMillis", clip.getDurationMillis());
             body.put("width", clip.getWidth());

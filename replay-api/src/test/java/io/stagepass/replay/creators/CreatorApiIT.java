@@ -585,6 +585,33 @@ class CreatorApiIT {
             JsonNode mine = json(call(client, "GET", path, ada.apiKey(), null));
             assertThat(mine.get("data").findValuesAsText("status")).containsOnly("ready");
             assertThat(mine.get("data").get(1).get("media").asText()).contains("/clips/" + privateId + ".mp4");
+
+            // The replay window closes (retention deletes the live's objects, the clips' MP4s with them): no previews,
+            // no clip, and the creator's list says so.
+            Live started = api.views().lives().live(liveId).orElseThrow();
+            publisher
+                    .publish(
+                            Topic.LIVES,
+                            liveId,
+                            Live.newBuilder(started)
+                                    .setEventId(Ids.newEventId())
+                                    .setType(LiveEventType.ENDED)
+                                    .setEndedAt(Instant.now().minus(Duration.ofDays(started.getReplayWindowDays() + 1)))
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            Await.expect(
+                    "the views see the live ended long ago",
+                    DEADLINE,
+                    () -> api.views().lives().live(liveId).orElseThrow().getType() == LiveEventType.ENDED);
+            assertThat(json(call(client, "GET", "/v1/lives/" + liveId + "/previews", null, null))
+                            .get("data"))
+                    .isEmpty();
+            assertThat(call(client, "GET", "/v1/lives/" + liveId + "/clips/" + publicId, null, null)
+                            .code())
+                    .isEqualTo(404);
+            JsonNode expired = json(call(client, "GET", path, ada.apiKey(), null));
+            assertThat(expired.get("data").findValuesAsText("status")).containsOnly("expired");
+            assertThat(expired.get("data").get(0).has("media")).isFalse();
         });
     }
 

@@ -70,6 +70,7 @@ public final class DemoScenario {
         CheckResult replay = checks.run(new ReplayPackaged(target.kafka(), sent, marks));
         checks.runIf(replay.held(), new TicketsAndPlayback(api, sent, target.tokens()), "the replay is not READY");
         checks.runIf(replay.held(), new StageInReplay(api, sent, target.tokens()), "the replay is not READY");
+        checks.run(new ClipShared(api, sent));
         checks.runIf(money.held(), new CreatorDashboard(api, sent), "the pipeline's revenue did not hold");
         StripeSandboxClient stripe = new StripeSandboxClient(target.stripeApiBase());
         CheckResult earnings = checks.run(new CreatorEarnings(api, stripe, sent));
