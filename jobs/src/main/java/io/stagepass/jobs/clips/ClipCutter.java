@@ -133,8 +133,10 @@ public final class ClipCutter {
     }
 
     /**
-     * What must not change within a clip: the container, the picture's codec, size and decoder setup (SPS and PPS),
-     * and the sound's codec and layout.
+     * What must not change within a clip: the container, the picture's codec and size, for fMP4 its decoder setup
+     * (the init section's SPS and PPS, which the clip's MP4 carries once), and the sound's codec and layout. MPEG-TS
+     * carries its SPS and PPS with every keyframe, and they stay in the samples, so a TS encoder that rewrites them
+     * (libopenh264 does, segment to segment) changes nothing that matters.
      */
     private static String layout(Demuxer in, Part part) {
         int video = in.videoStream();
@@ -142,12 +144,12 @@ public final class ClipCutter {
             throw new MediaException("a segment without pictures");
         }
         AVCodecParameters v = in.stream(video).codecpar();
-        byte[] setup = new byte[Math.max(0, v.extradata_size())];
-        if (setup.length > 0) {
+        String layout = part.format() + ", video " + v.codec_id() + " " + v.width() + "x" + v.height();
+        if (part.init() != null && v.extradata_size() > 0) {
+            byte[] setup = new byte[v.extradata_size()];
             v.extradata().get(setup);
+            layout += " setup " + Integer.toHexString(java.util.Arrays.hashCode(setup));
         }
-        String layout = part.format() + ", video " + v.codec_id() + " " + v.width() + "x" + v.height() + " setup "
-                + Integer.toHexString(java.util.Arrays.hashCode(setup));
         int audio = in.audioStream();
         if (audio >= 0) {
             AVCodecParameters a = in.stream(audio).codecpar();
