@@ -13,6 +13,7 @@ import io.stagepass.media.BitstreamFilter;
 import io.stagepass.media.Demuxer;
 import io.stagepass.media.MediaException;
 import io.stagepass.media.Muxer;
+import io.stagepass.media.Packets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +228,7 @@ public final class ClipCutter {
             int audio = in.audioStream();
             for (AVPacket packet = in.next(); packet != null; packet = in.next()) {
                 int target = packet.stream_index() == video ? VIDEO : packet.stream_index() == audio ? AUDIO : -1;
-                if (target < 0 || target == AUDIO && !hasAudio || !timestamped(packet)) {
+                if (target < 0 || target == AUDIO && !hasAudio || !Packets.timestamped(packet)) {
                     continue;
                 }
                 AVRational timeBase = in.stream(packet.stream_index()).time_base();
@@ -287,20 +288,6 @@ public final class ClipCutter {
             }
             muxer.finish();
             return new Cut(keyframeMicros, lastMicros, width, height);
-        }
-
-        /** A packet needs a decode time; one with only a presentation time gets it as its decode time. */
-        private static boolean timestamped(AVPacket packet) {
-            if (packet.dts() == AV_NOPTS_VALUE) {
-                if (packet.pts() == AV_NOPTS_VALUE) {
-                    return false;
-                }
-                packet.dts(packet.pts());
-            }
-            if (packet.pts() == AV_NOPTS_VALUE) {
-                packet.pts(packet.dts());
-            }
-            return true;
         }
 
         @Override

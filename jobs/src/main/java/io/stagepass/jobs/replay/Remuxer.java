@@ -7,7 +7,6 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_ref;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
@@ -15,6 +14,7 @@ import io.stagepass.media.Av;
 import io.stagepass.media.BitstreamFilter;
 import io.stagepass.media.Demuxer;
 import io.stagepass.media.Muxer;
+import io.stagepass.media.Packets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,7 +224,7 @@ final class Remuxer implements AutoCloseable {
         for (AVPacket packet = segment.next(); packet != null; packet = segment.next()) {
             int index = packet.stream_index();
             int target = index == video ? VIDEO : index == audio ? AUDIO : -1;
-            if (target < 0 || !timestamped(packet)) {
+            if (target < 0 || !Packets.timestamped(packet)) {
                 continue;
             }
             AVRational timeBase = segment.stream(index).time_base();
@@ -286,20 +286,6 @@ final class Remuxer implements AutoCloseable {
             write(packet, target, timeBase);
         }
         return 1;
-    }
-
-    /** A packet needs a decode time; one with only a presentation time gets it as its decode time. */
-    private static boolean timestamped(AVPacket packet) {
-        if (packet.dts() == AV_NOPTS_VALUE) {
-            if (packet.pts() == AV_NOPTS_VALUE) {
-                return false;
-            }
-            packet.dts(packet.pts());
-        }
-        if (packet.pts() == AV_NOPTS_VALUE) {
-            packet.pts(packet.dts());
-        }
-        return true;
     }
 
     /**

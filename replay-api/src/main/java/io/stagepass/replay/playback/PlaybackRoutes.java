@@ -49,6 +49,7 @@ public final class PlaybackRoutes {
     private final SignedUrls urls;
     private final Screens screens;
     private final Clock clock;
+    private final SignedPlaylists signed;
     private final Health health;
     private final StageAppearances stage;
 
@@ -71,6 +72,7 @@ public final class PlaybackRoutes {
         this.objects = objects;
         this.urls = urls;
         this.clock = clock;
+        this.signed = new SignedPlaylists(clock);
     }
 
     public void register(JavalinConfig config) {
@@ -159,23 +161,38 @@ public final class PlaybackRoutes {
         LivePlaylists.Reach reach = new LivePlaylists.Reach(
                 viewer.live().getDvrWindowMinutes() * 60_000_000L, "YES".equals(skip) || "v2".equals(skip));
         NavigableMap<Long, SegmentStored> lower = made;
-        String body = LivePlaylists.media(
-                all,
-                ended,
-                reach,
-                segment -> {
-                    SegmentStored own = lower == null ? segment : lower.getOrDefault(segment.getSequence(), segment);
-                    return sign("segments", own.getObjectKey(), liveId, viewer.ticketId(), now);
-                },
-                segment -> {
-                    SegmentStored init = stored.initFor(segment);
-                    // A rendition's segments are MPEG-TS whatever the source's: never an init section (a map would
-                    // apply to every segment after it; a gap is not fetched)
-                    return init == null || lower != null
-                            ? null
-                            : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
-                },
-                segment -> lower != null && !lower.containsKey(segment.getSequence()));
+        List<SegmentStored> listed = all;
+        String key = String.join(
+                "|",
+                liveId,
+                viewer.ticketId(),
+                String.valueOf(rendition),
+                String.valueOf(reach.skip()),
+                Long.toString(reach.dvrWindowMicros()),
+                Integer.toString(all.size()),
+                Integer.toString(made == null ? -1 : made.size()),
+                Boolean.toString(ended));
+        String body = signed.get(
+                key,
+                () -> LivePlaylists.media(
+                        listed,
+                        ended,
+                        reach,
+                        segment -> {
+                            SegmentStored own =
+                                    lower == null ? segment : lower.getOrDefault(segment.getSequence(), segment);
+                            return sign("segments", own.getObjectKey(), liveId, viewer.ticketId(), now);
+                        },
+                        segment -> {
+                            SegmentStored init = stored.initFor(segment);
+                            // A rendition's segments are MPEG-TS whatever the source's: never an init section (a map
+                            // would
+                            // apply to every segment after it; a gap is not fetched)
+                            return init == null || lower != null
+                                    ? null
+                                    : sign("segments", init.getObjectKey(), liveId, viewer.ticketId(), now);
+                        },
+                        segment -> lower != null && !lower.containsKey(segment.getSequence())));
         playlist(ctx, state(viewer.live()), body);
     }
 

@@ -386,21 +386,7 @@ class CreatorApiIT {
             assertThat(json(before).get("dvrWindowMinutes").asInt()).isEqualTo(30);
             assertThat(json(before).get("lowRendition").asBoolean()).isFalse();
 
-            Live scheduled = api.views().lives().live(liveId).orElseThrow();
-            publisher
-                    .publish(
-                            Topic.LIVES,
-                            liveId,
-                            Live.newBuilder(scheduled)
-                                    .setEventId(Ids.newEventId())
-                                    .setType(LiveEventType.STARTED)
-                                    .setStartedAt(Instant.now())
-                                    .build())
-                    .get(10, TimeUnit.SECONDS);
-            Await.expect(
-                    "the views see the live started",
-                    DEADLINE,
-                    () -> api.views().lives().live(liveId).orElseThrow().getType() == LiveEventType.STARTED);
+            started(liveId);
             Response after = call(
                     client,
                     "PATCH",
@@ -432,17 +418,7 @@ class CreatorApiIT {
             assertThat(early.code()).isEqualTo(400);
             assertThat(json(early).at("/fields/startMillis").asText()).contains("has not started");
 
-            Live scheduled = api.views().lives().live(liveId).orElseThrow();
-            publisher
-                    .publish(
-                            Topic.LIVES,
-                            liveId,
-                            Live.newBuilder(scheduled)
-                                    .setEventId(Ids.newEventId())
-                                    .setType(LiveEventType.STARTED)
-                                    .setStartedAt(Instant.now())
-                                    .build())
-                    .get(10, TimeUnit.SECONDS);
+            started(liveId);
             for (long sequence = 0; sequence < 5; sequence++) { // 10 s stored
                 publisher
                         .publish(
@@ -1151,6 +1127,25 @@ class CreatorApiIT {
         return request.header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
+    }
+
+    /** Ingest's STARTED of the live, once the API's views have it. */
+    private void started(String liveId) throws Exception {
+        Live scheduled = api.views().lives().live(liveId).orElseThrow();
+        publisher
+                .publish(
+                        Topic.LIVES,
+                        liveId,
+                        Live.newBuilder(scheduled)
+                                .setEventId(Ids.newEventId())
+                                .setType(LiveEventType.STARTED)
+                                .setStartedAt(Instant.now())
+                                .build())
+                .get(10, TimeUnit.SECONDS);
+        Await.expect(
+                "the views see the live started",
+                DEADLINE,
+                () -> api.views().lives().live(liveId).orElseThrow().getType() == LiveEventType.STARTED);
     }
 
     static String liveBody(String title, String currency, long price) {
