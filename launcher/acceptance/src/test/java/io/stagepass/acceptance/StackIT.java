@@ -118,11 +118,14 @@ class StackIT {
                     .build())) {
                 stored.add(item.get().objectName());
             }
-            assertThat(stored.stream().filter(key -> !key.contains("/360p/")))
+            assertThat(stored.stream().filter(key -> !key.contains("/360p/") && !key.contains("/thumbs/")))
                     .as("the demo live's segments, pushed through ingest")
                     .hasSize(DemoScenario.LIVE_SECONDS / 2);
             assertThat(stored.stream().filter(key -> key.contains("/360p/")))
                     .as("and the 360p the jobs worker made of each")
+                    .hasSize(DemoScenario.LIVE_SECONDS / 2);
+            assertThat(stored.stream().filter(key -> key.contains("/thumbs/")))
+                    .as("and the scrub bar's thumbnail of each, made with its 360p")
                     .hasSize(DemoScenario.LIVE_SECONDS / 2);
 
             // Every job completes a checkpoint after the restart, so its sink has committed (or met) the transactions
