@@ -424,6 +424,22 @@
         open.textContent = ' open ↗';
         item.append(open);
       }
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'link-button';
+      remove.textContent = 'delete';
+      remove.addEventListener('click', async () => {
+        if (!window.confirm('Delete "' + clip.title + '"? It leaves the ticket page at once.')) { return; }
+        try {
+          await fetch('/v1/lives/' + liveId + '/clips/' + clip.clipId, { method: 'DELETE', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } })
+            .then((r) => { if (!r.ok && r.status !== 404) { throw new Error('HTTP ' + r.status); } });
+          $('clip-note').textContent = 'Deleted "' + clip.title + '".';
+        } catch (e) {
+          $('clip-note').textContent = 'Not deleted: ' + e.message;
+        }
+        loadClips(liveId).catch(() => {});
+      });
+      item.append(' ', remove);
       list.append(item);
     }
     if (body.data.some((c) => c.status === 'requested')) {

@@ -61,14 +61,22 @@ public final class ClipService implements AutoCloseable {
         return liveId + "/clips/" + clipId + ".mp4";
     }
 
-    /** The worker's handler: a REQUESTED clip is cut, unless a later record says it was done. */
+    /**
+     * The worker's handler: a REQUESTED clip is cut, unless a later record says it was done; a DELETED one has its MP4
+     * deleted (again, if this is a redelivery).
+     */
     public void onClip(String key, Clip clip) throws Exception {
+        if (clip.getType() == ClipStatus.DELETED) {
+            store.delete(Bucket.REPLAYS, objectKey(clip.getLiveId(), clip.getClipId()));
+            LOG.info("live {}: clip {} deleted", clip.getLiveId(), clip.getClipId());
+            return;
+        }
         if (clip.getType() != ClipStatus.REQUESTED) {
             return;
         }
         Optional<Clip> latest = facts.latest(Topic.CLIPS, clip.getClipId(), Clip.class);
         if (latest.isPresent() && latest.get().getType() != ClipStatus.REQUESTED) {
-            return; // cut before: a redelivery
+            return; // cut before (a redelivery), or deleted before it was cut
         }
         Optional<Live> live = facts.latestLive(clip.getLiveId());
         if (live.isEmpty()) {

@@ -105,6 +105,17 @@ public final class ReplayStore {
         });
     }
 
+    /** Deletes one object (a missing one is not an error: deleted before). */
+    public void delete(Bucket bucket, String key) throws Exception {
+        retry.call("delete " + key, ReplayStore::retriable, () -> {
+            s3.removeObject(RemoveObjectArgs.builder()
+                    .bucket(bucket.bucketName())
+                    .object(key)
+                    .build());
+            return null;
+        });
+    }
+
     /** Deletes every object under {@code prefix} of a bucket; returns how many there were. */
     int deletePrefix(Bucket bucket, String prefix, boolean dryRun) throws Exception {
         List<String> keys = keys(bucket, prefix);

@@ -89,6 +89,28 @@ class ClipsIT {
         byte[] first = Files.readAllBytes(mp4);
         Clip again = cut(liveId, 5_300, 13_100);
         assertThat(Files.readAllBytes(download(again))).isEqualTo(first);
+
+        // Its creator takes it down: the worker deletes the MP4.
+        fixture.publisher
+                .publish(
+                        Topic.CLIPS,
+                        again.getClipId(),
+                        Clip.newBuilder(again)
+                                .setEventId(Ids.newEventId())
+                                .setType(ClipStatus.DELETED)
+                                .build())
+                .get(30, TimeUnit.SECONDS);
+        Await.expect("the deleted clip's MP4 gone", ReplayFixture.DEADLINE, () -> {
+            try {
+                fixture.replayObject(again.getObjectKey());
+                return false;
+            } catch (io.minio.errors.ErrorResponseException e) {
+                return "NoSuchKey".equals(e.errorResponse().code());
+            }
+        });
+        assertThat(fixture.replayObject(ready.getObjectKey()))
+                .as("the other clip stays")
+                .isEqualTo(first);
     }
 
     @Test

@@ -382,6 +382,31 @@ class DashboardEndToEndIT {
                             && Long.toString(startup).equals(value(browser, "quality-live-startup")));
             assertThat(text(browser, "quality-live-renditions")).startsWith(measured.get("rendition") + " 100.0 %");
             assertThat(text(browser, "quality-replay-rebuffers")).isEqualTo("0");
+            // A clip from the dashboard's Clips card, of the live still streaming, then taken down again.
+            browser.script("document.getElementById('clip-title').value = 'First minute';"
+                    + " document.getElementById('clip-start').value = '0:02';"
+                    + " document.getElementById('clip-end').value = '0:07.5';"
+                    + " document.getElementById('clip-public').checked = true;");
+            browser.driver().findElement(By.id("clip-make")).click();
+            Await.expect(
+                    "the clip cut, on the card",
+                    Browser.timeout(),
+                    () -> "ready"
+                            .equals(browser.script("const li = document.querySelector('#clips li');"
+                                    + " return li ? li.dataset.status : null")));
+            assertThat(text(browser, "clips"))
+                    .contains("First minute")
+                    .contains("0:02–0:07")
+                    .contains("public");
+            assertThat(api.page("/v1/lives/" + liveId + "/previews").body()).contains("First minute");
+            browser.script("window.confirm = () => true");
+            browser.driver().findElement(By.cssSelector("#clips .link-button")).click();
+            Await.expect(
+                    "the clip gone from the card",
+                    Browser.timeout(),
+                    () -> ((Number) browser.script("return document.querySelectorAll('#clips li').length")).intValue()
+                            == 0);
+            assertThat(api.page("/v1/lives/" + liveId + "/previews").body()).doesNotContain("First minute");
             browser.script("document.getElementById('quality-card').scrollIntoView({block: 'center'})");
             Path shot = Path.of("target", "screenshots", "dashboard-quality.png");
             assertThat(browser.screenshot(shot)).isGreaterThan(50);

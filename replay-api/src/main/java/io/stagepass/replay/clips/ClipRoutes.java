@@ -87,6 +87,7 @@ public final class ClipRoutes {
         config.routes.post("/v1/lives/{liveId}/clips", this::create);
         config.routes.get("/v1/lives/{liveId}/clips", this::list);
         config.routes.get("/v1/lives/{liveId}/clips/{clipId}", this::one);
+        config.routes.delete("/v1/lives/{liveId}/clips/{clipId}", this::delete);
         config.routes.get("/v1/lives/{liveId}/previews", this::previews);
     }
 
@@ -138,7 +139,7 @@ public final class ClipRoutes {
         if (!problems.isEmpty()) {
             throw new InvalidFieldsException(problems);
         }
-        long kept = clips.of(live.getLiveId())
+        long kept = clips.of(live.getLiveId()) // deleted ones are not among them
                 .map(c -> c.all().stream()
                         .filter(clip -> clip.getType() != ClipStatus.FAILED)
                         .count())
@@ -160,10 +161,33 @@ public final class ClipRoutes {
                 .setEndMillis(end)
                 .setRequestedAt(now)
                 .build();
-        views.awaitApplied(catalog.requestClip(clip), READ_YOUR_WRITE);
+        views.awaitApplied(catalog.clip(clip), READ_YOUR_WRITE);
         ctx.status(HttpStatus.ACCEPTED)
                 .header("Location", "/v1/lives/" + live.getLiveId() + "/clips/" + clip.getClipId())
                 .json(json(clip, "creator"));
+    }
+
+    /**
+     * Takes a clip down: it leaves the ticket page, its route and the list at once (the views have the fact before the
+     * answer), and the jobs worker deletes its MP4; a link given out before works until it expires or the MP4 is gone.
+     */
+    private void delete(Context ctx) throws InterruptedException {
+        Creator creator = auth.creator(ctx);
+        Live live = auth.ownLive(ctx, creator);
+        Clip clip = clips.of(live.getLiveId())
+                .flatMap(c -> c.clip(ctx.pathParam("clipId")))
+                .orElseThrow(
+                        () -> new NotFoundResponse("no clip " + ctx.pathParam("clipId") + " of " + live.getLiveId()));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Clip deleted = Clip.newBuilder(clip)
+                .setEventId(Ids.newEventId())
+                .setOccurredAt(now)
+                .setSchemaVersion((Integer)
+                        Clip.getClassSchema().getField("schemaVersion").defaultVal())
+                .setType(ClipStatus.DELETED)
+                .build();
+        views.awaitApplied(catalog.clip(deleted), READ_YOUR_WRITE);
+        ctx.status(HttpStatus.NO_CONTENT);
     }
 
     /** Every clip of the creator's live, whatever its state, with a link to each ready one. */

@@ -238,8 +238,8 @@ public final class Catalog {
         return write(Topic.PAYOUT_ACCOUNTS, fact.getCreatorId(), fact);
     }
 
-    /** A creator's request for a clip; the jobs worker cuts it. */
-    public RecordMetadata requestClip(io.stagepass.events.Clip clip) {
+    /** A creator's clip fact: a request the jobs worker cuts, or its deletion. */
+    public RecordMetadata clip(io.stagepass.events.Clip clip) {
         return write(Topic.CLIPS, clip.getClipId(), clip);
     }
 

@@ -26,8 +26,9 @@ public final class Clips extends PerLive<Clip, Clips.LiveClips> {
             Clip known = byId.get(clip.getClipId());
             if (known != null
                     && (known.getEventId().equals(clip.getEventId())
-                            || known.getType() != ClipStatus.REQUESTED && clip.getType() == ClipStatus.REQUESTED)) {
-                return false; // a redelivery, or a request repeated after the clip was done
+                            || known.getType() != ClipStatus.REQUESTED && clip.getType() == ClipStatus.REQUESTED
+                            || known.getType() == ClipStatus.DELETED)) {
+                return false; // a redelivery, a request repeated after the clip was done, or anything after its end
             }
             byId.put(clip.getClipId(), clip);
             return true;
@@ -37,13 +38,15 @@ public final class Clips extends PerLive<Clip, Clips.LiveClips> {
             return byId.remove(clipId) != null;
         }
 
+        /** A clip its creator has not deleted. */
         public synchronized Optional<Clip> clip(String clipId) {
-            return Optional.ofNullable(byId.get(clipId));
+            return Optional.ofNullable(byId.get(clipId)).filter(clip -> clip.getType() != ClipStatus.DELETED);
         }
 
-        /** Every clip, in the order they were asked for. */
+        /** Every clip not deleted, in the order they were asked for. */
         public synchronized List<Clip> all() {
             List<Clip> clips = new ArrayList<>(byId.values());
+            clips.removeIf(clip -> clip.getType() == ClipStatus.DELETED);
             clips.sort(Comparator.comparing(Clip::getRequestedAt));
             return clips;
         }

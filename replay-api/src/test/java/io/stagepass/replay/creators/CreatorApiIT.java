@@ -562,6 +562,29 @@ class CreatorApiIT {
             assertThat(mine.get("data").findValuesAsText("status")).containsOnly("ready");
             assertThat(mine.get("data").get(1).get("media").asText()).contains("/clips/" + privateId + ".mp4");
 
+            // The creator takes the public clip down: off the ticket page and its route at once.
+            assertThat(call(client, "DELETE", path + "/" + publicId, bob.apiKey(), null)
+                            .code())
+                    .as("another creator's clip")
+                    .isEqualTo(404);
+            assertThat(call(client, "DELETE", path + "/" + publicId, ada.apiKey(), null)
+                            .code())
+                    .isEqualTo(204);
+            assertThat(json(call(client, "GET", "/v1/lives/" + liveId + "/previews", null, null))
+                            .get("data"))
+                    .isEmpty();
+            assertThat(call(client, "GET", "/v1/lives/" + liveId + "/clips/" + publicId, null, null)
+                            .code())
+                    .isEqualTo(404);
+            assertThat(json(call(client, "GET", path, ada.apiKey(), null))
+                            .get("data")
+                            .findValuesAsText("clipId"))
+                    .containsExactly(privateId);
+            assertThat(call(client, "DELETE", path + "/" + publicId, ada.apiKey(), null)
+                            .code())
+                    .as("deleted already")
+                    .isEqualTo(404);
+
             // The replay window closes (retention deletes the live's objects, the clips' MP4s with them): no previews,
             // no clip, and the creator's list says so.
             Live started = api.views().lives().live(liveId).orElseThrow();
@@ -1169,6 +1192,7 @@ class CreatorApiIT {
             switch (method) {
                 case "POST" -> r.post(publisher);
                 case "PATCH" -> r.patch(publisher);
+                case "DELETE" -> r.delete(HttpRequest.BodyPublishers.noBody());
                 default -> r.get();
             }
         };
