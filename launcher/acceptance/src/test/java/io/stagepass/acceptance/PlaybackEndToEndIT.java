@@ -455,8 +455,11 @@ class PlaybackEndToEndIT {
                 .isEqualTo(401);
         String ticket = buyer.buy(liveId, "clip-fan@example.com").id();
         String token = tokens.issue(liveId, ticket, Instant.now().plusSeconds(3600));
-        HttpResponse<String> own = get("/v1/lives/" + liveId + "/clips/" + privateId + "?token=" + token);
-        assertThat(own.statusCode()).isEqualTo(200);
+        HttpResponse<String> own = Await.expect( // the payment's webhook reaches the API's tickets within moments
+                "the private clip for the new ticket",
+                DEADLINE,
+                () -> get("/v1/lives/" + liveId + "/clips/" + privateId + "?token=" + token),
+                r -> r.statusCode() == 200);
         String privateMedia = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(own.body())
                 .get("media")
