@@ -316,6 +316,11 @@ class DashboardEndToEndIT {
         String liveId = live.liveId();
         ingest.awaitKnows(live.streamKey(), AUDIENCE_WAIT);
         String ticket = buyer.buy(liveId, "quality@example.com").id();
+        Await.expect( // the payment's webhook reaches the API's tickets within moments
+                "the ticket granted",
+                AUDIENCE_WAIT,
+                () -> api.ticket(liveId, ticket).path("status").asText(),
+                "granted"::equals);
         String token = new PlaybackTokens(stack.secret(Secret.PLAYBACK_TOKENS))
                 .issue(liveId, ticket, Instant.now().plusSeconds(3600));
         AtomicBoolean stop = new AtomicBoolean();
