@@ -121,13 +121,7 @@ public final class ReplayStore {
         List<String> keys = keys(bucket, prefix);
         if (!dryRun) {
             for (String key : keys) {
-                retry.call("delete " + key, ReplayStore::retriable, () -> {
-                    s3.removeObject(RemoveObjectArgs.builder()
-                            .bucket(bucket.bucketName())
-                            .object(key)
-                            .build());
-                    return null;
-                });
+                delete(bucket, key);
             }
         }
         return keys.size();
