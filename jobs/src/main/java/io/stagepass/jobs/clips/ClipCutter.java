@@ -61,8 +61,9 @@ public final class ClipCutter {
         if (parts.isEmpty()) {
             throw new MediaException("no stored media in the span");
         }
-        long keyframe = keyframeAtOrBefore(parts.get(0), startMicros);
         Part first = parts.get(0);
+        long firstOrigin = firstPictureMicros(first);
+        long keyframe = keyframeAtOrBefore(first, firstOrigin, startMicros);
         try (Demuxer probe = Demuxer.open(first.url(), first.format(), true);
                 Writer writer = new Writer(probe, first.init() == null, target, keyframe, endMicros)) {
             String layout = layout(probe, first);
@@ -80,7 +81,7 @@ public final class ClipCutter {
                         // Where the playlist puts the run, unless the media before it ran longer than its playlist
                         // said: then just after that, so no packet (a keyframe least of all) goes back in time.
                         runOffset = Math.max(part.offsetMicros(), writer.endOnTimeline());
-                        runOrigin = firstPictureMicros(part);
+                        runOrigin = i == 0 ? firstOrigin : firstPictureMicros(part);
                     }
                     if (!writer.copy(demuxer, runOffset - runOrigin)) {
                         break; // past the end
@@ -91,9 +92,11 @@ public final class ClipCutter {
         }
     }
 
-    /** The last keyframe at or before {@code micros} in the part (its first picture if none is). */
-    static long keyframeAtOrBefore(Part part, long micros) {
-        long origin = firstPictureMicros(part);
+    /**
+     * The last keyframe at or before {@code micros} in the part (its first picture if none is); {@code origin} is the
+     * part's first picture time in its own clock.
+     */
+    static long keyframeAtOrBefore(Part part, long origin, long micros) {
         long found = part.offsetMicros();
         try (Demuxer in = Demuxer.open(part.url(), part.format(), false)) {
             int video = in.videoStream();

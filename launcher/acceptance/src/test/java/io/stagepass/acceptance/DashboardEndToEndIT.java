@@ -299,7 +299,7 @@ class DashboardEndToEndIT {
     }
 
     /**
-     * A ticket holder's player loses the network for 12 s during a live: it stalls, plays on when the network is back,
+     * A ticket holder's player loses the network during a live until it has stalled: it plays on when the network is back,
      * and reports what it measured; the audience route and the dashboard show exactly those figures.
      */
     @Test
@@ -343,7 +343,9 @@ class DashboardEndToEndIT {
             ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
             offline.setOffline(true);
             browser.driver().setNetworkConditions(offline);
-            Thread.sleep(12_000);
+            // Offline until the player has run out of buffer and stalled for a while: then the network comes back.
+            Await.expect("the player stalled for 1.5 s", AUDIENCE_WAIT, () -> (Boolean)
+                    browser.script("const q = window.stagepass.quality(); return q.stalled && q.rebufferMs > 1500"));
             browser.driver().deleteNetworkConditions();
             Await.expect(
                     "a stall measured, and playback going on after it",

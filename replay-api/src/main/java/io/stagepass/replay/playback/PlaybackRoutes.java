@@ -241,11 +241,11 @@ public final class PlaybackRoutes {
      * (not made yet, or the live has no lower rendition).
      */
     private void liveThumbnail(Context ctx) throws Exception {
-        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
         String name = ctx.pathParam("segment");
         if (!name.matches("[0-9]{1,9}\\.jpg")) {
             throw new NotFoundResponse("a thumbnail is named by its segment's media sequence number: 42.jpg");
         }
+        Access.Viewer viewer = access.check(ctx.pathParam("liveId"), Access.token(ctx));
         int index = Integer.parseInt(name.substring(0, name.length() - 4));
         String liveId = viewer.live().getLiveId();
         List<SegmentStored> stored = segments(liveId);

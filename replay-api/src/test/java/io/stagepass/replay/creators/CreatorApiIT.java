@@ -127,7 +127,10 @@ class CreatorApiIT {
                     new String[] {"GET", "/v1/lives/" + live + "/audience"},
                     new String[] {"GET", "/v1/lives/" + live + "/replay"},
                     new String[] {"GET", "/v1/lives/" + live + "/health"},
-                    new String[] {"GET", "/v1/lives/" + live + "/events"});
+                    new String[] {"GET", "/v1/lives/" + live + "/events"},
+                    new String[] {"POST", "/v1/lives/" + live + "/clips"},
+                    new String[] {"GET", "/v1/lives/" + live + "/clips"},
+                    new String[] {"DELETE", "/v1/lives/" + live + "/clips/clip_0123456789abcdef0123456789abcdef"});
             for (String[] route : routes) {
                 Response none = call(client, route[0], route[1], null, "{}");
                 assertThat(none.code())

@@ -2,30 +2,12 @@ package io.stagepass.replay.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class SignedPlaylistsTest {
-    private Instant now = Instant.parse("2026-12-05T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock();
     private final AtomicInteger signings = new AtomicInteger();
 
     private String sign() {
@@ -37,7 +19,7 @@ class SignedPlaylistsTest {
         SignedPlaylists playlists = new SignedPlaylists(clock);
 
         assertThat(playlists.get("live|ticket|36", this::sign)).isEqualTo("signed #1");
-        now = now.plusMillis(3_999);
+        clock.advance(Duration.ofMillis(3_999));
         assertThat(playlists.get("live|ticket|36", this::sign)).isEqualTo("signed #1");
         assertThat(playlists.get("live|other-ticket|36", this::sign))
                 .as("another ticket's links are its own")
@@ -45,7 +27,7 @@ class SignedPlaylistsTest {
         assertThat(playlists.get("live|ticket|37", this::sign))
                 .as("a segment more: another playlist")
                 .isEqualTo("signed #3");
-        now = now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertThat(playlists.get("live|ticket|36", this::sign))
                 .as("4 s on: signed anew")
                 .isEqualTo("signed #4");
