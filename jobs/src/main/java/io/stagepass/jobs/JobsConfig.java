@@ -14,13 +14,23 @@ import java.time.Duration;
  * @param fetchers          {@code STAGEPASS_JOBS_FETCHERS}, default 4: segments fetched from the object store in parallel
  * @param retentionInterval {@code STAGEPASS_JOBS_RETENTION_INTERVAL}, default 1h: how often expired replays are deleted
  *                          ({@code 0} turns the schedule off; {@code stagepass replay retention} still runs it)
+ * @param buildWhileStreaming {@code STAGEPASS_JOBS_BUILD_WHILE_STREAMING}, default false for now: true builds replays
+ *                          segment by segment while their lives stream, and the end only finalises; false packages
+ *                          each replay whole after its live ends (as re-packaging a new version always does)
  */
 public record JobsConfig(
-        KafkaSettings kafka, S3Settings s3, String groupId, Path workDir, int fetchers, Duration retentionInterval) {
+        KafkaSettings kafka,
+        S3Settings s3,
+        String groupId,
+        Path workDir,
+        int fetchers,
+        Duration retentionInterval,
+        boolean buildWhileStreaming) {
     public static final String GROUP = "STAGEPASS_JOBS_GROUP";
     public static final String WORK_DIR = "STAGEPASS_JOBS_WORK_DIR";
     public static final String FETCHERS = "STAGEPASS_JOBS_FETCHERS";
     public static final String RETENTION_INTERVAL = "STAGEPASS_JOBS_RETENTION_INTERVAL";
+    public static final String BUILD_WHILE_STREAMING = "STAGEPASS_JOBS_BUILD_WHILE_STREAMING";
     public static final String DEFAULT_GROUP = "stagepass-jobs";
 
     public static JobsConfig fromEnv(Env env) {
@@ -30,7 +40,8 @@ public record JobsConfig(
                 env.string(GROUP, DEFAULT_GROUP),
                 env.path(WORK_DIR, "data/jobs"),
                 env.integer(FETCHERS, 4, 1, 64),
-                retentionInterval(env));
+                retentionInterval(env),
+                "true".equals(env.string(BUILD_WHILE_STREAMING, "false")));
     }
 
     private static Duration retentionInterval(Env env) {

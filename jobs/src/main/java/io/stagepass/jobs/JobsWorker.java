@@ -6,6 +6,7 @@ import io.stagepass.events.Live;
 import io.stagepass.events.SegmentStored;
 import io.stagepass.events.Topic;
 import io.stagepass.jobs.clips.ClipService;
+import io.stagepass.jobs.replay.LiveBuilds;
 import io.stagepass.jobs.replay.LowRenditions;
 import io.stagepass.jobs.replay.ReplayService;
 import io.stagepass.jobs.replay.Retention;
@@ -45,8 +46,19 @@ public final class JobsWorker implements AutoCloseable {
         try {
             MinioClient s3 = resources.add(ObjectStore.client(config.s3()));
             EventPublisher publisher = resources.add(new EventPublisher(config.kafka(), config.groupId()));
+            // Replays are built while their lives stream (a group of its own on the segment facts, one consumer per
+            // core); the end of a live then only finalises what its build made.
+            LiveBuilds builds = config.buildWhileStreaming()
+                    ? resources.add(
+                            new LiveBuilds(config.kafka(), s3, config.workDir().resolve("replay-builds")))
+                    : null;
+            for (int i = 0; builds != null && i < Runtime.getRuntime().availableProcessors(); i++) {
+                resources.add(new TopicWorker<SegmentStored>(
+                                config.kafka(), config.groupId() + "-replay-build", Topic.SEGMENTS, builds::onSegment)
+                        .start());
+            }
             ReplayService replays = resources.add(new ReplayService(
-                    config.kafka(), s3, publisher, config.workDir().resolve("replays"), config.fetchers()));
+                    config.kafka(), s3, publisher, config.workDir().resolve("replays"), config.fetchers(), builds));
             resources.add(
                     new TopicWorker<Live>(config.kafka(), config.groupId(), Topic.LIVES, replays::onLive).start());
             // One consumer per core in the renditions group: a transcode keeps one core busy, and the lives'

@@ -113,6 +113,53 @@ public final class Pictures {
         }
     }
 
+    /**
+     * A full-range 4:2:0 picture's planes as packed bytes (Y, then U, then V, no padding): kept or stored to build the
+     * same picture again with {@link #fromRaw}.
+     */
+    public static byte[] raw(AVFrame picture) {
+        int width = picture.width();
+        int height = picture.height();
+        int chromaWidth = (width + 1) / 2;
+        int chromaHeight = (height + 1) / 2;
+        byte[] bytes = new byte[width * height + 2 * chromaWidth * chromaHeight];
+        int at = 0;
+        for (int plane = 0; plane < 3; plane++) {
+            int w = plane == 0 ? width : chromaWidth;
+            int h = plane == 0 ? height : chromaHeight;
+            BytePointer data = picture.data(plane);
+            for (int row = 0; row < h; row++) {
+                data.position((long) row * picture.linesize(plane)).get(bytes, at, w);
+                at += w;
+            }
+            data.position(0);
+        }
+        return bytes;
+    }
+
+    /** The picture {@link #raw} gave these bytes for (the caller frees it). */
+    public static AVFrame fromRaw(byte[] bytes, int width, int height) {
+        AVFrame frame = canvas(width, height);
+        int chromaWidth = (width + 1) / 2;
+        int chromaHeight = (height + 1) / 2;
+        if (bytes.length != width * height + 2 * chromaWidth * chromaHeight) {
+            free(frame);
+            throw new IllegalArgumentException(bytes.length + " bytes are not a " + width + "x" + height + " picture");
+        }
+        int at = 0;
+        for (int plane = 0; plane < 3; plane++) {
+            int w = plane == 0 ? width : chromaWidth;
+            int h = plane == 0 ? height : chromaHeight;
+            BytePointer data = frame.data(plane);
+            for (int row = 0; row < h; row++) {
+                data.position((long) row * frame.linesize(plane)).put(bytes, at, w);
+                at += w;
+            }
+            data.position(0);
+        }
+        return frame;
+    }
+
     /** The picture as JPEG bytes (baseline, 4:2:0, full range), the same bytes for the same picture. */
     public static byte[] jpeg(AVFrame picture) {
         AVCodecContext encoder = avcodec_alloc_context3(avcodec_find_encoder(AV_CODEC_ID_MJPEG));

@@ -101,6 +101,63 @@ final class Playlists {
         return m3u8.toString();
     }
 
+    /** One segment stored as an object of its own (a CMAF fragment): its name, duration (µs) and size. */
+    record PieceEntry(String file, long durationMicros, long bytes) {}
+
+    /** One stretch without discontinuity of fragments: its init section and its segments. */
+    record PieceRun(String init, List<PieceEntry> entries) {}
+
+    /** The VOD media playlist of fragments: each run's init section, its segments, a discontinuity between runs. */
+    static String pieces(List<PieceRun> runs) {
+        long target = 1;
+        for (PieceRun run : runs) {
+            for (PieceEntry entry : run.entries()) {
+                target = Math.max(target, (entry.durationMicros() + 999_999) / 1_000_000);
+            }
+        }
+        StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n");
+        m3u8.append("#EXT-X-TARGETDURATION:").append(target).append('\n');
+        m3u8.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        for (int i = 0; i < runs.size(); i++) {
+            PieceRun run = runs.get(i);
+            if (i > 0) {
+                m3u8.append("#EXT-X-DISCONTINUITY\n");
+            }
+            m3u8.append("#EXT-X-MAP:URI=\"").append(run.init()).append("\"\n");
+            for (PieceEntry entry : run.entries()) {
+                m3u8.append("#EXTINF:").append(seconds(entry.durationMicros())).append(",\n");
+                m3u8.append(entry.file()).append('\n');
+            }
+        }
+        m3u8.append("#EXT-X-ENDLIST\n");
+        return m3u8.toString();
+    }
+
+    /** Peak bits per second over one fragment. */
+    static long piecesPeakBandwidth(List<PieceRun> runs) {
+        long peak = 0;
+        for (PieceRun run : runs) {
+            for (PieceEntry entry : run.entries()) {
+                if (entry.durationMicros() > 0) {
+                    peak = Math.max(peak, entry.bytes() * 8 * 1_000_000 / entry.durationMicros());
+                }
+            }
+        }
+        return peak;
+    }
+
+    static long piecesAverageBandwidth(List<PieceRun> runs) {
+        long bytes = 0;
+        long micros = 0;
+        for (PieceRun run : runs) {
+            for (PieceEntry entry : run.entries()) {
+                bytes += entry.bytes();
+                micros += entry.durationMicros();
+            }
+        }
+        return micros == 0 ? 0 : bytes * 8 * 1_000_000 / micros;
+    }
+
     /** One rendition of the master playlist. */
     record Variant(
             long bandwidth,

@@ -40,11 +40,24 @@ public final class ReplayService implements AutoCloseable {
     private final LiveFacts facts;
     private final ReplayFacts replays;
     private final Packager packager;
+    private final LiveBuilds builds;
 
     public ReplayService(KafkaSettings kafka, MinioClient s3, EventPublisher publisher, Path workDir, int fetchers) {
+        this(kafka, s3, publisher, workDir, fetchers, null);
+    }
+
+    /** With the builds of this process's segment handler: a live built as it streamed is only finalised. */
+    public ReplayService(
+            KafkaSettings kafka,
+            MinioClient s3,
+            EventPublisher publisher,
+            Path workDir,
+            int fetchers,
+            LiveBuilds builds) {
         this.facts = new LiveFacts(kafka);
         this.replays = new ReplayFacts(publisher);
         this.packager = new Packager(new ReplayStore(s3), workDir, fetchers);
+        this.builds = builds;
     }
 
     /** The worker's handler: an ENDED live gets its replay; other catalog facts need nothing. */
@@ -114,7 +127,27 @@ public final class ReplayService implements AutoCloseable {
         ReplayFacts.Ticker ticker = replays.progressEvery(live, version, served, contentHash, progress);
         ReplayStatus outcome;
         try {
-            Packager.Result result = packager.build(input, version, progress);
+            Optional<LiveBuild> build = version == LiveBuilds.VERSION && !newVersion && builds != null
+                    ? Optional.of(builds.forEnd(live.getLiveId()))
+                    : Optional.empty();
+            Optional<String> mismatch = build.flatMap(b -> b.mismatch(input));
+            mismatch.ifPresent(reason -> LOG.info(
+                    "live {}: packaging its replay whole: the build made while it streamed cannot finish it ({})",
+                    live.getLiveId(),
+                    reason));
+            Packager.Result result;
+            if (build.isPresent() && mismatch.isEmpty()) {
+                long start = System.nanoTime();
+                result = build.get().finish(input, progress);
+                LOG.info(
+                        "live {}: replay v{} built while it streamed, finalised in {} ms",
+                        live.getLiveId(),
+                        version,
+                        (System.nanoTime() - start) / 1_000_000);
+                builds.done(live.getLiveId(), build.get());
+            } else {
+                result = packager.build(input, version, progress);
+            }
             outcome = ready(live, contentHash, result);
         } catch (InterruptedException e) {
             throw e; // stopping: the ENDED fact stays uncommitted and this version is built again

@@ -11,6 +11,7 @@ import io.minio.errors.InternalException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import io.stagepass.events.Bucket;
+import io.stagepass.events.StreamKeys;
 import io.stagepass.platform.lifecycle.Retry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +104,36 @@ public final class ReplayStore {
             }
             return HexFormat.of().formatHex(sha256.digest());
         });
+    }
+
+    /** Writes bytes to a bucket; returns their SHA-256. */
+    public String upload(Bucket bucket, byte[] bytes, String key, String contentType) throws Exception {
+        return retry.call("upload " + key, ReplayStore::retriable, () -> {
+            s3.putObject(PutObjectArgs.builder().bucket(bucket.bucketName()).object(key).stream(
+                            new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                    .contentType(contentType)
+                    .build());
+            return StreamKeys.sha256(bytes);
+        });
+    }
+
+    /** An object's bytes, or empty when there is no such object. */
+    public Optional<byte[]> read(Bucket bucket, String key) throws Exception {
+        try {
+            return Optional.of(retry.call("fetch " + key, ReplayStore::retriable, () -> {
+                try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                        .bucket(bucket.bucketName())
+                        .object(key)
+                        .build())) {
+                    return in.readAllBytes();
+                }
+            }));
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Deletes one object (a missing one is not an error: deleted before). */

@@ -55,6 +55,30 @@ final class RunPlan {
         }
     }
 
+    /** Everything the plan knows, to be stored with a checkpoint and carried on by a successor. */
+    record State(
+            boolean runOpen,
+            boolean broken,
+            long previous,
+            String previousInit,
+            int packaged,
+            List<Long> discontinuities) {}
+
+    State state() {
+        return new State(runOpen, broken, previous, previousInit, packaged, List.copyOf(discontinuities));
+    }
+
+    static RunPlan of(State state) {
+        RunPlan plan = new RunPlan();
+        plan.runOpen = state.runOpen();
+        plan.broken = state.broken();
+        plan.previous = state.previous();
+        plan.previousInit = state.previousInit();
+        plan.packaged = state.packaged();
+        plan.discontinuities.addAll(state.discontinuities());
+        return plan;
+    }
+
     List<Long> discontinuities() {
         return List.copyOf(discontinuities);
     }

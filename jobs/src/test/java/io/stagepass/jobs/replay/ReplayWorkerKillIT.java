@@ -106,6 +106,7 @@ class ReplayWorkerKillIT {
         env.put(JobsConfig.GROUP, "kill-test-workers");
         env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
         env.put(JobsConfig.RETENTION_INTERVAL, "0");
+        env.put(JobsConfig.BUILD_WHILE_STREAMING, "false");
         return builder.start();
     }
 

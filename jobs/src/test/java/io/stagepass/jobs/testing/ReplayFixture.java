@@ -80,8 +80,18 @@ public final class ReplayFixture implements AutoCloseable {
         s3 = EmbeddedS3.start(dir.resolve("s3"), s3.port(), "test-access", "test-secret-key");
     }
 
+    /** Whether the worker builds replays while their lives stream (the ITs of the whole-replay packager say no). */
+    public boolean buildWhileStreaming;
+
     public JobsConfig config() {
-        return new JobsConfig(kafka.settings(), s3.settings(), "test-jobs", dir.resolve("work"), 4, Duration.ZERO);
+        return new JobsConfig(
+                kafka.settings(),
+                s3.settings(),
+                "test-jobs",
+                dir.resolve("work"),
+                4,
+                Duration.ZERO,
+                buildWhileStreaming);
     }
 
     public void startWorker() throws Exception {
@@ -206,6 +216,11 @@ public final class ReplayFixture implements AutoCloseable {
 
         /** The live still streaming: started and its segments stored. */
         public String start() throws Exception {
+            return start(Long.MAX_VALUE);
+        }
+
+        /** The live still streaming: started, and its segments below {@code sequence} stored. */
+        public String start(long below) throws Exception {
             String creator = "creator_fixture";
             Live scheduled = SampleEvents.live(liveId, creator)
                     .setReplayWindowDays(replayDays)
@@ -234,6 +249,35 @@ public final class ReplayFixture implements AutoCloseable {
                 send(Topic.SEGMENTS, fact(0, key, init, sha, SegmentContainer.FMP4_INIT));
             }
             for (Path file : segments) {
+                if (sequenceOf(file) < below) {
+                    store(file);
+                }
+            }
+            ended = Live.newBuilder(scheduled)
+                    .setEventId(Ids.newEventId())
+                    .setType(LiveEventType.ENDED)
+                    .setStartedAt(startedAt)
+                    .setEndedAt(endedAt)
+                    .setEndReason(LiveEndReason.ENDLIST)
+                    .build();
+            return liveId;
+        }
+
+        /** The rest of a live's segments, from {@code sequence} on, stored (the live streams on). */
+        public void storeFrom(long from) throws Exception {
+            try (Stream<Path> files = Files.list(media)) {
+                for (Path file : files.filter(f -> f.getFileName().toString().matches("index\\d+\\.(ts|m4s)"))
+                        .sorted(Comparator.comparingLong(ReplayFixture::sequenceOf))
+                        .toList()) {
+                    if (sequenceOf(file) >= from) {
+                        store(file);
+                    }
+                }
+            }
+        }
+
+        private void store(Path file) throws Exception {
+            {
                 long sequence = sequenceOf(file);
                 if (dropped.contains(sequence)) {
                     send(
@@ -243,7 +287,7 @@ public final class ReplayFixture implements AutoCloseable {
                                     .setGapLength(1L)
                                     .setEventId(Ids.newEventId())
                                     .build());
-                    continue;
+                    return;
                 }
                 byte[] bytes = storedAs.getOrDefault(sequence, Files.readAllBytes(file));
                 String key = SegmentKeys.media(liveId, sequence, fmp4 ? "m4s" : "ts");
@@ -257,14 +301,6 @@ public final class ReplayFixture implements AutoCloseable {
                                 StreamKeys.sha256(bytes),
                                 fmp4 ? SegmentContainer.FMP4 : SegmentContainer.MPEG_TS));
             }
-            ended = Live.newBuilder(scheduled)
-                    .setEventId(Ids.newEventId())
-                    .setType(LiveEventType.ENDED)
-                    .setStartedAt(startedAt)
-                    .setEndedAt(endedAt)
-                    .setEndReason(LiveEndReason.ENDLIST)
-                    .build();
-            return liveId;
         }
 
         /** Ingest records the end of the live. */

@@ -1,0 +1,231 @@
+package io.stagepass.jobs.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stagepass.events.ReplayEventType;
+import io.stagepass.events.ReplayStatus;
+import io.stagepass.events.StreamKeys;
+import io.stagepass.jobs.JobsConfig;
+import io.stagepass.jobs.testing.FfmpegCli;
+import io.stagepass.jobs.testing.ReplayFixture;
+import io.stagepass.media.GeneratedLive;
+import io.stagepass.platform.lifecycle.Await;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replays built while their lives stream, on the embedded stack: every segment is packaged as it arrives, the end
+ * only finalises, and a worker killed mid-live hands the build over through its checkpoint.
+ */
+class LiveBuildIT {
+    private static final Path JAR = Path.of("target", "stagepass-jobs.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLiveBuiltAsItStreamsIsReadyMomentsAfterItsEndWithBothRenditionsAndADownload() throws Exception {
+        int seconds = 90;
+        try (ReplayFixture fixture = new ReplayFixture(dir)) {
+            fixture.buildWhileStreaming = true;
+            fixture.startWorker();
+            Path media = fixture.media("hd", false, GeneratedLive.Spec.hd(Duration.ofSeconds(seconds)));
+            ReplayFixture.LiveBuilder live = fixture.live(media, false);
+            String liveId = live.start(); // every segment stored at once: far faster than realtime
+            long last = seconds / 2 - 1;
+            Await.expect(
+                    "the build has packaged segment " + last + " and its 360p before the end",
+                    ReplayFixture.DEADLINE,
+                    () -> state(fixture, liveId),
+                    state -> state != null
+                            && state.lastSequence == last
+                            && state.tracks.containsKey("360p")
+                            && state.tracks.get("360p").chunks * LiveBuild.CHUNK
+                                            + state.tracks.get("360p").pieces.size()
+                                    == seconds / 2);
+            assertThat(fixture.statuses(liveId))
+                    .as("nothing is READY before the end")
+                    .isEmpty();
+
+            long ended = System.nanoTime();
+            live.end();
+            ReplayStatus ready = fixture.awaitFinal(liveId);
+            long delayMillis = (System.nanoTime() - ended) / 1_000_000;
+            System.out.printf(
+                    "LiveBuildIT: a %d s live READY %d ms after its ENDED was published (%d objects)%n",
+                    seconds, delayMillis, manifest(fixture, ready).size());
+            assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+            assertThat(ready.getVersion()).isEqualTo(1);
+            assertThat(ready.getRenditions())
+                    .extracting(r -> r.getName() + " " + r.getWidth() + "x" + r.getHeight())
+                    .containsExactly("source 1280x720", "360p 640x360");
+            assertThat(ready.getSegments()).isEqualTo(seconds / 2);
+
+            Path local = downloadAll(fixture, ready);
+            String playlist = Files.readString(local.resolve("media.m3u8"));
+            assertThat(playlist).contains("#EXT-X-MAP:URI=\"init-0.mp4\"").contains("seg-00000000.m4s\n");
+            assertThat(playlist.lines().filter(l -> l.endsWith(".m4s"))).hasSize(seconds / 2);
+            for (String name : List.of("media.m3u8", "media-360p.m3u8")) {
+                assertThat(FfmpegCli.probeWarnings(local.resolve(name)))
+                        .as(name)
+                        .isEmpty();
+            }
+            // The download: its head (init with the duration, the index), then every fragment, as the API serves it.
+            Path download = local.resolve("download.mp4");
+            try (OutputStream out = Files.newOutputStream(download)) {
+                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
+                    String[] part = line.split(" ");
+                    byte[] bytes = Files.readAllBytes(local.resolve(part[0]));
+                    assertThat((long) bytes.length).isEqualTo(Long.parseLong(part[1]));
+                    out.write(bytes);
+                }
+            }
+            assertThat(FfmpegCli.probeWarnings(download)).isEmpty();
+            assertThat(topLevel(download)).startsWith("ftyp", "moov", "sidx", "moof", "mdat");
+            Map<String, Long> sourcePackets = new TreeMap<>();
+            for (int i = 0; i < seconds / 2; i++) {
+                FfmpegCli.packetsByCodec(media.resolve("index" + i + ".ts"))
+                        .forEach((codec, n) -> sourcePackets.merge(codec, n, Long::sum));
+            }
+            assertThat(FfmpegCli.packetsByCodec(download))
+                    .as("every packet of the live, once")
+                    .isEqualTo(sourcePackets);
+            long playlistMicros = playlist.lines()
+                    .filter(l -> l.startsWith("#EXTINF:"))
+                    .mapToLong(l -> new BigDecimal(l.substring(8, l.length() - 1))
+                            .movePointRight(6)
+                            .longValue())
+                    .sum();
+            long probed = durationMicros(download);
+            System.out.printf(
+                    "LiveBuildIT: playlist %d us, download %d us, READY says %d ms%n",
+                    playlistMicros, probed, ready.getDurationMillis());
+            assertThat(Math.abs(playlistMicros - probed)).as("within a frame").isLessThanOrEqualTo(40_000);
+            long source = durationMicros(media.resolve("index.m3u8"));
+            assertThat(Math.abs(source - playlistMicros))
+                    .as("the live's length, in the playlist")
+                    .isLessThanOrEqualTo(40_000);
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidLiveIsReplacedFromItsCheckpointAndTheReplayIsTheSameBytes() throws Exception {
+        assertThat(JAR).as("the jobs jar is built in the package phase").exists();
+        try (ReplayFixture fixture = new ReplayFixture(dir)) {
+            Path media = fixture.media("kill", 24, false);
+            ReplayFixture.LiveBuilder interrupted = fixture.live(media, false).lowRendition(false);
+            String liveId = interrupted.start(6);
+            Process first = worker(fixture, "first");
+            try {
+                Await.expect(
+                        "the first worker has checkpointed segment 5",
+                        ReplayFixture.DEADLINE,
+                        () -> state(fixture, liveId),
+                        state -> state != null && state.lastSequence == 5);
+            } finally {
+                first.destroyForcibly(); // kill -9, mid-live
+                first.waitFor(30, TimeUnit.SECONDS);
+            }
+            interrupted.storeFrom(6);
+            interrupted.end();
+            ReplayFixture.LiveBuilder whole = fixture.live(media, false).lowRendition(false);
+            String wholeId = whole.publish();
+            Process second = worker(fixture, "second");
+            ReplayStatus ready;
+            ReplayStatus reference;
+            try {
+                ready = fixture.awaitFinal(liveId);
+                reference = fixture.awaitFinal(wholeId);
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+            assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+            assertThat(reference.getType()).isEqualTo(ReplayEventType.READY);
+            assertThat(fixture.statuses(liveId))
+                    .filteredOn(s -> s.getType() == ReplayEventType.READY)
+                    .hasSize(1);
+            assertThat(Files.readString(dir.resolve("worker-second.log")))
+                    .as("the second worker went on from the first one's checkpoint")
+                    .contains("goes on from its checkpoint after segment 5");
+            assertThat(manifest(fixture, ready)).isEqualTo(manifest(fixture, reference));
+            assertThat(ready.getPackageHash()).isEqualTo(reference.getPackageHash());
+        }
+    }
+
+    private static LiveBuild.State state(ReplayFixture fixture, String liveId) {
+        try {
+            return LiveBuild.JSON.readValue(
+                    fixture.replayObject(liveId + "/v1/" + LiveBuild.STATE), LiveBuild.State.class);
+        } catch (Exception e) {
+            return null; // not written yet
+        }
+    }
+
+    /** The package's manifest: every object's name and SHA-256. */
+    private static Map<String, String> manifest(ReplayFixture fixture, ReplayStatus ready) throws Exception {
+        String prefix = ready.getLiveId() + "/v" + ready.getVersion() + "/";
+        Map<String, String> objects = new TreeMap<>();
+        new String(fixture.replayObject(prefix + "manifest.txt"), StandardCharsets.UTF_8)
+                .lines()
+                .forEach(line -> objects.put(line.split(" ")[0], line.split(" ")[1]));
+        return objects;
+    }
+
+    /** Every object the manifest names, checked against its SHA-256, in one folder. */
+    private static Path downloadAll(ReplayFixture fixture, ReplayStatus ready) throws Exception {
+        Path target = Files.createDirectories(fixture.dir.resolve("package-" + ready.getLiveId()));
+        String prefix = ready.getLiveId() + "/v" + ready.getVersion() + "/";
+        for (Map.Entry<String, String> object : manifest(fixture, ready).entrySet()) {
+            byte[] bytes = fixture.replayObject(prefix + object.getKey());
+            assertThat(StreamKeys.sha256(bytes)).as(object.getKey()).isEqualTo(object.getValue());
+            Files.write(target.resolve(object.getKey()), bytes);
+        }
+        return target;
+    }
+
+    private static List<String> topLevel(Path mp4) throws IOException {
+        byte[] bytes = Files.readAllBytes(mp4);
+        return Fragments.boxes(bytes, 0, bytes.length).stream()
+                .map(Fragments.Box::type)
+                .toList();
+    }
+
+    private static long durationMicros(Path file) throws Exception {
+        Process probe = new ProcessBuilder(
+                        "ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file.toString())
+                .start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        probe.waitFor();
+        return new BigDecimal(out).movePointRight(6).longValue();
+    }
+
+    /** A jobs worker in its own JVM, as it runs in production. */
+    private Process worker(ReplayFixture fixture, String name) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker-" + name + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("STAGEPASS_KAFKA_BOOTSTRAP", fixture.kafka.bootstrapServers());
+        env.put("STAGEPASS_S3_ENDPOINT", fixture.s3.settings().endpoint().toString());
+        env.put("STAGEPASS_S3_ACCESS_KEY", fixture.s3.settings().accessKey());
+        env.put("STAGEPASS_S3_SECRET_KEY", fixture.s3.settings().secretKey());
+        env.put(JobsConfig.GROUP, "live-build-workers");
+        env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
+        env.put(JobsConfig.RETENTION_INTERVAL, "0");
+        env.put(JobsConfig.BUILD_WHILE_STREAMING, "true");
+        return builder.start();
+    }
+}
