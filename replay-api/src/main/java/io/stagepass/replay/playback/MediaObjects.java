@@ -9,7 +9,9 @@ import io.minio.http.Method;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +101,39 @@ public final class MediaObjects {
                 .offset(offset)
                 .length(length)
                 .build());
+    }
+
+    /** One object of a composite, and its size. */
+    public record Part(String key, long size) {}
+
+    /** Objects served one after another as one: a download made of its head and its fragments. */
+    public record Composite(List<Part> parts, long size) {}
+
+    /**
+     * The composite a name stands for when no object has it: {@code NAME.mp4} is the parts {@code NAME.parts} lists
+     * (one {@code file size} per line, files beside it). Empty when the name is an object of its own, or has no parts.
+     */
+    public Optional<Composite> composite(String bucket, String key) throws Exception {
+        if (!key.endsWith(".mp4") || size(bucket, key) >= 0) {
+            return Optional.empty();
+        }
+        String folder = key.substring(0, key.lastIndexOf('/') + 1);
+        Optional<String> listing = text(bucket, key.substring(0, key.length() - 4) + ".parts");
+        if (listing.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Part> parts = new ArrayList<>();
+        long total = 0;
+        for (String line : listing.get().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split(" ");
+            long size = Long.parseLong(fields[1]);
+            parts.add(new Part(folder + fields[0], size));
+            total += size;
+        }
+        return Optional.of(new Composite(List.copyOf(parts), total));
     }
 
     /** A presigned GET of the object store itself, for the redirect delivery mode. */

@@ -80,7 +80,13 @@ public final class ObjectRoutes {
         if (refused.isPresent()) {
             throw new ForbiddenResponse(refused.get());
         }
-        if (delivery == Delivery.REDIRECT) {
+        // A replay built while its live streamed has a download made of parts (S3 cannot append): its head and its
+        // fragments, served here as the one MP4 they are, in either delivery mode.
+        Optional<MediaObjects.Composite> composite =
+                object.bucket().equals("replays") && object.path().endsWith("/download.mp4")
+                        ? objects.composite(object.bucket(), object.key())
+                        : Optional.empty();
+        if (delivery == Delivery.REDIRECT && composite.isEmpty()) {
             // The presigned URL dies with the link (at least 1 s: S3's minimum), so a revoked ticket's last link
             // opens nothing after the link's own expiry.
             long left = Long.parseLong(ctx.queryParam("e")) - clock.instant().getEpochSecond();
@@ -93,7 +99,7 @@ public final class ObjectRoutes {
         ctx.header("Accept-Ranges", "bytes")
                 .header("Cache-Control", IMMUTABLE)
                 .contentType(Bucket.contentType(object.path()));
-        long size = objects.size(object.bucket(), object.key());
+        long size = composite.isPresent() ? composite.get().size() : objects.size(object.bucket(), object.key());
         if (size < 0) {
             throw new NotFoundResponse("no such object");
         }
@@ -118,7 +124,24 @@ public final class ObjectRoutes {
         }
         long length = end - start + 1;
         ctx.header("Content-Length", Long.toString(length));
-        if (size <= MediaObjects.CACHEABLE_BYTES) {
+        if (composite.isPresent()) {
+            ServletOutputStream out = ctx.res().getOutputStream();
+            long at = 0;
+            for (MediaObjects.Part part : composite.get().parts()) {
+                long from = Math.max(start, at);
+                long to = Math.min(end + 1, at + part.size());
+                if (from < to) {
+                    try (var in = objects.range(object.bucket(), part.key(), from - at, to - from)) {
+                        in.transferTo(out);
+                    }
+                }
+                at += part.size();
+                if (at > end) {
+                    break;
+                }
+            }
+            out.flush();
+        } else if (size <= MediaObjects.CACHEABLE_BYTES) {
             ByteBuffer all = objects.buffer(object.bucket(), object.key())
                     .orElseThrow(() -> new NotFoundResponse("no such object"));
             ByteBuffer part = all.slice((int) start, (int) length);
