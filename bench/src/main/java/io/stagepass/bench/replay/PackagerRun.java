@@ -1,5 +1,8 @@
 package io.stagepass.bench.replay;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.stagepass.embedded.EmbeddedKafka;
@@ -47,14 +50,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class PackagerRun {
     /** What the run measured. */
-    record Result(double endedToReadySeconds, double packagingSeconds, long peakRssKb, ReplayStatus ready) {}
+    record Result(
+            double endedToReadySeconds,
+            double packagingSeconds,
+            long peakRssKb,
+            ReplayStatus ready,
+            double buildCpuSeconds,
+            boolean lowRendition) {}
 
     private static final Path JOBS_JAR = Path.of("jobs", "target", "stagepass-jobs.jar");
     private static final Duration DEADLINE = Duration.ofMinutes(30);
 
     private PackagerRun() {}
 
-    static Result run(List<Path> segments, Path work, int fetchers) throws Exception {
+    static Result run(List<Path> segments, Path work, int fetchers, boolean lowRendition) throws Exception {
         if (!Files.exists(JOBS_JAR)) {
             throw new IllegalStateException(JOBS_JAR + " is missing: build with mvn -DskipTests install first");
         }
@@ -64,14 +73,23 @@ final class PackagerRun {
                 EventPublisher publisher = new EventPublisher(kafka.settings(), "bench")) {
             Process worker = worker(kafka, s3, work, fetchers);
             try {
-                String warmUp = store(client, publisher, segments.subList(0, 3), "warm-up");
-                end(publisher, warmUp);
+                String warmUp = store(client, publisher, segments.subList(0, 3), "warm-up", lowRendition);
+                end(publisher, warmUp, lowRendition);
                 awaitReady(kafka, warmUp);
                 System.out.printf(
                         "  worker up and warm (a 6 s live packaged); storing the %d segments as ingest would...%n",
                         segments.size());
-                String liveId = store(client, publisher, segments, "live");
-                Instant ended = end(publisher, liveId);
+                long cpuBefore = cpuTicks(worker.pid());
+                long storing = System.nanoTime();
+                String liveId = store(client, publisher, segments, "live", lowRendition);
+                // The live streams on: the worker builds its replay segment by segment. Its end comes once the
+                // build has caught up, as it would after an hour of a live the worker keeps up with.
+                awaitBuilt(client, liveId, segments.size(), lowRendition);
+                double cpu = (cpuTicks(worker.pid()) - cpuBefore) / 100.0;
+                System.out.printf(
+                        "  built while streaming in %.0f s of wall time, %.0f s of the worker's CPU%n",
+                        (System.nanoTime() - storing) / 1e9, cpu);
+                Instant ended = end(publisher, liveId, lowRendition);
                 List<ReplayStatus> statuses = awaitReady(kafka, liveId);
                 ReplayStatus ready = statuses.stream()
                         .filter(s -> s.getType() == ReplayEventType.READY)
@@ -87,7 +105,9 @@ final class PackagerRun {
                         Duration.between(ended, ready.getOccurredAt()).toMillis() / 1000.0,
                         Duration.between(packaging, ready.getOccurredAt()).toMillis() / 1000.0,
                         rss,
-                        ready);
+                        ready,
+                        cpu,
+                        lowRendition);
             } finally {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
@@ -111,11 +131,13 @@ final class PackagerRun {
         env.put(JobsConfig.WORK_DIR, work.resolve("jobs").toString());
         env.put(JobsConfig.FETCHERS, Integer.toString(fetchers));
         env.put(JobsConfig.RETENTION_INTERVAL, "0");
+        env.put(JobsConfig.BUILD_WHILE_STREAMING, "true");
         return builder.start();
     }
 
     /** Puts segments and their STARTED and STORED facts where ingest would; returns the live id. */
-    private static String store(MinioClient client, EventPublisher publisher, List<Path> segments, String title)
+    private static String store(
+            MinioClient client, EventPublisher publisher, List<Path> segments, String title, boolean lowRendition)
             throws Exception {
         String liveId = Ids.newId("live");
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -123,7 +145,9 @@ final class PackagerRun {
                 .publish(
                         Topic.LIVES,
                         liveId,
-                        live(liveId, title, LiveEventType.STARTED, now).build())
+                        live(liveId, title, LiveEventType.STARTED, now)
+                                .setLowRendition(lowRendition)
+                                .build())
                 .get(30, TimeUnit.SECONDS);
         ExecutorService uploads = Executors.newFixedThreadPool(8);
         try {
@@ -164,7 +188,7 @@ final class PackagerRun {
         return liveId;
     }
 
-    private static Instant end(EventPublisher publisher, String liveId) throws Exception {
+    private static Instant end(EventPublisher publisher, String liveId, boolean lowRendition) throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         publisher
                 .publish(
@@ -173,6 +197,7 @@ final class PackagerRun {
                         live(liveId, "bench", LiveEventType.ENDED, now)
                                 .setEndedAt(now)
                                 .setEndReason(LiveEndReason.ENDLIST)
+                                .setLowRendition(lowRendition)
                                 .build())
                 .get(30, TimeUnit.SECONDS);
         return now;
@@ -211,6 +236,38 @@ final class PackagerRun {
             }
             return statuses;
         }
+    }
+
+    /** Waits until the worker's build checkpoint covers every segment (and its 360p when the live wants one). */
+    private static void awaitBuilt(MinioClient client, String liveId, int segments, boolean lowRendition)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Await.expect("the replay of " + liveId + " built while it streams", DEADLINE, () -> {
+            try (var in = client.getObject(GetObjectArgs.builder()
+                    .bucket(Bucket.REPLAYS.bucketName())
+                    .object(liveId + "/v1/work/state.json")
+                    .build())) {
+                JsonNode state = json.readTree(in);
+                if (state.get("lastSequence").asLong() != segments - 1) {
+                    return false;
+                }
+                JsonNode low = state.get("tracks").get("360p");
+                return !lowRendition
+                        || low != null
+                                && low.get("chunks").asInt() * 256
+                                                + low.get("pieces").size()
+                                        == segments;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /** The CPU time the process has used (user and system), in clock ticks of 1/100 s. */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The most memory the process has held at once (Linux's VmHWM), in KB. */

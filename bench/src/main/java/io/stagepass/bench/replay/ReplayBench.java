@@ -10,9 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * bench/replay: how long a replay takes to package, against the ffmpeg CLI making the same outputs in the same run.
- * Prints the ratio (goal: at most 1.0), the speed against realtime (goal: at least 500x), the time from ENDED to READY
- * (goal: at most 60 s for a 1-hour live), peak memory, and what a 360p rendition would add. Not a test.
+ * bench/replay: a replay built while its live streams. Prints the work left after the live's ENDED against the ffmpeg
+ * CLI making the same outputs from the same files in the same run (goal: at most 0.05x), the time from ENDED to READY
+ * (goal: at most 10 s), the worker's CPU per live-hour with and without the 360p rendition, and its peak memory. Not a
+ * test.
  */
 @Command(
         name = "bench/replay",
@@ -47,6 +48,22 @@ public final class ReplayBench implements Callable<Integer> {
                     "segments re-encoded to measure a 360p rendition's cost (default ${DEFAULT-VALUE}; 0 skips it)")
     int renditionSample = 30;
 
+    @Option(
+            names = "--without-rendition",
+            negatable = true,
+            description = "also measure a live without the 360p rendition (default ${DEFAULT-VALUE})")
+    boolean withoutRendition = true;
+
+    private static void print(PackagerRun.Result run) {
+        System.out.printf(
+                "  after ENDED (PACKAGING to READY) %6.1f s  (%d objects named by READY, %.0f MB)%n",
+                run.packagingSeconds(),
+                run.ready().getObjects().size(),
+                run.ready().getSizeBytes() / 1e6);
+        System.out.printf("  ENDED to READY                   %6.1f s%n", run.endedToReadySeconds());
+        System.out.printf("  worker peak RSS                  %6d MB%n", run.peakRssKb() / 1024);
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ReplayBench()).execute(args));
     }
@@ -73,23 +90,23 @@ public final class ReplayBench implements Callable<Integer> {
             System.out.printf("  %-14s %6.1f s%n", "all outputs", cliSeconds);
             Directories.deleteRecursively(work.resolve("cli"));
 
-            System.out.println(
-                    "\n[b] our packager (jobs worker process; segments from the S3 server, package back to it):");
-            PackagerRun.Result ours = PackagerRun.run(segments, work.resolve("ours"), fetchers);
-            System.out.printf(
-                    "  PACKAGING to READY  %6.1f s  (%d objects, %.0f MB)%n",
-                    ours.packagingSeconds(),
-                    ours.ready().getObjects().size(),
-                    ours.ready().getSizeBytes() / 1e6);
-            System.out.printf("  ENDED to READY      %6.1f s%n", ours.endedToReadySeconds());
-            System.out.printf("  worker peak RSS     %6d MB%n", ours.peakRssKb() / 1024);
+            System.out.println("\n[b] our jobs worker (its own process; segments from the S3 server, package back"
+                    + " to it), the replay built while the live streams, with the 360p rendition:");
+            PackagerRun.Result ours = PackagerRun.run(segments, work.resolve("ours"), fetchers, true);
+            print(ours);
+            PackagerRun.Result without = null;
+            if (withoutRendition) {
+                System.out.println("\n[c] the same without the 360p rendition:");
+                without = PackagerRun.run(segments, work.resolve("ours-source-only"), fetchers, false);
+                print(without);
+            }
 
             RenditionCost.Result rendition =
                     renditionSample > 0 ? RenditionCost.measure(segments, renditionSample) : null;
             long cliPeak =
                     cli.stream().mapToLong(CliBaseline.Run::maxRssKb).max().orElse(0);
             System.out.println("\n==== replay bench report ====");
-            new ReplayReport(minutes, segments.size(), cliSeconds, cliPeak, ours, rendition)
+            new ReplayReport(minutes, segments.size(), cliSeconds, cliPeak, ours, without, rendition)
                     .lines()
                     .forEach(System.out::println);
             return 0;
