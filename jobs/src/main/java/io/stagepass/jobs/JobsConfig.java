@@ -14,9 +14,9 @@ import java.time.Duration;
  * @param fetchers          {@code STAGEPASS_JOBS_FETCHERS}, default 4: segments fetched from the object store in parallel
  * @param retentionInterval {@code STAGEPASS_JOBS_RETENTION_INTERVAL}, default 1h: how often expired replays are deleted
  *                          ({@code 0} turns the schedule off; {@code stagepass replay retention} still runs it)
- * @param buildWhileStreaming {@code STAGEPASS_JOBS_BUILD_WHILE_STREAMING}, default false for now: true builds replays
- *                          segment by segment while their lives stream, and the end only finalises; false packages
- *                          each replay whole after its live ends (as re-packaging a new version always does)
+ * @param buildWhileStreaming {@code STAGEPASS_JOBS_BUILD_WHILE_STREAMING}, default true: replays are built segment by
+ *                          segment while their lives stream, and the end only finalises; false packages each replay
+ *                          whole after its live ends (as re-packaging a new version always does)
  */
 public record JobsConfig(
         KafkaSettings kafka,
@@ -41,7 +41,7 @@ public record JobsConfig(
                 env.path(WORK_DIR, "data/jobs"),
                 env.integer(FETCHERS, 4, 1, 64),
                 retentionInterval(env),
-                "true".equals(env.string(BUILD_WHILE_STREAMING, "false")));
+                !"false".equals(env.string(BUILD_WHILE_STREAMING, "true")));
     }
 
     private static Duration retentionInterval(Env env) {

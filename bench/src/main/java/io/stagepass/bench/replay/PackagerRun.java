@@ -59,7 +59,7 @@ final class PackagerRun {
             boolean lowRendition) {}
 
     private static final Path JOBS_JAR = Path.of("jobs", "target", "stagepass-jobs.jar");
-    private static final Duration DEADLINE = Duration.ofMinutes(30);
+    private static final Duration DEADLINE = Duration.ofMinutes(120);
 
     private PackagerRun() {}
 

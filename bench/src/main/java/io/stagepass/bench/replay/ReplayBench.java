@@ -26,8 +26,10 @@ public final class ReplayBench implements Callable<Integer> {
     @Option(
             names = "--minutes",
             paramLabel = "N",
-            description = "length of the generated live (default ${DEFAULT-VALUE})")
-    int minutes = 60;
+            split = ",",
+            description = "length of each live, in one run (default ${DEFAULT-VALUE}; whole hours beyond one are the "
+                    + "generated hour played again)")
+    List<Integer> lengths = List.of(60, 240);
 
     @Option(
             names = "--cache",
@@ -70,48 +72,54 @@ public final class ReplayBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (minutes < 1) {
+        if (lengths.isEmpty() || lengths.stream().anyMatch(m -> m < 1)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--minutes must be at least 1");
         }
-        SourceLive source = new SourceLive(cache, minutes);
-        List<Path> segments = source.segments();
-        System.out.printf(
-                "replay bench: a %d min live, %d segments, %.0f MB; %d cores%n",
-                minutes,
-                segments.size(),
-                source.bytes() / 1e6,
-                Runtime.getRuntime().availableProcessors());
-        Path work = Files.createTempDirectory("stagepass-replay-bench");
-        try {
-            System.out.println("\n[a] the ffmpeg CLI, one run per output (local files in, local files out):");
-            List<CliBaseline.Run> cli = CliBaseline.run(source, work.resolve("cli"), minutes > 30 ? 10 : 5);
-            double cliSeconds =
-                    cli.stream().mapToDouble(CliBaseline.Run::seconds).sum();
-            System.out.printf("  %-14s %6.1f s%n", "all outputs", cliSeconds);
-            Directories.deleteRecursively(work.resolve("cli"));
+        RenditionCost.Result rendition = null;
+        List<String> report = new java.util.ArrayList<>();
+        for (int minutes : lengths) {
+            SourceLive source = new SourceLive(cache, minutes);
+            List<Path> segments = source.segments();
+            System.out.printf(
+                    "%nreplay bench: a %d min live, %d segments, %.0f MB; %d cores%n",
+                    minutes,
+                    segments.size(),
+                    source.bytes() / 1e6,
+                    Runtime.getRuntime().availableProcessors());
+            Path work = Files.createTempDirectory("stagepass-replay-bench");
+            try {
+                System.out.println("\n[a] the ffmpeg CLI, one run per output (local files in, local files out):");
+                List<CliBaseline.Run> cli = CliBaseline.run(source, work.resolve("cli"), minutes > 30 ? 10 : 5);
+                double cliSeconds =
+                        cli.stream().mapToDouble(CliBaseline.Run::seconds).sum();
+                System.out.printf("  %-14s %6.1f s%n", "all outputs", cliSeconds);
+                Directories.deleteRecursively(work.resolve("cli"));
 
-            System.out.println("\n[b] our jobs worker (its own process; segments from the S3 server, package back"
-                    + " to it), the replay built while the live streams, with the 360p rendition:");
-            PackagerRun.Result ours = PackagerRun.run(segments, work.resolve("ours"), fetchers, true);
-            print(ours);
-            PackagerRun.Result without = null;
-            if (withoutRendition) {
-                System.out.println("\n[c] the same without the 360p rendition:");
-                without = PackagerRun.run(segments, work.resolve("ours-source-only"), fetchers, false);
-                print(without);
+                System.out.println("\n[b] our jobs worker (its own process; segments from the S3 server, package back"
+                        + " to it), the replay built while the live streams, with the 360p rendition:");
+                PackagerRun.Result ours = PackagerRun.run(segments, work.resolve("ours"), fetchers, true);
+                print(ours);
+                Directories.deleteRecursively(work.resolve("ours"));
+                PackagerRun.Result without = null;
+                if (withoutRendition) {
+                    System.out.println("\n[c] the same without the 360p rendition:");
+                    without = PackagerRun.run(segments, work.resolve("ours-source-only"), fetchers, false);
+                    print(without);
+                }
+                if (rendition == null && renditionSample > 0) {
+                    rendition = RenditionCost.measure(segments, renditionSample);
+                }
+                long cliPeak =
+                        cli.stream().mapToLong(CliBaseline.Run::maxRssKb).max().orElse(0);
+                report.add("");
+                report.addAll(new ReplayReport(minutes, segments.size(), cliSeconds, cliPeak, ours, without, rendition)
+                        .lines());
+            } finally {
+                Directories.deleteRecursively(work);
             }
-
-            RenditionCost.Result rendition =
-                    renditionSample > 0 ? RenditionCost.measure(segments, renditionSample) : null;
-            long cliPeak =
-                    cli.stream().mapToLong(CliBaseline.Run::maxRssKb).max().orElse(0);
-            System.out.println("\n==== replay bench report ====");
-            new ReplayReport(minutes, segments.size(), cliSeconds, cliPeak, ours, without, rendition)
-                    .lines()
-                    .forEach(System.out::println);
-            return 0;
-        } finally {
-            Directories.deleteRecursively(work);
         }
+        System.out.println("\n==== replay bench report ====");
+        report.forEach(System.out::println);
+        return 0;
     }
 }

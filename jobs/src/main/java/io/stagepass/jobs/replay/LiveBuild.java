@@ -200,11 +200,12 @@ final class LiveBuild {
     }
 
     /** An fMP4 init section ingest stored: later segments may need it. */
-    synchronized void init(ReplayInput.Segment init) {
+    synchronized void init(ReplayInput.Segment init) throws Exception {
         if (state.inits.stream().noneMatch(i -> i.sequence() == init.sequence())) {
             state.inits.add(new InitRef(init.sequence(), init.objectKey(), init.sha256()));
             state.inits.sort(Comparator.comparingLong(InitRef::sequence));
         }
+        drain(); // an fMP4 segment whose fact came before its init section's waits for it
     }
 
     /**
@@ -237,7 +238,9 @@ final class LiveBuild {
             for (long s = state.lastSequence + 1; s < first && !hole; s++) {
                 hole = !gaps.contains(s);
             }
-            if (hole && waitingSource.size() <= MAX_WAITING) {
+            ReplayInput.Segment next = waitingSource.firstEntry().getValue();
+            boolean noInit = next.fmp4() && initFor(next.sequence()) == null;
+            if ((hole || noInit) && waitingSource.size() <= MAX_WAITING) {
                 return;
             }
             source(waitingSource.pollFirstEntry().getValue());

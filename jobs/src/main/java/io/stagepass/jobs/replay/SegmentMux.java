@@ -155,8 +155,11 @@ final class SegmentMux {
                 if (hasAudio) {
                     muxer.addStream(audioParameters, segment.stream(audio).time_base());
                 }
+                // delay_moov: the init section is written with the first fragment, once the sound's AudioSpecificConfig
+                // came out of aac_adtstoasc with the first packet; written at the header, it lacks it, and browsers'
+                // Media Source Extensions refuse the track (FFmpeg's own readers do not mind).
                 muxer.start(Map.of(
-                        "movflags", "frag_custom+empty_moov+default_base_moof+skip_trailer",
+                        "movflags", "frag_custom+empty_moov+delay_moov+default_base_moof+skip_trailer",
                         "use_editlist", "0",
                         "avoid_negative_ts", "disabled",
                         "fflags", "+bitexact"));

@@ -76,6 +76,13 @@ class LiveBuildIT {
             String playlist = Files.readString(local.resolve("media.m3u8"));
             assertThat(playlist).contains("#EXT-X-MAP:URI=\"init-0.mp4\"").contains("seg-00000000.m4s\n");
             assertThat(playlist.lines().filter(l -> l.endsWith(".m4s"))).hasSize(seconds / 2);
+            for (String init : List.of("init-0.mp4", "360p-init-0.mp4")) {
+                // A browser's Media Source Extensions refuse an AAC track whose init section lacks its
+                // AudioSpecificConfig (FFmpeg's readers do not mind): the init must carry it.
+                assertThat(extradataSizes(local.resolve(init)))
+                        .as(init)
+                        .allSatisfy(size -> assertThat(size).isPositive());
+            }
             for (String name : List.of("media.m3u8", "media-360p.m3u8")) {
                 assertThat(FfmpegCli.probeWarnings(local.resolve(name)))
                         .as(name)
@@ -200,6 +207,28 @@ class LiveBuildIT {
         return Fragments.boxes(bytes, 0, bytes.length).stream()
                 .map(Fragments.Box::type)
                 .toList();
+    }
+
+    /** Each stream's codec configuration size, as ffprobe reads it from the file. */
+    private static List<Integer> extradataSizes(Path file) throws Exception {
+        Process probe = new ProcessBuilder(
+                        "ffprobe",
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "stream=extradata_size",
+                        "-of",
+                        "csv=p=0",
+                        file.toString())
+                .start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        probe.waitFor();
+        List<Integer> sizes = out.lines()
+                .filter(l -> !l.isBlank())
+                .map(l -> Integer.parseInt(l.strip()))
+                .toList();
+        assertThat(sizes).as("streams of " + file).hasSize(2);
+        return sizes;
     }
 
     private static long durationMicros(Path file) throws Exception {

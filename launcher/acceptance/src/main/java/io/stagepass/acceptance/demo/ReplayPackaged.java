@@ -62,8 +62,8 @@ record ReplayPackaged(KafkaSettings kafka, Sent sent, Marks marks) implements Ch
             return CheckResult.failed(name(), lines);
         }
         lines.add(String.format(
-                "  replay v%d: %.1f s, %.1f MB in %d objects under replays/%s (master playlist, MP4 download, poster, "
-                        + "%d thumbnail sprite%s); renditions: %s",
+                "  replay v%d: %.1f s, %.1f MB, %d objects written at the end under replays/%s (master playlist, MP4 "
+                        + "download, poster, %d thumbnail sprite%s); renditions: %s",
                 last.getVersion(),
                 last.getDurationMillis() / 1000.0,
                 last.getSizeBytes() / 1e6,
