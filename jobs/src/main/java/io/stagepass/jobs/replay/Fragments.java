@@ -203,6 +203,10 @@ final class Fragments {
         box.putInt(0x01000000); // version 1
         box.putInt(referenceTrack).putInt((int) timescale);
         box.putLong(earliestTicks).putLong(0); // the first fragment follows the index
+        if (references.size() > 0xFFFF) {
+            throw new IllegalArgumentException("an index holds at most 65535 fragments, not " + references.size()
+                    + " (about 36 h of 2 s segments)");
+        }
         box.putShort((short) 0).putShort((short) references.size());
         for (Reference reference : references) {
             if (reference.bytes() >= 1L << 31 || reference.durationTicks() > 0xFFFFFFFFL) {

@@ -125,6 +125,10 @@ final class LiveBuild {
         public String downloadParameters;
 
         public int downloadRun = -1;
+        /** Source segments whose facts came before one they follow (stored: their offsets are committed). */
+        public List<ReplayInput.Segment> waiting = new ArrayList<>();
+        /** Sequence numbers ingest said never arrived, not yet passed. */
+        public List<Long> gaps = new ArrayList<>();
     }
 
     private final ReplayStore store;
@@ -139,6 +143,11 @@ final class LiveBuild {
     private final java.util.Set<Long> gaps = new java.util.HashSet<>();
 
     static final int MAX_WAITING = 30;
+
+    /** Whether the state changed since the last checkpoint that reached the store. */
+    private boolean dirty;
+
+    private boolean closed;
 
     /** Lower-rendition facts that came before the segment they follow: kept until it is their turn. */
     private final Map<String, TreeMap<Long, ReplayInput.Segment>> waiting = new TreeMap<>();
@@ -174,6 +183,8 @@ final class LiveBuild {
             track.getValue().pieces = all;
         }
         LiveBuild build = new LiveBuild(store, work, state);
+        state.waiting.forEach(segment -> build.waitingSource.put(segment.sequence(), segment));
+        build.gaps.addAll(state.gaps);
         int open = state.tiles.size() - state.sprites * Thumbnails.COLUMNS * Thumbnails.ROWS;
         for (int i = state.tiles.size() - open; i < state.tiles.size(); i++) {
             build.openSprite.add(store.read(Bucket.REPLAYS, prefix + tileName(i))
@@ -185,6 +196,14 @@ final class LiveBuild {
                 version,
                 state.lastSequence);
         return build;
+    }
+
+    /** The last segment the stored checkpoint of a live's build covers, -1 when there is none. */
+    static long storedLastSequence(ReplayStore store, String liveId, int version) throws Exception {
+        Optional<byte[]> saved = store.read(Bucket.REPLAYS, liveId + "/v" + version + "/" + STATE);
+        return saved.isEmpty()
+                ? -1
+                : JSON.readTree(saved.get()).path("lastSequence").asLong(-1);
     }
 
     String liveId() {
@@ -201,11 +220,23 @@ final class LiveBuild {
 
     /** An fMP4 init section ingest stored: later segments may need it. */
     synchronized void init(ReplayInput.Segment init) throws Exception {
+        if (closed) {
+            return;
+        }
+        settle();
         if (state.inits.stream().noneMatch(i -> i.sequence() == init.sequence())) {
             state.inits.add(new InitRef(init.sequence(), init.objectKey(), init.sha256()));
             state.inits.sort(Comparator.comparingLong(InitRef::sequence));
+            drain(); // an fMP4 segment whose fact came before its init section's waits for it
+            checkpoint();
         }
-        drain(); // an fMP4 segment whose fact came before its init section's waits for it
+    }
+
+    /** A checkpoint that failed is written before anything else: its fact's offset may be committed already. */
+    private void settle() throws Exception {
+        if (dirty) {
+            checkpoint();
+        }
     }
 
     /**
@@ -215,20 +246,38 @@ final class LiveBuild {
      * whole-replay packager at the end). False when it is at or below the last one handled: a duplicate, or too late.
      */
     synchronized boolean offer(ReplayInput.Segment segment) throws Exception {
-        if (segment.sequence() <= state.lastSequence) {
+        if (closed) {
+            return false;
+        }
+        settle();
+        if (segment.sequence() <= state.lastSequence || waitingSource.containsKey(segment.sequence())) {
             return false;
         }
         waitingSource.put(segment.sequence(), segment);
+        long before = state.lastSequence;
         drain();
+        if (state.lastSequence == before) {
+            checkpoint(); // it waits, and only the checkpoint remembers it
+        }
         return true;
+    }
+
+    /** Segments waiting behind a hole. */
+    synchronized int waitingCount() {
+        return waitingSource.size();
     }
 
     /** Ingest says these sequence numbers never arrived. */
     synchronized void gap(long sequence, long length) throws Exception {
+        if (closed) {
+            return;
+        }
+        settle();
         for (long i = 0; i < length && i < 100_000; i++) {
             gaps.add(sequence + i);
         }
         drain();
+        checkpoint();
     }
 
     private void drain() throws Exception {
@@ -264,7 +313,13 @@ final class LiveBuild {
             if (problem.isEmpty() && init != null) {
                 initFile = work.resolve("init-" + init.sha256() + ".mp4");
                 if (!Files.exists(initFile)) {
-                    problem = store.fetch(init.objectKey(), init.sha256(), initFile);
+                    Path part = work.resolve("init-" + init.sha256() + ".part");
+                    problem = store.fetch(init.objectKey(), init.sha256(), part);
+                    if (problem.isEmpty()) {
+                        Files.move(part, initFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } else {
+                        Files.deleteIfExists(part);
+                    }
                 }
             }
             if (problem.isPresent()) {
@@ -307,6 +362,10 @@ final class LiveBuild {
      * comes before its predecessor waits for it).
      */
     synchronized void rendition(String name, ReplayInput.Segment segment) throws Exception {
+        if (closed) {
+            return;
+        }
+        settle();
         waiting.computeIfAbsent(name, n -> new TreeMap<>()).put(segment.sequence(), segment);
         Track track = state.tracks.computeIfAbsent(name, n -> new Track());
         List<Piece> source = state.tracks.get(SOURCE).pieces;
@@ -335,7 +394,7 @@ final class LiveBuild {
                     place(name, made, muxed, newRun, timeline).run();
                     changed = true;
                 }
-            } catch (MediaException | IllegalArgumentException e) {
+            } catch (MediaException | IllegalArgumentException | PackagingException e) {
                 LOG.warn(
                         "live {}: the replay's {} cannot use segment {}: {}",
                         state.liveId,
@@ -430,6 +489,12 @@ final class LiveBuild {
 
     /** Writes the state after the objects it names: the closed chunks once, the state object every time. */
     private void checkpoint() throws Exception {
+        dirty = true;
+        doCheckpoint();
+        dirty = false;
+    }
+
+    private void doCheckpoint() throws Exception {
         State saved = new State();
         saved.liveId = state.liveId;
         saved.version = state.version;
@@ -445,6 +510,8 @@ final class LiveBuild {
         saved.posterMinute = state.posterMinute;
         saved.downloadParameters = state.downloadParameters;
         saved.downloadRun = state.downloadRun;
+        saved.waiting = List.copyOf(waitingSource.values());
+        saved.gaps = gaps.stream().filter(g -> g > state.lastSequence).sorted().toList();
         for (Map.Entry<String, Track> entry : state.tracks.entrySet()) {
             Track track = entry.getValue();
             while ((track.chunks + 1) * CHUNK <= track.pieces.size()) {
@@ -509,6 +576,15 @@ final class LiveBuild {
             if (!tile && !poster) {
                 return;
             }
+            try {
+                cut(packet, atMicros, video, tile, poster);
+            } catch (MediaException e) {
+                LOG.debug(
+                        "live {}: no thumbnail from the keyframe at {} us: {}", state.liveId, atMicros, e.getMessage());
+            }
+        }
+
+        private void cut(AVPacket packet, long atMicros, AVCodecParameters video, boolean tile, boolean poster) {
             if (decoder == null) {
                 decoder = Decoder.open(video);
             }
@@ -652,6 +728,10 @@ final class LiveBuild {
      * playlists (master last), the manifest. Returns what the READY fact says.
      */
     synchronized Packager.Result finish(ReplayInput input, Packager.Progress progress) throws Exception {
+        Optional<String> mismatch = mismatch(input);
+        if (mismatch.isPresent()) {
+            throw new Mismatch(mismatch.get());
+        }
         for (ReplayInput.Segment init : input.inits()) {
             init(init);
         }
@@ -918,8 +998,16 @@ final class LiveBuild {
         return new Download(head, parts.toString());
     }
 
-    /** Deletes the build's local files. */
-    void close() {
+    /** The build cannot finish this input (the segments it handled are not the input's first ones). */
+    static final class Mismatch extends Exception {
+        Mismatch(String reason) {
+            super(reason);
+        }
+    }
+
+    /** Deletes the build's local files; a closed build handles nothing more. */
+    synchronized void close() {
+        closed = true;
         try {
             Directories.deleteRecursively(work);
         } catch (Exception e) {

@@ -52,8 +52,7 @@ public final class LiveBuilds implements AutoCloseable {
                 declined.add(liveId); // its end came (or a package was asked for): not a live to build as it goes
                 return;
             }
-            build = LiveBuild.open(store, workRoot, liveId, VERSION);
-            builds.put(liveId, build);
+            build = builds.computeIfAbsent(liveId, this::open);
         }
         if (fact.getType() == SegmentEventType.GAP) {
             if (fact.getRendition() == null) {
@@ -66,7 +65,20 @@ public final class LiveBuilds implements AutoCloseable {
             build.rendition(fact.getRendition(), segment);
         } else if (fact.getContainer() == SegmentContainer.FMP4_INIT) {
             build.init(segment);
-        } else if (!build.offer(segment) && segment.sequence() < build.lastSequence()) {
+        } else if (build.offer(segment) && build.waitingCount() > 0) {
+            // A hole: the facts before it may have gone to another worker of the group (a rebalance) whose
+            // checkpoint is ahead of this one; a build that fell behind goes on from the newer checkpoint.
+            if (LiveBuild.storedLastSequence(store, liveId, VERSION) > build.lastSequence()) {
+                LiveBuild stored = LiveBuild.open(store, workRoot, liveId, VERSION);
+                LOG.info(
+                        "live {}: another worker built it to segment {}; going on from there",
+                        liveId,
+                        stored.lastSequence());
+                builds.put(liveId, stored);
+                build.close();
+                stored.offer(segment);
+            }
+        } else if (segment.sequence() < build.lastSequence()) {
             LOG.info(
                     "live {}: segment {} came after segment {}; the end of the live packages the replay whole",
                     liveId,
@@ -80,8 +92,23 @@ public final class LiveBuilds implements AutoCloseable {
      * or a fresh one when no segment was built yet (it then does every segment now, through the same stages).
      */
     LiveBuild forEnd(String liveId) throws Exception {
-        LiveBuild build = builds.get(liveId);
-        return build != null ? build : LiveBuild.open(store, workRoot, liveId, VERSION);
+        try {
+            return builds.computeIfAbsent(liveId, this::open);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private LiveBuild open(String liveId) {
+        try {
+            return LiveBuild.open(store, workRoot, liveId, VERSION);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not load the build of live " + liveId, e);
+        }
     }
 
     /** The live's replay is packaged: its build is done here. */

@@ -130,22 +130,26 @@ public final class ReplayService implements AutoCloseable {
             Optional<LiveBuild> build = version == LiveBuilds.VERSION && !newVersion && builds != null
                     ? Optional.of(builds.forEnd(live.getLiveId()))
                     : Optional.empty();
-            Optional<String> mismatch = build.flatMap(b -> b.mismatch(input));
-            mismatch.ifPresent(reason -> LOG.info(
-                    "live {}: packaging its replay whole: the build made while it streamed cannot finish it ({})",
-                    live.getLiveId(),
-                    reason));
-            Packager.Result result;
-            if (build.isPresent() && mismatch.isEmpty()) {
+            Packager.Result result = null;
+            if (build.isPresent()) {
                 long start = System.nanoTime();
-                result = build.get().finish(input, progress);
-                LOG.info(
-                        "live {}: replay v{} built while it streamed, finalised in {} ms",
-                        live.getLiveId(),
-                        version,
-                        (System.nanoTime() - start) / 1_000_000);
+                try {
+                    result = build.get().finish(input, progress);
+                    LOG.info(
+                            "live {}: replay v{} built while it streamed, finalised in {} ms",
+                            live.getLiveId(),
+                            version,
+                            (System.nanoTime() - start) / 1_000_000);
+                } catch (LiveBuild.Mismatch mismatch) {
+                    LOG.info(
+                            "live {}: packaging its replay whole: the build made while it streamed cannot finish it"
+                                    + " ({})",
+                            live.getLiveId(),
+                            mismatch.getMessage());
+                }
                 builds.done(live.getLiveId(), build.get());
-            } else {
+            }
+            if (result == null) {
                 result = packager.build(input, version, progress);
             }
             outcome = ready(live, contentHash, result);

@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
+import io.stagepass.events.StreamKeys;
 import io.stagepass.media.BitstreamFilter;
 import io.stagepass.media.Demuxer;
 import io.stagepass.media.MediaException;
@@ -221,7 +222,8 @@ final class SegmentMux {
                     videoTimescale,
                     first[VIDEO],
                     videoTicks[0],
-                    parameters(videoParameters, audioParameters, videoTimescale),
+                    parameters(videoParameters, audioParameters, videoTimescale)
+                            + (mpegTs ? "" : " init " + StreamKeys.sha256(split.init())),
                     describe(segment, video, hasAudio ? audio : -1),
                     written);
         } finally {

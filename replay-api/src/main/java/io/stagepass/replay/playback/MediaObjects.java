@@ -103,6 +103,10 @@ public final class MediaObjects {
                 .build());
     }
 
+    /** A part's name: one plain path segment, beside the parts list (never another folder). */
+    private static final java.util.regex.Pattern PART =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+
     /** One object of a composite, and its size. */
     public record Part(String key, long size) {}
 
@@ -129,6 +133,9 @@ public final class MediaObjects {
                 continue;
             }
             String[] fields = line.split(" ");
+            if (fields.length != 2 || !PART.matcher(fields[0]).matches() || fields[0].matches("\\.+")) {
+                throw new IllegalStateException("a parts list names something other than an object beside it: " + line);
+            }
             long size = Long.parseLong(fields[1]);
             parts.add(new Part(folder + fields[0], size));
             total += size;
