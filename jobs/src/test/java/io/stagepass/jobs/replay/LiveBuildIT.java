@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.StreamKeys;
-import io.stagepass.jobs.JobsConfig;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.ReplayFixture;
 import io.stagepass.media.GeneratedLive;
@@ -127,6 +126,47 @@ class LiveBuildIT {
     }
 
     @Test
+    void aReconnectWithAnotherResolutionBeginsAStretchAndTheDownloadKeepsTheFirstOnes() throws Exception {
+        try (ReplayFixture fixture = new ReplayFixture(dir)) {
+            fixture.buildWhileStreaming = true;
+            fixture.startWorker();
+            // 10 s at 640x360, then the encoder reconnects at 1280x720 for 6 s.
+            Path media = fixture.media(
+                    "reconnect",
+                    GeneratedLive.Spec.demo(Duration.ofSeconds(10)),
+                    GeneratedLive.Spec.hd(Duration.ofSeconds(6)));
+            ReplayFixture.LiveBuilder live =
+                    fixture.live(media, false).reconnectAt(5).lowRendition(false);
+            String liveId = live.start();
+            Await.expect(
+                    "the build has packaged the live's 8 segments",
+                    ReplayFixture.DEADLINE,
+                    () -> state(fixture, liveId),
+                    state -> state != null && state.lastSequence == 7);
+            live.end();
+            ReplayStatus ready = fixture.awaitFinal(liveId);
+            assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+            assertThat(ready.getDiscontinuities()).containsExactly(5L);
+            Path local = downloadAll(fixture, ready);
+            assertThat(Files.readString(local.resolve("media.m3u8")))
+                    .contains("#EXT-X-MAP:URI=\"init-0.mp4\"")
+                    .contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-1.mp4\"");
+            Path download = local.resolve("download.mp4");
+            try (OutputStream out = Files.newOutputStream(download)) {
+                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
+                    out.write(Files.readAllBytes(local.resolve(line.split(" ")[0])));
+                }
+            }
+            assertThat(FfmpegCli.probeWarnings(download))
+                    .as("ffprobe on the download")
+                    .isEmpty();
+            assertThat(FfmpegCli.packetsByCodec(download).get("h264"))
+                    .as("the first 10 s of pictures at 640x360, none of the 720p ones (an MP4 track has one size)")
+                    .isEqualTo(250L);
+        }
+    }
+
+    @Test
     void aWorkerKilledMidLiveIsReplacedFromItsCheckpointAndTheReplayIsTheSameBytes() throws Exception {
         assertThat(JAR).as("the jobs jar is built in the package phase").exists();
         try (ReplayFixture fixture = new ReplayFixture(dir)) {
@@ -242,19 +282,6 @@ class LiveBuildIT {
 
     /** A jobs worker in its own JVM, as it runs in production. */
     private Process worker(ReplayFixture fixture, String name) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("worker-" + name + ".log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("STAGEPASS_KAFKA_BOOTSTRAP", fixture.kafka.bootstrapServers());
-        env.put("STAGEPASS_S3_ENDPOINT", fixture.s3.settings().endpoint().toString());
-        env.put("STAGEPASS_S3_ACCESS_KEY", fixture.s3.settings().accessKey());
-        env.put("STAGEPASS_S3_SECRET_KEY", fixture.s3.settings().secretKey());
-        env.put(JobsConfig.GROUP, "live-build-workers");
-        env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
-        env.put(JobsConfig.RETENTION_INTERVAL, "0");
-        env.put(JobsConfig.BUILD_WHILE_STREAMING, "true");
-        return builder.start();
+        return fixture.workerProcess(JAR, "live-build-workers", name, true);
     }
 }

@@ -92,22 +92,9 @@ class ReplayWorkerKillIT {
         }
     }
 
-    /** A jobs worker in its own JVM, configured by environment variables only, as it runs in production. */
+    /** A jobs worker in its own JVM, as it runs in production. */
     private Process worker(ReplayFixture fixture, String name) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("worker-" + name + ".log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("STAGEPASS_KAFKA_BOOTSTRAP", fixture.kafka.bootstrapServers());
-        env.put("STAGEPASS_S3_ENDPOINT", fixture.s3.settings().endpoint().toString());
-        env.put("STAGEPASS_S3_ACCESS_KEY", fixture.s3.settings().accessKey());
-        env.put("STAGEPASS_S3_SECRET_KEY", fixture.s3.settings().secretKey());
-        env.put(JobsConfig.GROUP, "kill-test-workers");
-        env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
-        env.put(JobsConfig.RETENTION_INTERVAL, "0");
-        env.put(JobsConfig.BUILD_WHILE_STREAMING, "false");
-        return builder.start();
+        return fixture.workerProcess(JAR, "kill-test-workers", name, false);
     }
 
     /** Object name within its version's folder to SHA-256. */

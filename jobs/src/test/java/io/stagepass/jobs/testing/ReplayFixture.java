@@ -83,6 +83,27 @@ public final class ReplayFixture implements AutoCloseable {
     /** Whether the worker builds replays while their lives stream (the ITs of the whole-replay packager say no). */
     public boolean buildWhileStreaming;
 
+    /**
+     * A jobs worker in its own JVM (the jar production runs), configured by environment variables only, in consumer
+     * group {@code group}, its output in {@code worker-NAME.log} of the fixture's folder; the caller stops it.
+     */
+    public Process workerProcess(Path jar, String group, String name, boolean buildWhileStreaming) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker-" + name + ".log").toFile());
+        Map<String, String> env = builder.environment();
+        env.put("STAGEPASS_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("STAGEPASS_S3_ENDPOINT", s3.settings().endpoint().toString());
+        env.put("STAGEPASS_S3_ACCESS_KEY", s3.settings().accessKey());
+        env.put("STAGEPASS_S3_SECRET_KEY", s3.settings().secretKey());
+        env.put(JobsConfig.GROUP, group);
+        env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
+        env.put(JobsConfig.RETENTION_INTERVAL, "0");
+        env.put(JobsConfig.BUILD_WHILE_STREAMING, Boolean.toString(buildWhileStreaming));
+        return builder.start();
+    }
+
     public JobsConfig config() {
         return new JobsConfig(
                 kafka.settings(),
