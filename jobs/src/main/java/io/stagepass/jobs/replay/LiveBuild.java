@@ -971,13 +971,7 @@ final class LiveBuild {
             }
             source.pieces.stream().filter(p -> p.run() == run.index()).forEach(pieces::add);
         }
-        if (leftOut > 0) {
-            LOG.warn(
-                    "live {}: the download MP4 leaves out {} stretch(es) after a reconnect with other stream "
-                            + "settings (an MP4 track keeps the first's); the HLS replay has everything",
-                    state.liveId,
-                    leftOut);
-        }
+        Packager.warnLeftOutOfDownload(state.liveId, leftOut);
         List<Fragments.Reference> references = new ArrayList<>();
         for (int i = 0; i < pieces.size(); i++) {
             Piece piece = pieces.get(i);

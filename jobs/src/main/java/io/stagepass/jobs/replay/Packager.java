@@ -232,13 +232,7 @@ public final class Packager {
             List<Playlists.Run> runs = remuxer.runs().stream()
                     .filter(run -> !run.entries().isEmpty())
                     .toList();
-            if (remuxer.runsLeftOutOfDownload() > 0) {
-                LOG.warn(
-                        "live {}: the download MP4 leaves out {} stretch(es) after a reconnect with other stream "
-                                + "settings (an MP4 track keeps the first's); the HLS replay has everything",
-                        input.liveId(),
-                        remuxer.runsLeftOutOfDownload());
-            }
+            warnLeftOutOfDownload(input.liveId(), remuxer.runsLeftOutOfDownload());
             if (remuxer.droppedPackets() > 0) {
                 LOG.warn(
                         "live {}: dropped {} packets whose timestamps went backwards",
@@ -260,6 +254,17 @@ public final class Packager {
                     skipped,
                     packaged,
                     List.copyOf(steps));
+        }
+    }
+
+    /** Says, when there are any, how many stretches the download leaves out (either way of packaging). */
+    static void warnLeftOutOfDownload(String liveId, int stretches) {
+        if (stretches > 0) {
+            LOG.warn(
+                    "live {}: the download MP4 leaves out {} stretch(es) after a reconnect with other stream "
+                            + "settings (an MP4 track keeps the first's); the HLS replay has everything",
+                    liveId,
+                    stretches);
         }
     }
 

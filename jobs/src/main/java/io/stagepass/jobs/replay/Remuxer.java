@@ -167,7 +167,7 @@ final class Remuxer implements AutoCloseable {
      * encoder's parameter sets at the same size (the stage mixer's program between the creator's own stretches) play
      * on, carried in the samples, as they always have.
      */
-    private static String parameters(AVCodecParameters video, AVCodecParameters audio) {
+    static String parameters(AVCodecParameters video, AVCodecParameters audio) {
         StringBuilder text = new StringBuilder()
                 .append(video.codec_id())
                 .append(' ')

@@ -309,27 +309,11 @@ final class SegmentMux {
     }
 
     /**
-     * What must not change within one MP4 track of the download: the codecs, the picture size, the timescale, the
-     * sound's rate and channels.
+     * What must not change within one MP4 track of the download: what the whole-replay packager compares (the codecs,
+     * the picture size, the sound's rate and channels), and the video timescale the fragments' times are counted in.
      */
     static String parameters(AVCodecParameters video, AVCodecParameters audio, long videoTimescale) {
-        StringBuilder text = new StringBuilder()
-                .append(video.codec_id())
-                .append(' ')
-                .append(video.width())
-                .append('x')
-                .append(video.height())
-                .append(" /")
-                .append(videoTimescale);
-        if (audio != null) {
-            text.append(" audio ")
-                    .append(audio.codec_id())
-                    .append(' ')
-                    .append(audio.sample_rate())
-                    .append(' ')
-                    .append(audio.ch_layout().nb_channels());
-        }
-        return text.toString();
+        return Remuxer.parameters(video, audio) + " timescale " + videoTimescale;
     }
 
     private static Description describe(Demuxer first, int video, int audio) {
