@@ -99,17 +99,32 @@ class LinkRenewalEndToEndIT {
                     .isEqualTo(403);
 
             // hls.js buffered the whole short replay at once (it buffers up to 600 s of a stream this light); a
-            // long one is fetched on as it plays. So drop the buffer, keep it short, and seek: what plays next is
-            // fetched now, after every link the page was first given has expired.
+            // long one is fetched on as it plays. So seek (paused), then drop the buffer and keep it short: what plays
+            // next is fetched now, after every link the page was first given has expired. The seek lands first: hls.js
+            // 1.4 has ended the stream, and a seek while a flush is pending makes it end the stream again once the
+            // buffer is empty, which sends the video to its end.
+            browser.script(
+                    "performance.setResourceTimingBufferSize(10000); window.__errors = []; window.stagepass.hls.on(Hls.Events.ERROR, (e, d) =>"
+                            + " window.__errors.push(performance.now().toFixed(0) + ' ' + d.type + ' ' + d.details"
+                            + " + (d.fatal ? ' fatal' : '') + (d.response ? ' ' + d.response.code : '')"
+                            + " + (d.frag ? ' sn=' + d.frag.sn : '')));"
+                            + " const v = document.getElementById('video'); v.pause(); v.currentTime = 30;");
+            Await.expect("the seek to 30 s landed", Duration.ofSeconds(30), () -> (Boolean) browser.script(
+                    "const v = document.getElementById('video'); return !v.seeking && v.currentTime >= 30;"));
             browser.script(
                     "const h = window.stagepass.hls; h.config.maxBufferLength = 6; h.config.maxMaxBufferLength = 6;"
                             + " h.trigger(Hls.Events.BUFFER_FLUSHING, { startOffset: 0, endOffset: Number.POSITIVE_INFINITY,"
                             + " type: null });"
-                            + " const v = document.getElementById('video'); v.currentTime = 30; v.play();");
-            Await.expect("playing on past 33 s from segments fetched after the first links expired", DEADLINE, () -> {
-                double at = currentTime(browser);
-                return at > 33 && at < 60;
-            });
+                            + " document.getElementById('video').play();");
+            try {
+                Await.expect(
+                        "playing on past 33 s from segments fetched after the first links expired", DEADLINE, () -> {
+                            double at = currentTime(browser);
+                            return at > 33 && at < 60;
+                        });
+            } catch (Await.TimeoutError e) {
+                throw new AssertionError(e.getMessage() + "\n" + pageState(browser), e);
+            }
             assertThat(((Number) browser.script("return window.stagepass.links.reloads")).intValue())
                     .as("reloads after a refused link")
                     .isZero();
@@ -125,6 +140,19 @@ class LinkRenewalEndToEndIT {
             String renewed = (String) browser.script("return document.getElementById('download').href");
             assertThat(api.page(renewed).statusCode()).isEqualTo(200);
         }
+    }
+
+    /** What the page was doing, for a failure's message: the video, hls.js's errors, and every request it made. */
+    private static String pageState(Browser browser) {
+        return String.valueOf((Object) browser.script("const v = document.getElementById('video');"
+                + " const b = []; for (let i = 0; i < v.buffered.length; i++) { b.push(v.buffered.start(i).toFixed(2)"
+                + " + '-' + v.buffered.end(i).toFixed(2)); }"
+                + " return 'video at ' + v.currentTime + ', paused ' + v.paused + ', readyState ' + v.readyState"
+                + " + ', ended ' + v.ended + ' at ' + v.duration + ', buffered [' + b.join(' ') + '], error ' + (v.error && v.error.message)"
+                + " + '\\nhls.js errors:\\n' + (window.__errors || []).join('\\n')"
+                + " + '\\nrequests:\\n' + performance.getEntriesByType('resource').map((r) => r.startTime.toFixed(0)"
+                + " + ' ' + r.duration.toFixed(0) + ' ms ' + r.responseStatus + ' ' + r.name.replace(/\\?.*e=/, '?e=')"
+                + ").join('\\n');"));
     }
 
     private static double currentTime(Browser browser) {
