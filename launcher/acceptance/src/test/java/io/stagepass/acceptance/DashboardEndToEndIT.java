@@ -86,13 +86,15 @@ class DashboardEndToEndIT {
         buyer.buy(liveId, "one@example.com");
         buyer.buy(liveId, "two@example.com");
         viewers.stop();
-        JsonNode audience = Await.expect(
-                "the audience of the three viewers",
+        // The views count as the beacons arrive; the peak only once event time passes the boundary after the last
+        // viewer started (an earlier total can show views 3 and the peak of a sample before two of them started).
+        Await.expect(
+                "the audience of the three viewers, all three watching at once",
                 AUDIENCE_WAIT,
                 () -> api.json(creator.apiKey(), "/v1/lives/" + liveId + "/audience"),
                 a -> a.path("live").path("views").asLong() == 3
-                        && a.path("conversion").path("pageVisitors").asLong() == 3);
-        assertThat(audience.get("live").get("peak").get("viewers").asLong()).isEqualTo(3);
+                        && a.path("conversion").path("pageVisitors").asLong() == 3
+                        && a.path("live").path("peak").path("viewers").asLong() == 3);
 
         try (Browser browser = Browser.start(dir)) {
             browser.open(api.url() + "/dashboard");
