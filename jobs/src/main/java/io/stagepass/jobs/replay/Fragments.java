@@ -157,8 +157,8 @@ final class Fragments {
 
     /**
      * The download's head: the init section with the movie's duration set ({@code mvhd}, and a {@code mehd} added to
-     * {@code mvex}), then a {@code sidx} with one reference per fragment that follows it, each starting with a
-     * keyframe.
+     * {@code mvex}), then a {@code sidx} with one reference per fragment that follows it (per run of fragments
+     * beyond 65,535 of them), each starting with a keyframe.
      */
     static byte[] head(
             byte[] init,
@@ -196,6 +196,19 @@ final class Fragments {
         buffer.putInt(insertAt + 8, 0x01000000); // version 1, no flags
         buffer.putLong(insertAt + 12, movieDuration);
 
+        // An index holds at most 65,535 references (about 36 h of 2 s fragments); a reference may span several
+        // fragments in a row (a subsegment is any run of them), so a longer live's references span two or more.
+        int perReference = (references.size() + 0xFFFE) / 0xFFFF;
+        if (perReference > 1) {
+            List<Reference> spans = new java.util.ArrayList<>();
+            for (int i = 0; i < references.size(); i += perReference) {
+                List<Reference> run = references.subList(i, Math.min(references.size(), i + perReference));
+                spans.add(new Reference(
+                        run.stream().mapToLong(Reference::bytes).sum(),
+                        run.stream().mapToLong(Reference::durationTicks).sum()));
+            }
+            references = spans;
+        }
         ByteArrayOutputStream sidx = new ByteArrayOutputStream();
         int size = 8 + 4 + 4 + 4 + 8 + 8 + 2 + 2 + 12 * references.size();
         ByteBuffer box = ByteBuffer.allocate(size);
@@ -203,14 +216,10 @@ final class Fragments {
         box.putInt(0x01000000); // version 1
         box.putInt(referenceTrack).putInt((int) timescale);
         box.putLong(earliestTicks).putLong(0); // the first fragment follows the index
-        if (references.size() > 0xFFFF) {
-            throw new IllegalArgumentException("an index holds at most 65535 fragments, not " + references.size()
-                    + " (about 36 h of 2 s segments)");
-        }
         box.putShort((short) 0).putShort((short) references.size());
         for (Reference reference : references) {
             if (reference.bytes() >= 1L << 31 || reference.durationTicks() > 0xFFFFFFFFL) {
-                throw new IllegalArgumentException("a fragment too large for the index: " + reference);
+                throw new IllegalArgumentException("a fragment (or run of them) too large for the index: " + reference);
             }
             box.putInt((int) reference.bytes());
             box.putInt((int) reference.durationTicks());

@@ -106,4 +106,37 @@ class FragmentsTest {
         assertThat(buffer.getInt(sidx.offset() + 52)).isEqualTo(2000);
         assertThat(sidx.end()).isEqualTo(head.length);
     }
+
+    @Test
+    void aLiveTooLongForOneReferencePerFragmentHasReferencesSpanningSeveral() {
+        // 70,000 fragments of 2 s (about 39 h): more than an index's 65,535 references.
+        List<Fragments.Reference> fragments = new java.util.ArrayList<>();
+        for (int i = 0; i < 70_000; i++) {
+            fragments.add(new Fragments.Reference(1000 + i % 7, 180_000 + i % 3));
+        }
+        byte[] head = Fragments.head(init(), 140_000_000_000L, 1, 90_000, 0, fragments);
+        List<Fragments.Box> top = Fragments.boxes(head, 0, head.length);
+        Fragments.Box sidx = top.get(2);
+        ByteBuffer buffer = ByteBuffer.wrap(head);
+        int count = Short.toUnsignedInt(buffer.getShort(sidx.offset() + 38));
+        assertThat(count).as("references, two fragments each").isEqualTo(35_000);
+        long bytes = 0;
+        long ticks = 0;
+        for (int i = 0; i < count; i++) {
+            bytes += Integer.toUnsignedLong(buffer.getInt(sidx.offset() + 40 + 12 * i));
+            ticks += Integer.toUnsignedLong(buffer.getInt(sidx.offset() + 44 + 12 * i));
+        }
+        assertThat(buffer.getInt(sidx.offset() + 40))
+                .as("the first two fragments")
+                .isEqualTo(1000 + 1001);
+        assertThat(bytes)
+                .as("every fragment's bytes, once")
+                .isEqualTo(
+                        fragments.stream().mapToLong(Fragments.Reference::bytes).sum());
+        assertThat(ticks)
+                .isEqualTo(fragments.stream()
+                        .mapToLong(Fragments.Reference::durationTicks)
+                        .sum());
+        assertThat(sidx.end()).isEqualTo(head.length);
+    }
 }
