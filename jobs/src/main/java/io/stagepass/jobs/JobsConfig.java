@@ -1,5 +1,6 @@
 package io.stagepass.jobs;
 
+import io.stagepass.platform.config.ConfigException;
 import io.stagepass.platform.config.Env;
 import io.stagepass.platform.config.KafkaSettings;
 import io.stagepass.platform.config.S3Settings;
@@ -17,6 +18,9 @@ import java.time.Duration;
  * @param buildWhileStreaming {@code STAGEPASS_JOBS_BUILD_WHILE_STREAMING}, default true: replays are built segment by
  *                          segment while their lives stream, and the end only finalises; false packages each replay
  *                          whole after its live ends (as re-packaging a new version always does)
+ * @param buildIdle         {@code STAGEPASS_JOBS_BUILD_IDLE}, default 15m: a live's build that sees no segment for this
+ *                          long leaves memory (a paused live, or one another worker took over); its checkpoint keeps it
+ *                          and the next segment or the end loads it again (0s to 7d; 0s: after every segment)
  */
 public record JobsConfig(
         KafkaSettings kafka,
@@ -25,12 +29,14 @@ public record JobsConfig(
         Path workDir,
         int fetchers,
         Duration retentionInterval,
-        boolean buildWhileStreaming) {
+        boolean buildWhileStreaming,
+        Duration buildIdle) {
     public static final String GROUP = "STAGEPASS_JOBS_GROUP";
     public static final String WORK_DIR = "STAGEPASS_JOBS_WORK_DIR";
     public static final String FETCHERS = "STAGEPASS_JOBS_FETCHERS";
     public static final String RETENTION_INTERVAL = "STAGEPASS_JOBS_RETENTION_INTERVAL";
     public static final String BUILD_WHILE_STREAMING = "STAGEPASS_JOBS_BUILD_WHILE_STREAMING";
+    public static final String BUILD_IDLE = "STAGEPASS_JOBS_BUILD_IDLE";
     public static final String DEFAULT_GROUP = "stagepass-jobs";
 
     public static JobsConfig fromEnv(Env env) {
@@ -41,7 +47,17 @@ public record JobsConfig(
                 env.path(WORK_DIR, "data/jobs"),
                 env.integer(FETCHERS, 4, 1, 64),
                 retentionInterval(env),
-                !"false".equals(env.string(BUILD_WHILE_STREAMING, "true")));
+                !"false".equals(env.string(BUILD_WHILE_STREAMING, "true")),
+                buildIdle(env));
+    }
+
+    private static Duration buildIdle(Env env) {
+        Duration idle = env.duration(BUILD_IDLE, Duration.ofMinutes(15));
+        if (idle.isNegative() || idle.compareTo(Duration.ofDays(7)) > 0) {
+            throw new ConfigException(BUILD_IDLE + " must be between 0s (a build leaves memory after every segment:"
+                    + " for tests) and 7d, got " + env.string(BUILD_IDLE, null));
+        }
+        return idle;
     }
 
     private static Duration retentionInterval(Env env) {

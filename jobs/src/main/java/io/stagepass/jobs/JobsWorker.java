@@ -49,8 +49,8 @@ public final class JobsWorker implements AutoCloseable {
             // Replays are built while their lives stream (a group of its own on the segment facts, one consumer per
             // core); the end of a live then only finalises what its build made.
             LiveBuilds builds = config.buildWhileStreaming()
-                    ? resources.add(
-                            new LiveBuilds(config.kafka(), s3, config.workDir().resolve("replay-builds")))
+                    ? resources.add(new LiveBuilds(
+                            config.kafka(), s3, config.workDir().resolve("replay-builds"), config.buildIdle()))
                     : null;
             for (int i = 0; builds != null && i < Runtime.getRuntime().availableProcessors(); i++) {
                 resources.add(new TopicWorker<SegmentStored>(

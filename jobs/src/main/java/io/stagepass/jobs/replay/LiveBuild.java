@@ -129,6 +129,8 @@ final class LiveBuild {
         public List<ReplayInput.Segment> waiting = new ArrayList<>();
         /** Sequence numbers ingest said never arrived, not yet passed. */
         public List<Long> gaps = new ArrayList<>();
+        /** Lower-rendition segments whose facts came before the source segment they follow, by rendition. */
+        public Map<String, List<ReplayInput.Segment>> renditionWaiting = new TreeMap<>();
     }
 
     private final ReplayStore store;
@@ -147,7 +149,10 @@ final class LiveBuild {
     /** Whether the state changed since the last checkpoint that reached the store. */
     private boolean dirty;
 
-    private boolean closed;
+    private volatile boolean closed;
+
+    /** When a fact last came for this build ({@link System#nanoTime()}). */
+    private volatile long usedAt = System.nanoTime();
 
     /** Lower-rendition facts that came before the segment they follow: kept until it is their turn. */
     private final Map<String, TreeMap<Long, ReplayInput.Segment>> waiting = new TreeMap<>();
@@ -185,6 +190,8 @@ final class LiveBuild {
         LiveBuild build = new LiveBuild(store, work, state);
         state.waiting.forEach(segment -> build.waitingSource.put(segment.sequence(), segment));
         build.gaps.addAll(state.gaps);
+        state.renditionWaiting.forEach((name, segments) -> segments.forEach(segment ->
+                build.waiting.computeIfAbsent(name, n -> new TreeMap<>()).put(segment.sequence(), segment)));
         int open = state.tiles.size() - state.sprites * Thumbnails.COLUMNS * Thumbnails.ROWS;
         for (int i = state.tiles.size() - open; i < state.tiles.size(); i++) {
             build.openSprite.add(store.read(Bucket.REPLAYS, prefix + tileName(i))
@@ -220,9 +227,7 @@ final class LiveBuild {
 
     /** An fMP4 init section ingest stored: later segments may need it. */
     synchronized void init(ReplayInput.Segment init) throws Exception {
-        if (closed) {
-            return;
-        }
+        use();
         settle();
         if (state.inits.stream().noneMatch(i -> i.sequence() == init.sequence())) {
             state.inits.add(new InitRef(init.sequence(), init.objectKey(), init.sha256()));
@@ -246,9 +251,7 @@ final class LiveBuild {
      * whole-replay packager at the end). False when it is at or below the last one handled: a duplicate, or too late.
      */
     synchronized boolean offer(ReplayInput.Segment segment) throws Exception {
-        if (closed) {
-            return false;
-        }
+        use();
         settle();
         if (segment.sequence() <= state.lastSequence || waitingSource.containsKey(segment.sequence())) {
             return false;
@@ -262,6 +265,12 @@ final class LiveBuild {
         return true;
     }
 
+    /** Whether the source segment of this sequence is in the build (packaged, or skipped as unreadable). */
+    synchronized boolean has(long sequence) {
+        return state.tracks.get(SOURCE).pieces.stream().anyMatch(p -> p.sequence() == sequence)
+                || state.skipped.stream().anyMatch(s -> s.sequence() == sequence);
+    }
+
     /** Segments waiting behind a hole. */
     synchronized int waitingCount() {
         return waitingSource.size();
@@ -269,9 +278,7 @@ final class LiveBuild {
 
     /** Ingest says these sequence numbers never arrived. */
     synchronized void gap(long sequence, long length) throws Exception {
-        if (closed) {
-            return;
-        }
+        use();
         settle();
         for (long i = 0; i < length && i < 100_000; i++) {
             gaps.add(sequence + i);
@@ -362,11 +369,9 @@ final class LiveBuild {
      * comes before its predecessor waits for it).
      */
     synchronized void rendition(String name, ReplayInput.Segment segment) throws Exception {
-        if (closed) {
-            return;
-        }
+        use();
         settle();
-        waiting.computeIfAbsent(name, n -> new TreeMap<>()).put(segment.sequence(), segment);
+        boolean fresh = waiting.computeIfAbsent(name, n -> new TreeMap<>()).put(segment.sequence(), segment) == null;
         Track track = state.tracks.computeIfAbsent(name, n -> new Track());
         List<Piece> source = state.tracks.get(SOURCE).pieces;
         boolean changed = false;
@@ -414,8 +419,8 @@ final class LiveBuild {
                                 : track.pieces.get(track.pieces.size() - 1).sequence(),
                         true)
                 .clear();
-        if (changed) {
-            checkpoint();
+        if (changed || (fresh && waiting.get(name).containsKey(segment.sequence()))) {
+            checkpoint(); // it waits for its source segment, and only the checkpoint remembers it
         }
     }
 
@@ -512,6 +517,11 @@ final class LiveBuild {
         saved.downloadRun = state.downloadRun;
         saved.waiting = List.copyOf(waitingSource.values());
         saved.gaps = gaps.stream().filter(g -> g > state.lastSequence).sorted().toList();
+        waiting.forEach((name, segments) -> {
+            if (!segments.isEmpty()) {
+                saved.renditionWaiting.put(name, List.copyOf(segments.values()));
+            }
+        });
         for (Map.Entry<String, Track> entry : state.tracks.entrySet()) {
             Track track = entry.getValue();
             while ((track.chunks + 1) * CHUNK <= track.pieces.size()) {
@@ -728,6 +738,7 @@ final class LiveBuild {
      * playlists (master last), the manifest. Returns what the READY fact says.
      */
     synchronized Packager.Result finish(ReplayInput input, Packager.Progress progress) throws Exception {
+        use();
         Optional<String> mismatch = mismatch(input);
         if (mismatch.isPresent()) {
             throw new Mismatch(mismatch.get());
@@ -999,13 +1010,45 @@ final class LiveBuild {
         }
     }
 
+    /**
+     * What a closed build answers instead of doing work: LiveBuilds serialises a live's facts, its end and closing, so
+     * this is a bug, said loudly rather than a fact dropped.
+     */
+    static final class Closed extends IllegalStateException {
+        Closed(String liveId) {
+            super("the build of live " + liveId + " is closed");
+        }
+    }
+
+    private void use() {
+        if (closed) {
+            throw new Closed(state.liveId);
+        }
+        usedAt = System.nanoTime();
+    }
+
+    /**
+     * Closes the build when no fact came for it since {@code cutoffNanos} and its checkpoint holds all it knows (none
+     * failed since): a later fact or the end loads it again from there. True when it is closed.
+     */
+    synchronized boolean closeIfIdle(long cutoffNanos) {
+        if (!closed && (dirty || usedAt - cutoffNanos > 0)) {
+            return false;
+        }
+        close();
+        return true;
+    }
+
     /** Deletes the build's local files; a closed build handles nothing more. */
     synchronized void close() {
-        closed = true;
+        if (closed) {
+            return;
+        }
         try {
             Directories.deleteRecursively(work);
         } catch (Exception e) {
             LOG.debug("could not delete {}: {}", work, e.toString());
         }
+        closed = true;
     }
 }

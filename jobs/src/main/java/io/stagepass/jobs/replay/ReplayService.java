@@ -127,14 +127,11 @@ public final class ReplayService implements AutoCloseable {
         ReplayFacts.Ticker ticker = replays.progressEvery(live, version, served, contentHash, progress);
         ReplayStatus outcome;
         try {
-            Optional<LiveBuild> build = version == LiveBuilds.VERSION && !newVersion && builds != null
-                    ? Optional.of(builds.forEnd(live.getLiveId()))
-                    : Optional.empty();
             Packager.Result result = null;
-            if (build.isPresent()) {
+            if (version == LiveBuilds.VERSION && !newVersion && builds != null) {
                 long start = System.nanoTime();
                 try {
-                    result = build.get().finish(input, progress);
+                    result = builds.finish(live.getLiveId(), input, progress);
                     LOG.info(
                             "live {}: replay v{} built while it streamed, finalised in {} ms",
                             live.getLiveId(),
@@ -147,7 +144,6 @@ public final class ReplayService implements AutoCloseable {
                             live.getLiveId(),
                             mismatch.getMessage());
                 }
-                builds.done(live.getLiveId(), build.get());
             }
             if (result == null) {
                 result = packager.build(input, version, progress);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stagepass.events.ReplayEventType;
 import io.stagepass.events.ReplayStatus;
 import io.stagepass.events.StreamKeys;
+import io.stagepass.jobs.JobsConfig;
 import io.stagepass.jobs.testing.FfmpegCli;
 import io.stagepass.jobs.testing.ReplayFixture;
 import io.stagepass.media.GeneratedLive;
@@ -206,6 +207,68 @@ class LiveBuildIT {
             assertThat(Files.readString(dir.resolve("worker-second.log")))
                     .as("the second worker went on from the first one's checkpoint")
                     .contains("goes on from its checkpoint after segment 5");
+            assertThat(manifest(fixture, ready)).isEqualTo(manifest(fixture, reference));
+            assertThat(ready.getPackageHash()).isEqualTo(reference.getPackageHash());
+        }
+    }
+
+    @Test
+    void aBuildThatLeavesMemoryWhileIdleGoesOnFromItsCheckpointToTheSameBytes() throws Exception {
+        assertThat(JAR).as("the jobs jar is built in the package phase").exists();
+        try (ReplayFixture fixture = new ReplayFixture(dir)) {
+            Path media = fixture.media("idle", 24, false);
+            // The reference: built by a worker that keeps the build in memory from the first segment to the end.
+            ReplayFixture.LiveBuilder steady =
+                    fixture.live(media, false).lowRendition(false).drop(4);
+            String steadyId = steady.start();
+            ReplayStatus reference;
+            Process first = worker(fixture, "steady");
+            try {
+                Await.expect(
+                        "the steady worker has built the 12 segments",
+                        ReplayFixture.DEADLINE,
+                        () -> state(fixture, steadyId),
+                        state -> state != null && state.lastSequence == 11);
+                steady.end();
+                reference = fixture.awaitFinal(steadyId);
+            } finally {
+                first.destroy();
+                first.waitFor(60, TimeUnit.SECONDS);
+            }
+            // The same live (a gap at 4 included), built by a worker whose builds leave memory as soon as they are
+            // idle: each fact, and the end, load the build again from its checkpoint.
+            ReplayFixture.LiveBuilder idle =
+                    fixture.live(media, false).lowRendition(false).drop(4);
+            String idleId = idle.start();
+            ReplayStatus ready;
+            Process second =
+                    fixture.workerProcess(JAR, "live-build-workers", "idle", true, Map.of(JobsConfig.BUILD_IDLE, "0s"));
+            try {
+                Await.expect(
+                        "the idle-sweeping worker has built the 12 segments",
+                        ReplayFixture.DEADLINE,
+                        () -> state(fixture, idleId),
+                        state -> state != null && state.lastSequence == 11);
+                idle.end();
+                ready = fixture.awaitFinal(idleId);
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+            assertThat(reference.getType())
+                    .as(String.valueOf(reference.getError()))
+                    .isEqualTo(ReplayEventType.READY);
+            assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+            String log = Files.readString(dir.resolve("worker-idle.log"));
+            assertThat(log).as("builds left memory").contains("replay builds that saw no segment for");
+            assertThat(log)
+                    .as("and were loaded again from their checkpoint, by the facts")
+                    .contains("replay v1 goes on from its checkpoint after segment 5");
+            assertThat(log)
+                    .as("and by the end (no fact came after segment 11)")
+                    .contains("replay v1 goes on from its checkpoint after segment 11");
+            assertThat(Files.readString(dir.resolve("worker-steady.log")))
+                    .doesNotContain("replay builds that saw no segment for");
             assertThat(manifest(fixture, ready)).isEqualTo(manifest(fixture, reference));
             assertThat(ready.getPackageHash()).isEqualTo(reference.getPackageHash());
         }

@@ -83,11 +83,21 @@ public final class ReplayFixture implements AutoCloseable {
     /** Whether the worker builds replays while their lives stream (the ITs of the whole-replay packager say no). */
     public boolean buildWhileStreaming;
 
+    /** How long an idle build stays in memory ({@link JobsConfig#buildIdle()}). */
+    public Duration buildIdle = Duration.ofMinutes(15);
+
     /**
      * A jobs worker in its own JVM (the jar production runs), configured by environment variables only, in consumer
      * group {@code group}, its output in {@code worker-NAME.log} of the fixture's folder; the caller stops it.
      */
     public Process workerProcess(Path jar, String group, String name, boolean buildWhileStreaming) throws IOException {
+        return workerProcess(jar, group, name, buildWhileStreaming, Map.of());
+    }
+
+    /** {@link #workerProcess(Path, String, String, boolean)} with more environment variables. */
+    public Process workerProcess(
+            Path jar, String group, String name, boolean buildWhileStreaming, Map<String, String> more)
+            throws IOException {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
                 .redirectErrorStream(true)
@@ -101,6 +111,7 @@ public final class ReplayFixture implements AutoCloseable {
         env.put(JobsConfig.WORK_DIR, dir.resolve("work-" + name).toString());
         env.put(JobsConfig.RETENTION_INTERVAL, "0");
         env.put(JobsConfig.BUILD_WHILE_STREAMING, Boolean.toString(buildWhileStreaming));
+        env.putAll(more);
         return builder.start();
     }
 
@@ -112,7 +123,8 @@ public final class ReplayFixture implements AutoCloseable {
                 dir.resolve("work"),
                 4,
                 Duration.ZERO,
-                buildWhileStreaming);
+                buildWhileStreaming,
+                buildIdle);
     }
 
     public void startWorker() throws Exception {
