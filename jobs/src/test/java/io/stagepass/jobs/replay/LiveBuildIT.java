@@ -218,43 +218,10 @@ class LiveBuildIT {
         try (ReplayFixture fixture = new ReplayFixture(dir)) {
             Path media = fixture.media("idle", 24, false);
             // The reference: built by a worker that keeps the build in memory from the first segment to the end.
-            ReplayFixture.LiveBuilder steady =
-                    fixture.live(media, false).lowRendition(false).drop(4);
-            String steadyId = steady.start();
-            ReplayStatus reference;
-            Process first = worker(fixture, "steady");
-            try {
-                Await.expect(
-                        "the steady worker has built the 12 segments",
-                        ReplayFixture.DEADLINE,
-                        () -> state(fixture, steadyId),
-                        state -> state != null && state.lastSequence == 11);
-                steady.end();
-                reference = fixture.awaitFinal(steadyId);
-            } finally {
-                first.destroy();
-                first.waitFor(60, TimeUnit.SECONDS);
-            }
+            ReplayStatus reference = builtBy(fixture, media, "steady", Map.of());
             // The same live (a gap at 4 included), built by a worker whose builds leave memory as soon as they are
             // idle: each fact, and the end, load the build again from its checkpoint.
-            ReplayFixture.LiveBuilder idle =
-                    fixture.live(media, false).lowRendition(false).drop(4);
-            String idleId = idle.start();
-            ReplayStatus ready;
-            Process second =
-                    fixture.workerProcess(JAR, "live-build-workers", "idle", true, Map.of(JobsConfig.BUILD_IDLE, "0s"));
-            try {
-                Await.expect(
-                        "the idle-sweeping worker has built the 12 segments",
-                        ReplayFixture.DEADLINE,
-                        () -> state(fixture, idleId),
-                        state -> state != null && state.lastSequence == 11);
-                idle.end();
-                ready = fixture.awaitFinal(idleId);
-            } finally {
-                second.destroy();
-                second.waitFor(60, TimeUnit.SECONDS);
-            }
+            ReplayStatus ready = builtBy(fixture, media, "idle", Map.of(JobsConfig.BUILD_IDLE, "0s"));
             assertThat(reference.getType())
                     .as(String.valueOf(reference.getError()))
                     .isEqualTo(ReplayEventType.READY);
@@ -271,6 +238,30 @@ class LiveBuildIT {
                     .doesNotContain("replay builds that saw no segment for");
             assertThat(manifest(fixture, ready)).isEqualTo(manifest(fixture, reference));
             assertThat(ready.getPackageHash()).isEqualTo(reference.getPackageHash());
+        }
+    }
+
+    /**
+     * A 12-segment live with a gap at 4, streamed while a worker process (its log {@code worker-NAME.log}) builds
+     * it, then ended: its final status.
+     */
+    private static ReplayStatus builtBy(ReplayFixture fixture, Path media, String name, Map<String, String> env)
+            throws Exception {
+        ReplayFixture.LiveBuilder live =
+                fixture.live(media, false).lowRendition(false).drop(4);
+        String liveId = live.start();
+        Process worker = fixture.workerProcess(JAR, "live-build-workers", name, true, env);
+        try {
+            Await.expect(
+                    "the " + name + " worker has built the 12 segments",
+                    ReplayFixture.DEADLINE,
+                    () -> state(fixture, liveId),
+                    state -> state != null && state.lastSequence == 11);
+            live.end();
+            return fixture.awaitFinal(liveId);
+        } finally {
+            worker.destroy();
+            worker.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
