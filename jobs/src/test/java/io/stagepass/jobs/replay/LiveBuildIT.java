@@ -168,6 +168,121 @@ class LiveBuildIT {
     }
 
     @Test
+    void aStreamWithBFramesAsOBSSendsItBuildsAReplayThatProbesCleanAndKeepsEveryPacket() throws Exception {
+        FfmpegCli.assumeAvailable();
+        int seconds = 30;
+        try (ReplayFixture fixture = new ReplayFixture(dir)) {
+            fixture.buildWhileStreaming = true;
+            fixture.startWorker();
+            // What OBS sends by default: x264 (veryfast, High profile) with B-frames, a keyframe every 2 s.
+            Path media = dir.resolve("media-bframes");
+            Files.createDirectories(media);
+            Process encoder = new ProcessBuilder(List.of(
+                            "ffmpeg",
+                            "-hide_banner",
+                            "-loglevel",
+                            "warning",
+                            "-nostdin",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "testsrc2=duration=" + seconds + ":size=1280x720:rate=30",
+                            "-f",
+                            "lavfi",
+                            "-i",
+                            "sine=frequency=440:duration=" + seconds,
+                            "-c:v",
+                            "libx264",
+                            "-preset",
+                            "veryfast",
+                            "-profile:v",
+                            "high",
+                            "-bf",
+                            "2",
+                            "-g",
+                            "60",
+                            "-keyint_min",
+                            "60",
+                            "-sc_threshold",
+                            "0",
+                            "-c:a",
+                            "aac",
+                            "-b:a",
+                            "128k",
+                            "-f",
+                            "hls",
+                            "-hls_time",
+                            "2",
+                            "-hls_list_size",
+                            "0",
+                            "-hls_segment_filename",
+                            media.resolve("index%d.ts").toString(),
+                            media.resolve("index.m3u8").toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("encoder.log").toFile())
+                    .start();
+            assertThat(encoder.waitFor())
+                    .as(Files.readString(dir.resolve("encoder.log")))
+                    .isZero();
+            ReplayFixture.LiveBuilder live = fixture.live(media, false);
+            String liveId = live.start();
+            long last = seconds / 2 - 1;
+            Await.expect(
+                    "the build has packaged segment " + last,
+                    ReplayFixture.DEADLINE,
+                    () -> state(fixture, liveId),
+                    state -> state != null && state.lastSequence == last);
+            live.end();
+            ReplayStatus ready = fixture.awaitFinal(liveId);
+            assertThat(ready.getType()).as(String.valueOf(ready.getError())).isEqualTo(ReplayEventType.READY);
+            Path local = downloadAll(fixture, ready);
+            for (String name : List.of("media.m3u8", "media-360p.m3u8")) {
+                assertThat(FfmpegCli.probeWarnings(local.resolve(name)))
+                        .as(name)
+                        .isEmpty();
+            }
+            Path download = local.resolve("download.mp4");
+            try (OutputStream out = Files.newOutputStream(download)) {
+                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
+                    out.write(Files.readAllBytes(local.resolve(line.split(" ")[0])));
+                }
+            }
+            assertThat(FfmpegCli.probeWarnings(download))
+                    .as("ffprobe on the download")
+                    .isEmpty();
+            Map<String, Long> sourcePackets = new TreeMap<>();
+            for (int i = 0; i < seconds / 2; i++) {
+                FfmpegCli.packetsByCodec(media.resolve("index" + i + ".ts"))
+                        .forEach((codec, n) -> sourcePackets.merge(codec, n, Long::sum));
+            }
+            assertThat(FfmpegCli.packetsByCodec(download))
+                    .as("every packet of the live, once")
+                    .isEqualTo(sourcePackets);
+            String playlist = Files.readString(local.resolve("media.m3u8"));
+            long playlistMicros = playlist.lines()
+                    .filter(l -> l.startsWith("#EXTINF:"))
+                    .mapToLong(l -> new BigDecimal(l.substring(8, l.length() - 1))
+                            .movePointRight(6)
+                            .longValue())
+                    .sum();
+            // The replay's timeline starts at the first picture's decode time: with B-frames the first picture shows
+            // a reorder delay later (2 frames here), and the playlist reaches to where the last one ends.
+            Map<String, Long> streams = streamDurations(download);
+            long end = endMicros(download);
+            System.out.printf(
+                    "LiveBuildIT (B-frames): playlist %d us, download ends at %d us, its streams %s us%n",
+                    playlistMicros, end, streams);
+            assertThat(Math.abs(playlistMicros - end))
+                    .as("the playlist reaches the download's end, within a frame")
+                    .isLessThanOrEqualTo(34_000);
+            assertThat(streams)
+                    .as("each stream as long as the live, within a frame")
+                    .allSatisfy((codec, micros) ->
+                            assertThat(Math.abs(micros - seconds * 1_000_000L)).isLessThanOrEqualTo(34_000));
+        }
+    }
+
+    @Test
     void aWorkerKilledMidLiveIsReplacedFromItsCheckpointAndTheReplayIsTheSameBytes() throws Exception {
         assertThat(JAR).as("the jobs jar is built in the package phase").exists();
         try (ReplayFixture fixture = new ReplayFixture(dir)) {
@@ -326,12 +441,37 @@ class LiveBuildIT {
     }
 
     private static long durationMicros(Path file) throws Exception {
+        return new BigDecimal(probe(file, "format=duration").get(0))
+                .movePointRight(6)
+                .longValue();
+    }
+
+    /** Where a file's last packet ends on its timeline: ffprobe's start time plus its duration. */
+    private static long endMicros(Path file) throws Exception {
+        String[] probed = probe(file, "format=start_time,duration").get(0).split(",");
+        return new BigDecimal(probed[0])
+                .add(new BigDecimal(probed[1]))
+                .movePointRight(6)
+                .longValue();
+    }
+
+    /** Each stream's duration by codec name ({@code h264 -> 30000000}). */
+    private static Map<String, Long> streamDurations(Path file) throws Exception {
+        Map<String, Long> durations = new TreeMap<>();
+        for (String line : probe(file, "stream=codec_name,duration")) {
+            String[] fields = line.split(",");
+            durations.put(fields[0], new BigDecimal(fields[1]).movePointRight(6).longValue());
+        }
+        return durations;
+    }
+
+    private static List<String> probe(Path file, String entries) throws Exception {
         Process probe = new ProcessBuilder(
-                        "ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file.toString())
+                        "ffprobe", "-v", "error", "-show_entries", entries, "-of", "csv=p=0", file.toString())
                 .start();
         String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         probe.waitFor();
-        return new BigDecimal(out).movePointRight(6).longValue();
+        return out.lines().toList();
     }
 
     /** A jobs worker in its own JVM, as it runs in production. */
