@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -89,31 +90,13 @@ class LiveBuildIT {
                         .isEmpty();
             }
             // The download: its head (init with the duration, the index), then every fragment, as the API serves it.
-            Path download = local.resolve("download.mp4");
-            try (OutputStream out = Files.newOutputStream(download)) {
-                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
-                    String[] part = line.split(" ");
-                    byte[] bytes = Files.readAllBytes(local.resolve(part[0]));
-                    assertThat((long) bytes.length).isEqualTo(Long.parseLong(part[1]));
-                    out.write(bytes);
-                }
-            }
+            Path download = assemble(local);
             assertThat(FfmpegCli.probeWarnings(download)).isEmpty();
             assertThat(topLevel(download)).startsWith("ftyp", "moov", "sidx", "moof", "mdat");
-            Map<String, Long> sourcePackets = new TreeMap<>();
-            for (int i = 0; i < seconds / 2; i++) {
-                FfmpegCli.packetsByCodec(media.resolve("index" + i + ".ts"))
-                        .forEach((codec, n) -> sourcePackets.merge(codec, n, Long::sum));
-            }
             assertThat(FfmpegCli.packetsByCodec(download))
                     .as("every packet of the live, once")
-                    .isEqualTo(sourcePackets);
-            long playlistMicros = playlist.lines()
-                    .filter(l -> l.startsWith("#EXTINF:"))
-                    .mapToLong(l -> new BigDecimal(l.substring(8, l.length() - 1))
-                            .movePointRight(6)
-                            .longValue())
-                    .sum();
+                    .isEqualTo(sourcePackets(media, seconds / 2));
+            long playlistMicros = playlistMicros(playlist);
             long probed = durationMicros(download);
             System.out.printf(
                     "LiveBuildIT: playlist %d us, download %d us, READY says %d ms%n",
@@ -152,12 +135,7 @@ class LiveBuildIT {
             assertThat(Files.readString(local.resolve("media.m3u8")))
                     .contains("#EXT-X-MAP:URI=\"init-0.mp4\"")
                     .contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-1.mp4\"");
-            Path download = local.resolve("download.mp4");
-            try (OutputStream out = Files.newOutputStream(download)) {
-                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
-                    out.write(Files.readAllBytes(local.resolve(line.split(" ")[0])));
-                }
-            }
+            Path download = assemble(local);
             assertThat(FfmpegCli.probeWarnings(download))
                     .as("ffprobe on the download")
                     .isEmpty();
@@ -177,47 +155,17 @@ class LiveBuildIT {
             // What OBS sends by default: x264 (veryfast, High profile) with B-frames, a keyframe every 2 s.
             Path media = dir.resolve("media-bframes");
             Files.createDirectories(media);
-            Process encoder = new ProcessBuilder(List.of(
-                            "ffmpeg",
-                            "-hide_banner",
-                            "-loglevel",
-                            "warning",
-                            "-nostdin",
-                            "-f",
-                            "lavfi",
-                            "-i",
-                            "testsrc2=duration=" + seconds + ":size=1280x720:rate=30",
-                            "-f",
-                            "lavfi",
-                            "-i",
-                            "sine=frequency=440:duration=" + seconds,
-                            "-c:v",
-                            "libx264",
-                            "-preset",
-                            "veryfast",
-                            "-profile:v",
-                            "high",
-                            "-bf",
-                            "2",
-                            "-g",
-                            "60",
-                            "-keyint_min",
-                            "60",
-                            "-sc_threshold",
-                            "0",
-                            "-c:a",
-                            "aac",
-                            "-b:a",
-                            "128k",
-                            "-f",
-                            "hls",
-                            "-hls_time",
-                            "2",
-                            "-hls_list_size",
-                            "0",
-                            "-hls_segment_filename",
-                            media.resolve("index%d.ts").toString(),
-                            media.resolve("index.m3u8").toString()))
+            List<String> command = new ArrayList<>(List.of(("ffmpeg -hide_banner -loglevel warning -nostdin"
+                            + " -f lavfi -i testsrc2=duration=" + seconds + ":size=1280x720:rate=30"
+                            + " -f lavfi -i sine=frequency=440:duration=" + seconds
+                            + " -c:v libx264 -preset veryfast -profile:v high -bf 2 -g 60 -keyint_min 60 -sc_threshold 0"
+                            + " -c:a aac -b:a 128k -f hls -hls_time 2 -hls_list_size 0")
+                    .split(" ")));
+            command.addAll(List.of(
+                    "-hls_segment_filename",
+                    media.resolve("index%d.ts").toString(),
+                    media.resolve("index.m3u8").toString()));
+            Process encoder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("encoder.log").toFile())
                     .start();
@@ -241,30 +189,15 @@ class LiveBuildIT {
                         .as(name)
                         .isEmpty();
             }
-            Path download = local.resolve("download.mp4");
-            try (OutputStream out = Files.newOutputStream(download)) {
-                for (String line : Files.readAllLines(local.resolve("download.parts"))) {
-                    out.write(Files.readAllBytes(local.resolve(line.split(" ")[0])));
-                }
-            }
+            Path download = assemble(local);
             assertThat(FfmpegCli.probeWarnings(download))
                     .as("ffprobe on the download")
                     .isEmpty();
-            Map<String, Long> sourcePackets = new TreeMap<>();
-            for (int i = 0; i < seconds / 2; i++) {
-                FfmpegCli.packetsByCodec(media.resolve("index" + i + ".ts"))
-                        .forEach((codec, n) -> sourcePackets.merge(codec, n, Long::sum));
-            }
             assertThat(FfmpegCli.packetsByCodec(download))
                     .as("every packet of the live, once")
-                    .isEqualTo(sourcePackets);
+                    .isEqualTo(sourcePackets(media, seconds / 2));
             String playlist = Files.readString(local.resolve("media.m3u8"));
-            long playlistMicros = playlist.lines()
-                    .filter(l -> l.startsWith("#EXTINF:"))
-                    .mapToLong(l -> new BigDecimal(l.substring(8, l.length() - 1))
-                            .movePointRight(6)
-                            .longValue())
-                    .sum();
+            long playlistMicros = playlistMicros(playlist);
             // The replay's timeline starts at the first picture's decode time: with B-frames the first picture shows
             // a reorder delay later (2 frames here), and the playlist reaches to where the last one ends.
             Map<String, Long> streams = streamDurations(download);
@@ -444,6 +377,40 @@ class LiveBuildIT {
         return new BigDecimal(probe(file, "format=duration").get(0))
                 .movePointRight(6)
                 .longValue();
+    }
+
+    /** The download as the API serves it: its parts, each of the size the list says, in order, in one file. */
+    private static Path assemble(Path local) throws IOException {
+        Path download = local.resolve("download.mp4");
+        try (OutputStream out = Files.newOutputStream(download)) {
+            for (String line : Files.readAllLines(local.resolve("download.parts"))) {
+                String[] part = line.split(" ");
+                byte[] bytes = Files.readAllBytes(local.resolve(part[0]));
+                assertThat((long) bytes.length).as(part[0]).isEqualTo(Long.parseLong(part[1]));
+                out.write(bytes);
+            }
+        }
+        return download;
+    }
+
+    /** The packets of a live's first {@code segments} TS segments, by codec. */
+    private static Map<String, Long> sourcePackets(Path media, int segments) throws Exception {
+        Map<String, Long> packets = new TreeMap<>();
+        for (int i = 0; i < segments; i++) {
+            FfmpegCli.packetsByCodec(media.resolve("index" + i + ".ts"))
+                    .forEach((codec, n) -> packets.merge(codec, n, Long::sum));
+        }
+        return packets;
+    }
+
+    /** The sum of a playlist's EXTINF durations. */
+    private static long playlistMicros(String playlist) {
+        return playlist.lines()
+                .filter(l -> l.startsWith("#EXTINF:"))
+                .mapToLong(l -> new BigDecimal(l.substring(8, l.length() - 1))
+                        .movePointRight(6)
+                        .longValue())
+                .sum();
     }
 
     /** Where a file's last packet ends on its timeline: ffprobe's start time plus its duration. */
