@@ -172,6 +172,9 @@ class LiveBuildIT {
             assertThat(encoder.waitFor())
                     .as(Files.readString(dir.resolve("encoder.log")))
                     .isZero();
+            assertThat(probe(media.resolve("index0.ts"), "packet=pts,dts"))
+                    .as("the encoder reorders pictures: some are shown after they are decoded")
+                    .anySatisfy(packet -> assertThat(packet.split(",")[0]).isNotEqualTo(packet.split(",")[1]));
             ReplayFixture.LiveBuilder live = fixture.live(media, false);
             String liveId = live.start();
             long last = seconds / 2 - 1;
