@@ -20,7 +20,7 @@ import java.time.Duration;
  *                          whole after its live ends (as re-packaging a new version always does)
  * @param buildIdle         {@code STAGEPASS_JOBS_BUILD_IDLE}, default 15m: a live's build that sees no segment for this
  *                          long leaves memory (a paused live, or one another worker took over); its checkpoint keeps it
- *                          and the next segment or the end loads it again (0s to 7d; 0s: after every segment)
+ *                          and the next segment or the end loads it again (0s to 168h; 0s: after every segment)
  */
 public record JobsConfig(
         KafkaSettings kafka,
@@ -38,6 +38,7 @@ public record JobsConfig(
     public static final String BUILD_WHILE_STREAMING = "STAGEPASS_JOBS_BUILD_WHILE_STREAMING";
     public static final String BUILD_IDLE = "STAGEPASS_JOBS_BUILD_IDLE";
     public static final String DEFAULT_GROUP = "stagepass-jobs";
+    public static final Duration DEFAULT_BUILD_IDLE = Duration.ofMinutes(15);
 
     public static JobsConfig fromEnv(Env env) {
         return new JobsConfig(
@@ -52,10 +53,10 @@ public record JobsConfig(
     }
 
     private static Duration buildIdle(Env env) {
-        Duration idle = env.duration(BUILD_IDLE, Duration.ofMinutes(15));
-        if (idle.isNegative() || idle.compareTo(Duration.ofDays(7)) > 0) {
+        Duration idle = env.duration(BUILD_IDLE, DEFAULT_BUILD_IDLE);
+        if (idle.isNegative() || idle.compareTo(Duration.ofHours(168)) > 0) {
             throw new ConfigException(BUILD_IDLE + " must be between 0s (a build leaves memory after every segment:"
-                    + " for tests) and 7d, got " + env.string(BUILD_IDLE, null));
+                    + " for tests) and 168h, got " + env.string(BUILD_IDLE, null));
         }
         return idle;
     }

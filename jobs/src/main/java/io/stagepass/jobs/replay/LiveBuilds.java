@@ -29,6 +29,8 @@ public final class LiveBuilds implements AutoCloseable {
     static final int VERSION = 1;
     /** Lives remembered as not built here; an older one forgotten is looked up again if a fact comes for it. */
     static final int DECLINED_REMEMBERED = 10_000;
+    /** How often idle builds are looked for, at most (a fact or an end triggers it). */
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final ReplayStore store;
     private final Path workRoot;
@@ -173,9 +175,6 @@ public final class LiveBuilds implements AutoCloseable {
             sweep(now - idle.toNanos());
         }
     }
-
-    /** How often idle builds are looked for, at most (a fact or an end triggers it). */
-    private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     /**
      * Closes and forgets the builds no fact came for since {@code cutoffNanos}, passing over those in use; returns

@@ -83,9 +83,6 @@ public final class ReplayFixture implements AutoCloseable {
     /** Whether the worker builds replays while their lives stream (the ITs of the whole-replay packager say no). */
     public boolean buildWhileStreaming;
 
-    /** How long an idle build stays in memory ({@link JobsConfig#buildIdle()}). */
-    public Duration buildIdle = Duration.ofMinutes(15);
-
     /**
      * A jobs worker in its own JVM (the jar production runs), configured by environment variables only, in consumer
      * group {@code group}, its output in {@code worker-NAME.log} of the fixture's folder; the caller stops it.
@@ -124,7 +121,7 @@ public final class ReplayFixture implements AutoCloseable {
                 4,
                 Duration.ZERO,
                 buildWhileStreaming,
-                buildIdle);
+                JobsConfig.DEFAULT_BUILD_IDLE);
     }
 
     public void startWorker() throws Exception {
